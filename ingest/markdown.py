@@ -1,0 +1,203 @@
+"""Markdown (and Markdown-in-.txt) notes → sections with heading paths.
+
+Understands what real course notes contain: ``#`` headings, HTML
+``<details><summary><h2>…</h2></summary> … </details>`` blocks used as
+collapsible sections (nested, too), tables, fenced code, LaTeX and inline HTML.
+Code inside fences is kept verbatim; headings inside fences are not headings.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"^\s*(```+|~~~+)")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+_HN = re.compile(r"<h([1-6])\b[^>]*>", re.IGNORECASE)
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Only real tags: "<GPT, BERT 등>" in prose is text, not HTML.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_BOLD = re.compile(r"(\*\*|__)(.+?)\1")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_STRIKE = re.compile(r"~~(.+?)~~")
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_MATH = re.compile(r"\$\$?(.+?)\$\$?")
+_HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_QUOTE = re.compile(r"^\s*>\s?")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+@dataclass
+class Block:
+    kind: str  # "text" | "code" | "table"
+    text: str
+    line: int
+
+
+@dataclass
+class Section:
+    path: tuple[str, ...]
+    line: int
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.path)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+def clean_inline(text: str) -> str:
+    """Markdown/HTML/LaTeX markup → plain text; identifiers such as requires_grad survive."""
+    text = _BR.sub("\n", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = html.unescape(text)
+    text = _CODE_SPAN.sub(r"\1", text)
+    text = _BOLD.sub(r"\2", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    text = _MATH.sub(lambda m: m.group(1).strip(), text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _clean_text_line(line: str) -> str:
+    if _HR.match(line):
+        return ""
+    line = _QUOTE.sub("", line)
+    return clean_inline(line)
+
+
+def _table_text(rows: list[str]) -> str:
+    out = []
+    for row in rows:
+        if _TABLE_SEP.match(row):
+            continue
+        cells = [clean_inline(c).replace("\n", ", ") for c in row.strip().strip("|").split("|")]
+        out.append(" | ".join(c for c in cells))
+    return "\n".join(out)
+
+
+def parse_markdown(text: str) -> list[Section]:
+    """Split notes into sections, each with its heading path and cleaned blocks."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    stack: list[tuple[int, str]] = []  # (level, title)
+    floors: list[int] = []  # heading-stack depth when each open <details> began
+    sections: list[Section] = [Section(path=(), line=1)]
+    para: list[str] = []
+    para_line = 0
+
+    def current() -> Section:
+        return sections[-1]
+
+    def flush_para() -> None:
+        nonlocal para
+        if para:
+            cleaned = "\n".join(c for c in (_clean_text_line(p) for p in para) if c)
+            if cleaned:
+                current().blocks.append(Block("text", cleaned, para_line))
+            para = []
+
+    def open_heading(level: int, title: str, lineno: int) -> None:
+        flush_para()
+        floor = floors[-1] if floors else 0
+        while len(stack) > floor and stack[-1][0] >= level:
+            stack.pop()
+        title = clean_inline(title).replace("\n", " ").strip()
+        if title:
+            stack.append((level, title))
+        sections.append(Section(path=tuple(t for _, t in stack), line=lineno))
+
+    def close_details(lineno: int) -> None:
+        flush_para()
+        if floors:
+            depth = floors.pop()
+            del stack[depth:]
+            sections.append(Section(path=tuple(t for _, t in stack), line=lineno))
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        lineno = i + 1
+        fence = _FENCE.match(line)
+        if fence:
+            flush_para()
+            marker = fence.group(1)
+            code: list[str] = []
+            i += 1
+            while i < len(lines) and not lines[i].strip().startswith(marker):
+                code.append(lines[i])
+                i += 1
+            body = "\n".join(code).strip("\n")
+            if body.strip():
+                current().blocks.append(Block("code", body, lineno))
+            i += 1
+            continue
+        if _TABLE_ROW.match(line):
+            flush_para()
+            rows = []
+            while i < len(lines) and _TABLE_ROW.match(lines[i]):
+                rows.append(lines[i])
+                i += 1
+            table = _table_text(rows)
+            if table.strip():
+                current().blocks.append(Block("table", table, lineno))
+            continue
+        rest = line
+        handled = False
+        # HTML collapsible sections; several tags may share one line.
+        while True:
+            m_open = _DETAILS_OPEN.search(rest)
+            m_sum = _SUMMARY.search(rest)
+            m_close = _DETAILS_CLOSE.search(rest)
+            found = [m for m in (m_open, m_sum, m_close) if m]
+            if not found:
+                break
+            first = min(found, key=lambda m: m.start())
+            before = rest[: first.start()]
+            if before.strip():
+                para.append(before)
+            handled = True
+            if first is m_open:
+                flush_para()
+                floors.append(len(stack))
+            elif first is m_sum:
+                inner = first.group(1)
+                hn = _HN.search(inner)
+                depth_level = (stack[-1][0] + 1) if stack else 2
+                level = int(hn.group(1)) if hn else depth_level
+                open_heading(level, inner, lineno)
+            else:
+                close_details(lineno)
+            rest = rest[first.end() :]
+        if handled:
+            if rest.strip():
+                para.append(rest)
+            i += 1
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            open_heading(len(heading.group(1)), heading.group(2), lineno)
+            i += 1
+            continue
+        if not line.strip():
+            flush_para()
+        else:
+            if not para:
+                para_line = lineno
+            para.append(line)
+        i += 1
+    flush_para()
+    return [s for s in sections if s.blocks]

@@ -1,0 +1,97 @@
+"""Korean morpheme analysis shared by indexing and querying.
+
+The keyword side of the index only works when a query is analysed exactly like
+the passages were, so the analyser lives with the index rather than with the
+ingestion code.
+
+Kiwi splits English terms and code identifiers into pieces ("Conv2D" →
+Conv / 2 / D, "requires_grad" → requires / _ / grad). Pieces that touch each
+other in the original text are glued back into one case-folded term, and the
+parts of an identifier joined by ``_ . -`` are kept as terms of their own, so
+that both "requires_grad" and "grad" match.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from kiwipiepy import Kiwi
+
+# Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
+# foreign words (SL), hanja (SH), numbers (SN).
+_KEEP = frozenset({"NNG", "NNP", "NR", "XR", "VV", "VA", "SL", "SH", "SN"})
+# Tags that may be glued into an identifier when they touch: letters, numbers,
+# and symbols such as _ . - + #.
+_GLUE = frozenset({"SL", "SN", "SH", "SW", "SO", "SP"})
+_GLUE_SYMBOLS = frozenset("_.-+#")
+_SPLIT_IDENT = re.compile(r"[_.\-]+")
+_SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
+
+
+def normalize(text: str) -> str:
+    """NFC-normalise so that decomposed Hangul (common in files from macOS) matches."""
+    return unicodedata.normalize("NFC", text)
+
+
+class KoreanAnalyzer:
+    """Thread-safe wrapper around one Kiwi instance."""
+
+    def __init__(self) -> None:
+        self._kiwi = Kiwi()
+        self._lock = threading.Lock()
+
+    def split_sentences(self, text: str) -> list[str]:
+        with self._lock:
+            sents = self._kiwi.split_into_sents(text)
+        return [s.text.strip() for s in sents if s.text.strip()]
+
+    def terms(self, text: str) -> list[str]:
+        """Index/query terms of `text`, in order, case-folded."""
+        text = normalize(text)
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        out: list[str] = []
+        run: list[tuple[str, str]] = []
+        run_end = -1
+
+        def flush() -> None:
+            if not run:
+                return
+            # Trim glue symbols at the ends ("(SVM)" → "svm"), keep inner ones.
+            while run and run[-1][1] not in ("SL", "SN", "SH"):
+                run.pop()
+            while run and run[0][1] not in ("SL", "SN", "SH"):
+                run.pop(0)
+            if run:
+                word = "".join(f for f, _ in run).casefold()
+                out.append(word)
+                if len(run) > 1:
+                    parts = [p for p in _SPLIT_IDENT.split(word) if p and p != word]
+                    if len(parts) > 1:
+                        out.extend(parts)
+            run.clear()
+
+        for tok in tokens:
+            tag = tok.tag.split("-")[0]
+            is_glue = tag in _GLUE and (tag not in ("SW", "SO", "SP") or tok.form in _GLUE_SYMBOLS)
+            if is_glue:
+                if run and tok.start != run_end:
+                    flush()
+                run.append((tok.form, tag))
+                run_end = tok.start + tok.len
+                continue
+            flush()
+            if tag in _KEEP and tok.form not in _SINGLE_HANGUL_NOISE:
+                # Kiwi may return a multi-word proper noun ("합성곱 신경망"): index its words.
+                out.extend(tok.form.casefold().split())
+        flush()
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_analyzer() -> KoreanAnalyzer:
+    """One analyser per process: Kiwi takes about a second to load."""
+    return KoreanAnalyzer()

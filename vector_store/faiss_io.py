@@ -1,0 +1,55 @@
+"""FAISS files: one per index generation, written atomically.
+
+A new generation is written to a temporary name, flushed to disk and moved into
+place with ``os.replace`` before the database commit that makes it current, so a
+crash at any point leaves the previous generation intact and readable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+FILE_PATTERN = "faiss-{generation:06d}.index"
+
+
+def faiss_filename(generation: int) -> str:
+    return FILE_PATTERN.format(generation=generation)
+
+
+def new_index(dimension: int) -> faiss.IndexIDMap2:
+    """Exact inner-product search over normalised vectors (cosine), keyed by chunk id."""
+    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+
+
+def write_atomic(index: faiss.Index, path: Path) -> None:
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    faiss.write_index(index, str(tmp))
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read(path: Path) -> faiss.IndexIDMap2:
+    # read_index already returns the concrete class; wrapping it again with
+    # downcast_index would let the first wrapper free the index under the second.
+    return faiss.read_index(str(path))
+
+
+def ids_of(index: faiss.IndexIDMap2) -> np.ndarray:
+    return faiss.vector_to_array(index.id_map).astype(np.int64)
+
+
+def remove_stale(data_dir: Path, keep: set[str]) -> None:
+    """Delete FAISS files (and leftovers of killed writers) not named in `keep`."""
+    for path in data_dir.glob("faiss-*.index*"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)

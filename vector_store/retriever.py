@@ -1,0 +1,180 @@
+"""Hybrid search (BM25 over Kiwi morphemes + FAISS dense vectors) and its
+LangChain retriever.
+
+Why weighted score fusion rather than plain reciprocal rank fusion: on Korean
+notes the keyword side is far stronger than the dense side, and equal-weight RRF
+lets the weaker side's ranks pull good keyword hits down. Scores are normalised
+per query (BM25 by its best candidate, cosine by the candidates' min-max range)
+and summed with `keyword_weight`, which is tuned on the eval sets. RRF stays
+available as ``fusion="rrf"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from vector_store.analysis import KoreanAnalyzer
+from vector_store.config import RetrievalConfig
+from vector_store.embeddings import NamedEmbeddings
+from vector_store.store import IndexSnapshot, IndexStore
+
+Method = Literal["hybrid", "keyword", "dense"]
+
+
+class EmbedderMismatchError(RuntimeError):
+    """The index was built with another embedder than the configured one."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk_id: int
+    source: str
+    heading: str
+    text: str
+    score: float
+    keyword_score: float
+    dense_score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    generation: int
+    best_keyword: float
+    """Highest raw BM25 score among all chunks (0 when no query term is in the notes)."""
+    best_dense: float
+    """Highest cosine similarity among all chunks."""
+    query_terms: list[str]
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        store: IndexStore,
+        embeddings: NamedEmbeddings,
+        analyzer: KoreanAnalyzer,
+        config: RetrievalConfig,
+    ) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.analyzer = analyzer
+        self.config = config
+
+    def search(
+        self, query: str, k: int | None = None, method: Method | None = None
+    ) -> SearchResult:
+        cfg = self.config
+        k = k or cfg.default_k
+        method = method or cfg.method
+        snap = self.store.snapshot()
+        if snap.embedder and snap.embedder != self.embeddings.model_id:
+            raise EmbedderMismatchError(
+                f"The index was built with '{snap.embedder}' but the service is configured "
+                f"with '{self.embeddings.model_id}'; run `chatbot ingest` to re-embed."
+            )
+        terms = self.analyzer.terms(query)
+        n = max(cfg.candidates, k)
+        keyword = snap.keyword_search(terms, n)
+        # The dense side is computed for every method: routing needs its best score.
+        vector = self.embeddings.embed_array([query])[0]
+        dense = snap.dense_search(vector, n)
+        if method == "keyword":
+            fused = list(keyword)
+        elif method == "dense":
+            fused = list(dense)
+        elif cfg.fusion == "rrf":
+            fused = _rrf(keyword, dense, cfg.rrf_k)
+        else:
+            fused = _weighted(keyword, dense, cfg.keyword_weight)
+        kw_map, dn_map = dict(keyword), dict(dense)
+        hits = [_hit(snap, cid, score, kw_map, dn_map) for cid, score in fused[:k]]
+        return SearchResult(
+            hits=hits,
+            generation=snap.generation,
+            best_keyword=keyword[0][1] if keyword else 0.0,
+            best_dense=dense[0][1] if dense else 0.0,
+            query_terms=terms,
+        )
+
+
+def _hit(
+    snap: IndexSnapshot,
+    chunk_id: int,
+    score: float,
+    kw: dict[int, float],
+    dn: dict[int, float],
+) -> SearchHit:
+    rec = snap.by_id[chunk_id]
+    return SearchHit(
+        chunk_id=chunk_id,
+        source=rec.source,
+        heading=rec.heading,
+        text=rec.text,
+        score=round(float(score), 6),
+        keyword_score=round(kw.get(chunk_id, 0.0), 6),
+        dense_score=round(dn.get(chunk_id, 0.0), 6),
+    )
+
+
+def _weighted(
+    keyword: list[tuple[int, float]], dense: list[tuple[int, float]], weight: float
+) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    if keyword:
+        top = keyword[0][1]
+        for cid, s in keyword:
+            scores[cid] = weight * s / top
+    if dense:
+        values = np.array([s for _, s in dense])
+        lo, hi = float(values.min()), float(values.max())
+        span = hi - lo or 1.0
+        for cid, s in dense:
+            scores[cid] = scores.get(cid, 0.0) + (1 - weight) * (s - lo) / span
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _rrf(
+    keyword: list[tuple[int, float]], dense: list[tuple[int, float]], k: int
+) -> list[tuple[int, float]]:
+    scores: dict[int, float] = {}
+    for ranking in (keyword, dense):
+        for rank, (cid, _) in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class NotesRetriever(BaseRetriever):
+    """LangChain retriever over the notes index; documents carry source, heading,
+    chunk id and scores in their metadata."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Any
+    k: int = 5
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        result: SearchResult = self.searcher.search(query, self.k)
+        return [
+            Document(
+                page_content=h.text,
+                metadata={
+                    "chunk_id": h.chunk_id,
+                    "source": h.source,
+                    "heading": h.heading,
+                    "score": h.score,
+                    "keyword_score": h.keyword_score,
+                    "dense_score": h.dense_score,
+                    "generation": result.generation,
+                },
+            )
+            for h in result.hits
+        ]

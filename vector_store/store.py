@@ -1,0 +1,194 @@
+"""Read side of the index: consistent in-memory snapshots of one generation.
+
+A snapshot holds the chunk rows, the FAISS index and a BM25 index built from the
+stored terms, all of one generation, read inside one database transaction. A
+search never mixes generations: when an ingest commits a new generation, the
+next search loads a new snapshot and swaps it in whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from vector_store import faiss_io
+from vector_store.config import RetrievalConfig
+from vector_store.db import Chunk, Document, IndexState, make_engine
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    chunk_id: int
+    source: str
+    heading: str
+    text: str
+    ord: int
+    line_start: int
+    terms: tuple[str, ...]
+
+
+class IndexNotReadyError(RuntimeError):
+    """No index has been built yet (run `chatbot ingest`)."""
+
+
+class IndexSnapshot:
+    """Everything a search needs, of one generation, immutable."""
+
+    def __init__(
+        self,
+        generation: int,
+        embedder: str,
+        records: list[ChunkRecord],
+        index: object | None,
+        config: RetrievalConfig,
+    ) -> None:
+        self.generation = generation
+        self.embedder = embedder
+        self.records = records
+        self.by_id = {r.chunk_id: r for r in records}
+        self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
+        self._index = index
+        self._bm25: bm25s.BM25 | None = None
+        if records:
+            self._bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
+            self._bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def keyword_search(self, terms: list[str], n: int) -> list[tuple[int, float]]:
+        if self._bm25 is None or not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(self._ids[i]), float(scores[i])) for i in top if scores[i] > 0]
+
+    def dense_search(self, vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        if self._index is None or not self.records:
+            return []
+        scores, ids = self._index.search(  # type: ignore[attr-defined]
+            np.asarray(vector, dtype=np.float32).reshape(1, -1), min(n, len(self.records))
+        )
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+class IndexStore:
+    """Hands out the current snapshot, reloading when an ingest committed a new one.
+
+    The generation check is one indexed single-row query, rate-limited by
+    `check_interval_s`, so a running service picks up a re-ingested index without a
+    restart and without paying for the check on every request.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        data_dir: Path,
+        config: RetrievalConfig,
+        check_interval_s: float = 0.5,
+    ) -> None:
+        self.engine = engine
+        self.data_dir = data_dir
+        self.config = config
+        self.check_interval_s = check_interval_s
+        self._snapshot: IndexSnapshot | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def current_generation(self) -> int:
+        with Session(self.engine) as session:
+            gen = session.scalar(select(IndexState.generation).where(IndexState.id == 1))
+        return int(gen or 0)
+
+    def snapshot(self, *, force_check: bool = False) -> IndexSnapshot:
+        snap = self._snapshot
+        now = time.monotonic()
+        if snap is not None and not force_check and now - self._checked_at < self.check_interval_s:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            self._checked_at = time.monotonic()
+            if snap is not None and snap.generation == self.current_generation():
+                return snap
+            for _attempt in range(5):
+                try:
+                    self._snapshot = self._load()
+                    break
+                except FileNotFoundError:
+                    # An ingest replaced the generation between our read and the file
+                    # open; read the manifest again.
+                    time.sleep(0.05)
+            else:
+                raise IndexNotReadyError("the index files changed too often to load")
+            assert self._snapshot is not None
+            return self._snapshot
+
+    def _load(self) -> IndexSnapshot:
+        with Session(self.engine) as session, session.begin():
+            state = session.get(IndexState, 1)
+            if state is None or state.generation == 0:
+                raise IndexNotReadyError(
+                    "No index yet: run `chatbot ingest` (or POST /ingest) first."
+                )
+            records = _read_records(session)
+            generation, embedder, faiss_file = state.generation, state.embedder, state.faiss_file
+        index = faiss_io.read(self.data_dir / faiss_file) if faiss_file else None
+        if index is not None and index.ntotal != len(records):
+            logger.warning(
+                "faiss file=%s holds %d vectors for %d chunks",
+                faiss_file,
+                index.ntotal,
+                len(records),
+            )
+        logger.info("loaded index generation=%d chunks=%d", generation, len(records))
+        return IndexSnapshot(generation, embedder, records, index, self.config)
+
+
+def load_chunks(database_url: str) -> list[ChunkRecord]:
+    """All ingested chunks in file and position order (for fine-tuning and export)."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return _read_records(session)
+    finally:
+        engine.dispose()
+
+
+def _read_records(session: Session) -> list[ChunkRecord]:
+    rows = session.execute(
+        select(
+            Chunk.id,
+            Document.path,
+            Chunk.heading,
+            Chunk.text,
+            Chunk.ord,
+            Chunk.line_start,
+            Chunk.terms,
+        )
+        .join(Document, Chunk.document_id == Document.id)
+        .order_by(Document.path, Chunk.ord)
+    ).all()
+    return [
+        ChunkRecord(
+            chunk_id=r[0],
+            source=r[1],
+            heading=r[2],
+            text=r[3],
+            ord=r[4],
+            line_start=r[5],
+            terms=tuple(r[6].split()),
+        )
+        for r in rows
+    ]
