@@ -28,17 +28,13 @@ class ChatConfig(BaseModel):
         description="Cosine similarity to the small-talk bank above which a message is small "
         "talk (calibrated on eval/data/chat_course.jsonl).",
     )
-    min_keyword_score: float = Field(
-        default=2.6,
-        ge=0,
-        description="BM25 score of the best passage below which a question is out of scope.",
-    )
-    min_dense_score: float = Field(
-        default=0.30,
+    min_coverage: float = Field(
+        default=0.6,
         ge=0,
         le=1,
-        description="Cosine similarity of the best passage below which a question is out of "
-        "scope even when a keyword matched.",
+        description="IDF-weighted share of a question's words that the top passages must "
+        "contain for it to count as covered by the notes; below it the question is declined "
+        "(calibrated on eval/data/chat_course.jsonl).",
     )
     history_turns: int = Field(
         default=4, ge=0, le=50, description="Earlier user turns used to resolve follow-ups."

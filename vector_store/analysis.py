@@ -28,6 +28,9 @@ _KEEP = frozenset({"NNG", "NNP", "NR", "XR", "VV", "VA", "SL", "SH", "SN"})
 _GLUE = frozenset({"SL", "SN", "SH", "SW", "SO", "SP"})
 _GLUE_SYMBOLS = frozenset("_.-+#")
 _SPLIT_IDENT = re.compile(r"[_.\-]+")
+_PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
+# Nouns that frame a request rather than name its subject.
+_REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
 
 
@@ -47,6 +50,28 @@ class KoreanAnalyzer:
         with self._lock:
             sents = self._kiwi.split_into_sents(text)
         return [s.text.strip() for s in sents if s.text.strip()]
+
+    def noun_phrases(self, text: str) -> list[str]:
+        """Surface strings of runs of nouns / foreign words ("합성곱 계층", "SVM")."""
+        text = normalize(text)
+        with self._lock:
+            tokens = self._kiwi.tokenize(text)
+        phrases: list[str] = []
+        start = end = -1
+        for tok in tokens:
+            tag = tok.tag.split("-")[0]
+            glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
+            if (tag in _PHRASE and tok.form not in _REQUEST_NOUNS) or (glue and start >= 0):
+                if start < 0:
+                    start = tok.start
+                end = tok.start + tok.len
+                continue
+            if start >= 0:
+                phrases.append(text[start:end])
+                start = -1
+        if start >= 0:
+            phrases.append(text[start:end])
+        return [p.strip() for p in phrases if p.strip()]
 
     def terms(self, text: str) -> list[str]:
         """Index/query terms of `text`, in order, case-folded."""

@@ -9,8 +9,10 @@ next search loads a new snapshot and swaps it in whole.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,12 +61,32 @@ class IndexSnapshot:
         self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
         self._index = index
         self._bm25: bm25s.BM25 | None = None
+        self.doc_freq: Counter[str] = Counter()
+        for r in records:
+            self.doc_freq.update(set(r.terms))
         if records:
             self._bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
             self._bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def idf(self, term: str) -> float:
+        n = len(self.records)
+        return math.log((n + 1) / (self.doc_freq.get(term, 0) + 0.5))
+
+    def coverage(self, terms: list[str], chunk_ids: list[int]) -> float:
+        """IDF-weighted share of `terms` that occur in the given chunks: a rare query word
+        missing from every retrieved passage ('비트코인') weighs much more than a common
+        one ('오늘')."""
+        if not terms:
+            return 0.0
+        present: set[str] = set()
+        for cid in chunk_ids:
+            present.update(self.by_id[cid].terms)
+        weights = {t: self.idf(t) for t in set(terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
     def keyword_search(self, terms: list[str], n: int) -> list[tuple[int, float]]:
         if self._bm25 is None or not terms:

@@ -82,13 +82,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()
-        ]
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
         ko, en = _describe_validation(errors)
-        return JSONResponse(
-            status_code=422, content=error_body("invalid_request", ko, en, errors)
-        )
+        return JSONResponse(status_code=422, content=error_body("invalid_request", ko, en, errors))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

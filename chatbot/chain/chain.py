@@ -1,0 +1,276 @@
+"""The chat chain: resolve follow-ups → retrieve → route → respond.
+
+Built from LangChain runnables: a `RunnableLambda` plans the turn (follow-up
+resolution, hybrid retrieval, small-talk match, intent), and a `RunnableBranch`
+hands the plan to one of three `RunnableGenerator`s that stream events:
+
+    {"type": "token", "text": ...}            (any number, in order)
+    {"type": "final", "answer", "intent", "sources", "generator", "fallback", ...}
+
+Routing uses the message and the retrieval evidence: a message is a question
+only when the notes match it on both sides (BM25 over morphemes and dense
+similarity) above thresholds calibrated on the eval set; small talk is matched
+against the reply bank; everything else is declined honestly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
+
+from chatbot.chain.smalltalk import SmallTalkBank, SmallTalkMatch
+from chatbot.generation.base import GenerationRequest, Generator, Passage
+from chatbot.generation.config import GeneratorConfig
+from chatbot.generation.extractive import ExtractiveGenerator
+from chatbot.generation.grounding import support_ratio
+from chatbot.settings import ChatConfig
+from vector_store.analysis import KoreanAnalyzer
+from vector_store.retriever import HybridSearcher, SearchHit, SearchResult
+
+_ANAPHORA = re.compile(
+    r"(그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸|저것|저거|걔|얘|거기|그럼|그러면|"
+    r"그렇다면|그래서|그\s*(?:모델|방법|알고리즘|개념|함수|층|기법)|방금|위에서|앞에서)"
+)
+_SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
+_WORD_PIECE = re.compile(r"\S+\s*")
+_REQUEST_TERMS = frozenset(
+    {
+        "설명",
+        "알리",
+        "말하",
+        "가르치",
+        "궁금",
+        "의미",
+        "정의",
+        "개념",
+        "뭐",
+        "무엇",
+        "어떻",
+        "대하",
+        "관하",
+        "하",
+        "주",
+        "있",
+        "되",
+        "쓰",
+        "알",
+        "모르",
+        "싶",
+        "보",
+    }
+)
+_GENERIC_SL = frozenset({"the", "a", "an", "of", "to", "and", "in", "is", "x", "y", "b", "w"})
+
+
+@dataclass
+class Turn:
+    user: str
+    assistant: str
+    intent: str | None
+    topic: str = ""
+
+
+@dataclass
+class Plan:
+    message: str
+    query: str
+    intent: str
+    history: list[Turn]
+    result: SearchResult | None
+    smalltalk: SmallTalkMatch | None
+    topic: str = ""
+    followup: bool = False
+    avoid: set[str] = field(default_factory=set)
+
+
+class ChatChain:
+    def __init__(
+        self,
+        *,
+        searcher: HybridSearcher,
+        bank: SmallTalkBank,
+        generator: Generator,
+        analyzer: KoreanAnalyzer,
+        chat: ChatConfig,
+        generation: GeneratorConfig,
+        k: int,
+    ) -> None:
+        self.searcher = searcher
+        self.bank = bank
+        self.generator = generator
+        self.extractive = (
+            generator
+            if isinstance(generator, ExtractiveGenerator)
+            else ExtractiveGenerator(analyzer, sentences=generation.extractive_sentences)
+        )
+        self.analyzer = analyzer
+        self.chat = chat
+        self.generation = generation
+        self.k = k
+        self._topics: tuple[int, list[str]] | None = None
+        self.runnable = RunnableLambda(self.plan, name="plan") | RunnableBranch(
+            (
+                lambda p: p.intent == "greeting",
+                RunnableGenerator(self._smalltalk, name="smalltalk"),
+            ),
+            (lambda p: p.intent == "question", RunnableGenerator(self._answer, name="answer")),
+            RunnableGenerator(self._decline, name="decline"),
+        )
+
+    # ----------------------------------------------------------------- planning
+    def plan(self, inputs: dict[str, Any]) -> Plan:
+        message: str = inputs["message"]
+        history: list[Turn] = inputs.get("history", [])
+        query, topic, followup = self._resolve(message, history)
+        result = self.searcher.search(query, self.k)
+        match = self.bank.match(message)
+        strong = self._strong(result)
+        if match.score >= self.chat.smalltalk_threshold and not (
+            strong and not followup and match.score < 0.9
+        ):
+            intent = "greeting"
+        elif strong:
+            intent = "question"
+        else:
+            intent = "out_of_scope"
+        if intent == "question" and not topic:
+            topic = self._topic(query, result.hits)
+        return Plan(
+            message=message,
+            query=query,
+            intent=intent,
+            history=history,
+            result=result,
+            smalltalk=match,
+            topic=topic,
+            followup=followup,
+            avoid={t.assistant for t in history[-3:]},
+        )
+
+    def coverage(self, result: SearchResult) -> float:
+        snap = self.searcher.store.snapshot()
+        terms = [t for t in result.query_terms if t not in _REQUEST_TERMS]
+        return snap.coverage(terms, [h.chunk_id for h in result.hits[:3]])
+
+    def _strong(self, result: SearchResult) -> bool:
+        """The notes cover the question: its distinctive words are in the passages found."""
+        return bool(result.hits) and self.coverage(result) >= self.chat.min_coverage
+
+    def _resolve(self, message: str, history: list[Turn]) -> tuple[str, str, bool]:
+        """A follow-up ("그건 언제 써?") is searched together with the question it follows."""
+        previous = next((t for t in reversed(history) if t.intent == "question"), None)
+        if previous is None:
+            return message, "", False
+        compact = message.strip()
+        if _ANAPHORA.search(compact) or (len(compact) <= 12 and _SHORT_FOLLOWUP.match(compact)):
+            return f"{previous.user} {message}", previous.topic, True
+        return message, "", False
+
+    def _topic(self, message: str, hits: list[SearchHit]) -> str:
+        """The subject of the question as the user wrote it ("합성곱 계층", "SVM")."""
+        phrases = self.analyzer.noun_phrases(message)
+        return phrases[0] if phrases else (hits[0].heading.rsplit(" > ", 1)[-1] if hits else "")
+
+    # ---------------------------------------------------------------- responding
+    def stream(self, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield from self.runnable.stream(inputs)
+
+    def _smalltalk(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
+        for plan in plans:
+            assert plan.smalltalk is not None
+            reply = self.bank.reply(plan.smalltalk, avoid=plan.avoid)
+            yield from _pieces(reply)
+            yield _final(plan, reply, [], "smalltalk", fallback=False)
+
+    def _answer(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
+        for plan in plans:
+            assert plan.result is not None
+            passages = [
+                Passage(h.chunk_id, h.source, h.heading, h.text, h.score) for h in plan.result.hits
+            ]
+            history = [(t.user, t.assistant) for t in plan.history]
+            request = GenerationRequest(plan.query, passages, plan.topic, history)
+            pieces: list[str] = []
+            for piece in self.generator.stream(request):
+                pieces.append(piece)
+                yield {"type": "token", "text": piece}
+            answer = "".join(pieces).strip()
+            name, fallback = self.generator.name, False
+            if self.generator is not self.extractive:
+                ratio = support_ratio(answer, passages, self.analyzer)
+                if ratio < self.generation.ground_threshold:
+                    answer, fallback = self.extractive.generate(request), True
+            if not answer:
+                yield from self._decline(iter([plan]))
+                continue
+            sources = [_source(h) for h in plan.result.hits]
+            yield _final(plan, answer, sources, name, fallback=fallback)
+
+    def _decline(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
+        for plan in plans:
+            topics = ", ".join(self.covered_topics())
+            text = (
+                "죄송해요, 그 내용은 강의 노트에 없어서 답을 드릴 수 없어요. "
+                f"노트에서는 {topics} 같은 머신러닝·딥러닝 개념을 다루고 있으니, "
+                "그런 내용을 물어봐 주세요."
+            )
+            yield from _pieces(text)
+            yield _final(plan, text, [], "none", fallback=False, intent="out_of_scope")
+
+    def covered_topics(self, n: int = 6) -> list[str]:
+        """English terms of the headings, by how much text sits under them: a short
+        table of contents drawn from the notes themselves."""
+        snap = self.searcher.store.snapshot()
+        if self._topics is None or self._topics[0] != snap.generation:
+            counts: Counter[str] = Counter()
+            for rec in snap.records:
+                heading_terms = self.analyzer.terms(rec.heading.rsplit(" > ", 1)[-1])
+                counts.update(
+                    {t for t in heading_terms if t.isascii() and t.isalpha() and len(t) >= 2}
+                    - _GENERIC_SL
+                )
+            top = [t.upper() if len(t) <= 4 else t for t, _ in counts.most_common(n)]
+            self._topics = (snap.generation, top)
+        return self._topics[1]
+
+
+def _pieces(text: str) -> Iterator[dict[str, Any]]:
+    for piece in _WORD_PIECE.findall(text):
+        yield {"type": "token", "text": piece}
+
+
+def _source(hit: SearchHit) -> dict[str, Any]:
+    snippet = hit.text.replace("\n", " ")
+    return {
+        "chunk_id": hit.chunk_id,
+        "source": hit.source,
+        "heading": hit.heading,
+        "snippet": snippet[:200] + ("…" if len(snippet) > 200 else ""),
+        "score": round(hit.score, 4),
+    }
+
+
+def _final(
+    plan: Plan,
+    answer: str,
+    sources: list[dict[str, Any]],
+    generator: str,
+    *,
+    fallback: bool,
+    intent: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "type": "final",
+        "answer": answer,
+        "intent": intent or plan.intent,
+        "sources": sources,
+        "generator": generator,
+        "fallback": fallback,
+        "topic": plan.topic,
+        "query": plan.query,
+    }

@@ -1,0 +1,96 @@
+"""The service container: every heavy object, built once per process.
+
+`create_app` builds it in the lifespan and the CLI builds it per command; routers
+and commands only talk to the objects here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from chatbot.chain.chain import ChatChain
+from chatbot.chain.service import ChatService
+from chatbot.chain.smalltalk import SmallTalkBank
+from chatbot.generation.base import Generator
+from chatbot.generation.factory import build_generator
+from chatbot.history.repo import migrate_chat
+from chatbot.settings import Settings
+from ingest.pipeline import IngestReport, run_ingest
+from vector_store.analysis import KoreanAnalyzer, default_analyzer
+from vector_store.db import make_engine, migrate
+from vector_store.embeddings import NamedEmbeddings, build_embeddings
+from vector_store.retriever import HybridSearcher
+from vector_store.store import IndexStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    analyzer: KoreanAnalyzer
+    embeddings: NamedEmbeddings
+    store: IndexStore
+    searcher: HybridSearcher
+    generator: Generator | None = None
+    chat: ChatService | None = None
+    _ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, settings: Settings, *, chat: bool = True) -> Services:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.resolved_database_url)
+        migrate(engine)
+        migrate_chat(engine)
+        analyzer = default_analyzer()
+        embeddings = build_embeddings(settings.embedding)
+        store = IndexStore(engine, settings.data_dir, settings.retrieval)
+        searcher = HybridSearcher(store, embeddings, analyzer, settings.retrieval)
+        services = cls(settings, engine, analyzer, embeddings, store, searcher)
+        if chat:
+            services.generator = build_generator(settings.generator, analyzer)
+            bank = SmallTalkBank(
+                embeddings, extra_csv=settings.chat.smalltalk_csv, cache_dir=settings.data_dir
+            )
+            chain = ChatChain(
+                searcher=searcher,
+                bank=bank,
+                generator=services.generator,
+                analyzer=analyzer,
+                chat=settings.chat,
+                generation=settings.generator,
+                k=settings.retrieval.default_k,
+            )
+            services.chat = ChatService(
+                chain=chain, engine=engine, history_turns=settings.chat.history_turns
+            )
+        return services
+
+    def ingest(self, *, progress: bool = False) -> IngestReport:
+        """Incremental ingest with the already-loaded models; readers keep searching."""
+        with self._ingest_lock:
+            report = run_ingest(
+                self.settings,
+                embeddings=self.embeddings,
+                analyzer=self.analyzer,
+                engine=self.engine,
+                progress=progress,
+            )
+        self.store.snapshot(force_check=True)
+        return report
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "embedder": self.embeddings.model_id,
+            "generator": self.generator.name if self.generator else None,
+            "retrieval": self.settings.retrieval.method,
+        }
