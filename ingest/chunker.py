@@ -4,7 +4,8 @@ A section that fits in ``max_chars`` is one chunk. A longer one is cut between
 blocks, lines and, inside long lines, between sentences (Kiwi's sentence
 splitter, which handles Korean endings without punctuation). Code and tables
 are cut only between lines. Sections shorter than ``min_chars`` are merged into
-a neighbour with their title kept inline, so no chunk is tiny or empty.
+a neighbour with their title kept inline, so no chunk is tiny or empty (a merged
+chunk may exceed ``max_chars`` by at most ``min_chars``).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def chunk_sections(
         pieces = _pack(units, config.max_chars)
         if len(pieces) > 1:
             target = -(-sum(len(u) + 1 for u in units) // len(pieces))
-            balanced = _pack(units, max(target + 40, config.max_chars // 2))
+            balanced = _pack(units, min(config.max_chars, max(target + 40, config.max_chars // 2)))
             if len(balanced) == len(pieces):
                 pieces = balanced
         drafts.extend(ChunkDraft(section.heading, p, section.line) for p in pieces)
@@ -111,7 +112,7 @@ def _merge_small(drafts: list[ChunkDraft], config: ChunkingConfig) -> list[Chunk
     for draft in drafts:
         if carry is not None:
             merged = _join(carry, draft, keep_heading=draft.heading)
-            if len(merged) <= config.max_chars:
+            if len(merged) <= config.max_chars + config.min_chars:
                 draft = merged
             else:
                 _append_or_keep(out, carry, config)
@@ -126,7 +127,7 @@ def _merge_small(drafts: list[ChunkDraft], config: ChunkingConfig) -> list[Chunk
 
 
 def _append_or_keep(out: list[ChunkDraft], small: ChunkDraft, config: ChunkingConfig) -> None:
-    if out and len(out[-1]) + len(small) + 1 <= config.max_chars:
+    if out and len(out[-1]) + len(small) + 1 <= config.max_chars + config.min_chars:
         out[-1] = _join(out[-1], small, keep_heading=out[-1].heading)
     else:
         out.append(small)

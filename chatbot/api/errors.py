@@ -67,7 +67,10 @@ def _describe_validation(errors: list[dict[str, Any]]) -> tuple[str, str]:
             f"'{field}' 항목의 형식이 올바르지 않아요.",
             f"Field '{field}' has the wrong type.",
         )
-    msg = str(first.get("msg", "invalid value"))
+    msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    if kind == "value_error" and " / " in msg:
+        en_msg, ko_msg = msg.split(" / ", 1)
+        return ko_msg, en_msg
     return f"'{field}' 값이 올바르지 않아요: {msg}", f"Invalid value for '{field}': {msg}"
 
 
@@ -89,12 +92,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {
+            400: (
+                "요청 본문을 읽을 수 없어요. UTF-8 JSON으로 보내 주세요.",
+                "Could not parse the request body; send UTF-8 encoded JSON.",
+            ),
             404: ("찾을 수 없어요.", "Not found."),
             405: ("허용되지 않는 메서드예요.", "Method not allowed."),
             413: ("요청이 너무 커요.", "Request too large."),
         }
         ko, en = messages.get(exc.status_code, (str(exc.detail), str(exc.detail)))
-        if isinstance(exc.detail, str) and exc.detail not in ("Not Found", "Method Not Allowed"):
+        if exc.status_code not in messages and isinstance(exc.detail, str):
             en = exc.detail
         return JSONResponse(
             status_code=exc.status_code,

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import unicodedata
+
+from ingest.chunker import chunk_sections
+from ingest.config import ChunkingConfig
+from ingest.markdown import parse_markdown
+from vector_store.analysis import default_analyzer
+
+
+def test_details_blocks_nest_as_sections() -> None:
+    text = (
+        "# 강의\n<details>\n<summary><h2>23.09.06</h2></summary>\n소개 문장.\n"
+        "<details>\n<summary><h3>지도 학습</h3></summary>\n레이블이 있는 데이터로 학습한다.\n"
+        "</details>\n날짜 아래 다시 쓴 문장.\n</details>\n## 다음\n끝.\n"
+    )
+    sections = [(s.heading, s.body) for s in parse_markdown(text)]
+    assert sections == [
+        ("강의 > 23.09.06", "소개 문장."),
+        ("강의 > 23.09.06 > 지도 학습", "레이블이 있는 데이터로 학습한다."),
+        ("강의 > 23.09.06", "날짜 아래 다시 쓴 문장."),
+        ("강의 > 다음", "끝."),
+    ]
+
+
+def test_tables_code_and_markup() -> None:
+    text = (
+        "## 비교\n| 구분 | 회귀 | 로지스틱 |\n|---|---|---|\n| 종속 변수 | 연속형 | 이산형<br>범주 |\n\n"
+        "```python\n# 주석은 제목이 아니다\nx.requires_grad = True\n```\n"
+        "**굵게** 쓴 `Conv2D` 와 $X^2$ 검정, <GPT, BERT 등이 있음> 그리고 [링크](http://a.b).\n"
+    )
+    sections = parse_markdown(text)
+    assert [s.heading for s in sections] == ["비교"]
+    kinds = [b.kind for b in sections[0].blocks]
+    assert kinds == ["table", "code", "text"]
+    table, code, prose = (b.text for b in sections[0].blocks)
+    assert "종속 변수 | 연속형 | 이산형, 범주" in table
+    assert "---" not in table
+    assert "# 주석은 제목이 아니다" in code and "requires_grad" in code
+    assert prose == "굵게 쓴 Conv2D 와 X^2 검정, <GPT, BERT 등이 있음> 그리고 링크."
+
+
+def test_terms_keep_english_terms_and_identifiers() -> None:
+    terms = default_analyzer().terms(
+        "SVM은 Conv2D와 x.requires_grad, K-Means 군집화를 쓴다. ReLU 함수!"
+    )
+    for expected in ("svm", "conv2d", "requires_grad", "grad", "k-means", "군집", "relu", "함수"):
+        assert expected in terms
+    assert "은" not in terms and "를" not in terms
+
+
+def test_nfc_makes_decomposed_hangul_match() -> None:
+    decomposed = unicodedata.normalize("NFD", "합성곱 계층")
+    assert default_analyzer().terms(decomposed) == default_analyzer().terms("합성곱 계층")
+
+
+def test_chunks_respect_size_and_merge_tiny_sections() -> None:
+    long_body = " ".join(f"문장 {i}번은 합성곱 신경망을 설명한다." for i in range(80))
+    text = f"# 제목\n짧음.\n## 긴 절\n{long_body}\n## 작은 절\n작다.\n"
+    cfg = ChunkingConfig(max_chars=400, min_chars=60)
+    chunks = chunk_sections(parse_markdown(text), default_analyzer().split_sentences, cfg)
+    assert all(60 <= len(c.text) <= 400 + 60 for c in chunks)
+    assert all(c.text.strip() for c in chunks)
+    joined = "\n".join(c.text for c in chunks)
+    assert "짧음." in joined and "작다." in joined
+    assert "[작은 절]" in joined  # a merged section keeps its title inline
