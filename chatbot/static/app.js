@@ -36,9 +36,10 @@ const objectUrls = [];
 
 /** A failure with a Korean message meant for the person using the page. */
 class UserFacingError extends Error {
-  constructor(messageKo) {
+  constructor(messageKo, code = null) {
     super(messageKo);
     this.messageKo = messageKo;
+    this.code = code;
   }
 }
 
@@ -74,6 +75,14 @@ function setBusy(value) {
   els.upload.disabled = value;
   els.send.textContent = value ? "보내는 중…" : "보내기";
   els.form.setAttribute("aria-busy", String(value));
+}
+
+/** Puts focus back on `target` when the control that had it was disabled meanwhile. */
+function refocus(target) {
+  const active = document.activeElement;
+  if (!active || active === document.body || active === els.send || active === els.upload) {
+    target.focus();
+  }
 }
 
 function updateCharCount() {
@@ -231,6 +240,7 @@ async function responseError(response) {
   const ko = body && (body.message_ko || body.message);
   return new UserFacingError(
     typeof ko === "string" && ko ? ko : `서버에서 오류가 났어요. (HTTP ${response.status})`,
+    body && typeof body.error === "string" ? body.error : null,
   );
 }
 
@@ -375,7 +385,17 @@ async function sendMessage() {
   const controller = new AbortController();
   inFlight = controller;
   try {
-    const final = await streamChat(message, view, controller.signal);
+    let final;
+    try {
+      final = await streamChat(message, view, controller.signal);
+    } catch (err) {
+      if (!(err instanceof UserFacingError && err.code === "unknown_session" && sessionId)) {
+        throw err;
+      }
+      // The server no longer knows this conversation: continue in a new one.
+      setSession(null);
+      final = await streamChat(message, view, controller.signal);
+    }
     if (final.session_id) setSession(final.session_id);
     completeAssistant(view, {
       answer: final.answer,
@@ -400,6 +420,7 @@ async function sendMessage() {
     if (inFlight === controller) {
       inFlight = null;
       setBusy(false);
+      refocus(els.input);
     }
   }
 }
@@ -509,7 +530,7 @@ async function runTool(file, toolName) {
     showError(errorText(err, "이미지를 처리하지 못했어요."));
   } finally {
     setBusy(false);
-    els.upload.focus();
+    refocus(els.upload);
   }
 }
 
