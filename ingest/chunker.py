@@ -137,6 +137,8 @@ def _join(first: ChunkDraft, second: ChunkDraft, keep_heading: str) -> ChunkDraf
     def labelled(d: ChunkDraft) -> str:
         if d.heading == keep_heading or not d.heading:
             return d.text
+        if d.text == d.heading.rsplit(" > ", 1)[-1]:  # a heading with no body of its own
+            return _title_line(d.heading)
         return f"{_title_line(d.heading)} {d.text}"
 
     return ChunkDraft(

@@ -47,6 +47,8 @@ class Section:
     path: tuple[str, ...]
     line: int
     blocks: list[Block] = field(default_factory=list)
+    titled: bool = True
+    """False for the continuation of a parent section after a </details>."""
 
     @property
     def heading(self) -> str:
@@ -125,7 +127,7 @@ def parse_markdown(text: str) -> list[Section]:
         if floors:
             depth = floors.pop()
             del stack[depth:]
-            sections.append(Section(path=tuple(t for _, t in stack), line=lineno))
+            sections.append(Section(path=tuple(t for _, t in stack), line=lineno, titled=False))
 
     i = 0
     while i < len(lines):
@@ -200,4 +202,9 @@ def parse_markdown(text: str) -> list[Section]:
             para.append(line)
         i += 1
     flush_para()
+    for section in sections:
+        # A heading with nothing under it (a one-line topic such as "SMOTE") is still
+        # content: keep its title so the chunker folds it into a neighbour.
+        if not section.blocks and section.path and section.titled:
+            section.blocks.append(Block("title", section.path[-1], section.line))
     return [s for s in sections if s.blocks]

@@ -117,6 +117,14 @@ def _sha256(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Bump when parsing or chunking changes what chunks an unchanged file yields.
+CHUNKER_VERSION = 2
+
+
+def chunking_fingerprint(config: ChunkingConfig) -> str:
+    return _sha256(f"{CHUNKER_VERSION}|{config.max_chars}|{config.min_chars}")[:16]
+
+
 def embed_text(draft_heading: str, text: str) -> str:
     """What the dense side sees: the heading path gives a chunk its topic."""
     return f"{draft_heading}\n{text}" if draft_heading else text
@@ -217,6 +225,8 @@ def _ingest_locked(
     if state and state.faiss_file and (data_dir / state.faiss_file).exists():
         old_index = faiss_io.read(data_dir / state.faiss_file)
 
+    fingerprint = chunking_fingerprint(chunking)
+    rechunk = bool(generation) and state is not None and state.chunking != fingerprint
     full = False
     if generation:
         if state is not None and state.embedder != embeddings.model_id:
@@ -231,6 +241,11 @@ def _ingest_locked(
     if full:
         logger.warning("%s", report.reason)
         report.full_reembed = True
+    elif rechunk:
+        report.reason = (
+            "chunking changed: re-chunking every file (vectors reused where a text is unchanged)"
+        )
+        logger.warning("%s", report.reason)
 
     # 1. Read and classify every file.
     prepared: list[_Prepared] = []
@@ -259,7 +274,7 @@ def _ingest_locked(
             report.updated.append(rel)
         else:
             report.unchanged.append(rel)
-            if not full:
+            if not (full or rechunk):
                 continue
         drafts = chunk_sections(parse_markdown(text), analyzer.split_sentences, chunking)
         prepared.append(_Prepared(rel, sha, len(raw), drafts))
@@ -267,7 +282,7 @@ def _ingest_locked(
     for err in report.errors:
         logger.warning("skipped file=%s reason=%s", err.path, err.error)
 
-    if not prepared and not report.removed and generation:
+    if not prepared and not report.removed and generation and not rechunk:
         report.chunks = len(old_chunks)
         report.generation = generation
         return report
@@ -370,6 +385,7 @@ def _ingest_locked(
         state.dimension = embeddings.dimension
         state.faiss_file = filename
         state.chunk_count = int(total or 0)
+        state.chunking = fingerprint
         state.updated_at = utcnow()
     # Keep the previous generation's file for readers that are still loading it.
     keep_files = {filename}

@@ -16,6 +16,7 @@ def test_details_blocks_nest_as_sections() -> None:
     )
     sections = [(s.heading, s.body) for s in parse_markdown(text)]
     assert sections == [
+        ("강의", "강의"),  # a heading with no body keeps its title as content
         ("강의 > 23.09.06", "소개 문장."),
         ("강의 > 23.09.06 > 지도 학습", "레이블이 있는 데이터로 학습한다."),
         ("강의 > 23.09.06", "날짜 아래 다시 쓴 문장."),

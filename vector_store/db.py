@@ -81,6 +81,7 @@ class IndexState(Base):
     dimension: Mapped[int] = mapped_column(Integer, default=0)
     faiss_file: Mapped[str] = mapped_column(String(256), default="")
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
+    chunking: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

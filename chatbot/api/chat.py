@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from chatbot.api.errors import ApiError
 from chatbot.history import repo
 from vector_store.store import IndexNotReadyError
 
+logger = logging.getLogger(__name__)
 router = APIRouter(tags=["chat"])
 MAX_MESSAGE_CHARS = 2000
 
@@ -108,6 +110,7 @@ def _sse(events: Iterator[dict[str, Any]]) -> Iterator[str]:
         for event in events:
             yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
     except Exception:  # the stream has started: report in-band, keep the service up
+        logger.exception("chat stream failed")
         err = {
             "type": "error",
             "message": "답변을 만드는 중 오류가 났어요. (Failed while answering.)",
@@ -115,9 +118,7 @@ def _sse(events: Iterator[dict[str, Any]]) -> Iterator[str]:
             "message_en": "Failed while answering.",
         }
         yield f"data: {json.dumps(err, ensure_ascii=False)}\n\n"
-        raise
-    finally:
-        yield "data: [DONE]\n\n"
+    yield "data: [DONE]\n\n"
 
 
 @router.post(

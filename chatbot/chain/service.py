@@ -51,9 +51,17 @@ class ChatService:
         return sid, history
 
     def stream(self, message: str, session_id: str | None) -> Iterator[dict[str, Any]]:
-        """Events of one turn (see `ChatChain`); the final one carries the stored ids."""
+        """Events of one turn (see `ChatChain`); the final one carries the stored ids.
+
+        The session is checked and the message stored before this returns, so an unknown
+        session fails here, before a streamed response has started."""
         started = time.perf_counter()
         sid, history = self.begin(message, session_id)
+        return self._events(message, sid, history, started)
+
+    def _events(
+        self, message: str, sid: str, history: list[Turn], started: float
+    ) -> Iterator[dict[str, Any]]:
         for event in self.chain.stream({"message": message, "history": history}):
             if event["type"] != "final":
                 yield event
