@@ -32,6 +32,13 @@ class GeneratorConfig(BaseModel):
     no_repeat_ngram_size: int = Field(
         default=3, ge=0, le=20, description="Forbid repeating n-grams of this size (0: off)."
     )
+    loop_ngram_size: int = Field(
+        default=4,
+        ge=0,
+        le=20,
+        description="Loop guard: cut the answer where a run of this many words, a whole "
+        "sentence, or a piece of a word repeats earlier answer text (0: off).",
+    )
     max_context_tokens: int = Field(
         default=0,
         ge=0,
