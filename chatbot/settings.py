@@ -22,14 +22,21 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 class ChatConfig(BaseModel):
     smalltalk_threshold: float = Field(
-        default=0.62,
+        default=0.5,
         ge=0,
         le=1,
         description="Cosine similarity to the small-talk bank above which a message is small "
         "talk (calibrated on eval/data/chat_course.jsonl).",
     )
+    smalltalk_exact: float = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description="Similarity at which a message is small talk even if its words occur in "
+        "the notes (a near-exact bank phrasing).",
+    )
     min_coverage: float = Field(
-        default=0.6,
+        default=0.5,
         ge=0,
         le=1,
         description="IDF-weighted share of a question's words that the top passages must "

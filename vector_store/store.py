@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -26,6 +27,8 @@ from vector_store.config import RetrievalConfig
 from vector_store.db import Chunk, Document, IndexState, make_engine
 
 logger = logging.getLogger(__name__)
+# Korean particles that Kiwi leaves attached to words it does not know.
+_PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
 
 @dataclass(frozen=True)
@@ -76,17 +79,30 @@ class IndexSnapshot:
         return math.log((n + 1) / (self.doc_freq.get(term, 0) + 0.5))
 
     def coverage(self, terms: list[str], chunk_ids: list[int]) -> float:
-        """IDF-weighted share of `terms` that occur in the given chunks: a rare query word
+        """IDF-weighted share of `terms` found in the given chunks: a rare query word
         missing from every retrieved passage ('비트코인') weighs much more than a common
-        one ('오늘')."""
+        one ('오늘'). A term also counts when it occurs inside a passage's text, which
+        forgives analysis differences such as an unknown word with a particle glued on
+        ("시그모이드랑") or a compound split differently ("순전파")."""
         if not terms:
             return 0.0
         present: set[str] = set()
+        texts = []
         for cid in chunk_ids:
-            present.update(self.by_id[cid].terms)
+            rec = self.by_id[cid]
+            present.update(rec.terms)
+            texts.append(f"{rec.heading}\n{rec.text}".casefold())
+        blob = "\n".join(texts)
+
+        def found(term: str) -> bool:
+            if term in present or (len(term) >= 2 and term in blob):
+                return True
+            stem = _PARTICLE.sub("", term)
+            return len(stem) >= 2 and stem != term and stem in blob
+
         weights = {t: self.idf(t) for t in set(terms)}
         total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+        return sum(w for t, w in weights.items() if found(t)) / total if total else 0.0
 
     def keyword_search(self, terms: list[str], n: int) -> list[tuple[int, float]]:
         if self._bm25 is None or not terms:

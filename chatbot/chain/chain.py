@@ -88,6 +88,37 @@ class Plan:
     avoid: set[str] = field(default_factory=set)
 
 
+_ASKS = re.compile(
+    r"\?|뭐|무엇|무슨|어떻|어떤|어디|언제|왜|누가|누구|얼마|몇|알려|설명|가르쳐|차이|비교|"
+    r"인가|일까|나요|까요|는지|은지|냐|니\b"
+)
+
+
+def decide_intent(
+    smalltalk: float, coverage: float, has_hits: bool, asks: bool, cfg: ChatConfig
+) -> str:
+    """Route one message from its evidence (kept apart so eval can sweep thresholds).
+
+    - close to a small-talk phrasing (`smalltalk_exact`): small talk, even when its words
+      occur in the notes ("안녕" and "챗봇" do, in a chatbot course);
+    - the passages found contain the message's distinctive words (IDF-weighted
+      `coverage`) and it asks something, or it does not resemble small talk: question;
+    - resembles small talk: small talk; otherwise: out of scope.
+    """
+    covered = has_hits and coverage >= cfg.min_coverage
+    if smalltalk >= cfg.smalltalk_exact:
+        return "greeting"
+    if covered and (asks or smalltalk < cfg.smalltalk_threshold):
+        return "question"
+    if smalltalk >= cfg.smalltalk_threshold:
+        return "greeting"
+    return "out_of_scope"
+
+
+def asks_something(message: str) -> bool:
+    return bool(_ASKS.search(message))
+
+
 class ChatChain:
     def __init__(
         self,
@@ -129,15 +160,14 @@ class ChatChain:
         query, topic, followup = self._resolve(message, history)
         result = self.searcher.search(query, self.k)
         match = self.bank.match(message)
-        strong = self._strong(result)
-        if match.score >= self.chat.smalltalk_threshold and not (
-            strong and not followup and match.score < 0.9
-        ):
-            intent = "greeting"
-        elif strong:
-            intent = "question"
-        else:
-            intent = "out_of_scope"
+        coverage = self.coverage(result)
+        if followup:
+            # A follow-up adds words of its own; judge those, not the whole history.
+            own = [t for t in self.analyzer.terms(message) if t not in _REQUEST_TERMS]
+            coverage = max(coverage, self.coverage(result, own) if own else 1.0)
+        intent = decide_intent(
+            match.score, coverage, bool(result.hits), asks_something(message), self.chat
+        )
         if intent == "question" and not topic:
             topic = self._topic(query, result.hits)
         return Plan(
@@ -152,14 +182,12 @@ class ChatChain:
             avoid={t.assistant for t in history[-3:]},
         )
 
-    def coverage(self, result: SearchResult) -> float:
+    def coverage(self, result: SearchResult, terms: list[str] | None = None) -> float:
+        """How much of the question the top passages contain (see `IndexSnapshot.coverage`)."""
         snap = self.searcher.store.snapshot()
-        terms = [t for t in result.query_terms if t not in _REQUEST_TERMS]
+        if terms is None:
+            terms = [t for t in result.query_terms if t not in _REQUEST_TERMS]
         return snap.coverage(terms, [h.chunk_id for h in result.hits[:3]])
-
-    def _strong(self, result: SearchResult) -> bool:
-        """The notes cover the question: its distinctive words are in the passages found."""
-        return bool(result.hits) and self.coverage(result) >= self.chat.min_coverage
 
     def _resolve(self, message: str, history: list[Turn]) -> tuple[str, str, bool]:
         """A follow-up ("그건 언제 써?") is searched together with the question it follows."""

