@@ -6,6 +6,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+# Bounds of the mosaic block size, shared by the setting and the API's query parameter.
+MIN_MOSAIC_BLOCK = 2
+MAX_MOSAIC_BLOCK = 256
+
 
 class ToolsConfig(BaseModel):
     max_upload_bytes: int = Field(
@@ -15,9 +19,28 @@ class ToolsConfig(BaseModel):
         default=25_000_000, ge=64, description="Largest accepted image, in pixels (w*h)."
     )
     mosaic_block: int = Field(
-        default=12, ge=2, le=256, description="Pixel block size used to hide a face."
+        default=12,
+        ge=MIN_MOSAIC_BLOCK,
+        le=MAX_MOSAIC_BLOCK,
+        description="Pixel block size used to hide a face.",
     )
     digit_weights: Path | None = Field(
         default=None,
         description="CNN weights file; default: the weights shipped with the package.",
+    )
+    mosaic_min_neighbors: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="Haar cascade minNeighbors: higher finds fewer false faces but may miss "
+        "real ones.",
+    )
+    mosaic_min_face: int = Field(
+        default=30, ge=8, description="Smallest face searched for, in pixels of the searched image."
+    )
+    mosaic_detect_max_side: int = Field(
+        default=2000,
+        ge=256,
+        description="Faces are searched on a copy downscaled to this longer side (bounds the "
+        "detection time of huge photos); the mosaic is applied at full resolution.",
     )
