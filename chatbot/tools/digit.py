@@ -109,7 +109,7 @@ def _keep_main_ink(ink: np.ndarray) -> np.ndarray:
     if n <= 1:
         raise NoDigitFoundError("no ink found")
     peak = np.zeros(n, dtype=np.float32)
-    np.maximum.at(peak, labels.ravel(), ink.ravel())
+    np.maximum.at(peak, labels.ravel().astype(np.intp), ink.ravel())
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
     candidates = [i for i in range(1, n) if peak[i] >= strong]
     if not candidates:

@@ -12,7 +12,10 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-FRONTAL_FACE_CASCADE = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
+FRONTAL_FACE_CASCADE = (
+    Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+    / "haarcascade_frontalface_default.xml"
+)
 
 
 @dataclass(frozen=True)
