@@ -64,6 +64,16 @@ RECORDS = [
         text="relu는 비선형 활성화 함수이다.",
     ),
     SimpleNamespace(source="notes/empty.md", heading="빈 절", text="   "),
+    SimpleNamespace(
+        source="notes/ml.md",
+        heading="머신러닝 > 강화학습: 에이전트가 들어간 학습을 의미함.",
+        text="강화학습: 에이전트가 들어간 학습을 의미함.\n"
+        "[시퀀스 투 시퀀스:] - 질문과 대답으로 구성해서 챗봇을 만드는 것을 의미한다.\n"
+        "filename: str = 'mnist_sample.png'\n"
+        "async def lifespan(app: FastAPI):\n"
+        "| 이름 | 설명 |",
+    ),
+    SimpleNamespace(source="notes/log.md", heading="23.09.19", text="flaskbook/apps 만들기"),
 ]
 
 
@@ -102,6 +112,10 @@ def test_pairs_from_headings_and_key_terms() -> None:
         "CNN이 뭐예요?",
         "CNN에 대해 설명해 주세요.",
         "신경망에서 relu가 뭐야?",
+        "강화학습이 뭐예요?",
+        "강화학습에 대해 설명해 주세요.",
+        "시퀀스 투 시퀀스가 뭐예요?",
+        "시퀀스 투 시퀀스에 대해 설명해 주세요.",
     ]
     backprop = by_question["역전파가 뭐예요?"]
     assert (
@@ -116,6 +130,11 @@ def test_pairs_from_headings_and_key_terms() -> None:
     )
     assert by_question["에포크가 뭐예요?"].passages[0].source == "notes/terms.md"
     assert by_question["신경망에서 relu가 뭐야?"].answer == "relu는 비선형 활성화 함수이다."
+    # A heading that defines its term; code and table lines are no answers.
+    assert by_question["강화학습이 뭐예요?"].answer == "에이전트가 들어간 학습을 의미함."
+    assert by_question["시퀀스 투 시퀀스가 뭐예요?"].answer == (
+        "질문과 대답으로 구성해서 챗봇을 만드는 것을 의미한다."
+    )
 
 
 def test_answers_are_capped() -> None:
@@ -135,6 +154,7 @@ def test_answers_are_capped() -> None:
         ("CNN", "이"),
         ("RAG", "가"),
         ("python", "이"),
+        ("padding", "이"),
         ("ReLU(Rectified Linear Unit)", "가"),
         ("레이어 1", "이"),
         ("버전 2", "가"),
@@ -343,7 +363,7 @@ def test_finetune_command(
     printed = capsys.readouterr().out
     assert status == 0
     assert fake_store == ["sqlite:///notes.db"]
-    assert "notes: 6 chunks -> 11 question-answer pairs" in printed
+    assert "notes: 8 chunks -> 15 question-answer pairs" in printed
     assert "small talk: 1 pairs" in printed
     assert f"CHATBOT_GENERATOR__MODEL=kogpt2:{out.resolve()}" in printed
     assert (out / "config.json").exists()

@@ -183,6 +183,16 @@ def test_directory_without_a_model_raises_a_helpful_error(tmp_path: Path) -> Non
     assert "CHATBOT_GENERATOR__MODEL=seq2seq:" in str(info.value)
 
 
+def test_missing_directory_raises_a_helpful_error(tmp_path: Path) -> None:
+    missing = tmp_path / "kogpt2-notes"
+
+    with pytest.raises(GeneratorUnavailableError) as info:
+        load_hf_generator("kogpt2", str(missing), GeneratorConfig())
+
+    assert f"there is no directory {missing}." in str(info.value)
+    assert "CHATBOT_GENERATOR__MODEL=kogpt2:/path/to/kogpt2-notes" in str(info.value)
+
+
 # --- prompts ----------------------------------------------------------------------------
 
 
@@ -393,7 +403,7 @@ def test_streamed_prefix_is_never_taken_back() -> None:
     """Whatever comes next, the text judged stable stays the start of the final answer."""
     vocabulary = [
         "딥러닝은", "신경망", "층을", "쌓는다.", "좋아요.", "네", "다.", "질문:", "질문",
-        ":", "<usr>", "<us", "r>", "ab", "abab", "!", "…", "3.", "층의",
+        ":", "<usr>", "<us", "r>", "ab", "abab", "!", "…", "3.", "층의", "학습\ufffd", "\ufffd",
     ]  # fmt: skip
     rng = random.Random(7)
     for _ in range(1500):

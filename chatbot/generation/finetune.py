@@ -3,7 +3,8 @@
 Training pairs come from the ingested chunks: questions formed from each section heading
 ("{heading}이(가) 뭐예요?", "{heading}에 대해 설명해 주세요.") are answered by the first
 sentences of the section, and questions about the terms the notes define on a line of their
-own ("RAG - LLM과 검색 엔진을 ...", "순전파: ...") by that definition. Each pair is trained
+own ("RAG - LLM과 검색 엔진을 ...", "순전파: ...") or in a sub-section by that definition.
+Lines of code, tables and file listings are not used as answers. Each pair is trained
 in the exact prompt format the generator uses at inference, with its section as the
 passage, so the model learns to answer from the passage it is shown. Small-talk pairs from
 a `Q,A` CSV (e.g. ChatbotData.csv) are trained without passages.
@@ -76,8 +77,12 @@ class TrainingPair:
 _HEADING_PATH = re.compile(r"\s*(?:>|›|»)\s*")
 _LINE_PREFIX = re.compile(r"^(?:[-*•>#]+\s*|\d{1,2}[.)]\s+)+")
 _MARKUP = re.compile(r"\*\*|__|`")
+# Ingestion labels a merged sub-section "[its heading] its text".
+_TITLE = re.compile(r"^\[(?P<title>[^\[\]]{1,60})\]\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 _DEFINITION = re.compile(r"^(?P<term>[^:：]{2,30}?)(?:\s*[:：]\s*|\s+[-–—]+\s+)(?P<body>\S.*)$")
+_TERM = re.compile(r"^[0-9A-Za-z가-힣][0-9A-Za-z가-힣 .+#/_()-]*$")
+_HANGUL = re.compile(r"[가-힣]")
 # Labels that head a line ("예: ...", "장점: ...") without being terms of the course.
 _STOP_TERMS = frozenset([
     "예", "예시", "참고", "주의", "결과", "장점", "단점", "설명", "정의", "특징", "출처", "답",
@@ -87,8 +92,25 @@ _STOP_TERMS = frozenset([
 _DIGITS_WITH_FINAL = "013678"  # 영 일 삼 육 칠 팔 end in a consonant
 
 
-def _clean_line(line: str) -> str:
+def _strip_line(line: str) -> str:
     return _MARKUP.sub("", _LINE_PREFIX.sub("", line.strip())).strip()
+
+
+def _clean_line(line: str) -> str:
+    """A line without list marks, emphasis and sub-section labels."""
+    line = _strip_line(line)
+    while match := _TITLE.match(line):
+        line = _strip_line(line[match.end() :])
+    return line
+
+
+def _is_prose(text: str) -> bool:
+    """Korean prose rather than code, a table row or a file listing: at least half of the
+    words hold Hangul."""
+    words = text.split()
+    if not words or "|" in text or text[0] in "{}()[]\\,;=":
+        return False
+    return sum(bool(_HANGUL.search(word)) for word in words) * 2 >= len(words)
 
 
 def _sentences(text: str) -> list[str]:
@@ -98,6 +120,13 @@ def _sentences(text: str) -> list[str]:
         if cleaned:
             sentences.extend(s.strip() for s in _SENTENCE_BREAK.split(cleaned) if s.strip())
     return sentences
+
+
+def _own_lines(text: str) -> str:
+    """The chunk's text before the first labelled sub-section merged into it."""
+    lines = text.splitlines()
+    end = next((i for i, line in enumerate(lines) if _TITLE.match(_strip_line(line))), len(lines))
+    return "\n".join(lines[:end])
 
 
 def _shorten(text: str, max_chars: int) -> str:
@@ -122,7 +151,7 @@ def _has_final_consonant(word: str) -> bool | None:
         tail = re.search(r"[A-Za-z]+$", word)
         if tail and tail.group().isupper():  # read letter by letter: 엘 엠 엔 알
             return last in "LMNR"
-        return last.lower() in "lmn"
+        return last.lower() in "lmn" or word.lower().endswith("ng")  # -ng: 패딩
     return None
 
 
@@ -131,9 +160,44 @@ def _subject(word: str) -> str:
     return "이(가)" if final is None else ("이" if final else "가")
 
 
-def _topic(heading: str) -> str:
-    parts = [p for p in _HEADING_PATH.split(heading or "") if p.strip()]
-    return _clean_line(parts[-1]) if parts else ""
+def _is_term(term: str) -> bool:
+    return (
+        bool(_TERM.match(term))
+        and term.count("(") == term.count(")")
+        and len(term.split()) <= 4
+        and term.lower() not in _STOP_TERMS
+        and any(ch.isalpha() for ch in term)
+    )
+
+
+def _definition(line: str) -> tuple[str, str] | None:
+    """(term, definition) when `line` reads "term: definition" or "term - definition"."""
+    match = _DEFINITION.match(line)
+    if not match or "://" in line:
+        return None
+    term, body = match.group("term").strip(), match.group("body").strip()
+    if not _is_term(term) or len(body) < 4 or not _is_prose(body):
+        return None
+    return term, body
+
+
+def _key_terms(text: str) -> list[tuple[str, str]]:
+    """(term, definition) for lines that define a term, and for labelled sub-sections
+    ("[term] text") merged into a chunk."""
+    found: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        stripped = _strip_line(line)
+        title = _TITLE.match(stripped)
+        if title:
+            term = _strip_line(title.group("title")).rstrip(":： ").strip()
+            body = _clean_line(stripped)
+            if _is_term(term) and body and _is_prose(body):
+                found.append((term, body))
+            continue
+        definition = _definition(_clean_line(line))
+        if definition:
+            found.append(definition)
+    return found
 
 
 def _heading_questions(topic: str) -> list[str]:
@@ -147,43 +211,19 @@ def _heading_questions(topic: str) -> list[str]:
     return questions
 
 
-def _key_terms(text: str) -> list[tuple[str, str]]:
-    """(term, definition) for lines shaped "term: definition" or "term - definition"."""
-    found: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        cleaned = _clean_line(line)
-        if "://" in cleaned:
-            continue
-        match = _DEFINITION.match(cleaned)
-        if not match:
-            continue
-        term, body = match.group("term").strip(), match.group("body").strip()
-        if (
-            len(term.split()) > 4
-            or term.lower() in _STOP_TERMS
-            or term.endswith("?")
-            or "=" in term
-            or not any(ch.isalpha() for ch in term)
-            or len(body) < 4
-            or not any(ch.isalpha() for ch in body)
-        ):
-            continue
-        found.append((term, body))
-    return found
-
-
 def pairs_from_chunks(
     records: Iterable[ChunkLike], *, answer_sentences: int = 2, max_answer_chars: int = 300
 ) -> list[TrainingPair]:
     """Question-answer pairs from ingested chunks (in document order): heading questions
     answered by the first sentences of the section (its first chunk), and key-term questions
-    answered by the term's definition line. Each pair carries its chunk as the passage."""
+    answered by the term's definition. Each pair carries its chunk as the passage. Lines of
+    code, tables and listings are not used as answers."""
     pairs: list[TrainingPair] = []
     questions: set[str] = set()
     topics: set[tuple[str, str]] = set()
 
-    def add(question: str, answer: str, passage: Passage) -> None:
-        answer = _shorten(answer, max_answer_chars)
+    def add(question: str, sentences: list[str], passage: Passage) -> None:
+        answer = _shorten(" ".join(sentences[:answer_sentences]), max_answer_chars)
         if answer and question not in questions:
             questions.add(question)
             pairs.append(TrainingPair(question, answer, (passage,)))
@@ -195,17 +235,28 @@ def pairs_from_chunks(
         passage = Passage(
             chunk_id=index, source=record.source, heading=record.heading, text=text, score=1.0
         )
-        topic = _topic(record.heading)
-        if topic and (record.source, topic) not in topics:
+        parts = [p for p in _HEADING_PATH.split(record.heading or "") if p.strip()]
+        topic = _clean_line(parts[-1]) if parts else ""
+        if any(ch.isalpha() for ch in topic) and (record.source, topic) not in topics:
             topics.add((record.source, topic))
-            sentences = [s for s in _sentences(text) if s.rstrip(":") != topic]
-            answer = " ".join(sentences[:answer_sentences])
+            heading_line = topic
+            lead: list[str] = []
+            # A heading such as "강화학습: 에이전트가 …" names the term and defines it.
+            definition = _definition(topic)
+            if definition:
+                topic, body = definition
+                lead = [body]
+            sentences = lead + [
+                s
+                for s in _sentences(_own_lines(text))
+                if s not in (heading_line, topic) and _is_prose(s)
+            ]
             for question in _heading_questions(topic):
-                add(question, answer, passage)
-        for term, definition in _key_terms(text):
-            body = " ".join(_sentences(definition)[:answer_sentences])
-            add(f"{term}{_subject(term)} 뭐예요?", body, passage)
-            add(f"{term}에 대해 설명해 주세요.", body, passage)
+                add(question, sentences, passage)
+        for term, body in _key_terms(text):
+            sentences = _sentences(body)
+            add(f"{term}{_subject(term)} 뭐예요?", sentences, passage)
+            add(f"{term}에 대해 설명해 주세요.", sentences, passage)
     logger.info("training pairs from notes sections=%d pairs=%d", len(topics), len(pairs))
     return pairs
 
@@ -456,6 +507,9 @@ def finetune(pairs: Sequence[TrainingPair], options: FinetuneOptions) -> Finetun
         )
         history.append(EpochStats(epoch, train_loss, eval_loss))
         logger.info("epoch=%d train_loss=%.4f eval_loss=%s", epoch, train_loss, eval_loss)
+        if options.progress:
+            held_out = f"{eval_loss:.4f}" if eval_loss is not None else "-"
+            tqdm.write(f"epoch {epoch}: train loss {train_loss:.4f}, held-out loss {held_out}")
         if eval_loss is None:
             best_epoch = epoch
             continue

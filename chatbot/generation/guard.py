@@ -27,7 +27,9 @@ TURN_MARKERS: tuple[str, ...] = ("<usr>", "<sys>", "질문:")
 """Text that starts a new turn; the answer ends before it."""
 
 _WORD = re.compile(r"\S+")
-_PUNCTUATION = ".,!?;:~…·'\"()[]{}<>「」『』“”‘’-—–*"
+# Stripped from words before they are compared; U+FFFD is what a byte-level tokenizer decodes
+# from a character whose bytes are not all generated yet, or never will be.
+_PUNCTUATION = ".,!?;:~…·'\"()[]{}<>「」『』“”‘’-—–*\ufffd"
 _SENTENCE_END = (".", "!", "?", "。", "…")
 _WORD_LOOP = re.compile(r"(\S{2,}?)\1{2,}")
 
@@ -138,11 +140,16 @@ def find_cut(text: str, *, ngram: int, final: bool) -> int | None:
             _ngram_cut(keyed, ngram),
             _stutter_cut(keyed, ngram),
             _sentence_cut(words, final=final),
-            # A loop inside the growing word is already there, whatever follows it.
+            # A loop inside the growing word is already there, whatever follows it, except
+            # in its last characters when they are bytes of a character still being formed.
             _word_loop_cut(
                 text,
                 [(w.start, w.end) for w in words]
-                + ([(partial_start, len(text))] if partial_start is not None else []),
+                + (
+                    [(partial_start, len(text.rstrip("\ufffd")))]
+                    if partial_start is not None
+                    else []
+                ),
             ),
         ):
             if cut is not None:

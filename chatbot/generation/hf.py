@@ -77,21 +77,34 @@ def _unavailable_message(kind: str, ref: str, local: bool, error: Exception) -> 
         str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__
     )
     folder = Path(ref).name or "model"
+    hub_id = not local and not ref.startswith((".", "/", "~")) and ref.count("/") <= 1
     if local:
         problem = (
             f"the directory {ref} does not hold a {kind} model and tokenizer that "
-            f"transformers can load ({reason})."
+            "transformers can load."
         )
-    else:
+    elif hub_id:
         problem = (
             f"'{ref}' is not a local directory and could not be downloaded from the Hugging "
-            f"Face hub (offline, or no such model: {reason})."
+            "Face hub (offline, or no such model)."
+        )
+    else:
+        problem = f"there is no directory {ref}."
+    # Why the hub refused a path is noise; say why a directory or a hub id failed.
+    cause = f"Cause: {reason.rstrip('.')}. " if local or hub_id else ""
+    if hub_id:
+        fix = (
+            f"Download the model where there is internet (e.g. `hf download {ref} --local-dir "
+            f"{folder}`), copy the folder here and point the setting at it"
+        )
+    else:
+        fix = (
+            "Point the setting at a directory that holds the model's config.json, weights and "
+            "tokenizer files (as save_pretrained writes them)"
         )
     return (
         f"Generator model '{kind}:{ref}' could not be loaded: {problem} "
-        f"Download the model where there is internet (e.g. `hf download {ref} --local-dir "
-        f"{folder}`), copy the folder here and point the setting at it: "
-        f"CHATBOT_GENERATOR__MODEL={kind}:/path/to/{folder} "
+        f"{cause}{fix}: CHATBOT_GENERATOR__MODEL={kind}:/path/to/{folder} "
         "(or CHATBOT_GENERATOR__MODEL=extractive to answer without a model)."
     )
 

@@ -46,7 +46,8 @@ MIN_PASSAGE_TOKENS = 8
 
 def count_tokens(tokenizer: PreTrainedTokenizerBase, text: str) -> int:
     """Tokens of `text` alone, without the special tokens the tokenizer adds around input."""
-    return len(tokenizer(text, add_special_tokens=False)["input_ids"])
+    # Not verbose: counting a prompt longer than the model's window is the point here.
+    return len(tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
 
 def has_turn_tokens(tokenizer: PreTrainedTokenizerBase) -> bool:
@@ -70,7 +71,7 @@ def answer_prefix(turn_tokens: bool) -> str:
 
 def truncate_to_tokens(tokenizer: PreTrainedTokenizerBase, text: str, max_tokens: int) -> str:
     """The longest start of `text` that is at most `max_tokens` tokens (by re-encoding)."""
-    ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    ids = tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
     if len(ids) <= max_tokens:
         return text
     # Byte-level tokenizers can end a cut inside a character; drop the broken tail.
