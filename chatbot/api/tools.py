@@ -120,7 +120,13 @@ def _faces_json(result: FaceSearch) -> dict[str, Any]:
     responses={
         200: {
             "model": MosaicFaces,
-            "content": {"image/png": {}},
+            "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {
+                FACES_HEADER: {
+                    "description": "Number of faces found. 찾은 얼굴 수.",
+                    "schema": {"type": "integer"},
+                }
+            },
             "description": "The image as PNG with faces pixelated (default), or with "
             "`format=json` the face boxes. Header `X-Faces-Detected` gives the count.",
         },
