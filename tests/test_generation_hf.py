@@ -271,9 +271,15 @@ def test_prompt_formats() -> None:
     assert seq2seq.endswith(CNN.text)
 
 
-def test_long_context_fits_the_model_window(tiny_dirs: dict[str, Path]) -> None:
-    # 256 positions; twelve passages would need several times that.
-    config = GeneratorConfig(max_new_tokens=64, loop_ngram_size=0)
+@pytest.mark.parametrize("max_context_tokens", [0, 160, 4096])
+def test_long_context_fits_the_model_window(
+    tiny_dirs: dict[str, Path], max_context_tokens: int
+) -> None:
+    # 256 positions; twelve passages would need several times that. A budget beyond the
+    # model's positions is held to them.
+    config = GeneratorConfig(
+        max_new_tokens=64, loop_ngram_size=0, max_context_tokens=max_context_tokens
+    )
     generator = load_hf_generator("kogpt2", str(tiny_dirs["kogpt2"]), config)
     assert isinstance(generator, HFGenerator)
 

@@ -139,12 +139,19 @@ def load_pretrained(
     return model, tokenizer
 
 
-def context_window(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
-    """Positions the model can attend to, from its config, else its tokenizer, else 512."""
+def _declared_positions(model: PreTrainedModel) -> int | None:
     for attribute in ("n_positions", "max_position_embeddings"):
         value = getattr(model.config, attribute, None)
         if isinstance(value, int) and value > 0:
             return value
+    return None
+
+
+def context_window(model: PreTrainedModel, tokenizer: PreTrainedTokenizerBase) -> int:
+    """Positions the model can attend to, from its config, else its tokenizer, else 512."""
+    declared = _declared_positions(model)
+    if declared:
+        return declared
     limit = tokenizer.model_max_length
     if isinstance(limit, int) and 0 < limit < 1_000_000:
         return limit
@@ -206,6 +213,10 @@ class HFGenerator:
         self._model = model.to(self._device).eval()  # type: ignore[arg-type]
         self._tokenizer = tokenizer
         self._window = config.max_context_tokens or context_window(model, tokenizer)
+        declared = _declared_positions(model)
+        if declared and self._window > declared:
+            # Past its position embeddings a model fails; a budget cannot go beyond them.
+            self._window = declared
         self._turn_tokens = kind == "kogpt2" and has_turn_tokens(tokenizer)
         self._stop_ids = stop_token_ids(tokenizer)
         pad_id = tokenizer.pad_token_id
