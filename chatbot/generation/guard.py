@@ -126,8 +126,9 @@ def find_cut(text: str, *, ngram: int, final: bool) -> int | None:
     """Offset where the answer in `text` must end, or None when it may go on.
 
     With ``final=False`` the text is still being generated: words and sentences that may
-    still grow are not judged yet, so a cut found now is never moved by later text.
-    ``ngram=0`` turns the loop rules off and keeps only the turn markers.
+    still grow are not judged yet (except for a loop already inside the growing word), so
+    later text does not take a cut back. ``ngram=0`` turns the loop rules off and keeps only
+    the turn markers.
     """
     cuts: list[int] = []
     marker = _marker_cut(text)
@@ -174,7 +175,7 @@ def stable_length(text: str, *, ngram: int) -> int:
     """
     words, _ = _words(text, final=False)
     if ngram > 0:
-        # Repetition is judged on words with letters or digits; count only those.
+        # Repetition is judged on words that are not punctuation alone; count only those.
         keyed = [w for w in words if w.key]
         held = len(keyed) - (ngram - 1)
         limit = keyed[held - 1].end if held > 0 else 0

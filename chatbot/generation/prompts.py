@@ -79,9 +79,15 @@ def truncate_to_tokens(tokenizer: PreTrainedTokenizerBase, text: str, max_tokens
     return text.rstrip("\ufffd").rstrip()
 
 
+def _without_turn_tokens(text: str) -> str:
+    """Text from users and notes may not open or close a turn of the prompt."""
+    return text.replace(USER_TOKEN, "").replace(SYSTEM_TOKEN, "").strip()
+
+
 def _passage_block(index: int, passage: Passage, text: str) -> str:
-    header = f"[{index}] {passage.heading.strip()}" if passage.heading.strip() else f"[{index}]"
-    return f"{header}\n{text.strip()}"
+    heading = _without_turn_tokens(passage.heading)
+    header = f"[{index}] {heading}" if heading else f"[{index}]"
+    return f"{header}\n{_without_turn_tokens(text)}"
 
 
 def _causal_text(
@@ -133,9 +139,10 @@ def _fit(
             text = truncate_to_tokens(tokenizer, passage.text, left)
             # Tokens can merge differently across the block boundary: shrink until it fits.
             while text and cost([*blocks, _passage_block(index, passage, text)]) > budget:
-                text = truncate_to_tokens(
+                shorter = truncate_to_tokens(
                     tokenizer, text, max(count_tokens(tokenizer, text) - 2, 0)
                 )
+                text = shorter if len(shorter) < len(text) else ""
             if count_tokens(tokenizer, text) >= MIN_PASSAGE_TOKENS:
                 blocks.append(_passage_block(index, passage, text))
         break
@@ -157,9 +164,9 @@ def build_causal_prompt(
 
     def render(blocks: list[str]) -> str:
         return _causal_text(
-            question.strip(),
+            _without_turn_tokens(question),
             blocks,
-            topic=topic.strip(),
+            topic=_without_turn_tokens(topic),
             turn_tokens=turn_tokens,
             with_notes=with_notes,
         )
@@ -180,6 +187,11 @@ def build_seq2seq_input(
     with_notes = bool(passages)
 
     def render(blocks: list[str]) -> str:
-        return _seq2seq_text(question.strip(), blocks, topic=topic.strip(), with_notes=with_notes)
+        return _seq2seq_text(
+            _without_turn_tokens(question),
+            blocks,
+            topic=_without_turn_tokens(topic),
+            with_notes=with_notes,
+        )
 
     return _fit(tokenizer, passages, budget, render)
