@@ -136,6 +136,17 @@ def test_several_faces_are_all_pixelated(tools: ImageTools, astronaut: np.ndarra
         assert_blocks_uniform(out, box, 10)
 
 
+def test_margin_widens_the_detected_box(astronaut: np.ndarray) -> None:
+    png = encode(astronaut)
+    (tight,) = ImageTools(ToolsConfig(mosaic_margin=0)).find_faces(png).boxes
+    (wide,) = ImageTools(ToolsConfig(mosaic_margin=0.25)).find_faces(png).boxes
+    assert wide.x < tight.x
+    assert wide.y < tight.y
+    assert wide.x + wide.w > tight.x + tight.w
+    assert wide.y + wide.h > tight.y + tight.h
+    assert wide.w == pytest.approx(1.5 * tight.w, abs=2)
+
+
 def test_find_faces_matches_mosaic(tools: ImageTools, astronaut: np.ndarray) -> None:
     png = encode(astronaut)
     assert tools.find_faces(png).boxes == tools.mosaic(png).boxes

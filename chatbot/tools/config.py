@@ -44,3 +44,10 @@ class ToolsConfig(BaseModel):
         description="Faces are searched on a copy downscaled to this longer side (bounds the "
         "detection time of huge photos); the mosaic is applied at full resolution.",
     )
+    mosaic_margin: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Each detected face box is widened by this fraction of its size on every "
+        "side before pixelation, so that hairline and chin are hidden too.",
+    )

@@ -38,7 +38,9 @@ class FaceDetector:
     not run in two threads at once (opencv/opencv#4287); calls are serialised by a lock.
     OpenCV still spreads each call over its own worker threads. Images whose longer side
     exceeds ``max_side`` are searched on a downscaled copy, which bounds the time a call
-    holds the lock; the boxes are mapped back to full resolution.
+    holds the lock; the boxes are mapped back to full resolution. Each box is widened by
+    ``margin`` (a fraction of its size) on every side, because the cascade's box runs from
+    eyebrows to mouth and would leave hairline and chin visible.
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class FaceDetector:
         min_neighbors: int = 5,
         min_size: int = 30,
         max_side: int = 2000,
+        margin: float = 0.1,
         cascade_path: Path = FRONTAL_FACE_CASCADE,
     ) -> None:
         cascade = cv2.CascadeClassifier(str(cascade_path))
@@ -57,6 +60,7 @@ class FaceDetector:
         self.min_neighbors = min_neighbors
         self.min_size = min_size
         self.max_side = max_side
+        self.margin = margin
         logger.info("face cascade loaded path=%s", cascade_path)
 
     def detect(self, rgb: np.ndarray) -> list[FaceBox]:
@@ -77,10 +81,11 @@ class FaceDetector:
             )
         boxes = []
         for x, y, w, h in np.asarray(found, dtype=np.float64).reshape(-1, 4):
-            x0 = max(0, int(np.floor(x / factor)))
-            y0 = max(0, int(np.floor(y / factor)))
-            x1 = min(width, int(np.ceil((x + w) / factor)))
-            y1 = min(height, int(np.ceil((y + h) / factor)))
+            dx, dy = w * self.margin, h * self.margin
+            x0 = max(0, int(np.floor((x - dx) / factor)))
+            y0 = max(0, int(np.floor((y - dy) / factor)))
+            x1 = min(width, int(np.ceil((x + w + dx) / factor)))
+            y1 = min(height, int(np.ceil((y + h + dy) / factor)))
             if x1 > x0 and y1 > y0:
                 boxes.append(FaceBox(x0, y0, x1 - x0, y1 - y0))
         return sorted(boxes, key=lambda b: (b.y, b.x))

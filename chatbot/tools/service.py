@@ -86,6 +86,7 @@ class ImageTools:
                         min_neighbors=self.config.mosaic_min_neighbors,
                         min_size=self.config.mosaic_min_face,
                         max_side=self.config.mosaic_detect_max_side,
+                        margin=self.config.mosaic_margin,
                     )
         return self._detector
 
