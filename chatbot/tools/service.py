@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from chatbot.tools.config import MAX_MOSAIC_BLOCK, MIN_MOSAIC_BLOCK, ToolsConfig
-from chatbot.tools.digit import DigitPredictor, NoDigitFoundError, preprocess_digit
+from chatbot.tools.digit_preprocess import NoDigitFoundError, preprocess_digit
 from chatbot.tools.images import (
     DecodedImage,
     ImageToolError,
@@ -24,6 +25,9 @@ from chatbot.tools.images import (
     to_gray,
 )
 from chatbot.tools.mosaic import FaceBox, FaceDetector, pixelate
+
+if TYPE_CHECKING:
+    from chatbot.tools.digit import DigitPredictor
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +78,10 @@ class ImageTools:
         if self._predictor is None:
             with self._predictor_lock:
                 if self._predictor is None:
+                    # torch is imported here, on first use, so the chat service starts
+                    # without it (seconds of startup and hundreds of MiB of memory).
+                    from chatbot.tools.digit import DigitPredictor
+
                     self._predictor = DigitPredictor(self.config.digit_weights)
         return self._predictor
 
