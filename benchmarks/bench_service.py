@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def _ingest(env: dict[str, str]) -> tuple[float, dict]:

@@ -56,7 +56,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         services.close()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "chunk_id": h.chunk_id,
             "source": h.source,

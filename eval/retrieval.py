@@ -67,7 +67,10 @@ def evaluate(services: Services, items: list[dict[str, Any]]) -> dict[str, Score
     out: dict[str, Scores] = {}
     for method in ("hybrid", "keyword", "dense"):
         rankings = [
-            [snap.by_id[h.chunk_id] for h in services.searcher.search(i["question"], 10, method).hits]
+            [
+                snap.by_id[h.chunk_id]
+                for h in services.searcher.search(i["question"], 10, method).hits
+            ]
             for i in items
         ]
         out[method] = score_rankings(items, rankings)
@@ -89,7 +92,7 @@ def sweep(which: str, data_root: Path) -> None:
     `retrieval.keyword_weight` was chosen."""
     weights = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0]
     rows = []
-    for name in (["course", "sample"] if which == "both" else [which]):
+    for name in ["course", "sample"] if which == "both" else [which]:
         dataset, notes = SETS[name]
         settings = index_settings(notes, data_root / name)
         services = Services.build(settings, chat=False)
@@ -114,7 +117,7 @@ def sweep(which: str, data_root: Path) -> None:
 
 def run(which: str, data_root: Path) -> dict[str, dict[str, Scores]]:
     results = {}
-    for name in (["course", "sample"] if which == "both" else [which]):
+    for name in ["course", "sample"] if which == "both" else [which]:
         dataset, notes = SETS[name]
         if not notes.is_dir():
             print(f"skip {name}: {notes} not found")

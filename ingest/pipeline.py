@@ -323,7 +323,7 @@ def _ingest_locked(
     for _, _, _, h, _ in rows:
         if h not in vectors:
             assert old_index is not None
-            vectors[h] = old_index.reconstruct(reuse[h])
+            vectors[h] = np.asarray(old_index.reconstruct(reuse[h]))
     report.embedded = len(to_embed)
     report.reused = sum(1 for r in rows if r[3] in reuse)
 
@@ -363,6 +363,7 @@ def _ingest_locked(
             session.flush()
             new_ids.extend(c.id for c in chunks)
             new_vecs.extend(vectors[r[3]] for r in doc_rows)
+        index: Any
         if full or old_index is None:
             index = faiss_io.new_index(embeddings.dimension)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import threading
@@ -47,8 +48,15 @@ def test_health_and_search(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [{"query": "x", "k": 0}, {"query": "x", "k": 51}, {"query": ""}, {"query": "   "},
-     {"k": 3}, {"query": 3}, {"query": "x", "k": "many"}],
+    [
+        {"query": "x", "k": 0},
+        {"query": "x", "k": 51},
+        {"query": ""},
+        {"query": "   "},
+        {"k": 3},
+        {"query": 3},
+        {"query": "x", "k": "many"},
+    ],
 )
 def test_search_rejects_bad_input(client: TestClient, payload: dict) -> None:
     assert_bilingual_error(client.post("/search", json=payload), 422)
@@ -82,7 +90,7 @@ def test_small_talk_replies_vary(client: TestClient) -> None:
         sid = body["session_id"]
         assert body["intent"] == "greeting"
         answers.append(body["answer"])
-    assert all(a != b for a, b in zip(answers, answers[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(answers))
 
 
 def test_follow_up_uses_the_conversation(client: TestClient) -> None:
@@ -212,9 +220,12 @@ def test_stream_tokens_really_arrive_one_after_another(app_settings: Settings) -
         app.state.services.chat.chain.generator = SlowStream()
         app.state.services.chat.chain.extractive = app.state.services.chat.chain.generator
         arrivals = []
-        with httpx.Client(timeout=30) as http, http.stream(
-            "POST", f"http://127.0.0.1:{port}/chat/stream", json={"message": "GRU는 뭐야?"}
-        ) as r:
+        with (
+            httpx.Client(timeout=30) as http,
+            http.stream(
+                "POST", f"http://127.0.0.1:{port}/chat/stream", json={"message": "GRU는 뭐야?"}
+            ) as r,
+        ):
             for chunk in r.iter_raw():
                 arrivals.append((time.perf_counter(), chunk))
         token_reads = [t for t, c in arrivals if b'"type": "token"' in c]

@@ -62,7 +62,13 @@ def test_first_run_then_unchanged_embeds_nothing(settings, hash_embeddings) -> N
     assert first.chunks >= 3
     again = ingest(settings, hash_embeddings)
     s = again.summary()
-    assert (s["added"], s["updated"], s["removed"], s["unchanged"], s["embedded"]) == (0, 0, 0, 2, 0)
+    assert (s["added"], s["updated"], s["removed"], s["unchanged"], s["embedded"]) == (
+        0,
+        0,
+        0,
+        2,
+        0,
+    )
     assert s["chunks"] == first.chunks
     assert again.generation == first.generation  # nothing written at all
     assert_consistent(settings)
@@ -102,7 +108,9 @@ def test_change_add_delete_rename(settings, notes_dir, hash_embeddings) -> None:
     report = ingest(settings, hash_embeddings)
     assert report.removed == ["pca2.md"]
     assert not any(p.startswith("pca") for p, _ in chunk_rows(settings))
-    assert all(h.source != "pca2.md" for h in searcher(settings, hash_embeddings).search("PCA").hits)
+    assert all(
+        h.source != "pca2.md" for h in searcher(settings, hash_embeddings).search("PCA").hits
+    )
     assert_consistent(settings)
     # old generations' files are cleaned up (current + previous kept)
     assert len(list(settings.data_dir.glob("faiss-*.index"))) <= 2
@@ -128,7 +136,7 @@ def test_bad_folders(tmp_path: Path, hash_embeddings) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "image.png").write_bytes(b"\x89PNG")
-    with pytest.raises(NotesFolderError, match="No .md"):
+    with pytest.raises(NotesFolderError, match=r"No \.md"):
         ingest(Settings(data_dir=tmp_path / "d", notes_dir=empty), hash_embeddings)
 
 
@@ -184,9 +192,7 @@ def test_killed_ingest_leaves_previous_index_searchable(settings, notes_dir, has
     ingest(settings, hash_embeddings)
     before = chunk_rows(settings)
     (notes_dir / "svm.md").write_text("## 새 내용\n완전히 바뀐 SVM 노트 내용이다. " * 5, "utf-8")
-    script = KILL_SCRIPT.format(
-        root=str(ROOT), data=str(settings.data_dir), notes=str(notes_dir)
-    )
+    script = KILL_SCRIPT.format(root=str(ROOT), data=str(settings.data_dir), notes=str(notes_dir))
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
     assert proc.returncode == -9, proc.stderr.decode()[-2000:]
     assert chunk_rows(settings) == before
@@ -212,7 +218,7 @@ def test_search_during_ingest_sees_one_whole_generation(settings, notes_dir, has
                 result = search.search("결정 트리 SVM 풀링", 10)
                 texts = {h.text for h in result.hits}
                 generations.setdefault(result.generation, set()).update(texts)
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            except BaseException as exc:
                 failures.append(exc)
 
     thread = threading.Thread(target=reader)

@@ -26,7 +26,8 @@ def test_details_blocks_nest_as_sections() -> None:
 
 def test_tables_code_and_markup() -> None:
     text = (
-        "## 비교\n| 구분 | 회귀 | 로지스틱 |\n|---|---|---|\n| 종속 변수 | 연속형 | 이산형<br>범주 |\n\n"
+        "## 비교\n| 구분 | 회귀 | 로지스틱 |\n|---|---|---|\n"
+        "| 종속 변수 | 연속형 | 이산형<br>범주 |\n\n"
         "```python\n# 주석은 제목이 아니다\nx.requires_grad = True\n```\n"
         "**굵게** 쓴 `Conv2D` 와 $X^2$ 검정, <GPT, BERT 등이 있음> 그리고 [링크](http://a.b).\n"
     )

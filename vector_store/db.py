@@ -56,7 +56,7 @@ class Document(Base):
 class Chunk(Base):
     __tablename__ = "chunks"
     # AUTOINCREMENT on SQLite: ids are never reused, so a FAISS id always means one text.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 - SQLAlchemy API
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(

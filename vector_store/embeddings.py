@@ -110,7 +110,7 @@ class SentenceTransformerEmbeddings(NamedEmbeddings):
                 "directory, e.g. sentence-transformers:/models/multilingual-e5-small."
             ) from exc
         self.model_id = f"sentence-transformers:{ref}"
-        self.dimension = int(self._model.get_embedding_dimension())
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
         self._batch = batch_size
 
     def embed_array(self, texts: list[str]) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -20,12 +21,12 @@ def faiss_filename(generation: int) -> str:
     return FILE_PATTERN.format(generation=generation)
 
 
-def new_index(dimension: int) -> faiss.IndexIDMap2:
+def new_index(dimension: int) -> Any:
     """Exact inner-product search over normalised vectors (cosine), keyed by chunk id."""
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
 
-def write_atomic(index: faiss.Index, path: Path) -> None:
+def write_atomic(index: Any, path: Path) -> None:
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     faiss.write_index(index, str(tmp))
     with open(tmp, "rb+") as fh:
@@ -38,13 +39,13 @@ def write_atomic(index: faiss.Index, path: Path) -> None:
         os.close(dir_fd)
 
 
-def read(path: Path) -> faiss.IndexIDMap2:
+def read(path: Path) -> Any:
     # read_index already returns the concrete class; wrapping it again with
     # downcast_index would let the first wrapper free the index under the second.
     return faiss.read_index(str(path))
 
 
-def ids_of(index: faiss.IndexIDMap2) -> np.ndarray:
+def ids_of(index: Any) -> np.ndarray:
     return faiss.vector_to_array(index.id_map).astype(np.int64)
 
 

@@ -83,11 +83,11 @@ def _load_csv(
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = [(r["Q"].strip(), r["A"].strip()) for r in csv.DictReader(fh) if r.get("Q")]
     patterns = [q for q, _ in rows]
-    groups = [("smalltalk", (a,)) for _, a in rows]
+    groups: list[tuple[str, tuple[str, ...]]] = [("smalltalk", (a,)) for _, a in rows]
     key = hashlib.sha256(raw + embeddings.model_id.encode()).hexdigest()[:16]
     cache = cache_dir / f"smalltalk-{key}.npy" if cache_dir else None
     if cache is not None and cache.exists():
-        vectors = np.load(cache)
+        vectors = np.asarray(np.load(cache))
     else:
         logger.info("embedding small-talk csv=%s rows=%d (cached afterwards)", path, len(rows))
         vectors = embeddings.embed_array(patterns)

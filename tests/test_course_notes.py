@@ -1,0 +1,60 @@
+"""Integration over the real course notes in ../shared/course-notes (as the user keeps them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chatbot.services import Services
+from chatbot.settings import Settings
+from eval.common import load_jsonl
+from eval.retrieval import evaluate
+from tests.conftest import COURSE_NOTES
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not COURSE_NOTES.is_dir(), reason="../shared/course-notes not present"),
+]
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("course"), notes_dir=COURSE_NOTES)
+    built = Services.build(settings)
+    report = built.ingest()
+    assert report.added == sorted(p.name for p in Path(COURSE_NOTES).glob("*.txt"))
+    assert not report.errors
+    yield built
+    built.close()
+
+
+def test_every_file_is_chunked_with_headings_and_sizes(services: Services) -> None:
+    snap = services.store.snapshot()
+    assert {r.source for r in snap.records} == {p.name for p in COURSE_NOTES.glob("*.txt")}
+    headings = {r.heading for r in snap.records}
+    # <details><summary><h3>…</h3></summary> blocks nest under the day they belong to
+    assert any(h.endswith("서포트 벡터 머신 (Support Vector Machine, SVM)") for h in headings)
+    assert any("23.09.06 > 비지도 학습" in h for h in headings)
+    max_len = services.settings.chunking.max_chars + services.settings.chunking.min_chars
+    assert all(0 < len(r.text) <= max_len for r in snap.records)
+    assert not any("<summary>" in r.text or "</details>" in r.text for r in snap.records)
+    # code identifiers are searchable whole
+    hits = services.searcher.search("requires_grad", 3).hits
+    assert "requires_grad" in hits[0].text
+
+
+def test_hybrid_retrieval_beats_each_side(services: Services) -> None:
+    scores = evaluate(services, load_jsonl("retrieval_course.jsonl"))
+    hybrid, keyword, dense = scores["hybrid"], scores["keyword"], scores["dense"]
+    assert hybrid.mrr10 >= keyword.mrr10 and hybrid.mrr10 > dense.mrr10
+    assert keyword.mrr10 > scores["whitespace-bm25"].mrr10
+    assert hybrid.mrr10 >= 0.85 and hybrid.hit5 >= 0.93
+
+
+def test_chat_over_course_notes(services: Services) -> None:
+    assert services.chat is not None
+    answer = services.chat.answer("DBSCAN이 뭐야?", None)
+    assert answer["intent"] == "question" and "DBSCAN" in answer["answer"]
+    assert answer["sources"][0]["source"] == "chungnam_chatbot_course_log.txt"
+    assert services.chat.answer("비트코인 시세 알려줘", None)["intent"] == "out_of_scope"
