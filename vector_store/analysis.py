@@ -33,6 +33,35 @@ _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
 
+# Words that frame a request ("설명해 줘", "뭐야", "쓰는 거야") rather than name its
+# subject: left out of keyword queries and of the routing's coverage.
+QUERY_STOPWORDS = frozenset(
+    {
+        "설명",
+        "알리",
+        "말하",
+        "가르치",
+        "궁금",
+        "의미",
+        "정의",
+        "개념",
+        "뭐",
+        "무엇",
+        "어떻",
+        "대하",
+        "관하",
+        "하",
+        "주",
+        "있",
+        "되",
+        "쓰",
+        "알",
+        "모르",
+        "싶",
+        "보",
+    }
+)
+
 
 def normalize(text: str) -> str:
     """NFC-normalise so that decomposed Hangul (common in files from macOS) matches."""

@@ -20,7 +20,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from vector_store.analysis import KoreanAnalyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.config import RetrievalConfig
 from vector_store.embeddings import NamedEmbeddings
 from vector_store.store import IndexSnapshot, IndexStore
@@ -81,7 +81,7 @@ class HybridSearcher:
             )
         terms = self.analyzer.terms(query)
         n = max(cfg.candidates, k)
-        keyword = snap.keyword_search(terms, n)
+        keyword = snap.keyword_search([t for t in terms if t not in QUERY_STOPWORDS] or terms, n)
         # The dense side is computed for every method: routing needs its best score.
         vector = self.embeddings.embed_array([query])[0]
         dense = snap.dense_search(vector, n)

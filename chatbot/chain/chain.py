@@ -29,41 +29,15 @@ from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.generation.grounding import support_ratio
 from chatbot.settings import ChatConfig
-from vector_store.analysis import KoreanAnalyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.retriever import HybridSearcher, SearchHit, SearchResult
 
 _ANAPHORA = re.compile(
     r"(그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸|저것|저거|걔|얘|거기|그럼|그러면|"
-    r"그렇다면|그래서|그\s*(?:모델|방법|알고리즘|개념|함수|층|기법)|방금|위에서|앞에서)"
+    r"그렇다면|그래서|방금|위에서|앞에서|(?:^|\s)(?:그|이|저)\s)"
 )
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _WORD_PIECE = re.compile(r"\S+\s*")
-_REQUEST_TERMS = frozenset(
-    {
-        "설명",
-        "알리",
-        "말하",
-        "가르치",
-        "궁금",
-        "의미",
-        "정의",
-        "개념",
-        "뭐",
-        "무엇",
-        "어떻",
-        "대하",
-        "관하",
-        "하",
-        "주",
-        "있",
-        "되",
-        "쓰",
-        "알",
-        "모르",
-        "싶",
-        "보",
-    }
-)
 _GENERIC_SL = frozenset({"the", "a", "an", "of", "to", "and", "in", "is", "x", "y", "b", "w"})
 
 
@@ -163,7 +137,7 @@ class ChatChain:
         coverage = self.coverage(result)
         if followup:
             # A follow-up adds words of its own; judge those, not the whole history.
-            own = [t for t in self.analyzer.terms(message) if t not in _REQUEST_TERMS]
+            own = [t for t in self.analyzer.terms(message) if t not in QUERY_STOPWORDS]
             coverage = max(coverage, self.coverage(result, own) if own else 1.0)
         intent = decide_intent(
             match.score, coverage, bool(result.hits), asks_something(message), self.chat
@@ -186,7 +160,7 @@ class ChatChain:
         """How much of the question the top passages contain (see `IndexSnapshot.coverage`)."""
         snap = self.searcher.store.snapshot()
         if terms is None:
-            terms = [t for t in result.query_terms if t not in _REQUEST_TERMS]
+            terms = [t for t in result.query_terms if t not in QUERY_STOPWORDS]
         return snap.coverage(terms, [h.chunk_id for h in result.hits[:3]])
 
     def _resolve(self, message: str, history: list[Turn]) -> tuple[str, str, bool]:
@@ -201,7 +175,7 @@ class ChatChain:
 
     def _topic(self, message: str, hits: list[SearchHit]) -> str:
         """The subject of the question as the user wrote it ("합성곱 계층", "SVM")."""
-        phrases = self.analyzer.noun_phrases(message)
+        phrases = [p for p in self.analyzer.noun_phrases(message) if len(p) >= 2]
         return phrases[0] if phrases else (hits[0].heading.rsplit(" > ", 1)[-1] if hits else "")
 
     # ---------------------------------------------------------------- responding
