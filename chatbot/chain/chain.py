@@ -210,7 +210,9 @@ class ChatChain:
             if not answer:
                 yield from self._decline(iter([plan]))
                 continue
-            sources = [_source(h) for h in plan.result.hits]
+            # Cite what the answer stands on: the passages the answerer reads, not every
+            # candidate retrieved.
+            sources = [_source(h) for h in plan.result.hits[: self.extractive.passages]]
             yield _final(plan, answer, sources, name, fallback=fallback)
 
     def _decline(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
