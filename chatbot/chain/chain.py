@@ -174,9 +174,17 @@ class ChatChain:
         return message, "", False
 
     def _topic(self, message: str, hits: list[SearchHit]) -> str:
-        """The subject of the question as the user wrote it ("합성곱 계층", "SVM")."""
+        """The subject of the question as the user wrote it ("풀링", "SVM"): the noun phrase
+        that names the best passage's own heading, else the first one."""
         phrases = [p for p in self.analyzer.noun_phrases(message) if len(p) >= 2]
-        return phrases[0] if phrases else (hits[0].heading.rsplit(" > ", 1)[-1] if hits else "")
+        if not phrases:
+            return hits[0].heading.rsplit(" > ", 1)[-1] if hits else ""
+        if hits:
+            leaf = hits[0].heading.rsplit(" > ", 1)[-1].casefold()
+            for phrase in phrases:
+                if phrase.casefold() in leaf:
+                    return phrase
+        return phrases[0]
 
     # ---------------------------------------------------------------- responding
     def stream(self, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
