@@ -151,8 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # bm25s logs every index build at DEBUG on its own logger.
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     if args.command == "search" and not 1 <= args.k <= 50:
         parser.error("-k must be between 1 and 50")
     return int(args.func(args, Settings()))

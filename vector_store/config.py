@@ -53,6 +53,13 @@ class RetrievalConfig(BaseModel):
         le=1.0,
         description="Weight of the keyword (BM25) side in weighted fusion; dense gets 1 - this.",
     )
+    heading_weight: float = Field(
+        default=0.2,
+        ge=0.0,
+        le=1.0,
+        description="Bonus for passages whose innermost heading contains the query's words "
+        "(share of query words, times this).",
+    )
     rrf_k: int = Field(default=60, ge=1, description="Rank constant of reciprocal rank fusion.")
     candidates: int = Field(
         default=50, ge=1, le=1000, description="Candidates taken from each side before fusion."

@@ -66,6 +66,7 @@ class HybridSearcher:
         self.embeddings = embeddings
         self.analyzer = analyzer
         self.config = config
+        self._leaf_cache: tuple[int, dict[int, frozenset[str]]] | None = None
 
     def search(
         self, query: str, k: int | None = None, method: Method | None = None
@@ -93,6 +94,8 @@ class HybridSearcher:
             fused = _rrf(keyword, dense, cfg.rrf_k)
         else:
             fused = _weighted(keyword, dense, cfg.keyword_weight)
+        if cfg.heading_weight and method != "dense":
+            fused = self._boost_headings(snap, fused, set(terms) - QUERY_STOPWORDS)
         kw_map, dn_map = dict(keyword), dict(dense)
         hits = [_hit(snap, cid, score, kw_map, dn_map) for cid, score in fused[:k]]
         return SearchResult(
@@ -102,6 +105,31 @@ class HybridSearcher:
             best_dense=dense[0][1] if dense else 0.0,
             query_terms=terms,
         )
+
+    def _leaf_terms(self, snap: IndexSnapshot) -> dict[int, frozenset[str]]:
+        cached = self._leaf_cache
+        if cached is None or cached[0] != snap.generation:
+            leaves = {
+                r.chunk_id: frozenset(self.analyzer.terms(r.heading.rsplit(" > ", 1)[-1]))
+                for r in snap.records
+            }
+            self._leaf_cache = cached = (snap.generation, leaves)
+        return cached[1]
+
+    def _boost_headings(
+        self, snap: IndexSnapshot, fused: list[tuple[int, float]], terms: set[str]
+    ) -> list[tuple[int, float]]:
+        """A passage whose own (innermost) heading names what the query asks about is the
+        passage about it: "LSTM의 게이트" belongs to the section titled LSTM more than to
+        the GRU section that mentions LSTM and gates often."""
+        if not terms:
+            return fused
+        leaves = self._leaf_terms(snap)
+        weight = self.config.heading_weight
+        boosted = [
+            (cid, score + weight * len(terms & leaves[cid]) / len(terms)) for cid, score in fused
+        ]
+        return sorted(boosted, key=lambda kv: (-kv[1], kv[0]))
 
 
 def _hit(
