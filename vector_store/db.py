@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -120,3 +121,18 @@ def run_migrations(engine: Engine, script_location: Path, version_table: str) ->
 
 def migrate(engine: Engine) -> None:
     run_migrations(engine, MIGRATIONS_DIR, VERSION_TABLE)
+
+
+def run_env(context: object) -> None:
+    """Body of every migrations folder's env.py: run on the connection and version table
+    that `run_migrations` passed in."""
+    ctx: Any = context
+    config = ctx.config
+    connection = config.attributes["connection"]
+    ctx.configure(
+        connection=connection,
+        version_table=config.attributes["version_table"],
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with ctx.begin_transaction():
+        ctx.run_migrations()
