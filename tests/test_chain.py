@@ -75,3 +75,19 @@ def test_grounded_model_answer_is_kept(services: Services) -> None:
     final = list(chain.stream({"message": "드롭아웃은 뭐야?", "history": []}))[-1]
     assert final["fallback"] is False and final["generator"] == "seq2seq:fake"
     assert final["answer"] == sentence.strip()
+
+
+def test_service_does_not_start_with_a_model_it_cannot_load(
+    app_settings: Settings, tmp_path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from chatbot.app import create_app
+    from chatbot.generation.base import GeneratorUnavailableError
+
+    missing = tmp_path / "no-such-model"
+    settings = app_settings.model_copy(deep=True)
+    settings.generator.model = f"kogpt2:{missing}"
+    with pytest.raises(GeneratorUnavailableError, match="CHATBOT_GENERATOR__MODEL"):  # noqa: SIM117
+        with TestClient(create_app(settings)):
+            pass
