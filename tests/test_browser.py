@@ -83,6 +83,25 @@ HANGUL_HAS_GLYPHS_JS = """
 """
 
 
+class PacedGenerator:
+    """The extractive answerer, streamed at the pace of a model writing ~40 pieces a
+    second, so the page can be seen drawing an answer while it arrives."""
+
+    def __init__(self, inner, delay_s: float = 0.025) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.passages = inner.passages
+        self.delay_s = delay_s
+
+    def generate(self, request):
+        return self.inner.generate(request)
+
+    def stream(self, request):
+        for piece in self.inner.stream(request):
+            time.sleep(self.delay_s)
+            yield piece
+
+
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real server of the project on a free port, over an index of the sample notes."""
@@ -100,6 +119,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
+    chain = app.state.services.chat.chain
+    chain.generator = chain.extractive = PacedGenerator(chain.extractive)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
@@ -180,14 +201,7 @@ def test_greeting_gets_a_friendly_reply(page: Page) -> None:
 
 
 def test_question_streams_an_answer_with_expandable_sources(page: Page) -> None:
-    # Over loopback the whole answer can land in one read; a slow link makes its pieces
-    # arrive (and be drawn) one after another, as they would for a real reader.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 20, "downloadThroughput": 8_000, "uploadThroughput": -1},
-    )
+    # The server streams at a model's pace (PacedGenerator), so pieces arrive apart.
     page.evaluate(WATCH_STREAM_JS)
     answer = send(page, "SVM이 뭐야?")
     expect(answer).to_have_attribute("data-intent", "question")
