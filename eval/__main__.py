@@ -1,7 +1,8 @@
 """`python -m eval` (`make eval`): every quality table of the project.
 
 Retrieval on the course notes and the sample notes, chat routing and answers on
-both, and the digit recogniser on its held-out MNIST split.
+both (plus a held-out set of small talk and out-of-scope messages), and the digit
+recogniser on its held-out MNIST split.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         retrieval.run("both", root)
-        chat.run("both", root)
+        chat.run("all", root)
     digits.main([])
 
 

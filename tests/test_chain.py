@@ -4,25 +4,30 @@ from collections.abc import Iterator
 
 import pytest
 
-from chatbot.chain.chain import asks_something, decide_intent
+from chatbot.chain.chain import Evidence, Turn, asks_something, decide_intent
 from chatbot.generation.base import GenerationRequest
 from chatbot.services import Services
 from chatbot.settings import ChatConfig, Settings
 
 
 @pytest.mark.parametrize(
-    ("smalltalk", "coverage", "asks", "expected"),
+    ("smalltalk", "coverage", "asks", "subject", "expected"),
     [
-        (0.95, 1.0, True, "greeting"),  # a bank phrasing wins even if its words are in notes
-        (0.30, 0.9, True, "question"),
-        (0.58, 1.0, False, "greeting"),  # "안녕 챗봇아!": covered words, asks nothing
-        (0.58, 1.0, True, "question"),  # asks about covered words
-        (0.30, 0.1, True, "out_of_scope"),
-        (0.60, 0.0, True, "greeting"),
+        (0.95, 1.0, True, True, "greeting"),  # a bank phrasing wins even if words are in notes
+        (0.30, 0.9, True, True, "question"),
+        (0.58, 1.0, False, True, "greeting"),  # "안녕 챗봇아!": covered words, asks nothing
+        (0.58, 1.0, True, True, "question"),  # asks about covered words
+        (0.30, 0.1, True, True, "out_of_scope"),
+        (0.60, 0.0, True, True, "greeting"),
+        (0.45, 0.0, False, False, "greeting"),  # "ㅋㅋㅋ 웃기네": names nothing
+        (0.45, 1.0, False, False, "greeting"),  # "그럼 이만 가볼게요": nothing to look up
     ],
 )
-def test_decide_intent(smalltalk: float, coverage: float, asks: bool, expected: str) -> None:
-    assert decide_intent(smalltalk, coverage, True, asks, ChatConfig()) == expected
+def test_decide_intent(
+    smalltalk: float, coverage: float, asks: bool, subject: bool, expected: str
+) -> None:
+    evidence = Evidence(smalltalk, coverage, has_hits=True, asks=asks, has_subject=subject)
+    assert decide_intent(evidence, ChatConfig()) == expected
 
 
 def test_asks_something() -> None:
@@ -51,6 +56,15 @@ def services(app_settings: Settings) -> Iterator[Services]:
     built = Services.build(app_settings)
     yield built
     built.close()
+
+
+def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    for message in ["ㅋㅋㅋ 웃기네", "그럼 이만 가볼게요"]:
+        assert chain.plan({"message": message, "history": []}).intent == "greeting", message
+    # a follow-up names nothing of its own but continues a question
+    history = [Turn(user="SVM이 뭐야?", assistant="...", intent="question", topic="SVM")]
+    assert chain.plan({"message": "그건 언제 써?", "history": history}).intent == "question"
 
 
 def test_ungrounded_model_answer_falls_back_to_extractive(services: Services) -> None:

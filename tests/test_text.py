@@ -51,6 +51,15 @@ def test_terms_keep_english_terms_and_identifiers() -> None:
     assert "은" not in terms and "를" not in terms
 
 
+def test_has_subject_tells_topics_from_chatter() -> None:
+    analyzer = default_analyzer()
+    for chatter in ["ㅋㅋㅋ 웃기네", "그럼 이만 가볼게요", "와 너 진짜 똑똑하다", "음... 잠깐만"]:
+        assert not analyzer.has_subject(chatter), chatter
+    for topical in ["SVM이 뭐야?", "오늘 날씨 어때?", "requires_grad는?", "2박 3일 코스"]:
+        assert analyzer.has_subject(topical), topical
+    assert not analyzer.has_subject("뭐야? 설명해 줘")  # request words alone name nothing
+
+
 def test_nfc_makes_decomposed_hangul_match() -> None:
     decomposed = unicodedata.normalize("NFD", "합성곱 계층")
     assert default_analyzer().terms(decomposed) == default_analyzer().terms("합성곱 계층")

@@ -32,6 +32,8 @@ _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 # Nouns that frame a request rather than name its subject.
 _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
+# Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
+_SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
 
 # Words that frame a request ("설명해 줘", "뭐야", "쓰는 거야") rather than name its
 # subject: left out of keyword queries and of the routing's coverage.
@@ -101,6 +103,18 @@ class KoreanAnalyzer:
         if start >= 0:
             phrases.append(text[start:end])
         return [p.strip() for p in phrases if p.strip()]
+
+    def has_subject(self, text: str) -> bool:
+        """Whether `text` names anything (a noun, a foreign word, a number) beyond the
+        words that frame a request: "ㅋㅋㅋ 웃기네" and "그럼 이만 가볼게요" name nothing."""
+        with self._lock:
+            tokens = self._kiwi.tokenize(normalize(text))
+        return any(
+            tok.tag.split("-")[0] in _SUBJECT
+            and tok.form not in _REQUEST_NOUNS
+            and tok.form not in _SINGLE_HANGUL_NOISE
+            for tok in tokens
+        )
 
     def terms(self, text: str) -> list[str]:
         """Index/query terms of `text`, in order, case-folded."""

@@ -7,10 +7,11 @@ hands the plan to one of three `RunnableGenerator`s that stream events:
     {"type": "token", "text": ...}            (any number, in order)
     {"type": "final", "answer", "intent", "sources", "generator", "fallback", ...}
 
-Routing uses the message and the retrieval evidence: a message is a question
-only when the notes match it on both sides (BM25 over morphemes and dense
-similarity) above thresholds calibrated on the eval set; small talk is matched
-against the reply bank; everything else is declined honestly.
+Routing uses the message and the retrieval evidence (`Evidence`, `decide_intent`):
+a message is a question when the passages found contain its distinctive words
+(IDF-weighted coverage) above a threshold calibrated on the eval set; small talk
+is matched against the reply bank, and a message that names nothing at all
+("ㅋㅋㅋ 웃기네") is small talk too; everything else is declined honestly.
 """
 
 from __future__ import annotations
@@ -68,23 +69,34 @@ _ASKS = re.compile(
 )
 
 
-def decide_intent(
-    smalltalk: float, coverage: float, has_hits: bool, asks: bool, cfg: ChatConfig
-) -> str:
+@dataclass(frozen=True)
+class Evidence:
+    """What routing knows about one message."""
+
+    smalltalk: float  # similarity to the closest small-talk phrasing
+    coverage: float  # IDF-weighted share of the message's words in the top passages
+    has_hits: bool
+    asks: bool  # phrased as a question or a request
+    has_subject: bool  # names something (a noun, a term) or follows up on a question
+
+
+def decide_intent(ev: Evidence, cfg: ChatConfig) -> str:
     """Route one message from its evidence (kept apart so eval can sweep thresholds).
 
     - close to a small-talk phrasing (`smalltalk_exact`): small talk, even when its words
       occur in the notes ("안녕" and "챗봇" do, in a chatbot course);
-    - the passages found contain the message's distinctive words (IDF-weighted
-      `coverage`) and it asks something, or it does not resemble small talk: question;
+    - names nothing ("ㅋㅋㅋ 웃기네", "그럼 이만 가볼게요"): small talk, as there is nothing
+      to look up or to decline;
+    - the passages found contain the message's distinctive words (`coverage`) and it
+      asks something, or it does not resemble small talk: question;
     - resembles small talk: small talk; otherwise: out of scope.
     """
-    covered = has_hits and coverage >= cfg.min_coverage
-    if smalltalk >= cfg.smalltalk_exact:
+    covered = ev.has_hits and ev.coverage >= cfg.min_coverage
+    if ev.smalltalk >= cfg.smalltalk_exact or not ev.has_subject:
         return "greeting"
-    if covered and (asks or smalltalk < cfg.smalltalk_threshold):
+    if covered and (ev.asks or ev.smalltalk < cfg.smalltalk_threshold):
         return "question"
-    if smalltalk >= cfg.smalltalk_threshold:
+    if ev.smalltalk >= cfg.smalltalk_threshold:
         return "greeting"
     return "out_of_scope"
 
@@ -139,9 +151,7 @@ class ChatChain:
             # A follow-up adds words of its own; judge those, not the whole history.
             own = [t for t in self.analyzer.terms(message) if t not in QUERY_STOPWORDS]
             coverage = max(coverage, self.coverage(result, own) if own else 1.0)
-        intent = decide_intent(
-            match.score, coverage, bool(result.hits), asks_something(message), self.chat
-        )
+        intent = decide_intent(self.evidence(message, result, match, coverage, followup), self.chat)
         if intent == "question" and not topic:
             topic = self._topic(query, result.hits)
         return Plan(
@@ -154,6 +164,22 @@ class ChatChain:
             topic=topic,
             followup=followup,
             avoid={t.assistant for t in history[-3:]},
+        )
+
+    def evidence(
+        self,
+        message: str,
+        result: SearchResult,
+        match: SmallTalkMatch,
+        coverage: float,
+        followup: bool = False,
+    ) -> Evidence:
+        return Evidence(
+            smalltalk=match.score,
+            coverage=coverage,
+            has_hits=bool(result.hits),
+            asks=asks_something(message),
+            has_subject=followup or self.analyzer.has_subject(message),
         )
 
     def coverage(self, result: SearchResult, terms: list[str] | None = None) -> float:
