@@ -121,8 +121,9 @@ def _sha256(data: bytes | str) -> str:
 CHUNKER_VERSION = 2
 
 
-def chunking_fingerprint(config: ChunkingConfig) -> str:
-    return _sha256(f"{CHUNKER_VERSION}|{config.max_chars}|{config.min_chars}")[:16]
+def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
+    """What decides the chunks and terms of an unchanged file: chunker, sizes, analyser."""
+    return _sha256(f"{CHUNKER_VERSION}|{config.max_chars}|{config.min_chars}|{analysis}")[:16]
 
 
 def embed_text(draft_heading: str, text: str) -> str:
@@ -225,7 +226,7 @@ def _ingest_locked(
     if state and state.faiss_file and (data_dir / state.faiss_file).exists():
         old_index = faiss_io.read(data_dir / state.faiss_file)
 
-    fingerprint = chunking_fingerprint(chunking)
+    fingerprint = chunking_fingerprint(chunking, analyzer.fingerprint)
     rechunk = bool(generation) and state is not None and state.chunking != fingerprint
     full = False
     if generation:
@@ -243,7 +244,8 @@ def _ingest_locked(
         report.full_reembed = True
     elif rechunk:
         report.reason = (
-            "chunking changed: re-chunking every file (vectors reused where a text is unchanged)"
+            "chunking or analysis changed: re-chunking every file (vectors reused where a text "
+            "is unchanged)"
         )
         logger.warning("%s", report.reason)
 

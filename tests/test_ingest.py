@@ -13,7 +13,7 @@ from chatbot.settings import Settings
 from ingest.pipeline import IngestBusyError, NotesFolderError, run_ingest
 from tests.conftest import ROOT, HashEmbeddings
 from vector_store import faiss_io
-from vector_store.analysis import default_analyzer
+from vector_store.analysis import KoreanAnalyzer, default_analyzer
 from vector_store.db import Chunk, make_engine
 from vector_store.retriever import HybridSearcher
 from vector_store.store import IndexStore
@@ -127,6 +127,21 @@ def test_embedder_change_reembeds_everything(settings, hash_embeddings) -> None:
     # searching with the old embedder is refused clearly rather than mixing vector spaces
     with pytest.raises(RuntimeError, match="re-embed"):
         searcher(settings, hash_embeddings).search("SVM")
+
+
+def test_analysis_change_reanalyses_terms_without_reembedding(settings, hash_embeddings) -> None:
+    plain = KoreanAnalyzer(aliases_path=None)  # no alias list: "풀링" analyses as 풀 + 링
+    first = run_ingest(settings, embeddings=hash_embeddings, analyzer=plain)
+    report = run_ingest(settings, embeddings=hash_embeddings)
+    assert "analysis changed" in report.reason
+    assert (report.embedded, report.reused, report.chunks) == (0, first.chunks, first.chunks)
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        terms = " ".join(s.scalars(select(Chunk.terms))).split()
+    assert "pooling" in terms and "링" not in terms  # 풀링 → pooling
+    assert_consistent(settings)
+    again = run_ingest(settings, embeddings=hash_embeddings)
+    assert again.generation == report.generation  # analysed once, not on every run
 
 
 def test_bad_folders(tmp_path: Path, hash_embeddings) -> None:

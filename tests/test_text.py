@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 import unicodedata
+
+import pytest
 
 from ingest.chunker import chunk_sections
 from ingest.config import ChunkingConfig
 from ingest.markdown import parse_markdown
-from vector_store.analysis import default_analyzer
+from vector_store.analysis import KoreanAnalyzer, default_analyzer, read_alias_groups
 
 
 def test_details_blocks_nest_as_sections() -> None:
@@ -46,7 +49,8 @@ def test_terms_keep_english_terms_and_identifiers() -> None:
     terms = default_analyzer().terms(
         "SVM은 Conv2D와 x.requires_grad, K-Means 군집화를 쓴다. ReLU 함수!"
     )
-    for expected in ("svm", "conv2d", "requires_grad", "grad", "k-means", "군집", "relu", "함수"):
+    expected_terms = ("svm", "conv2d", "requires_grad", "grad", "k-means", "clustering", "relu")
+    for expected in (*expected_terms, "함수"):
         assert expected in terms
     assert "은" not in terms and "를" not in terms
 
@@ -58,6 +62,24 @@ def test_has_subject_tells_topics_from_chatter() -> None:
     for topical in ["SVM이 뭐야?", "오늘 날씨 어때?", "requires_grad는?", "2박 3일 코스"]:
         assert analyzer.has_subject(topical), topical
     assert not analyzer.has_subject("뭐야? 설명해 줘")  # request words alone name nothing
+
+
+def test_aliases_make_spellings_one_term() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.terms("Transformer") == analyzer.terms("트랜스포머") == ["transformer"]
+    assert analyzer.terms("Dropout을 쓴다") == analyzer.terms("드롭아웃을 쓴다")
+    # registered as words: no pieces ("도커" alone is 도 + 크(다)), particles come off
+    assert analyzer.terms("도커는") == ["docker"]
+    assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
+    assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
+
+
+def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="vector_store.analysis"):
+        analyzer = KoreanAnalyzer()
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    for group in read_alias_groups():
+        assert {analyzer.terms(word)[0] for word in group} == {group[0].casefold()}, group
 
 
 def test_nfc_makes_decomposed_hangul_match() -> None:

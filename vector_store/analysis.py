@@ -9,16 +9,32 @@ Conv / 2 / D, "requires_grad" → requires / _ / grad). Pieces that touch each
 other in the original text are glued back into one case-folded term, and the
 parts of an identifier joined by ``_ . -`` are kept as terms of their own, so
 that both "requires_grad" and "grad" match.
+
+Course notes write one term several ways: "트랜스포머" and "Transformer",
+"합성곱" and "convolution". `data/aliases.txt` lists such spellings; every
+spelling analyses to the English one, in passages and queries alike (like a
+search engine's synonym filter), so BM25 counts them as one term. Hangul
+spellings that Kiwi would cut into meaningless pieces ("드롭아웃" → 드롭 / 아웃)
+are registered as words of their own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from kiwipiepy import Kiwi
+
+logger = logging.getLogger(__name__)
+ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
+# Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
+ANALYZER_VERSION = 2
+_HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
 # foreign words (SL), hanja (SH), numbers (SN).
@@ -70,12 +86,50 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def read_alias_groups(path: Path = ALIASES_PATH) -> list[list[str]]:
+    """Groups of spellings, one comma-separated line each; `#` starts a comment."""
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0]
+        words = [normalize(w.strip()) for w in line.split(",") if w.strip()]
+        if len(words) > 1:
+            groups.append(words)
+    return groups
+
+
 class KoreanAnalyzer:
     """Thread-safe wrapper around one Kiwi instance."""
 
-    def __init__(self) -> None:
+    def __init__(self, aliases_path: Path | None = ALIASES_PATH) -> None:
         self._kiwi = Kiwi()
         self._lock = threading.Lock()
+        self._canonical: dict[str, str] = {}
+        groups = read_alias_groups(aliases_path) if aliases_path else []
+        user_words: list[str] = []
+        for group in groups:
+            for word in group:
+                # Known to Kiwi as a word, a term is also found with a particle glued on
+                # ("시그모이드랑"); "도커" alone analyses as 도 + 크(다), "드롭아웃" as 드롭 + 아웃.
+                # Kiwi refuses a tag it already has the word under: then the other one.
+                if _HANGUL.match(word) and (
+                    self._kiwi.add_user_word(word, "NNG") or self._kiwi.add_user_word(word, "NNP")
+                ):
+                    user_words.append(word)
+        canonical: dict[str, str] = {}
+        for group in groups:
+            spellings = []
+            for word in group:
+                terms = self.terms(word)
+                if terms == [word.casefold()]:
+                    spellings.append(terms[0])
+                else:
+                    logger.warning("alias %r analyses to %s, not itself: left out", word, terms)
+            for term in spellings[1:]:
+                canonical[term] = spellings[0]
+        self._canonical = canonical
+        key = "|".join([str(ANALYZER_VERSION), *user_words, *map(str, sorted(canonical.items()))])
+        self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        """Changes whenever the same text could analyse to other terms."""
 
     def split_sentences(self, text: str) -> list[str]:
         with self._lock:
@@ -156,6 +210,8 @@ class KoreanAnalyzer:
                 # Kiwi may return a multi-word proper noun ("합성곱 신경망"): index its words.
                 out.extend(tok.form.casefold().split())
         flush()
+        if self._canonical:
+            return [self._canonical.get(t, t) for t in out]
         return out
 
 

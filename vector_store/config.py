@@ -48,7 +48,7 @@ class RetrievalConfig(BaseModel):
         ),
     )
     keyword_weight: float = Field(
-        default=0.7,
+        default=0.8,
         ge=0.0,
         le=1.0,
         description="Weight of the keyword (BM25) side in weighted fusion; dense gets 1 - this.",
