@@ -5,9 +5,11 @@ from collections.abc import Iterator
 import pytest
 
 from chatbot.chain.chain import Evidence, Turn, asks_something, decide_intent
-from chatbot.generation.base import GenerationRequest
+from chatbot.generation.base import GenerationRequest, Passage
+from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.services import Services
 from chatbot.settings import ChatConfig, Settings
+from vector_store.analysis import default_analyzer
 
 
 @pytest.mark.parametrize(
@@ -65,6 +67,43 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     # a follow-up names nothing of its own but continues a question
     history = [Turn(user="SVM이 뭐야?", assistant="...", intent="question", topic="SVM")]
     assert chain.plan({"message": "그건 언제 써?", "history": history}).intent == "question"
+
+
+def test_a_transliterated_term_finds_the_english_one(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plan = chain.plan({"message": "트랜스포머가 뭐예요?", "history": []})  # notes say Transformer
+    assert plan.intent == "question"
+    assert plan.result is not None and "Transformer" in plan.result.hits[0].heading
+
+
+def test_extractive_leaves_out_code_and_closing_formulas() -> None:
+    text = (
+        "faiss.normalize_L2(vectors)  # 코사인 유사도용 정규화\n"
+        "정규화한 벡터의 내적은 코사인 유사도와 같다: \\cos(u, v) = u^\\top v\n"
+    )
+    passage = Passage(1, "rag.md", "벡터 검색", text, 1.0)
+    answer = ExtractiveGenerator(default_analyzer()).generate(
+        GenerationRequest("코사인 유사도와 정규화", [passage])
+    )
+    assert "- 정규화한 벡터의 내적은 코사인 유사도와 같다." in answer
+    assert "normalize_L2" not in answer and "\\cos" not in answer
+
+
+def test_follow_up_words_lead_the_extractive_answer() -> None:
+    passage = Passage(
+        1,
+        "seq.md",
+        "Transformer",
+        "Transformer는 2017년에 제안된 구조로 어텐션만으로 시퀀스를 처리한다.\n"
+        "셀프 어텐션은 쿼리와 키의 내적을 softmax로 정규화해 값을 가중합하는 방식으로 계산한다.",
+        1.0,
+    )
+    generator = ExtractiveGenerator(default_analyzer(), sentences=1)
+    resolved = "트랜스포머가 뭐예요? 그 안에서 쓰는 어텐션은 어떻게 계산해?"
+    own = "그 안에서 쓰는 어텐션은 어떻게 계산해?"
+    assert "softmax" in generator.generate(GenerationRequest(resolved, [passage], followup=own))
+    # read as one question, the definition of Transformer wins
+    assert "2017" in generator.generate(GenerationRequest(resolved, [passage]))
 
 
 def test_ungrounded_model_answer_falls_back_to_extractive(services: Services) -> None:

@@ -152,8 +152,14 @@ class ChatChain:
             own = [t for t in self.analyzer.terms(message) if t not in QUERY_STOPWORDS]
             coverage = max(coverage, self.coverage(result, own) if own else 1.0)
         intent = decide_intent(self.evidence(message, result, match, coverage, followup), self.chat)
-        if intent == "question" and not topic:
-            topic = self._topic(query, result.hits)
+        if intent == "question":
+            # A follow-up keeps its question's topic unless it names a passage's own subject
+            # ("그 안에서 쓰는 어텐션은?" after "트랜스포머가 뭐예요?").
+            topic = (
+                self._topic(message, result.hits, topic)
+                if followup
+                else self._topic(query, result.hits)
+            )
         return Plan(
             message=message,
             query=query,
@@ -199,17 +205,20 @@ class ChatChain:
             return f"{previous.user} {message}", previous.topic, True
         return message, "", False
 
-    def _topic(self, message: str, hits: list[SearchHit]) -> str:
+    def _topic(self, message: str, hits: list[SearchHit], previous: str = "") -> str:
         """The subject of the question as the user wrote it ("풀링", "SVM"): the noun phrase
-        that names the best passage's own heading, else the first one."""
+        that names the best passage's own heading, else `previous` (a follow-up's topic so
+        far), else the first phrase."""
         phrases = [p for p in self.analyzer.noun_phrases(message) if len(p) >= 2]
-        if not phrases:
-            return hits[0].heading.rsplit(" > ", 1)[-1] if hits else ""
         if hits:
             leaf = hits[0].heading.rsplit(" > ", 1)[-1].casefold()
             for phrase in phrases:
                 if phrase.casefold() in leaf:
                     return phrase
+        if previous:
+            return previous
+        if not phrases:
+            return hits[0].heading.rsplit(" > ", 1)[-1] if hits else ""
         return phrases[0]
 
     # ---------------------------------------------------------------- responding
@@ -230,7 +239,9 @@ class ChatChain:
                 Passage(h.chunk_id, h.source, h.heading, h.text, h.score) for h in plan.result.hits
             ]
             history = [(t.user, t.assistant) for t in plan.history]
-            request = GenerationRequest(plan.query, passages, plan.topic, history)
+            request = GenerationRequest(
+                plan.query, passages, plan.topic, history, plan.message if plan.followup else ""
+            )
             pieces: list[str] = []
             for piece in self.generator.stream(request):
                 pieces.append(piece)

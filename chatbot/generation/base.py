@@ -33,6 +33,8 @@ class GenerationRequest:
     """Short name of what the question is about (e.g. 'SVM'), when the chain knows it."""
     history: list[tuple[str, str]] = field(default_factory=list)
     """Earlier (user, assistant) turns, oldest first."""
+    followup: str = ""
+    """The user's own words, when `question` was resolved from a follow-up."""
 
 
 @runtime_checkable

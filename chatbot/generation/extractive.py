@@ -17,7 +17,13 @@ from vector_store.analysis import KoreanAnalyzer
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _URL = re.compile(r"https?://\S+")
-_CODE_HINT = re.compile(r"[{};=]|^\s*(?:import|from|def|class|return|print)\b|\w+\(.*\)\s*$")
+_CODE_HINT = re.compile(
+    r"[{};=]|^\s*(?:import|from|def|class|return|print)\b|\w+\(.*\)\s*$"
+    r"|^[^가-힣#]*[\w)\]]\s+#\s"  # code with a trailing comment: "f(x)  # 설명"
+)
+# A formula closing a line of prose ("…가중합한다: \mathrm{softmax}(QK^T)V"): kept out of
+# the answer, the prose before it kept.
+_TRAILING_MATH = re.compile(r"\s*:\s*[^가-힣]*\\[A-Za-z][^가-힣]*$")
 _DEFINITION = re.compile(r"(?:이란|란|는|은|이)\s.*(?:이다|입니다|의미|말한다|뜻한다|한다)")
 _END = re.compile(r"[.!?。]$|다$|요$|음$|함$|임$")
 _WORD_PIECE = re.compile(r"\S+\s*")
@@ -33,8 +39,10 @@ class ExtractiveGenerator:
 
     def select(self, request: GenerationRequest) -> list[str]:
         """The sentences the answer is made of, in the order they are written."""
-        q_terms = set(self.analyzer.terms(request.question))
-        topic_terms = set(self.analyzer.terms(request.topic)) if request.topic else set()
+        q_terms = set(self.analyzer.terms(request.followup or request.question))
+        # A follow-up's own words lead; the question it follows counts like the topic.
+        context = request.question if request.followup else request.topic
+        topic_terms = set(self.analyzer.terms(context)) - q_terms if context else set()
         scored: list[tuple[float, int, int, str]] = []
         for rank, passage in enumerate(request.passages[: self.passages]):
             for pos, sent in enumerate(self._sentences(passage)):
@@ -53,7 +61,7 @@ class ExtractiveGenerator:
     def _sentences(self, passage: Passage) -> list[str]:
         out = []
         for line in passage.text.split("\n"):
-            line = _BULLET.sub("", line).strip()
+            line = _TRAILING_MATH.sub(".", _BULLET.sub("", line).strip())
             if line.startswith("[") and "]" in line:
                 line = line.split("]", 1)[1].strip()
             if not line or line.count("|") >= 2 or _URL.search(line) or _CODE_HINT.search(line):
