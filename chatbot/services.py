@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from chatbot.chain.chain import ChatChain
 from chatbot.chain.service import ChatService
@@ -20,9 +21,9 @@ from chatbot.generation.base import Generator
 from chatbot.generation.factory import build_generator
 from chatbot.history.repo import migrate_chat
 from chatbot.settings import Settings
-from ingest.pipeline import IngestReport, run_ingest
+from ingest.pipeline import IngestReport, chunking_fingerprint, run_ingest
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
-from vector_store.db import make_engine, migrate
+from vector_store.db import IndexState, make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 from vector_store.retriever import HybridSearcher
 from vector_store.store import IndexStore
@@ -53,6 +54,16 @@ class Services:
         store = IndexStore(engine, settings.data_dir, settings.retrieval)
         searcher = HybridSearcher(store, embeddings, analyzer, settings.retrieval)
         services = cls(settings, engine, analyzer, embeddings, store, searcher)
+        with Session(engine) as session:
+            state = session.get(IndexState, 1)
+        if state and state.chunking != chunking_fingerprint(
+            settings.chunking, analyzer.fingerprint
+        ):
+            logger.warning(
+                "the index was chunked or analysed by another version of this service; "
+                "searches work but may miss terms until `chatbot ingest` (or POST /ingest) "
+                "brings it up to date"
+            )
         if chat:
             services.generator = build_generator(settings.generator, analyzer)
             bank = SmallTalkBank(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import threading
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from chatbot.services import Services
 from chatbot.settings import Settings
 from ingest.pipeline import IngestBusyError, NotesFolderError, run_ingest
 from tests.conftest import ROOT, HashEmbeddings
@@ -144,6 +146,21 @@ def test_analysis_change_reanalyses_terms_without_reembedding(settings, hash_emb
     assert again.generation == report.generation  # analysed once, not on every run
 
 
+def test_service_warns_about_an_index_analysed_differently(
+    settings, hash_embeddings, caplog: pytest.LogCaptureFixture, monkeypatch
+) -> None:
+    run_ingest(settings, embeddings=hash_embeddings, analyzer=KoreanAnalyzer(aliases_path=None))
+    monkeypatch.setattr("chatbot.services.build_embeddings", lambda cfg: hash_embeddings)
+    with caplog.at_level(logging.WARNING, logger="chatbot.services"):
+        Services.build(settings, chat=False).close()
+    assert "chatbot ingest" in caplog.text
+    caplog.clear()
+    run_ingest(settings, embeddings=hash_embeddings)
+    with caplog.at_level(logging.WARNING, logger="chatbot.services"):
+        Services.build(settings, chat=False).close()
+    assert "chatbot ingest" not in caplog.text
+
+
 def test_bad_folders(tmp_path: Path, hash_embeddings) -> None:
     missing = Settings(data_dir=tmp_path / "d", notes_dir=tmp_path / "nope")
     with pytest.raises(NotesFolderError, match="does not exist"):
@@ -188,6 +205,7 @@ KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
+from chatbot.services import Services
 from chatbot.settings import Settings
 from ingest import pipeline
 from vector_store import faiss_io
