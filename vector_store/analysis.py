@@ -33,7 +33,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -101,7 +101,9 @@ class KoreanAnalyzer:
     """Thread-safe wrapper around one Kiwi instance."""
 
     def __init__(self, aliases_path: Path | None = ALIASES_PATH) -> None:
-        self._kiwi = Kiwi()
+        # Without the multi-word proper-noun dictionary (names from encyclopedias) Kiwi loads
+        # and builds in about 1 s instead of 2.3 s; retrieval and chat scores are unchanged.
+        self._kiwi = Kiwi(load_multi_dict=False)
         self._lock = threading.Lock()
         self._canonical: dict[str, str] = {}
         groups = read_alias_groups(aliases_path) if aliases_path else []
