@@ -52,6 +52,8 @@ class SearchResult:
     best_dense: float
     """Highest cosine similarity among all chunks."""
     query_terms: list[str]
+    query_vector: np.ndarray
+    """The query's dense embedding (reused by callers that compare the same text)."""
 
 
 class HybridSearcher:
@@ -104,6 +106,7 @@ class HybridSearcher:
             best_keyword=keyword[0][1] if keyword else 0.0,
             best_dense=dense[0][1] if dense else 0.0,
             query_terms=terms,
+            query_vector=vector,
         )
 
     def _leaf_terms(self, snap: IndexSnapshot) -> dict[int, frozenset[str]]:

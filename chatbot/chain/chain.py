@@ -145,7 +145,7 @@ class ChatChain:
         history: list[Turn] = inputs.get("history", [])
         query, topic, followup = self._resolve(message, history)
         result = self.searcher.search(query, self.k)
-        match = self.bank.match(message)
+        match = self.bank.match(message, result.query_vector if query == message else None)
         coverage = self.coverage(result)
         if followup:
             # A follow-up adds words of its own; judge those, not the whole history.
