@@ -76,6 +76,15 @@ def test_a_transliterated_term_finds_the_english_one(services: Services) -> None
     assert plan.result is not None and "Transformer" in plan.result.hits[0].heading
 
 
+def test_decline_names_topics_as_the_headings_write_them(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    topics = chain.covered_topics()
+    assert len(topics) == 6 and "CNN" in topics
+    assert all(not t.islower() and len(t) >= 2 for t in topics), topics
+    final = list(chain.stream({"message": "비트코인 시세 알려줘", "history": []}))[-1]
+    assert final["intent"] == "out_of_scope" and ", ".join(topics) in final["answer"]
+
+
 def test_extractive_leaves_out_code_and_closing_formulas() -> None:
     text = (
         "faiss.normalize_L2(vectors)  # 코사인 유사도용 정규화\n"

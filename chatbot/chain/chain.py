@@ -39,6 +39,10 @@ _ANAPHORA = re.compile(
 )
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _WORD_PIECE = re.compile(r"\S+\s*")
+# A term as a heading writes it ("SVM", "Support Vector Machine"), not a file name
+# ("main.py").
+_WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*"
+_HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
 _GENERIC_SL = frozenset({"the", "a", "an", "of", "to", "and", "in", "is", "x", "y", "b", "w"})
 
 
@@ -272,18 +276,22 @@ class ChatChain:
             yield _final(plan, text, [], "none", fallback=False, intent="out_of_scope")
 
     def covered_topics(self, n: int = 6) -> list[str]:
-        """English terms of the headings, by how much text sits under them: a short
-        table of contents drawn from the notes themselves."""
+        """English terms of the headings as the notes write them ("SVM", "Transformer"), by
+        how much text sits under them: a short table of contents drawn from the notes."""
         snap = self.searcher.store.snapshot()
         if self._topics is None or self._topics[0] != snap.generation:
             counts: Counter[str] = Counter()
+            spellings: dict[str, Counter[str]] = {}
             for rec in snap.records:
-                heading_terms = self.analyzer.terms(rec.heading.rsplit(" > ", 1)[-1])
-                counts.update(
-                    {t for t in heading_terms if t.isascii() and t.isalpha() and len(t) >= 2}
-                    - _GENERIC_SL
-                )
-            top = [t.upper() if len(t) <= 4 else t for t, _ in counts.most_common(n)]
+                words = set(_HEADING_WORD.findall(rec.heading.rsplit(" > ", 1)[-1]))
+                for word in words:
+                    key = word.casefold()
+                    # capitalised, as names of methods and models are ("SVM", "PyTorch")
+                    letters = sum(c.isalpha() for c in word)
+                    if letters >= 2 and not word.islower() and key not in _GENERIC_SL:
+                        counts[key] += 1
+                        spellings.setdefault(key, Counter())[word] += 1
+            top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
 
