@@ -65,8 +65,10 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     for message in ["ㅋㅋㅋ 웃기네", "그럼 이만 가볼게요"]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # a follow-up names nothing of its own but continues a question
-    history = [Turn(user="SVM이 뭐야?", assistant="...", intent="question", topic="SVM")]
-    assert chain.plan({"message": "그건 언제 써?", "history": history}).intent == "question"
+    history = [Turn(user="SVM이 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "그건 언제 써?", "history": history})
+    assert plan.intent == "question"
+    assert plan.topic == "SVM"  # the subject of the question it continues
 
 
 def test_a_transliterated_term_finds_the_english_one(services: Services) -> None:

@@ -51,7 +51,6 @@ class Turn:
     user: str
     assistant: str
     intent: str | None
-    topic: str = ""
 
 
 @dataclass
@@ -147,7 +146,7 @@ class ChatChain:
     def plan(self, inputs: dict[str, Any]) -> Plan:
         message: str = inputs["message"]
         history: list[Turn] = inputs.get("history", [])
-        query, topic, followup = self._resolve(message, history)
+        query, followup = self._resolve(message, history)
         result = self.searcher.search(query, self.k)
         match = self.bank.match(message, result.query_vector if query == message else None)
         coverage = self.coverage(result)
@@ -156,11 +155,12 @@ class ChatChain:
             own = [t for t in self.analyzer.terms(message) if t not in QUERY_STOPWORDS]
             coverage = max(coverage, self.coverage(result, own) if own else 1.0)
         intent = decide_intent(self.evidence(message, result, match, coverage, followup), self.chat)
+        topic = ""
         if intent == "question":
-            # A follow-up keeps its question's topic unless it names a passage's own subject
-            # ("그 안에서 쓰는 어텐션은?" after "트랜스포머가 뭐예요?").
+            # A follow-up names its own subject ("그 안에서 쓰는 어텐션은?" after
+            # "트랜스포머가 뭐예요?") or keeps the one of the question it follows.
             topic = (
-                self._topic(message, result.hits, topic)
+                self._topic(message, result.hits, query)
                 if followup
                 else self._topic(query, result.hits)
             )
@@ -199,31 +199,31 @@ class ChatChain:
             terms = [t for t in result.query_terms if t not in QUERY_STOPWORDS]
         return snap.coverage(terms, [h.chunk_id for h in result.hits[:3]])
 
-    def _resolve(self, message: str, history: list[Turn]) -> tuple[str, str, bool]:
+    def _resolve(self, message: str, history: list[Turn]) -> tuple[str, bool]:
         """A follow-up ("그건 언제 써?") is searched together with the question it follows."""
         previous = next((t for t in reversed(history) if t.intent == "question"), None)
         if previous is None:
-            return message, "", False
+            return message, False
         compact = message.strip()
         if _ANAPHORA.search(compact) or (len(compact) <= 12 and _SHORT_FOLLOWUP.match(compact)):
-            return f"{previous.user} {message}", previous.topic, True
-        return message, "", False
+            return f"{previous.user} {message}", True
+        return message, False
 
-    def _topic(self, message: str, hits: list[SearchHit], previous: str = "") -> str:
+    def _topic(self, text: str, hits: list[SearchHit], context: str = "") -> str:
         """The subject of the question as the user wrote it ("풀링", "SVM"): the noun phrase
-        that names the best passage's own heading, else `previous` (a follow-up's topic so
-        far), else the first phrase."""
-        phrases = [p for p in self.analyzer.noun_phrases(message) if len(p) >= 2]
+        that names the best passage's own heading, else the first one, else the subject of
+        `context` (the question a follow-up continues), else the best passage's heading."""
+        phrases = [p for p in self.analyzer.noun_phrases(text) if len(p) >= 2]
         if hits:
             leaf = hits[0].heading.rsplit(" > ", 1)[-1].casefold()
             for phrase in phrases:
                 if phrase.casefold() in leaf:
                     return phrase
-        if previous:
-            return previous
-        if not phrases:
-            return hits[0].heading.rsplit(" > ", 1)[-1] if hits else ""
-        return phrases[0]
+        if phrases:
+            return phrases[0]
+        if context:
+            return self._topic(context, hits)
+        return hits[0].heading.rsplit(" > ", 1)[-1] if hits else ""
 
     # ---------------------------------------------------------------- responding
     def stream(self, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
