@@ -43,7 +43,8 @@ _WORD_PIECE = re.compile(r"\S+\s*")
 # ("main.py").
 _WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*"
 _HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
-_GENERIC_SL = frozenset({"the", "a", "an", "of", "to", "and", "in", "is", "x", "y", "b", "w"})
+# Capitalised English words of headings that name no topic ("The", "And").
+_NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 
 
 @dataclass
@@ -288,7 +289,7 @@ class ChatChain:
                     key = word.casefold()
                     # capitalised, as names of methods and models are ("SVM", "PyTorch")
                     letters = sum(c.isalpha() for c in word)
-                    if letters >= 2 and not word.islower() and key not in _GENERIC_SL:
+                    if letters >= 2 and not word.islower() and key not in _NOT_TOPICS:
                         counts[key] += 1
                         spellings.setdefault(key, Counter())[word] += 1
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
-from chatbot.generation.base import GenerationRequest
+from chatbot.generation.base import GenerationRequest, Passage
 from vector_store.analysis import KoreanAnalyzer
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
@@ -37,9 +36,6 @@ class ExtractiveGenerator:
         self.analyzer = analyzer
         self.sentences = sentences
         self.passages = passages
-        # Sentences and their terms depend on a passage's text only: analysed once per text
-        # (most of an answer's cost otherwise), and a re-ingested text is a new key.
-        self._analysed = lru_cache(maxsize=4096)(self._analyse)
 
     def select(self, request: GenerationRequest) -> list[str]:
         """The sentences the answer is made of, in the order they are written."""
@@ -49,7 +45,10 @@ class ExtractiveGenerator:
         topic_terms = set(self.analyzer.terms(context)) - q_terms if context else set()
         scored: list[tuple[float, int, int, str]] = []
         for rank, passage in enumerate(request.passages[: self.passages]):
-            for pos, (sent, terms) in enumerate(self._analysed(passage.text)):
+            for pos, sent in enumerate(self._sentences(passage)):
+                terms = set(self.analyzer.terms(sent))
+                if not terms:
+                    continue
                 overlap = len(q_terms & terms) + 0.5 * len(topic_terms & terms)
                 if overlap == 0 and rank > 0:
                     continue
@@ -59,18 +58,9 @@ class ExtractiveGenerator:
         best = sorted(scored, key=lambda s: -s[0])[: self.sentences]
         return [s[3] for s in sorted(best, key=lambda s: (s[1], s[2]))]
 
-    def _analyse(self, text: str) -> tuple[tuple[str, frozenset[str]], ...]:
-        """The answerable sentences of a passage, each with its terms."""
+    def _sentences(self, passage: Passage) -> list[str]:
         out = []
-        for sent in self._sentences(text):
-            terms = frozenset(self.analyzer.terms(sent))
-            if terms:
-                out.append((sent, terms))
-        return tuple(out)
-
-    def _sentences(self, text: str) -> list[str]:
-        out = []
-        for line in text.split("\n"):
+        for line in passage.text.split("\n"):
             line = _TRAILING_MATH.sub(".", _BULLET.sub("", line).strip())
             if line.startswith("[") and "]" in line:
                 line = line.split("]", 1)[1].strip()
