@@ -117,10 +117,9 @@ def sweep(which: str, data_root: Path) -> None:
         for item in load_jsonl(dataset):
             if item["intent"] == "followup":
                 continue
-            result = services.searcher.search(item["message"])
-            match = chain.bank.match(item["message"])
-            found = chain.evidence(item["message"], result, match, chain.coverage(result))
-            evidence.append((name, item["intent"], found))
+            plan = chain.plan({"message": item["message"], "history": []})
+            assert plan.evidence is not None
+            evidence.append((name, item["intent"], plan.evidence))
     cfg = next(iter(services_by_set.values())).settings.chat.model_copy()
     rows = []
     for st in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):

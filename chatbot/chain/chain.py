@@ -65,6 +65,7 @@ class Plan:
     topic: str = ""
     followup: bool = False
     avoid: set[str] = field(default_factory=set)
+    evidence: Evidence | None = None
 
 
 _ASKS = re.compile(
@@ -155,7 +156,14 @@ class ChatChain:
             # A follow-up adds words of its own; judge those, not the whole history.
             own = [t for t in self.analyzer.terms(message) if t not in QUERY_STOPWORDS]
             coverage = max(coverage, self.coverage(result, own) if own else 1.0)
-        intent = decide_intent(self.evidence(message, result, match, coverage, followup), self.chat)
+        evidence = Evidence(
+            smalltalk=match.score,
+            coverage=coverage,
+            has_hits=bool(result.hits),
+            asks=asks_something(message),
+            has_subject=followup or self.analyzer.has_subject(message),
+        )
+        intent = decide_intent(evidence, self.chat)
         topic = ""
         if intent == "question":
             # A follow-up names its own subject ("그 안에서 쓰는 어텐션은?" after
@@ -175,22 +183,7 @@ class ChatChain:
             topic=topic,
             followup=followup,
             avoid={t.assistant for t in history[-3:]},
-        )
-
-    def evidence(
-        self,
-        message: str,
-        result: SearchResult,
-        match: SmallTalkMatch,
-        coverage: float,
-        followup: bool = False,
-    ) -> Evidence:
-        return Evidence(
-            smalltalk=match.score,
-            coverage=coverage,
-            has_hits=bool(result.hits),
-            asks=asks_something(message),
-            has_subject=followup or self.analyzer.has_subject(message),
+            evidence=evidence,
         )
 
     def coverage(self, result: SearchResult, terms: list[str] | None = None) -> float:
