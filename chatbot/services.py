@@ -20,9 +20,11 @@ from chatbot.chain.smalltalk import SmallTalkBank
 from chatbot.generation.base import Generator
 from chatbot.generation.factory import build_generator
 from chatbot.history.repo import migrate_chat
+from chatbot.routing.classifier import IntentClassifier
 from chatbot.settings import Settings
 from ingest.pipeline import IngestReport, chunking_fingerprint, run_ingest
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
+from vector_store.config import EmbeddingConfig
 from vector_store.db import IndexState, make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 from vector_store.retriever import HybridSearcher
@@ -66,12 +68,24 @@ class Services:
             )
         if chat:
             services.generator = build_generator(settings.generator, analyzer)
+            classifier = IntentClassifier.load(analyzer=analyzer)
+            # The classifier reads vectors of the embedder it was trained on: shared with
+            # retrieval when it is the same, its own instance otherwise.
+            router_embeddings = (
+                embeddings
+                if embeddings.model_id == classifier.embedder_id
+                else build_embeddings(EmbeddingConfig(model=classifier.embedder_id))
+            )
             bank = SmallTalkBank(
-                embeddings, extra_csv=settings.chat.smalltalk_csv, cache_dir=settings.data_dir
+                router_embeddings,
+                extra_csv=settings.chat.smalltalk_csv,
+                cache_dir=settings.data_dir,
             )
             chain = ChatChain(
                 searcher=searcher,
                 bank=bank,
+                classifier=classifier,
+                router_embeddings=router_embeddings,
                 generator=services.generator,
                 analyzer=analyzer,
                 chat=settings.chat,

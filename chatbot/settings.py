@@ -21,27 +21,12 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ChatConfig(BaseModel):
-    smalltalk_threshold: float = Field(
+    request_threshold: float = Field(
         default=0.5,
         ge=0,
         le=1,
-        description="Cosine similarity to the small-talk bank above which a message is small "
-        "talk (calibrated on eval/data/chat_course.jsonl).",
-    )
-    smalltalk_exact: float = Field(
-        default=0.7,
-        ge=0,
-        le=1,
-        description="Similarity at which a message is small talk even if its words occur in "
-        "the notes (a near-exact bank phrasing).",
-    )
-    min_coverage: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="IDF-weighted share of a question's words that the top passages must "
-        "contain for it to count as covered by the notes; below it the question is declined "
-        "(calibrated on eval/data/chat_course.jsonl).",
+        description="Probability of 'request for information' (the routing classifier, "
+        "chatbot/routing) below which a message is small talk.",
     )
     history_turns: int = Field(
         default=4, ge=0, le=50, description="Earlier user turns used to resolve follow-ups."
@@ -50,9 +35,6 @@ class ChatConfig(BaseModel):
         default=None,
         description="Optional extra small-talk pairs, a CSV with columns Q,A "
         "(e.g. ../shared/data/chatbot-data/ChatbotData.csv).",
-    )
-    max_message_chars: int = Field(
-        default=2000, ge=1, description="Longest accepted message after trimming."
     )
 
 

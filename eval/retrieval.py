@@ -17,7 +17,7 @@ import numpy as np
 
 from chatbot.services import Services
 from eval.common import COURSE_NOTES, SAMPLE_NOTES, index_settings, load_jsonl, print_table
-from vector_store.store import ChunkRecord
+from vector_store.passage import Passage
 
 SETS = {
     "course": ("retrieval_course.jsonl", COURSE_NOTES),
@@ -45,7 +45,7 @@ class Scores:
         return [name, self.hit1, self.hit5, self.mrr10]
 
 
-def score_rankings(items: list[dict[str, Any]], rankings: list[list[ChunkRecord]]) -> Scores:
+def score_rankings(items: list[dict[str, Any]], rankings: list[list[Passage]]) -> Scores:
     hit1 = hit5 = rr = 0.0
     for item, ranked in zip(items, rankings, strict=True):
         for rank, rec in enumerate(ranked[:10], start=1):

@@ -35,10 +35,11 @@ from tqdm import tqdm
 from ingest.chunker import ChunkDraft, chunk_sections
 from ingest.config import ChunkingConfig
 from ingest.markdown import parse_markdown
+from ingest.tree import UnitDraft, parse_units
 from vector_store import faiss_io
 from vector_store.analysis import KoreanAnalyzer, default_analyzer, normalize
 from vector_store.config import EmbeddingConfig
-from vector_store.db import Chunk, Document, IndexState, make_engine, migrate, utcnow
+from vector_store.db import Chunk, Document, IndexState, Unit, make_engine, migrate, utcnow
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class _Prepared:
     sha256: str
     size: int
     drafts: list[ChunkDraft]
+    units: list[UnitDraft]
 
 
 def _sha256(data: bytes | str) -> str:
@@ -117,8 +119,8 @@ def _sha256(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-# Bump when parsing or chunking changes what chunks an unchanged file yields.
-CHUNKER_VERSION = 2
+# Bump when parsing or chunking changes what chunks or units an unchanged file yields.
+CHUNKER_VERSION = 3
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
@@ -129,6 +131,42 @@ def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
 def embed_text(draft_heading: str, text: str) -> str:
     """What the dense side sees: the heading path gives a chunk its topic."""
     return f"{draft_heading}\n{text}" if draft_heading else text
+
+
+def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[Unit]:
+    """Units of one file, each tied to the chunk whose text holds it.
+
+    Chunks and units both follow the file's order, so one forward pass finds, for each
+    unit, the first chunk from the current one on that contains its text (a unit split
+    over two chunks, or cleaned differently, stays with the chunk of the previous one)."""
+    rows: list[Unit] = []
+    flat = [" ".join(d.text.split()) for d in prep.drafts]
+    at = 0
+    for i, unit in enumerate(prep.units):
+        probe = " ".join(unit.text.split())[:40]
+        for j in range(at, len(flat)):
+            if probe in flat[j]:
+                at = j
+                break
+        # What the unit is about: its term, the labels above it and its section heading.
+        context = " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]])
+        rows.append(
+            Unit(
+                ord=i,
+                chunk_ord=at,
+                labels="\n".join(label.replace("\n", " ") for label in unit.labels),
+                heading_depth=unit.heading_depth,
+                kind=unit.kind,
+                term=unit.term,
+                context=unit.context,
+                text=unit.text,
+                ask=unit.ask,
+                line=unit.line,
+                terms=" ".join(analyzer.terms(f"{unit.term} {unit.text}")),
+                context_terms=" ".join(analyzer.terms(context)) if context.strip() else "",
+            )
+        )
+    return rows
 
 
 def discover(notes_dir: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -279,7 +317,7 @@ def _ingest_locked(
             if not (full or rechunk):
                 continue
         drafts = chunk_sections(parse_markdown(text), analyzer.split_sentences, chunking)
-        prepared.append(_Prepared(rel, sha, len(raw), drafts))
+        prepared.append(_Prepared(rel, sha, len(raw), drafts, parse_units(text)))
     report.removed = sorted(set(known) - seen)
     for err in report.errors:
         logger.warning("skipped file=%s reason=%s", err.path, err.error)
@@ -362,6 +400,7 @@ def _ingest_locked(
                 for i, (_, draft, _, h, terms) in enumerate(doc_rows)
             ]
             doc.chunks = chunks
+            doc.units = _unit_rows(prep, analyzer)
             session.flush()
             new_ids.extend(c.id for c in chunks)
             new_vecs.extend(vectors[r[3]] for r in doc_rows)

@@ -48,6 +48,35 @@ _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 # Nouns that frame a request rather than name its subject.
 _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
+# Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
+_FRAMING_NOUNS = frozenset(
+    {
+        "차이",
+        "차이점",
+        "종류",
+        "장점",
+        "단점",
+        "장단점",
+        "예",
+        "방법",
+        "이유",
+        "목적",
+        "경우",
+        "특징",
+        "원리",
+        "과정",
+        "절차",
+        "단계",
+        "뜻",
+        "사용",
+        "때",
+        "언제",
+        "거",
+        "것",
+    }
+)
+# Particles that mark the topic, the subject or one side of a pair.
+_SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
 
@@ -171,6 +200,42 @@ class KoreanAnalyzer:
         if start >= 0:
             phrases.append(text[start:end])
         return [p.strip() for p in phrases if p.strip()]
+
+    def subjects(self, text: str) -> list[str]:
+        """What a question is about, as the user wrote it: the noun phrases that its
+        particles mark as topic, subject or one side of a pair ("얀 르쿤은", "배치 정규화가",
+        "DBSCAN이랑 K-평균"), else every noun phrase. Words that frame the request
+        ("차이", "방법", "장점") are not part of a subject; a noun suffix stays on its noun
+        ("정규" + "화")."""
+        text = normalize(text)
+        tokens = self._tokens(text)
+        found: list[tuple[str, bool]] = []  # (phrase, marked by a particle)
+        start = end = -1
+
+        def close(marked: bool) -> None:
+            nonlocal start
+            if start >= 0:
+                phrase = text[start:end].strip()
+                if phrase:
+                    found.append((phrase, marked))
+            start = -1
+
+        for tok in tokens:
+            tag = tok.tag.split("-")[0]
+            glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
+            suffix = tag == "XSN" and start >= 0
+            if (
+                tag in _PHRASE and tok.form not in _FRAMING_NOUNS and tok.form not in _REQUEST_NOUNS
+            ) or ((glue or suffix) and start >= 0):
+                if start < 0:
+                    start = tok.start
+                end = tok.start + tok.len
+                continue
+            # "K-평균 차이가": the framing noun marks the phrase before it as a subject.
+            close(tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS)
+        close(False)
+        marked = [p for p, m in found if m]
+        return marked or [p for p, _ in found]
 
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the

@@ -52,6 +52,9 @@ class Document(Base):
     chunks: Mapped[list[Chunk]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+    units: Mapped[list[Unit]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Chunk(Base):
@@ -71,6 +74,36 @@ class Chunk(Base):
     line_start: Mapped[int] = mapped_column(Integer, default=0)
 
     document: Mapped[Document] = relationship(back_populates="chunks")
+
+
+class Unit(Base):
+    """One answerable line of a note with its ancestors' labels (see `ingest.tree`)."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    ord: Mapped[int] = mapped_column(Integer)
+    chunk_ord: Mapped[int] = mapped_column(Integer)
+    """`Chunk.ord` of the chunk (same document) whose text holds this unit."""
+    labels: Mapped[str] = mapped_column(Text)
+    """Ancestor labels, outermost first, joined by newlines."""
+    heading_depth: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    term: Mapped[str] = mapped_column(Text, default="")
+    context: Mapped[str] = mapped_column(Text, default="")
+    """The innermost label that names something (not a question label)."""
+    text: Mapped[str] = mapped_column(Text)
+    ask: Mapped[str] = mapped_column(String(16), default="")
+    line: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[str] = mapped_column(Text, default="")
+    """Analysed terms of the term and the text."""
+    context_terms: Mapped[str] = mapped_column(Text, default="")
+    """Analysed terms of the innermost labels (what the unit is about)."""
+
+    document: Mapped[Document] = relationship(back_populates="units")
 
 
 class IndexState(Base):

@@ -1,5 +1,4 @@
-"""Hybrid search (BM25 over Kiwi morphemes + FAISS dense vectors) and its
-LangChain retriever.
+"""Hybrid search: BM25 over Kiwi morphemes + FAISS dense vectors.
 
 Why weighted score fusion rather than plain reciprocal rank fusion: on Korean
 notes the keyword side is far stronger than the dense side, and equal-weight RRF
@@ -11,18 +10,15 @@ available as ``fusion="rrf"``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.config import RetrievalConfig
 from vector_store.embeddings import NamedEmbeddings
+from vector_store.passage import Passage
 from vector_store.store import IndexSnapshot, IndexStore
 
 Method = Literal["hybrid", "keyword", "dense"]
@@ -33,19 +29,8 @@ class EmbedderMismatchError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class SearchHit:
-    chunk_id: int
-    source: str
-    heading: str
-    text: str
-    score: float
-    keyword_score: float
-    dense_score: float
-
-
-@dataclass(frozen=True)
 class SearchResult:
-    hits: list[SearchHit]
+    hits: list[Passage]
     generation: int
     best_keyword: float
     """Highest raw BM25 score among all chunks (0 when no query term is in the notes)."""
@@ -54,6 +39,9 @@ class SearchResult:
     query_terms: list[str]
     query_vector: np.ndarray
     """The query's dense embedding (reused by callers that compare the same text)."""
+    snapshot: IndexSnapshot
+    """The generation searched: a caller that reads more of the index for the same turn
+    (coverage, units) reads this one, never a newer one that an ingest committed since."""
 
 
 class HybridSearcher:
@@ -71,12 +59,17 @@ class HybridSearcher:
         self._leaf_cache: tuple[int, dict[int, frozenset[str]]] | None = None
 
     def search(
-        self, query: str, k: int | None = None, method: Method | None = None
+        self,
+        query: str,
+        k: int | None = None,
+        method: Method | None = None,
+        *,
+        snapshot: IndexSnapshot | None = None,
     ) -> SearchResult:
         cfg = self.config
         k = k or cfg.default_k
         method = method or cfg.method
-        snap = self.store.snapshot()
+        snap = snapshot or self.store.snapshot()
         if snap.embedder and snap.embedder != self.embeddings.model_id:
             raise EmbedderMismatchError(
                 f"The index was built with '{snap.embedder}' but the service is configured "
@@ -107,6 +100,7 @@ class HybridSearcher:
             best_dense=dense[0][1] if dense else 0.0,
             query_terms=terms,
             query_vector=vector,
+            snapshot=snap,
         )
 
     def _leaf_terms(self, snap: IndexSnapshot) -> dict[int, frozenset[str]]:
@@ -141,13 +135,9 @@ def _hit(
     score: float,
     kw: dict[int, float],
     dn: dict[int, float],
-) -> SearchHit:
-    rec = snap.by_id[chunk_id]
-    return SearchHit(
-        chunk_id=chunk_id,
-        source=rec.source,
-        heading=rec.heading,
-        text=rec.text,
+) -> Passage:
+    return replace(
+        snap.by_id[chunk_id],
         score=round(float(score), 6),
         keyword_score=round(kw.get(chunk_id, 0.0), 6),
         dense_score=round(dn.get(chunk_id, 0.0), 6),
@@ -179,33 +169,3 @@ def _rrf(
         for rank, (cid, _) in enumerate(ranking, start=1):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-class NotesRetriever(BaseRetriever):
-    """LangChain retriever over the notes index; documents carry source, heading,
-    chunk id and scores in their metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    searcher: Any
-    k: int = 5
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        result: SearchResult = self.searcher.search(query, self.k)
-        return [
-            Document(
-                page_content=h.text,
-                metadata={
-                    "chunk_id": h.chunk_id,
-                    "source": h.source,
-                    "heading": h.heading,
-                    "score": h.score,
-                    "keyword_score": h.keyword_score,
-                    "dense_score": h.dense_score,
-                    "generation": result.generation,
-                },
-            )
-            for h in result.hits
-        ]

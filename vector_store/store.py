@@ -14,7 +14,6 @@ import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -24,24 +23,14 @@ from sqlalchemy.orm import Session
 
 from vector_store import faiss_io
 from vector_store.config import RetrievalConfig
-from vector_store.db import Chunk, Document, IndexState, make_engine
+from vector_store.db import Chunk, Document, IndexState, Unit, make_engine
+from vector_store.passage import Passage, UnitRecord
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
-
-
-@dataclass(frozen=True)
-class ChunkRecord:
-    chunk_id: int
-    source: str
-    heading: str
-    text: str
-    ord: int
-    line_start: int
-    terms: tuple[str, ...]
 
 
 class IndexNotReadyError(RuntimeError):
@@ -55,14 +44,18 @@ class IndexSnapshot:
         self,
         generation: int,
         embedder: str,
-        records: list[ChunkRecord],
+        records: list[Passage],
         index: object | None,
         config: RetrievalConfig,
+        units: list[UnitRecord] | None = None,
     ) -> None:
         self.generation = generation
         self.embedder = embedder
         self.records = records
         self.by_id = {r.chunk_id: r for r in records}
+        self.units_by_chunk: dict[int, list[UnitRecord]] = {}
+        for unit in units or []:
+            self.units_by_chunk.setdefault(unit.chunk_id, []).append(unit)
         self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
         self._index = index
         self._bm25: bm25s.BM25 | None = None
@@ -183,6 +176,7 @@ class IndexStore:
                     "No index yet: run `chatbot ingest` (or POST /ingest) first."
                 )
             records = _read_records(session)
+            units = _read_units(session)
             generation, embedder, faiss_file = state.generation, state.embedder, state.faiss_file
         index = faiss_io.read(self.data_dir / faiss_file) if faiss_file else None
         if index is not None and index.ntotal != len(records):
@@ -193,10 +187,10 @@ class IndexStore:
                 len(records),
             )
         logger.info("loaded index generation=%d chunks=%d", generation, len(records))
-        return IndexSnapshot(generation, embedder, records, index, self.config)
+        return IndexSnapshot(generation, embedder, records, index, self.config, units)
 
 
-def load_chunks(database_url: str) -> list[ChunkRecord]:
+def load_chunks(database_url: str) -> list[Passage]:
     """All ingested chunks in file and position order (for fine-tuning and export)."""
     engine = make_engine(database_url)
     try:
@@ -206,7 +200,7 @@ def load_chunks(database_url: str) -> list[ChunkRecord]:
         engine.dispose()
 
 
-def _read_records(session: Session) -> list[ChunkRecord]:
+def _read_records(session: Session) -> list[Passage]:
     rows = session.execute(
         select(
             Chunk.id,
@@ -221,7 +215,7 @@ def _read_records(session: Session) -> list[ChunkRecord]:
         .order_by(Document.path, Chunk.ord)
     ).all()
     return [
-        ChunkRecord(
+        Passage(
             chunk_id=r[0],
             source=r[1],
             heading=r[2],
@@ -231,4 +225,32 @@ def _read_records(session: Session) -> list[ChunkRecord]:
             terms=tuple(r[6].split()),
         )
         for r in rows
+    ]
+
+
+def _read_units(session: Session) -> list[UnitRecord]:
+    """Units with the id of the chunk that holds them (same document, `chunk_ord`)."""
+    rows = session.execute(
+        select(Unit, Chunk.id, Document.path)
+        .join(Document, Unit.document_id == Document.id)
+        .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
+        .order_by(Document.path, Unit.ord)
+    ).all()
+    return [
+        UnitRecord(
+            unit_id=u.id,
+            chunk_id=chunk_id,
+            source=path,
+            labels=tuple(u.labels.split("\n")) if u.labels else (),
+            heading_depth=u.heading_depth,
+            kind=u.kind,
+            term=u.term,
+            context=u.context,
+            text=u.text,
+            ask=u.ask,
+            line=u.line,
+            terms=frozenset(u.terms.split()),
+            context_terms=frozenset(u.context_terms.split()),
+        )
+        for u, chunk_id, path in rows
     ]

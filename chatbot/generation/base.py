@@ -12,16 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from vector_store.passage import Passage
 
-@dataclass(frozen=True)
-class Passage:
-    """One retrieved chunk, best first in a request."""
-
-    chunk_id: int
-    source: str
-    heading: str
-    text: str
-    score: float
+__all__ = ["GenerationRequest", "Generator", "GeneratorUnavailableError", "Passage"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +28,10 @@ class GenerationRequest:
     """Earlier (user, assistant) turns, oldest first."""
     followup: str = ""
     """The user's own words, when `question` was resolved from a follow-up."""
+    answer_lines: tuple[str, ...] = ()
+    """The grounded answer the notes give (units with citation marks, see
+    `chatbot.answering`): what the extractive answerer writes, and what a model may
+    rephrase."""
 
 
 @runtime_checkable

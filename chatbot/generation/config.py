@@ -18,10 +18,6 @@ class GeneratorConfig(BaseModel):
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto", description="'auto' uses CUDA with fp16 when present, else the CPU."
     )
-    load_at_startup: bool = Field(
-        default=True,
-        description="Load the model in the app's lifespan so a missing model fails the start.",
-    )
     max_new_tokens: int = Field(default=128, ge=1, le=2048, description="Generated tokens cap.")
     do_sample: bool = Field(default=False, description="Sample (True) or decode greedily.")
     temperature: float = Field(default=0.7, gt=0, le=5, description="Sampling temperature.")
@@ -52,5 +48,8 @@ class GeneratorConfig(BaseModel):
         "below it the extractive answer is used instead.",
     )
     extractive_sentences: int = Field(
-        default=3, ge=1, le=10, description="Sentences the extractive answerer keeps."
+        default=4,
+        ge=1,
+        le=10,
+        description="Most units of the notes (lines, bullets, table rows) an answer is made of.",
     )

@@ -12,7 +12,7 @@ def build_generator(config: GeneratorConfig, analyzer: KoreanAnalyzer) -> Genera
     name = config.model.strip()
     match name.split(":", 1):
         case ["extractive"]:
-            return ExtractiveGenerator(analyzer, sentences=config.extractive_sentences)
+            return ExtractiveGenerator()
         case [("kogpt2" | "seq2seq") as kind, ref] if ref:
             # transformers is heavy: import it only when a model generator is configured.
             from chatbot.generation.hf import load_hf_generator

@@ -1,0 +1,39 @@
+"""What a question asks: a definition, who, why, how, when, a comparison, kinds, an
+example. The answer builder prefers the units of the notes that answer that kind
+(the children of "언제 사용하면 좋을까?" for 언제, a named person for 누구)."""
+
+from __future__ import annotations
+
+import re
+
+KINDS = ("definition", "who", "why", "how", "when", "compare", "list", "example")
+
+# Checked in this order: "왜 DBSCAN이 K-평균과 다른가요?" is a comparison before a why.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("compare", re.compile(r"차이|비교|다른 ?점|다르|뭐가 달라|vs\.?\s|어느 쪽이 (?:더|나)")),
+    ("who", re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|개발자|창시자")),
+    ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때")),
+    ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
+    ("example", re.compile(r"예시|예를|예제|사례|예로")),
+    ("list", re.compile(r"종류|유형|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열")),
+    ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동")),
+)
+
+# How each kind is named in a sentence ("노트에는 X를 언제 쓰는지는 …").
+KIND_PHRASE = {
+    "who": "누가 관련되었는지",
+    "why": "왜 쓰는지",
+    "how": "어떻게 하는지",
+    "when": "언제 쓰는지",
+    "compare": "무엇이 다른지",
+    "list": "어떤 종류가 있는지",
+    "example": "예시",
+}
+
+
+def question_kind(message: str) -> str:
+    """The kind of `message`; a bare term or "…이 뭐야?" asks for a definition."""
+    for kind, pattern in _PATTERNS:
+        if pattern.search(message):
+            return kind
+    return "definition"

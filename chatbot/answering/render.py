@@ -1,0 +1,92 @@
+"""Writing an answer from the chosen units, with citation marks.
+
+The answer opens with the most direct unit in its context ("LeNet-5: 합성곱 신경망이라는
+개념을 최초로 얀 르쿤이 개발한 구조 [1]"); supporting lines follow as bullets, each
+with the mark of the passage it comes from. `[n]` refers to `sources[n-1]`. Short
+siblings under one label (the steps of a procedure) share one line. When the notes
+hold nothing of the kind asked (no "when" for a "언제" question), a first line says so
+and the rest says what they do hold about the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chatbot.answering.kinds import KIND_PHRASE
+from chatbot.answering.select import Chosen, Selection
+from vector_store.passage import Passage
+
+_SHORT = 20
+_END = re.compile(r"[.!?。]$|[다요음함임됨짐]$")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    lines: list[str]
+    """Answer lines, each content line ending with its citation mark."""
+    passages: list[Passage]
+    """The cited passages: `[n]` is `passages[n-1]`."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _context(chosen: Chosen) -> str:
+    unit = chosen.unit
+    return unit.term or unit.context
+
+
+def _sentence(text: str) -> str:
+    return text if _END.search(text) else f"{text}."
+
+
+def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
+    passages: list[Passage] = []
+
+    def mark(passage: Passage) -> str:
+        for i, known in enumerate(passages, start=1):
+            if known.chunk_id == passage.chunk_id:
+                return f"[{i}]"
+        passages.append(passage)
+        return f"[{len(passages)}]"
+
+    lines: list[str] = []
+    if not selection.kind_found and kind in KIND_PHRASE and topic:
+        lines.append(
+            f"노트에는 '{topic}'에 대해 {KIND_PHRASE[kind]}는 따로 적혀 있지 않아요. "
+            "대신 이렇게 정리되어 있어요."
+        )
+    groups: list[list[Chosen]] = []
+    for chosen in selection.units:
+        last = groups[-1] if groups else None
+        if (
+            last
+            and len(last[0].unit.text) <= _SHORT
+            and len(chosen.unit.text) <= _SHORT
+            and last[0].unit.labels == chosen.unit.labels
+            and last[0].unit.kind == chosen.unit.kind == "item"
+            and not _END.search(last[-1].unit.text)
+            and not _END.search(chosen.unit.text)
+        ):
+            last.append(chosen)
+        else:
+            groups.append([chosen])
+    previous = ""
+    for n, group in enumerate(groups):
+        context = _context(group[0])
+        if len(group) > 1:
+            body = ", ".join(c.unit.text for c in group)
+        else:
+            body = _sentence(group[0].unit.text)
+        marks = "".join(dict.fromkeys(mark(c.passage) for c in group))
+        show_context = (
+            context
+            and context not in body
+            and (context != previous or group[0].unit.kind in ("term", "row"))
+        )
+        line = f"{context}: {body}" if show_context else body
+        previous = context
+        lines.append(f"{line} {marks}" if n == 0 else f"- {line} {marks}")
+    return Rendered(lines, passages)

@@ -1,0 +1,180 @@
+"""Which units of the notes answer a question.
+
+Candidates are the units inside the passages that search found. Each is scored by
+how much it is *about* the question's subject (the subject's words in its labels or
+its term: "LeNet-5" for "합성곱 신경망이라는 개념을 최초로 얀 르쿤이 개발한 구조"),
+whether it mentions the subject, the other words of the question, the rank of its
+passage, and whether it answers the kind of question asked (a child of "언제 사용하면
+좋을까?" for 언제). The best unit leads; its siblings under the same label and the
+next best units follow. Units that cannot stand alone never appear: labels, code,
+fragments of one or two words, and lines that point back at context the reader does
+not see ("이 문제를 해결한다").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.passage import Passage, UnitRecord
+
+# A line that needs the line before it to make sense.
+DANGLING = re.compile(
+    r"^(?:이|그|저|위|아래|앞|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
+    r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는)"
+)
+_CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
+_WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
+_HANGUL = re.compile(r"[가-힣]")
+_LIST_ITEM = 20
+_LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
+# Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
+_TEXT_KIND = {
+    "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고"),
+    "when": re.compile(r"때 사용|경우에|할 때|일 때|때 유용|때 좋"),
+    "how": re.compile(r"방법|순서|단계|과정|→"),
+    "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
+}
+
+
+def answers_kind(unit: UnitRecord, kind: str) -> bool:
+    """Whether a unit answers a question of `kind`: by the label it stands under, or by
+    its own wording."""
+    if unit.ask == kind or (kind == "how" and unit.kind == "row"):
+        return True
+    pattern = _TEXT_KIND.get(kind)
+    return bool(pattern and pattern.search(unit.text))
+
+
+@dataclass(frozen=True)
+class Chosen:
+    unit: UnitRecord
+    passage: Passage
+    score: float
+
+
+@dataclass
+class Selection:
+    """The units an answer is made of, best first, and whether they answer the kind of
+    question asked (`kind_found`); empty when nothing in the passages is about it."""
+
+    units: list[Chosen] = field(default_factory=list)
+    kind_found: bool = True
+
+
+def _key(chosen: Chosen) -> str:
+    """The same statement written twice in the notes (two files) is said once."""
+    return re.sub(r"\W+", "", f"{chosen.unit.term}{chosen.unit.text}").casefold()
+
+
+def standalone(unit: UnitRecord) -> bool:
+    """Whether a unit can be read on its own, as a line of an answer."""
+    if unit.kind == "label":
+        return False
+    text = unit.text
+    if _LATEX.search(text) or (_CODE.search(text) and not _HANGUL.search(text)):
+        return False
+    if unit.kind == "item" and not _HANGUL.search(text):
+        return False
+    if DANGLING.match(text):
+        return False
+    return not (unit.kind == "item" and len(unit.terms) < 2)
+
+
+class UnitSelector:
+    def __init__(self, analyzer: KoreanAnalyzer, *, max_units: int = 4, passages: int = 5) -> None:
+        self.analyzer = analyzer
+        self.max_units = max_units
+        self.passages = passages
+
+    def select(
+        self,
+        *,
+        question: str,
+        kind: str,
+        subjects: list[str],
+        hits: list[Passage],
+        units_by_chunk: dict[int, list[UnitRecord]],
+    ) -> Selection:
+        subject_sets = [set(self.analyzer.terms(s)) - QUERY_STOPWORDS for s in subjects]
+        subject_sets = [s for s in subject_sets if s]
+        subject_terms = set().union(*subject_sets) if subject_sets else set()
+        q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
+        scored: list[Chosen] = []
+        for rank, passage in enumerate(hits[: self.passages]):
+            for unit in units_by_chunk.get(passage.chunk_id, []):
+                if not standalone(unit):
+                    continue
+                score = self._score(unit, kind, subject_terms, q_terms, rank)
+                if score > 0:
+                    scored.append(Chosen(unit, passage, score))
+        if not scored:
+            return Selection()
+        scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
+        about = [c for c in scored if subject_terms & (c.unit.context_terms | c.unit.terms)]
+        pool = about or scored
+        kind_found = kind in ("definition", "who") or any(
+            answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
+        )
+        if kind == "compare" and len(subject_sets) >= 2:
+            lead = [self._best_for(pool, s) for s in subject_sets]
+            chosen = list(dict.fromkeys(c for c in lead if c is not None))
+            kind_found = kind_found or len(chosen) == len(subject_sets)
+        else:
+            chosen = [pool[0]]
+        seen = {_key(c) for c in chosen}
+        pool = [c for c in pool if c in chosen or (_key(c) not in seen and not seen.add(_key(c)))]
+        best = chosen[0]
+        # Siblings of the best unit (same labels) first: the rest of what the notes say
+        # under that bullet; then the next best units elsewhere.
+        siblings = [
+            c
+            for c in pool
+            if c.unit.labels == best.unit.labels and c not in chosen and c.score >= 0.4 * best.score
+        ]
+        siblings.sort(key=lambda c: c.unit.line)
+        group = [best, *siblings]
+        if len(chosen) == 1 and all(len(c.unit.text) <= _LIST_ITEM for c in group):
+            # Steps or items of one list read in the notes' order.
+            chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
+        others = [c for c in pool if c not in chosen and c not in siblings]
+        for c in [*siblings, *others]:
+            if len(chosen) >= self.max_units:
+                break
+            if c in siblings or c.score >= 0.6 * best.score:
+                chosen.append(c)
+        return Selection(chosen, kind_found)
+
+    @staticmethod
+    def _best_for(pool: list[Chosen], subject: set[str]) -> Chosen | None:
+        return next((c for c in pool if subject & (c.unit.context_terms | c.unit.terms)), None)
+
+    def _score(
+        self,
+        unit: UnitRecord,
+        kind: str,
+        subject: set[str],
+        q_terms: set[str],
+        rank: int,
+    ) -> float:
+        about = len(subject & unit.context_terms) / len(subject) if subject else 0.0
+        mentions = len(subject & unit.terms) / len(subject) if subject else 0.0
+        words = unit.terms | unit.context_terms
+        question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
+        if about == 0 and mentions == 0 and question < 0.5:
+            return 0.0
+        score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
+        if kind == "definition":
+            if unit.ask == "definition":
+                score += 1.0
+            elif unit.ask == "":
+                score += 0.5
+            if unit.kind == "term" and mentions:
+                score += 0.7
+        elif kind == "who":
+            if _WHO_HINT.search(f"{unit.term} {unit.text}"):
+                score += 1.0
+        elif answers_kind(unit, kind):
+            score += 1.5 if unit.ask == kind else 0.8
+        return score

@@ -1,0 +1,120 @@
+"""Routing one message: small talk, a question the notes answer, or one they don't.
+
+Two decisions, each on its own evidence:
+
+1. *Small talk or a request for information?* A classifier trained on data
+   (`chatbot.routing`: logistic regression on the message's sentence embedding plus
+   a few lexical features; ChatbotData questions on one side, requests on the other)
+   gives P(request). A follow-up that continues the previous question ("그건 언제
+   써?") is a request whatever its wording.
+2. *Do the notes cover its subject?* The subject is what the question is about, as a
+   phrase ("배치 정규화", "얀 르쿤"): its words must stand together in a retrieved
+   passage, not each somewhere ("배치" in one line and "정규화" in another is not
+   배치 정규화). English terms and identifiers are specific enough alone
+   ("requires_grad 옵션" is covered where requires_grad is).
+
+Follow-ups: "그럼 X는?" names a new subject and is searched as X (with the previous
+question's wording, so "X는?" still reads as the same kind of question); "그건 언제
+써?" names none and continues the previous subject, searched together with the
+question it follows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.passage import Passage
+
+_ANAPHORA = re.compile(
+    r"(그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸|저것|저거|걔|얘|거기|"
+    r"방금|위에서|앞에서|(?:^|\s)(?:그|이|저)\s)"
+)
+_SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
+_SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
+_LATIN = re.compile(r"[A-Za-z]")
+_SPACES = re.compile(r"\s+")
+
+
+class RequestClassifier(Protocol):
+    embedder_id: str
+
+    def p_request(self, text: str, vector: np.ndarray) -> float: ...
+
+
+@dataclass(frozen=True)
+class Followup:
+    """How a message relates to the conversation before it."""
+
+    kind: str
+    """"" (a new question), "continue" (same subject) or "switch" (new subject)."""
+    query: str
+    """What to search."""
+    subjects: list[str] = field(default_factory=list)
+    """The subjects it asks about (the previous question's, when it continues)."""
+    previous: str = ""
+    """The question it follows."""
+
+
+def resolve_followup(
+    message: str, previous: str, analyzer: KoreanAnalyzer, previous_subjects: list[str]
+) -> Followup:
+    own = analyzer.subjects(message)
+    if not previous:
+        return Followup("", message, own)
+    compact = message.strip()
+    refers = bool(_ANAPHORA.search(compact)) or (
+        len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact))
+    )
+    if _SWITCH.match(compact) and own and not _ANAPHORA.search(compact):
+        # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
+        return Followup(
+            "switch", f"{message} {_strip_subjects(previous, previous_subjects)}", own, previous
+        )
+    if refers and not own:
+        return Followup("continue", f"{previous} {message}", previous_subjects, previous)
+    if refers:
+        # "그 안에서 쓰는 어텐션은?": names a subject of its own, in the previous context.
+        return Followup("continue", f"{previous} {message}", own, previous)
+    return Followup("", message, own)
+
+
+def _strip_subjects(question: str, subjects: list[str]) -> str:
+    for subject in subjects:
+        question = question.replace(subject, " ")
+    return _SPACES.sub(" ", question).strip()
+
+
+def subject_covered(subject: str, hits: list[Passage], analyzer: KoreanAnalyzer) -> bool:
+    """Whether a retrieved passage holds `subject` as a phrase (its terms adjacent, or its
+    letters without spaces), or, for a subject with English letters, its English terms."""
+    terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
+    if not terms:
+        return True
+    squeezed = _SPACES.sub("", subject).casefold()
+    latin = [t for t in terms if _LATIN.search(t)]
+    for hit in hits:
+        if _contains_run(hit.terms, terms):
+            return True
+        if (
+            len(squeezed) >= 2
+            and squeezed in _SPACES.sub("", f"{hit.heading}{hit.text}").casefold()
+        ):
+            return True
+    if latin:
+        present = set().union(*(set(h.terms) for h in hits)) if hits else set()
+        return all(t in present for t in latin)
+    return False
+
+
+def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
+    n = len(needle)
+    first = needle[0]
+    for i, term in enumerate(haystack):
+        if term == first and list(haystack[i : i + n]) == needle:
+            return True
+    return False

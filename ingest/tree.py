@@ -1,0 +1,382 @@
+"""Notes → answer units: the notes' own structure, kept for answering.
+
+Course notes say what they mean through structure more than through sentences: a
+bullet `` `밀도 기반 군집 분석 (DBSCAN)` `` whose children define it, sibling bullets
+"왜 사용할까?" / "언제 사용하면 좋을까?" whose children hold the why and the when, a
+"용어 - 설명" line, a table row read with its header. Chunks (for retrieval) flatten
+that away; units keep it.
+
+A unit is one answerable line (a bullet's own text, a paragraph line, a table row
+with its header, a "term - description" line) together with the labels of its
+ancestors (headings, `<summary>` titles, parent bullets). A bullet that has children
+is a *label* unit: its children are read in its context, and it is never shown
+alone. The question a label asks ("언제 사용하면 좋을까?") is recorded on its
+descendants as their `ask` (`when`), so a "when" question can prefer them.
+
+Block structure comes from a CommonMark parser (markdown-it-py, with tables); the
+HTML `<details><summary>` sections that the notes use as collapsible headings are
+put on lines of their own first, so the parser sees them as HTML blocks and never
+swallows the Markdown around them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from ingest.markdown import clean_inline
+
+# The kinds of question a label can ask (and a message can ask, see chatbot.answering).
+ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|when\b", re.I)),
+    ("why", re.compile(r"왜|이유|목적|why\b", re.I)),
+    ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|how\b", re.I)),
+    ("compare", re.compile(r"차이|비교|다른 ?점|다른가|vs\b", re.I)),
+    ("list", re.compile(r"종류|유형|구성|어떤 것들|무엇무엇", re.I)),
+    ("example", re.compile(r"예시|예를|예제|사례|example", re.I)),
+    ("pros", re.compile(r"장점|단점|장단점|한계|특징")),
+    ("definition", re.compile(r"뭐야|뭔가요|무엇|이란|란\?|정의|의미|뜻")),
+)
+_QUESTION_LABEL = re.compile(r"\?\s*$|[까냐니]\s*$|뭐야|무엇|란\s*$")
+# "용어 - 설명", "용어: 설명", "용어 → 설명": a term first, short, then its description.
+_TERM_LINE = re.compile(r"^(?P<term>[^:\-–→]{1,40}?)\s*(?:\s[-–]\s|\s?:\s|\s?→\s?)\s*(?P<desc>.+)$")
+_DETAILS_TAG = re.compile(
+    r"(<details\b[^>]*>|</details\s*>|<summary\b[^>]*>.*?</summary\s*>)", re.I
+)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
+_HN = re.compile(r"<h([1-6])\b", re.I)
+_BULLET_PREFIX = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_CODEISH = re.compile(r"[{};]|^\s*(?:import|from|def|class|return|print)\b|^\s*#|=\s*\S+\(")
+_MARKUP_ONLY = re.compile(r"^[\W_]*$")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
+# A line broken inside a word ("…싶었습" / "니다."): short pieces join the line before.
+_CONTINUATION_MAX = 4
+_HANGUL_EDGE = re.compile(r"[가-힣]")
+_HEADER_CELL_MAX = 12
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
+
+
+@dataclass(frozen=True)
+class UnitDraft:
+    labels: tuple[str, ...]
+    """Heading path, then the texts of the parent bullets (outermost first)."""
+    text: str
+    kind: str
+    """"item" (a bullet or a line), "term" (a "용어 - 설명" line: `term` holds the term),
+    "row" (a table row read with its header), "label" (a bullet with children)."""
+    line: int
+    """1-based line in the source file."""
+    heading_depth: int
+    """How many of `labels` are headings (the rest are parent bullets)."""
+    term: str = ""
+    ask: str = ""
+    """The kind of question the nearest question-label ancestor asks ("when", "why", …)."""
+
+    @property
+    def context(self) -> str:
+        """The innermost label that names something (not a question such as "왜 사용할까?")."""
+        for label in reversed(self.labels):
+            if not is_question_label(label):
+                return label
+        return ""
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s`*_()\[\],.:-]+", "", text).casefold()
+
+
+def _restates(label: str, heading: str) -> bool:
+    """Whether a bullet label names the section's own topic (`밀도 기반 군집 분석 (DBSCAN)`
+    under the heading 밀도 기반 군집 분석 (DBSCAN)): its children define the topic."""
+    a, b = _key(label), _key(heading)
+    if a and b and (a in b or b in a):
+        return True
+    acronyms = set(_ACRONYM.findall(label)) & set(_ACRONYM.findall(heading))
+    return bool(acronyms)
+
+
+def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
+    """What the labels above a unit ask: the nearest question label ("언제 사용하면
+    좋을까?" → when), else a label that names a kind ("밀도 기반 군집 절차" → how), else
+    "definition" when the parent bullet restates the section's topic."""
+    for label in reversed(labels):
+        if is_question_label(label):
+            return ask_of(label)
+    for label in reversed(labels[-2:]):
+        kind = ask_of(label)
+        if kind in ("how", "list", "example", "pros"):
+            return kind
+    if len(labels) > heading_depth >= 1 and _restates(labels[-1], labels[heading_depth - 1]):
+        return "definition"
+    return ""
+
+
+def _term_split(text: str) -> tuple[str, str] | None:
+    """("RAG", "LLM과 검색 엔진을 결합하여 …") from "RAG - LLM과 검색 엔진을 결합하여 …"."""
+    m = _TERM_LINE.match(text)
+    if m and not _CODEISH.search(m.group("term")) and len(m.group("desc").strip()) >= 2:
+        return m.group("term").strip(), m.group("desc").strip()
+    return None
+
+
+def clean(text: str) -> str:
+    """`clean_inline` plus the `_emphasis_` that notes also use."""
+    return _UNDERSCORE_EMPHASIS.sub(r"\1", clean_inline(text))
+
+
+def ask_of(text: str) -> str:
+    """The kind of question `text` asks, or "" (first matching kind wins)."""
+    for kind, pattern in ASK_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return ""
+
+
+def is_question_label(text: str) -> bool:
+    return bool(_QUESTION_LABEL.search(text.strip()))
+
+
+def _isolate_details(text: str) -> tuple[str, list[int]]:
+    """Put every `<details>`, `</details>` and `<summary>…</summary>` on a line of its own,
+    between blank lines. Returns the new text and, per new line, its original line."""
+    out: list[str] = []
+    origin: list[int] = []
+    for no, line in enumerate(text.split("\n"), start=1):
+        parts = [p for p in _DETAILS_TAG.split(line)]
+        if len(parts) == 1:
+            out.append(line)
+            origin.append(no)
+            continue
+        for part in parts:
+            if not part.strip():
+                continue
+            if _DETAILS_TAG.fullmatch(part.strip()):
+                out.extend(["", part.strip(), ""])
+                origin.extend([no, no, no])
+            else:
+                out.append(part)
+                origin.append(no)
+    return "\n".join(out), origin
+
+
+class _Builder:
+    def __init__(self, origin: list[int]) -> None:
+        self.origin = origin
+        self.units: list[UnitDraft] = []
+        self.headings: list[tuple[int, str]] = []
+        self.floors: list[int] = []
+
+    def line_of(self, node: SyntaxTreeNode) -> int:
+        start = node.map[0] if node.map else 0
+        return self.origin[min(start, len(self.origin) - 1)] if self.origin else 1
+
+    # ------------------------------------------------------------------ headings
+    def open_heading(self, level: int, title: str) -> None:
+        floor = self.floors[-1] if self.floors else 0
+        while len(self.headings) > floor and self.headings[-1][0] >= level:
+            self.headings.pop()
+        title = clean(title).replace("\n", " ").strip()
+        if title:
+            self.headings.append((level, title))
+
+    def html(self, content: str) -> None:
+        for tag in _DETAILS_TAG.findall(content):
+            low = tag.lower()
+            if low.startswith("<details"):
+                self.floors.append(len(self.headings))
+            elif low.startswith("</details"):
+                if self.floors:
+                    del self.headings[self.floors.pop() :]
+            else:
+                inner = _SUMMARY.search(tag)
+                if inner:
+                    hn = _HN.search(inner.group(1))
+                    level = (
+                        int(hn.group(1))
+                        if hn
+                        else (self.headings[-1][0] + 1 if self.headings else 2)
+                    )
+                    self.open_heading(level, inner.group(1))
+
+    # --------------------------------------------------------------------- units
+    def add(self, text: str, line: int, parents: tuple[str, ...], *, kind: str = "item") -> None:
+        text = text.strip()
+        if not text or _MARKUP_ONLY.match(text):
+            return
+        labels = tuple(t for _, t in self.headings) + parents
+        ask = _ask_for(labels, len(self.headings))
+        term = ""
+        if kind == "item":
+            split = _term_split(text)
+            if split:
+                (term, text), kind = split, "term"
+        self.units.append(
+            UnitDraft(labels, text, kind, line, len(self.headings), term=term, ask=ask)
+        )
+
+    def lines(self, inline: str, line: int, parents: tuple[str, ...]) -> None:
+        """Paragraph text: each source line is a unit (notes put one statement a line);
+        runs of tab-separated lines are a table pasted from a spreadsheet."""
+        raw_lines = inline.split("\n")
+        cells = [[c.strip() for c in x.split("\t") if c.strip()] for x in raw_lines]
+        pieces: list[tuple[int, str]] = []
+        offset = 0
+        while offset < len(raw_lines):
+            run = offset
+            while run < len(raw_lines) and len(cells[run]) >= 2:
+                run += 1
+            if run - offset >= 2:
+                self.flush(pieces, parents)
+                self.tsv(cells[offset:run], line + offset, parents)
+                offset = run
+                continue
+            raw = _BULLET_PREFIX.sub("", raw_lines[offset])
+            if not (_CODEISH.search(raw) and not re.search(r"[가-힣]", raw)):
+                for cleaned in clean(raw).split("\n"):
+                    if (
+                        pieces
+                        and len(cleaned) <= _CONTINUATION_MAX
+                        and _HANGUL_EDGE.match(cleaned)
+                        and _HANGUL_EDGE.match(pieces[-1][1][-1])
+                    ):
+                        pieces[-1] = (pieces[-1][0], pieces[-1][1] + cleaned)
+                    elif cleaned:
+                        pieces.append((line + offset, cleaned))
+            offset += 1
+        self.flush(pieces, parents)
+
+    def flush(self, pieces: list[tuple[int, str]], parents: tuple[str, ...]) -> None:
+        for no, text in pieces:
+            self.add(text, no, parents)
+        pieces.clear()
+
+    def tsv(self, rows: list[list[str]], line: int, parents: tuple[str, ...]) -> None:
+        """Tab-separated lines pasted from a spreadsheet: rows, with a header when the first
+        line is one (short cells only)."""
+        rows = [[clean(c).replace("\n", " ") for c in row] for row in rows]
+        header: list[str] = []
+        if all(len(c) <= _HEADER_CELL_MAX for c in rows[0]):
+            header, rows = rows[0], rows[1:]
+            line += 1
+        for offset, cells in enumerate(rows):
+            self.row(cells, header, line + offset, parents)
+
+    def row(self, cells: list[str], header: list[str], line: int, parents: tuple[str, ...]) -> None:
+        rest = cells[1:]
+        pairs = [
+            f"{h}: {c}" if h else c
+            for h, c in zip(header[1:] or [""] * len(rest), rest, strict=False)
+            if c and c != "-"
+        ]
+        if not pairs or not cells[0]:
+            return
+        labels = tuple(t for _, t in self.headings) + parents
+        self.units.append(
+            UnitDraft(labels, ", ".join(pairs), "row", line, len(self.headings), term=cells[0])
+        )
+
+    def walk(self, node: SyntaxTreeNode, parents: tuple[str, ...] = ()) -> None:
+        for child in node.children:
+            kind = child.type
+            if kind == "heading":
+                self.open_heading(int(child.tag[1]), _inline_text(child))
+            elif kind == "html_block":
+                if _DETAILS_TAG.search(child.content):
+                    self.html(child.content)
+                else:
+                    self.lines(child.content, self.line_of(child), parents)
+            elif kind == "paragraph":
+                self.lines(_inline_text(child), self.line_of(child), parents)
+            elif kind in ("bullet_list", "ordered_list"):
+                for item in child.children:
+                    self.item(item, parents)
+            elif kind == "table":
+                self.table(child, parents)
+            elif kind == "blockquote":
+                self.walk(child, parents)
+            elif (
+                kind == "code_block"
+                and re.search(r"[가-힣]", child.content)
+                and not _CODEISH.search(child.content)
+            ):
+                # Indented text that is not code (a bullet indented too deep): keep prose.
+                self.lines(child.content, self.line_of(child), parents)
+            # fences (code), rules: nothing to answer with
+
+    def item(self, item: SyntaxTreeNode, parents: tuple[str, ...]) -> None:
+        first = item.children[0] if item.children else None
+        own = ""
+        rest = item.children
+        if first is not None and first.type == "paragraph":
+            own = _inline_text(first)
+            rest = item.children[1:]
+        own_lines = [clean(_BULLET_PREFIX.sub("", x)) for x in own.split("\n") if x.strip()]
+        own_text = " ".join(x for x in own_lines if x)
+        has_children = any(c.type in ("bullet_list", "ordered_list", "table") for c in rest)
+        line = self.line_of(item)
+        if has_children and own_text:
+            # "얀 르쿤 (Yann LeCun) - 프랑스" with children: a statement in its own right,
+            # and its children are read under the term it names.
+            term = _term_split(own_text)
+            if term:
+                self.add(own_text, line, parents)
+                self.walk_children(rest, (*parents, term[0]))
+                return
+            labels = tuple(t for _, t in self.headings) + parents
+            self.units.append(UnitDraft(labels, own_text, "label", line, len(self.headings)))
+            self.walk_children(rest, (*parents, own_text))
+        else:
+            if own_text:
+                self.lines(own, line, parents)
+            self.walk_children(rest, parents)
+
+    def walk_children(self, nodes: list[SyntaxTreeNode], parents: tuple[str, ...]) -> None:
+        holder = SyntaxTreeNode()
+        holder.children = nodes
+        self.walk(holder, parents)
+
+    def table(self, table: SyntaxTreeNode, parents: tuple[str, ...]) -> None:
+        rows = [
+            (self.line_of(tr), [clean(_inline_text(td)).replace("\n", ", ") for td in tr.children])
+            for section in table.children
+            for tr in section.children
+        ]
+        if not rows:
+            return
+        header = rows[0][1]
+        for line, cells in rows[1:]:
+            if not any(cells):
+                continue
+            pairs = [
+                f"{h}: {c}" if h else c
+                for h, c in zip(header[1:], cells[1:], strict=False)
+                if c and c != "-"
+            ]
+            if not pairs:
+                continue
+            labels = tuple(t for _, t in self.headings) + parents
+            self.units.append(
+                UnitDraft(labels, ", ".join(pairs), "row", line, len(self.headings), term=cells[0])
+            )
+
+
+def _inline_text(node: SyntaxTreeNode) -> str:
+    """The source text of a block's inline content (markup kept for `clean_inline`)."""
+    for child in node.children:
+        if child.type == "inline":
+            return child.content
+    return node.content if hasattr(node, "content") else ""
+
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def parse_units(text: str) -> list[UnitDraft]:
+    """All answer units of one notes file, in reading order."""
+    isolated, origin = _isolate_details(text.replace("\r\n", "\n").replace("\r", "\n"))
+    builder = _Builder(origin)
+    builder.walk(SyntaxTreeNode(_MD.parse(isolated)))
+    return builder.units

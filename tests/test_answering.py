@@ -1,0 +1,133 @@
+"""Question kinds, unit selection and rendering, on units built from notes-like text."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.answering.kinds import question_kind
+from chatbot.answering.render import render_answer
+from chatbot.answering.select import UnitSelector, standalone
+from ingest.tree import parse_units
+from vector_store.analysis import default_analyzer
+from vector_store.passage import Passage, UnitRecord
+
+NOTES = """## 비지도 학습
+
+<details>
+<summary><h3>계층적 군집 (Hierarchical Clustering)</h3></summary>
+
+* 왜 사용할까?
+    * 군집의 개수를 미리 정하지 않아도 되기 때문
+* 언제 사용하면 좋을까?
+    * 데이터 사이의 포함 관계를 나무 모양으로 보고 싶을 때 좋다.
+* `계층적 군집 (Hierarchical Clustering)`
+    * 가까운 데이터끼리 차례로 묶어 올라가는 군집 방법
+    * 이 방법은 데이터가 많으면 느리다.
+* 병합 절차
+    * `거리 계산`
+    * `가장 가까운 두 군집 병합`
+</details>
+
+#### 인물
+- 앨런 튜링 (Alan Turing) - 영국
+- 튜링 테스트는 앨런 튜링이 제안한 시험이다.
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("계층적 군집이 뭐야?", "definition"),
+        ("계층적 군집", "definition"),
+        ("튜링 테스트는 누가 만들었어?", "who"),
+        ("계층적 군집은 왜 써?", "why"),
+        ("계층적 군집은 언제 쓰면 좋아?", "when"),
+        ("계층적 군집은 어떻게 해?", "how"),
+        ("계층적 군집이랑 K-평균 차이가 뭐야?", "compare"),
+        ("군집 알고리즘 종류 알려줘", "list"),
+        ("계층적 군집 예시 좀", "example"),
+    ],
+)
+def test_question_kind(message: str, kind: str) -> None:
+    assert question_kind(message) == kind
+
+
+@pytest.fixture(scope="module")
+def units() -> tuple[Passage, dict[int, list[UnitRecord]]]:
+    analyzer = default_analyzer()
+    passage = Passage(1, "clustering.md", "비지도 학습 > 계층적 군집", NOTES, 1.0)
+    records = []
+    for i, u in enumerate(parse_units(NOTES)):
+        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
+        records.append(
+            UnitRecord(
+                unit_id=i,
+                chunk_id=1,
+                source="clustering.md",
+                labels=u.labels,
+                heading_depth=u.heading_depth,
+                kind=u.kind,
+                term=u.term,
+                context=u.context,
+                text=u.text,
+                ask=u.ask,
+                line=u.line,
+                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
+                context_terms=frozenset(analyzer.terms(context)),
+            )
+        )
+    return passage, {1: records}
+
+
+def _answer(units, message: str) -> list[str]:
+    passage, by_chunk = units
+    analyzer = default_analyzer()
+    kind = question_kind(message)
+    subjects = analyzer.subjects(message)
+    selection = UnitSelector(analyzer).select(
+        question=message, kind=kind, subjects=subjects, hits=[passage], units_by_chunk=by_chunk
+    )
+    return render_answer(selection, kind=kind, topic=subjects[0]).lines
+
+
+def test_definition_opens_with_the_defining_unit_in_context(units) -> None:
+    lines = _answer(units, "계층적 군집이 뭐야?")
+    assert lines[0] == (
+        "계층적 군집 (Hierarchical Clustering): 가까운 데이터끼리 차례로 묶어 올라가는 "
+        "군집 방법. [1]"
+    )
+    # a line that leans on the one before it never stands alone in an answer
+    assert not any("이 방법은" in line for line in lines)
+
+
+def test_when_and_why_prefer_the_children_of_their_question(units) -> None:
+    assert "나무 모양으로 보고 싶을 때" in _answer(units, "계층적 군집은 언제 써?")[0]
+    assert "미리 정하지 않아도" in _answer(units, "계층적 군집은 왜 쓰는 거야?")[0]
+
+
+def test_how_joins_short_steps_on_one_line(units) -> None:
+    lines = _answer(units, "계층적 군집은 어떤 절차로 병합해?")
+    assert any("거리 계산, 가장 가까운 두 군집 병합" in line for line in lines)
+
+
+def test_who_finds_the_named_person(units) -> None:
+    first = _answer(units, "앨런 튜링은 어느 나라 사람이야?")[0]
+    assert first == "앨런 튜링 (Alan Turing): 영국. [1]"
+
+
+def test_every_content_line_carries_a_citation_mark(units) -> None:
+    for message in (
+        "계층적 군집이 뭐야?",
+        "계층적 군집은 언제 써?",
+        "튜링 테스트는 누가 만들었어?",
+    ):
+        for line in _answer(units, message):
+            assert line.endswith("[1]"), line
+
+
+def test_standalone_rejects_labels_code_and_dangling_lines(units) -> None:
+    _, by_chunk = units
+    texts = {u.text: standalone(u) for u in by_chunk[1]}
+    assert texts["왜 사용할까?"] is False  # a label
+    assert texts["이 방법은 데이터가 많으면 느리다."] is False  # refers to unseen context
+    assert texts["가까운 데이터끼리 차례로 묶어 올라가는 군집 방법"] is True

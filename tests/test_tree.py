@@ -1,0 +1,101 @@
+"""The notes' structure survives ingestion: answer units from each kind of structure."""
+
+from __future__ import annotations
+
+from ingest.tree import parse_units
+
+DETAILS = """<details>
+<summary><h2>3주차</h2></summary>
+
+<details>
+<summary><h3>계층적 군집 (Hierarchical Clustering)</h3></summary>
+
+* 왜 사용할까?
+    * 군집의 개수를 미리 정하지 않아도 되기 때문
+* 언제 사용하면 좋을까?
+    * 데이터 사이의 포함 관계를 나무 모양으로 보고 싶을 때 좋다.
+* `계층적 군집 (Hierarchical Clustering)`
+    * 가까운 데이터끼리 차례로 묶어 올라가는 군집 방법
+* 병합 절차
+    * `거리 계산`
+    * `가장 가까운 두 군집 병합`
+</details>
+</details>
+"""
+
+
+def _by_text(units, text):
+    return next(u for u in units if u.text == text)
+
+
+def test_question_bullets_give_their_children_a_kind() -> None:
+    units = parse_units(DETAILS)
+    why = _by_text(units, "군집의 개수를 미리 정하지 않아도 되기 때문")
+    when = _by_text(units, "데이터 사이의 포함 관계를 나무 모양으로 보고 싶을 때 좋다.")
+    assert why.ask == "why" and when.ask == "when"
+    # the question label is not what the unit is about: the section's topic is
+    assert why.context == "계층적 군집 (Hierarchical Clustering)"
+    assert why.labels[:2] == ("3주차", "계층적 군집 (Hierarchical Clustering)")
+
+
+def test_bullet_restating_the_topic_defines_it() -> None:
+    units = parse_units(DETAILS)
+    definition = _by_text(units, "가까운 데이터끼리 차례로 묶어 올라가는 군집 방법")
+    assert definition.ask == "definition"
+    assert definition.labels[-1] == "계층적 군집 (Hierarchical Clustering)"
+    steps = [u for u in units if u.labels[-1] == "병합 절차" and u.kind == "item"]
+    assert [s.text for s in steps] == ["거리 계산", "가장 가까운 두 군집 병합"]
+    assert all(s.ask == "how" for s in steps)
+
+
+def test_labels_are_units_of_their_own_kind_and_lines_are_one_based() -> None:
+    units = parse_units(DETAILS)
+    labels = [u.text for u in units if u.kind == "label"]
+    assert labels == [
+        "왜 사용할까?",
+        "언제 사용하면 좋을까?",
+        "계층적 군집 (Hierarchical Clustering)",
+        "병합 절차",
+    ]
+    assert _by_text(units, "군집의 개수를 미리 정하지 않아도 되기 때문").line == 8
+
+
+def test_term_lines_and_nested_term_bullets() -> None:
+    text = (
+        "#### 용어 정리\n\n"
+        "FAISS - 벡터를 빠르게 찾아 주는 유사도 검색 라이브러리\n\n"
+        "- 앨런 튜링 (Alan Turing) - 영국  \n"
+        "\t- 튜링 테스트 - 기계가 생각할 수 있는지 묻는 시험\n"
+    )
+    units = parse_units(text)
+    faiss = _by_text(units, "벡터를 빠르게 찾아 주는 유사도 검색 라이브러리")
+    assert (faiss.kind, faiss.term, faiss.labels) == ("term", "FAISS", ("용어 정리",))
+    person = _by_text(units, "영국")
+    assert person.term == "앨런 튜링 (Alan Turing)"
+    child = _by_text(units, "기계가 생각할 수 있는지 묻는 시험")
+    assert child.term == "튜링 테스트" and child.labels[-1] == "앨런 튜링 (Alan Turing)"
+
+
+def test_markdown_and_tab_separated_tables_read_rows_with_their_header() -> None:
+    text = (
+        "## 옵티마이저\n\n"
+        "| 이름 | 특징 | 학습률 |\n|---|---|---|\n| Adam | 모멘텀과 적응 학습률 | 0.001 |\n\n"
+        "인자\t설명\t기본값\n"
+        "units\t출력 뉴런 수\t없음\n"
+        "use_bias\t편향 사용 여부\tTrue\n"
+    )
+    rows = [u for u in parse_units(text) if u.kind == "row"]
+    assert [(r.term, r.text) for r in rows] == [
+        ("Adam", "특징: 모멘텀과 적응 학습률, 학습률: 0.001"),
+        ("units", "설명: 출력 뉴런 수, 기본값: 없음"),
+        ("use_bias", "설명: 편향 사용 여부, 기본값: True"),
+    ]
+
+
+def test_code_is_never_a_unit_and_broken_lines_are_joined() -> None:
+    text = (
+        "### 예제\n\n```python\nmodel = Net()\nprint(model)\n```\n\n"
+        "손글씨 숫자를 분류하는 작은 신경망을 만들었습\n니다.\n"
+    )
+    units = parse_units(text)
+    assert [u.text for u in units] == ["손글씨 숫자를 분류하는 작은 신경망을 만들었습니다."]
