@@ -90,7 +90,6 @@ class PacedGenerator:
     def __init__(self, inner, delay_s: float = 0.025) -> None:
         self.inner = inner
         self.name = inner.name
-        self.passages = inner.passages
         self.delay_s = delay_s
 
     def generate(self, request):
@@ -220,6 +219,25 @@ def test_question_streams_an_answer_with_expandable_sources(page: Page) -> None:
     expect(first.locator(".source-file")).to_have_text(re.compile(r".+\.(md|txt)$"))
     expect(first.locator(".source-score")).to_contain_text("관련도")
     expect(first.locator(".source-snippet")).not_to_be_empty()
+
+
+def test_citation_marks_open_the_cited_passage(page: Page) -> None:
+    answer = send(page, "SVM이 뭐야?")
+    marks = answer.locator(".text button.cite")
+    expect(marks.first).to_have_text(re.compile(r"^\[\d+\]$"))
+    n = marks.first.get_attribute("data-n")
+    sources = answer.locator("details.sources")
+    assert sources.get_attribute("open") is None
+    marks.first.click()
+    expect(sources).to_have_attribute("open", "")
+    cited = sources.locator(f'.source[data-n="{n}"]')
+    expect(cited).to_be_visible()
+    expect(cited).to_have_class(re.compile(r"\bcited\b"))
+    expect(cited).to_be_focused()
+    # the cited passage holds the line the answer opens with (without its context label)
+    first_line = answer.locator(".text").inner_text().split("\n")[0]
+    statement = re.sub(r"\s*\[\d+\]\s*$", "", first_line).split(": ", 1)[-1].rstrip(".")
+    expect(cited.locator(".source-snippet")).to_contain_text(statement[:20])
 
 
 def test_feedback_and_conversation_survive_a_reload(page: Page) -> None:

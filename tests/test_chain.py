@@ -1,41 +1,52 @@
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from chatbot.chain.chain import Evidence, Turn, asks_something, decide_intent
+from chatbot.chain.chain import Turn
+from chatbot.chain.routing import resolve_followup, subject_covered
 from chatbot.generation.base import GenerationRequest, Passage
-from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.services import Services
-from chatbot.settings import ChatConfig, Settings
+from chatbot.settings import Settings
 from vector_store.analysis import default_analyzer
 
 
 @pytest.mark.parametrize(
-    ("smalltalk", "coverage", "asks", "subject", "expected"),
+    ("message", "previous", "kind", "subjects"),
     [
-        (0.95, 1.0, True, True, "greeting"),  # a bank phrasing wins even if words are in notes
-        (0.30, 0.9, True, True, "question"),
-        (0.58, 1.0, False, True, "greeting"),  # "안녕 챗봇아!": covered words, asks nothing
-        (0.58, 1.0, True, True, "question"),  # asks about covered words
-        (0.30, 0.1, True, True, "out_of_scope"),
-        (0.60, 0.0, True, True, "greeting"),
-        (0.45, 0.0, False, False, "greeting"),  # "ㅋㅋㅋ 웃기네": names nothing
-        (0.45, 1.0, False, False, "greeting"),  # "그럼 이만 가볼게요": nothing to look up
+        ("SVM이 뭐야?", "", "", ["SVM"]),
+        ("그건 언제 써?", "SVM이 뭐야?", "continue", ["SVM"]),  # no subject: the previous one
+        ("그럼 LSTM은?", "RNN은 언제 써?", "switch", ["LSTM"]),  # a new subject
+        ("그 안에서 쓰는 어텐션은?", "트랜스포머가 뭐예요?", "continue", ["어텐션"]),
+        ("드롭아웃은 왜 써?", "SVM이 뭐야?", "", ["드롭아웃"]),  # a new question altogether
     ],
 )
-def test_decide_intent(
-    smalltalk: float, coverage: float, asks: bool, subject: bool, expected: str
-) -> None:
-    evidence = Evidence(smalltalk, coverage, has_hits=True, asks=asks, has_subject=subject)
-    assert decide_intent(evidence, ChatConfig()) == expected
+def test_resolve_followup(message: str, previous: str, kind: str, subjects: list[str]) -> None:
+    analyzer = default_analyzer()
+    followup = resolve_followup(message, previous, analyzer, analyzer.subjects(previous))
+    assert (followup.kind, followup.subjects) == (kind, subjects)
+    if kind == "switch":
+        # searched as the new subject, asked the way the previous question asked
+        assert "LSTM" in followup.query and "RNN" not in followup.query
+        assert "언제" in followup.query
 
 
-def test_asks_something() -> None:
-    assert asks_something("SVM이 뭐야")
-    assert asks_something("드롭아웃 설명해 줘")
-    assert not asks_something("안녕 챗봇아!")
+def _hit(text: str) -> Passage:
+    return Passage(1, "n.md", "정규화", text, 1.0, terms=tuple(default_analyzer().terms(text)))
+
+
+def test_subject_is_covered_only_as_a_phrase() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("배치 크기는 한 번에 학습하는 샘플 수이다.\n입력 정규화는 값을 0~1로 맞춘다.")]
+    assert not subject_covered("배치 정규화", hits, analyzer)  # both words, never together
+    assert subject_covered("입력 정규화", hits, analyzer)
+    assert subject_covered("배치 크기", hits, analyzer)
+    code = [_hit("x.requires_grad 를 True로 두면 기울기를 기록한다.")]
+    assert subject_covered("requires_grad 옵션", code, analyzer)  # the English term decides
+    assert not subject_covered("no_grad 옵션", code, analyzer)
 
 
 class FakeModel:
@@ -87,34 +98,28 @@ def test_decline_names_topics_as_the_headings_write_them(services: Services) -> 
     assert final["intent"] == "out_of_scope" and ", ".join(topics) in final["answer"]
 
 
-def test_extractive_leaves_out_code_and_closing_formulas() -> None:
-    text = (
-        "faiss.normalize_L2(vectors)  # 코사인 유사도용 정규화\n"
-        "정규화한 벡터의 내적은 코사인 유사도와 같다: \\cos(u, v) = u^\\top v\n"
-    )
-    passage = Passage(1, "rag.md", "벡터 검색", text, 1.0)
-    answer = ExtractiveGenerator(default_analyzer()).generate(
-        GenerationRequest("코사인 유사도와 정규화", [passage])
-    )
-    assert "- 정규화한 벡터의 내적은 코사인 유사도와 같다." in answer
-    assert "normalize_L2" not in answer and "\\cos" not in answer
-
-
-def test_follow_up_words_lead_the_extractive_answer() -> None:
-    passage = Passage(
-        1,
-        "seq.md",
-        "Transformer",
-        "Transformer는 2017년에 제안된 구조로 어텐션만으로 시퀀스를 처리한다.\n"
-        "셀프 어텐션은 쿼리와 키의 내적을 softmax로 정규화해 값을 가중합하는 방식으로 계산한다.",
-        1.0,
-    )
-    generator = ExtractiveGenerator(default_analyzer(), sentences=1)
-    resolved = "트랜스포머가 뭐예요? 그 안에서 쓰는 어텐션은 어떻게 계산해?"
-    own = "그 안에서 쓰는 어텐션은 어떻게 계산해?"
-    assert "softmax" in generator.generate(GenerationRequest(resolved, [passage], followup=own))
-    # read as one question, the definition of Transformer wins
-    assert "2017" in generator.generate(GenerationRequest(resolved, [passage]))
+def test_a_turn_reads_one_generation(app_settings: Settings, tmp_path: Path) -> None:
+    """Coverage, units and citations come from the snapshot the turn searched, even when an
+    ingest commits a new generation in between (this raised KeyError before)."""
+    notes = tmp_path / "notes"
+    shutil.copytree(app_settings.notes_dir, notes)
+    settings = app_settings.model_copy(update={"notes_dir": notes})
+    services = Services.build(settings)
+    try:
+        chain = services.chat.chain  # type: ignore[union-attr]
+        plan = chain.plan({"message": "드롭아웃은 뭐야?", "history": []})
+        old = plan.snapshot
+        cited = {p.chunk_id for p in plan.answer.passages}  # type: ignore[union-attr]
+        for note in notes.glob("*.md"):  # every chunk changes: none of the old ids survive
+            note.write_text(note.read_text(encoding="utf-8") + "\n\n추가한 줄이다.\n", "utf-8")
+        services.ingest()
+        new = services.store.snapshot()
+        assert new.generation > old.generation and not cited & set(new.by_id)
+        final = list(chain._answer(iter([plan])))[-1]
+        assert final["intent"] == "question"
+        assert {s["chunk_id"] for s in final["sources"]} == cited
+    finally:
+        services.close()
 
 
 def test_ungrounded_model_answer_falls_back_to_extractive(services: Services) -> None:
@@ -128,13 +133,13 @@ def test_ungrounded_model_answer_falls_back_to_extractive(services: Services) ->
     assert "비트코인" in streamed  # the model's text was streamed as it came
     assert final["fallback"] is True and final["generator"] == "kogpt2:fake"
     assert "비트코인" not in final["answer"] and "드롭아웃" in final["answer"]
-    assert final["answer"].startswith("노트에서 '드롭아웃")  # the extractive answer
+    assert final["answer"].endswith("[1]")  # the extractive answer, with its marks
 
 
 def test_grounded_model_answer_is_kept(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     hit = services.searcher.search("드롭아웃은 뭐야?").hits[0]
-    sentence = next(s for s in services.analyzer.split_sentences(hit.text) if "드롭아웃" in s)
+    sentence = next(s for s in hit.text.split("\n") if "드롭아웃" in s)
     chain.generator = FakeModel("seq2seq:fake", sentence)
     final = list(chain.stream({"message": "드롭아웃은 뭐야?", "history": []}))[-1]
     assert final["fallback"] is False and final["generator"] == "seq2seq:fake"

@@ -122,8 +122,10 @@ function renderSources(sources) {
   const details = el("details", "sources");
   details.append(el("summary", null, `참고한 노트 ${sources.length}개`));
   const list = el("ol", "source-list");
-  for (const src of sources) {
+  sources.forEach((src, i) => {
     const li = el("li", "source");
+    li.dataset.n = String(src.n ?? i + 1);
+    li.tabIndex = -1;
     const title = el("p", "source-title");
     title.append(el("span", "source-file", src.source ?? ""));
     if (src.heading) title.append(el("span", "source-heading", src.heading));
@@ -131,11 +133,32 @@ function renderSources(sources) {
       title.append(el("span", "source-score", `관련도 ${src.score.toFixed(2)}`));
     }
     li.append(title);
-    if (src.snippet) li.append(el("blockquote", "source-snippet", src.snippet));
+    const passage = src.text ?? src.snippet;
+    if (passage) li.append(el("blockquote", "source-snippet", passage));
     list.append(li);
-  }
+  });
   details.append(list);
   return details;
+}
+
+/** Writes answer text with its citation marks ("[1]") as buttons that open the cited
+ *  passage in the sources list below the answer. Text is set as text, never as HTML. */
+function renderAnswerText(target, answer, openSource) {
+  target.replaceChildren();
+  const parts = (answer ?? "").split(/(\[\d+\])/);
+  for (const part of parts) {
+    const mark = /^\[(\d+)\]$/.exec(part);
+    if (!mark) {
+      if (part) target.append(document.createTextNode(part));
+      continue;
+    }
+    const button = el("button", "cite", part);
+    button.type = "button";
+    button.dataset.n = mark[1];
+    button.setAttribute("aria-label", `출처 ${mark[1]} 보기`);
+    button.addEventListener("click", () => openSource(mark[1]));
+    target.append(button);
+  }
 }
 
 function thumbIcon(direction) {
@@ -191,7 +214,20 @@ function renderFeedback(messageId, current) {
 
 /** Adds the parts that come with a finished answer: sources, notes and feedback buttons. */
 function completeAssistant(view, { answer, intent, sources, messageId, feedback, fallback }) {
-  view.text.textContent = answer ?? "";
+  let sourcesView = null;
+  const openSource = (n) => {
+    if (!sourcesView) return;
+    sourcesView.open = true;
+    for (const li of sourcesView.querySelectorAll(".source")) {
+      li.classList.toggle("cited", li.dataset.n === n);
+    }
+    const target = sourcesView.querySelector(`.source[data-n="${n}"]`);
+    if (target) {
+      target.scrollIntoView({ block: "nearest" });
+      target.focus({ preventScroll: true });
+    }
+  };
+  renderAnswerText(view.text, answer, openSource);
   view.item.removeAttribute("aria-busy");
   view.item.classList.remove("streaming");
   if (intent) view.item.dataset.intent = intent;
@@ -200,7 +236,10 @@ function completeAssistant(view, { answer, intent, sources, messageId, feedback,
       el("p", "answer-note", "생성한 답변이 노트와 맞지 않아 노트 내용으로 답했어요."),
     );
   }
-  if (Array.isArray(sources) && sources.length > 0) view.bubble.append(renderSources(sources));
+  if (Array.isArray(sources) && sources.length > 0) {
+    sourcesView = renderSources(sources);
+    view.bubble.append(sourcesView);
+  }
   if (Number.isInteger(messageId)) {
     view.item.dataset.messageId = String(messageId);
     view.bubble.append(renderFeedback(messageId, feedback ?? null));
