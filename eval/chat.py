@@ -1,5 +1,12 @@
-"""Chat quality: intent accuracy, out-of-scope decline rate, key-term recall of
-concept answers, follow-ups; `--sweep` shows how the routing thresholds were chosen.
+"""Chat quality: intent accuracy, out-of-scope decline rate, key-term recall and
+reference recall of concept answers, follow-ups; `--sweep` shows how the routing
+thresholds were chosen.
+
+Answers are scored on their content lines only (`eval.answers.content_lines`: no header
+line, no sources list): a header that repeats the question's topic ("노트에서 'SVM'에 대해
+정리한 내용이에요.") must not meet the key-term check. Reference recall is the share of the
+`reference` answer's content morphemes (Kiwi) found in those lines, averaged over the
+questions that have a reference.
 
     python -m eval.chat [--set course|sample|heldout|all] [--sweep] [--misses] [--data-dir DIR]
 """
@@ -14,7 +21,9 @@ from typing import Any
 
 from chatbot.chain.chain import decide_intent
 from chatbot.services import Services
+from eval.answers import content_lines, morpheme_recall
 from eval.common import COURSE_NOTES, SAMPLE_NOTES, index_settings, load_jsonl, print_table
+from vector_store.analysis import default_analyzer
 
 # name: (question set, notes, index directory). The thresholds and the reply bank were
 # tuned on "course" and "sample"; "heldout" (small talk and out-of-scope messages over the
@@ -33,11 +42,18 @@ def contains_any(text: str, terms: list[str]) -> bool:
     return any(t.casefold() in low for t in terms)
 
 
+def body(answer: str) -> str:
+    """The answer's content lines, without header and sources list."""
+    return "\n".join(content_lines(answer))
+
+
 def evaluate(services: Services, items: list[dict[str, Any]]) -> dict[str, Any]:
     assert services.chat is not None
     correct: Counter[str] = Counter()
     total: Counter[str] = Counter()
     recall_hits = followups_ok = followups = 0
+    reference_recalls: list[float] = []
+    analyzer = default_analyzer()
     misses: list[str] = []
     for item in items:
         if item["intent"] == "followup":
@@ -45,8 +61,7 @@ def evaluate(services: Services, items: list[dict[str, Any]]) -> dict[str, Any]:
             first = services.chat.answer(item["turns"][0], None)
             second = services.chat.answer(item["turns"][1], first["session_id"])
             ok = second["intent"] == "question" and contains_any(
-                second["answer"] + " ".join(s["heading"] for s in second["sources"]),
-                item["key_terms"],
+                body(second["answer"]), item["key_terms"]
             )
             followups_ok += ok
             if not ok:
@@ -58,13 +73,18 @@ def evaluate(services: Services, items: list[dict[str, Any]]) -> dict[str, Any]:
             correct[item["intent"]] += 1
         else:
             misses.append(f"{item['id']} {item['message']!r}: {final['intent']}")
-        if item["intent"] == "question" and contains_any(final["answer"], item["key_terms"]):
+        if item["intent"] == "question" and contains_any(body(final["answer"]), item["key_terms"]):
             recall_hits += 1
+        if item["intent"] == "question" and item.get("reference"):
+            reference_recalls.append(morpheme_recall(final["answer"], item["reference"], analyzer))
     return {
         "accuracy": {i: correct[i] / total[i] for i in INTENTS if total[i]},
         "counts": dict(total),
         "overall": sum(correct.values()) / max(1, sum(total.values())),
         "key_term_recall": recall_hits / max(1, total["question"]),
+        "reference_recall": (
+            sum(reference_recalls) / len(reference_recalls) if reference_recalls else None
+        ),
         "followup": followups_ok / followups if followups else None,
         "misses": misses,
     }
@@ -94,6 +114,8 @@ def run(which: str, data_root: Path, show_misses: bool = False) -> dict[str, Any
         rows.append(["intent accuracy (all)", result["overall"]])
         if counts.get("question"):
             rows.append(["concept answers containing the key term", result["key_term_recall"]])
+        if result["reference_recall"] is not None:
+            rows.append(["reference morphemes in the answer (mean)", result["reference_recall"]])
         if result["followup"] is not None:
             rows.append(["follow-ups resolved (answer on topic)", result["followup"]])
         print_table(f"Chat, {name} set {counts}", ["metric", "value"], rows)

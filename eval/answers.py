@@ -1,0 +1,543 @@
+"""Answer-level evaluation over the course notes: does the answer a person reads answer?
+
+    python -m eval.answers [--split dev|test|all] [--misses] [--data-dir DIR]
+
+Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
+with the dev half, before any tuning, and is only reported, never tuned on). One record a
+line, by `type`:
+
+- `question`: a student's question of one `kind` (definition, who, why, how, when,
+  comparison, list, example) with a `gold` span that answers it;
+- `followup`: two `turns` over the notes, `switch` true when the second names a new topic
+  ("그럼 X는?"), false when it continues ("그건 언제 써?"); `gold` answers the second turn;
+- `absent`: a question about an ML/DL topic the notes never mention (`absent_terms` lists
+  its spellings; a test checks none occurs in the notes); expected intent `out_of_scope`;
+- `offtopic`: a request outside the course (weather, food, travel, finance, ...), expected
+  `out_of_scope`;
+- `smalltalk`: small talk that is in neither the reply bank nor ChatbotData, expected
+  `greeting`.
+
+The notes are the user's: a gold span is stored as a locator into
+`../shared/course-notes` (file, 1-based `line`, character `start`/`end` within that line,
+or `line`/`end_line` for whole stripped lines joined by newlines) with the first 12 hex
+digits of the SHA-1 of its text, and read from the notes at run time (`resolve`).
+
+Metrics (each function below implements one):
+
+- content lines (`content_lines`): the non-empty lines of an answer, less a trailing
+  sources list (the line starting "출처" and every line after it) and less a header line.
+  The first line is a header when it carries no citation mark `[n]` and the answer has
+  more than one line ("노트에서 'X'에 대해 정리한 내용이에요." repeats the question's topic:
+  crediting it would score the question, not the answer).
+- span recall (`span_recall`): the content lines, whitespace- and markup-normalised
+  (`normalize`: NFC, citation marks, HTML tags, bullets and the characters ``* ` | # > $``
+  removed, spaces collapsed, case-folded), contain the normalised gold span; or they hold
+  at least 80% of the span's distinct content morphemes (`KoreanAnalyzer.terms`: nouns,
+  verb/adjective stems, roots, foreign words, numbers).
+- precision (`precision`): the share of content lines that come from the gold span's
+  section. The section (`find_section`, independent of the project's parser) is the run
+  of lines under the nearest heading before the span (a `#` heading or a
+  `<summary>` heading, level from `<hN>`, outside fenced code) up to the next heading of
+  the same or higher level, or up to the `</details>` that closes the summary's block;
+  lines outside every heading's section (such as those before a file's first heading)
+  run to the next heading. A line comes from the
+  section when, with citation marks, bullets and a leading "label: " stripped, its
+  normalised text is a substring of the section's normalised text or at least 80% of its
+  content morphemes occur in the section.
+- fragments per answer (`is_fragment`): content lines that a reader cannot use alone:
+  (a) a heading or label alone: a Markdown heading, a line ending in ":" or "?", a line
+  equal to one of the notes' headings or parent bullets that neither has a predicate nor
+  describes after a separator ("분류 지원", "`서포트 벡터 머신`"), or a line of fewer
+  than 8 content morphemes made only of nouns, foreign words, numbers and symbols, with
+  no label or cell separator (":", "|", tab, "→", " - ", "=") — "밀도 기반 군집 분석
+  (DBSCAN)."; (b) fewer than 3 content morphemes; (c) code or a
+  comment: a line opening like code (`#`, `//`, fences, `import`, `def`, `class`,
+  `return`, decorators, shell prompts, LaTeX) or a line without Hangul holding code
+  punctuation (``= ( ) { } [ ] ;``); (d) a line opening with a reference to context the
+  reader never saw (이 문제를, 이를, 이것은, 그래서, 따라서, 즉, 위의, 여기서 ...), also
+  after a leading label.
+- intent accuracy per class: question (`question` records), small talk (`smalltalk`),
+  out-of-scope (`absent` and `offtopic`); decline accuracy is the out-of-scope share
+  of `absent` and of `offtopic` records separately.
+- follow-up success: the second turn's intent is `question` and its answer has span
+  recall for the gold span.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kiwipiepy import Kiwi
+
+from eval.common import COURSE_NOTES, load_jsonl, print_table
+from vector_store.analysis import KoreanAnalyzer, default_analyzer
+
+SPLITS = ("dev", "test")
+KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
+RECALL_SHARE = 0.8
+
+_CITE = re.compile(r"\[\d+\]")
+_TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"[*`|#>$]")
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_SPACES = re.compile(r"\s+")
+_LABEL = re.compile(r"^([^:]{1,60}?):\s+(?=\S)")
+_SOURCES = re.compile(r"^\W*출처")
+_HANGUL = re.compile(r"[가-힣]")
+_MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
+_SUMMARY = re.compile(r"<summary>\s*(?:<h([1-6])>)?(.*?)(?:</h[1-6]>)?\s*</summary>")
+_FENCE = re.compile(r"^\s*```")
+_DANGLING = re.compile(
+    r"^(?:이 문제|이를|이것|이거|이는|이러한|이런|이때|이 때|이 경우|그래서|따라서|그러므로|"
+    r"그러나|하지만|그리고|또한|즉|위의|위와|위 |앞의|앞서|아래|여기서|거기서|그것|그거|그 문제)"
+)
+_CODE_START = re.compile(
+    r"^(?:#|//|```|import\s|from\s+\S+\s+import\s|def\s|class\s+\w+|return\b|@\w|"
+    r"\(venv\)|\$\s|\$\$|\\)"
+)
+_CODE_PUNCT = re.compile(r"[=(){}\[\];]")
+_SEPARATORS = (":", "|", "\t", "→", " - ", "=")
+# A heading or bullet that describes ("GAN : AI 그림 생성의 시초", "모델 = api") is no label.
+_DESCRIBED = re.compile(r"\S\s*(?::|→|=|\s-\s)\s*\S")
+# Kiwi tags of a heading-like line: nouns, foreign words, numbers, symbols, affixes.
+_NOUNISH = re.compile(r"^(?:NN[GPB]|NR|NP|S[LNHFPSEOW]|SSO|SSC|XPN|XSN|XR|W_\w+)$")
+_PREDICATE = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA"})
+
+
+# ---------------------------------------------------------------- notes and locators
+
+
+@lru_cache(maxsize=32)
+def note_lines(path: Path) -> tuple[str, ...]:
+    """Lines of a note file as `cat -n` numbers them (split on newlines only)."""
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+    return tuple(line.rstrip("\r") for line in text.split("\n"))
+
+
+def span_sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def resolve(gold: dict[str, Any], notes: Path) -> str:
+    """The text a locator points at (raises IndexError/FileNotFoundError when it cannot)."""
+    lines = note_lines(notes / gold["file"])
+    first = gold["line"] - 1
+    if first < 0 or first >= len(lines):
+        raise IndexError(f"{gold['file']}:{gold['line']} out of range")
+    if "end_line" in gold:
+        return "\n".join(line.strip() for line in lines[first : gold["end_line"]])
+    line = lines[first]
+    if not 0 <= gold["start"] < gold["end"] <= len(line):
+        raise IndexError(f"{gold['file']}:{gold['line']} has no [{gold['start']}:{gold['end']}]")
+    return line[gold["start"] : gold["end"]]
+
+
+def check_locator(gold: dict[str, Any], notes: Path) -> str:
+    """The span text, after checking it still has the recorded SHA-1 (drift check)."""
+    text = resolve(gold, notes)
+    if span_sha1(text) != gold["sha1"]:
+        raise ValueError(f"{gold['file']}:{gold['line']} changed (sha1 {span_sha1(text)})")
+    return text
+
+
+# ---------------------------------------------------------------- answer text
+
+
+def normalize(text: str) -> str:
+    """Whitespace- and markup-free, case-folded text for substring comparisons."""
+    text = unicodedata.normalize("NFC", text)
+    text = _TAG.sub(" ", _CITE.sub(" ", text))
+    lines = [_MARKUP.sub(" ", _BULLET.sub("", line)) for line in text.splitlines()]
+    return _SPACES.sub(" ", " ".join(lines)).strip().casefold()
+
+
+def content_lines(answer: str) -> list[str]:
+    """The lines of `answer` a reader reads as its content (see the module docstring)."""
+    lines = [line.strip() for line in answer.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if _SOURCES.match(line):
+            lines = lines[:i]
+            break
+    if len(lines) > 1 and not _CITE.search(lines[0]):
+        lines = lines[1:]
+    return lines
+
+
+def strip_line(line: str) -> str:
+    """A content line without citation marks, bullet and leading "label: "."""
+    line = _BULLET.sub("", _CITE.sub("", line)).strip()
+    match = _LABEL.match(line)
+    return line[match.end() :].strip() if match else line
+
+
+def terms(text: str, analyzer: KoreanAnalyzer) -> set[str]:
+    """Distinct content morphemes (Kiwi: nouns, stems, roots, foreign words, numbers)."""
+    return set(analyzer.terms(_TAG.sub(" ", _CITE.sub(" ", text))))
+
+
+def covers(
+    haystack_norm: str, haystack_terms: set[str], text: str, analyzer: KoreanAnalyzer
+) -> bool:
+    """`text` occurs in the haystack, normalised, or ≥ 80% of its morphemes do."""
+    norm = normalize(text)
+    if norm and norm in haystack_norm:
+        return True
+    wanted = terms(text, analyzer)
+    return bool(wanted) and len(wanted & haystack_terms) / len(wanted) >= RECALL_SHARE
+
+
+def span_recall(answer: str, span: str, analyzer: KoreanAnalyzer) -> bool:
+    body = "\n".join(content_lines(answer))
+    return covers(normalize(body), terms(body, analyzer), span, analyzer)
+
+
+def morpheme_recall(answer: str, reference: str, analyzer: KoreanAnalyzer) -> float:
+    """Share of the reference's content morphemes found in the answer's content lines."""
+    wanted = terms(reference, analyzer)
+    got = terms("\n".join(content_lines(answer)), analyzer)
+    return len(wanted & got) / len(wanted) if wanted else 0.0
+
+
+# ---------------------------------------------------------------- sections
+
+
+@dataclass(frozen=True)
+class Heading:
+    index: int  # 0-based line index
+    level: int
+    end: int  # exclusive end of its section
+    text: str
+
+
+def headings(lines: tuple[str, ...]) -> list[Heading]:
+    """`#` and `<summary>` headings outside fenced code, with their section ends."""
+    found: list[tuple[int, int, str, int | None]] = []  # index, level, text, details id
+    details_close: dict[int, int] = {}
+    stack: list[int] = []
+    next_id = 0
+    fenced = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        for tag in re.findall(r"</?details>", line):
+            if tag == "<details>":
+                stack.append(next_id)
+                next_id += 1
+            elif stack:
+                details_close[stack.pop()] = i
+        summary = _SUMMARY.search(line)
+        if summary:
+            level = int(summary.group(1) or 2)
+            found.append((i, level, summary.group(2).strip(), stack[-1] if stack else None))
+            continue
+        md = _MD_HEADING.match(line)
+        if md and md.group(2).strip():
+            found.append((i, len(md.group(1)), md.group(2).strip(), None))
+    out = []
+    for n, (index, level, text, block) in enumerate(found):
+        end = len(lines)
+        for later in found[n + 1 :]:
+            if later[1] <= level:
+                end = later[0]
+                break
+        if block is not None and block in details_close:
+            end = min(end, details_close[block] + 1)
+        out.append(Heading(index, level, end, text))
+    return out
+
+
+def find_section(lines: tuple[str, ...], line_no: int) -> tuple[int, int]:
+    """0-based [start, end) of the section holding 1-based `line_no`."""
+    index = line_no - 1
+    heads = headings(lines)
+    for head in reversed(heads):
+        if head.index <= index < head.end:
+            return head.index, head.end
+    before = [h.index for h in heads if h.index <= index]
+    after = [h.index for h in heads if h.index > index]
+    return (max(before) + 1 if before else 0), (min(after) if after else len(lines))
+
+
+def precision(answer: str, section: str, analyzer: KoreanAnalyzer) -> float:
+    """Share of the answer's content lines that come from `section` (0 with none)."""
+    lines = content_lines(answer)
+    if not lines:
+        return 0.0
+    sec_norm, sec_terms = normalize(section), terms(section, analyzer)
+    hits = sum(covers(sec_norm, sec_terms, strip_line(line), analyzer) for line in lines)
+    return hits / len(lines)
+
+
+# ---------------------------------------------------------------- fragments
+
+
+@lru_cache(maxsize=1)
+def _kiwi() -> Kiwi:
+    return Kiwi(load_multi_dict=False)
+
+
+def _has_predicate(text: str) -> bool:
+    """Whether Kiwi finds a verb, adjective, copula or verbal ending in `text`."""
+    for tok in _kiwi().tokenize(text):
+        tag = tok.tag.split("-")[0]
+        if tag in _PREDICATE or tag.startswith("E"):
+            return True
+    return False
+
+
+def note_labels(notes: Path) -> frozenset[str]:
+    """Normalised texts of the notes' headings and parent bullets (bullets with children)
+    that say nothing by themselves: those without a predicate. "코퍼스: 언어 모델이 공부하는
+    교과서" is a heading that defines; "분류 지원" and "`서포트 벡터 머신`" only name."""
+    found: set[str] = set()
+    for path in sorted(notes.iterdir()):
+        if not path.is_file():
+            continue
+        lines = note_lines(path)
+        found.update(h.text for h in headings(lines))
+        for i, line in enumerate(lines):
+            if not _BULLET.match(line):
+                continue
+            indent = len(line) - len(line.lstrip())
+            nxt = next((later for later in lines[i + 1 :] if later.strip()), "")
+            if len(nxt) - len(nxt.lstrip()) > indent:
+                found.add(line)
+    labels = {
+        normalize(text).rstrip(" .:")
+        for text in found
+        if not _has_predicate(text) and not _DESCRIBED.search(text)
+    }
+    labels.discard("")
+    return frozenset(labels)
+
+
+def _heading_like(line: str, n_terms: int) -> bool:
+    if n_terms >= 8 or any(sep in line for sep in _SEPARATORS):
+        return False
+    tags = [tok.tag for tok in _kiwi().tokenize(line)]
+    return bool(tags) and all(_NOUNISH.match(tag) for tag in tags)
+
+
+def is_fragment(line: str, analyzer: KoreanAnalyzer, labels: frozenset[str] = frozenset()) -> bool:
+    """Whether a content line is an orphan fragment (rules in the module docstring)."""
+    raw = _CITE.sub("", line).strip()
+    text = _BULLET.sub("", raw).strip()
+    if not text:
+        return True
+    if _MD_HEADING.match(text) or text.endswith((":", "?")):
+        return True
+    if normalize(text).rstrip(" .:") in labels:
+        return True
+    if _CODE_START.match(text) or (not _HANGUL.search(text) and _CODE_PUNCT.search(text)):
+        return True
+    if _DANGLING.match(text) or _DANGLING.match(strip_line(text)):
+        return True
+    n_terms = len(terms(text, analyzer))
+    return n_terms < 3 or _heading_like(text, n_terms)
+
+
+# ---------------------------------------------------------------- the runner
+
+
+@dataclass
+class Scored:
+    item: dict[str, Any]
+    intent: str
+    answer: str
+    recall: bool | None = None
+    precision: float | None = None
+    fragments: int = 0
+
+
+class Scorer:
+    """Scores answers against gold spans of one notes folder."""
+
+    def __init__(self, notes: Path, analyzer: KoreanAnalyzer | None = None) -> None:
+        self.notes = notes
+        self.analyzer = analyzer or default_analyzer()
+        self.labels = note_labels(notes)
+
+    def section(self, gold: dict[str, Any]) -> str:
+        lines = note_lines(self.notes / gold["file"])
+        start, end = find_section(lines, gold["line"])
+        return "\n".join(lines[start:end])
+
+    def score(self, item: dict[str, Any], final: dict[str, Any]) -> Scored:
+        out = Scored(item, final["intent"], final["answer"])
+        if "gold" in item:
+            span = check_locator(item["gold"], self.notes)
+            out.recall = span_recall(final["answer"], span, self.analyzer)
+            out.precision = precision(final["answer"], self.section(item["gold"]), self.analyzer)
+        out.fragments = sum(
+            is_fragment(line, self.analyzer, self.labels) for line in content_lines(final["answer"])
+        )
+        return out
+
+
+def evaluate(chat: Any, scorer: Scorer, items: list[dict[str, Any]]) -> list[Scored]:
+    """Answer every record with `chat` (a `ChatService`) and score it."""
+    results = []
+    for item in items:
+        if item["type"] == "followup":
+            first = chat.answer(item["turns"][0], None)
+            final = chat.answer(item["turns"][1], first["session_id"])
+        else:
+            final = chat.answer(item["message"], None)
+        results.append(scorer.score(item, final))
+    return results
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def summarize(results: list[Scored]) -> dict[str, Any]:
+    by_type: dict[str, list[Scored]] = defaultdict(list)
+    for r in results:
+        by_type[r.item["type"]].append(r)
+    questions = by_type["question"]
+    followups = by_type["followup"]
+    out_of_scope = by_type["absent"] + by_type["offtopic"]
+
+    def share(rows: list[Scored], intent: str) -> float:
+        return _mean([float(r.intent == intent) for r in rows])
+
+    def followup_ok(rows: list[Scored]) -> float:
+        return _mean([float(r.intent == "question" and bool(r.recall)) for r in rows])
+
+    kinds = {}
+    for kind in KINDS:
+        rows = [r for r in questions if r.item["kind"] == kind]
+        if rows:
+            kinds[kind] = {
+                "n": len(rows),
+                "span_recall": _mean([float(bool(r.recall)) for r in rows]),
+                "precision": _mean([r.precision or 0.0 for r in rows]),
+                "fragments": _mean([float(r.fragments) for r in rows]),
+            }
+    answered = questions + followups
+    return {
+        "counts": {t: len(rows) for t, rows in by_type.items()},
+        "span_recall": _mean([float(bool(r.recall)) for r in questions]),
+        "precision": _mean([r.precision or 0.0 for r in questions]),
+        "fragments": _mean([float(r.fragments) for r in answered]),
+        "with_fragment": _mean([float(r.fragments > 0) for r in answered]),
+        "kinds": kinds,
+        "intent_question": share(questions, "question"),
+        "intent_smalltalk": share(by_type["smalltalk"], "greeting"),
+        "intent_out_of_scope": share(out_of_scope, "out_of_scope"),
+        "decline_absent": share(by_type["absent"], "out_of_scope"),
+        "decline_offtopic": share(by_type["offtopic"], "out_of_scope"),
+        "followup": followup_ok(followups),
+        "followup_continue": followup_ok([r for r in followups if not r.item["switch"]]),
+        "followup_switch": followup_ok([r for r in followups if r.item["switch"]]),
+    }
+
+
+def print_summary(split: str, s: dict[str, Any]) -> None:
+    c = s["counts"]
+    n_answers = c.get("question", 0) + c.get("followup", 0)
+    print_table(
+        f"Answers, {split} split ({c.get('question', 0)} questions)",
+        ["metric", "value"],
+        [
+            ["span recall", s["span_recall"]],
+            ["precision (lines from the gold section)", s["precision"]],
+            [f"fragments per answer ({n_answers} answers incl. follow-ups)", s["fragments"]],
+            ["answers with at least one fragment", s["with_fragment"]],
+        ],
+    )
+    print_table(
+        f"Answers by question kind, {split} split",
+        ["kind", "n", "span recall", "precision", "fragments"],
+        [
+            [k, v["n"], v["span_recall"], v["precision"], v["fragments"]]
+            for k, v in s["kinds"].items()
+        ],
+    )
+    print_table(
+        f"Routing, {split} split",
+        ["metric", "n", "value"],
+        [
+            ["intent accuracy: question", c.get("question", 0), s["intent_question"]],
+            ["intent accuracy: small talk", c.get("smalltalk", 0), s["intent_smalltalk"]],
+            [
+                "intent accuracy: out-of-scope",
+                c.get("absent", 0) + c.get("offtopic", 0),
+                s["intent_out_of_scope"],
+            ],
+            ["declines: absent ML/DL topics", c.get("absent", 0), s["decline_absent"]],
+            ["declines: off-topic requests", c.get("offtopic", 0), s["decline_offtopic"]],
+            ["follow-ups (intent question + span recall)", c.get("followup", 0), s["followup"]],
+            ["  continuing the topic", c.get("followup", 0) // 2, s["followup_continue"]],
+            ["  switching topic", c.get("followup", 0) // 2, s["followup_switch"]],
+        ],
+    )
+
+
+def print_misses(results: list[Scored], scorer: Scorer) -> None:
+    """Wrong routes, then answers without span recall, worst (lowest precision) first."""
+    expected = {"question": "question", "followup": "question", "smalltalk": "greeting"}
+    for r in results:
+        want = expected.get(r.item["type"], "out_of_scope")
+        if r.intent != want:
+            message = r.item.get("message") or r.item["turns"]
+            print(f"  route {r.item['id']} {message!r}: {r.intent}")
+    misses = [r for r in results if r.recall is False and r.intent == "question"]
+    misses.sort(key=lambda r: (r.precision or 0.0, -r.fragments))
+    for r in misses:
+        span = check_locator(r.item["gold"], scorer.notes).replace("\n", " / ")
+        body = " / ".join(content_lines(r.answer))
+        message = r.item.get("message") or " → ".join(r.item["turns"])
+        print(
+            f"  miss {r.item['id']} [{r.item.get('kind', 'followup')}] {message!r} "
+            f"p={r.precision:.2f} frag={r.fragments}\n      gold: {span[:90]}\n"
+            f"      got:  {body[:160]}"
+        )
+
+
+def run(which: str, data_root: Path, show_misses: bool = False) -> dict[str, Any]:
+    from chatbot.services import Services
+    from eval.common import index_settings
+
+    if not COURSE_NOTES.is_dir():
+        print(f"skip answers: {COURSE_NOTES} not found")
+        return {}
+    services = Services.build(index_settings(COURSE_NOTES, data_root / "course"))
+    assert services.chat is not None
+    scorer = Scorer(COURSE_NOTES)
+    out = {}
+    for split in SPLITS if which == "all" else (which,):
+        results = evaluate(services.chat, scorer, load_jsonl(f"answers_{split}.jsonl"))
+        out[split] = summarize(results)
+        print_summary(split, out[split])
+        if show_misses:
+            print_misses(results, scorer)
+    services.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
+    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--misses", action="store_true", help="list wrong routes and misses")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        run(args.split, args.data_dir or Path(tmp), args.misses)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,291 @@
+"""The answer-level metrics of `eval.answers` on hand-made strings, and the datasets'
+locators against the real course notes (skipped where ../shared/course-notes is absent)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from eval.answers import (
+    check_locator,
+    content_lines,
+    find_section,
+    headings,
+    is_fragment,
+    morpheme_recall,
+    note_labels,
+    note_lines,
+    precision,
+    resolve,
+    span_recall,
+    span_sha1,
+)
+from eval.common import load_jsonl
+from tests.conftest import COURSE_NOTES, ROOT
+from vector_store.analysis import KoreanAnalyzer, default_analyzer
+
+HEADER = "노트에서 '고양이 분류기'에 대해 정리한 내용이에요."
+SPAN = "털 색깔과 귀 모양으로 고양이 품종을 구분하는 모델"
+NOTE = """\
+# 동물 분류 노트
+
+<details>
+<summary><h2>1주차</h2></summary>
+
+* `고양이 분류기`
+    * 털 색깔과 귀 모양으로 고양이 품종을 구분하는 모델
+    * 언제 쓸까?
+        * 보호소에서 품종을 빠르게 기록해야 할 때 쓰면 좋다.
+* 고양이 품종과 털 색깔의 관계
+    * 털이 길수록 장모종일 가능성이 높다.
+
+<details>
+<summary><h3>강아지 분류기</h3></summary>
+
+* 짖는 소리의 높낮이로 강아지 크기를 추정하는 모델
+</details>
+
+* 앵무새 메모
+</details>
+
+## 2주차
+```python
+# 주석은 제목이 아니다
+x = 1
+```
+* 물고기 분류기는 지느러미 개수를 센다.
+"""
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> KoreanAnalyzer:
+    return default_analyzer()
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("notes")
+    (folder / "animals.md").write_text(NOTE, encoding="utf-8")
+    return folder
+
+
+# ------------------------------------------------------------------ header rule
+
+
+def test_header_line_is_dropped_only_when_unmarked_and_not_alone() -> None:
+    assert content_lines(f"{HEADER}\n- 첫째 줄\n- 둘째 줄") == ["- 첫째 줄", "- 둘째 줄"]
+    # a one-line answer is its own content
+    assert content_lines(HEADER) == [HEADER]
+    # new answers open with content carrying citation marks
+    assert content_lines("고양이 분류기: 품종을 구분해요 [1]\n- 근거 [2]") == [
+        "고양이 분류기: 품종을 구분해요 [1]",
+        "- 근거 [2]",
+    ]
+
+
+def test_trailing_sources_list_is_never_content() -> None:
+    answer = "품종을 구분하는 모델이에요 [1]\n\n출처\n[1] animals.md > 1주차"
+    assert content_lines(answer) == ["품종을 구분하는 모델이에요 [1]"]
+    assert content_lines("요약 [1]\n- 출처: animals.md") == ["요약 [1]"]
+
+
+# ------------------------------------------------------------------ span recall
+
+
+def test_span_recall_normalises_markup_and_whitespace(analyzer: KoreanAnalyzer) -> None:
+    answer = f"{HEADER}\n- **털  색깔**과 귀 모양으로 `고양이` 품종을 구분하는 모델 [1]"
+    assert span_recall(answer, SPAN, analyzer)
+
+
+def test_span_recall_accepts_most_morphemes_in_another_order(analyzer: KoreanAnalyzer) -> None:
+    answer = f"{HEADER}\n- 고양이 품종은 귀 모양과 털 색깔로 구분하는 모델이 맡아요."
+    assert span_recall(answer, SPAN, analyzer)
+    # too few of the span's morphemes: 고양이, 품종 of 털 색깔 귀 모양 고양이 품종 구분 모델
+    assert not span_recall(f"{HEADER}\n- 고양이 품종이 궁금하면 물어보세요.", SPAN, analyzer)
+
+
+def test_span_recall_never_credits_the_header(analyzer: KoreanAnalyzer) -> None:
+    header = f"노트에서 '{SPAN}'에 대해 정리한 내용이에요."
+    assert not span_recall(f"{header}\n- 강아지 이야기", SPAN, analyzer)
+    # the same line with a citation mark is content, and counts
+    assert span_recall(f"{SPAN} [1]\n- 강아지 이야기 [2]", SPAN, analyzer)
+
+
+def test_morpheme_recall_is_a_share_of_reference_morphemes(analyzer: KoreanAnalyzer) -> None:
+    reference = "고양이 분류기는 털 색깔을 본다"
+    assert morpheme_recall("털 색깔을 보는 고양이 분류기 [1]", reference, analyzer) == 1.0
+    half = morpheme_recall(f"{HEADER}\n- 고양이 분류기 이야기", reference, analyzer)
+    assert 0.0 < half < 1.0
+
+
+# ------------------------------------------------------------------ sections and precision
+
+
+def test_sections_follow_headings_details_and_skip_fenced_code(notes: Path) -> None:
+    lines = note_lines(notes / "animals.md")
+    assert [(h.text, h.level) for h in headings(lines)] == [
+        ("동물 분류 노트", 1),
+        ("1주차", 2),
+        ("강아지 분류기", 3),
+        ("2주차", 2),
+    ]
+
+    def section_of(text: str) -> list[str]:
+        line_no = next(i for i, line in enumerate(lines, 1) if text in line)
+        start, end = find_section(lines, line_no)
+        return [line.strip() for line in lines[start:end] if line.strip()]
+
+    week1 = section_of("털 색깔과")
+    assert week1[0] == "<summary><h2>1주차</h2></summary>" and week1[-1] == "</details>"
+    assert "* 앵무새 메모" in week1  # the nested h3 block is inside the h2 block
+    assert section_of("짖는 소리") == [
+        "<summary><h3>강아지 분류기</h3></summary>",
+        "* 짖는 소리의 높낮이로 강아지 크기를 추정하는 모델",
+        "</details>",
+    ]
+    assert section_of("지느러미")[0] == "## 2주차"
+
+
+def test_precision_counts_lines_from_the_section(analyzer: KoreanAnalyzer, notes: Path) -> None:
+    lines = note_lines(notes / "animals.md")
+    start, end = find_section(lines, 7)
+    section = "\n".join(lines[start:end])
+    answer = (
+        "고양이 분류기: 털 색깔과 귀 모양으로 고양이 품종을 구분하는 모델 [1]\n"
+        "- 언제: 보호소에서 품종을 빠르게 기록해야 할 때 [1]\n"
+        "- 물고기 분류기는 지느러미 개수를 센다. [2]"
+    )
+    assert precision(answer, section, analyzer) == pytest.approx(2 / 3)
+    assert precision("", section, analyzer) == 0.0
+
+
+# ------------------------------------------------------------------ fragments
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- 고양이 분류기 (Cat Classifier).",  # a heading/label alone, nouns only
+        "### 고양이 분류기",  # a Markdown heading
+        "- 언제 쓸까?",  # a question label
+        "- 분류 기준:",  # a label with nothing after it
+        "- 고양이.",  # fewer than 3 content morphemes
+        "x = model.fit(data)",  # code
+        "# 모델을 불러온다",  # a comment
+        "- 이를 통해 정확도가 올라간다.",  # dangling reference
+        "- 따라서 품종을 기록할 수 있다.",
+        "그래서 보호소에서 많이 쓴다 [1]",
+        "고양이 분류기: 이 문제를 해결하려고 만들었다. [1]",
+    ],
+)
+def test_fragments(line: str, analyzer: KoreanAnalyzer) -> None:
+    assert is_fragment(line, analyzer)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- 털 색깔과 귀 모양으로 고양이 품종을 구분하는 모델이다. [1]",
+        "고양이 분류기: 털 색깔로 품종을 구분하는 모델 [1]",
+        "- 하나의 품종을 의미하는 숫자 목록",
+        "| 고양이 분류기 | 털 색깔 | 귀 모양 |",  # a table row keeps its cells
+        "보호소 - 고양이 품종 기록 용도 [2]",
+    ],
+)
+def test_not_fragments(line: str, analyzer: KoreanAnalyzer) -> None:
+    assert not is_fragment(line, analyzer)
+
+
+def test_note_labels_are_headings_and_parent_bullets_that_only_name(
+    analyzer: KoreanAnalyzer, notes: Path
+) -> None:
+    labels = note_labels(notes)
+    assert "고양이 분류기" in labels and "강아지 분류기" in labels
+    assert "언제 쓸까?" not in labels  # has a predicate; the "?" rule catches it
+    assert "털 색깔과 귀 모양으로 고양이 품종을 구분하는 모델" not in labels  # no children
+    assert "고양이 품종과 털 색깔의 관계" in labels
+    # particles make it no bare noun phrase: only the notes' labels tell it is one
+    assert not is_fragment("- 고양이 품종과 털 색깔의 관계. [1]", analyzer)
+    assert is_fragment("- 고양이 품종과 털 색깔의 관계. [1]", analyzer, labels)
+
+
+# ------------------------------------------------------------------ locators and datasets
+
+
+def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
+    lines = note_lines(notes / "animals.md")
+    line_no = next(i for i, line in enumerate(lines, 1) if SPAN in line)
+    start = lines[line_no - 1].index(SPAN)
+    gold = {"file": "animals.md", "line": line_no, "start": start, "end": start + len(SPAN)}
+    assert resolve(gold, notes) == SPAN
+    gold["sha1"] = span_sha1(SPAN)
+    assert check_locator(gold, notes) == SPAN
+    multi = {"file": "animals.md", "line": line_no - 1, "end_line": line_no}
+    assert resolve(multi, notes) == f"* `고양이 분류기`\n* {SPAN}"
+    with pytest.raises(ValueError, match="changed"):
+        check_locator({**gold, "sha1": "0" * 12}, notes)
+    with pytest.raises(IndexError):
+        resolve({**gold, "end": 10_000}, notes)
+
+
+def _records() -> list[dict]:
+    return load_jsonl("answers_dev.jsonl") + load_jsonl("answers_test.jsonl")
+
+
+def test_datasets_have_the_promised_shape() -> None:
+    records = _records()
+    assert len({r["id"] for r in records}) == len(records)
+    by_type = Counter(r["type"] for r in records)
+    assert by_type["question"] >= 150
+    assert by_type["absent"] == 40 and by_type["offtopic"] == 40
+    assert by_type["smalltalk"] == 60 and by_type["followup"] == 20
+    kinds = Counter(r["kind"] for r in records if r["type"] == "question")
+    assert set(kinds) == {
+        "definition", "who", "why", "how", "when", "comparison", "list", "example"
+    }  # fmt: skip
+    assert sum(r["switch"] for r in records if r["type"] == "followup") == 10
+    test = load_jsonl("answers_test.jsonl")
+    assert 0.45 <= len(test) / len(records) <= 0.55
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W", "", unicodedata.normalize("NFC", text)).casefold()
+
+
+def test_small_talk_is_not_in_the_reply_bank_or_chatbot_data() -> None:
+    bank = json.loads((ROOT / "chatbot" / "data" / "smalltalk.json").read_text("utf-8"))
+    taken = {_key(p) for group in bank for p in group["patterns"]}
+    chatbot_data = ROOT.parent / "shared" / "data" / "chatbot-data" / "ChatbotData.csv"
+    if chatbot_data.is_file():
+        with chatbot_data.open(encoding="utf-8") as fh:
+            taken |= {_key(row["Q"]) for row in csv.DictReader(fh)}
+    lines = [r["message"] for r in _records() if r["type"] == "smalltalk"]
+    assert not [m for m in lines if _key(m) in taken]
+
+
+@pytest.mark.skipif(not COURSE_NOTES.is_dir(), reason="../shared/course-notes not present")
+def test_every_locator_resolves_with_its_sha1() -> None:
+    for record in _records():
+        if "gold" in record:
+            span = check_locator(record["gold"], COURSE_NOTES)
+            assert span.strip(), record["id"]
+
+
+@pytest.mark.skipif(not COURSE_NOTES.is_dir(), reason="../shared/course-notes not present")
+def test_absent_topics_are_absent_from_the_notes() -> None:
+    text = "\n".join(p.read_text("utf-8") for p in sorted(COURSE_NOTES.iterdir()) if p.is_file())
+    low = unicodedata.normalize("NFC", text).casefold()
+    for record in _records():
+        for term in record.get("absent_terms", []):
+            term = term.casefold()
+            if re.search("[a-z]", term):  # Latin spellings as whole words ("vit" ≠ activity)
+                found = re.search(rf"(?<![a-z0-9]){re.escape(term)}(?![a-z0-9])", low)
+            else:
+                found = term in low
+            assert not found, (record["id"], term)
