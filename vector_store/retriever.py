@@ -79,7 +79,7 @@ class HybridSearcher:
         n = max(cfg.candidates, k)
         keyword = snap.keyword_search([t for t in terms if t not in QUERY_STOPWORDS] or terms, n)
         # The dense side is computed for every method: routing needs its best score.
-        vector = self.embeddings.embed_array([query])[0]
+        vector = self.embeddings.embed_query_array([query])[0]
         dense = snap.dense_search(vector, n)
         if method == "keyword":
             fused = list(keyword)

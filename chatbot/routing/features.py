@@ -1,0 +1,70 @@
+"""Lexical features of a message, beside its sentence embedding.
+
+Each is a number in [0, 1]. They carry what a sentence embedding blurs: how the message
+ends (a question or a request), whether it names anything (nouns, foreign terms, numbers,
+via Kiwi), its length, and chatter marks (ㅋㅋ, ㅠㅠ).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from vector_store.analysis import KoreanAnalyzer, normalize
+
+FEATURE_NAMES = (
+    "ends_question_mark",
+    "ends_request",
+    "question_word",
+    "request_verb",
+    "noun_phrases",
+    "has_subject",
+    "latin_word",
+    "digit",
+    "length",
+    "jamo_share",
+    "second_person",
+    "first_person",
+)
+
+_TRAILING = re.compile(r"[\s~!.,…^;:)(ㅋㅎㅠㅜ\U0001F300-\U0001FAFF]+$")
+# Sentence endings that ask or request ("뭐야", "나요", "알려 줘", "설명 부탁해요",
+# "돌리는 법"), and a bare noun phrase ending: a topic named on its own ("드롭아웃").
+_ENDS_REQUEST = re.compile(
+    r"(뭐야|뭐예요|뭐에요|뭔가요|뭐지|뭐니|뭐임|인가요|인가|인지|나요|까요|까|니|냐|나|"
+    r"어때|어때요|어떄|줘|줘요|주세요|줄래|줄래요|주실래요|부탁해|부탁해요|부탁드려요|"
+    r"궁금해|궁금해요|궁금합니다|는지|은지|방법|법|차이|차이점|비교|설명|정리|요약|예시|"
+    r"뭐|뜻|의미|원리|이유|장점|단점|종류)$"
+)
+_QUESTION_WORD = re.compile(r"뭐|무엇|무슨|어떻|어떤|어디|언제|왜|누가|누구|얼마|몇|어느|어째서")
+_REQUEST_VERB = re.compile(r"알려|설명|가르쳐|추천|정리|비교|찾아|보여|계산|구현|요약|짜\s?줘")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_DIGIT = re.compile(r"\d")
+_JAMO = re.compile(r"[ㄱ-ㅎㅏ-ㅣ]")
+_SECOND_PERSON = re.compile(r"(^|\s)(너|넌|너는|네가|니가|너한테|너의|당신|챗봇)")
+_FIRST_PERSON = re.compile(r"(^|\s)(나|난|나는|내가|저|전|저는|제가|우리)(\s|$)")
+
+
+def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
+    """The features of `text`, in the order of `FEATURE_NAMES`."""
+    text = normalize(text).strip()
+    body = _TRAILING.sub("", text)
+    chars = max(len(text), 1)
+    return np.array(
+        [
+            float(text.rstrip("~!.ㅋㅎ ").endswith("?")),
+            float(bool(_ENDS_REQUEST.search(body))),
+            float(bool(_QUESTION_WORD.search(text))),
+            float(bool(_REQUEST_VERB.search(text))),
+            min(len(analyzer.noun_phrases(text)), 4) / 4,
+            float(analyzer.has_subject(text)),
+            float(bool(_LATIN.search(text))),
+            float(bool(_DIGIT.search(text))),
+            min(len(text), 60) / 60,
+            len(_JAMO.findall(text)) / chars,
+            float(bool(_SECOND_PERSON.search(text))),
+            float(bool(_FIRST_PERSON.search(text))),
+        ],
+        dtype=np.float32,
+    )

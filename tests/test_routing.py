@@ -1,0 +1,125 @@
+"""The small-talk / request classifier: packaged weights, routing, reproducible training."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from chatbot.routing import WEIGHTS_PATH, IntentClassifier
+from chatbot.routing import train as train_cli
+from chatbot.routing.classifier import RoutingModelError
+from chatbot.routing.data import build_examples, fill, split
+from vector_store.config import EmbeddingConfig
+from vector_store.embeddings import NamedEmbeddings, build_embeddings
+
+SMALL_TALK = [
+    "안녕하세요",
+    "반갑습니다, 오늘 처음 써봐요",
+    "고마워요 덕분에 이해했어요",
+    "ㅋㅋㅋ",
+    "잘 자요",
+    "공부하기 싫다",
+]
+REQUESTS = [
+    "배치 정규화가 뭐야",
+    "SVM은 언제 쓰면 좋아?",
+    "LSTM이랑 GRU 차이가 뭐야?",
+    "오늘 날씨 어때?",
+    "김치찌개 끓이는 법 알려줘",
+    "드롭아웃",
+]
+
+
+@pytest.fixture(scope="module")
+def use_m3() -> NamedEmbeddings:
+    return build_embeddings(EmbeddingConfig(model="use-m3"))
+
+
+def test_packaged_weights_are_small_and_name_their_embedder() -> None:
+    classifier = IntentClassifier.load()
+    assert classifier.embedder_id == "use-m3"
+    assert classifier.dimension == 512
+    assert 0.2 <= classifier.threshold <= 0.8
+    assert WEIGHTS_PATH.stat().st_size < 20_000
+    assert classifier.meta["seed"] == 13
+
+
+@pytest.mark.parametrize(("texts", "expected"), [(SMALL_TALK, False), (REQUESTS, True)])
+def test_routes_examples_of_each_class(
+    use_m3: NamedEmbeddings, texts: list[str], expected: bool
+) -> None:
+    classifier = IntentClassifier.load()
+    vectors = use_m3.embed_query_array(texts)
+    routed = {t: classifier.is_request(t, v) for t, v in zip(texts, vectors, strict=True)}
+    assert routed == dict.fromkeys(texts, expected)
+    # `embed_query` (a list) is accepted as well as an array.
+    assert classifier.is_request(texts[0], use_m3.embed_query(texts[0])) is expected
+
+
+def test_a_vector_of_another_embedder_is_refused() -> None:
+    classifier = IntentClassifier.load()
+    with pytest.raises(ValueError, match="512-dimensional"):
+        classifier.p_request("안녕", np.zeros(384, dtype=np.float32))
+
+
+def test_weights_of_other_features_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.npz"
+    with np.load(WEIGHTS_PATH) as data:
+        fields = {k: data[k] for k in data.files}
+    fields["feature_names"] = np.array(["something", "else"])
+    np.savez(path, **fields)
+    with pytest.raises(RoutingModelError, match="retrain"):
+        IntentClassifier.load(path)
+
+
+def test_templates_resolve_korean_particles() -> None:
+    assert fill("{t}이/가 뭐야?", t="SVM") == "SVM이 뭐야?"
+    assert fill("{t}이/가 뭐야?", t="배치 정규화") == "배치 정규화가 뭐야?"
+    assert fill("{t}은/는 언제 써?", t="드롭아웃") == "드롭아웃은 언제 써?"
+    assert fill("{t}이랑/랑 {u} 차이", t="LSTM", u="GRU") == "LSTM이랑 GRU 차이"
+    assert fill("{s} 알려줘", s="환율") == "환율 알려줘"
+
+
+def _tiny_csv(path: Path) -> Path:
+    lines = [
+        "배고프다", "심심해", "오늘 너무 피곤하다", "주말에 뭐 하지", "비 오니까 기분이 꿀꿀해",
+        "친구랑 싸웠어", "운동하기 싫다", "커피 마시고 싶다", "잠이 안 와", "시험 망했어",
+        "집에 가고 싶다", "노래 듣는 중", "날씨 좋다", "월요일 싫어", "오늘 기분 최고",
+        "용돈 다 썼어", "살 빼야 하는데", "드라마 보는 중", "졸려 죽겠다", "여행 가고 싶다",
+    ]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Q", "A", "label"])
+        writer.writerows([q, "그렇군요.", 0] for q in lines)
+    return path
+
+
+def test_training_data_holds_out_whole_groups(tmp_path: Path) -> None:
+    examples = build_examples(_tiny_csv(tmp_path / "chat.csv"), seed=3)
+    assert {e.source for e in examples} >= {"chatbotdata", "ml-terms", "offtopic-written"}
+    train, test = split(examples, seed=3, heldout=0.2)
+    assert test
+    assert not {e.group for e in train} & {e.group for e in test}
+    assert {e.text for e in examples if e.source == "ml-terms"} >= {"드롭아웃", "SVM?"}
+
+
+def test_training_is_quick_on_a_subset_and_reproducible(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="chatbot.routing.train")
+    data = _tiny_csv(tmp_path / "chat.csv")
+    outs = [tmp_path / "a.npz", tmp_path / "b.npz"]
+    for out in outs:
+        args = ["--out", str(out), "--csv", str(data), "--seed", "5", "--limit", "40"]
+        train_cli.main([*args, "--cache", str(tmp_path / "cache")])
+    assert "held-out" in caplog.text
+    a, b = (IntentClassifier.load(o) for o in outs)
+    assert a.embedder_id == "use-m3"
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert a.bias == b.bias
+    assert a.meta["seed"] == 5
+    assert 0.0 <= a.p_request("안녕", np.full(512, 1 / np.sqrt(512))) <= 1.0

@@ -1,0 +1,106 @@
+"""Small-talk replies: shaped by the message's intent, varied, drawn from ChatbotData too."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from chatbot.chain.smalltalk import BANK_PATH, CSV_INTENT, SmallTalkBank, cue_intent
+from tests.conftest import HashEmbeddings
+from vector_store.config import EmbeddingConfig
+from vector_store.embeddings import NamedEmbeddings, build_embeddings
+
+REPLIES = {e["intent"]: e["replies"] for e in json.loads(BANK_PATH.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture(scope="module")
+def use_m3() -> NamedEmbeddings:
+    return build_embeddings(EmbeddingConfig(model="use-m3"))
+
+
+@pytest.fixture(scope="module")
+def bank(use_m3: NamedEmbeddings) -> SmallTalkBank:
+    return SmallTalkBank(use_m3, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("반갑습니다, 오늘 처음 써봐요", "greeting"),
+        ("안녕하세요~ 오늘 처음 써 봐요", "greeting"),
+        ("고마워요 덕분에 이해했어요", "thanks"),
+        ("안녕히 계세요", "goodbye"),
+        ("잘 자요, 내일 또 올게요", "night"),
+        ("굿모닝~", "daytime"),
+        ("ㅋㅋㅋ", "laughter_or_filler"),
+        ("너는 누구야?", "identity"),
+    ],
+)
+def test_replies_have_the_shape_of_the_message(
+    bank: SmallTalkBank, message: str, intent: str
+) -> None:
+    match = bank.match(message)
+    assert match.intent == intent
+    for _ in range(8):
+        assert bank.reply(match) in REPLIES[intent]
+
+
+def test_a_greeting_never_gets_a_good_night_reply(bank: SmallTalkBank) -> None:
+    match = bank.match("반갑습니다, 오늘 처음 써봐요")
+    replies = {bank.reply(match) for _ in range(20)}
+    assert replies <= set(REPLIES["greeting"])
+    assert not any("쉬세요" in r or "밤" in r for r in replies)
+
+
+def test_cues_prefer_the_more_specific_intent() -> None:
+    assert cue_intent("안녕히 주무세요") == "night"
+    assert cue_intent("안녕, 고마워") == "thanks"
+    assert cue_intent("SVM이 뭐야") is None
+
+
+def test_reply_avoids_recent_answers(bank: SmallTalkBank) -> None:
+    match = bank.match("안녕하세요")
+    recent = set(REPLIES["greeting"][:3])
+    assert {bank.reply(match, avoid=recent) for _ in range(10)} == {REPLIES["greeting"][3]}
+
+
+def _csv(path: Path) -> Path:
+    rows = [
+        ("배고프다", "뭐 좀 챙겨 드세요."),
+        ("배고파", "맛있는 거 드세요."),
+        ("비 온다", "우산 챙기세요."),
+        ("주말에 영화 볼까", "재미있는 영화 보세요."),
+    ]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Q", "A", "label"])
+        writer.writerows([q, a, 0] for q, a in rows)
+    return path
+
+
+def test_chatbotdata_answers_the_nearest_question(use_m3: NamedEmbeddings, tmp_path: Path) -> None:
+    bank = SmallTalkBank(use_m3, extra_csv=_csv(tmp_path / "c.csv"), cache_dir=tmp_path, seed=2)
+    match = bank.match("배고프다")
+    assert match.intent == CSV_INTENT
+    assert match.pattern == "배고프다"
+    assert set(match.replies) <= {"뭐 좀 챙겨 드세요.", "맛있는 거 드세요."}
+    # Bank phrasings still win where they fit, and cues still shape greetings.
+    assert bank.match("안녕하세요").intent == "greeting"
+    assert bank.match("너는 누구야?").intent == "identity"
+
+
+def test_chatbotdata_vectors_are_cached_by_embedder_and_file(tmp_path: Path) -> None:
+    data = _csv(tmp_path / "c.csv")
+    first = HashEmbeddings()
+    SmallTalkBank(first, extra_csv=data, cache_dir=tmp_path)
+    assert first.texts > 4
+    again = HashEmbeddings()
+    SmallTalkBank(again, extra_csv=data, cache_dir=tmp_path)
+    assert again.texts == first.texts - 4  # the four CSV questions came from the cache
+    other = HashEmbeddings(model_id="other-embedder")
+    SmallTalkBank(other, extra_csv=data, cache_dir=tmp_path)
+    assert other.texts == first.texts
+    assert len(list(tmp_path.glob("smalltalk-*.npy"))) == 2
