@@ -22,11 +22,21 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 class ChatConfig(BaseModel):
     request_threshold: float = Field(
-        default=0.5,
+        default=0.1,
         ge=0,
         le=1,
         description="Probability of 'request for information' (the routing classifier, "
-        "chatbot/routing) below which a message is small talk.",
+        "chatbot/routing) from which a message whose subject the notes do not cover is "
+        "treated as a request (and declined); below it, small talk. Chosen on the dev split "
+        "of eval/data/answers_*.jsonl (python -m eval.answers --sweep).",
+    )
+    covered_request_threshold: float = Field(
+        default=0.03,
+        ge=0,
+        le=1,
+        description="The same threshold for a message whose subject the notes cover as a "
+        "phrase: the notes' own vocabulary ('에이전트', '렐루') is evidence of a question that "
+        "the classifier, trained on general Korean, cannot see.",
     )
     history_turns: int = Field(
         default=4, ge=0, le=50, description="Earlier user turns used to resolve follow-ups."

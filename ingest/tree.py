@@ -229,8 +229,17 @@ class _Builder:
             while run < len(raw_lines) and len(cells[run]) >= 2:
                 run += 1
             if run - offset >= 2:
+                # The line just before a pasted table is its title ("MaxPooling 인자 값").
+                title = pieces.pop() if pieces else None
                 self.flush(pieces, parents)
-                self.tsv(cells[offset:run], line + offset, parents)
+                table_parents = parents
+                if title is not None:
+                    labels = tuple(t for _, t in self.headings) + parents
+                    self.units.append(
+                        UnitDraft(labels, title[1], "label", title[0], len(self.headings))
+                    )
+                    table_parents = (*parents, title[1])
+                self.tsv(cells[offset:run], line + offset, table_parents)
                 offset = run
                 continue
             raw = _BULLET_PREFIX.sub("", raw_lines[offset])

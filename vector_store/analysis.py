@@ -62,7 +62,6 @@ _FRAMING_NOUNS = frozenset(
         "이유",
         "목적",
         "경우",
-        "특징",
         "원리",
         "과정",
         "절차",
@@ -73,10 +72,34 @@ _FRAMING_NOUNS = frozenset(
         "언제",
         "거",
         "것",
+        # light heads: "회귀 문제", "데이터 형태", "requires_grad 옵션" ask about the word
+        # before them
+        "문제",
+        "형태",
+        "활용",
+        "구조",
+        "기법",
+        "방식",
+        "개념",
+        "기능",
+        "분야",
+        "역할",
+        "정리",
+        "예제",
+        "코드",
+        "옵션",
+        "파라미터",
+        "인자",
+        "출신",
+        "나라",
+        "이름",
+        "정도",
+        "규모",
     }
 )
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
+_DOMAIN_PARTICLES = frozenset({"에서", "의"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
 
@@ -209,15 +232,15 @@ class KoreanAnalyzer:
         ("정규" + "화")."""
         text = normalize(text)
         tokens = self._tokens(text)
-        found: list[tuple[str, bool]] = []  # (phrase, marked by a particle)
+        found: list[tuple[str, str]] = []  # (phrase, "marked" | "domain" | "")
         start = end = -1
 
-        def close(marked: bool) -> None:
+        def close(role: str) -> None:
             nonlocal start
             if start >= 0:
                 phrase = text[start:end].strip()
                 if phrase:
-                    found.append((phrase, marked))
+                    found.append((phrase, role))
             start = -1
 
         for tok in tokens:
@@ -231,11 +254,19 @@ class KoreanAnalyzer:
                     start = tok.start
                 end = tok.start + tok.len
                 continue
-            # "K-평균 차이가": the framing noun marks the phrase before it as a subject.
-            close(tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS)
-        close(False)
-        marked = [p for p, m in found if m]
-        return marked or [p for p, _ in found]
+            # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
+            # "리눅스에서", "소프트 마진의" name the domain the subject belongs to.
+            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS:
+                close("marked")
+            elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
+                close("domain")
+            else:
+                close("")
+        close("")
+        if any(role == "marked" for _, role in found):
+            # what is asked about first, then where it belongs
+            return [p for p, r in found if r == "marked"] + [p for p, r in found if r == "domain"]
+        return [p for p, _ in found]
 
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the

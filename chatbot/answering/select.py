@@ -28,6 +28,9 @@ _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|p
 _WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
 _HANGUL = re.compile(r"[가-힣]")
 _LIST_ITEM = 20
+_PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
+# "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
+_TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
@@ -61,6 +64,17 @@ class Selection:
 
     units: list[Chosen] = field(default_factory=list)
     kind_found: bool = True
+
+
+def _key_of(text: str) -> str:
+    """A name without its spelling-out in parentheses, spaces or markup:
+    "서포트 벡터 머신 (SVM)" → "서포트벡터머신"."""
+    return re.sub(r"\W+", "", _PARENS.sub("", text)).casefold()
+
+
+def _opens_with(text: str, keys: set[str]) -> bool:
+    m = _TOPIC_SENTENCE.match(text)
+    return bool(m) and _key_of(m.group(1)) in keys
 
 
 def _key(chosen: Chosen) -> str:
@@ -100,13 +114,14 @@ class UnitSelector:
         subject_sets = [set(self.analyzer.terms(s)) - QUERY_STOPWORDS for s in subjects]
         subject_sets = [s for s in subject_sets if s]
         subject_terms = set().union(*subject_sets) if subject_sets else set()
+        subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
         scored: list[Chosen] = []
         for rank, passage in enumerate(hits[: self.passages]):
             for unit in units_by_chunk.get(passage.chunk_id, []):
                 if not standalone(unit):
                     continue
-                score = self._score(unit, kind, subject_terms, q_terms, rank)
+                score = self._score(unit, kind, subject_terms, subject_keys, q_terms, rank)
                 if score > 0:
                     scored.append(Chosen(unit, passage, score))
         if not scored:
@@ -155,6 +170,7 @@ class UnitSelector:
         unit: UnitRecord,
         kind: str,
         subject: set[str],
+        subject_keys: set[str],
         q_terms: set[str],
         rank: int,
     ) -> float:
@@ -165,6 +181,14 @@ class UnitSelector:
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0
         score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
+        if subject_keys and (
+            _key_of(unit.term) in subject_keys
+            or _key_of(unit.context) in subject_keys
+            or _opens_with(unit.text, subject_keys)
+        ):
+            # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
+            # sentence about it ("RNN은 …").
+            score += 1.2
         if kind == "definition":
             if unit.ask == "definition":
                 score += 1.0

@@ -145,14 +145,17 @@ class ChatChain:
         p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
+        covered = bool(subjects) and all(
+            subject_covered(s, result.hits, self.analyzer) for s in subjects
+        )
         if followup.kind == "continue":
             intent = "question"
-        elif p_request < self.chat.request_threshold:
-            intent = "greeting"
-        elif subjects and all(subject_covered(s, result.hits, self.analyzer) for s in subjects):
+        elif covered and p_request >= self.chat.covered_request_threshold:
             intent = "question"
-        else:
+        elif not covered and p_request >= self.chat.request_threshold:
             intent = "out_of_scope"
+        else:
+            intent = "greeting"
         plan = Plan(
             message=message,
             query=followup.query,

@@ -36,7 +36,7 @@ _ANAPHORA = re.compile(
 )
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
 
 
@@ -67,8 +67,10 @@ def resolve_followup(
     if not previous:
         return Followup("", message, own)
     compact = message.strip()
-    refers = bool(_ANAPHORA.search(compact)) or (
-        len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact))
+    refers = (
+        bool(_ANAPHORA.search(compact))
+        or bool(_SWITCH.match(compact))
+        or (len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact)))
     )
     if _SWITCH.match(compact) and own and not _ANAPHORA.search(compact):
         # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
@@ -96,7 +98,11 @@ def subject_covered(subject: str, hits: list[Passage], analyzer: KoreanAnalyzer)
     if not terms:
         return True
     squeezed = _SPACES.sub("", subject).casefold()
-    latin = [t for t in terms if _LATIN.search(t)]
+    # English terms as the user wrote them (not Korean words that alias to English ones:
+    # "배치" analyses to "batch", yet "배치 정규화" still needs its words together).
+    latin = [
+        t for word in _LATIN_WORD.findall(subject) for t in analyzer.terms(word) if len(t) >= 2
+    ]
     for hit in hits:
         if _contains_run(hit.terms, terms):
             return True
