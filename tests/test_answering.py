@@ -85,7 +85,11 @@ def _answer(units, message: str) -> list[str]:
     kind = question_kind(message)
     subjects = analyzer.subjects(message)
     selection = UnitSelector(analyzer).select(
-        question=message, kind=kind, subjects=subjects, hits=[passage], units_by_chunk=by_chunk
+        question=message,
+        kind=kind,
+        subjects=subjects,
+        hits=[passage],
+        units_of=lambda p: by_chunk[p.chunk_id],
     )
     return render_answer(selection, kind=kind, topic=subjects[0]).lines
 

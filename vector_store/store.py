@@ -54,8 +54,11 @@ class IndexSnapshot:
         self.records = records
         self.by_id = {r.chunk_id: r for r in records}
         self.units_by_chunk: dict[int, list[UnitRecord]] = {}
+        self._units_by_section: dict[tuple[str, str], list[UnitRecord]] = {}
         for unit in units or []:
             self.units_by_chunk.setdefault(unit.chunk_id, []).append(unit)
+            section = (unit.source, " > ".join(unit.labels[: unit.heading_depth]))
+            self._units_by_section.setdefault(section, []).append(unit)
         self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
         self._index = index
         self._bm25: bm25s.BM25 | None = None
@@ -68,6 +71,14 @@ class IndexSnapshot:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def units_of(self, passage: Passage) -> list[UnitRecord]:
+        """The units a passage holds, and the rest of its section: a long section is cut
+        into several chunks, and a statement that answers sits in whichever one."""
+        own = self.units_by_chunk.get(passage.chunk_id, [])
+        section = self._units_by_section.get((passage.source, passage.heading), [])
+        seen = {u.unit_id for u in own}
+        return own + [u for u in section if u.unit_id not in seen]
 
     def idf(self, term: str) -> float:
         n = len(self.records)

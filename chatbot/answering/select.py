@@ -14,6 +14,7 @@ not see ("이 문제를 해결한다").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
@@ -66,6 +67,10 @@ class Selection:
     kind_found: bool = True
 
 
+def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
+    return unit.source, unit.labels[: unit.heading_depth]
+
+
 def _key_of(text: str) -> str:
     """A name without its spelling-out in parentheses, spaces or markup:
     "서포트 벡터 머신 (SVM)" → "서포트벡터머신"."""
@@ -109,7 +114,7 @@ class UnitSelector:
         kind: str,
         subjects: list[str],
         hits: list[Passage],
-        units_by_chunk: dict[int, list[UnitRecord]],
+        units_of: Callable[[Passage], list[UnitRecord]],
     ) -> Selection:
         subject_sets = [set(self.analyzer.terms(s)) - QUERY_STOPWORDS for s in subjects]
         subject_sets = [s for s in subject_sets if s]
@@ -118,7 +123,7 @@ class UnitSelector:
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
         scored: list[Chosen] = []
         for rank, passage in enumerate(hits[: self.passages]):
-            for unit in units_by_chunk.get(passage.chunk_id, []):
+            for unit in units_of(passage):
                 if not standalone(unit):
                     continue
                 score = self._score(unit, kind, subject_terms, subject_keys, q_terms, rank)
@@ -153,7 +158,14 @@ class UnitSelector:
         if len(chosen) == 1 and all(len(c.unit.text) <= _LIST_ITEM for c in group):
             # Steps or items of one list read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
-        others = [c for c in pool if c not in chosen and c not in siblings]
+        # Supporting lines come from the section the best one stands in (a comparison
+        # draws on each side's own section).
+        sections = {_section(c.unit) for c in chosen}
+        others = [
+            c
+            for c in pool
+            if c not in chosen and c not in siblings and _section(c.unit) in sections
+        ]
         for c in [*siblings, *others]:
             if len(chosen) >= self.max_units:
                 break

@@ -148,9 +148,7 @@ class ChatChain:
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer) for s in subjects
         )
-        if followup.kind == "continue":
-            intent = "question"
-        elif covered and p_request >= self.chat.covered_request_threshold:
+        if followup.kind == "continue" or (covered and p_request >= self.chat.covered_request_threshold):
             intent = "question"
         elif not covered and p_request >= self.chat.request_threshold:
             intent = "out_of_scope"
@@ -176,7 +174,7 @@ class ChatChain:
                 kind=plan.kind,
                 subjects=subjects,
                 hits=result.hits,
-                units_by_chunk=snapshot.units_by_chunk,
+                units_of=snapshot.units_of,
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
