@@ -148,9 +148,12 @@ class ChatChain:
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer) for s in subjects
         )
-        if followup.kind == "continue" or (covered and p_request >= self.chat.covered_request_threshold):
+        threshold = (
+            self.chat.covered_request_threshold if covered else self.chat.request_threshold
+        )
+        if followup.kind == "continue" or (covered and p_request >= threshold):
             intent = "question"
-        elif not covered and p_request >= self.chat.request_threshold:
+        elif p_request >= threshold:
             intent = "out_of_scope"
         else:
             intent = "greeting"
