@@ -67,6 +67,18 @@ def _v1_body(message: str) -> dict[str, Any]:
     return {"model": "notes-chatbot", "messages": [{"role": "user", "content": message}]}
 
 
+def _v1_followup_body(message: str) -> dict[str, Any]:
+    """A follow-up after `message`: the earlier turn is routed again on every request."""
+    return {
+        "model": "notes-chatbot",
+        "messages": [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": "…"},
+            {"role": "user", "content": "그건 언제 써요?"},
+        ],
+    }
+
+
 async def _load(
     url: str,
     messages: list[str],
@@ -144,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
                 chats = [m["message"] for m in load_jsonl("chat_course.jsonl") if "message" in m]
                 for q in questions[:5]:  # warm-up
                     client.post(f"{base}/search", json={"query": q, "k": 5})
-                search_ms, chat_ms, v1_ms = [], [], []
+                search_ms, chat_ms, v1_ms, followup_ms = [], [], [], []
                 for _ in range(args.repeat):
                     for q in questions:
                         t = time.perf_counter()
@@ -154,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
                         for url, body, times in (
                             (f"{base}/chat", _chat_body, chat_ms),
                             (f"{base}/v1/chat/completions", _v1_body, v1_ms),
+                            (f"{base}/v1/chat/completions", _v1_followup_body, followup_ms),
                         ):
                             t = time.perf_counter()
                             client.post(url, json=body(m)).raise_for_status()
@@ -191,6 +204,12 @@ def main(argv: list[str] | None = None) -> None:
                 len(v1_ms),
                 statistics.median(v1_ms),
                 _pct(v1_ms, 0.95),
+            ],
+            [
+                "POST /v1/chat/completions, follow-up after 1 turn",
+                len(followup_ms),
+                statistics.median(followup_ms),
+                _pct(followup_ms, 0.95),
             ],
         ],
     )

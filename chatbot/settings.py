@@ -189,7 +189,10 @@ class Settings(BaseSettings):
     openai: OpenAIApiConfig = Field(default_factory=OpenAIApiConfig)
     rate_limit: RateLimitConfig = Field(default_factory=RateLimitConfig)
 
-    _digests = field_validator("api_keys", mode="before")(_key_digests)
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _hash_keys(cls, value: Any) -> Any:
+        return _key_digests(value)
 
     @model_validator(mode="after")
     def _chat_key_needs_keys(self) -> Settings:

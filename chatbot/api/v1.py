@@ -444,7 +444,7 @@ def _check_model(requested: str, served: str) -> None:
     responses={200: {"content": {"text/event-stream": {}}}},
 )
 async def chat_completions(
-    body: CompletionRequest, request: Request, service: ChatDep, settings: SettingsDep
+    body: CompletionRequest, service: ChatDep, settings: SettingsDep
 ) -> Response:
     """Answer the conversation's last user message, as OpenAI's chat completions do.
 
@@ -472,13 +472,15 @@ async def chat_completions(
     }
     started = time.perf_counter()
 
-    def start() -> tuple[Iterator[dict[str, Any]], dict[str, Any] | None]:
+    def start(whole: bool) -> tuple[Iterator[dict[str, Any]], list[dict[str, Any]]]:
         history = _history(chain, pairs, turns_kept)
         events = iter(chain.stream({"message": message, "history": history}))
-        return events, next(events, None)  # routing and retrieval happen here
+        # Routing and retrieval happen before the first event, so that their errors come
+        # before a stream has started; a plain answer is read whole in the same call.
+        return events, list(events) if whole else list(itertools.islice(events, 1))
 
     try:
-        events, first = await run_in_threadpool(start)
+        events, head = await run_in_threadpool(start, not body.stream)
     except IndexNotReadyError as exc:
         raise _index_not_ready() from exc
 
@@ -501,15 +503,7 @@ async def chat_completions(
         }
 
     if not body.stream:
-
-        def complete() -> dict[str, Any]:
-            final: dict[str, Any] = {}
-            for event in itertools.chain([first] if first else [], events):
-                if event["type"] == "final":
-                    final = event
-            return final
-
-        final = await run_in_threadpool(complete)
+        final = next(e for e in reversed(head) if e["type"] == "final")
         out = _Output(limit)
         sources = citations(final["sources"]) if cite and final["sources"] else ""
         out.add(final["answer"] + sources)
@@ -555,7 +549,7 @@ async def chat_completions(
         streamed: list[str] = []
         final: dict[str, Any] = {}
         try:
-            for event in itertools.chain([first] if first else [], events):
+            for event in itertools.chain(head, events):
                 if event["type"] == "final":
                     final = event
                 elif live:
