@@ -55,7 +55,8 @@ class RateLimiter:
         uri = config.storage_uri
         # The service is asynchronous: use the asyncio flavour of the same storage.
         self.storage = storage_from_string(uri if uri.startswith("async+") else f"async+{uri}")
-        self.strategy = STRATEGIES[config.strategy](self.storage)
+        # STRATEGIES maps names to concrete strategy classes.
+        self.strategy = STRATEGIES[config.strategy](self.storage)  # type: ignore[abstract]
         self.scopes: dict[str, list[RateLimitItem]] = {
             "chat": parse_many(config.chat),
             "completions": parse_many(config.completions),

@@ -107,7 +107,8 @@ def _from_http(exc: StarletteHTTPException) -> OpenAIError:
             "Could not parse the request body; send UTF-8 encoded JSON.",
             code="invalid_json",
         )
-    return OpenAIError(exc.status_code, str(exc.detail), str(exc.detail), headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return OpenAIError(exc.status_code, str(exc.detail), str(exc.detail), headers=headers)
 
 
 class OpenAIRoute(APIRoute):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
 import openai
 
@@ -24,6 +25,9 @@ from chatbot.generation.base import (
 )
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.prompts import build_chat_messages
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ class OpenAIGenerator:
         try:
             stream = self.client.chat.completions.create(
                 model=self.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=cast("list[ChatCompletionMessageParam]", messages),
                 stream=True,
                 max_tokens=cfg.max_new_tokens,
                 # Greedy decoding is temperature 0 in this protocol.
