@@ -17,7 +17,13 @@ from pydantic import ValidationError
 
 from chatbot.api.auth import ApiKeys, bearer_token
 from chatbot.api.ratelimit import RateLimitedError, RateLimiter
-from chatbot.api.v1 import CITATIONS_HEADER, citations, count_tokens, without_citations
+from chatbot.api.v1 import (
+    CITATIONS_HEADER,
+    _Output,
+    citations,
+    count_tokens,
+    without_citations,
+)
 from chatbot.app import create_app
 from chatbot.settings import RateLimitConfig, Settings
 from tests.conftest import SAMPLE_NOTES
@@ -160,6 +166,18 @@ def test_max_tokens_cuts_the_answer(client: openai.OpenAI) -> None:
     assert completion.choices[0].finish_reason == "length"
     assert completion.usage is not None and completion.usage.completion_tokens == 5
     assert count_tokens(completion.choices[0].message.content or "") == 5
+    chunks = list(
+        client.chat.completions.create(
+            model=MODEL,
+            messages=[{"role": "user", "content": "PCA는 뭐야?"}],
+            max_tokens=5,
+            stream=True,
+        )
+    )
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text == completion.choices[0].message.content
+    assert chunks[-1].choices[0].finish_reason == "length"
+    assert (chunks[-1].model_extra or {})["sources"]  # the sources still come
 
 
 def test_wrong_or_missing_key_raises_authentication_error(base_url: str) -> None:
@@ -313,3 +331,27 @@ def test_rate_limiter_counts_per_client_and_can_be_disabled() -> None:
     assert limited[:2] == [None, None] and limited[3] is None
     assert limited[2] is not None and 3500 < limited[2] <= 3600
     assert asyncio.run(run(RateLimitConfig(chat="2/hour", enabled=False))) == [None] * 4
+
+
+def test_answer_budget_cuts_after_the_last_allowed_word_only_when_more_follows() -> None:
+    out = _Output(3)
+    assert [out.add(p) for p in ("하나, ", "둘 ", "셋 ", "  ")] == ["하나, ", "둘", "", ""]
+    assert out.finish_reason == "length"  # "셋" did not fit
+    exact = _Output(3)
+    assert [exact.add(p) for p in ("하나 ", "둘 ", "셋 ", " ")] == ["하나 ", "둘 ", "셋", ""]
+    assert exact.finish_reason == "stop" and count_tokens(exact.text) == 3
+    assert exact.add("넷") == "" and exact.finish_reason == "length"
+    free = _Output(None)
+    assert free.add("아무 제한 없이 ") == "아무 제한 없이 " and free.finish_reason == "stop"
+
+
+def test_citation_list_is_numbered_and_removed_from_history() -> None:
+    sources = [
+        {"source": "04_cnn.md", "heading": "CNN > 풀링"},
+        {"source": "notes.txt", "heading": ""},
+    ]
+    listed = citations(sources)
+    assert listed == f"{CITATIONS_HEADER}[1] 04_cnn.md — CNN > 풀링\n[2] notes.txt"
+    assert without_citations("답이에요 [1]." + listed) == "답이에요 [1]."
+    written = "본문\n\n출처:\n교과서 3장"  # a text of its own, not the list: kept
+    assert without_citations(written) == written

@@ -362,14 +362,19 @@ class _Output:
         self.parts: list[str] = []
 
     def add(self, text: str) -> str:
+        """Take the next piece; return what of it may be sent."""
         if self.cut or not text:
             return ""
         if self.limit is not None:
+            if self.count == self.limit:  # full: a further word or mark means a cut answer
+                self.cut = bool(_TOKEN.search(text))
+                return ""
             for match in _TOKEN.finditer(text):
-                if self.count == self.limit:
-                    text, self.cut = text[: match.start()].rstrip(), True
-                    break
                 self.count += 1
+                if self.count == self.limit:
+                    self.cut = bool(_TOKEN.search(text, match.end()))
+                    text = text[: match.end()]
+                    break
         self.parts.append(text)
         return text
 
