@@ -1,10 +1,11 @@
-"""Service benchmarks on the real course notes: ingest, startup, memory, /search, /chat
-and a concurrent load run. Prints tables with medians.
+"""Service benchmarks on the real course notes: ingest, startup, memory, /search, /chat,
+/v1/chat/completions (the OpenAI-compatible API over the same chain) and concurrent load
+runs of both. Prints tables with medians and the overhead of /v1 over /chat.
 
     python -m benchmarks.bench_service [--notes DIR] [--load-seconds 30] [--clients 32]
 
-The service runs as a real `chatbot serve` process on 127.0.0.1; requests go over
-loopback only.
+The service runs as a real `chatbot serve` process on 127.0.0.1, rate limits off (all
+requests come from one address); requests go over loopback only.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -56,7 +59,33 @@ def _peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-async def _load(url: str, messages: list[str], clients: int, seconds: float) -> tuple[int, int]:
+def _chat_body(message: str) -> dict[str, Any]:
+    return {"message": message}
+
+
+def _v1_body(message: str) -> dict[str, Any]:
+    return {"model": "notes-chatbot", "messages": [{"role": "user", "content": message}]}
+
+
+def _v1_followup_body(message: str) -> dict[str, Any]:
+    """A follow-up after `message`: the earlier turn is routed again on every request."""
+    return {
+        "model": "notes-chatbot",
+        "messages": [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": "…"},
+            {"role": "user", "content": "그건 언제 써요?"},
+        ],
+    }
+
+
+async def _load(
+    url: str,
+    messages: list[str],
+    clients: int,
+    seconds: float,
+    body: Callable[[str], dict[str, Any]],
+) -> tuple[int, int]:
     done = errors = 0
     deadline = time.perf_counter() + seconds
 
@@ -65,7 +94,7 @@ async def _load(url: str, messages: list[str], clients: int, seconds: float) -> 
         async with httpx.AsyncClient(timeout=30) as client:
             j = i
             while time.perf_counter() < deadline:
-                r = await client.post(url, json={"message": messages[j % len(messages)]})
+                r = await client.post(url, json=body(messages[j % len(messages)]))
                 j += clients
                 if r.status_code == 200:
                     done += 1
@@ -89,6 +118,7 @@ def main(argv: list[str] | None = None) -> None:
             **os.environ,
             "CHATBOT_DATA_DIR": str(Path(tmp) / "data"),
             "CHATBOT_NOTES_DIR": str(args.notes),
+            "CHATBOT_RATE_LIMIT__ENABLED": "false",
         }
         full_s, full = _ingest(env)
         again_s, again = _ingest(env)
@@ -126,19 +156,25 @@ def main(argv: list[str] | None = None) -> None:
                 chats = [m["message"] for m in load_jsonl("chat_course.jsonl") if "message" in m]
                 for q in questions[:5]:  # warm-up
                     client.post(f"{base}/search", json={"query": q, "k": 5})
-                search_ms, chat_ms = [], []
+                search_ms, chat_ms, v1_ms, followup_ms = [], [], [], []
                 for _ in range(args.repeat):
                     for q in questions:
                         t = time.perf_counter()
                         client.post(f"{base}/search", json={"query": q, "k": 5}).raise_for_status()
                         search_ms.append((time.perf_counter() - t) * 1000)
-                    for m in chats:
-                        t = time.perf_counter()
-                        client.post(f"{base}/chat", json={"message": m}).raise_for_status()
-                        chat_ms.append((time.perf_counter() - t) * 1000)
-            done, errors = asyncio.run(
-                _load(f"{base}/chat", chats, args.clients, args.load_seconds)
-            )
+                    for m in chats:  # side by side, so that both see the same load
+                        for url, body, times in (
+                            (f"{base}/chat", _chat_body, chat_ms),
+                            (f"{base}/v1/chat/completions", _v1_body, v1_ms),
+                            (f"{base}/v1/chat/completions", _v1_followup_body, followup_ms),
+                        ):
+                            t = time.perf_counter()
+                            client.post(url, json=body(m)).raise_for_status()
+                            times.append((time.perf_counter() - t) * 1000)
+            loads = {
+                path: asyncio.run(_load(base + path, chats, args.clients, args.load_seconds, body))
+                for path, body in (("/chat", _chat_body), ("/v1/chat/completions", _v1_body))
+            }
             rss = _peak_rss_mib(server.pid)
         finally:
             server.terminate()
@@ -163,12 +199,47 @@ def main(argv: list[str] | None = None) -> None:
                 _pct(search_ms, 0.95),
             ],
             ["POST /chat", len(chat_ms), statistics.median(chat_ms), _pct(chat_ms, 0.95)],
+            [
+                "POST /v1/chat/completions",
+                len(v1_ms),
+                statistics.median(v1_ms),
+                _pct(v1_ms, 0.95),
+            ],
+            [
+                "POST /v1/chat/completions, follow-up after 1 turn",
+                len(followup_ms),
+                statistics.median(followup_ms),
+                _pct(followup_ms, 0.95),
+            ],
         ],
     )
     print_table(
-        f"Load: {args.clients} concurrent clients on POST /chat for {args.load_seconds:.0f} s",
-        ["requests ok", "errors", "req/s"],
-        [[done, errors, done / args.load_seconds]],
+        f"Load: {args.clients} concurrent clients for {args.load_seconds:.0f} s each",
+        ["endpoint", "requests ok", "errors", "req/s"],
+        [
+            [f"POST {path}", done, errors, done / args.load_seconds]
+            for path, (done, errors) in loads.items()
+        ],
+    )
+    chat_rps = loads["/chat"][0] / args.load_seconds
+    v1_rps = loads["/v1/chat/completions"][0] / args.load_seconds
+    print_table(
+        "Overhead of /v1/chat/completions over /chat (target <= 10%)",
+        ["measure", "/chat", "/v1", "overhead %"],
+        [
+            [
+                "p50 latency (ms)",
+                statistics.median(chat_ms),
+                statistics.median(v1_ms),
+                (statistics.median(v1_ms) / statistics.median(chat_ms) - 1) * 100,
+            ],
+            [
+                "throughput (req/s)",
+                chat_rps,
+                v1_rps,
+                (chat_rps / v1_rps - 1) * 100 if v1_rps else float("nan"),
+            ],
+        ],
     )
 
 

@@ -18,9 +18,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from chatbot.api import chat, ingest, search, tools
+from chatbot.api import chat, ingest, search, tools, v1
+from chatbot.api.auth import ApiKeys
 from chatbot.api.deps import ServicesDep
 from chatbot.api.errors import install_error_handlers
+from chatbot.api.ratelimit import RateLimiter
 from chatbot.services import Services
 from chatbot.settings import Settings
 from chatbot.tools.service import ImageTools
@@ -36,6 +38,8 @@ DESCRIPTION = """
 - `POST /search`: 노트 검색 (hybrid search)
 - `POST /ingest`: 노트 다시 인덱싱 (incremental re-ingestion)
 - `POST /tools/digit`, `POST /tools/mosaic`: 손글씨 숫자 인식, 얼굴 모자이크 (image tools)
+- `GET /v1/models`, `POST /v1/chat/completions`: OpenAI 호환 API (OpenAI-compatible API for
+  the `openai` SDK, LangChain, Open WebUI)
 """
 
 
@@ -62,10 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.state.api_keys = ApiKeys.from_settings(settings)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.include_router(chat.router)
     app.include_router(search.router)
     app.include_router(ingest.router)
     app.include_router(tools.router)
+    app.include_router(v1.router)
 
     @app.get("/health", tags=["health"])
     async def health(services: ServicesDep) -> dict[str, Any]:

@@ -7,10 +7,15 @@ A ``.env`` file in the working directory is read too.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import limits
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from chatbot.generation.config import GeneratorConfig
 from chatbot.tools.config import ToolsConfig
@@ -53,6 +58,79 @@ class ServerConfig(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `chatbot serve` binds.")
 
 
+class OpenAIApiConfig(BaseModel):
+    model_id: str = Field(
+        default="notes-chatbot",
+        min_length=1,
+        description="Model id the OpenAI-compatible API (/v1) lists and accepts in `model`.",
+    )
+    citations: bool = Field(
+        default=True,
+        description="Append a numbered '출처' list (file and heading of each source) to /v1 "
+        "answers that have sources, for clients that show only the text.",
+    )
+
+
+class RateLimitConfig(BaseModel):
+    enabled: bool = Field(
+        default=True, description="Apply the limits below (false: none, e.g. for benchmarks)."
+    )
+    chat: str = Field(
+        default="30/minute",
+        description="Limit per client (API key, else IP address) on POST /chat and "
+        "/chat/stream, in the `limits` notation: '30/minute', '5/second;100/hour'.",
+    )
+    completions: str = Field(
+        default="60/minute",
+        description="Limit per API key (else per IP address) on POST /v1/chat/completions.",
+    )
+    storage_uri: str = Field(
+        default="memory://",
+        description="Where counts are kept: 'memory://' (this process) or a `limits` storage "
+        "shared by all replicas, e.g. 'redis://host:6379' (needs the `coredis` package).",
+    )
+    strategy: Literal["moving-window", "fixed-window", "sliding-window-counter"] = Field(
+        default="moving-window", description="`limits` strategy that counts requests."
+    )
+
+    @field_validator("chat", "completions")
+    @classmethod
+    def _parses(cls, v: str) -> str:
+        try:
+            limits.parse_many(v)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '30/minute': {v!r}") from exc
+        return v
+
+
+_TOKEN68 = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def _key_digests(value: Any) -> Any:
+    """API keys as given (comma-separated or a JSON list) -> 'sha256:<hex>' digests, so the
+    keys themselves are not kept; an entry already written as 'sha256:<hex>' stays."""
+    if isinstance(value, str):
+        value = value.strip()
+        value = json.loads(value) if value.startswith("[") else value.split(",")
+    if not isinstance(value, list):
+        return value
+    digests = []
+    for raw in value:
+        key = str(raw).strip()
+        if not key:
+            continue
+        if _DIGEST.fullmatch(key.lower()):
+            digests.append(key.lower())
+        elif _TOKEN68.fullmatch(key):
+            digests.append("sha256:" + hashlib.sha256(key.encode()).hexdigest())
+        else:
+            raise ValueError(
+                "an API key may contain only letters, digits and -._~+/ (a bearer token)"
+            )
+    return digests
+
+
 class Settings(BaseSettings):
     """All knobs of the service, each in one place."""
 
@@ -77,6 +155,17 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(
         default=None, description="Bearer token required by POST /ingest when set."
     )
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Keys that /v1 requires as `Authorization: Bearer <key>`: comma-separated "
+        "or a JSON list; an entry 'sha256:<hex>' gives a key by its SHA-256 digest. Empty: /v1 "
+        "is open. Only digests are kept in memory.",
+    )
+    require_key_for_chat: bool = Field(
+        default=False,
+        description="Also require one of `api_keys` on POST /chat and /chat/stream (the chat "
+        "page sends none, so leave it off when the page is used).",
+    )
     ingest_on_startup: bool = Field(
         default=False,
         description="Run an incremental ingest of notes_dir when the app starts.",
@@ -89,6 +178,19 @@ class Settings(BaseSettings):
     chat: ChatConfig = Field(default_factory=ChatConfig)
     tools: ToolsConfig = Field(default_factory=ToolsConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    openai: OpenAIApiConfig = Field(default_factory=OpenAIApiConfig)
+    rate_limit: RateLimitConfig = Field(default_factory=RateLimitConfig)
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _hash_keys(cls, value: Any) -> Any:
+        return _key_digests(value)
+
+    @model_validator(mode="after")
+    def _chat_key_needs_keys(self) -> Settings:
+        if self.require_key_for_chat and not self.api_keys:
+            raise ValueError("CHATBOT_REQUIRE_KEY_FOR_CHAT=true needs CHATBOT_API_KEYS")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

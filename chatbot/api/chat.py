@@ -7,11 +7,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
+from chatbot.api.auth import chat_access
 from chatbot.api.deps import ChatDep, ServicesDep
 from chatbot.api.errors import ApiError
 from chatbot.history import repo
@@ -88,7 +89,7 @@ def _not_ready() -> ApiError:
     )
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, dependencies=[Depends(chat_access)])
 async def chat(body: ChatRequest, service: ChatDep) -> dict[str, Any]:
     """Answer one message in Korean.
 
@@ -123,6 +124,7 @@ def _sse(events: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 @router.post(
     "/chat/stream",
+    dependencies=[Depends(chat_access)],
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )

@@ -55,3 +55,8 @@ class Generator(Protocol):
 class GeneratorUnavailableError(RuntimeError):
     """A configured generator could not be loaded (missing weights, offline hub, missing
     extra). The message names the model and says how to fix it."""
+
+
+class GenerationFailedError(RuntimeError):
+    """A generator that calls a model server got no answer: a time-out, a refused or broken
+    connection, or an error status. `FallbackOnFailure` turns it into the extractive answer."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 
 class GeneratorConfig(BaseModel):
@@ -12,8 +12,23 @@ class GeneratorConfig(BaseModel):
         default="extractive",
         description=(
             "Answer generator: 'extractive' (offline, grounded, default), "
-            "'kogpt2:<hub id or local path>' (causal LM) or 'seq2seq:<hub id or local path>'."
+            "'kogpt2:<hub id or local path>' (causal LM), 'seq2seq:<hub id or local path>' or "
+            "'openai:<model>' (an OpenAI-compatible server at `base_url`: vLLM, TGI, Ollama, …)."
         ),
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="For 'openai:<model>': the server's API root, e.g. http://127.0.0.1:8001/v1.",
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="For 'openai:<model>': bearer key of the server, if it needs one."
+    )
+    timeout: float = Field(
+        default=30,
+        gt=0,
+        le=600,
+        description="For 'openai:<model>': seconds to wait for the server (to connect, and for "
+        "each streamed piece); past it the extractive answer is given instead.",
     )
     device: Literal["auto", "cpu", "cuda"] = Field(
         default="auto", description="'auto' uses CUDA with fp16 when present, else the CPU."

@@ -1,4 +1,5 @@
-"""Builds the generator named in settings (``extractive``, ``kogpt2:…``, ``seq2seq:…``)."""
+"""Builds the generator named in settings (``extractive``, ``kogpt2:…``, ``seq2seq:…``,
+``openai:…``)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,12 @@ def build_generator(config: GeneratorConfig, analyzer: KoreanAnalyzer) -> Genera
             from chatbot.generation.hf import load_hf_generator
 
             return load_hf_generator(kind, ref, config)
+        case ["openai", ref] if ref:
+            from chatbot.generation.remote import FallbackOnFailure, OpenAIGenerator
+
+            return FallbackOnFailure(OpenAIGenerator(ref, config))
         case _:
             raise GeneratorUnavailableError(
-                f"Unknown generator '{name}'. Use 'extractive', 'kogpt2:<hub id or path>' or "
-                "'seq2seq:<hub id or path>' (CHATBOT_GENERATOR__MODEL)."
+                f"Unknown generator '{name}'. Use 'extractive', 'kogpt2:<hub id or path>', "
+                "'seq2seq:<hub id or path>' or 'openai:<model>' (CHATBOT_GENERATOR__MODEL)."
             )

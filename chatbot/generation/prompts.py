@@ -1,4 +1,5 @@
-"""Prompts for the transformers generators, fitted to the model's context window.
+"""Prompts for the generators: transformers models (fitted to the model's context window)
+and chat models behind an OpenAI-compatible server.
 
 Causal LM (KoGPT2)::
 
@@ -11,6 +12,9 @@ Causal LM (KoGPT2)::
 
 Seq2seq (KoBART, KoT5): the encoder reads the instruction, the question, then the passages,
 so truncation at the end of the input loses the least useful text.
+
+Chat model (`openai:<model>`): a system message with the instruction and the passages, and
+the question as the user's message.
 
 Passages come best first. When the prompt does not fit its token budget, the lowest-ranked
 passages go first: dropped whole, and the last one kept is truncated to what is left.
@@ -195,3 +199,23 @@ def build_seq2seq_input(
         )
 
     return _fit(tokenizer, passages, budget, render)
+
+
+def build_chat_messages(
+    question: str, passages: Sequence[Passage], *, topic: str = ""
+) -> list[dict[str, str]]:
+    """Messages for a chat model: the instruction, topic and passages (`[n] heading`, then the
+    text) as the system message, the question as the user's. Every passage goes in: a served
+    instruction model has a window of thousands of tokens, and the chain sends a few passages
+    of at most 700 characters."""
+    lines = [INSTRUCTION if passages else CHAT_INSTRUCTION]
+    if topic:
+        lines.append(f"주제: {topic}")
+    lines.extend(
+        _passage_block(index, passage, passage.text)
+        for index, passage in enumerate(passages, start=1)
+    )
+    return [
+        {"role": "system", "content": "\n".join(lines)},
+        {"role": "user", "content": question.strip()},
+    ]
