@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from ingest.chunker import ChunkDraft, chunk_sections
 from ingest.config import ChunkingConfig
+from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import parse_markdown
 from vector_store import faiss_io
 from vector_store.analysis import KoreanAnalyzer, default_analyzer, normalize
@@ -140,14 +141,7 @@ def discover(notes_dir: Path, suffixes: tuple[str, ...]) -> list[Path]:
         raise NotesFolderError(
             f"노트 경로가 폴더가 아니에요: {notes_dir}", f"Notes path is not a folder: {notes_dir}"
         )
-    wanted = {s.lower() for s in suffixes}
-    files = sorted(
-        p
-        for p in notes_dir.rglob("*")
-        if p.suffix.lower() in wanted
-        and not any(part.startswith(".") for part in p.relative_to(notes_dir).parts)
-        and p.is_file()
-    )
+    files = find_notes(notes_dir, suffixes)
     if not files:
         raise NotesFolderError(
             f"노트 폴더에 {', '.join(suffixes)} 파일이 없어요: {notes_dir}",
@@ -252,10 +246,14 @@ def _ingest_locked(
     # 1. Read and classify every file.
     prepared: list[_Prepared] = []
     seen: set[str] = set()
+    root = notes_dir.resolve()
     for path in files:
         rel = path.relative_to(notes_dir).as_posix()
         try:
-            raw = path.read_bytes()
+            raw = read_note(path, root, chunking.max_file_bytes)
+        except NoteRefused as exc:
+            report.errors.append(FileError(rel, exc.reason))  # not seen: leaves the index
+            continue
         except OSError as exc:
             report.errors.append(FileError(rel, f"unreadable: {exc.strerror or exc}"))
             seen.add(rel)  # keep what was indexed before
@@ -289,7 +287,7 @@ def _ingest_locked(
         report.generation = generation
         return report
 
-    stranded = [e.path for e in report.errors if e.path in known]
+    stranded = [e.path for e in report.errors if e.path in known and e.path in seen]
     if full and stranded:
         raise IngestError(
             "읽을 수 없는 파일이 있어 전체 재임베딩을 할 수 없어요. 파일을 고친 뒤 다시 "
