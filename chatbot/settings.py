@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chatbot.api.config import SecurityConfig
 from chatbot.generation.config import GeneratorConfig
+from chatbot.history.retention import RetentionConfig
 from chatbot.tools.config import ToolsConfig
 from ingest.config import ChunkingConfig
 from vector_store.config import EmbeddingConfig, RetrievalConfig
@@ -83,11 +85,19 @@ class Settings(BaseSettings):
         "Use postgresql+psycopg://… for several replicas.",
     )
     admin_token: str | None = Field(
-        default=None, description="Bearer token required by POST /ingest when set."
+        default=None,
+        description="Bearer token required by POST /ingest when set; unset (or empty), only "
+        "loopback clients may call it.",
     )
     ingest_on_startup: bool = Field(
         default=False,
         description="Run an incremental ingest of notes_dir when the app starts.",
+    )
+    rebuild_if_damaged: bool = Field(
+        default=False,
+        description="At startup, when the database or the current FAISS file is damaged, "
+        "move a damaged database aside (keeping the chat history it can still read) and "
+        "rebuild the index from the notes, like `chatbot ingest --rebuild`.",
     )
 
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
@@ -97,6 +107,14 @@ class Settings(BaseSettings):
     chat: ChatConfig = Field(default_factory=ChatConfig)
     tools: ToolsConfig = Field(default_factory=ToolsConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+
+    @field_validator("admin_token")
+    @classmethod
+    def _empty_token_is_unset(cls, v: str | None) -> str | None:
+        """`CHATBOT_ADMIN_TOKEN=` (empty or blank) means no token, never "no check"."""
+        return v.strip() or None if v is not None else None
 
     @property
     def resolved_database_url(self) -> str:

@@ -158,8 +158,12 @@ def run_ingest(
     engine: Engine | None = None,
     notes_dir: Path | None = None,
     progress: bool = False,
+    rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in `settings.data_dir` up to date with the notes folder."""
+    """Bring the index in `settings.data_dir` up to date with the notes folder.
+
+    `rebuild` re-reads, re-chunks and re-embeds every file into a new generation without
+    using the current FAISS file (which may be damaged), in the same single transaction."""
     started = time.perf_counter()
     notes_dir = Path(notes_dir or settings.notes_dir)
     files = discover(notes_dir, settings.chunking.suffixes)
@@ -180,7 +184,15 @@ def run_ingest(
         embeddings = embeddings or build_embeddings(settings.embedding)
         analyzer = analyzer or default_analyzer()
         report = _ingest_locked(
-            files, notes_dir, data_dir, engine, embeddings, analyzer, settings.chunking, progress
+            files,
+            notes_dir,
+            data_dir,
+            engine,
+            embeddings,
+            analyzer,
+            settings.chunking,
+            progress,
+            rebuild,
         )
     finally:
         lock.release()
@@ -209,6 +221,7 @@ def _ingest_locked(
     analyzer: KoreanAnalyzer,
     chunking: ChunkingConfig,
     progress: bool,
+    rebuild: bool = False,
 ) -> IngestReport:
     report = IngestReport(embedder=embeddings.model_id)
     with Session(engine) as session:
@@ -217,14 +230,20 @@ def _ingest_locked(
         old_chunks = session.execute(select(Chunk.id, Chunk.content_hash, Chunk.document_id)).all()
     generation = state.generation if state else 0
     old_index = None
-    if state and state.faiss_file and (data_dir / state.faiss_file).exists():
-        old_index = faiss_io.read(data_dir / state.faiss_file)
+    if state and state.faiss_file and not rebuild:
+        try:
+            old_index = faiss_io.read(data_dir / state.faiss_file)
+        except (FileNotFoundError, faiss_io.IndexDamagedError) as exc:
+            logger.warning("current FAISS file unusable, rebuilding it reason=%s", exc)
 
     fingerprint = chunking_fingerprint(chunking, analyzer.fingerprint)
     rechunk = bool(generation) and state is not None and state.chunking != fingerprint
     full = False
     if generation:
-        if state is not None and state.embedder != embeddings.model_id:
+        if rebuild:
+            full = True
+            report.reason = "rebuild requested: re-reading and re-embedding every file"
+        elif state is not None and state.embedder != embeddings.model_id:
             full = True
             report.reason = (
                 f"embedder changed from '{state.embedder}' to '{embeddings.model_id}': "
