@@ -68,7 +68,8 @@ class ChatResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    message_id: int = Field(ge=1, le=2**63 - 1, description="`message_id` of a chat answer.")
+    # 2**53 - 1: the largest integer every JSON client holds exactly (ids are far below it).
+    message_id: int = Field(ge=1, le=2**53 - 1, description="`message_id` of a chat answer.")
     rating: Literal["up", "down"]
     comment: UnicodeStr | None = Field(default=None, max_length=2000)
 

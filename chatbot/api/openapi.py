@@ -5,7 +5,8 @@ sends. `document_errors` rewrites every 4xx/503 answer of the native API (not `/
 which speaks OpenAI's error format) to the body of `chatbot.api.errors`, adds the answers
 that every operation with a request body can give (400 unreadable body, 413 too large,
 422 invalid) and those of each operation (404 unknown session, 401/403 admin, ...), and
-states that uploaded files must not be empty.
+states that uploaded files must not be empty and how a chat answer links to its history
+and to feedback.
 """
 
 from __future__ import annotations
@@ -60,6 +61,33 @@ def _error_response(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_REF}}}
 
 
+def _conversation_links(schema: dict[str, Any]) -> None:
+    """A chat answer's `session_id` leads to its history, its `message_id` to feedback."""
+    ids = {
+        (method, path): op.get("operationId")
+        for path, operations in schema["paths"].items()
+        for method, op in operations.items()
+    }
+    history = ids.get(("get", "/sessions/{session_id}/messages"))
+    feedback = ids.get(("post", "/feedback"))
+    if not history or not feedback:
+        return
+    links = {
+        "SessionMessages": {
+            "operationId": history,
+            "parameters": {"session_id": "$response.body#/session_id"},
+        },
+        "Feedback": {
+            "operationId": feedback,
+            "requestBody": {"message_id": "$response.body#/message_id", "rating": "up"},
+        },
+    }
+    for method, path in (("post", "/chat"),):
+        response = schema["paths"].get(path, {}).get(method, {}).get("responses", {}).get("200")
+        if response is not None:
+            response["links"] = links
+
+
 def _non_empty_files(schema: dict[str, Any]) -> None:
     for body in schema.get("components", {}).get("schemas", {}).values():
         for prop in body.get("properties", {}).values():
@@ -93,6 +121,7 @@ def document_errors(app: FastAPI) -> None:
         for unused in ("HTTPValidationError", "ValidationError"):
             components.pop(unused, None)
         _non_empty_files(schema)
+        _conversation_links(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
