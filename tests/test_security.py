@@ -463,14 +463,19 @@ def _send_until_answered(port: int, head: bytes, total: int) -> tuple[bytes, int
 
 def test_streamed_upload_is_cut_off_early_with_413(live: LiveServer) -> None:
     part = (
-        '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
-        "Content-Type: image/png\r\n\r\n"
-    ).encode()
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n"
+    )
     head = (
-        f"POST /tools/digit HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n"
-        "Content-Type: multipart/form-data; boundary=XyZ\r\n"
-        "Transfer-Encoding: chunked\r\n\r\n"
-    ).encode() + b"%x\r\n" % len(part) + part + b"\r\n"
+        (
+            f"POST /tools/digit HTTP/1.1\r\nHost: 127.0.0.1:{live.port}\r\n"
+            "Content-Type: multipart/form-data; boundary=XyZ\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        + b"%x\r\n" % len(part)
+        + part
+        + b"\r\n"
+    )
     total = 50 * 1024 * 1024
     answer, sent = _send_until_answered(live.port, head, total)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
@@ -629,3 +634,44 @@ def test_service_applies_retention_periodically(fresh_settings: Settings) -> Non
             assert time.monotonic() < deadline, "retention never ran"
             time.sleep(0.1)
         assert client.get(f"/sessions/{ids[-1]}/messages").status_code == 200
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_pages_run_under_their_policy(live: LiveServer) -> None:
+    """No CSP violation on the chat page while it answers; on /docs (CDN unreachable
+    here) the page's own inline script runs: it fails only for want of Swagger UI."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            console: list[str] = []
+            errors: list[str] = []
+            page.on("console", lambda m: console.append(m.text))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(live.url + "/")
+            page.fill("#message-input", "SVM이 뭐야?")
+            page.press("#message-input", "Enter")
+            page.wait_for_selector(".message-assistant[data-intent]", timeout=30_000)
+            assert not [m for m in console if "Content Security Policy" in m], console
+            assert not errors
+
+            docs = browser.new_page()
+            docs_console: list[str] = []
+            docs_errors: list[str] = []
+            docs.on("console", lambda m: docs_console.append(m.text))
+            docs.on("pageerror", lambda e: docs_errors.append(str(e)))
+            docs.route("https://**/*", lambda route: route.abort())
+            docs.goto(live.url + "/docs")
+            docs.wait_for_timeout(500)
+            assert not [m for m in docs_console if "Content Security Policy" in m], docs_console
+            assert any("SwaggerUIBundle" in e for e in docs_errors), docs_errors
+        finally:
+            browser.close()
