@@ -7,6 +7,8 @@ models once (Kiwi, the embedder, the generator, the image tools) into
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,15 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from chatbot import integrity
 from chatbot.api import chat, ingest, search, tools, v1
 from chatbot.api.auth import ApiKeys
 from chatbot.api.deps import ServicesDep
 from chatbot.api.errors import install_error_handlers
+from chatbot.api.openapi import document_errors
 from chatbot.api.ratelimit import RateLimiter
+from chatbot.api.security import install_security
+from chatbot.history.retention import run_periodically
 from chatbot.services import Services
 from chatbot.settings import Settings
 from chatbot.tools.service import ImageTools
@@ -48,15 +54,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        damaged = settings.rebuild_if_damaged and await run_in_threadpool(
+            integrity.repair_before_start, settings
+        )
         services = await run_in_threadpool(Services.build, settings)
-        if settings.ingest_on_startup:
-            report = await run_in_threadpool(services.ingest)
+        if damaged or settings.ingest_on_startup:
+            report = await run_in_threadpool(lambda: services.ingest(rebuild=bool(damaged)))
             logger.info("startup ingest %s", report.summary())
         app.state.services = services
         app.state.image_tools = ImageTools(settings.tools)
+        app.state.storage = integrity.StorageMonitor(
+            services.engine, settings.data_dir, settings.resolved_database_url
+        )
+        retention = asyncio.create_task(run_periodically(services.engine, settings.retention))
         try:
             yield
         finally:
+            retention.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await retention
             services.close()
 
     app = FastAPI(
@@ -66,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    integrity.install_storage_error_handlers(app)
+    install_security(app, settings)
     app.state.api_keys = ApiKeys.from_settings(settings)
     app.state.rate_limiter = RateLimiter(settings.rate_limit)
     app.include_router(chat.router)
@@ -74,15 +92,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tools.router)
     app.include_router(v1.router)
 
-    @app.get("/health", tags=["health"])
-    async def health(services: ServicesDep) -> dict[str, Any]:
-        """Liveness and what is loaded: index generation and chunk count, models."""
-        try:
-            snap = await run_in_threadpool(services.store.snapshot)
-            index: dict[str, Any] = {"generation": snap.generation, "chunks": len(snap)}
-        except Exception as exc:  # an empty index is a state to report, not a failure
-            index = {"generation": 0, "chunks": 0, "detail": str(exc)}
-        return {"status": "ok", "index": index, **services.describe()}
+    @app.get("/health", tags=["health"], responses=integrity.HEALTH_RESPONSES)
+    async def health(services: ServicesDep) -> Any:
+        """Liveness and what is loaded: index generation and chunk count, models.
+
+        Answers 503 with `"status": "degraded"` and a `reason` when the database or the
+        current FAISS file is damaged (repair: `chatbot ingest --rebuild`)."""
+        index, problem = await run_in_threadpool(
+            integrity.health_state, services.store, app.state.storage
+        )
+        body = {"status": "degraded" if problem else "ok", "index": index}
+        if problem:
+            return JSONResponse({**body, "reason": problem, **services.describe()}, 503)
+        return {**body, **services.describe()}
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
@@ -90,4 +112,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def index_page() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
+    document_errors(app)
     return app

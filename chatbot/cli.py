@@ -22,8 +22,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.notes:
         settings.notes_dir = Path(args.notes)
+    if args.rebuild:
+        from chatbot.integrity import repair_database
+
+        for line in repair_database(settings.resolved_database_url, settings.data_dir):
+            print(f"repair: {line}", file=sys.stderr)
     try:
-        report = run_ingest(settings, progress=not args.json)
+        report = run_ingest(settings, progress=not args.json, rebuild=args.rebuild)
     except IngestError as exc:
         print(f"오류: {exc.ko}\nerror: {exc.en}", file=sys.stderr)
         return 2
@@ -100,10 +105,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from chatbot.api.security import warn_if_exposed
     from chatbot.app import create_app
 
     host = args.host or settings.server.host
     port = args.port or settings.server.port
+    warn_if_exposed(host, settings.admin_token)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     return 0
 
@@ -116,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="index the notes folder (only what changed)")
     p.add_argument("--notes", help="notes folder (default: CHATBOT_NOTES_DIR)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="re-read and re-embed every file into a new generation; repairs a damaged "
+        "FAISS file, and moves a damaged SQLite database aside (chat history is copied over)",
+    )
     p.set_defaults(func=_ingest)
 
     p = sub.add_parser("search", help="search the notes")
@@ -153,7 +166,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "search" and not 1 <= args.k <= 50:
         parser.error("-k must be between 1 and 50")
-    return int(args.func(args, Settings()))
+    from sqlalchemy.exc import DatabaseError
+
+    from vector_store.faiss_io import IndexDamagedError
+
+    try:
+        return int(args.func(args, Settings()))
+    except (DatabaseError, IndexDamagedError) as exc:
+        logging.getLogger("chatbot.cli").debug("storage error", exc_info=exc)
+        print(
+            "오류: 데이터베이스나 FAISS 인덱스 파일이 손상되어 읽을 수 없어요. "
+            "`chatbot ingest --rebuild`로 노트에서 다시 만드세요.\n"
+            "error: the database or the FAISS index file is damaged and cannot be read; "
+            "run `chatbot ingest --rebuild` to rebuild it from the notes.",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":

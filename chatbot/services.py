@@ -97,8 +97,9 @@ class Services:
             )
         return services
 
-    def ingest(self, *, progress: bool = False) -> IngestReport:
-        """Incremental ingest with the already-loaded models; readers keep searching."""
+    def ingest(self, *, progress: bool = False, rebuild: bool = False) -> IngestReport:
+        """Incremental ingest (or a full `rebuild`) with the already-loaded models; readers
+        keep searching."""
         with self._ingest_lock:
             report = run_ingest(
                 self.settings,
@@ -106,6 +107,7 @@ class Services:
                 analyzer=self.analyzer,
                 engine=self.engine,
                 progress=progress,
+                rebuild=rebuild,
             )
         self.store.snapshot(force_check=True)
         return report

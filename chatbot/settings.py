@@ -17,7 +17,9 @@ import limits
 from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from chatbot.api.config import SecurityConfig
 from chatbot.generation.config import GeneratorConfig
+from chatbot.history.retention import RetentionConfig
 from chatbot.tools.config import ToolsConfig
 from ingest.config import ChunkingConfig
 from vector_store.config import EmbeddingConfig, RetrievalConfig
@@ -153,7 +155,9 @@ class Settings(BaseSettings):
         "Use postgresql+psycopg://… for several replicas.",
     )
     admin_token: str | None = Field(
-        default=None, description="Bearer token required by POST /ingest when set."
+        default=None,
+        description="Bearer token required by POST /ingest when set; unset (or empty), only "
+        "loopback clients may call it.",
     )
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
@@ -170,6 +174,12 @@ class Settings(BaseSettings):
         default=False,
         description="Run an incremental ingest of notes_dir when the app starts.",
     )
+    rebuild_if_damaged: bool = Field(
+        default=False,
+        description="At startup, when the database or the current FAISS file is damaged, "
+        "move a damaged database aside (keeping the chat history it can still read) and "
+        "rebuild the index from the notes, like `chatbot ingest --rebuild`.",
+    )
 
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     chunking: ChunkingConfig = Field(default_factory=ChunkingConfig)
@@ -180,6 +190,8 @@ class Settings(BaseSettings):
     server: ServerConfig = Field(default_factory=ServerConfig)
     openai: OpenAIApiConfig = Field(default_factory=OpenAIApiConfig)
     rate_limit: RateLimitConfig = Field(default_factory=RateLimitConfig)
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
     @field_validator("api_keys", mode="before")
     @classmethod
@@ -191,6 +203,12 @@ class Settings(BaseSettings):
         if self.require_key_for_chat and not self.api_keys:
             raise ValueError("CHATBOT_REQUIRE_KEY_FOR_CHAT=true needs CHATBOT_API_KEYS")
         return self
+
+    @field_validator("admin_token")
+    @classmethod
+    def _empty_token_is_unset(cls, v: str | None) -> str | None:
+        """`CHATBOT_ADMIN_TOKEN=` (empty or blank) means no token, never "no check"."""
+        return v.strip() or None if v is not None else None
 
     @property
     def resolved_database_url(self) -> str:

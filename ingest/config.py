@@ -19,6 +19,12 @@ class ChunkingConfig(BaseModel):
     suffixes: tuple[str, ...] = Field(
         default=(".md", ".txt", ".markdown"), description="File suffixes read as notes."
     )
+    max_file_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description="Largest notes file read; a larger one is skipped with a reason in the "
+        "ingest report (a 50 MB file would take minutes and gigabytes to chunk and embed).",
+    )
     lock_timeout_s: float = Field(
         default=30.0,
         ge=0,

@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from ingest.chunker import ChunkDraft, chunk_sections
 from ingest.config import ChunkingConfig
+from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import parse_markdown
 from ingest.tree import UnitDraft, parse_units
 from vector_store import faiss_io
@@ -178,14 +179,7 @@ def discover(notes_dir: Path, suffixes: tuple[str, ...]) -> list[Path]:
         raise NotesFolderError(
             f"노트 경로가 폴더가 아니에요: {notes_dir}", f"Notes path is not a folder: {notes_dir}"
         )
-    wanted = {s.lower() for s in suffixes}
-    files = sorted(
-        p
-        for p in notes_dir.rglob("*")
-        if p.suffix.lower() in wanted
-        and not any(part.startswith(".") for part in p.relative_to(notes_dir).parts)
-        and p.is_file()
-    )
+    files = find_notes(notes_dir, suffixes)
     if not files:
         raise NotesFolderError(
             f"노트 폴더에 {', '.join(suffixes)} 파일이 없어요: {notes_dir}",
@@ -202,8 +196,12 @@ def run_ingest(
     engine: Engine | None = None,
     notes_dir: Path | None = None,
     progress: bool = False,
+    rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in `settings.data_dir` up to date with the notes folder."""
+    """Bring the index in `settings.data_dir` up to date with the notes folder.
+
+    `rebuild` re-reads, re-chunks and re-embeds every file into a new generation without
+    using the current FAISS file (which may be damaged), in the same single transaction."""
     started = time.perf_counter()
     notes_dir = Path(notes_dir or settings.notes_dir)
     files = discover(notes_dir, settings.chunking.suffixes)
@@ -224,7 +222,15 @@ def run_ingest(
         embeddings = embeddings or build_embeddings(settings.embedding)
         analyzer = analyzer or default_analyzer()
         report = _ingest_locked(
-            files, notes_dir, data_dir, engine, embeddings, analyzer, settings.chunking, progress
+            files,
+            notes_dir,
+            data_dir,
+            engine,
+            embeddings,
+            analyzer,
+            settings.chunking,
+            progress,
+            rebuild,
         )
     finally:
         lock.release()
@@ -253,6 +259,7 @@ def _ingest_locked(
     analyzer: KoreanAnalyzer,
     chunking: ChunkingConfig,
     progress: bool,
+    rebuild: bool = False,
 ) -> IngestReport:
     report = IngestReport(embedder=embeddings.model_id)
     with Session(engine) as session:
@@ -261,14 +268,20 @@ def _ingest_locked(
         old_chunks = session.execute(select(Chunk.id, Chunk.content_hash, Chunk.document_id)).all()
     generation = state.generation if state else 0
     old_index = None
-    if state and state.faiss_file and (data_dir / state.faiss_file).exists():
-        old_index = faiss_io.read(data_dir / state.faiss_file)
+    if state and state.faiss_file and not rebuild:
+        try:
+            old_index = faiss_io.read(data_dir / state.faiss_file)
+        except (FileNotFoundError, faiss_io.IndexDamagedError) as exc:
+            logger.warning("current FAISS file unusable, rebuilding it reason=%s", exc)
 
     fingerprint = chunking_fingerprint(chunking, analyzer.fingerprint)
     rechunk = bool(generation) and state is not None and state.chunking != fingerprint
     full = False
     if generation:
-        if state is not None and state.embedder != embeddings.model_id:
+        if rebuild:
+            full = True
+            report.reason = "rebuild requested: re-reading and re-embedding every file"
+        elif state is not None and state.embedder != embeddings.model_id:
             full = True
             report.reason = (
                 f"embedder changed from '{state.embedder}' to '{embeddings.model_id}': "
@@ -290,10 +303,14 @@ def _ingest_locked(
     # 1. Read and classify every file.
     prepared: list[_Prepared] = []
     seen: set[str] = set()
+    root = notes_dir.resolve()
     for path in files:
         rel = path.relative_to(notes_dir).as_posix()
         try:
-            raw = path.read_bytes()
+            raw = read_note(path, root, chunking.max_file_bytes)
+        except NoteRefused as exc:
+            report.errors.append(FileError(rel, exc.reason))  # not seen: leaves the index
+            continue
         except OSError as exc:
             report.errors.append(FileError(rel, f"unreadable: {exc.strerror or exc}"))
             seen.add(rel)  # keep what was indexed before
@@ -327,7 +344,7 @@ def _ingest_locked(
         report.generation = generation
         return report
 
-    stranded = [e.path for e in report.errors if e.path in known]
+    stranded = [e.path for e in report.errors if e.path in known and e.path in seen]
     if full and stranded:
         raise IngestError(
             "읽을 수 없는 파일이 있어 전체 재임베딩을 할 수 없어요. 파일을 고친 뒤 다시 "

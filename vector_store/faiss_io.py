@@ -17,6 +17,10 @@ import numpy as np
 FILE_PATTERN = "faiss-{generation:06d}.index"
 
 
+class IndexDamagedError(RuntimeError):
+    """A FAISS file exists but cannot be read (truncated or overwritten)."""
+
+
 def faiss_filename(generation: int) -> str:
     return FILE_PATTERN.format(generation=generation)
 
@@ -40,9 +44,16 @@ def write_atomic(index: Any, path: Path) -> None:
 
 
 def read(path: Path) -> Any:
+    """The index in ``path``; ``FileNotFoundError`` when it is gone (a newer generation
+    replaced it), :class:`IndexDamagedError` when it is there but unreadable."""
+    if not path.exists():
+        raise FileNotFoundError(path.name)
     # read_index already returns the concrete class; wrapping it again with
     # downcast_index would let the first wrapper free the index under the second.
-    return faiss.read_index(str(path))
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexDamagedError(f"FAISS file {path.name} is damaged") from exc
 
 
 def ids_of(index: Any) -> np.ndarray:

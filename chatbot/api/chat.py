@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from chatbot.api.auth import chat_access
 from chatbot.api.deps import ChatDep, ServicesDep
 from chatbot.api.errors import ApiError
+from chatbot.api.text import UnicodeStr, encodable
 from chatbot.history import repo
 from vector_store.store import IndexNotReadyError
 
@@ -25,10 +26,12 @@ MAX_MESSAGE_CHARS = 2000
 
 class ChatRequest(BaseModel):
     message: str = Field(
+        min_length=1,
         description="The user's message, 1-2000 characters after trimming.",
         examples=["SVM이 뭐야?"],
+        json_schema_extra={"pattern": r"\S"},  # not blank; enforced by the validator below
     )
-    session_id: str | None = Field(
+    session_id: UnicodeStr | None = Field(
         default=None,
         max_length=64,
         description="Conversation id from an earlier answer; null starts a new conversation.",
@@ -37,7 +40,7 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _trimmed(cls, v: str) -> str:
-        v = v.strip()
+        v = encodable(v).strip()
         if not v:
             raise ValueError("message must not be empty / 메시지가 비어 있어요")
         if len(v) > MAX_MESSAGE_CHARS:
@@ -66,9 +69,10 @@ class ChatResponse(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    message_id: int
+    # 2**53 - 1: the largest integer every JSON client holds exactly (ids are far below it).
+    message_id: int = Field(ge=1, le=2**53 - 1, description="`message_id` of a chat answer.")
     rating: Literal["up", "down"]
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: UnicodeStr | None = Field(default=None, max_length=2000)
 
 
 def _unknown_session(session_id: str | None) -> ApiError:

@@ -8,13 +8,14 @@ from starlette.concurrency import run_in_threadpool
 
 from chatbot.api.deps import ServicesDep
 from chatbot.api.errors import ApiError
+from chatbot.api.text import UnicodeStr
 from vector_store.store import IndexNotReadyError
 
 router = APIRouter(tags=["search"])
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(
+    query: UnicodeStr = Field(
         min_length=1,
         max_length=2000,
         description="Korean (or mixed) search text.",

@@ -18,6 +18,23 @@ class ToolsConfig(BaseModel):
     max_pixels: int = Field(
         default=25_000_000, ge=64, description="Largest accepted image, in pixels (w*h)."
     )
+    max_decoded_bytes: int = Field(
+        default=80 * 1024 * 1024,
+        ge=1024,
+        description="Largest accepted image once decoded, in bytes (pixels x channels x bytes "
+        "per sample, read from the header before decoding): 25 MP RGB passes, a 16-bit RGBA "
+        "image of the same size does not.",
+    )
+    max_concurrent: int = Field(
+        default=2,
+        ge=1,
+        description="Images decoded and processed at the same time; further requests wait.",
+    )
+    queue_timeout_s: float = Field(
+        default=20.0,
+        gt=0,
+        description="How long a request waits for a free image slot before a 503.",
+    )
     mosaic_block: int = Field(
         default=12,
         ge=MIN_MOSAIC_BLOCK,

@@ -4,9 +4,13 @@ Everything happens in memory on the bytes that were sent; a file name is never u
 format is sniffed by Pillow from the content itself and must be one of
 :data:`ALLOWED_FORMATS`; the name and the declared content type are not trusted.
 
-Limits are checked before any pixel is decoded: the byte size, then the pixel count read
-from the header (Pillow's decompression-bomb guard is also turned from a warning into an
-error by :func:`guard_decompression_bombs`).
+Limits are checked before any pixel is decoded: the byte size, then the pixel count and the
+decoded size (pixels x channels x bytes per sample, the bit depth read from the header: a
+16-bit RGBA image needs 8 bytes a pixel) (Pillow's decompression-bomb guard is also turned
+from a warning into an error by :func:`guard_decompression_bombs`). A caller that needs
+less than full resolution passes ``max_side``: JPEGs are then decoded at a reduced scale
+(``draft``) and other formats reduced by an integer factor right after decoding
+(``reduce``), before any conversion or array copy.
 
 Policy for the odd cases:
 
@@ -97,6 +101,47 @@ def _too_many_pixels(limit: int, size: tuple[int, int] | None = None) -> ImageTo
     )
 
 
+def _too_many_bytes(limit: int, needed: int) -> ImageToolError:
+    return ImageToolError(
+        413,
+        "image_too_large",
+        f"이미지를 풀면 {needed:,}바이트가 필요해요. 최대 {limit:,}바이트까지 처리할 수 있어요.",
+        f"The decoded image would take {needed:,} bytes; the limit is {limit:,} bytes.",
+    )
+
+
+def _bytes_per_sample(im: Image.Image) -> int:
+    """Width of one channel sample, from Pillow's mode and the file's raw mode (header)."""
+    args = im.tile[0].args if im.tile else None
+    rawmode = (
+        args if isinstance(args, str) else (args[0] if args and isinstance(args[0], str) else "")
+    )
+    width = 1
+    for mode in (im.mode, rawmode):
+        if mode in ("I", "F") or "32" in mode:
+            width = max(width, 4)
+        elif "16" in mode:
+            width = max(width, 2)
+    return width
+
+
+def decoded_size(im: Image.Image) -> int:
+    """Bytes the decoded pixels of an opened (not yet loaded) image take at full depth."""
+    width, height = im.size
+    return width * height * len(im.getbands()) * _bytes_per_sample(im)
+
+
+def _reduced(im: Image.Image, max_side: int) -> Image.Image:
+    """``im`` shrunk by an integer factor so that its longer side is at most ``max_side``."""
+    factor = -(-max(im.size) // max_side)
+    if factor <= 1:
+        return im
+    try:
+        return im.reduce(factor)
+    except ValueError:  # palette and bilevel images: convert (still small per pixel) first
+        return im.convert("RGBA" if im.has_transparency_data else "RGB").reduce(factor)
+
+
 def _corrupt() -> ImageToolError:
     return ImageToolError(
         422,
@@ -130,8 +175,20 @@ def _to_rgb_array(im: Image.Image) -> np.ndarray:
     return np.asarray(im.convert("RGB"))
 
 
-def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImage:
-    """Decode ``data`` into 8-bit RGB(A) pixels or raise :class:`ImageToolError` (4xx)."""
+def decode_image(
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    max_decoded_bytes: int | None = None,
+    max_side: int | None = None,
+) -> DecodedImage:
+    """Decode ``data`` into 8-bit RGB(A) pixels or raise :class:`ImageToolError` (4xx).
+
+    ``max_decoded_bytes`` bounds the memory of the decoded pixels (checked from the header,
+    before decoding); ``max_side`` asks for a copy whose longer side is at most that many
+    pixels (reduced while or right after decoding, for callers that do not need every pixel).
+    """
     if not data:
         raise ImageToolError(400, "empty_file", "빈 파일이에요.", "The uploaded file is empty.")
     if len(data) > max_bytes:
@@ -168,9 +225,14 @@ def decode_image(data: bytes, *, max_bytes: int, max_pixels: int) -> DecodedImag
                 "Animated or multi-frame images are not supported; send a single still image.",
             )
         fmt = str(im.format)
+        if max_side is not None and fmt == "JPEG":
+            im.draft(im.mode, (max_side, max_side))  # DCT scaling: decodes fewer pixels
+        if max_decoded_bytes is not None and decoded_size(im) > max_decoded_bytes:
+            raise _too_many_bytes(max_decoded_bytes, decoded_size(im))
         try:
             im.load()
-            upright = ImageOps.exif_transpose(im)
+            small = im if max_side is None else _reduced(im, max_side)
+            upright = ImageOps.exif_transpose(small)
             pixels = _to_rgb_array(upright)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise _too_many_pixels(max_pixels, (width, height)) from exc

@@ -2,13 +2,17 @@
 
 All methods are synchronous and CPU-bound; the web layer runs them in a worker thread.
 The CNN and the face cascade are loaded on first use, once, even when the first requests
-arrive together.
+arrive together. At most ``max_concurrent`` images are decoded and processed at once (each
+can take tens of MiB); a request that finds no free slot within ``queue_timeout_s`` gets a
+503 instead of piling up memory.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from chatbot.tools.digit import DigitPredictor
 
 logger = logging.getLogger(__name__)
+# The digit is cropped and scaled down to 20x20 pixels: a 1024-pixel copy loses nothing.
+DIGIT_MAX_SIDE = 1024
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,23 @@ class ImageTools:
         self._detector: FaceDetector | None = None
         self._predictor_lock = threading.Lock()
         self._detector_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(config.max_concurrent)
         guard_decompression_bombs()
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """Hold one of the ``max_concurrent`` image slots, or raise a 503 when none frees up."""
+        if not self._slots.acquire(timeout=self.config.queue_timeout_s):
+            raise ImageToolError(
+                503,
+                "tools_busy",
+                "이미지 처리 요청이 많아요. 잠시 후 다시 시도하세요.",
+                "Too many images are being processed; try again shortly.",
+            )
+        try:
+            yield
+        finally:
+            self._slots.release()
 
     def predictor(self) -> DigitPredictor:
         """The digit CNN, loaded on first call."""
@@ -98,15 +120,23 @@ class ImageTools:
                     )
         return self._detector
 
-    def decode(self, data: bytes) -> DecodedImage:
+    def decode(self, data: bytes, max_side: int | None = None) -> DecodedImage:
         """Validate and decode upload bytes; raises :class:`ImageToolError` on bad input."""
         return decode_image(
-            data, max_bytes=self.config.max_upload_bytes, max_pixels=self.config.max_pixels
+            data,
+            max_bytes=self.config.max_upload_bytes,
+            max_pixels=self.config.max_pixels,
+            max_decoded_bytes=self.config.max_decoded_bytes,
+            max_side=max_side,
         )
 
     def recognize_digit(self, data: bytes) -> DigitResult:
         """Recognise the single handwritten digit in an image."""
-        image = self.decode(data)
+        with self._slot():
+            return self._recognize_digit(data)
+
+    def _recognize_digit(self, data: bytes) -> DigitResult:
+        image = self.decode(data, max_side=DIGIT_MAX_SIDE)
         try:
             digit_field = preprocess_digit(to_gray(image))
         except NoDigitFoundError as exc:
@@ -127,8 +157,9 @@ class ImageTools:
 
     def find_faces(self, data: bytes) -> FaceSearch:
         """Detect faces without changing the image."""
-        image = self.decode(data)
-        boxes = self.detector().detect(image.pixels)
+        with self._slot():
+            image = self.decode(data)
+            boxes = self.detector().detect(image.pixels)
         return FaceSearch(boxes=boxes, width=image.width, height=image.height)
 
     def mosaic(self, data: bytes, block: int | None = None) -> MosaicResult:
@@ -141,14 +172,15 @@ class ImageTools:
                 f"모자이크 블록 크기는 {MIN_MOSAIC_BLOCK}~{MAX_MOSAIC_BLOCK} 사이여야 해요.",
                 f"The mosaic block size must be between {MIN_MOSAIC_BLOCK} and {MAX_MOSAIC_BLOCK}.",
             )
-        image = self.decode(data)
-        boxes = self.detector().detect(image.pixels)
-        pixels = pixelate(image.pixels, boxes, size)
+        with self._slot():
+            image = self.decode(data)
+            boxes = self.detector().detect(image.pixels)
+            png = encode_png(pixelate(image.pixels, boxes, size))
         logger.debug(
             "mosaic faces=%d size=%dx%d block=%d", len(boxes), image.width, image.height, size
         )
         return MosaicResult(
-            png=encode_png(pixels),
+            png=png,
             boxes=boxes,
             width=image.width,
             height=image.height,
