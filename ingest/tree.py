@@ -56,6 +56,8 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
 _CONTINUATION_MAX = 4
 _HANGUL_EDGE = re.compile(r"[가-힣]")
 _HEADER_CELL_MAX = 12
+# A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
+_STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
 
 
@@ -334,8 +336,13 @@ class _Builder:
                 self.add(own_text, line, parents)
                 self.walk_children(rest, (*parents, term[0]))
                 return
-            labels = tuple(t for _, t in self.headings) + parents
-            self.units.append(UnitDraft(labels, own_text, "label", line, len(self.headings)))
+            if _STATEMENT.search(own_text) and not is_question_label(own_text):
+                # "ARIMA() 함수 호출하여 사용, … 파라미터는 다음과 같음" with children: says
+                # something itself, and labels what follows.
+                self.add(own_text, line, parents)
+            else:
+                labels = tuple(t for _, t in self.headings) + parents
+                self.units.append(UnitDraft(labels, own_text, "label", line, len(self.headings)))
             self.walk_children(rest, (*parents, own_text))
         else:
             if own_text:

@@ -36,7 +36,7 @@ _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고"),
-    "when": re.compile(r"때 사용|경우에|할 때|일 때|때 유용|때 좋"),
+    "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
     "how": re.compile(r"방법|순서|단계|과정|→"),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
 }
@@ -126,7 +126,9 @@ class UnitSelector:
             for unit in units_of(passage):
                 if not standalone(unit):
                     continue
-                score = self._score(unit, kind, subject_terms, subject_keys, q_terms, rank)
+                score = self._score(
+                    unit, kind, subject_sets, subject_terms, subject_keys, q_terms, rank
+                )
                 if score > 0:
                     scored.append(Chosen(unit, passage, score))
         if not scored:
@@ -166,8 +168,10 @@ class UnitSelector:
             for c in pool
             if c not in chosen and c not in siblings and _section(c.unit) in sections
         ]
+        # A list, a procedure or a table of examples is read whole (up to twice as long).
+        limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
         for c in [*siblings, *others]:
-            if len(chosen) >= self.max_units:
+            if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
             if c in siblings or c.score >= 0.6 * best.score:
                 chosen.append(c)
@@ -181,6 +185,7 @@ class UnitSelector:
         self,
         unit: UnitRecord,
         kind: str,
+        subject_sets: list[set[str]],
         subject: set[str],
         subject_keys: set[str],
         q_terms: set[str],
@@ -199,8 +204,9 @@ class UnitSelector:
             or _opens_with(unit.text, subject_keys)
         ):
             # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
-            # sentence about it ("RNN은 …").
-            score += 1.2
+            # sentence about it ("RNN은 …"); for a why/when/how question, the kind of
+            # statement matters more than naming the subject exactly.
+            score += 1.2 if kind in ("definition", "who") else 0.6
         if kind == "definition":
             if unit.ask == "definition":
                 score += 1.0
@@ -213,4 +219,8 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if unit.ask == kind else 0.8
+        if kind == "compare" and len(subject_sets) > 1:
+            # one line that speaks of both sides answers a comparison best
+            sides = sum(1 for side in subject_sets if side <= words)
+            score += 1.5 * max(0, sides - 1)
         return score
