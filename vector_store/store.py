@@ -55,7 +55,10 @@ class IndexSnapshot:
         self.by_id = {r.chunk_id: r for r in records}
         self.units_by_chunk: dict[int, list[UnitRecord]] = {}
         self._units_by_section: dict[tuple[str, str], list[UnitRecord]] = {}
+        self._units_by_context_term: dict[str, list[UnitRecord]] = {}
         for unit in units or []:
+            for term in unit.context_terms:
+                self._units_by_context_term.setdefault(term, []).append(unit)
             self.units_by_chunk.setdefault(unit.chunk_id, []).append(unit)
             section = (unit.source, " > ".join(unit.labels[: unit.heading_depth]))
             self._units_by_section.setdefault(section, []).append(unit)
@@ -71,6 +74,19 @@ class IndexSnapshot:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def units_about(self, terms: set[str], limit: int = 200) -> list[UnitRecord]:
+        """Units whose labels or term name every one of `terms` (a topic's words), found
+        through an inverted index; at most `limit`, or none when the topic is too common to
+        narrow anything down."""
+        if not terms:
+            return []
+        lists = sorted((self._units_by_context_term.get(t, []) for t in terms), key=len)
+        if not lists[0]:
+            return []
+        rest = [{u.unit_id for u in other} for other in lists[1:]]
+        found = [u for u in lists[0] if all(u.unit_id in ids for ids in rest)]
+        return found if len(found) <= limit else []
 
     def units_of(self, passage: Passage) -> list[UnitRecord]:
         """The units a passage holds, and the rest of its section: a long section is cut

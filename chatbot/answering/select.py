@@ -115,6 +115,8 @@ class UnitSelector:
         subjects: list[str],
         hits: list[Passage],
         units_of: Callable[[Passage], list[UnitRecord]],
+        units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
+        passage_of: Callable[[int], Passage | None] | None = None,
     ) -> Selection:
         subject_sets = [set(self.analyzer.terms(s)) - QUERY_STOPWORDS for s in subjects]
         subject_sets = [s for s in subject_sets if s]
@@ -122,15 +124,30 @@ class UnitSelector:
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
         scored: list[Chosen] = []
-        for rank, passage in enumerate(hits[: self.passages]):
-            for unit in units_of(passage):
-                if not standalone(unit):
-                    continue
-                score = self._score(
-                    unit, kind, subject_sets, subject_terms, subject_keys, q_terms, rank
-                )
-                if score > 0:
-                    scored.append(Chosen(unit, passage, score))
+        seen: set[int] = set()
+        candidates = [
+            (rank, passage, unit)
+            for rank, passage in enumerate(hits[: self.passages])
+            for unit in units_of(passage)
+        ]
+        if units_about is not None and passage_of is not None:
+            # Units whose own labels name the subject, wherever search ranked their passage
+            # (a list under "API 구조" in a chunk that ranked sixth).
+            for side in subject_sets:
+                for unit in units_about(side):
+                    named = _key_of(unit.context) + _key_of(unit.term)
+                    passage = passage_of(unit.chunk_id)
+                    if passage is not None and any(k in named for k in subject_keys):
+                        candidates.append((self.passages, passage, unit))
+        for rank, passage, unit in candidates:
+            if unit.unit_id in seen or not standalone(unit):
+                continue
+            seen.add(unit.unit_id)
+            score = self._score(
+                unit, kind, subject_sets, subject_terms, subject_keys, q_terms, rank
+            )
+            if score > 0:
+                scored.append(Chosen(unit, passage, score))
         if not scored:
             return Selection()
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))

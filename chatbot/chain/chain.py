@@ -148,9 +148,7 @@ class ChatChain:
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer) for s in subjects
         )
-        threshold = (
-            self.chat.covered_request_threshold if covered else self.chat.request_threshold
-        )
+        threshold = self.chat.covered_request_threshold if covered else self.chat.request_threshold
         if followup.kind == "continue" or (covered and p_request >= threshold):
             intent = "question"
         elif p_request >= threshold:
@@ -178,6 +176,8 @@ class ChatChain:
                 subjects=subjects,
                 hits=result.hits,
                 units_of=snapshot.units_of,
+                units_about=snapshot.units_about,
+                passage_of=snapshot.by_id.get,
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
