@@ -265,7 +265,9 @@ class KoreanAnalyzer:
         close("")
         if any(role == "marked" for _, role in found):
             # what is asked about first, then where it belongs
-            return [p for p, r in found if r == "marked"] + [p for p, r in found if r == "domain"]
+            # ("그 안에서": a one-syllable place word names no domain)
+            domains = [p for p, r in found if r == "domain" and len(p) >= 2]
+            return [p for p, r in found if r == "marked"] + domains
         return [p for p, _ in found]
 
     def has_subject(self, text: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
@@ -139,10 +139,13 @@ class UnitSelector:
                     passage = passage_of(unit.chunk_id)
                     if passage is not None and any(k in named for k in subject_keys):
                         candidates.append((self.passages, passage, unit))
-        for rank, passage, unit in candidates:
+        for rank, hit, unit in candidates:
             if unit.unit_id in seen or not standalone(unit):
                 continue
             seen.add(unit.unit_id)
+            # Cite the chunk that holds the unit (a hit's section may span several chunks).
+            own = passage_of(unit.chunk_id) if passage_of is not None else None
+            passage = replace(own, score=hit.score) if own is not None else hit
             score = self._score(
                 unit, kind, subject_sets, subject_terms, subject_keys, q_terms, rank
             )

@@ -52,9 +52,12 @@ class ChatRequest(BaseModel):
 
 
 class Source(BaseModel):
+    n: int = Field(description="Number of the citation mark '[n]' that cites this passage.")
     source: str = Field(description="Notes file the passage comes from.")
     heading: str = Field(description="Heading path of the passage.")
+    line: int = Field(description="Line of the notes file where the passage begins.")
     snippet: str = Field(description="Beginning of the passage.")
+    text: str = Field(description="The whole passage (what the citation mark opens).")
     score: float
 
 

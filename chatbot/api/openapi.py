@@ -23,9 +23,17 @@ BODY_ERRORS = {
     413: "The body is larger than the configured limit. 본문이 너무 큼.",
     422: "Invalid request: a field is missing, empty or of the wrong type. 잘못된 요청.",
 }
+CHAT_ERRORS = {
+    401: "`CHATBOT_REQUIRE_KEY_FOR_CHAT` is on and the request lacks a valid "
+    "`Authorization: Bearer <key>`. API 키 없음 또는 틀림.",
+    404: "Unknown `session_id`. 알 수 없는 세션.",
+    429: "This client sent more chats than the rate limit allows; see `Retry-After`. "
+    "요청 한도 초과.",
+    503: STORAGE,
+}
 OPERATION_ERRORS: dict[tuple[str, str], dict[int, str]] = {
-    ("post", "/chat"): {404: "Unknown `session_id`. 알 수 없는 세션.", 503: STORAGE},
-    ("post", "/chat/stream"): {404: "Unknown `session_id`. 알 수 없는 세션.", 503: STORAGE},
+    ("post", "/chat"): CHAT_ERRORS,
+    ("post", "/chat/stream"): CHAT_ERRORS,
     ("get", "/sessions/{session_id}/messages"): {
         404: "Unknown session. 알 수 없는 세션.",
         503: STORAGE,

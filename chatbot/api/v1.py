@@ -135,13 +135,13 @@ router = APIRouter(prefix="/v1", tags=["openai"], route_class=OpenAIRoute)
 
 # ------------------------------------------------------------------------------ schemas
 class ContentPart(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     type: str = Field(description="Only 'text' parts are read.")
     text: str | None = None
 
 
 class Message(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     role: Literal["system", "developer", "user", "assistant", "tool"] = Field(
         description="'user' and 'assistant' messages are the conversation; 'system', "
         "'developer' and 'tool' messages are accepted and not used for retrieval."
@@ -150,14 +150,14 @@ class Message(BaseModel):
 
 
 class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     include_usage: bool = Field(default=False, description="Send `usage` in a last chunk.")
 
 
 class CompletionRequest(BaseModel):
     """OpenAI's chat-completion request. Other OpenAI parameters are accepted and ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     model: str = Field(description="The id from GET /v1/models.", examples=["notes-chatbot"])
     messages: list[Message] = Field(
         min_length=1,
@@ -168,24 +168,66 @@ class CompletionRequest(BaseModel):
     stream: bool = Field(default=False, description="Answer as server-sent events.")
     stream_options: StreamOptions | None = None
     max_tokens: int | None = Field(
-        default=None, ge=1, description="Cut the answer after this many words and marks."
+        default=None,
+        ge=1,
+        strict=True,
+        description="Cut the answer after this many words and marks.",
     )
     max_completion_tokens: int | None = Field(
         default=None, ge=1, description="Same as `max_tokens` (newer name)."
     )
     temperature: float | None = Field(
-        default=None, ge=0, le=2, description="Accepted; the server's generator settings decide."
+        default=None,
+        ge=0,
+        le=2,
+        strict=True,
+        description="Accepted; the server's generator settings decide.",
     )
     n: int = Field(default=1, ge=1, le=1, description="Only one choice is produced.")
     user: str | None = Field(default=None, max_length=256, description="End user, for logs.")
 
 
 class SourceOut(BaseModel):
+    n: int = Field(description="Number of the citation mark '[n]' that cites this passage.")
     chunk_id: int
     source: str = Field(description="Notes file the passage comes from.")
     heading: str = Field(description="Heading path of the passage.")
+    line: int = Field(description="Line of the notes file where the passage begins.")
     snippet: str = Field(description="Beginning of the passage.")
+    text: str = Field(description="The whole passage.")
     score: float
+
+
+class OpenAIErrorDetail(BaseModel):
+    message: str = Field(description="Korean message, then the English one in parentheses.")
+    type: str = Field(description="e.g. `invalid_request_error`, `authentication_error`.")
+    param: str | None = None
+    code: str | None = Field(default=None, description="e.g. `invalid_api_key`.")
+
+
+class OpenAIErrorBody(BaseModel):
+    """Every error of `/v1`, in OpenAI's shape (client libraries raise on it)."""
+
+    error: OpenAIErrorDetail
+
+
+def _errors(**codes: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        int(code.removeprefix("e")): {"model": OpenAIErrorBody, "description": text}
+        for code, text in codes.items()
+    }
+
+
+_KEY_ERROR = "A key is configured and the request has none or a wrong one. API 키 없음 또는 틀림."
+_MODEL_ERRORS = _errors(e401=_KEY_ERROR, e404="No such model. 없는 모델.")
+_COMPLETION_ERRORS = _errors(
+    e400="Invalid request (a field missing or of the wrong type). 잘못된 요청.",
+    e401=_KEY_ERROR,
+    e404="`model` names another model. 없는 모델.",
+    e413="The body is larger than the configured limit. 본문이 너무 큼.",
+    e429="Rate limit reached for this key or client; see `Retry-After`. 요청 한도 초과.",
+    e503="No index yet, or the index is damaged. 인덱스 없음 또는 손상.",
+)
 
 
 class AssistantMessage(BaseModel):
@@ -418,14 +460,24 @@ def _index_not_ready() -> OpenAIError:
 
 
 # ------------------------------------------------------------------------------ endpoints
-@router.get("/models", response_model=ModelList, dependencies=[Depends(api_key)])
+@router.get(
+    "/models",
+    response_model=ModelList,
+    dependencies=[Depends(api_key)],
+    responses=_errors(e401=_KEY_ERROR),
+)
 async def list_models(settings: SettingsDep) -> dict[str, Any]:
     """The assistant as the one model of this API (its id: `CHATBOT_OPENAI__MODEL_ID`)."""
     card = {"id": settings.openai.model_id, "object": "model", "created": _STARTED}
     return {"object": "list", "data": [{**card, "owned_by": "notes-chatbot"}]}
 
 
-@router.get("/models/{model_id}", response_model=ModelCard, dependencies=[Depends(api_key)])
+@router.get(
+    "/models/{model_id}",
+    response_model=ModelCard,
+    dependencies=[Depends(api_key)],
+    responses=_MODEL_ERRORS,
+)
 async def get_model(model_id: str, settings: SettingsDep) -> dict[str, Any]:
     """One model by id (404 for any other id)."""
     _check_model(model_id, settings.openai.model_id)
@@ -447,7 +499,7 @@ def _check_model(requested: str, served: str) -> None:
     "/chat/completions",
     response_model=ChatCompletion,
     dependencies=[Depends(completions_limit)],
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={200: {"content": {"text/event-stream": {}}}, **_COMPLETION_ERRORS},
 )
 async def chat_completions(
     body: CompletionRequest, service: ChatDep, settings: SettingsDep

@@ -8,9 +8,13 @@ frame an answer ("노트", "설명") are not counted.
 
 from __future__ import annotations
 
+import re
+
 from chatbot.generation.base import Passage
 from vector_store.analysis import KoreanAnalyzer
 
+_MARK = re.compile(r"\[\d+\]")
+_SOURCES_HEADER = re.compile(r"^\s*\**\s*출처")
 _FRAMING = frozenset(
     {
         "노트",
@@ -30,8 +34,19 @@ _FRAMING = frozenset(
 )
 
 
+def _statements(answer: str) -> str:
+    """The answer without its citation marks ("[1]") and a trailing "출처" list: what it
+    claims, not where it says it comes from."""
+    lines = []
+    for line in answer.split("\n"):
+        if _SOURCES_HEADER.match(line):
+            break
+        lines.append(_MARK.sub(" ", line))
+    return "\n".join(lines)
+
+
 def support_ratio(answer: str, passages: list[Passage], analyzer: KoreanAnalyzer) -> float:
-    terms = [t for t in analyzer.terms(answer) if t not in _FRAMING]
+    terms = [t for t in analyzer.terms(_statements(answer)) if t not in _FRAMING]
     if not terms:
         return 0.0
     support: set[str] = set()
