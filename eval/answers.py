@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|test|all] [--misses] [--data-dir DIR]
+    python -m eval.answers [--split dev|test|all] [--misses] [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
 with the dev half, before any tuning, and is only reported, never tuned on). One record a
@@ -529,14 +529,65 @@ def run(which: str, data_root: Path, show_misses: bool = False) -> dict[str, Any
     return out
 
 
+EXPECTED_INTENT = {
+    "question": "question",
+    "smalltalk": "greeting",
+    "absent": "out_of_scope",
+    "offtopic": "out_of_scope",
+}
+
+
+def sweep(data_root: Path) -> None:
+    """Routing accuracy per class over a grid of the two thresholds, on the dev split only
+    (the defaults in `ChatConfig` were chosen here; the test split is never swept)."""
+    from chatbot.chain.routing import decide_intent
+    from chatbot.services import Services
+    from eval.common import index_settings
+
+    services = Services.build(index_settings(COURSE_NOTES, data_root / "course"))
+    assert services.chat is not None
+    chain = services.chat.chain
+    seen = []
+    for item in load_jsonl("answers_dev.jsonl"):
+        if item["type"] in EXPECTED_INTENT:
+            plan = chain.plan({"message": item["message"], "history": []})
+            seen.append((EXPECTED_INTENT[item["type"]], plan.p_request, plan.covered))
+    services.close()
+    cfg = services.settings.chat.model_copy()
+    rows = []
+    for request in (0.05, 0.1, 0.2, 0.3, 0.5):
+        for covered in (0.01, 0.03, 0.05, 0.1, 0.2):
+            cfg.request_threshold, cfg.covered_request_threshold = request, covered
+            row: list[Any] = [f"request={request} covered={covered}"]
+            for intent in ("question", "greeting", "out_of_scope"):
+                cell = [s for s in seen if s[0] == intent]
+                ok = sum(
+                    decide_intent(p_request=p, covered=c, followup="", cfg=cfg) == intent
+                    for _, p, c in cell
+                )
+                row.append(ok / len(cell))
+            rows.append(row)
+    print_table(
+        "Routing accuracy by thresholds, dev split",
+        ["thresholds", "question", "small talk", "out of scope"],
+        rows,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--misses", action="store_true", help="list wrong routes and misses")
+    parser.add_argument(
+        "--sweep", action="store_true", help="routing accuracy over threshold pairs (dev)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        run(args.split, args.data_dir or Path(tmp), args.misses)
+        if args.sweep:
+            sweep(args.data_dir or Path(tmp))
+        else:
+            run(args.split, args.data_dir or Path(tmp), args.misses)
 
 
 if __name__ == "__main__":

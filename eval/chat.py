@@ -1,6 +1,6 @@
 """Chat quality: intent accuracy, out-of-scope decline rate, key-term recall and
-reference recall of concept answers, follow-ups; `--sweep` shows how the routing
-thresholds were chosen.
+reference recall of concept answers, follow-ups (the routing thresholds are swept with
+`python -m eval.answers --sweep`, on the answers' dev split).
 
 Answers are scored on their content lines only (`eval.answers.content_lines`: no header
 line, no sources list): a header that repeats the question's topic ("노트에서 'SVM'에 대해
@@ -8,7 +8,7 @@ line, no sources list): a header that repeats the question's topic ("노트에�
 `reference` answer's content morphemes (Kiwi) found in those lines, averaged over the
 questions that have a reference.
 
-    python -m eval.chat [--set course|sample|heldout|all] [--sweep] [--misses] [--data-dir DIR]
+    python -m eval.chat [--set course|sample|heldout|all] [--misses] [--data-dir DIR]
 """
 
 from __future__ import annotations
@@ -19,15 +19,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from chatbot.chain.chain import decide_intent
 from chatbot.services import Services
 from eval.answers import content_lines, morpheme_recall
 from eval.common import COURSE_NOTES, SAMPLE_NOTES, index_settings, load_jsonl, print_table
 from vector_store.analysis import default_analyzer
 
-# name: (question set, notes, index directory). The thresholds and the reply bank were
-# tuned on "course" and "sample"; "heldout" (small talk and out-of-scope messages over the
-# course notes) was written afterwards and is never used for tuning.
+# name: (question set, notes, index directory). The reply bank was tuned on "course" and
+# "sample"; "heldout" (small talk and out-of-scope messages over the course notes) was
+# written afterwards and is never used for tuning.
 SETS = {
     "course": ("chat_course.jsonl", COURSE_NOTES, "course"),
     "sample": ("chat_sample.jsonl", SAMPLE_NOTES, "sample"),
@@ -126,51 +125,15 @@ def run(which: str, data_root: Path, show_misses: bool = False) -> dict[str, Any
     return out
 
 
-def sweep(which: str, data_root: Path) -> None:
-    """Intent accuracy over a grid of the two routing thresholds (the defaults in
-    `ChatConfig` are the best cell on the course set)."""
-    evidence = []
-    services_by_set = {}
-    for name in TUNING if which == "all" else [which]:
-        dataset, notes, index = SETS[name]
-        services = Services.build(index_settings(notes, data_root / index))
-        services_by_set[name] = services
-        chain = services.chat.chain  # type: ignore[union-attr]
-        for item in load_jsonl(dataset):
-            if item["intent"] == "followup":
-                continue
-            plan = chain.plan({"message": item["message"], "history": []})
-            assert plan.evidence is not None
-            evidence.append((name, item["intent"], plan.evidence))
-    cfg = next(iter(services_by_set.values())).settings.chat.model_copy()
-    rows = []
-    for st in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
-        for cov in (0.4, 0.5, 0.6, 0.7, 0.8):
-            cfg.smalltalk_threshold, cfg.min_coverage = st, cov
-            row: list[Any] = [f"st={st} cov={cov}"]
-            for name in services_by_set:
-                cell = [e for e in evidence if e[0] == name]
-                ok = sum(decide_intent(e[2], cfg) == e[1] for e in cell)
-                row.append(ok / len(cell))
-            rows.append(row)
-    print_table("Intent accuracy by thresholds", ["thresholds", *services_by_set], rows)
-    for s in services_by_set.values():
-        s.close()
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", choices=[*SETS, "all"], default="all")
     parser.add_argument("--data-dir", type=Path, default=None)
-    parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list misrouted messages")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = args.data_dir or Path(tmp)
-        if args.sweep:
-            sweep(args.set, root)
-        else:
-            run(args.set, root, args.misses)
+        run(args.set, root, args.misses)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ class Plan:
     result: SearchResult
     smalltalk: SmallTalkMatch
     p_request: float
+    covered: bool
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -163,6 +164,7 @@ class ChatChain:
             result=result,
             smalltalk=match,
             p_request=p_request,
+            covered=covered,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

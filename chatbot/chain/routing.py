@@ -27,6 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
+from chatbot.settings import ChatConfig
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage
 
@@ -58,6 +59,21 @@ class Followup:
     """The subjects it asks about (the previous question's, when it continues)."""
     previous: str = ""
     """The question it follows."""
+
+
+def decide_intent(*, p_request: float, covered: bool, followup: str, cfg: ChatConfig) -> str:
+    """Route one message (kept apart from the chain so that eval can sweep thresholds):
+
+    - a follow-up that continues the previous question: question;
+    - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
+      question; from `cfg.request_threshold` when they do not: out of scope (declined);
+    - below: small talk."""
+    if followup == "continue":
+        return "question"
+    threshold = cfg.covered_request_threshold if covered else cfg.request_threshold
+    if p_request < threshold:
+        return "greeting"
+    return "question" if covered else "out_of_scope"
 
 
 def resolve_followup(
