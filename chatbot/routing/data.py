@@ -7,8 +7,8 @@ Requests: ML/DL terms and the headings of the bundled sample notes (``notes/``) 
 request templates, hand-written ML/DL questions, and off-topic information requests
 (weather, recipes, travel, finance …), written and templated.
 
-Every example has a `group`: the term, heading or subject it was generated from, else its
-own text. The held-out split is drawn by group, so no held-out term or subject is seen in
+Every example has a `group`: the term, heading or subject it was generated from, the
+answer of a ChatbotData question (its rephrasings share one), else its own text. The held-out split is drawn by group, so no held-out term or subject is seen in
 training under another template.
 """
 
@@ -98,10 +98,11 @@ def note_headings(notes: Path = SAMPLE_NOTES) -> list[str]:
     return list(dict.fromkeys(t for t in topics if t))
 
 
-def chatbotdata_questions(path: Path) -> list[str]:
+def chatbotdata_questions(path: Path) -> list[tuple[str, str]]:
+    """(question, answer) pairs, information requests left out."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        questions = [row["Q"].strip() for row in csv.DictReader(fh) if row.get("Q")]
-    return [q for q in dict.fromkeys(questions) if not _INFO_REQUEST.search(q)]
+        rows = [(r["Q"].strip(), r["A"].strip()) for r in csv.DictReader(fh) if r.get("Q")]
+    return [(q, a) for q, a in dict(rows).items() if not _INFO_REQUEST.search(q)]
 
 
 def bank_patterns(path: Path = BANK_PATH) -> list[str]:
@@ -132,8 +133,9 @@ def build_examples(csv_path: Path, seed: int, per_subject: int = 10) -> list[Exa
     """All examples, deterministic for a seed."""
     rng = random.Random(seed)
     out: list[Example] = []
-    for q in chatbotdata_questions(csv_path):
-        out.append(Example(q, SMALLTALK, q, "chatbotdata"))
+    for q, a in chatbotdata_questions(csv_path):
+        # Variants of one line share its answer ("배고파", "배고프다", "배고프당"): one group.
+        out.append(Example(q, SMALLTALK, f"chatbotdata:{a}", "chatbotdata"))
     for text in [*bank_patterns(), *read_lines(DATA / "smalltalk.txt")]:
         out.append(Example(text, SMALLTALK, text, "smalltalk-written"))
     templates = read_lines(DATA / "request_templates.txt")
