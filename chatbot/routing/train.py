@@ -8,14 +8,16 @@ Embeds every example with the embedder (``use-m3`` by default; vectors cached in
 `chatbot.routing.data`), fits a class-balanced logistic regression on standardised
 ``[embedding, lexical features]`` (C and the decision threshold chosen by 3-fold
 cross-validation on the training part, folds by group), folds the standardisation into the
-weights and reports held-out accuracy per class and per source. The same seed gives the
-same weights.
+weights and reports held-out accuracy per class and per source. Messages of the routing
+evaluation sets (`eval/data/chat_*.jsonl`, `routing_tricky.jsonl`) are never examples. The
+same seed gives the same weights.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import random
 from collections import defaultdict
@@ -34,6 +36,23 @@ logger = logging.getLogger(__name__)
 DEFAULT_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "chatbot-data"
 DEFAULT_CSV = DEFAULT_CSV / "ChatbotData.csv"
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
+# Messages of the evaluation sets that report routing: never training examples.
+EVAL_DATA = Path(__file__).resolve().parents[2] / "eval" / "data"
+EVAL_SETS = ("chat_course.jsonl", "chat_sample.jsonl", "chat_heldout.jsonl", "routing_tricky.jsonl")
+
+
+def evaluation_messages(folder: Path = EVAL_DATA) -> list[str]:
+    """Every message and turn of the routing evaluation sets found in `folder`."""
+    messages: list[str] = []
+    for name in EVAL_SETS:
+        path = folder / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                messages.extend([item["message"]] if "message" in item else item.get("turns", []))
+    return messages
 
 
 def embed(texts: list[str], embeddings: NamedEmbeddings, cache: Path | None) -> np.ndarray:
@@ -127,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.csv.is_file():
         parser.error(f"{args.csv} not found: pass --csv path/to/ChatbotData.csv")
 
-    examples = build_examples(args.csv, args.seed)
+    examples = build_examples(args.csv, args.seed, exclude=evaluation_messages())
     if args.limit:
         rng = random.Random(args.seed)
         by_label: dict[int, list[Example]] = defaultdict(list)
