@@ -1,8 +1,8 @@
 """`python -m eval` (`make eval`): every quality table of the project.
 
 Retrieval on the course notes and the sample notes, chat routing and answers on
-both (plus a held-out set of small talk and out-of-scope messages), and the digit
-recogniser on its held-out MNIST split.
+both (plus a held-out set of small talk and out-of-scope messages), the routing
+classifier on the chat sets, and the digit recogniser on its held-out MNIST split.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from eval import chat, digits, retrieval
+from eval import chat, digits, retrieval, routing
 
 
 def main() -> None:
@@ -18,6 +18,7 @@ def main() -> None:
         root = Path(tmp)
         retrieval.run("both", root)
         chat.run("all", root)
+    routing.run()
     digits.main([])
 
 
