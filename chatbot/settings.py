@@ -50,8 +50,10 @@ class ChatConfig(BaseModel):
     )
     smalltalk_csv: Path | None = Field(
         default=None,
-        description="Optional extra small-talk pairs, a CSV with columns Q,A "
-        "(e.g. ../shared/data/chatbot-data/ChatbotData.csv).",
+        description="Optional small-talk pairs, a CSV with columns Q,A (e.g. "
+        "../shared/data/chatbot-data/ChatbotData.csv): small talk also takes the answers of "
+        "its nearest questions. The first start embeds the questions (about 2 minutes for "
+        "ChatbotData with use-m3), cached in data_dir by file hash and embedder.",
     )
 
 

@@ -1,9 +1,10 @@
 """`python -m eval` (`make eval`): every quality table of the project.
 
 Retrieval on the course notes and the sample notes, chat routing and answers on
-both (plus a held-out set of small talk and out-of-scope messages), answer-level span
-recall, precision, fragments and routing on the course notes' dev and test splits
-(`eval.answers`), and the digit recogniser on its held-out MNIST split.
+both (plus a held-out set of small talk and out-of-scope messages), the routing
+classifier on the chat sets, answer-level span recall, precision, fragments and routing
+on the course notes' dev and test splits (`eval.answers`), and the digit recogniser on
+its held-out MNIST split.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from eval import answers, chat, digits, retrieval
+from eval import answers, chat, digits, retrieval, routing
 
 
 def main() -> None:
@@ -20,6 +21,7 @@ def main() -> None:
         retrieval.run("both", root)
         chat.run("all", root)
         answers.run("all", root)
+    routing.run()
     digits.main([])
 
 

@@ -30,7 +30,7 @@ REQUESTS = [
     "LSTM이랑 GRU 차이가 뭐야?",
     "오늘 날씨 어때?",
     "김치찌개 끓이는 법 알려줘",
-    "드롭아웃",
+    "배치 정규화",
 ]
 
 
@@ -104,7 +104,17 @@ def test_training_data_holds_out_whole_groups(tmp_path: Path) -> None:
     train, test = split(examples, seed=3, heldout=0.2)
     assert test
     assert not {e.group for e in train} & {e.group for e in test}
-    assert {e.text for e in examples if e.source == "ml-terms"} >= {"드롭아웃", "SVM?"}
+    assert {e.text for e in examples if e.source == "ml-terms"} >= {"드롭아웃", "SVM"}
+
+
+def test_evaluation_messages_are_never_training_examples(tmp_path: Path) -> None:
+    held = train_cli.evaluation_messages()
+    assert {"오늘 날씨 어때?", "드롭아웃", "안녕하세용"} <= set(held)
+    data = _tiny_csv(tmp_path / "chat.csv")
+    texts = {e.text for e in build_examples(data, seed=3)}
+    assert {"오늘 날씨 어때", "드롭아웃"} <= texts  # generated from templates and terms
+    clean = {e.text for e in build_examples(data, seed=3, exclude=held)}
+    assert not clean & {"오늘 날씨 어때", "오늘 날씨 어때?", "드롭아웃", "잘 자요"}
 
 
 def test_training_is_quick_on_a_subset_and_reproducible(

@@ -7,9 +7,10 @@ Requests: ML/DL terms and the headings of the bundled sample notes (``notes/``) 
 request templates, hand-written ML/DL questions, and off-topic information requests
 (weather, recipes, travel, finance …), written and templated.
 
-Every example has a `group`: the term, heading or subject it was generated from, else its
-own text. The held-out split is drawn by group, so no held-out term or subject is seen in
-training under another template.
+Every example has a `group`: the term, heading or subject it was generated from, the
+answer of a ChatbotData question (its rephrasings share one), else its own text. The
+held-out split is drawn by group, so no held-out term or subject is seen in training under
+another template.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _PARTICLES = {
     "와/과": ("과", "와"),
     "이랑/랑": ("이랑", "랑"),
 }
-_PARTICLE = re.compile(r"\}(이/가|은/는|을/를|와/과|이랑/랑)")
+_SLOT = re.compile(r"\{(\w+)\}(이/가|은/는|을/를|와/과|이랑/랑)?")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$")
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
 
@@ -69,18 +70,14 @@ def has_final_consonant(word: str) -> bool:
 def fill(template: str, **words: str) -> str:
     """Put the words into `template`, resolving particles ("{t}이/가" → "SVM이")."""
 
-    def particle(match: re.Match[str], word: str) -> str:
-        consonant, vowel = _PARTICLES[match.group(1)]
-        return "}" + (consonant if has_final_consonant(word) else vowel)
+    def resolve(match: re.Match[str]) -> str:
+        word = words[match.group(1)]
+        if match.group(2) is None:
+            return word
+        consonant, vowel = _PARTICLES[match.group(2)]
+        return word + (consonant if has_final_consonant(word) else vowel)
 
-    for key, word in words.items():
-        template = re.sub(
-            r"\{" + key + r"\}(이/가|은/는|을/를|와/과|이랑/랑)",
-            lambda m, k=key, w=word: "{" + k + particle(m, w),
-            template,
-        )
-        template = template.replace("{" + key + "}", word)
-    return template
+    return _SLOT.sub(resolve, template)
 
 
 def note_headings(notes: Path = SAMPLE_NOTES) -> list[str]:
@@ -98,10 +95,11 @@ def note_headings(notes: Path = SAMPLE_NOTES) -> list[str]:
     return list(dict.fromkeys(t for t in topics if t))
 
 
-def chatbotdata_questions(path: Path) -> list[str]:
+def chatbotdata_questions(path: Path) -> list[tuple[str, str]]:
+    """(question, answer) pairs, information requests left out."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        questions = [row["Q"].strip() for row in csv.DictReader(fh) if row.get("Q")]
-    return [q for q in dict.fromkeys(questions) if not _INFO_REQUEST.search(q)]
+        rows = [(r["Q"].strip(), r["A"].strip()) for r in csv.DictReader(fh) if r.get("Q")]
+    return [(q, a) for q, a in dict(rows).items() if not _INFO_REQUEST.search(q)]
 
 
 def bank_patterns(path: Path = BANK_PATH) -> list[str]:
@@ -120,20 +118,28 @@ def _templated(
     for subject in subjects:
         if source != "offtopic-templated":
             # A topic named on its own ("드롭아웃", "SVM?") asks about it.
-            for bare in (subject, f"{subject}?"):
-                yield Example(bare, REQUEST, f"{source}:{subject}", source)
+            yield Example(subject, REQUEST, f"{source}:{subject}", source)
         for template in rng.sample(templates, min(per_subject, len(templates))):
             other = rng.choice([p for p in partners or [subject] if p != subject] or [subject])
             text = fill(template, t=subject, u=other, s=subject)
             yield Example(text, REQUEST, f"{source}:{subject}", source)
 
 
-def build_examples(csv_path: Path, seed: int, per_subject: int = 10) -> list[Example]:
-    """All examples, deterministic for a seed."""
+def same_text_key(text: str) -> str:
+    """Texts equal up to spacing and end punctuation ("땡스!" and "땡스") share this key."""
+    return "".join(text.split()).rstrip("?!~.").casefold()
+
+
+def build_examples(
+    csv_path: Path, seed: int, per_subject: int = 10, exclude: Iterable[str] = ()
+) -> list[Example]:
+    """All examples, deterministic for a seed; texts equal to one of `exclude` (the
+    evaluation messages) are left out."""
     rng = random.Random(seed)
     out: list[Example] = []
-    for q in chatbotdata_questions(csv_path):
-        out.append(Example(q, SMALLTALK, q, "chatbotdata"))
+    for q, a in chatbotdata_questions(csv_path):
+        # Variants of one line share its answer ("배고파", "배고프다", "배고프당"): one group.
+        out.append(Example(q, SMALLTALK, f"chatbotdata:{a}", "chatbotdata"))
     for text in [*bank_patterns(), *read_lines(DATA / "smalltalk.txt")]:
         out.append(Example(text, SMALLTALK, text, "smalltalk-written"))
     templates = read_lines(DATA / "request_templates.txt")
@@ -149,11 +155,12 @@ def build_examples(csv_path: Path, seed: int, per_subject: int = 10) -> list[Exa
     for text in read_lines(DATA / "offtopic.txt"):
         out.append(Example(text, REQUEST, text, "offtopic-written"))
     # One label per text: the first source wins (a bare term may also be a bank phrasing).
-    seen: set[str] = set()
+    seen = {same_text_key(t) for t in exclude}
     unique = []
     for ex in out:
-        if ex.text not in seen:
-            seen.add(ex.text)
+        key = same_text_key(ex.text)
+        if key not in seen:
+            seen.add(key)
             unique.append(ex)
     return unique
 

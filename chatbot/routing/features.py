@@ -26,16 +26,17 @@ FEATURE_NAMES = (
     "jamo_share",
     "second_person",
     "first_person",
+    "asks_about_subject",
 )
 
-_TRAILING = re.compile(r"[\s~!.,…^;:)(ㅋㅎㅠㅜ\U0001F300-\U0001FAFF]+$")
+_TRAILING = re.compile(r"[\s?？~!.,…^;:)(ㅋㅎㅠㅜ\U0001F300-\U0001FAFF]+$")
 # Sentence endings that ask or request ("뭐야", "나요", "알려 줘", "설명 부탁해요",
 # "돌리는 법"), and a bare noun phrase ending: a topic named on its own ("드롭아웃").
 _ENDS_REQUEST = re.compile(
     r"(뭐야|뭐예요|뭐에요|뭔가요|뭐지|뭐니|뭐임|인가요|인가|인지|나요|까요|까|니|냐|나|"
     r"어때|어때요|어떄|줘|줘요|주세요|줄래|줄래요|주실래요|부탁해|부탁해요|부탁드려요|"
     r"궁금해|궁금해요|궁금합니다|는지|은지|방법|법|차이|차이점|비교|설명|정리|요약|예시|"
-    r"뭐|뜻|의미|원리|이유|장점|단점|종류)$"
+    r"뭐|뜻|의미|원리|이유|장점|단점|종류|하는\s?(거야|거예요|건가요|건데|거지))$"
 )
 _QUESTION_WORD = re.compile(r"뭐|무엇|무슨|어떻|어떤|어디|언제|왜|누가|누구|얼마|몇|어느|어째서")
 _REQUEST_VERB = re.compile(r"알려|설명|가르쳐|추천|정리|비교|찾아|보여|계산|구현|요약|짜\s?줘")
@@ -51,20 +52,28 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
     text = normalize(text).strip()
     body = _TRAILING.sub("", text)
     chars = max(len(text), 1)
+    question = text.rstrip("~!.ㅋㅎ ").endswith("?")
+    ends_request = bool(_ENDS_REQUEST.search(body))
+    asks = question or ends_request or bool(_REQUEST_VERB.search(text))
+    subject = analyzer.has_subject(text)
+    second_person = bool(_SECOND_PERSON.search(text))
     return np.array(
         [
-            float(text.rstrip("~!.ㅋㅎ ").endswith("?")),
-            float(bool(_ENDS_REQUEST.search(body))),
+            float(question),
+            float(ends_request),
             float(bool(_QUESTION_WORD.search(text))),
             float(bool(_REQUEST_VERB.search(text))),
             min(len(analyzer.noun_phrases(text)), 4) / 4,
-            float(analyzer.has_subject(text)),
+            float(subject),
             float(bool(_LATIN.search(text))),
             float(bool(_DIGIT.search(text))),
             min(len(text), 60) / 60,
             len(_JAMO.findall(text)) / chars,
-            float(bool(_SECOND_PERSON.search(text))),
+            float(second_person),
             float(bool(_FIRST_PERSON.search(text))),
+            # asks something about something, not about the assistant ("도커는 뭐 하는 거야?"
+            # but not "너는 뭐 하는 거야?")
+            float(asks and subject and not second_person),
         ],
         dtype=np.float32,
     )

@@ -7,14 +7,17 @@ Embeds every example with the embedder (``use-m3`` by default; vectors cached in
 ``--cache``), holds out 20% of the groups (terms, subjects, single lines; see
 `chatbot.routing.data`), fits a class-balanced logistic regression on standardised
 ``[embedding, lexical features]`` (C and the decision threshold chosen by 3-fold
-cross-validation on the training part), folds the standardisation into the weights and
-reports held-out accuracy per class and per source. The same seed gives the same weights.
+cross-validation on the training part, folds by group), folds the standardisation into the
+weights and reports held-out accuracy per class and per source. Messages of the routing
+evaluation sets (`eval/data/chat_*.jsonl`, `routing_tricky.jsonl`) are never examples. The
+same seed gives the same weights.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import random
 from collections import defaultdict
@@ -33,22 +36,43 @@ logger = logging.getLogger(__name__)
 DEFAULT_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "chatbot-data"
 DEFAULT_CSV = DEFAULT_CSV / "ChatbotData.csv"
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
+# Messages of the evaluation sets that report routing: never training examples.
+EVAL_DATA = Path(__file__).resolve().parents[2] / "eval" / "data"
+EVAL_SETS = ("chat_course.jsonl", "chat_sample.jsonl", "chat_heldout.jsonl", "routing_tricky.jsonl")
+
+
+def evaluation_messages(folder: Path = EVAL_DATA) -> list[str]:
+    """Every message and turn of the routing evaluation sets found in `folder`."""
+    messages: list[str] = []
+    for name in EVAL_SETS:
+        path = folder / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                item = json.loads(line)
+                messages.extend([item["message"]] if "message" in item else item.get("turns", []))
+    return messages
 
 
 def embed(texts: list[str], embeddings: NamedEmbeddings, cache: Path | None) -> np.ndarray:
-    """Query-side vectors of `texts`, cached by embedder and text list."""
-    key = hashlib.sha256("\n".join([embeddings.model_id, *texts]).encode()).hexdigest()[:16]
-    path = cache / f"routing-{embeddings.model_id}-{key}.npy" if cache else None
+    """Query-side vectors of `texts`. With `cache`, vectors are kept per text in one file
+    per embedder, so adding examples embeds only the new ones."""
+    path = cache / f"routing-vectors-{embeddings.model_id}.npz" if cache else None
+    known: dict[str, np.ndarray] = {}
     if path is not None and path.exists():
-        return np.asarray(np.load(path))
-    vectors = np.concatenate(
-        [embeddings.embed_query_array(texts[i : i + 256]) for i in range(0, len(texts), 256)]
-        or [np.zeros((0, embeddings.dimension), dtype=np.float32)]
-    )
-    if path is not None:
+        with np.load(path, allow_pickle=False) as data:
+            known = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    for i in range(0, len(missing), 256):
+        batch = missing[i : i + 256]
+        known.update(zip(batch, embeddings.embed_query_array(batch), strict=True))
+    if path is not None and missing:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-    return vectors
+        np.savez(path, texts=np.array(list(known)), vectors=np.stack(list(known.values())))
+    if not texts:
+        return np.zeros((0, embeddings.dimension), dtype=np.float32)
+    return np.stack([known[t] for t in texts])
 
 
 def matrix(examples: list[Example], vectors: dict[str, np.ndarray]) -> np.ndarray:
@@ -58,18 +82,21 @@ def matrix(examples: list[Example], vectors: dict[str, np.ndarray]) -> np.ndarra
     )
 
 
-def fit(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, float, float, float]:
+def fit(
+    x: np.ndarray, y: np.ndarray, groups: list[str], seed: int
+) -> tuple[np.ndarray, float, float, float]:
     """Class-balanced logistic regression on standardised features; returns the weights
     and bias over the raw features (standardisation folded in), the chosen C and the
-    decision threshold that maximises balanced accuracy on out-of-fold predictions."""
+    decision threshold that maximises balanced accuracy on out-of-fold predictions. Folds
+    keep groups whole, like the held-out split: choices are made for unseen subjects."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import balanced_accuracy_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_val_score
+    from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict, cross_val_score
     from sklearn.preprocessing import StandardScaler
 
     scaler = StandardScaler().fit(x)
     xs = scaler.transform(x)
-    folds = StratifiedKFold(3, shuffle=True, random_state=seed)
+    folds = list(StratifiedGroupKFold(3, shuffle=True, random_state=seed).split(xs, y, groups))
 
     def model(c: float) -> LogisticRegression:
         return LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
@@ -119,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.csv.is_file():
         parser.error(f"{args.csv} not found: pass --csv path/to/ChatbotData.csv")
 
-    examples = build_examples(args.csv, args.seed)
+    examples = build_examples(args.csv, args.seed, exclude=evaluation_messages())
     if args.limit:
         rng = random.Random(args.seed)
         by_label: dict[int, list[Example]] = defaultdict(list)
@@ -136,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     vectors = dict(zip(texts, embed(texts, embeddings, args.cache), strict=True))
     x_train = matrix(train, vectors)
     y_train = np.array([ex.label for ex in train])
-    weights, bias, c, threshold = fit(x_train, y_train, args.seed)
+    weights, bias, c, threshold = fit(x_train, y_train, [e.group for e in train], args.seed)
     p_test = 1 / (1 + np.exp(-(matrix(test, vectors) @ weights + bias))) if test else np.zeros(0)
     title = f"held-out ({len(test)} examples, by group; p_request >= {threshold})"
     heldout = report(title, test, p_test, threshold) if test else {}
