@@ -551,7 +551,7 @@ def sweep(data_root: Path) -> None:
     for item in load_jsonl("answers_dev.jsonl"):
         if item["type"] in EXPECTED_INTENT:
             plan = chain.plan({"message": item["message"], "history": []})
-            seen.append((EXPECTED_INTENT[item["type"]], plan.p_request, plan.covered))
+            seen.append((EXPECTED_INTENT[item["type"]], plan))
     services.close()
     cfg = services.settings.chat.model_copy()
     rows = []
@@ -562,8 +562,16 @@ def sweep(data_root: Path) -> None:
             for intent in ("question", "greeting", "out_of_scope"):
                 cell = [s for s in seen if s[0] == intent]
                 ok = sum(
-                    decide_intent(p_request=p, covered=c, followup="", cfg=cfg) == intent
-                    for _, p, c in cell
+                    decide_intent(
+                        p_request=plan.p_request,
+                        covered=plan.covered,
+                        followup=plan.followup.kind,
+                        cfg=cfg,
+                        bare_term=plan.bare_term,
+                        names_nothing=plan.names_nothing,
+                    )
+                    == intent
+                    for _, plan in cell
                 )
                 row.append(ok / len(cell))
             rows.append(row)

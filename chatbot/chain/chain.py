@@ -33,6 +33,8 @@ from chatbot.answering.select import UnitSelector
 from chatbot.chain.routing import (
     Followup,
     RequestClassifier,
+    decide_intent,
+    is_bare_term,
     resolve_followup,
     subject_covered,
 )
@@ -73,6 +75,8 @@ class Plan:
     smalltalk: SmallTalkMatch
     p_request: float
     covered: bool
+    bare_term: bool
+    names_nothing: bool
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -149,13 +153,16 @@ class ChatChain:
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer) for s in subjects
         )
-        threshold = self.chat.covered_request_threshold if covered else self.chat.request_threshold
-        if followup.kind == "continue" or (covered and p_request >= threshold):
-            intent = "question"
-        elif p_request >= threshold:
-            intent = "out_of_scope"
-        else:
-            intent = "greeting"
+        bare_term = is_bare_term(message, subjects)
+        names_nothing = not self.analyzer.has_subject(message)
+        intent = decide_intent(
+            p_request=p_request,
+            covered=covered,
+            followup=followup.kind,
+            cfg=self.chat,
+            bare_term=bare_term,
+            names_nothing=names_nothing,
+        )
         plan = Plan(
             message=message,
             query=followup.query,
@@ -165,6 +172,8 @@ class ChatChain:
             smalltalk=match,
             p_request=p_request,
             covered=covered,
+            bare_term=bare_term,
+            names_nothing=names_nothing,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

@@ -61,19 +61,40 @@ class Followup:
     """The question it follows."""
 
 
-def decide_intent(*, p_request: float, covered: bool, followup: str, cfg: ChatConfig) -> str:
+def decide_intent(
+    *,
+    p_request: float,
+    covered: bool,
+    followup: str,
+    cfg: ChatConfig,
+    bare_term: bool = False,
+    names_nothing: bool = False,
+) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
-    - a follow-up that continues the previous question: question;
+    - a follow-up that continues the previous question, or a bare term the notes cover
+      ("드롭아웃"): question;
+    - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
     - below: small talk."""
-    if followup == "continue":
+    if followup == "continue" or (bare_term and covered):
         return "question"
+    if names_nothing:
+        return "greeting"
     threshold = cfg.covered_request_threshold if covered else cfg.request_threshold
     if p_request < threshold:
         return "greeting"
     return "question" if covered else "out_of_scope"
+
+
+def is_bare_term(message: str, subjects: list[str]) -> bool:
+    """The message is nothing but its subject ("드롭아웃", "SVM?")."""
+    return len(subjects) == 1 and _squeeze(message) == _squeeze(subjects[0])
+
+
+def _squeeze(text: str) -> str:
+    return _SPACES.sub("", text).strip("?!.~").casefold()
 
 
 def resolve_followup(
