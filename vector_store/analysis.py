@@ -225,7 +225,12 @@ class KoreanAnalyzer:
         return [p.strip() for p in phrases if p.strip()]
 
     def subjects(self, text: str) -> list[str]:
-        """What a question is about, as the user wrote it: the noun phrases that its
+        """What a question is about (see `subject_roles`), phrases only."""
+        return [phrase for phrase, _ in self.subject_roles(text)]
+
+    def subject_roles(self, text: str) -> list[tuple[str, str]]:
+        """What a question is about, as the user wrote it, each with its role ("marked": the
+        subject; "domain": where it belongs): the noun phrases that its
         particles mark as topic, subject or one side of a pair ("얀 르쿤은", "배치 정규화가",
         "DBSCAN이랑 K-평균"), else every noun phrase. Words that frame the request
         ("차이", "방법", "장점") are not part of a subject; a noun suffix stays on its noun
@@ -260,15 +265,18 @@ class KoreanAnalyzer:
                 close("marked")
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
+            elif tag in ("XSV", "XSA") and start >= 0 and end == tok.start:
+                # "선택한", "예측하는": a noun made a verb is what is done, not the subject
+                start = -1
             else:
                 close("")
         close("")
         if any(role == "marked" for _, role in found):
             # what is asked about first, then where it belongs
             # ("그 안에서": a one-syllable place word names no domain)
-            domains = [p for p, r in found if r == "domain" and len(p) >= 2]
-            return [p for p, r in found if r == "marked"] + domains
-        return [p for p, _ in found]
+            domains = [(p, r) for p, r in found if r == "domain" and len(p) >= 2]
+            return [(p, r) for p, r in found if r == "marked"] + domains
+        return [(p, "marked") for p, _ in found]
 
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the

@@ -213,6 +213,13 @@ class UnitSelector:
     ) -> float:
         about = len(subject & unit.context_terms) / len(subject) if subject else 0.0
         mentions = len(subject & unit.terms) / len(subject) if subject else 0.0
+        # Kiwi may cut the same word differently in two contexts ("오버라이딩" alone,
+        # "오버"+"라이딩" in a question): the subject's letters count too.
+        if subject_keys:
+            if about < 1 and any(k in _key_of(f"{unit.term} {unit.context}") for k in subject_keys):
+                about = 1.0
+            if mentions < 1 and any(k in _key_of(unit.text) for k in subject_keys):
+                mentions = 1.0
         words = unit.terms | unit.context_terms
         question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
         if about == 0 and mentions == 0 and question < 0.5:

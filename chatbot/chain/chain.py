@@ -150,8 +150,9 @@ class ChatChain:
         p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
+        domains = {p for p, role in self.analyzer.subject_roles(message) if role == "domain"}
         covered = bool(subjects) and all(
-            subject_covered(s, result.hits, self.analyzer) for s in subjects
+            subject_covered(s, result.hits, self.analyzer, loose=s in domains) for s in subjects
         )
         bare_term = is_bare_term(message, subjects)
         names_nothing = not self.analyzer.has_subject(message)

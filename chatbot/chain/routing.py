@@ -128,12 +128,19 @@ def _strip_subjects(question: str, subjects: list[str]) -> str:
     return _SPACES.sub(" ", question).strip()
 
 
-def subject_covered(subject: str, hits: list[Passage], analyzer: KoreanAnalyzer) -> bool:
+def subject_covered(
+    subject: str, hits: list[Passage], analyzer: KoreanAnalyzer, *, loose: bool = False
+) -> bool:
     """Whether a retrieved passage holds `subject` as a phrase (its terms adjacent, or its
-    letters without spaces), or, for a subject with English letters, its English terms."""
+    letters without spaces), or, for a subject with English letters, its English terms.
+    `loose` (for the domain a subject belongs to: "파이썬 클래스에서"): its terms anywhere in
+    the passages found."""
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
         return True
+    if loose:
+        present = set().union(*(set(h.terms) for h in hits)) if hits else set()
+        return all(t in present for t in terms)
     squeezed = _SPACES.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
     # "배치" analyses to "batch", yet "배치 정규화" still needs its words together).
