@@ -23,8 +23,10 @@ from vector_store.passage import Passage, UnitRecord
 # A line that needs the line before it to make sense.
 DANGLING = re.compile(
     r"^(?:이|그|저|위|아래|앞|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
-    r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는)"
+    r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는|이때|여기서)"
 )
+_CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
+_MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
 _WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
 _HANGUL = re.compile(r"[가-힣]")
@@ -37,7 +39,7 @@ _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 _TEXT_KIND = {
     "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고"),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
-    "how": re.compile(r"방법|순서|단계|과정|→"),
+    "how": re.compile(r"방법|순서|단계|과정|원리|→"),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
 }
 
@@ -92,13 +94,21 @@ def standalone(unit: UnitRecord) -> bool:
     if unit.kind == "label":
         return False
     text = unit.text
-    if _LATEX.search(text) or (_CODE.search(text) and not _HANGUL.search(text)):
+    if _LATEX.search(text) or _CODE_START.match(text):
+        return False
+    if _CODE.search(text) and not _HANGUL.search(text):
         return False
     if unit.kind == "item" and not _HANGUL.search(text):
         return False
-    if DANGLING.match(text):
-        return False
-    return not (unit.kind == "item" and len(unit.terms) < 2)
+    if DANGLING.match(text) or text.rstrip().endswith(("?", ":")):
+        return False  # leans on a line before it, or is a question or label of its own
+    if unit.kind != "item":
+        return True
+    # A short line stands only with the label it belongs to ("노이즈 정의" under 절차,
+    # "MVC" under API 구조): the answer writes it after its label.
+    return len(unit.terms) >= (1 if unit.context else 3) and (
+        bool(unit.context) or len(text) >= _MIN_ALONE
+    )
 
 
 class UnitSelector:
