@@ -81,10 +81,13 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         else:
             body = _sentence(group[0].unit.text)
         marks = "".join(dict.fromkeys(mark(c.passage) for c in group))
+        # The label goes before a line when it changes, and always before a short line or
+        # a term or table row, which mean little without it.
+        short = len(body) <= 2 * _SHORT
         show_context = (
             context
             and context not in body
-            and (context != previous or group[0].unit.kind in ("term", "row"))
+            and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )
         line = f"{context}: {body}" if show_context else body
         previous = context
