@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +161,45 @@ def test_service_does_not_start_with_a_model_it_cannot_load(
     with pytest.raises(GeneratorUnavailableError, match="CHATBOT_GENERATOR__MODEL"):  # noqa: SIM117
         with TestClient(create_app(settings)):
             pass
+
+
+def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_path: Path) -> None:
+    """Chats keep answering while re-ingests commit new generations underneath them (a
+    turn that mixed two generations raised KeyError in coverage, 2 in 766 chats)."""
+    notes = tmp_path / "notes"
+    shutil.copytree(app_settings.notes_dir, notes)
+    settings = app_settings.model_copy(update={"notes_dir": notes})
+    services = Services.build(settings)
+    services.store.check_interval_s = 0.0  # every read checks for a new generation
+    chain = services.chat.chain  # type: ignore[union-attr]
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def reingest() -> None:
+        try:
+            for i in range(4):
+                for note in notes.glob("*.md"):
+                    note.write_text(note.read_text("utf-8") + f"\n\n추가한 줄 {i}이다.\n", "utf-8")
+                services.ingest()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=reingest)
+    first = services.store.snapshot().generation
+    worker.start()
+    answered = 0
+    try:
+        while not done.is_set() or answered < 20:
+            for message in ("드롭아웃은 뭐야?", "CNN의 풀링은 왜 써?", "안녕!"):
+                final = list(chain.stream({"message": message, "history": []}))[-1]
+                assert final["type"] == "final" and final["answer"]
+                answered += 1
+        worker.join()
+        assert not errors
+        assert services.store.snapshot().generation == first + 4
+    finally:
+        done.wait()
+        worker.join()
+        services.close()
