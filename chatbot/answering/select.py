@@ -81,7 +81,7 @@ def _key_of(text: str) -> str:
 
 def _opens_with(text: str, keys: set[str]) -> bool:
     m = _TOPIC_SENTENCE.match(text)
-    return bool(m) and _key_of(m.group(1)) in keys
+    return m is not None and _key_of(m.group(1)) in keys
 
 
 def _key(chosen: Chosen) -> str:
@@ -175,8 +175,14 @@ class UnitSelector:
             kind_found = kind_found or len(chosen) == len(subject_sets)
         else:
             chosen = [pool[0]]
-        seen = {_key(c) for c in chosen}
-        pool = [c for c in pool if c in chosen or (_key(c) not in seen and not seen.add(_key(c)))]
+        # The same statement written twice in the notes (two files) is said once.
+        said = {_key(c) for c in chosen}
+        unique = []
+        for c in pool:
+            if c in chosen or _key(c) not in said:
+                said.add(_key(c))
+                unique.append(c)
+        pool = unique
         best = chosen[0]
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.

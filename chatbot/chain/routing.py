@@ -42,7 +42,8 @@ _SPACES = re.compile(r"\s+")
 
 
 class RequestClassifier(Protocol):
-    embedder_id: str
+    @property
+    def embedder_id(self) -> str: ...
 
     def p_request(self, text: str, vector: np.ndarray) -> float: ...
 

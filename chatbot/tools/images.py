@@ -112,7 +112,8 @@ def _too_many_bytes(limit: int, needed: int) -> ImageToolError:
 
 def _bytes_per_sample(im: Image.Image) -> int:
     """Width of one channel sample, from Pillow's mode and the file's raw mode (header)."""
-    args = im.tile[0].args if im.tile else None
+    tile = getattr(im, "tile", None)  # set by the file's decoder, before any pixel is read
+    args = tile[0].args if tile else None
     rawmode = (
         args if isinstance(args, str) else (args[0] if args and isinstance(args[0], str) else "")
     )
