@@ -95,11 +95,13 @@ _FRAMING_NOUNS = frozenset(
         "이름",
         "정도",
         "규모",
+        "얼마",
     }
 )
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
+_DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
 
@@ -239,16 +241,19 @@ class KoreanAnalyzer:
         tokens = self._tokens(text)
         found: list[tuple[str, str]] = []  # (phrase, "marked" | "domain" | "")
         start = end = -1
+        pointed = False  # the phrase follows 그/이/저: it points back ("그 모델은")
+        previous = None
 
         def close(role: str) -> None:
             nonlocal start
-            if start >= 0:
+            if start >= 0 and not pointed:
                 phrase = text[start:end].strip()
                 if phrase:
                     found.append((phrase, role))
             start = -1
 
         for tok in tokens:
+            before, previous = previous, tok
             tag = tok.tag.split("-")[0]
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
             suffix = tag == "XSN" and start >= 0
@@ -257,6 +262,11 @@ class KoreanAnalyzer:
             ) or ((glue or suffix) and start >= 0):
                 if start < 0:
                     start = tok.start
+                    pointed = (
+                        before is not None
+                        and before.form in _DEMONSTRATIVES
+                        and (before.tag == "MM")
+                    )
                 end = tok.start + tok.len
                 continue
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;

@@ -11,7 +11,13 @@ KINDS = ("definition", "who", "why", "how", "when", "compare", "list", "example"
 # Checked in this order: "왜 DBSCAN이 K-평균과 다른가요?" is a comparison before a why.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("definition", re.compile(r"어떻게 정의|무슨 뜻|무슨 의미|뜻이 뭐|의미가 뭐")),
-    ("compare", re.compile(r"차이|비교|다른 ?점|다르|뭐가 달라|vs\.?\s|어느 쪽이 (?:더|나)")),
+    (
+        "compare",
+        re.compile(
+            r"차이|비교|다른 ?점|다르|뭐가 달라|vs\.?\s|어느 쪽이 (?:더|나)"
+            r"|보다\s*(?:나은|좋은|낫|뛰어난|빠른|느린)|나은 점"
+        ),
+    ),
     ("who", re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|개발자|창시자")),
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때")),
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),

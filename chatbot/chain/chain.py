@@ -181,9 +181,13 @@ class ChatChain:
         )
         if intent == "question":
             plan.kind = question_kind(message if followup.kind != "switch" else followup.query)
+            if plan.kind == "compare" and followup.previous_subjects:
+                subjects = list(dict.fromkeys([*followup.previous_subjects, *subjects]))
+                plan.subjects = subjects
             plan.topic = subjects[0] if subjects else ""
             selection = self.selector.select(
-                question=followup.query,
+                # a continuing follow-up's own words say what it asks of the same subject
+                question=message if followup.kind == "continue" else followup.query,
                 kind=plan.kind,
                 subjects=subjects,
                 hits=result.hits,

@@ -60,6 +60,9 @@ class Followup:
     """The subjects it asks about (the previous question's, when it continues)."""
     previous: str = ""
     """The question it follows."""
+    previous_subjects: list[str] = field(default_factory=list)
+    """The subjects of that question, when this one names others of its own ("그거
+    K-평균이랑 비교하면?" after "DBSCAN 설명해 줘": a comparison of both)."""
 
 
 def decide_intent(
@@ -119,7 +122,9 @@ def resolve_followup(
         return Followup("continue", f"{previous} {message}", previous_subjects, previous)
     if refers:
         # "그 안에서 쓰는 어텐션은?": names a subject of its own, in the previous context.
-        return Followup("continue", f"{previous} {message}", own, previous)
+        return Followup(
+            "continue", f"{previous} {message}", own, previous, previous_subjects=previous_subjects
+        )
     return Followup("", message, own)
 
 
