@@ -45,6 +45,20 @@ class ChatConfig(BaseModel):
         "phrase: the notes' own vocabulary ('에이전트', '렐루') is evidence of a question that "
         "the classifier, trained on general Korean, cannot see.",
     )
+    social_request_max: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A message that greets, thanks or says goodbye in so many words, or asks "
+        "the assistant about itself, is small talk unless P(request) reaches this.",
+    )
+    about_assistant_match: float = Field(
+        default=0.65,
+        ge=0,
+        le=1,
+        description="Similarity to the reply bank's questions about the assistant (identity, "
+        "capability) from which a message counts as one.",
+    )
     history_turns: int = Field(
         default=4, ge=0, le=50, description="Earlier user turns used to resolve follow-ups."
     )

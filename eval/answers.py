@@ -569,6 +569,7 @@ def sweep(data_root: Path) -> None:
                         cfg=cfg,
                         bare_term=plan.bare_term,
                         names_nothing=plan.names_nothing,
+                        social=plan.social,
                     )
                     == intent
                     for _, plan in cell

@@ -203,3 +203,25 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         done.wait()
         worker.join()
         services.close()
+
+
+@pytest.mark.parametrize(
+    ("p_request", "covered", "extra", "expected"),
+    [
+        (0.9, True, {}, "question"),
+        (0.05, True, {}, "question"),  # the notes' vocabulary lowers the bar ("렐루 쓰는 이유")
+        (0.01, True, {}, "greeting"),
+        (0.9, False, {}, "out_of_scope"),  # a request the notes cannot answer is declined
+        (0.05, False, {}, "greeting"),
+        (0.01, True, {"bare_term": True}, "question"),  # "드롭아웃"
+        (0.9, True, {"names_nothing": True}, "greeting"),  # "흐음..."
+        (0.3, False, {"social": True}, "greeting"),  # "너는 무슨 일을 하는 챗봇이야?"
+        (0.01, False, {"followup": "continue"}, "question"),  # "그건 언제 써?"
+    ],
+)
+def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:
+    from chatbot.chain.routing import decide_intent
+    from chatbot.settings import ChatConfig
+
+    args = {"followup": "", **extra}
+    assert decide_intent(p_request=p_request, covered=covered, cfg=ChatConfig(), **args) == expected

@@ -232,7 +232,7 @@ class KoreanAnalyzer:
 
     def subject_roles(self, text: str) -> list[tuple[str, str]]:
         """What a question is about, as the user wrote it, each with its role ("marked": the
-        subject; "domain": where it belongs): the noun phrases that its
+        subject; "domain": where it belongs; "other": context): the noun phrases that its
         particles mark as topic, subject or one side of a pair ("얀 르쿤은", "배치 정규화가",
         "DBSCAN이랑 K-평균"), else every noun phrase. Words that frame the request
         ("차이", "방법", "장점") are not part of a subject; a noun suffix stays on its noun
@@ -286,7 +286,8 @@ class KoreanAnalyzer:
             # ("그 안에서": a one-syllable place word names no domain)
             domains = [(p, r) for p, r in found if r == "domain" and len(p) >= 2]
             return [(p, r) for p, r in found if r == "marked"] + domains
-        return [(p, "marked") for p, _ in found]
+        # no particle marks a subject: the first phrase is the topic, the rest context
+        return [(p, "marked" if i == 0 else "other") for i, (p, _) in enumerate(found)]
 
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the

@@ -38,7 +38,7 @@ from chatbot.chain.routing import (
     resolve_followup,
     subject_covered,
 )
-from chatbot.chain.smalltalk import SmallTalkBank, SmallTalkMatch
+from chatbot.chain.smalltalk import SmallTalkBank, SmallTalkMatch, cue_intent
 from chatbot.generation.base import GenerationRequest, Generator
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
@@ -51,6 +51,8 @@ from vector_store.retriever import HybridSearcher, SearchResult
 from vector_store.store import IndexSnapshot
 
 _WORD_PIECE = re.compile(r"\S+\s*")
+# Reply-bank intents of messages about the assistant itself ("너는 무슨 일을 하는 챗봇이야?").
+_ABOUT_ASSISTANT = frozenset({"identity", "capability"})
 # A term as a heading writes it ("SVM", "Support Vector Machine"), not a file name.
 _WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*"
 _HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
@@ -77,6 +79,7 @@ class Plan:
     covered: bool
     bare_term: bool
     names_nothing: bool
+    social: bool
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -150,12 +153,16 @@ class ChatChain:
         p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
-        domains = {p for p, role in self.analyzer.subject_roles(message) if role == "domain"}
+        domains = {p for p, role in self.analyzer.subject_roles(message) if role != "marked"}
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer, loose=s in domains) for s in subjects
         )
         bare_term = is_bare_term(message, subjects)
         names_nothing = not self.analyzer.has_subject(message)
+        social = p_request < self.chat.social_request_max and (
+            cue_intent(message) is not None
+            or (match.intent in _ABOUT_ASSISTANT and match.score >= self.chat.about_assistant_match)
+        )
         intent = decide_intent(
             p_request=p_request,
             covered=covered,
@@ -163,6 +170,7 @@ class ChatChain:
             cfg=self.chat,
             bare_term=bare_term,
             names_nothing=names_nothing,
+            social=social,
         )
         plan = Plan(
             message=message,
@@ -175,6 +183,7 @@ class ChatChain:
             covered=covered,
             bare_term=bare_term,
             names_nothing=names_nothing,
+            social=social,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

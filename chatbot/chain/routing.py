@@ -73,18 +73,21 @@ def decide_intent(
     cfg: ChatConfig,
     bare_term: bool = False,
     names_nothing: bool = False,
+    social: bool = False,
 ) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
     - a follow-up that continues the previous question, or a bare term the notes cover
       ("드롭아웃"): question;
-    - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"): small talk;
+    - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"), or a social one (`social`:
+      it greets, thanks or says goodbye in so many words, or asks the assistant about
+      itself, and is not clearly a request): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
     - below: small talk."""
     if followup == "continue" or (bare_term and covered):
         return "question"
-    if names_nothing:
+    if names_nothing or (social and not (covered and bare_term)):
         return "greeting"
     threshold = cfg.covered_request_threshold if covered else cfg.request_threshold
     if p_request < threshold:
@@ -146,15 +149,21 @@ def subject_covered(
         return True
     if loose:
         present = set().union(*(set(h.terms) for h in hits)) if hits else set()
-        return all(t in present for t in terms)
+        return all(t in present or len(t) < 2 for t in terms)
     squeezed = _SPACES.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
     # "배치" analyses to "batch", yet "배치 정규화" still needs its words together).
     latin = [
         t for word in _LATIN_WORD.findall(subject) for t in analyzer.terms(word) if len(t) >= 2
     ]
+    present = set().union(*(set(h.terms) for h in hits)) if hits else set()
+    # A long phrase the user composed ("합성곱 층 출력 크기"): two of its words together
+    # somewhere, and every word in the passages found.
+    runs = [terms] if len(terms) <= 2 else [terms[i : i + 2] for i in range(len(terms) - 1)]
+    if len(terms) > 2 and not all(t in present for t in terms):
+        runs = []
     for hit in hits:
-        if _contains_run(hit.terms, terms):
+        if any(_contains_run(hit.terms, run) for run in runs):
             return True
         if (
             len(squeezed) >= 2
@@ -162,7 +171,6 @@ def subject_covered(
         ):
             return True
     if latin:
-        present = set().union(*(set(h.terms) for h in hits)) if hits else set()
         return all(t in present for t in latin)
     return False
 
