@@ -83,7 +83,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         marks = "".join(dict.fromkeys(mark(c.passage) for c in group))
         # The label goes before a line when it changes, and always before a short line or
         # a term or table row, which mean little without it.
-        short = len(body) <= 2 * _SHORT
+        short = len(body) <= _SHORT
         show_context = (
             context
             and context not in body
