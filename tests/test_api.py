@@ -244,3 +244,44 @@ def test_openapi_documents_endpoints_with_korean_examples(client: TestClient) ->
     for path in ("/chat", "/chat/stream", "/search", "/ingest", "/feedback", "/health"):
         assert path in spec["paths"]
     assert "SVM이 뭐야?" in json.dumps(spec, ensure_ascii=False)
+
+
+STRUCTURED_NOTE = """# 비지도 학습
+
+<details>
+<summary><h3>계층적 군집 (Hierarchical Clustering)</h3></summary>
+
+* 왜 사용할까?
+    * 군집의 개수를 미리 정하지 않아도 되기 때문
+* 언제 사용하면 좋을까?
+    * 데이터 사이의 포함 관계를 나무 모양으로 보고 싶을 때 좋다.
+* `계층적 군집 (Hierarchical Clustering)`
+    * 가까운 데이터끼리 차례로 묶어 올라가는 군집 방법
+    * 덴드로그램으로 묶이는 순서를 그려 볼 수 있다.
+</details>
+
+## 인물
+- 앨런 튜링 (Alan Turing) - 영국
+"""
+
+
+def test_definition_answer_starts_with_the_defining_unit_and_cites_it(tmp_path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "clustering.md").write_text(STRUCTURED_NOTE, encoding="utf-8")
+    settings = Settings(data_dir=tmp_path / "data", notes_dir=notes, ingest_on_startup=True)
+    with TestClient(create_app(settings)) as client:
+        body = client.post("/chat", json={"message": "계층적 군집이 뭐야?"}).json()
+        assert body["intent"] == "question"
+        first = body["answer"].split("\n")[0]
+        assert first == (
+            "계층적 군집 (Hierarchical Clustering): 가까운 데이터끼리 차례로 묶어 올라가는 "
+            "군집 방법. [1]"
+        )
+        source = body["sources"][0]
+        assert source["n"] == 1 and source["source"] == "clustering.md"
+        assert "가까운 데이터끼리" in source["text"]
+        when = client.post("/chat", json={"message": "계층적 군집은 언제 써?"}).json()
+        assert when["answer"].startswith("계층적 군집 (Hierarchical Clustering): 데이터 사이의")
+        who = client.post("/chat", json={"message": "앨런 튜링은 어느 나라 사람이야?"}).json()
+        assert who["answer"].split("\n")[0] == "앨런 튜링 (Alan Turing): 영국. [1]"
