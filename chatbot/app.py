@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         app.state.image_tools = ImageTools(settings.tools)
         app.state.storage = integrity.StorageMonitor(
-            services.engine, settings.data_dir, settings.resolved_database_url
+            services.engine, settings.resolved_database_url
         )
         retention = asyncio.create_task(run_periodically(services.engine, settings.retention))
         try:

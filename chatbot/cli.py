@@ -168,16 +168,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-k must be between 1 and 50")
     from sqlalchemy.exc import DatabaseError
 
-    from vector_store.faiss_io import IndexDamagedError
-
     try:
         return int(args.func(args, Settings()))
-    except (DatabaseError, IndexDamagedError) as exc:
+    except DatabaseError as exc:
         logging.getLogger("chatbot.cli").debug("storage error", exc_info=exc)
         print(
-            "오류: 데이터베이스나 FAISS 인덱스 파일이 손상되어 읽을 수 없어요. "
+            "오류: 데이터베이스가 손상되어 읽을 수 없어요. "
             "`chatbot ingest --rebuild`로 노트에서 다시 만드세요.\n"
-            "error: the database or the FAISS index file is damaged and cannot be read; "
+            "error: the database is damaged and cannot be read; "
             "run `chatbot ingest --rebuild` to rebuild it from the notes.",
             file=sys.stderr,
         )

@@ -1,8 +1,10 @@
-"""FAISS files: one per index generation, written atomically.
+"""FAISS indexes built from the stored vectors, and their local cache files.
 
-A new generation is written to a temporary name, flushed to disk and moved into
-place with ``os.replace`` before the database commit that makes it current, so a
-crash at any point leaves the previous generation intact and readable.
+The database holds every chunk's vector; a replica builds the FAISS index of a
+generation from them and may keep it in its data directory, named by the generation
+and its manifest token, so that the next start reads one file instead of every vector.
+A cache file is written atomically (temporary name, fsync, ``os.replace``); one that is
+missing or unreadable is simply built again.
 """
 
 from __future__ import annotations
@@ -14,20 +16,25 @@ from typing import Any
 import faiss
 import numpy as np
 
-FILE_PATTERN = "faiss-{generation:06d}.index"
+FILE_PATTERN = "faiss-{generation:06d}-{token}.index"
 
 
 class IndexDamagedError(RuntimeError):
     """A FAISS file exists but cannot be read (truncated or overwritten)."""
 
 
-def faiss_filename(generation: int) -> str:
-    return FILE_PATTERN.format(generation=generation)
+def cache_filename(generation: int, token: str) -> str:
+    return FILE_PATTERN.format(generation=generation, token=token)
 
 
-def new_index(dimension: int) -> Any:
+def build(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
     """Exact inner-product search over normalised vectors (cosine), keyed by chunk id."""
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+    if len(ids):
+        index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+    return index
 
 
 def write_atomic(index: Any, path: Path) -> None:
@@ -61,7 +68,7 @@ def ids_of(index: Any) -> np.ndarray:
 
 
 def remove_stale(data_dir: Path, keep: set[str]) -> None:
-    """Delete FAISS files (and leftovers of killed writers) not named in `keep`."""
+    """Delete cache files (and leftovers of killed writers) not named in `keep`."""
     for path in data_dir.glob("faiss-*.index*"):
         if path.name not in keep:
             path.unlink(missing_ok=True)

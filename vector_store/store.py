@@ -1,13 +1,15 @@
 """Read side of the index: consistent in-memory snapshots of one generation.
 
 A snapshot holds the chunk rows, the FAISS index and a BM25 index built from the
-stored terms, all of one generation, read inside one database transaction. A
+stored terms and vectors, all of one generation, read from the database alone (the
+FAISS index is cached in the local data dir per generation, never required). A
 search never mixes generations: when an ingest commits a new generation, the
 next search loads a new snapshot and swaps it in whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -15,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -25,6 +28,7 @@ from vector_store import faiss_io
 from vector_store.config import RetrievalConfig
 from vector_store.db import Chunk, Document, IndexState, Unit, make_engine
 from vector_store.passage import Passage, UnitRecord
+from vector_store.writer import vector_from_bytes
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
@@ -167,38 +171,71 @@ class IndexStore:
             if snap is not None and snap.generation == self.current_generation():
                 return snap
             for _attempt in range(5):
-                try:
-                    self._snapshot = self._load()
-                    break
-                except FileNotFoundError:
-                    # An ingest replaced the generation between our read and the file
-                    # open; read the manifest again.
-                    time.sleep(0.05)
-            else:
-                raise IndexNotReadyError("the index files changed too often to load")
-            assert self._snapshot is not None
-            return self._snapshot
+                loaded = self._load()
+                if loaded is not None:
+                    self._snapshot = loaded
+                    return loaded
+            raise IndexNotReadyError("the index changed too often to load")
 
-    def _load(self) -> IndexSnapshot:
-        with Session(self.engine) as session, session.begin():
+    def _load(self) -> IndexSnapshot | None:
+        """The current generation whole, or None when a commit landed while reading.
+
+        Every commit moves the generation, so reading it before and after the rows and
+        finding it unchanged proves that all rows belong to that one generation (on any
+        database and isolation level)."""
+        with Session(self.engine) as session:
             state = session.get(IndexState, 1)
             if state is None or state.generation == 0:
                 raise IndexNotReadyError(
                     "No index yet: run `chatbot ingest` (or POST /ingest) first."
                 )
+            generation, embedder, dimension = state.generation, state.embedder, state.dimension
+            token = hashlib.sha256(
+                f"{state.updated_at.isoformat()}|{embedder}".encode()
+            ).hexdigest()
             records = _read_records(session)
             units = _read_units(session)
-            generation, embedder, faiss_file = state.generation, state.embedder, state.faiss_file
-        index = faiss_io.read(self.data_dir / faiss_file) if faiss_file else None
-        if index is not None and index.ntotal != len(records):
-            logger.warning(
-                "faiss file=%s holds %d vectors for %d chunks",
-                faiss_file,
-                index.ntotal,
-                len(records),
-            )
+            ids = np.array([r.chunk_id for r in records], dtype=np.int64)
+            cache = self.data_dir / faiss_io.cache_filename(generation, token[:12])
+            index = self._cached(cache, ids)
+            if index is None:
+                index = faiss_io.build(dimension, *_read_vectors(session, ids, dimension))
+                self._write_cache(index, cache, generation)
+            if (
+                session.scalar(select(IndexState.generation).where(IndexState.id == 1))
+                != generation
+            ):
+                return None
         logger.info("loaded index generation=%d chunks=%d", generation, len(records))
         return IndexSnapshot(generation, embedder, records, index, self.config, units)
+
+    @staticmethod
+    def _cached(path: Path, ids: np.ndarray) -> Any:
+        """The cached index of this generation when it is there, readable and complete."""
+        try:
+            index = faiss_io.read(path)
+        except FileNotFoundError:
+            return None
+        except faiss_io.IndexDamagedError as exc:
+            logger.warning("cache unusable, building from the database reason=%s", exc)
+            return None
+        if not np.array_equal(np.sort(faiss_io.ids_of(index)), np.sort(ids)):
+            logger.warning("cache file=%s does not match its generation, rebuilding", path.name)
+            return None
+        return index
+
+    def _write_cache(self, index: Any, path: Path, generation: int) -> None:
+        """Keep the built index for the next start; a read-only data dir only costs time."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            faiss_io.write_atomic(index, path)
+            # Keep the previous generation's file for a replica still loading it.
+            keep = {path.name} | {
+                p.name for p in path.parent.glob(f"faiss-{generation - 1:06d}-*.index")
+            }
+            faiss_io.remove_stale(path.parent, keep)
+        except OSError as exc:
+            logger.warning("cannot write index cache path=%s error=%s", path.name, exc)
 
 
 def load_chunks(database_url: str) -> list[Passage]:
@@ -237,6 +274,23 @@ def _read_records(session: Session) -> list[Passage]:
         )
         for r in rows
     ]
+
+
+def _read_vectors(
+    session: Session, ids: np.ndarray, dimension: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stored vectors of the chunks `ids`, in that order."""
+    rows = dict(session.execute(select(Chunk.id, Chunk.embedding)).all())
+    matrix = np.empty((len(ids), dimension), dtype=np.float32)
+    for i, cid in enumerate(ids.tolist()):
+        data = rows.get(cid)
+        if data is None:
+            raise IndexNotReadyError(
+                "Chunks without stored vectors (an index from an older version): run "
+                "`chatbot ingest` to embed them."
+            )
+        matrix[i] = vector_from_bytes(data)
+    return ids, matrix
 
 
 def _read_units(session: Session) -> list[UnitRecord]:
