@@ -111,7 +111,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     warn_if_exposed(host, settings.admin_token)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = args.workers or settings.server.workers
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    else:
+        # Worker processes build their app from the same environment (CHATBOT_*).
+        uvicorn.run(
+            "chatbot.app:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+        )
     return 0
 
 
@@ -126,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild",
         action="store_true",
-        help="re-read and re-embed every file into a new generation; repairs a damaged "
-        "FAISS file, and moves a damaged SQLite database aside (chat history is copied over)",
+        help="re-read and re-embed every file into a new generation; moves a damaged "
+        "SQLite database aside (chat history is copied over)",
     )
     p.set_defaults(func=_ingest)
 
@@ -146,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes, each with its own index snapshot (default: "
+        "CHATBOT_SERVER__WORKERS)",
+    )
     p.set_defaults(func=_serve)
 
     from chatbot.tools import cli as tools_cli
@@ -166,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "search" and not 1 <= args.k <= 50:
         parser.error("-k must be between 1 and 50")
+    if args.command == "serve" and args.workers is not None and not 1 <= args.workers <= 64:
+        parser.error("--workers must be between 1 and 64")
     from sqlalchemy.exc import DatabaseError
 
     try:

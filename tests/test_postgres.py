@@ -323,3 +323,80 @@ def test_readers_on_postgresql_see_one_whole_generation(pg_settings: Settings) -
     for generation, sources in seen.items():
         # generation g holds the two original files plus extra0 .. extra(g-2)
         assert sources <= {"svm.md", "cnn.txt"} | {f"extra{i}.md" for i in range(generation - 1)}
+
+
+def test_serve_with_two_workers_answers_from_the_shared_database(
+    pg_service, tmp_path: Path
+) -> None:
+    import httpx
+
+    from tests.live_server import free_port
+
+    url, notes = pg_service
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=_env(
+            CHATBOT_DATABASE_URL=url,
+            CHATBOT_DATA_DIR=str(tmp_path / "workers"),
+            CHATBOT_NOTES_DIR=str(notes),
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.3)
+        for _ in range(6):  # new connections: both workers answer
+            resp = httpx.post(f"{base}/search", json={"query": "SVM", "k": 1}, timeout=30)
+            assert resp.status_code == 200 and resp.json()["results"]
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    assert err.count("Started server process") >= 2, err[-2000:]
+
+
+def test_make_replicas_script_serves_two_replicas_behind_nginx(tmp_path: Path) -> None:
+    import httpx
+
+    from tests.live_server import free_port
+
+    if shutil.which("nginx") is None:
+        pytest.skip("nginx is not installed; `make test` installs Debian's nginx-light")
+    port, pgport = free_port(), free_port()
+    env = _env(
+        PORT=str(port),
+        PGPORT=str(pgport),
+        REPLICA_PORTS=f"{free_port()} {free_port()}",
+        STATE=str(tmp_path / "state"),
+        CHATBOT=f"{sys.executable} -m chatbot.cli",
+        CHATBOT_NOTES_DIR=str(SAMPLE_NOTES),
+    )
+    script = str(ROOT / "deploy" / "replicas.sh")
+    try:
+        started = subprocess.run(
+            [script, "start"], env=env, capture_output=True, text=True, timeout=400
+        )
+        assert started.returncode == 0, started.stderr[-2000:]
+        assert started.stdout.strip().endswith(f"http://127.0.0.1:{port}")
+        for _ in range(4):
+            resp = httpx.post(
+                f"http://127.0.0.1:{port}/search", json={"query": "SVM", "k": 1}, timeout=30
+            )
+            assert resp.status_code == 200 and resp.json()["results"]
+        logs = [(tmp_path / "state" / f"replica-{i}.log").read_text() for i in (1, 2)]
+        assert all("POST /search" in log for log in logs)  # nginx used both
+    finally:
+        subprocess.run([script, "stop"], env=env, capture_output=True, timeout=120)
+        # where the script puts PostgreSQL's files when `postgres` cannot enter tmp_path
+        shutil.rmtree(f"/var/tmp/chatbot-replicas-pg-{pgport}", ignore_errors=True)
+    assert not list((tmp_path / "state").glob("replica-*.pid"))
