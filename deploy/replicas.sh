@@ -6,6 +6,7 @@
 #   deploy/replicas.sh stop
 #
 # Settings (environment): PORT (nginx, 8000), PGPORT (5433), REPLICA_PORTS ("8101 8102"),
+# DATABASE_URL (use this database instead of starting a local PostgreSQL server),
 # STATE (.replicas: database files, logs, pid files), CHATBOT (the chatbot command,
 # .venv/bin/chatbot; may be "python -m chatbot.cli"), CHATBOT_NOTES_DIR (notes to
 # ingest). Other CHATBOT_* variables reach the replicas unchanged. As root, PostgreSQL
@@ -18,7 +19,7 @@ PGPORT=${PGPORT:-5433}
 REPLICA_PORTS=${REPLICA_PORTS:-"8101 8102"}
 STATE=$(realpath -m "${STATE:-.replicas}")
 CHATBOT=${CHATBOT:-.venv/bin/chatbot}
-DB_URL="postgresql+psycopg://postgres@127.0.0.1:${PGPORT}/chatbot"
+DB_URL=${DATABASE_URL:-"postgresql+psycopg://postgres@127.0.0.1:${PGPORT}/chatbot"}
 mkdir -p "$STATE"
 PG_DIR="$STATE/pg"
 if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$STATE"; then
@@ -45,7 +46,7 @@ wait_for() {  # URL, seconds
     done
 }
 
-start() {
+start_postgres() {
     local bin
     bin=$(pg_bin)
     if [ ! -d "$PG_DIR/data" ]; then
@@ -58,7 +59,10 @@ start() {
     as_postgres "$bin/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -tAc \
         "SELECT 1 FROM pg_database WHERE datname = 'chatbot'" | grep -q 1 \
         || as_postgres "$bin/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres chatbot
+}
 
+start() {
+    [ -n "${DATABASE_URL:-}" ] || start_postgres
     CHATBOT_DATABASE_URL=$DB_URL CHATBOT_DATA_DIR="$STATE/ingest" $CHATBOT ingest
 
     local upstream="" i=0 port
