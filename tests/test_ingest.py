@@ -274,3 +274,26 @@ def test_row_count_matches_report(settings, hash_embeddings) -> None:
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as s:
         assert s.scalar(select(func.count(Chunk.id))) == report.chunks
+
+
+def test_hnsw_above_the_threshold_finds_what_flat_finds(settings, hash_embeddings) -> None:
+    import faiss
+
+    ingest(settings, hash_embeddings)
+    flat = searcher(settings, hash_embeddings)
+    hnsw_settings = settings.model_copy(
+        update={
+            "data_dir": settings.data_dir / "hnsw",  # its own FAISS cache, the same database
+            "database_url": settings.resolved_database_url,
+        }
+    )
+    hnsw_settings.retrieval = settings.retrieval.model_copy(update={"hnsw_threshold": 0})
+    hnsw = searcher(hnsw_settings, hash_embeddings)
+    inner = faiss.downcast_index(hnsw.store.snapshot()._index.index)
+    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 128
+    assert isinstance(faiss.downcast_index(flat.store.snapshot()._index.index), faiss.IndexFlatIP)
+    for query in ("서포트 벡터 머신 마진", "풀링 계층", "결정 트리 과적합"):
+        vec = hash_embeddings.embed_array([query])[0]
+        assert hnsw.store.snapshot().dense_search(vec, 3) == flat.store.snapshot().dense_search(
+            vec, 3
+        )

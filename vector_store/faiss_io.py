@@ -17,6 +17,8 @@ import faiss
 import numpy as np
 
 FILE_PATTERN = "faiss-{generation:06d}-{token}.index"
+HNSW_M = 32  # graph degree
+HNSW_EF_CONSTRUCTION = 64
 
 
 class IndexDamagedError(RuntimeError):
@@ -27,14 +29,35 @@ def cache_filename(generation: int, token: str) -> str:
     return FILE_PATTERN.format(generation=generation, token=token)
 
 
-def build(dimension: int, ids: np.ndarray, vectors: np.ndarray) -> Any:
-    """Exact inner-product search over normalised vectors (cosine), keyed by chunk id."""
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+def build(
+    dimension: int,
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    hnsw_threshold: int,
+    ef_search: int,
+) -> Any:
+    """Inner-product search over normalised vectors (cosine), keyed by chunk id: exact
+    (flat) below `hnsw_threshold` vectors, an HNSW graph from there on."""
+    if len(ids) >= hnsw_threshold:
+        inner = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = ef_search
+    else:
+        inner = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIDMap2(inner)
     if len(ids):
         index.add_with_ids(
             np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
         )
     return index
+
+
+def kind(n_vectors: int, hnsw_threshold: int, ef_search: int) -> str:
+    """What `build` makes for this many vectors (part of the cache file's key)."""
+    if n_vectors >= hnsw_threshold:
+        return f"hnsw{HNSW_M}-{HNSW_EF_CONSTRUCTION}-{ef_search}"
+    return "flat"
 
 
 def write_atomic(index: Any, path: Path) -> None:

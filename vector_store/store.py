@@ -190,8 +190,10 @@ class IndexStore:
                     "No index yet: run `chatbot ingest` (or POST /ingest) first."
                 )
             generation, embedder, dimension = state.generation, state.embedder, state.dimension
+            cfg = self.config
+            kind = faiss_io.kind(state.chunk_count, cfg.hnsw_threshold, cfg.hnsw_ef_search)
             token = hashlib.sha256(
-                f"{state.updated_at.isoformat()}|{embedder}".encode()
+                f"{state.updated_at.isoformat()}|{embedder}|{kind}".encode()
             ).hexdigest()
             records = _read_records(session)
             units = _read_units(session)
@@ -199,7 +201,12 @@ class IndexStore:
             cache = self.data_dir / faiss_io.cache_filename(generation, token[:12])
             index = self._cached(cache, ids)
             if index is None:
-                index = faiss_io.build(dimension, *_read_vectors(session, ids, dimension))
+                index = faiss_io.build(
+                    dimension,
+                    *_read_vectors(session, ids, dimension),
+                    hnsw_threshold=cfg.hnsw_threshold,
+                    ef_search=cfg.hnsw_ef_search,
+                )
                 self._write_cache(index, cache, generation)
             if (
                 session.scalar(select(IndexState.generation).where(IndexState.id == 1))
