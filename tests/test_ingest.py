@@ -297,3 +297,18 @@ def test_hnsw_above_the_threshold_finds_what_flat_finds(settings, hash_embedding
         assert hnsw.store.snapshot().dense_search(vec, 3) == flat.store.snapshot().dense_search(
             vec, 3
         )
+
+
+def test_bm25_index_is_cached_per_generation_and_rebuilt_when_damaged(
+    settings, hash_embeddings
+) -> None:
+    ingest(settings, hash_embeddings)
+    first = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    (cache,) = settings.data_dir.glob("faiss-*.bm25")
+    assert any(cache.iterdir())
+    cached = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    assert cached == first and first
+    for path in cache.iterdir():
+        path.write_bytes(b"not an index")
+    rebuilt = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    assert rebuilt == first

@@ -10,6 +10,7 @@ missing or unreadable is simply built again.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,11 @@ def ids_of(index: Any) -> np.ndarray:
 
 
 def remove_stale(data_dir: Path, keep: set[str]) -> None:
-    """Delete cache files (and leftovers of killed writers) not named in `keep`."""
+    """Delete cache files and BM25 cache folders (and leftovers of killed writers) whose
+    FAISS file name is not in `keep`."""
     for path in data_dir.glob("faiss-*.index*"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
+    for path in data_dir.glob("faiss-*.bm25*"):
+        if path.name.removesuffix(".bm25") + ".index" not in keep:
+            shutil.rmtree(path, ignore_errors=True)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
+import shutil
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ class IndexSnapshot:
         index: object | None,
         config: RetrievalConfig,
         units: list[UnitRecord] | None = None,
+        bm25: bm25s.BM25 | None = None,
     ) -> None:
         self.generation = generation
         self.embedder = embedder
@@ -65,13 +67,8 @@ class IndexSnapshot:
             self._units_by_section.setdefault(section, []).append(unit)
         self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
         self._index = index
-        self._bm25: bm25s.BM25 | None = None
-        self.doc_freq: Counter[str] = Counter()
-        for r in records:
-            self.doc_freq.update(set(r.terms))
-        if records:
-            self._bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-            self._bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+        self._bm25 = bm25 if bm25 is not None or not records else build_bm25(records, config)
+        self._doc_freq: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -84,9 +81,19 @@ class IndexSnapshot:
         seen = {u.unit_id for u in own}
         return own + [u for u in section if u.unit_id not in seen]
 
+    def doc_freq(self, term: str) -> int:
+        """Chunks holding `term`: the length of its posting list in the BM25 index."""
+        if term not in self._doc_freq:
+            bm25 = self._bm25
+            known = bm25 is not None and term in bm25.vocab_dict
+            self._doc_freq[term] = (
+                int(np.count_nonzero(bm25.get_scores([term]))) if bm25 is not None and known else 0
+            )
+        return self._doc_freq[term]
+
     def idf(self, term: str) -> float:
         n = len(self.records)
-        return math.log((n + 1) / (self.doc_freq.get(term, 0) + 0.5))
+        return math.log((n + 1) / (self.doc_freq(term) + 0.5))
 
     def coverage(self, terms: list[str], chunk_ids: list[int]) -> float:
         """IDF-weighted share of `terms` found in the given chunks: a rare query word
@@ -130,6 +137,14 @@ class IndexSnapshot:
             np.asarray(vector, dtype=np.float32).reshape(1, -1), min(n, len(self.records))
         )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def build_bm25(records: list[Passage], config: RetrievalConfig) -> bm25s.BM25:
+    """BM25 over the stored terms: an inverted index (sparse term-by-chunk scores), so a
+    query touches only the posting lists of its terms."""
+    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
+    bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+    return bm25
 
 
 class IndexStore:
@@ -213,8 +228,32 @@ class IndexStore:
                 != generation
             ):
                 return None
+        bm25 = self._bm25(records, cache.with_suffix(".bm25"))
         logger.info("loaded index generation=%d chunks=%d", generation, len(records))
-        return IndexSnapshot(generation, embedder, records, index, self.config, units)
+        return IndexSnapshot(generation, embedder, records, index, self.config, units, bm25)
+
+    def _bm25(self, records: list[Passage], path: Path) -> bm25s.BM25 | None:
+        """The BM25 index of this generation from the local cache, else built and cached."""
+        if not records:
+            return None
+        if path.is_dir():
+            try:
+                bm25 = bm25s.BM25.load(str(path))
+                if int(bm25.scores["num_docs"]) == len(records):
+                    return bm25
+            except (OSError, ValueError, KeyError) as exc:
+                logger.warning("bm25 cache unusable, rebuilding reason=%r", exc)
+        bm25 = build_bm25(records, self.config)
+        tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            bm25.save(str(tmp))
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(tmp, path)
+        except OSError as exc:  # read-only data dir, or another worker wrote it first
+            shutil.rmtree(tmp, ignore_errors=True)
+            logger.warning("cannot write bm25 cache path=%s error=%s", path.name, exc)
+        return bm25
 
     @staticmethod
     def _cached(path: Path, ids: np.ndarray) -> Any:
