@@ -202,10 +202,10 @@ def run_ingest(
     progress: bool = False,
     rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in `settings.data_dir` up to date with the notes folder.
+    """Bring the index in the database up to date with the notes folder.
 
     `rebuild` re-reads, re-chunks and re-embeds every file into a new generation without
-    using the current FAISS file (which may be damaged), in the same single transaction."""
+    reusing any stored vector, in the same single transaction."""
     started = time.perf_counter()
     notes_dir = Path(notes_dir or settings.notes_dir)
     files = discover(notes_dir, settings.chunking.suffixes)
