@@ -340,28 +340,58 @@ def _read_vectors(
 
 
 def _read_units(session: Session) -> list[UnitRecord]:
-    """Units with the id of the chunk that holds them (same document, `chunk_ord`)."""
+    """Units with the id of the chunk that holds them (same document, `chunk_ord`).
+
+    Plain columns, not ORM objects: a large corpus has about eight units a chunk."""
     rows = session.execute(
-        select(Unit, Chunk.id, Document.path)
+        select(
+            Unit.id,
+            Chunk.id,
+            Document.path,
+            Unit.labels,
+            Unit.heading_depth,
+            Unit.kind,
+            Unit.term,
+            Unit.context,
+            Unit.text,
+            Unit.ask,
+            Unit.line,
+            Unit.terms,
+            Unit.context_terms,
+        )
         .join(Document, Unit.document_id == Document.id)
         .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
         .order_by(Document.path, Unit.ord)
     ).all()
     return [
         UnitRecord(
-            unit_id=u.id,
+            unit_id=uid,
             chunk_id=chunk_id,
             source=path,
-            labels=tuple(u.labels.split("\n")) if u.labels else (),
-            heading_depth=u.heading_depth,
-            kind=u.kind,
-            term=u.term,
-            context=u.context,
-            text=u.text,
-            ask=u.ask,
-            line=u.line,
-            terms=frozenset(u.terms.split()),
-            context_terms=frozenset(u.context_terms.split()),
+            labels=tuple(labels.split("\n")) if labels else (),
+            heading_depth=depth,
+            kind=kind,
+            term=term,
+            context=context,
+            text=text,
+            ask=ask,
+            line=line,
+            terms=frozenset(terms.split()),
+            context_terms=frozenset(context_terms.split()),
         )
-        for u, chunk_id, path in rows
+        for (
+            uid,
+            chunk_id,
+            path,
+            labels,
+            depth,
+            kind,
+            term,
+            context,
+            text,
+            ask,
+            line,
+            terms,
+            context_terms,
+        ) in rows
     ]
