@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run ingest test lint eval bench browser-deps clean
+.PHONY: setup run ingest test lint eval bench browser-deps postgres-deps replicas replicas-stop clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,21 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; \
 	fi
 
-## test: set up and run the whole test suite (unit, API, integration, browser)
-test: setup browser-deps
+## postgres-deps: Debian's PostgreSQL server (the tests start their own) and nginx
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v nginx >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql nginx-light >/dev/null; \
+	fi
+
+## replicas: local PostgreSQL + two replicas behind nginx on 127.0.0.1:PORT (replicas-stop)
+replicas: setup postgres-deps
+	PORT=$(PORT) deploy/replicas.sh start
+
+replicas-stop:
+	deploy/replicas.sh stop
+
+## test: set up and run the whole test suite (unit, API, integration, browser, PostgreSQL)
+test: setup browser-deps postgres-deps
 	$(BIN)/python -m pytest
 
 lint: setup
@@ -47,4 +60,4 @@ bench: setup
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .replicas .pytest_cache

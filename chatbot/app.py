@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         app.state.image_tools = ImageTools(settings.tools)
         app.state.storage = integrity.StorageMonitor(
-            services.engine, settings.data_dir, settings.resolved_database_url
+            services.engine, settings.resolved_database_url
         )
         retention = asyncio.create_task(run_periodically(services.engine, settings.retention))
         try:
@@ -96,8 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def health(services: ServicesDep) -> Any:
         """Liveness and what is loaded: index generation and chunk count, models.
 
-        Answers 503 with `"status": "degraded"` and a `reason` when the database or the
-        current FAISS file is damaged (repair: `chatbot ingest --rebuild`)."""
+        Answers 503 with `"status": "degraded"` and a `reason` when the database is
+        damaged (repair: `chatbot ingest --rebuild`)."""
         index, problem = await run_in_threadpool(
             integrity.health_state, services.store, app.state.storage
         )

@@ -111,7 +111,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     warn_if_exposed(host, settings.admin_token)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    workers = args.workers or settings.server.workers
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    else:
+        # Worker processes build their app from the same environment (CHATBOT_*).
+        uvicorn.run(
+            "chatbot.app:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+        )
     return 0
 
 
@@ -126,8 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild",
         action="store_true",
-        help="re-read and re-embed every file into a new generation; repairs a damaged "
-        "FAISS file, and moves a damaged SQLite database aside (chat history is copied over)",
+        help="re-read and re-embed every file into a new generation; moves a damaged "
+        "SQLite database aside (chat history is copied over)",
     )
     p.set_defaults(func=_ingest)
 
@@ -146,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP service")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes, each with its own index snapshot (default: "
+        "CHATBOT_SERVER__WORKERS)",
+    )
     p.set_defaults(func=_serve)
 
     from chatbot.tools import cli as tools_cli
@@ -166,18 +185,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "search" and not 1 <= args.k <= 50:
         parser.error("-k must be between 1 and 50")
+    if args.command == "serve" and args.workers is not None and not 1 <= args.workers <= 64:
+        parser.error("--workers must be between 1 and 64")
     from sqlalchemy.exc import DatabaseError
-
-    from vector_store.faiss_io import IndexDamagedError
 
     try:
         return int(args.func(args, Settings()))
-    except (DatabaseError, IndexDamagedError) as exc:
+    except DatabaseError as exc:
         logging.getLogger("chatbot.cli").debug("storage error", exc_info=exc)
         print(
-            "오류: 데이터베이스나 FAISS 인덱스 파일이 손상되어 읽을 수 없어요. "
+            "오류: 데이터베이스가 손상되어 읽을 수 없어요. "
             "`chatbot ingest --rebuild`로 노트에서 다시 만드세요.\n"
-            "error: the database or the FAISS index file is damaged and cannot be read; "
+            "error: the database is damaged and cannot be read; "
             "run `chatbot ingest --rebuild` to rebuild it from the notes.",
             file=sys.stderr,
         )

@@ -1,8 +1,9 @@
 """Damaged storage: telling it (`/health`, 503 answers) and repairing it (`--rebuild`).
 
 What counts as damage: an SQLite file whose integrity check fails or that is not a
-database any more, and a FAISS file of the current generation that is missing,
-unreadable or holds another number of vectors than the manifest says.
+database any more, or a database that cannot be read. The FAISS files in the data
+directory are only a cache of what the database holds: one that is missing or
+damaged is built again from the database, not reported.
 
 Repair (`chatbot ingest --rebuild`, or at startup with `CHATBOT_REBUILD_IF_DAMAGED`): a
 damaged SQLite file is moved aside (``chatbot.db.damaged-<UTC time>``, with its WAL), a
@@ -31,7 +32,6 @@ from sqlalchemy.exc import DatabaseError
 
 from chatbot.api.errors import error_body
 from chatbot.history.repo import migrate_chat
-from vector_store import faiss_io
 from vector_store.db import IndexState, make_engine, migrate
 from vector_store.store import IndexNotReadyError, IndexStore
 
@@ -52,7 +52,7 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def storage_problem(engine: Engine, data_dir: Path) -> str | None:
+def storage_problem(engine: Engine) -> str | None:
     """What is damaged, in words without paths or SQL, or None when storage is sound."""
     try:
         with engine.connect() as conn:
@@ -60,42 +60,25 @@ def storage_problem(engine: Engine, data_dir: Path) -> str | None:
                 rows = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
                 if rows != ["ok"]:
                     return f"the database file is damaged (integrity check failed); {REBUILD_HINT}"
-            if not inspect(conn).has_table(IndexState.__tablename__):
-                return None  # a new database: nothing to be damaged yet
-            state = conn.execute(
-                select(IndexState.generation, IndexState.faiss_file, IndexState.chunk_count)
-            ).first()
+            if inspect(conn).has_table(IndexState.__tablename__):
+                conn.execute(select(IndexState.generation)).first()
     except DatabaseError as exc:
         logger.warning("database unreadable error=%r", exc)
         return f"the database cannot be read (damaged or not a database); {REBUILD_HINT}"
-    if state is None or not state.generation or not state.faiss_file:
-        return None
-    try:
-        index = faiss_io.read(data_dir / state.faiss_file)
-    except FileNotFoundError:
-        return f"the FAISS file of generation {state.generation} is missing; {REBUILD_HINT}"
-    except faiss_io.IndexDamagedError:
-        return f"the FAISS file of generation {state.generation} is damaged; {REBUILD_HINT}"
-    if index.ntotal != state.chunk_count:
-        return (
-            f"the FAISS file of generation {state.generation} holds {index.ntotal} vectors "
-            f"for {state.chunk_count} chunks; {REBUILD_HINT}"
-        )
     return None
 
 
 class StorageMonitor:
-    """`storage_problem`, re-checked only when the files changed (a few `stat` calls)."""
+    """`storage_problem`, re-checked only when the database files changed (`stat` calls)."""
 
-    def __init__(self, engine: Engine, data_dir: Path, database_url: str) -> None:
+    def __init__(self, engine: Engine, database_url: str) -> None:
         self.engine = engine
-        self.data_dir = data_dir
         self.db_file = sqlite_path(database_url)
         self._key: tuple[object, ...] | None = None
         self._problem: str | None = None
 
     def _files_key(self) -> tuple[object, ...]:
-        paths = sorted(self.data_dir.glob("faiss-*.index"))
+        paths: list[Path] = []
         if self.db_file is not None:
             paths += [self.db_file, self.db_file.with_name(self.db_file.name + "-wal")]
         key: list[object] = []
@@ -110,7 +93,7 @@ class StorageMonitor:
     def problem(self) -> str | None:
         key = self._files_key()
         if key != self._key:
-            self._problem = storage_problem(self.engine, self.data_dir)
+            self._problem = storage_problem(self.engine)
             self._key = key
         return self._problem
 
@@ -118,7 +101,7 @@ class StorageMonitor:
 HEALTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {
         "description": 'Degraded: `{"status": "degraded", "reason": "...", "index": {...}}`; '
-        "the database or the current FAISS file is damaged. 저장소 손상.",
+        "the database is damaged or cannot be read. 저장소 손상.",
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
@@ -132,7 +115,7 @@ def health_state(store: IndexStore, monitor: StorageMonitor) -> tuple[dict[str, 
         return {"generation": snap.generation, "chunks": len(snap)}, problem
     except IndexNotReadyError:  # no index yet: a state to report, not damage
         return {"generation": 0, "chunks": 0, "detail": "no index yet"}, problem
-    except (faiss_io.IndexDamagedError, DatabaseError) as exc:
+    except DatabaseError as exc:
         logger.warning("index unreadable error=%r", exc)
         return {"generation": 0, "chunks": 0}, problem or (
             f"the index cannot be loaded; {REBUILD_HINT}"
@@ -153,11 +136,6 @@ def install_storage_error_handlers(app: FastAPI) -> None:
                 "it (chatbot ingest --rebuild).",
             ),
         )
-
-    @app.exception_handler(faiss_io.IndexDamagedError)
-    async def _index_damaged(request: Request, exc: faiss_io.IndexDamagedError) -> JSONResponse:
-        logger.error("index damaged path=%s error=%s", request.url.path, exc)
-        return unavailable()
 
     @app.exception_handler(DatabaseError)
     async def _database(request: Request, exc: DatabaseError) -> JSONResponse:
@@ -217,7 +195,7 @@ def repair_database(database_url: str, data_dir: Path) -> list[str]:
         return []
     engine = make_engine(database_url)
     try:
-        problem = storage_problem(engine, data_dir)
+        problem = storage_problem(engine)
     finally:
         engine.dispose()
     if problem is None or not problem.startswith("the database"):
@@ -244,13 +222,13 @@ def repair_database(database_url: str, data_dir: Path) -> list[str]:
 
 def repair_before_start(settings: Settings) -> bool:
     """For `rebuild_if_damaged`: repair a damaged database; True when the index must be
-    rebuilt (the database or the current FAISS file was damaged)."""
+    rebuilt (the database was damaged)."""
     db_file = sqlite_path(settings.resolved_database_url)
     if db_file is not None and not db_file.exists():
         return False
     engine = make_engine(settings.resolved_database_url)
     try:
-        problem = storage_problem(engine, Path(settings.data_dir))
+        problem = storage_problem(engine)
     finally:
         engine.dispose()
     if problem is None:

@@ -74,6 +74,13 @@ class ChatConfig(BaseModel):
 class ServerConfig(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address `chatbot serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `chatbot serve` binds.")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Worker processes of `chatbot serve`; each loads its own snapshot, so "
+        "memory grows with the count. They share the database like separate replicas.",
+    )
 
 
 class OpenAIApiConfig(BaseModel):

@@ -2,18 +2,18 @@
 
 Content hashes decide what to do: new files are added, changed files have all
 their chunks replaced, files that are gone leave nothing behind, and unchanged
-files are not touched. Vectors of chunk texts that already exist are copied from
-the current FAISS index instead of being embedded again (a renamed file, or an
-edit to one section of a long file, embeds only what is new).
+files are not touched. Vectors of chunk texts that already exist are taken from
+the database instead of being embedded again (a renamed file, or an edit to one
+section of a long file, embeds only what is new).
 
-Safety:
-- one ingest at a time: a file lock in the data directory (a second ingest waits
-  `chunking.lock_timeout_s`, then fails with `IngestBusyError`);
-- all database changes happen in one transaction, and the new FAISS generation is
-  written to its own file (atomically) before that transaction commits; a crash
-  or kill at any point leaves the previous generation complete and current;
-- readers load the generation named by the committed manifest (see
-  `vector_store.store`), so they see the old index or the new one, never a mix.
+This module only decides what changed; `vector_store.writer` stores it. Safety:
+- one ingest at a time: the writer's lock (a file lock in the data directory on
+  SQLite, an advisory lock on PostgreSQL); a second ingest waits
+  `chunking.lock_timeout_s`, then fails with `IngestBusyError`;
+- all changes of a run are one generation, written in one transaction; a crash or
+  kill at any point leaves the previous generation complete and current;
+- readers load one committed generation whole (see `vector_store.store`), so they
+  see the old index or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -25,11 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import faiss
 import numpy as np
-from filelock import FileLock, Timeout
-from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 from tqdm import tqdm
 
 from ingest.chunker import ChunkDraft, chunk_sections
@@ -37,11 +34,18 @@ from ingest.config import ChunkingConfig
 from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import parse_markdown
 from ingest.tree import UnitDraft, parse_units
-from vector_store import faiss_io
 from vector_store.analysis import KoreanAnalyzer, default_analyzer, normalize
 from vector_store.config import EmbeddingConfig
-from vector_store.db import Chunk, Document, IndexState, Unit, make_engine, migrate, utcnow
+from vector_store.db import make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
+from vector_store.writer import (
+    ChunkRow,
+    DocumentRow,
+    IndexWriter,
+    SqlIndexWriter,
+    UnitRow,
+    WriterBusyError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +138,13 @@ def embed_text(draft_heading: str, text: str) -> str:
     return f"{draft_heading}\n{text}" if draft_heading else text
 
 
-def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[Unit]:
+def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
     """Units of one file, each tied to the chunk whose text holds it.
 
     Chunks and units both follow the file's order, so one forward pass finds, for each
     unit, the first chunk from the current one on that contains its text (a unit split
     over two chunks, or cleaned differently, stays with the chunk of the previous one)."""
-    rows: list[Unit] = []
+    rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
     at = 0
     for i, unit in enumerate(prep.units):
@@ -152,7 +156,7 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[Unit]:
         # What the unit is about: its term, the labels above it and its section heading.
         context = " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]])
         rows.append(
-            Unit(
+            UnitRow(
                 ord=i,
                 chunk_ord=at,
                 labels="\n".join(label.replace("\n", " ") for label in unit.labels),
@@ -198,42 +202,39 @@ def run_ingest(
     progress: bool = False,
     rebuild: bool = False,
 ) -> IngestReport:
-    """Bring the index in `settings.data_dir` up to date with the notes folder.
+    """Bring the index in the database up to date with the notes folder.
 
     `rebuild` re-reads, re-chunks and re-embeds every file into a new generation without
-    using the current FAISS file (which may be damaged), in the same single transaction."""
+    reusing any stored vector, in the same single transaction."""
     started = time.perf_counter()
     notes_dir = Path(notes_dir or settings.notes_dir)
     files = discover(notes_dir, settings.chunking.suffixes)
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(data_dir / "ingest.lock"))
+    own_engine = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+    writer = SqlIndexWriter(engine, data_dir)
     try:
-        lock.acquire(timeout=settings.chunking.lock_timeout_s)
-    except Timeout as exc:
+        with writer.locked(settings.chunking.lock_timeout_s):
+            migrate(engine)
+            embeddings = embeddings or build_embeddings(settings.embedding)
+            analyzer = analyzer or default_analyzer()
+            report = _ingest_locked(
+                files,
+                notes_dir,
+                writer,
+                embeddings,
+                analyzer,
+                settings.chunking,
+                progress,
+                rebuild,
+            )
+    except WriterBusyError as exc:
         raise IngestBusyError(
             "다른 인덱싱 작업이 진행 중이에요. 잠시 후 다시 시도하세요.",
             "Another ingest is running; try again when it has finished.",
         ) from exc
-    own_engine = engine is None
-    engine = engine or make_engine(settings.resolved_database_url)
-    try:
-        migrate(engine)
-        embeddings = embeddings or build_embeddings(settings.embedding)
-        analyzer = analyzer or default_analyzer()
-        report = _ingest_locked(
-            files,
-            notes_dir,
-            data_dir,
-            engine,
-            embeddings,
-            analyzer,
-            settings.chunking,
-            progress,
-            rebuild,
-        )
     finally:
-        lock.release()
         if own_engine:
             engine.dispose()
     report.seconds = time.perf_counter() - started
@@ -253,8 +254,7 @@ def run_ingest(
 def _ingest_locked(
     files: list[Path],
     notes_dir: Path,
-    data_dir: Path,
-    engine: Engine,
+    writer: IndexWriter,
     embeddings: NamedEmbeddings,
     analyzer: KoreanAnalyzer,
     chunking: ChunkingConfig,
@@ -262,34 +262,29 @@ def _ingest_locked(
     rebuild: bool = False,
 ) -> IngestReport:
     report = IngestReport(embedder=embeddings.model_id)
-    with Session(engine) as session:
-        state = session.get(IndexState, 1)
-        known = {d.path: (d.id, d.sha256) for d in session.scalars(select(Document))}
-        old_chunks = session.execute(select(Chunk.id, Chunk.content_hash, Chunk.document_id)).all()
-    generation = state.generation if state else 0
-    old_index = None
-    if state and state.faiss_file and not rebuild:
-        try:
-            old_index = faiss_io.read(data_dir / state.faiss_file)
-        except (FileNotFoundError, faiss_io.IndexDamagedError) as exc:
-            logger.warning("current FAISS file unusable, rebuilding it reason=%s", exc)
+    manifest = writer.manifest()
+    known = manifest.documents
+    generation = manifest.generation
 
     fingerprint = chunking_fingerprint(chunking, analyzer.fingerprint)
-    rechunk = bool(generation) and state is not None and state.chunking != fingerprint
+    rechunk = bool(generation) and manifest.chunking != fingerprint
     full = False
     if generation:
         if rebuild:
             full = True
             report.reason = "rebuild requested: re-reading and re-embedding every file"
-        elif state is not None and state.embedder != embeddings.model_id:
+        elif manifest.embedder != embeddings.model_id:
             full = True
             report.reason = (
-                f"embedder changed from '{state.embedder}' to '{embeddings.model_id}': "
+                f"embedder changed from '{manifest.embedder}' to '{embeddings.model_id}': "
                 "re-embedding every chunk"
             )
-        elif old_index is None or set(faiss_io.ids_of(old_index)) != {c[0] for c in old_chunks}:
+        elif manifest.missing_vectors:
             full = True
-            report.reason = "FAISS file missing or out of step with the database: rebuilding it"
+            report.reason = (
+                f"{manifest.missing_vectors} chunks have no stored vector (index of an older "
+                "version): re-embedding every chunk"
+            )
     if full:
         logger.warning("%s", report.reason)
         report.full_reembed = True
@@ -327,7 +322,7 @@ def _ingest_locked(
         sha = _sha256(raw)
         if rel not in known:
             report.added.append(rel)
-        elif known[rel][1] != sha:
+        elif known[rel] != sha:
             report.updated.append(rel)
         else:
             report.unchanged.append(rel)
@@ -340,7 +335,7 @@ def _ingest_locked(
         logger.warning("skipped file=%s reason=%s", err.path, err.error)
 
     if not prepared and not report.removed and generation and not rechunk:
-        report.chunks = len(old_chunks)
+        report.chunks = manifest.chunk_count
         report.generation = generation
         return report
 
@@ -352,105 +347,63 @@ def _ingest_locked(
             f"Cannot re-embed every chunk while these files are unreadable: {', '.join(stranded)}",
         )
 
-    # 2. Vectors: reuse what the current index has for identical texts, embed the rest.
-    reuse: dict[str, int] = {}
-    if old_index is not None and not full:
-        reuse = {h: cid for cid, h, _ in old_chunks}
-    rows: list[tuple[_Prepared, ChunkDraft, str, str, list[str]]] = []
-    to_embed: list[str] = []
+    # 2. Vectors: reuse the stored ones of identical texts, embed the rest.
+    # Per file: (draft, text to embed, its hash, its terms), analysed once.
+    rows: list[list[tuple[ChunkDraft, str, str, list[str]]]] = []
     for prep in prepared:
+        rows.append([])
         for draft in prep.drafts:
             etext = embed_text(draft.heading, draft.text)
-            rows.append((prep, draft, etext, _sha256(etext), analyzer.terms(etext)))
-    new_hashes = list(dict.fromkeys(h for _, _, _, h, _ in rows if h not in reuse))
-    text_of = {h: t for _, _, t, h, _ in rows}
-    to_embed = [text_of[h] for h in new_hashes]
-    vectors: dict[str, np.ndarray] = {}
-    if to_embed:
+            rows[-1].append((draft, etext, _sha256(etext), analyzer.terms(etext)))
+    text_of = {h: t for file_rows in rows for _, t, h, _ in file_rows}
+    vectors: dict[str, np.ndarray] = {} if full else writer.vectors(text_of)
+    reused = set(vectors)
+    new_hashes = [h for h in text_of if h not in vectors]
+    if new_hashes:
         batch = 64
         bar = tqdm(
-            total=len(to_embed), desc="embedding", unit="chunk", disable=not progress, leave=False
+            total=len(new_hashes),
+            desc="embedding",
+            unit="chunk",
+            disable=not progress,
+            leave=False,
         )
-        for i in range(0, len(to_embed), batch):
-            arr = embeddings.embed_array(to_embed[i : i + batch])
-            for j, vec in enumerate(arr):
-                vectors[new_hashes[i + j]] = vec
+        for i in range(0, len(new_hashes), batch):
+            part = new_hashes[i : i + batch]
+            arr = embeddings.embed_array([text_of[h] for h in part])
+            vectors.update(zip(part, arr, strict=True))
             bar.update(len(arr))
         bar.close()
-    for _, _, _, h, _ in rows:
-        if h not in vectors:
-            assert old_index is not None
-            vectors[h] = np.asarray(old_index.reconstruct(reuse[h]))
-    report.embedded = len(to_embed)
-    report.reused = sum(1 for r in rows if r[3] in reuse)
+    report.embedded = len(new_hashes)
+    report.reused = sum(1 for file_rows in rows for r in file_rows if r[2] in reused)
 
-    # 3. One transaction: replace rows, write the next FAISS generation, move the manifest.
-    replaced_docs = {known[p][0] for p in report.removed}
-    replaced_docs |= {known[p.path][0] for p in prepared if p.path in known}
-    stale_ids = np.array(
-        [cid for cid, _, doc in old_chunks if doc in replaced_docs], dtype=np.int64
-    )
-    next_gen = generation + 1
-    filename = faiss_io.faiss_filename(next_gen)
-    with Session(engine) as session, session.begin():
-        if replaced_docs:
-            for doc in session.scalars(select(Document).where(Document.id.in_(replaced_docs))):
-                session.delete(doc)
-            session.flush()
-        new_ids: list[int] = []
-        new_vecs: list[np.ndarray] = []
-        for prep in prepared:
-            doc = Document(
-                path=prep.path, sha256=prep.sha256, size=prep.size, n_chunks=len(prep.drafts)
-            )
-            session.add(doc)
-            doc_rows = [r for r in rows if r[0] is prep]
-            chunks = [
-                Chunk(
-                    ord=i,
-                    heading=draft.heading,
-                    text=draft.text,
-                    terms=" ".join(terms),
-                    content_hash=h,
-                    line_start=draft.line_start,
+    # 3. One generation: replace the changed documents, then move the manifest.
+    replaced = report.removed + [p.path for p in prepared if p.path in known]
+    with writer.begin_generation(
+        embedder=embeddings.model_id, dimension=embeddings.dimension, chunking=fingerprint
+    ) as gen:
+        gen.delete(replaced)
+        for prep, file_rows in zip(prepared, rows, strict=True):
+            gen.put(
+                DocumentRow(
+                    path=prep.path,
+                    sha256=prep.sha256,
+                    size=prep.size,
+                    chunks=[
+                        ChunkRow(
+                            ord=i,
+                            heading=draft.heading,
+                            text=draft.text,
+                            terms=" ".join(terms),
+                            content_hash=h,
+                            line_start=draft.line_start,
+                            vector=vectors[h],
+                        )
+                        for i, (draft, _, h, terms) in enumerate(file_rows)
+                    ],
+                    units=_unit_rows(prep, analyzer),
                 )
-                for i, (_, draft, _, h, terms) in enumerate(doc_rows)
-            ]
-            doc.chunks = chunks
-            doc.units = _unit_rows(prep, analyzer)
-            session.flush()
-            new_ids.extend(c.id for c in chunks)
-            new_vecs.extend(vectors[r[3]] for r in doc_rows)
-        index: Any
-        if full or old_index is None:
-            index = faiss_io.new_index(embeddings.dimension)
-        else:
-            index = faiss.clone_index(old_index)
-            if len(stale_ids):
-                index.remove_ids(stale_ids)
-        if new_ids:
-            index.add_with_ids(
-                np.vstack(new_vecs).astype(np.float32), np.array(new_ids, dtype=np.int64)
             )
-        faiss_io.write_atomic(index, data_dir / filename)
-        total = session.scalar(select(func.count(Chunk.id)))
-        if state is None:
-            state = IndexState(id=1)
-            session.add(state)
-        else:
-            state = session.merge(state)
-        state.generation = next_gen
-        state.embedder = embeddings.model_id
-        state.dimension = embeddings.dimension
-        state.faiss_file = filename
-        state.chunk_count = int(total or 0)
-        state.chunking = fingerprint
-        state.updated_at = utcnow()
-    # Keep the previous generation's file for readers that are still loading it.
-    keep_files = {filename}
-    if generation:
-        keep_files.add(faiss_io.faiss_filename(generation))
-    faiss_io.remove_stale(data_dir, keep_files)
-    report.generation = next_gen
-    report.chunks = int(total or 0)
+        report.generation = gen.commit()
+        report.chunks = gen.chunk_count
     return report

@@ -10,6 +10,7 @@ import pytest
 
 from chatbot.settings import Settings
 from ingest.config import ChunkingConfig
+from tests.postgres import PostgresServer, find_bindir, running_server
 from vector_store.analysis import default_analyzer
 from vector_store.embeddings import NamedEmbeddings
 
@@ -91,3 +92,16 @@ def app_settings(sample_app_dir: Path, tmp_path: Path) -> Settings:
     data = tmp_path / "data"
     shutil.copytree(sample_app_dir, data)
     return Settings(data_dir=data, notes_dir=SAMPLE_NOTES)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for this test session (see `tests.postgres`)."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) are not installed; `make test` "
+            "installs Debian's postgresql package"
+        )
+    with running_server(bindir) as server:
+        yield server

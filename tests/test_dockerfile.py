@@ -33,3 +33,17 @@ def test_dockerfile_installs_what_pyproject_pins_and_serves_port_8000() -> None:
     assert re.search(r"^USER \d+", text, re.M)
     assert "HEALTHCHECK" in text and "EXPOSE 8000" in text
     assert '"--port", "8000"' in text
+
+
+def test_compose_runs_postgres_two_replicas_and_nginx_in_front_of_them() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))["services"]
+    assert {"postgres", "ingest", "app1", "app2", "nginx"} <= set(services)
+    for name in ("ingest", "app1", "app2"):
+        url = services[name]["environment"]["CHATBOT_DATABASE_URL"]
+        assert url.startswith("postgresql+psycopg://") and "@postgres:5432/" in url
+    conf = (ROOT / "deploy" / "nginx-compose.conf").read_text(encoding="utf-8")
+    assert re.findall(r"server (app\d):8000;", conf) == ["app1", "app2"]
+    volume = services["nginx"]["volumes"][0].split(":")[0]
+    assert (ROOT / volume).resolve() == (ROOT / "deploy" / "nginx-compose.conf").resolve()

@@ -45,15 +45,14 @@ def chunk_rows(settings: Settings) -> list[tuple[str, str]]:
 
 
 def assert_consistent(settings: Settings) -> None:
-    """Every chunk row has exactly one vector in the current FAISS file and vice versa."""
+    """Every chunk row has a stored vector, and the index a replica builds from the
+    database holds exactly one vector per chunk row."""
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as s:
         ids = set(s.scalars(select(Chunk.id)))
-        from vector_store.db import IndexState
-
-        state = s.get(IndexState, 1)
-    assert state is not None
-    index = faiss_io.read(settings.data_dir / state.faiss_file)
+        assert s.scalar(select(func.count(Chunk.id)).where(Chunk.embedding.is_(None))) == 0
+    store = IndexStore(engine, settings.data_dir, settings.retrieval, check_interval_s=0)
+    index = store.snapshot()._index
     assert set(faiss_io.ids_of(index).tolist()) == ids
     assert index.ntotal == len(ids)
 
@@ -114,8 +113,8 @@ def test_change_add_delete_rename(settings, notes_dir, hash_embeddings) -> None:
         h.source != "pca2.md" for h in searcher(settings, hash_embeddings).search("PCA").hits
     )
     assert_consistent(settings)
-    # old generations' files are cleaned up (current + previous kept)
-    assert len(list(settings.data_dir.glob("faiss-*.index"))) <= 2
+    # old generations' cache files are cleaned up (current + previous kept)
+    assert 1 <= len(list(settings.data_dir.glob("faiss-*.index"))) <= 2
 
 
 def test_embedder_change_reembeds_everything(settings, hash_embeddings) -> None:
@@ -208,14 +207,12 @@ sys.path.insert(0, {root!r})
 from chatbot.services import Services
 from chatbot.settings import Settings
 from ingest import pipeline
-from vector_store import faiss_io
+from vector_store import writer
 from tests.conftest import HashEmbeddings
 
-real_write = faiss_io.write_atomic
-def write_then_die(index, path):
-    real_write(index, path)   # the new generation is on disk, the DB is not committed
-    os.kill(os.getpid(), signal.SIGKILL)
-faiss_io.write_atomic = write_then_die
+def die_before_commit(self):
+    os.kill(os.getpid(), signal.SIGKILL)  # every row of the generation written, not committed
+writer.SqlGeneration.commit = die_before_commit
 s = Settings(data_dir=Path({data!r}), notes_dir=Path({notes!r}))
 pipeline.run_ingest(s, embeddings=HashEmbeddings())
 """
@@ -277,3 +274,41 @@ def test_row_count_matches_report(settings, hash_embeddings) -> None:
     engine = make_engine(settings.resolved_database_url)
     with Session(engine) as s:
         assert s.scalar(select(func.count(Chunk.id))) == report.chunks
+
+
+def test_hnsw_above_the_threshold_finds_what_flat_finds(settings, hash_embeddings) -> None:
+    import faiss
+
+    ingest(settings, hash_embeddings)
+    flat = searcher(settings, hash_embeddings)
+    hnsw_settings = settings.model_copy(
+        update={
+            "data_dir": settings.data_dir / "hnsw",  # its own FAISS cache, the same database
+            "database_url": settings.resolved_database_url,
+        }
+    )
+    hnsw_settings.retrieval = settings.retrieval.model_copy(update={"hnsw_threshold": 0})
+    hnsw = searcher(hnsw_settings, hash_embeddings)
+    inner = faiss.downcast_index(hnsw.store.snapshot()._index.index)
+    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 256
+    assert isinstance(faiss.downcast_index(flat.store.snapshot()._index.index), faiss.IndexFlatIP)
+    for query in ("서포트 벡터 머신 마진", "풀링 계층", "결정 트리 과적합"):
+        vec = hash_embeddings.embed_array([query])[0]
+        assert hnsw.store.snapshot().dense_search(vec, 3) == flat.store.snapshot().dense_search(
+            vec, 3
+        )
+
+
+def test_bm25_index_is_cached_per_generation_and_rebuilt_when_damaged(
+    settings, hash_embeddings
+) -> None:
+    ingest(settings, hash_embeddings)
+    first = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    (cache,) = settings.data_dir.glob("faiss-*.bm25")
+    assert any(cache.iterdir())
+    cached = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    assert cached == first and first
+    for path in cache.iterdir():
+        path.write_bytes(b"not an index")
+    rebuilt = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
+    assert rebuilt == first

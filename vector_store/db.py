@@ -1,9 +1,9 @@
 """SQL schema of the index and the helpers to open and migrate a database.
 
 Tables: ``documents`` (one row per notes file, with its content hash),
-``chunks`` (text, heading path, position and analysed terms of each passage) and
-``index_state`` (the manifest: embedder, dimension and generation of the FAISS
-file that matches the committed rows). The schema is created and changed by
+``chunks`` (text, heading path, position, analysed terms and vector of each
+passage), ``units`` (answerable lines) and ``index_state`` (the manifest: embedder,
+dimension and generation of the committed rows). The schema is created and changed by
 Alembic migrations (``vector_store/migrations``), never by ``create_all``.
 """
 
@@ -20,15 +20,18 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version_store"
+MIGRATION_LOCK_KEY = 0x43484154424F544D  # PostgreSQL advisory lock held while migrating
 
 
 def utcnow() -> datetime:
@@ -72,6 +75,8 @@ class Chunk(Base):
     terms: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     line_start: Mapped[int] = mapped_column(Integer, default=0)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    """The chunk's vector as little-endian float32 bytes (see `vector_store.writer`)."""
 
     document: Mapped[Document] = relationship(back_populates="chunks")
 
@@ -113,7 +118,6 @@ class IndexState(Base):
     generation: Mapped[int] = mapped_column(Integer, default=0)
     embedder: Mapped[str] = mapped_column(String(512), default="")
     dimension: Mapped[int] = mapped_column(Integer, default=0)
-    faiss_file: Mapped[str] = mapped_column(String(256), default="")
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
     chunking: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -148,6 +152,9 @@ def run_migrations(engine: Engine, script_location: Path, version_table: str) ->
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["version_table"] = version_table
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas starting together: one migrates, the others wait, then find it done.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -1,33 +1,65 @@
-"""FAISS files: one per index generation, written atomically.
+"""FAISS indexes built from the stored vectors, and their local cache files.
 
-A new generation is written to a temporary name, flushed to disk and moved into
-place with ``os.replace`` before the database commit that makes it current, so a
-crash at any point leaves the previous generation intact and readable.
+The database holds every chunk's vector; a replica builds the FAISS index of a
+generation from them and may keep it in its data directory, named by the generation
+and its manifest token, so that the next start reads one file instead of every vector.
+A cache file is written atomically (temporary name, fsync, ``os.replace``); one that is
+missing or unreadable is simply built again.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 
-FILE_PATTERN = "faiss-{generation:06d}.index"
+FILE_PATTERN = "faiss-{generation:06d}-{token}.index"
+HNSW_M = 32  # graph degree
+HNSW_EF_CONSTRUCTION = 64
 
 
 class IndexDamagedError(RuntimeError):
     """A FAISS file exists but cannot be read (truncated or overwritten)."""
 
 
-def faiss_filename(generation: int) -> str:
-    return FILE_PATTERN.format(generation=generation)
+def cache_filename(generation: int, token: str) -> str:
+    return FILE_PATTERN.format(generation=generation, token=token)
 
 
-def new_index(dimension: int) -> Any:
-    """Exact inner-product search over normalised vectors (cosine), keyed by chunk id."""
-    return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+def build(
+    dimension: int,
+    ids: np.ndarray,
+    vectors: np.ndarray,
+    *,
+    hnsw_threshold: int,
+    ef_search: int,
+) -> Any:
+    """Inner-product search over normalised vectors (cosine), keyed by chunk id: exact
+    (flat) below `hnsw_threshold` vectors, an HNSW graph from there on."""
+    inner: Any
+    if len(ids) >= hnsw_threshold:
+        inner = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        inner.hnsw.efSearch = ef_search
+    else:
+        inner = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIDMap2(inner)
+    if len(ids):
+        index.add_with_ids(
+            np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+        )
+    return index
+
+
+def kind(n_vectors: int, hnsw_threshold: int, ef_search: int) -> str:
+    """What `build` makes for this many vectors (part of the cache file's key)."""
+    if n_vectors >= hnsw_threshold:
+        return f"hnsw{HNSW_M}-{HNSW_EF_CONSTRUCTION}-{ef_search}"
+    return "flat"
 
 
 def write_atomic(index: Any, path: Path) -> None:
@@ -61,7 +93,11 @@ def ids_of(index: Any) -> np.ndarray:
 
 
 def remove_stale(data_dir: Path, keep: set[str]) -> None:
-    """Delete FAISS files (and leftovers of killed writers) not named in `keep`."""
+    """Delete cache files and BM25 cache folders (and leftovers of killed writers) whose
+    FAISS file name is not in `keep`."""
     for path in data_dir.glob("faiss-*.index*"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
+    for path in data_dir.glob("faiss-*.bm25*"):
+        if path.name.removesuffix(".bm25") + ".index" not in keep:
+            shutil.rmtree(path, ignore_errors=True)

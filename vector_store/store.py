@@ -1,20 +1,24 @@
 """Read side of the index: consistent in-memory snapshots of one generation.
 
 A snapshot holds the chunk rows, the FAISS index and a BM25 index built from the
-stored terms, all of one generation, read inside one database transaction. A
+stored terms and vectors, all of one generation, read from the database alone (the
+FAISS index is cached in the local data dir per generation, never required). A
 search never mixes generations: when an ingest commits a new generation, the
 next search loads a new snapshot and swaps it in whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
 import re
+import shutil
 import threading
 import time
-from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -25,6 +29,7 @@ from vector_store import faiss_io
 from vector_store.config import RetrievalConfig
 from vector_store.db import Chunk, Document, IndexState, Unit, make_engine
 from vector_store.passage import Passage, UnitRecord
+from vector_store.writer import vector_from_bytes
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
@@ -48,6 +53,7 @@ class IndexSnapshot:
         index: object | None,
         config: RetrievalConfig,
         units: list[UnitRecord] | None = None,
+        bm25: bm25s.BM25 | None = None,
     ) -> None:
         self.generation = generation
         self.embedder = embedder
@@ -64,13 +70,8 @@ class IndexSnapshot:
             self._units_by_section.setdefault(section, []).append(unit)
         self._ids = np.array([r.chunk_id for r in records], dtype=np.int64)
         self._index = index
-        self._bm25: bm25s.BM25 | None = None
-        self.doc_freq: Counter[str] = Counter()
-        for r in records:
-            self.doc_freq.update(set(r.terms))
-        if records:
-            self._bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-            self._bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+        self._bm25 = bm25 if bm25 is not None or not records else build_bm25(records, config)
+        self._doc_freq: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self.records)
@@ -96,9 +97,19 @@ class IndexSnapshot:
         seen = {u.unit_id for u in own}
         return own + [u for u in section if u.unit_id not in seen]
 
+    def doc_freq(self, term: str) -> int:
+        """Chunks holding `term`: the length of its posting list in the BM25 index."""
+        if term not in self._doc_freq:
+            bm25 = self._bm25
+            known = bm25 is not None and term in bm25.vocab_dict
+            self._doc_freq[term] = (
+                int(np.count_nonzero(bm25.get_scores([term]))) if bm25 is not None and known else 0
+            )
+        return self._doc_freq[term]
+
     def idf(self, term: str) -> float:
         n = len(self.records)
-        return math.log((n + 1) / (self.doc_freq.get(term, 0) + 0.5))
+        return math.log((n + 1) / (self.doc_freq(term) + 0.5))
 
     def coverage(self, terms: list[str], chunk_ids: list[int]) -> float:
         """IDF-weighted share of `terms` found in the given chunks: a rare query word
@@ -144,6 +155,14 @@ class IndexSnapshot:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 
+def build_bm25(records: list[Passage], config: RetrievalConfig) -> bm25s.BM25:
+    """BM25 over the stored terms: an inverted index (sparse term-by-chunk scores), so a
+    query touches only the posting lists of its terms."""
+    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
+    bm25.index([list(r.terms) or [""] for r in records], show_progress=False)
+    return bm25
+
+
 class IndexStore:
     """Hands out the current snapshot, reloading when an ingest committed a new one.
 
@@ -183,38 +202,102 @@ class IndexStore:
             if snap is not None and snap.generation == self.current_generation():
                 return snap
             for _attempt in range(5):
-                try:
-                    self._snapshot = self._load()
-                    break
-                except FileNotFoundError:
-                    # An ingest replaced the generation between our read and the file
-                    # open; read the manifest again.
-                    time.sleep(0.05)
-            else:
-                raise IndexNotReadyError("the index files changed too often to load")
-            assert self._snapshot is not None
-            return self._snapshot
+                loaded = self._load()
+                if loaded is not None:
+                    self._snapshot = loaded
+                    return loaded
+            raise IndexNotReadyError("the index changed too often to load")
 
-    def _load(self) -> IndexSnapshot:
-        with Session(self.engine) as session, session.begin():
+    def _load(self) -> IndexSnapshot | None:
+        """The current generation whole, or None when a commit landed while reading.
+
+        Every commit moves the generation, so reading it before and after the rows and
+        finding it unchanged proves that all rows belong to that one generation (on any
+        database and isolation level)."""
+        with Session(self.engine) as session:
             state = session.get(IndexState, 1)
             if state is None or state.generation == 0:
                 raise IndexNotReadyError(
                     "No index yet: run `chatbot ingest` (or POST /ingest) first."
                 )
+            generation, embedder, dimension = state.generation, state.embedder, state.dimension
+            cfg = self.config
+            kind = faiss_io.kind(state.chunk_count, cfg.hnsw_threshold, cfg.hnsw_ef_search)
+            token = hashlib.sha256(
+                f"{state.updated_at.isoformat()}|{embedder}|{kind}".encode()
+            ).hexdigest()
             records = _read_records(session)
             units = _read_units(session)
-            generation, embedder, faiss_file = state.generation, state.embedder, state.faiss_file
-        index = faiss_io.read(self.data_dir / faiss_file) if faiss_file else None
-        if index is not None and index.ntotal != len(records):
-            logger.warning(
-                "faiss file=%s holds %d vectors for %d chunks",
-                faiss_file,
-                index.ntotal,
-                len(records),
-            )
+            ids = np.array([r.chunk_id for r in records], dtype=np.int64)
+            cache = self.data_dir / faiss_io.cache_filename(generation, token[:12])
+            index = self._cached(cache, ids)
+            if index is None:
+                index = faiss_io.build(
+                    dimension,
+                    *_read_vectors(session, ids, dimension),
+                    hnsw_threshold=cfg.hnsw_threshold,
+                    ef_search=cfg.hnsw_ef_search,
+                )
+                self._write_cache(index, cache, generation)
+            if (
+                session.scalar(select(IndexState.generation).where(IndexState.id == 1))
+                != generation
+            ):
+                return None
+        bm25 = self._bm25(records, cache.with_suffix(".bm25"))
         logger.info("loaded index generation=%d chunks=%d", generation, len(records))
-        return IndexSnapshot(generation, embedder, records, index, self.config, units)
+        return IndexSnapshot(generation, embedder, records, index, self.config, units, bm25)
+
+    def _bm25(self, records: list[Passage], path: Path) -> bm25s.BM25 | None:
+        """The BM25 index of this generation from the local cache, else built and cached."""
+        if not records:
+            return None
+        if path.is_dir():
+            try:
+                bm25 = bm25s.BM25.load(str(path))
+                if int(bm25.scores["num_docs"]) == len(records):
+                    return bm25
+            except (OSError, ValueError, KeyError) as exc:
+                logger.warning("bm25 cache unusable, rebuilding reason=%r", exc)
+        bm25 = build_bm25(records, self.config)
+        tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            bm25.save(str(tmp))
+            shutil.rmtree(path, ignore_errors=True)
+            os.replace(tmp, path)
+        except OSError as exc:  # read-only data dir, or another worker wrote it first
+            shutil.rmtree(tmp, ignore_errors=True)
+            logger.warning("cannot write bm25 cache path=%s error=%s", path.name, exc)
+        return bm25
+
+    @staticmethod
+    def _cached(path: Path, ids: np.ndarray) -> Any:
+        """The cached index of this generation when it is there, readable and complete."""
+        try:
+            index = faiss_io.read(path)
+        except FileNotFoundError:
+            return None
+        except faiss_io.IndexDamagedError as exc:
+            logger.warning("cache unusable, building from the database reason=%s", exc)
+            return None
+        if not np.array_equal(np.sort(faiss_io.ids_of(index)), np.sort(ids)):
+            logger.warning("cache file=%s does not match its generation, rebuilding", path.name)
+            return None
+        return index
+
+    def _write_cache(self, index: Any, path: Path, generation: int) -> None:
+        """Keep the built index for the next start; a read-only data dir only costs time."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            faiss_io.write_atomic(index, path)
+            # Keep the previous generation's file for a replica still loading it.
+            keep = {path.name} | {
+                p.name for p in path.parent.glob(f"faiss-{generation - 1:06d}-*.index")
+            }
+            faiss_io.remove_stale(path.parent, keep)
+        except OSError as exc:
+            logger.warning("cannot write index cache path=%s error=%s", path.name, exc)
 
 
 def load_chunks(database_url: str) -> list[Passage]:
@@ -255,29 +338,76 @@ def _read_records(session: Session) -> list[Passage]:
     ]
 
 
+def _read_vectors(
+    session: Session, ids: np.ndarray, dimension: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stored vectors of the chunks `ids`, in that order."""
+    rows = dict(session.execute(select(Chunk.id, Chunk.embedding)).all())
+    matrix = np.empty((len(ids), dimension), dtype=np.float32)
+    for i, cid in enumerate(ids.tolist()):
+        data = rows.get(cid)
+        if data is None:
+            raise IndexNotReadyError(
+                "Chunks without stored vectors (an index from an older version): run "
+                "`chatbot ingest` to embed them."
+            )
+        matrix[i] = vector_from_bytes(data)
+    return ids, matrix
+
+
 def _read_units(session: Session) -> list[UnitRecord]:
-    """Units with the id of the chunk that holds them (same document, `chunk_ord`)."""
+    """Units with the id of the chunk that holds them (same document, `chunk_ord`).
+
+    Plain columns, not ORM objects: a large corpus has about eight units a chunk."""
     rows = session.execute(
-        select(Unit, Chunk.id, Document.path)
+        select(
+            Unit.id,
+            Chunk.id,
+            Document.path,
+            Unit.labels,
+            Unit.heading_depth,
+            Unit.kind,
+            Unit.term,
+            Unit.context,
+            Unit.text,
+            Unit.ask,
+            Unit.line,
+            Unit.terms,
+            Unit.context_terms,
+        )
         .join(Document, Unit.document_id == Document.id)
         .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
         .order_by(Document.path, Unit.ord)
     ).all()
     return [
         UnitRecord(
-            unit_id=u.id,
+            unit_id=uid,
             chunk_id=chunk_id,
             source=path,
-            labels=tuple(u.labels.split("\n")) if u.labels else (),
-            heading_depth=u.heading_depth,
-            kind=u.kind,
-            term=u.term,
-            context=u.context,
-            text=u.text,
-            ask=u.ask,
-            line=u.line,
-            terms=frozenset(u.terms.split()),
-            context_terms=frozenset(u.context_terms.split()),
+            labels=tuple(labels.split("\n")) if labels else (),
+            heading_depth=depth,
+            kind=kind,
+            term=term,
+            context=context,
+            text=text,
+            ask=ask,
+            line=line,
+            terms=frozenset(terms.split()),
+            context_terms=frozenset(context_terms.split()),
         )
-        for u, chunk_id, path in rows
+        for (
+            uid,
+            chunk_id,
+            path,
+            labels,
+            depth,
+            kind,
+            term,
+            context,
+            text,
+            ask,
+            line,
+            terms,
+            context_terms,
+        ) in rows
     ]

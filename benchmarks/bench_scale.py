@@ -1,0 +1,357 @@
+"""Scale benchmark: synthetic corpora of N chunks built from the course notes, on SQLite
+and on PostgreSQL, one replica and two behind nginx.
+
+    python -m benchmarks.bench_scale [--sizes 10000,50000,100000] [--databases sqlite,postgresql]
+                                     [--clients 32] [--load-seconds 15] [--queries 100]
+
+A corpus is copies of the notes in which every paragraph line carries the copy's number,
+so no two chunk texts are equal (nothing is reused). Per size and database it prints:
+ingest chunks/s beside the embedder alone on the same chunk texts (a sample of
+`--embed-sample` of them, measured just before), the unchanged re-ingest, the data size,
+replica startup to /health with an empty data dir (index built from the database) and
+with its cache, the first /search after start, serving RSS, /search p50/p95 at one
+client, and /search throughput with `--clients` concurrent clients on one replica and on
+two replicas behind Debian's nginx (`deploy/replicas.sh`). PostgreSQL runs as a throw-away
+local server (as in the tests). Everything binds 127.0.0.1; rate limits are off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.bench_service import _free_port, _load, _pct
+from eval.common import COURSE_NOTES, load_jsonl, print_table
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_corpus(notes: Path, target_chunks: int, out: Path) -> int:
+    """Copies of the notes with every paragraph line made unique; returns the copies."""
+    from ingest.chunker import chunk_sections
+    from ingest.config import ChunkingConfig
+    from ingest.markdown import parse_markdown
+    from vector_store.analysis import default_analyzer, normalize
+
+    files = sorted(p for p in notes.iterdir() if p.suffix in (".md", ".txt"))
+    texts = {p: normalize(p.read_text(encoding="utf-8")) for p in files}
+    analyzer = default_analyzer()
+    per_copy = sum(
+        len(chunk_sections(parse_markdown(t), analyzer.split_sentences, ChunkingConfig()))
+        for t in texts.values()
+    )
+    copies = max(1, -(-target_chunks // per_copy))
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(copies):
+        folder = out / f"copy{i:04d}"
+        folder.mkdir()
+        for path, text in texts.items():
+            lines = [
+                f"{line} (사본 {i}-{n})"
+                if line.strip() and not line.lstrip().startswith("#")
+                else line
+                for n, line in enumerate(text.splitlines())
+            ]
+            (folder / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return copies
+
+
+def embedder_rate(notes: Path, sample: int) -> float:
+    """Chunks/s of the default embedder alone over the first `sample` chunk texts."""
+    from chatbot.settings import Settings
+    from ingest.chunker import chunk_sections
+    from ingest.markdown import parse_markdown
+    from ingest.pipeline import embed_text
+    from vector_store.analysis import default_analyzer, normalize
+    from vector_store.embeddings import build_embeddings
+
+    settings = Settings()
+    analyzer = default_analyzer()
+    texts: list[str] = []
+    for path in sorted(notes.rglob("*")):
+        if path.suffix in (".md", ".txt") and len(texts) < sample:
+            parsed = parse_markdown(normalize(path.read_text(encoding="utf-8")))
+            for d in chunk_sections(parsed, analyzer.split_sentences, settings.chunking):
+                texts.append(embed_text(d.heading, d.text))
+    texts = texts[:sample]
+    emb = build_embeddings(settings.embedding)
+    emb.embed_array(texts[:8])  # warm-up
+    started = time.perf_counter()
+    for i in range(0, len(texts), settings.embedding.batch_size):
+        emb.embed_array(texts[i : i + settings.embedding.batch_size])
+    return len(texts) / (time.perf_counter() - started)
+
+
+def _ingest(env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "chatbot.cli", "ingest", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, float]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=30).status_code == 200:
+                return proc, base, time.perf_counter() - started
+        except httpx.TransportError:
+            time.sleep(0.05)
+        if proc.poll() is not None or time.perf_counter() - started > 600:
+            raise RuntimeError("server did not start")
+
+
+def _search_ms(base: str, query: str) -> float:
+    t = time.perf_counter()
+    httpx.post(f"{base}/search", json={"query": query, "k": 5}, timeout=60).raise_for_status()
+    return (time.perf_counter() - t) * 1000
+
+
+def _throughput(base: str, queries: list[str], clients: int, seconds: float) -> float:
+    done, errors = asyncio.run(
+        _load(f"{base}/search", queries, clients, seconds, lambda q: {"query": q, "k": 5})
+    )
+    if errors:
+        print(f"warning: {errors} failed requests at {base}", file=sys.stderr)
+    return done / seconds
+
+
+def _data_size_mib(env: dict[str, str], data_dir: Path) -> float:
+    url = env.get("CHATBOT_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            size = conn.scalar(text("SELECT pg_database_size(current_database())"))
+        engine.dispose()
+        return int(size or 0) / 2**20
+    return sum(p.stat().st_size for p in data_dir.glob("chatbot.db*")) / 2**20
+
+
+def bench_one(
+    database: str, url: str | None, notes: Path, work: Path, args: argparse.Namespace
+) -> list:
+    data = work / f"{database}-ingest"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "CHATBOT_DATA_DIR": str(data),
+        "CHATBOT_NOTES_DIR": str(notes),
+        "CHATBOT_RATE_LIMIT__ENABLED": "false",
+    }
+    if url:
+        env["CHATBOT_DATABASE_URL"] = url
+    else:
+        env["CHATBOT_DATABASE_URL"] = f"sqlite:///{data / 'chatbot.db'}"
+    full = _ingest(env)
+    again = _ingest(env)
+    size = _data_size_mib(env, data)
+
+    questions = [q["question"] for q in load_jsonl("retrieval_course.jsonl")]
+    queries = (questions * (args.queries // len(questions) + 1))[: args.queries]
+    replica_env = {**env, "CHATBOT_DATA_DIR": str(work / f"{database}-replica")}
+    proc, base, cold = _start_server(replica_env)  # empty data dir: built from the database
+    try:
+        first = _search_ms(base, queries[0])
+        times = [_search_ms(base, q) for q in queries]
+        one = _throughput(base, queries, args.clients, args.load_seconds)
+        rss = _rss_mib(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    proc, base, warm = _start_server(replica_env)  # FAISS cache of this generation present
+    proc.terminate()
+    proc.wait(timeout=60)
+
+    two = float("nan")
+    if shutil.which("nginx"):
+        state = work / f"{database}-replicas"
+        port = _free_port()
+        rep_env = {
+            **env,
+            "DATABASE_URL": env["CHATBOT_DATABASE_URL"],
+            "PORT": str(port),
+            "REPLICA_PORTS": f"{_free_port()} {_free_port()}",
+            "STATE": str(state),
+            "CHATBOT": f"{sys.executable} -m chatbot.cli",
+        }
+        script = str(ROOT / "deploy" / "replicas.sh")
+        try:
+            subprocess.run([script, "start"], env=rep_env, check=True, capture_output=True)
+            two = _throughput(f"http://127.0.0.1:{port}", queries, args.clients, args.load_seconds)
+        finally:
+            subprocess.run([script, "stop"], env=rep_env, capture_output=True)
+    return [
+        database,
+        full["chunks"],
+        full["chunks"] / full["seconds"],
+        again["seconds"],
+        size,
+        cold,
+        warm,
+        first,
+        rss,
+        statistics.median(times),
+        _pct(times, 0.95),
+        one,
+        two,
+    ]
+
+
+def hnsw_recall(notes: Path, n: int, k: int = 10) -> None:
+    """Recall@k of the HNSW index against flat on `n` vectors near the real chunk vectors.
+
+    Embedding `n` unique texts takes long on a small machine, so the corpus is the notes'
+    real chunk vectors, each repeated with Gaussian noise (cosine about 0.9 to its
+    original): clusters of near neighbours, a hard case for a graph index. The queries
+    are the real questions of the retrieval set."""
+    import faiss
+    import numpy as np
+
+    from chatbot.settings import Settings
+    from ingest.chunker import chunk_sections
+    from ingest.markdown import parse_markdown
+    from ingest.pipeline import embed_text
+    from vector_store import faiss_io
+    from vector_store.analysis import default_analyzer, normalize
+    from vector_store.embeddings import build_embeddings
+
+    settings = Settings()
+    analyzer = default_analyzer()
+    texts = [
+        embed_text(d.heading, d.text)
+        for path in sorted(notes.iterdir())
+        if path.suffix in (".md", ".txt")
+        for d in chunk_sections(
+            parse_markdown(normalize(path.read_text(encoding="utf-8"))),
+            analyzer.split_sentences,
+            settings.chunking,
+        )
+    ]
+    emb = build_embeddings(settings.embedding)
+    base = emb.embed_array(texts)
+    queries = emb.embed_array([q["question"] for q in load_jsonl("retrieval_course.jsonl")])
+    rng = np.random.default_rng(0)
+    parents = rng.integers(0, len(base), n)
+    vectors = base[parents] + rng.normal(0, 0.45 / np.sqrt(base.shape[1]), (n, base.shape[1]))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    ids = np.arange(n, dtype=np.int64)
+    flat = faiss_io.build(base.shape[1], ids, vectors, hnsw_threshold=n + 1, ef_search=1)
+    _, truth = flat.search(queries, k)
+    t = time.perf_counter()
+    for _ in range(3):
+        flat.search(queries, k)
+    flat_ms = (time.perf_counter() - t) / (3 * len(queries)) * 1000
+    rows = [["flat (exact)", 0.0, 1.0, flat_ms]]
+    t = time.perf_counter()
+    hnsw = faiss_io.build(base.shape[1], ids, vectors, hnsw_threshold=0, ef_search=64)
+    built = time.perf_counter() - t
+    for ef in (32, 64, 128, 256):
+        faiss.downcast_index(hnsw.index).hnsw.efSearch = ef
+        _, found = hnsw.search(queries, k)
+        recall = np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth, strict=True)])
+        t = time.perf_counter()
+        for _ in range(3):
+            hnsw.search(queries, k)
+        ms = (time.perf_counter() - t) / (3 * len(queries)) * 1000
+        rows.append([f"HNSW M=32 efSearch={ef}", built, float(recall), ms])
+    print_table(
+        f"Dense index on {n} vectors ({len(base)} real chunk vectors + noise), "
+        f"{len(queries)} real queries, recall@{k} against flat",
+        ["index", "build s", f"recall@{k}", "ms per query"],
+        rows,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--notes", type=Path, default=COURSE_NOTES)
+    parser.add_argument("--sizes", default="10000,50000,100000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--load-seconds", type=float, default=15)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--embed-sample", type=int, default=2000)
+    parser.add_argument(
+        "--recall", type=int, default=0, help="only measure HNSW recall against flat on N vectors"
+    )
+    args = parser.parse_args(argv)
+    if args.recall:
+        hnsw_recall(args.notes, args.recall)
+        return
+    databases = args.databases.split(",")
+
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        server = None
+        if "postgresql" in databases:
+            from tests.postgres import find_bindir, running_server
+
+            bindir = find_bindir()
+            if bindir is None:
+                raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+            server = stack.enter_context(running_server(bindir))
+        for size in (int(s) for s in args.sizes.split(",")):
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-")))
+            copies = build_corpus(args.notes, size, work / "notes")
+            rate = embedder_rate(work / "notes", min(size, args.embed_sample))
+            rows = []
+            for database in databases:
+                url = server.new_database() if database == "postgresql" and server else None
+                rows.append(bench_one(database, url, work / "notes", work, args))
+            measures = [
+                "chunks",
+                "ingest chunks/s",
+                "unchanged re-ingest (s)",
+                "data size (MiB)",
+                "startup to /health, empty data dir (s)",
+                "startup to /health, cached (s)",
+                "first /search after start (ms)",
+                "serving RSS (MiB)",
+                "/search p50, 1 client (ms)",
+                "/search p95, 1 client (ms)",
+                f"/search req/s, {args.clients} clients, 1 replica",
+                f"/search req/s, {args.clients} clients, 2 replicas + nginx",
+            ]
+            print_table(
+                f"{size} chunks wanted ({copies} copies of {args.notes.name}); embedder alone: "
+                f"{rate:.1f} chunks/s",
+                ["measure", *databases],
+                [[m, *(row[i + 1] for row in rows)] for i, m in enumerate(measures)],
+            )
+
+
+if __name__ == "__main__":
+    main()
