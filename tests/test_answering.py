@@ -44,6 +44,7 @@ NOTES = """## 비지도 학습
         ("계층적 군집은 언제 쓰면 좋아?", "when"),
         ("계층적 군집은 어떻게 해?", "how"),
         ("계층적 군집이랑 K-평균 차이가 뭐야?", "compare"),
+        ("군집이랑 차원 축소는 목표가 어떻게 달라?", "compare"),
         ("군집 알고리즘 종류 알려줘", "list"),
         ("계층적 군집 예시 좀", "example"),
     ],
@@ -135,3 +136,89 @@ def test_standalone_rejects_labels_code_and_dangling_lines(units) -> None:
     assert texts["왜 사용할까?"] is False  # a label
     assert texts["이 방법은 데이터가 많으면 느리다."] is False  # refers to unseen context
     assert texts["가까운 데이터끼리 차례로 묶어 올라가는 군집 방법"] is True
+
+
+REGRESSION = """## 회귀
+
+### 선형 회귀
+* 언제 사용하면 좋을까?
+    * 독립 변수와 종속 변수가 선형 관계를 가질 때 사용하면 좋다.
+
+### 소프트맥스 회귀
+* 출력을 확률로 바꿔 여러 범주 가운데 하나를 고르는 회귀
+
+### 최적화
+- 경사하강법 - 손실을 줄이는 쪽으로 가중치를 조금씩 옮기는 최적화 기법
+"""
+
+ANOTHER_NOTE = """## 용어 정리
+- 경사하강법 - 기울기가 낮아지는 방향으로 내려가며 최솟값을 찾아간다.
+"""
+
+
+def _records(source: str, chunk_id: int, text: str, first_id: int) -> list[UnitRecord]:
+    analyzer = default_analyzer()
+    out = []
+    for i, u in enumerate(parse_units(text)):
+        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
+        out.append(
+            UnitRecord(
+                unit_id=first_id + i,
+                chunk_id=chunk_id,
+                source=source,
+                labels=u.labels,
+                heading_depth=u.heading_depth,
+                kind=u.kind,
+                term=u.term,
+                context=u.context,
+                text=u.text,
+                ask=u.ask,
+                line=u.line,
+                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
+                context_terms=frozenset(analyzer.terms(context)),
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
+    passages = [
+        Passage(1, "regression.md", "회귀", REGRESSION, 1.0),
+        Passage(2, "terms.md", "용어 정리", ANOTHER_NOTE, 0.5),
+    ]
+    by_chunk = {
+        1: _records("regression.md", 1, REGRESSION, 0),
+        2: _records("terms.md", 2, ANOTHER_NOTE, 100),
+    }
+    return passages, by_chunk
+
+
+def _answer_over(notes, message: str) -> list[str]:
+    passages, by_chunk = notes
+    analyzer = default_analyzer()
+    kind = question_kind(message)
+    subjects = analyzer.subjects(message)
+    selection = UnitSelector(analyzer).select(
+        question=message,
+        kind=kind,
+        subjects=subjects,
+        hits=passages,
+        units_of=lambda p: by_chunk[p.chunk_id],
+        passage_of={p.chunk_id: p for p in passages}.get,
+    )
+    return render_answer(selection, kind=kind, topic=subjects[0]).lines
+
+
+def test_a_compound_subject_is_not_answered_by_half_of_its_words(two_notes) -> None:
+    # "선형 회귀 > 언제 사용하면 좋을까?" answers *when*, but about another 회귀
+    lines = _answer_over(two_notes, "소프트맥스 회귀는 언제 써?")
+    assert not any("선형 관계" in line for line in lines)
+    assert any("여러 범주 가운데 하나를 고르는" in line for line in lines)
+
+
+def test_two_notes_defining_the_same_term_are_both_cited(two_notes) -> None:
+    lines = _answer_over(two_notes, "경사하강법은 어떻게 최솟값을 찾아가?")
+    text = "\n".join(lines)
+    assert "가중치를 조금씩 옮기는" in text and "기울기가 낮아지는 방향" in text
+    assert "[1]" in text and "[2]" in text

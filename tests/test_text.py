@@ -64,6 +64,22 @@ def test_has_subject_tells_topics_from_chatter() -> None:
     assert not analyzer.has_subject("뭐야? 설명해 줘")  # request words alone name nothing
 
 
+@pytest.mark.parametrize(
+    ("message", "subjects"),
+    [
+        # Kiwi reads 맵 in "특징 맵이" as the adjective 맵다; a stem before a particle is a noun
+        ("특징 맵이 뭐야?", ["특징 맵"]),
+        # "X이랑 Y는": both sides of a pair are subjects (이랑 tagged JKB here)
+        ("군집이랑 차원 축소는 뭐가 달라?", ["군집", "차원 축소"]),
+        ("CNN과 RNN은 어떻게 달라요", ["CNN", "RNN"]),
+        # "구한 다음엔" says when, not what
+        ("로지스틱 회귀에서 확률을 구한 다음엔 어떻게 분류해?", ["로지스틱 회귀", "확률"]),
+    ],
+)
+def test_subjects_of_questions(message: str, subjects: list[str]) -> None:
+    assert default_analyzer().subjects(message) == subjects
+
+
 def test_aliases_make_spellings_one_term() -> None:
     analyzer = default_analyzer()
     assert analyzer.terms("Transformer") == analyzer.terms("트랜스포머") == ["transformer"]

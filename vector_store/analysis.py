@@ -27,13 +27,14 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from kiwipiepy import Kiwi, Token
+from kiwipiepy import Kiwi
 
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -96,11 +97,17 @@ _FRAMING_NOUNS = frozenset(
         "정도",
         "규모",
         "얼마",
+        # "확률을 구한 다음엔": when, not what
+        "다음",
+        "후",
+        "뒤",
     }
 )
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
+# "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
+_PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
@@ -151,6 +158,21 @@ def read_alias_groups(path: Path = ALIASES_PATH) -> list[list[str]]:
     return groups
 
 
+class Morph(NamedTuple):
+    """One morpheme as the analyser uses it (Kiwi's token, with its tag corrected)."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+
+
+def _stem_as_noun(tag: str, following: str | None) -> bool:
+    """A verb or adjective stem needs an ending; one followed straight by a particle was
+    a noun misread ("특징 맵이": 맵 as 맵다, "spicy")."""
+    return tag.startswith(("VV", "VA")) and following is not None and following.startswith("J")
+
+
 class KoreanAnalyzer:
     """Thread-safe wrapper around one Kiwi instance."""
 
@@ -193,9 +215,20 @@ class KoreanAnalyzer:
         self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         """Changes whenever the same text could analyse to other terms."""
 
-    def _tokenize(self, text: str) -> tuple[Token, ...]:
+    def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            return tuple(self._kiwi.tokenize(text))
+            tokens = self._kiwi.tokenize(text)
+        return tuple(
+            Morph(
+                tok.form,
+                "NNG"
+                if _stem_as_noun(tok.tag, nxt.tag if nxt and nxt.start == tok.end else None)
+                else tok.tag,
+                tok.start,
+                tok.len,
+            )
+            for tok, nxt in zip(tokens, [*tokens[1:], None], strict=False)
+        )
 
     def _split(self, text: str) -> tuple[str, ...]:
         with self._lock:
@@ -271,7 +304,11 @@ class KoreanAnalyzer:
                 continue
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
             # "리눅스에서", "소프트 마진의" name the domain the subject belongs to.
-            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS:
+            if (
+                tag in _SUBJECT_PARTICLES
+                or tok.form in _FRAMING_NOUNS
+                or (tag == "JKB" and tok.form in _PAIR_PARTICLES)
+            ):
                 close("marked")
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")

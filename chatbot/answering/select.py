@@ -89,6 +89,19 @@ def _key(chosen: Chosen) -> str:
     return re.sub(r"\W+", "", f"{chosen.unit.term}{chosen.unit.text}").casefold()
 
 
+def _share(subject: set[str], words: frozenset[str] | set[str]) -> float:
+    """The share of a subject's words among `words`, squared: a compound subject is
+    named by all of its words."""
+    return (len(subject & words) / len(subject)) ** 2
+
+
+def _weights(n: int, *, compare: bool) -> list[float]:
+    """How much each subject counts: alike for a comparison, else mostly the first."""
+    if n <= 1 or compare:
+        return [1.0 / n] * n if n else []
+    return [0.75] + [0.25 / (n - 1)] * (n - 1)
+
+
 def standalone(unit: UnitRecord) -> bool:
     """Whether a unit can be read on its own, as a line of an answer."""
     if unit.kind == "label":
@@ -128,8 +141,11 @@ class UnitSelector:
         units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
         passage_of: Callable[[int], Passage | None] | None = None,
     ) -> Selection:
-        subject_sets = [set(self.analyzer.terms(s)) - QUERY_STOPWORDS for s in subjects]
-        subject_sets = [s for s in subject_sets if s]
+        subject_pairs = [
+            (set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects
+        ]
+        subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
+        subject_sets = [terms for terms, _ in subject_pairs]
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
@@ -156,15 +172,20 @@ class UnitSelector:
             # Cite the chunk that holds the unit (a hit's section may span several chunks).
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
-            score = self._score(
-                unit, kind, subject_sets, subject_terms, subject_keys, q_terms, rank
-            )
+            score = self._score(unit, kind, subject_pairs, q_terms, rank)
             if score > 0:
                 scored.append(Chosen(unit, passage, score))
         if not scored:
             return Selection()
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
-        about = [c for c in scored if subject_terms & (c.unit.context_terms | c.unit.terms)]
+        about = [
+            c
+            for c in scored
+            if subject_terms & (c.unit.context_terms | c.unit.terms)
+            or any(
+                k in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}") for k in subject_keys
+            )
+        ]
         pool = about or scored
         kind_found = kind in ("definition", "who") or any(
             answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
@@ -197,12 +218,19 @@ class UnitSelector:
             # Steps or items of one list read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
         # Supporting lines come from the section the best one stands in (a comparison
-        # draws on each side's own section).
+        # draws on each side's own section), or name the subject itself as their term
+        # (two notes that each define "경사하강법").
         sections = {_section(c.unit) for c in chosen}
+        named = {_key_of(best.unit.term), _key_of(best.unit.context)} & subject_keys
         others = [
             c
             for c in pool
-            if c not in chosen and c not in siblings and _section(c.unit) in sections
+            if c not in chosen
+            and c not in siblings
+            and (
+                _section(c.unit) in sections
+                or bool(named & {_key_of(c.unit.term), _key_of(c.unit.context)})
+            )
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
@@ -221,30 +249,33 @@ class UnitSelector:
         self,
         unit: UnitRecord,
         kind: str,
-        subject_sets: list[set[str]],
-        subject: set[str],
-        subject_keys: set[str],
+        subjects: list[tuple[set[str], str]],
         q_terms: set[str],
         rank: int,
     ) -> float:
-        about = len(subject & unit.context_terms) / len(subject) if subject else 0.0
-        mentions = len(subject & unit.terms) / len(subject) if subject else 0.0
-        # Kiwi may cut the same word differently in two contexts ("오버라이딩" alone,
-        # "오버"+"라이딩" in a question): the subject's letters count too.
-        if subject_keys:
-            if about < 1 and any(k in _key_of(f"{unit.term} {unit.context}") for k in subject_keys):
-                about = 1.0
-            if mentions < 1 and any(k in _key_of(unit.text) for k in subject_keys):
-                mentions = 1.0
+        # Each subject counts by how fully the unit names it: all of a compound's words
+        # ("회귀" alone is not "소프트맥스 회귀": half of its words count a quarter), or
+        # its letters (Kiwi may cut a word differently in two contexts: "오버라이딩" alone,
+        # "오버"+"라이딩" in a question). The first subject is what is asked about; the
+        # others (where it belongs: "선형회귀에서 경사하강법은") count a quarter, except
+        # for a comparison, whose sides count alike.
+        named = _key_of(f"{unit.term} {unit.context}")
+        said = _key_of(unit.text)
+        abouts = [1.0 if k and k in named else _share(s, unit.context_terms) for s, k in subjects]
+        mentions_ = [1.0 if k and k in said else _share(s, unit.terms) for s, k in subjects]
+        weights = _weights(len(subjects), compare=kind == "compare")
+        about = sum(w * a for w, a in zip(weights, abouts, strict=True))
+        mentions = sum(w * m for w, m in zip(weights, mentions_, strict=True))
         words = unit.terms | unit.context_terms
         question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0
         score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
-        if subject_keys and (
-            _key_of(unit.term) in subject_keys
-            or _key_of(unit.context) in subject_keys
-            or _opens_with(unit.text, subject_keys)
+        exact = {k for _, k in (subjects if kind == "compare" else subjects[:1]) if k}
+        if exact and (
+            _key_of(unit.term) in exact
+            or _key_of(unit.context) in exact
+            or _opens_with(unit.text, exact)
         ):
             # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
             # sentence about it ("RNN은 …"); for a why/when/how question, the kind of
@@ -262,8 +293,8 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if unit.ask == kind else 0.8
-        if kind == "compare" and len(subject_sets) > 1:
+        if kind == "compare" and len(subjects) > 1:
             # one line that speaks of both sides answers a comparison best
-            sides = sum(1 for side in subject_sets if side <= words)
+            sides = sum(1 for side, _ in subjects if side <= words)
             score += 1.5 * max(0, sides - 1)
         return score
