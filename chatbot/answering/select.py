@@ -221,7 +221,7 @@ class UnitSelector:
         # draws on each side's own section), or name the subject itself as their term
         # (two notes that each define "경사하강법").
         sections = {_section(c.unit) for c in chosen}
-        named = {_key_of(best.unit.term), _key_of(best.unit.context)} & subject_keys
+        best_names = {_key_of(best.unit.term), _key_of(best.unit.context)} & subject_keys
         others = [
             c
             for c in pool
@@ -229,7 +229,7 @@ class UnitSelector:
             and c not in siblings
             and (
                 _section(c.unit) in sections
-                or bool(named & {_key_of(c.unit.term), _key_of(c.unit.context)})
+                or bool(best_names & {_key_of(c.unit.term), _key_of(c.unit.context)})
             )
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
