@@ -570,6 +570,7 @@ def sweep(data_root: Path) -> None:
                         bare_term=plan.bare_term,
                         names_nothing=plan.names_nothing,
                         social=plan.social,
+                        specific=plan.specific,
                     )
                     == intent
                     for _, plan in cell

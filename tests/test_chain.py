@@ -217,6 +217,9 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.9, True, {"names_nothing": True}, "greeting"),  # "흐음..."
         (0.3, False, {"social": True}, "greeting"),  # "너는 무슨 일을 하는 챗봇이야?"
         (0.01, False, {"followup": "continue"}, "question"),  # "그건 언제 써?"
+        # "비 오는 날 좋아해?": 비 and 날 are somewhere in any notes; one syllable is no subject
+        (0.07, True, {"specific": False}, "greeting"),
+        (0.9, True, {"specific": False}, "question"),  # "층은 뭐야?" asked in so many words
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:
@@ -225,3 +228,10 @@ def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: s
 
     args = {"followup": "", **extra}
     assert decide_intent(p_request=p_request, covered=covered, cfg=ChatConfig(), **args) == expected
+
+
+def test_a_subject_of_one_syllable_is_not_specific() -> None:
+    from chatbot.chain.routing import is_specific
+
+    assert not is_specific(["비", "날"])
+    assert is_specific(["비", "드롭아웃"]) and is_specific(["X"]) and is_specific(["층 수"])

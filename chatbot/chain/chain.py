@@ -35,6 +35,7 @@ from chatbot.chain.routing import (
     RequestClassifier,
     decide_intent,
     is_bare_term,
+    is_specific,
     resolve_followup,
     subject_covered,
 )
@@ -80,6 +81,7 @@ class Plan:
     bare_term: bool
     names_nothing: bool
     social: bool
+    specific: bool
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -158,6 +160,7 @@ class ChatChain:
             subject_covered(s, result.hits, self.analyzer, loose=s in domains) for s in subjects
         )
         bare_term = is_bare_term(message, subjects)
+        specific = is_specific(subjects)
         names_nothing = not self.analyzer.has_subject(message)
         social = p_request < self.chat.social_request_max and (
             cue_intent(message) is not None
@@ -171,6 +174,7 @@ class ChatChain:
             bare_term=bare_term,
             names_nothing=names_nothing,
             social=social,
+            specific=specific,
         )
         plan = Plan(
             message=message,
@@ -184,6 +188,7 @@ class ChatChain:
             bare_term=bare_term,
             names_nothing=names_nothing,
             social=social,
+            specific=specific,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

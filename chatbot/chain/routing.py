@@ -39,6 +39,7 @@ _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 
 
 class RequestClassifier(Protocol):
@@ -74,6 +75,7 @@ def decide_intent(
     bare_term: bool = False,
     names_nothing: bool = False,
     social: bool = False,
+    specific: bool = True,
 ) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
@@ -84,15 +86,24 @@ def decide_intent(
       itself, and is not clearly a request): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
+      a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
+      chance as often as not (`specific` false), so it needs `cfg.request_threshold`;
     - below: small talk."""
     if followup == "continue" or (bare_term and covered):
         return "question"
     if names_nothing or (social and not (covered and bare_term)):
         return "greeting"
-    threshold = cfg.covered_request_threshold if covered else cfg.request_threshold
+    threshold = cfg.covered_request_threshold if covered and specific else cfg.request_threshold
     if p_request < threshold:
         return "greeting"
     return "question" if covered else "out_of_scope"
+
+
+def is_specific(subjects: list[str]) -> bool:
+    """Whether some subject is more than one Hangul syllable (or has other letters)."""
+    return any(
+        len(_squeeze(s)) >= 2 or not _HANGUL_SYLLABLE.fullmatch(_squeeze(s)) for s in subjects
+    )
 
 
 def is_bare_term(message: str, subjects: list[str]) -> bool:
