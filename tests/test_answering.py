@@ -149,6 +149,11 @@ REGRESSION = """## 회귀
 
 ### 최적화
 - 경사하강법 - 손실을 줄이는 쪽으로 가중치를 조금씩 옮기는 최적화 기법
+
+### 비교
+| 구분 | 선형 회귀 | 소프트맥스 회귀 |
+|---|---|---|
+| 출력 | 연속된 값 | 범주별 확률 |
 """
 
 ANOTHER_NOTE = """## 용어 정리
@@ -222,3 +227,9 @@ def test_two_notes_defining_the_same_term_are_both_cited(two_notes) -> None:
     text = "\n".join(lines)
     assert "가중치를 조금씩 옮기는" in text and "기울기가 낮아지는 방향" in text
     assert "[1]" in text and "[2]" in text
+
+
+def test_one_row_that_holds_both_sides_answers_a_comparison(two_notes) -> None:
+    lines = _answer_over(two_notes, "선형 회귀랑 소프트맥스 회귀는 출력이 어떻게 달라?")
+    assert not lines[0].startswith("노트에는")  # no "the notes do not say" before the answer
+    assert "범주별 확률" in lines[0] and "연속된 값" in lines[0]

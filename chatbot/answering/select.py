@@ -95,6 +95,14 @@ def _share(subject: set[str], words: frozenset[str] | set[str]) -> float:
     return (len(subject & words) / len(subject)) ** 2
 
 
+def _names(unit: UnitRecord, subject: set[str], key: str) -> bool:
+    """Whether a unit names a subject: all of its words, or its letters."""
+    words = unit.terms | unit.context_terms
+    return subject <= words or (
+        bool(key) and key in _key_of(f"{unit.term} {unit.context} {unit.text}")
+    )
+
+
 def _weights(n: int, *, compare: bool) -> list[float]:
     """How much each subject counts: alike for a comparison, else mostly the first."""
     if n <= 1 or compare:
@@ -193,7 +201,12 @@ class UnitSelector:
         if kind == "compare" and len(subject_sets) >= 2:
             lead = [self._best_for(pool, s) for s in subject_sets]
             chosen = list(dict.fromkeys(c for c in lead if c is not None))
-            kind_found = kind_found or len(chosen) == len(subject_sets)
+            # each side found, or one line that speaks of two sides (a table row)
+            kind_found = (
+                kind_found
+                or len(chosen) == len(subject_sets)
+                or any(sum(_names(c.unit, s, k) for s, k in subject_pairs) >= 2 for c in pool[:3])
+            )
         else:
             chosen = [pool[0]]
         # The same statement written twice in the notes (two files) is said once.
