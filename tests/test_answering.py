@@ -233,3 +233,18 @@ def test_one_row_that_holds_both_sides_answers_a_comparison(two_notes) -> None:
     lines = _answer_over(two_notes, "선형 회귀랑 소프트맥스 회귀는 출력이 어떻게 달라?")
     assert not lines[0].startswith("노트에는")  # no "the notes do not say" before the answer
     assert "범주별 확률" in lines[0] and "연속된 값" in lines[0]
+
+
+QA_NOTE = """## 질문과 답변
+- RNN은 순서가 있는 데이터를 앞 단계의 출력을 기억하며 처리하는 신경망이다.
+
+## 인물
+- RNN & NLP - 단어 임베딩 연구에 크게 기여
+"""
+
+
+def test_a_sentence_about_the_subject_beats_a_label_that_contains_it() -> None:
+    passage = Passage(3, "qa.md", "질문과 답변", QA_NOTE, 1.0)
+    notes = ([passage], {3: _records("qa.md", 3, QA_NOTE, 200)})
+    lines = _answer_over(notes, "RNN이 뭐야?")
+    assert "순서가 있는 데이터" in lines[0]

@@ -274,7 +274,13 @@ class UnitSelector:
         # for a comparison, whose sides count alike.
         named = _key_of(f"{unit.term} {unit.context}")
         said = _key_of(unit.text)
-        abouts = [1.0 if k and k in named else _share(s, unit.context_terms) for s, k in subjects]
+        # "RNN은 …" is a statement about RNN as much as a line under the label "RNN"
+        abouts = [
+            1.0
+            if k and (k in named or _opens_with(unit.text, {k}))
+            else _share(s, unit.context_terms)
+            for s, k in subjects
+        ]
         mentions_ = [1.0 if k and k in said else _share(s, unit.terms) for s, k in subjects]
         weights = _weights(len(subjects), compare=kind == "compare")
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
