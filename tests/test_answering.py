@@ -139,10 +139,12 @@ def test_standalone_rejects_labels_code_and_dangling_lines(units) -> None:
 
 
 REGRESSION = """## 회귀
+- 예시 : 주가처럼 어떤 값이든 나올 수 있는 값의 예측
 
 ### 선형 회귀
 * 언제 사용하면 좋을까?
     * 독립 변수와 종속 변수가 선형 관계를 가질 때 사용하면 좋다.
+    * 회귀 계수를 해석하고 싶을 때(예를 들어 변수 하나의 영향을 볼 때) 좋다.
 
 ### 소프트맥스 회귀
 * 출력을 확률로 바꿔 여러 범주 가운데 하나를 고르는 회귀
@@ -248,3 +250,9 @@ def test_a_sentence_about_the_subject_beats_a_label_that_contains_it() -> None:
     notes = ([passage], {3: _records("qa.md", 3, QA_NOTE, 200)})
     lines = _answer_over(notes, "RNN이 뭐야?")
     assert "순서가 있는 데이터" in lines[0]
+
+
+def test_a_line_whose_term_names_the_kind_answers_it(two_notes) -> None:
+    # "예시 : …" answers "예시는?"; a line with "예를 들어" in passing does not lead
+    lines = _answer_over(two_notes, "회귀 문제 예시는 뭐가 있어?")
+    assert "주가처럼" in lines[0]

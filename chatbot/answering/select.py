@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ingest.tree import ask_of
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
 
@@ -30,6 +31,8 @@ _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
 _WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
 _HANGUL = re.compile(r"[가-힣]")
+# What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
+_TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
@@ -44,10 +47,20 @@ _TEXT_KIND = {
 }
 
 
+def asks(unit: UnitRecord) -> str:
+    """The kind of question a unit answers by its labels: the label it stands under
+    ("언제 사용하면 좋을까?"), or its own term ("예시 : 주가 분석 예측", a table row
+    "목표 | …")."""
+    if unit.ask:
+        return unit.ask
+    own = ask_of(unit.term) if unit.kind in ("term", "row") and unit.term else ""
+    return own if own in _TERM_KINDS else ""
+
+
 def answers_kind(unit: UnitRecord, kind: str) -> bool:
-    """Whether a unit answers a question of `kind`: by the label it stands under, or by
-    its own wording."""
-    if unit.ask == kind or (kind == "how" and unit.kind == "row"):
+    """Whether a unit answers a question of `kind`: by its labels (`asks`), or by its own
+    wording."""
+    if asks(unit) == kind or (kind == "how" and unit.kind == "row"):
         return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
@@ -311,7 +324,7 @@ class UnitSelector:
             if _WHO_HINT.search(f"{unit.term} {unit.text}"):
                 score += 1.0
         elif answers_kind(unit, kind):
-            score += 1.5 if unit.ask == kind else 0.8
+            score += 1.5 if asks(unit) == kind else 0.8
         if kind == "compare" and len(subjects) > 1:
             # one line that speaks of both sides answers a comparison best
             sides = sum(1 for side, _ in subjects if side <= words)
