@@ -58,6 +58,9 @@ _HANGUL_EDGE = re.compile(r"[가-힣]")
 _HEADER_CELL_MAX = 12
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
+_HEADING_STATEMENT_MIN = 12
+# "스팸 분류 --> 로지스틱 회귀": one thing said to be another
+_ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
 
 
@@ -176,13 +179,15 @@ class _Builder:
         return self.origin[min(start, len(self.origin) - 1)] if self.origin else 1
 
     # ------------------------------------------------------------------ headings
-    def open_heading(self, level: int, title: str) -> None:
+    def open_heading(self, level: int, title: str) -> bool:
+        """Enter a heading; whether it has a title (and so is the innermost heading)."""
         floor = self.floors[-1] if self.floors else 0
         while len(self.headings) > floor and self.headings[-1][0] >= level:
             self.headings.pop()
         title = clean(title).replace("\n", " ").strip()
         if title:
             self.headings.append((level, title))
+        return bool(title)
 
     def html(self, content: str) -> None:
         for tag in _DETAILS_TAG.findall(content):
@@ -202,6 +207,20 @@ class _Builder:
                         else (self.headings[-1][0] + 1 if self.headings else 2)
                     )
                     self.open_heading(level, inner.group(1))
+
+    def heading_statement(self, line: int, parents: tuple[str, ...]) -> None:
+        """A heading that states something ("1 에포크는 배치를 전체 한번 도는 것을 의미함.",
+        "결정 --> 소프트맥스 회귀(선택지가 많아졌을 때 사용함)") is also a unit, the first of
+        its own section; a heading that names a topic or asks a question is a label only."""
+        title = self.headings[-1][1]
+        if (
+            len(title) < _HEADING_STATEMENT_MIN
+            or is_question_label(title)
+            or not _HANGUL_EDGE.search(title)
+            or not (_STATEMENT.search(title) or _ARROW.search(title))
+        ):
+            return
+        self.add(title, line, parents)
 
     # --------------------------------------------------------------------- units
     def add(self, text: str, line: int, parents: tuple[str, ...], *, kind: str = "item") -> None:
@@ -293,7 +312,8 @@ class _Builder:
         for child in node.children:
             kind = child.type
             if kind == "heading":
-                self.open_heading(int(child.tag[1]), _inline_text(child))
+                if self.open_heading(int(child.tag[1]), _inline_text(child)):
+                    self.heading_statement(self.line_of(child), parents)
             elif kind == "html_block":
                 if _DETAILS_TAG.search(child.content):
                     self.html(child.content)

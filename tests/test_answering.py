@@ -256,3 +256,25 @@ def test_a_line_whose_term_names_the_kind_answers_it(two_notes) -> None:
     # "예시 : …" answers "예시는?"; a line with "예를 들어" in passing does not lead
     lines = _answer_over(two_notes, "회귀 문제 예시는 뭐가 있어?")
     assert "주가처럼" in lines[0]
+
+
+MATRIX_NOTE = """## 평가
+#### 혼동 행렬: 오답 노트이다.
+- 모델의 예측이 어떻게 틀렸는지 보여주는 표
+- ###### 오답이 나왔을 때, 혼동 행렬을 작성해서 정확도를 높인다.
+- 시퀀스 모델은.
+"""
+
+
+def test_a_heading_statement_answers_and_never_labels_a_line() -> None:
+    passage = Passage(4, "eval.md", "평가", MATRIX_NOTE, 1.0)
+    notes = ([passage], {4: _records("eval.md", 4, MATRIX_NOTE, 300)})
+    why = _answer_over(notes, "혼동 행렬은 왜 작성하는 거야?")
+    # what it achieves answers a why; no "the notes do not say why" first
+    assert "정확도를 높인다" in why[0]
+    definition = _answer_over(notes, "혼동 행렬이 뭐야?")
+    assert definition[0].startswith("혼동 행렬: 오답 노트이다.")
+    # a heading that is a sentence is not written before its lines as their label
+    assert not any("오답 노트이다.:" in line for line in definition)
+    # a topic with nothing said of it is no line of an answer
+    assert not any("시퀀스 모델은" in line for line in why + definition)

@@ -99,3 +99,27 @@ def test_code_is_never_a_unit_and_broken_lines_are_joined() -> None:
     )
     units = parse_units(text)
     assert [u.text for u in units] == ["손글씨 숫자를 분류하는 작은 신경망을 만들었습니다."]
+
+
+def test_a_heading_that_states_something_is_a_unit_too() -> None:
+    text = (
+        "## 학습\n"
+        "#### 1 에포크는 배치를 전체 한 번 도는 것을 의미함.\n"
+        "- 미니 배치는 배치를 더 잘게 나눈 것\n"
+        "#### 결정 --> 소프트맥스 회귀(고를 범주가 많아졌을 때 사용함)\n"
+        "#### 혼동 행렬: 오답 노트이다.\n"
+        "- 틀린 예측을 모아 보여주는 표\n"
+        "#### 역전파란?\n"
+        "#### 활성화 함수\n"
+    )
+    units = parse_units(text)
+    epoch = _by_text(units, "1 에포크는 배치를 전체 한 번 도는 것을 의미함.")
+    assert epoch.kind == "item" and epoch.line == 2
+    # the statement opens its own section: the bullets under it are read with it
+    child = _by_text(units, "미니 배치는 배치를 더 잘게 나눈 것")
+    assert child.labels[: child.heading_depth] == epoch.labels[: epoch.heading_depth]
+    assert _by_text(units, "결정 --> 소프트맥스 회귀(고를 범주가 많아졌을 때 사용함)")
+    matrix = _by_text(units, "오답 노트이다.")
+    assert matrix.kind == "term" and matrix.term == "혼동 행렬"
+    # a question or a topic is a label only
+    assert not any(u.text in ("역전파란?", "활성화 함수") for u in units)

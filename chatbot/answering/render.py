@@ -86,6 +86,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         short = len(body) <= _SHORT
         show_context = (
             context
+            and not _END.search(context)  # a heading that is a sentence labels nothing
             and context not in body
             and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )

@@ -26,6 +26,8 @@ DANGLING = re.compile(
     r"^(?:이|그|저|위|아래|앞|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
     r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는|이때|여기서)"
 )
+# "시퀀스 모델은.": a topic with nothing said of it
+_TOPIC_ONLY = re.compile(r"(?:은|는)\.?\s*$")
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
@@ -40,7 +42,8 @@ _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
-    "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고"),
+    # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
+    "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
     "how": re.compile(r"방법|순서|단계|과정|원리|→"),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
@@ -134,7 +137,7 @@ def standalone(unit: UnitRecord) -> bool:
         return False
     if unit.kind == "item" and not _HANGUL.search(text):
         return False
-    if DANGLING.match(text) or text.rstrip().endswith(("?", ":")):
+    if DANGLING.match(text) or text.rstrip().endswith(("?", ":")) or _TOPIC_ONLY.search(text):
         return False  # leans on a line before it, or is a question or label of its own
     if unit.kind != "item":
         return True
@@ -260,7 +263,13 @@ class UnitSelector:
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
-        for c in [*siblings, *others]:
+        if kind == "definition":
+            # what best defines it first, wherever it stands (another note's definition
+            # of the same term before the details under this one)
+            order = sorted([*siblings, *others], key=lambda c: (-c.score, c.unit.line))
+        else:
+            order = [*siblings, *others]
+        for c in order:
             if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
             if c in siblings or c.score >= 0.6 * best.score:
