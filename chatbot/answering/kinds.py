@@ -19,7 +19,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("who", re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|개발자|창시자")),
-    ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때")),
+    # "…만들 때 써?": asks in which case it is used
+    ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
     ("list", re.compile(r"종류|유형|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열")),
