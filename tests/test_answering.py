@@ -279,3 +279,18 @@ def test_a_heading_statement_answers_and_never_labels_a_line() -> None:
     assert not any("오답 노트이다.:" in line for line in definition)
     # a topic with nothing said of it is no line of an answer
     assert not any("시퀀스 모델은" in line for line in why + definition)
+
+
+API_NOTE = """## 웹
+- REST API - HTTP로 서버와 클라이언트가 데이터를 주고받는 설계 원칙이다.
+- api의 구조
+    - mvc
+    - msa
+    - 모놀리식
+"""
+
+
+def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
+    passage = Passage(5, "web.md", "웹", API_NOTE, 1.0)
+    notes = ([passage], {5: _records("web.md", 5, API_NOTE, 400)})
+    assert _answer_over(notes, "api 구조 종류 알려줘")[0] == "api의 구조: mvc, msa, 모놀리식 [1]"

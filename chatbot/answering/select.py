@@ -28,6 +28,8 @@ DANGLING = re.compile(
 )
 # "시퀀스 모델은.": a topic with nothing said of it
 _TOPIC_ONLY = re.compile(r"(?:은|는)\.?\s*$")
+# "MVC", "StandardScaler", "Adam": a name listed under a label ("API 구조")
+_NAME_ITEM = re.compile(r"^[A-Za-z][A-Za-z0-9+#.\- ]{1,24}$")
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
@@ -36,6 +38,7 @@ _HANGUL = re.compile(r"[가-힣]")
 # What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
+_LIST_BONUS = 1.0
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
@@ -119,6 +122,24 @@ def _names(unit: UnitRecord, subject: set[str], key: str) -> bool:
     )
 
 
+def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
+    """For "종류 알려줘": short items that make a list under one label (MVC, MSA, 모놀리식
+    under "API 구조") answer it, like a line under a "종류" label."""
+    groups: dict[tuple[str, tuple[str, ...]], int] = {}
+    for c in scored:
+        if c.unit.kind == "item" and len(c.unit.text) <= _LIST_ITEM:
+            key = (c.unit.source, c.unit.labels)
+            groups[key] = groups.get(key, 0) + 1
+    return [
+        replace(c, score=c.score + _LIST_BONUS)
+        if c.unit.kind == "item"
+        and len(c.unit.text) <= _LIST_ITEM
+        and groups[(c.unit.source, c.unit.labels)] >= 2
+        else c
+        for c in scored
+    ]
+
+
 def _weights(n: int, *, compare: bool) -> list[float]:
     """How much each subject counts: alike for a comparison, else mostly the first."""
     if n <= 1 or compare:
@@ -135,8 +156,12 @@ def standalone(unit: UnitRecord) -> bool:
         return False
     if _CODE.search(text) and not _HANGUL.search(text):
         return False
-    if unit.kind == "item" and not _HANGUL.search(text):
-        return False
+    if (
+        unit.kind == "item"
+        and not _HANGUL.search(text)
+        and not (unit.context and _NAME_ITEM.match(text))
+    ):
+        return False  # English prose or code pasted as a bullet; a short name may stand
     if DANGLING.match(text) or text.rstrip().endswith(("?", ":")) or _TOPIC_ONLY.search(text):
         return False  # leans on a line before it, or is a question or label of its own
     if unit.kind != "item":
@@ -201,6 +226,8 @@ class UnitSelector:
                 scored.append(Chosen(unit, passage, score))
         if not scored:
             return Selection()
+        if kind == "list":
+            scored = _favour_lists(scored)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
@@ -246,6 +273,7 @@ class UnitSelector:
         if len(chosen) == 1 and all(len(c.unit.text) <= _LIST_ITEM for c in group):
             # Steps or items of one list read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
+            kind_found = kind_found or (kind == "list" and len(chosen) >= 2)
         # Supporting lines come from the section the best one stands in (a comparison
         # draws on each side's own section), or name the subject itself as their term
         # (two notes that each define "경사하강법").
