@@ -6,7 +6,7 @@ import pytest
 
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
-from chatbot.answering.select import UnitSelector, standalone
+from chatbot.answering.select import UnitSelector, answers_kind, standalone
 from ingest.tree import parse_units
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
@@ -294,3 +294,17 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
     passage = Passage(5, "web.md", "웹", API_NOTE, 1.0)
     notes = ([passage], {5: _records("web.md", 5, API_NOTE, 400)})
     assert _answer_over(notes, "api 구조 종류 알려줘")[0] == "api의 구조: mvc, msa, 모놀리식 [1]"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("- 모델이 시점별 여러 변수를 인식하도록 하기 위함.", "why"),
+        ("- 오답을 모아 정확도를 높인다.", "why"),
+        ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
+        ("- 예시 : 주가 예측", "example"),
+    ],
+)
+def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
+    (unit,) = _records("x.md", 9, f"## 주제\n{line}\n", 900)
+    assert answers_kind(unit, kind)

@@ -46,7 +46,9 @@ _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
-    "why": re.compile(r"위해|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"),
+    "why": re.compile(
+        r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"
+    ),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
     "how": re.compile(r"방법|순서|단계|과정|원리|→"),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
