@@ -571,6 +571,7 @@ def sweep(data_root: Path) -> None:
                         names_nothing=plan.names_nothing,
                         social=plan.social,
                         specific=plan.specific,
+                        statement=plan.statement,
                     )
                     == intent
                     for _, plan in cell

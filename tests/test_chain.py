@@ -220,6 +220,9 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         # "비 오는 날 좋아해?": 비 and 날 are somewhere in any notes; one syllable is no subject
         (0.07, True, {"specific": False}, "greeting"),
         (0.9, True, {"specific": False}, "question"),  # "층은 뭐야?" asked in so many words
+        # "다음 주에 여행 가": tells, does not ask, and the notes do not cover it
+        (0.2, False, {"statement": True}, "greeting"),
+        (0.2, True, {"statement": True}, "question"),  # "역전파가 이해가 안 돼"
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

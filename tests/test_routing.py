@@ -133,3 +133,25 @@ def test_training_is_quick_on_a_subset_and_reproducible(
     assert a.bias == b.bias
     assert a.meta["seed"] == 5
     assert 0.0 <= a.p_request("안녕", np.full(512, 1 / np.sqrt(512))) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("message", "statement"),
+    [
+        ("다음 주에 여행 가", True),
+        ("내일 발표 떨려", True),
+        ("오늘 좀 피곤하네", True),
+        ("GAN", False),  # a bare term asks about itself
+        ("헐 대박", False),
+        ("강화학습 알려줘", False),
+        ("SVM 설명해봐", False),
+        ("내일 우산 챙겨야 할까요", False),
+        ("비 오는 날 좋아해?", False),
+        ("불면증 고치는 방법", False),
+    ],
+)
+def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
+    from chatbot.routing.features import is_statement
+    from vector_store.analysis import default_analyzer
+
+    assert is_statement(message, default_analyzer()) is statement

@@ -326,6 +326,12 @@ class KoreanAnalyzer:
         # no particle marks a subject: the first phrase is the topic, the rest context
         return [(p, "marked" if i == 0 else "other") for i, (p, _) in enumerate(found)]
 
+    def ends_in_clause(self, text: str) -> bool:
+        """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",
+        "여행 가"), not with a noun ("드롭아웃", "헐 대박")."""
+        tokens = [t for t in self._tokens(normalize(text)) if not t.tag.startswith("S")]
+        return bool(tokens) and tokens[-1].tag.startswith("E")
+
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the
         words that frame a request: "ㅋㅋㅋ 웃기네" and "그럼 이만 가볼게요" name nothing."""

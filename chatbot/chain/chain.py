@@ -44,6 +44,7 @@ from chatbot.generation.base import GenerationRequest, Generator
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.generation.grounding import support_ratio
+from chatbot.routing.features import is_statement
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer
 from vector_store.embeddings import NamedEmbeddings
@@ -82,6 +83,7 @@ class Plan:
     names_nothing: bool
     social: bool
     specific: bool
+    statement: bool
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -161,6 +163,7 @@ class ChatChain:
         )
         bare_term = is_bare_term(message, subjects)
         specific = is_specific(subjects)
+        statement = is_statement(message, self.analyzer)
         names_nothing = not self.analyzer.has_subject(message)
         social = p_request < self.chat.social_request_max and (
             cue_intent(message) is not None
@@ -175,6 +178,7 @@ class ChatChain:
             names_nothing=names_nothing,
             social=social,
             specific=specific,
+            statement=statement,
         )
         plan = Plan(
             message=message,
@@ -189,6 +193,7 @@ class ChatChain:
             names_nothing=names_nothing,
             social=social,
             specific=specific,
+            statement=statement,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

@@ -76,6 +76,7 @@ def decide_intent(
     names_nothing: bool = False,
     social: bool = False,
     specific: bool = True,
+    statement: bool = False,
 ) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
@@ -84,6 +85,8 @@ def decide_intent(
     - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"), or a social one (`social`:
       it greets, thanks or says goodbye in so many words, or asks the assistant about
       itself, and is not clearly a request): small talk;
+    - a statement about something the notes do not cover (`statement`: it tells rather
+      than asks, "다음 주에 여행 가"): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
@@ -91,7 +94,7 @@ def decide_intent(
     - below: small talk."""
     if followup == "continue" or (bare_term and covered):
         return "question"
-    if names_nothing or (social and not (covered and bare_term)):
+    if names_nothing or (social and not (covered and bare_term)) or (statement and not covered):
         return "greeting"
     threshold = cfg.covered_request_threshold if covered and specific else cfg.request_threshold
     if p_request < threshold:

@@ -77,3 +77,19 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
         ],
         dtype=np.float32,
     )
+
+
+def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
+    """A sentence that tells rather than asks: no question mark, no asking or requesting
+    ending, no question word or request verb, and a predicate at its end ("다음 주에
+    여행 가", "내일 발표 떨려"). A bare term ("GAN") is no statement: it asks about itself."""
+    text = normalize(text).strip()
+    body = _TRAILING.sub("", text)
+    return (
+        "?" not in text
+        and "？" not in text
+        and not _ENDS_REQUEST.search(body)
+        and not _QUESTION_WORD.search(text)
+        and not _REQUEST_VERB.search(text)
+        and analyzer.ends_in_clause(body)
+    )
