@@ -142,11 +142,15 @@ def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
     ]
 
 
-def _weights(n: int, *, compare: bool) -> list[float]:
-    """How much each subject counts: alike for a comparison, else mostly the first."""
-    if n <= 1 or compare:
+def _weights(domain: list[bool], *, compare: bool) -> list[float]:
+    """How much each subject counts: alike, except that the subjects naming only where
+    the asked one belongs share a quarter (never for a comparison, whose sides count
+    alike)."""
+    n = len(domain)
+    asked = domain.count(False)
+    if not n or compare or not asked or asked == n:
         return [1.0 / n] * n if n else []
-    return [0.75] + [0.25 / (n - 1)] * (n - 1)
+    return [0.25 / (n - asked) if d else 0.75 / asked for d in domain]
 
 
 def standalone(unit: UnitRecord) -> bool:
@@ -191,12 +195,19 @@ class UnitSelector:
         units_of: Callable[[Passage], list[UnitRecord]],
         units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
         passage_of: Callable[[int], Passage | None] | None = None,
+        domains: frozenset[str] = frozenset(),
     ) -> Selection:
+        """`domains`: the subjects that only say where the asked one belongs
+        ("선형회귀에서 경사하강법은": 선형회귀); they count less."""
         subject_pairs = [
             (set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects
         ]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
         subject_sets = [terms for terms, _ in subject_pairs]
+        domain_keys = {_key_of(d) for d in domains}
+        weights = _weights(
+            [key in domain_keys for _, key in subject_pairs], compare=kind == "compare"
+        )
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
@@ -223,7 +234,7 @@ class UnitSelector:
             # Cite the chunk that holds the unit (a hit's section may span several chunks).
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
-            score = self._score(unit, kind, subject_pairs, q_terms, rank)
+            score = self._score(unit, kind, subject_pairs, weights, q_terms, rank)
             if score > 0:
                 scored.append(Chosen(unit, passage, score))
         if not scored:
@@ -315,15 +326,15 @@ class UnitSelector:
         unit: UnitRecord,
         kind: str,
         subjects: list[tuple[set[str], str]],
+        weights: list[float],
         q_terms: set[str],
         rank: int,
     ) -> float:
         # Each subject counts by how fully the unit names it: all of a compound's words
         # ("회귀" alone is not "소프트맥스 회귀": half of its words count a quarter), or
         # its letters (Kiwi may cut a word differently in two contexts: "오버라이딩" alone,
-        # "오버"+"라이딩" in a question). The first subject is what is asked about; the
-        # others (where it belongs: "선형회귀에서 경사하강법은") count a quarter, except
-        # for a comparison, whose sides count alike.
+        # "오버"+"라이딩" in a question); weighted by `weights` (where the subject belongs
+        # counts less than the subject).
         named = _key_of(f"{unit.term} {unit.context}")
         said = _key_of(unit.text)
         # "RNN은 …" is a statement about RNN as much as a line under the label "RNN"
@@ -334,7 +345,6 @@ class UnitSelector:
             for s, k in subjects
         ]
         mentions_ = [1.0 if k and k in said else _share(s, unit.terms) for s, k in subjects]
-        weights = _weights(len(subjects), compare=kind == "compare")
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
         mentions = sum(w * m for w, m in zip(weights, mentions_, strict=True))
         words = unit.terms | unit.context_terms
@@ -342,7 +352,8 @@ class UnitSelector:
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0
         score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
-        exact = {k for _, k in (subjects if kind == "compare" else subjects[:1]) if k}
+        top = max(weights, default=0.0)
+        exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
         if exact and (
             _key_of(unit.term) in exact
             or _key_of(unit.context) in exact

@@ -157,7 +157,8 @@ class ChatChain:
         p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
-        domains = {p for p, role in self.analyzer.subject_roles(message) if role != "marked"}
+        roles = self.analyzer.subject_roles(message)
+        domains = {p for p, role in roles if role != "marked"}
         covered = bool(subjects) and all(
             subject_covered(s, result.hits, self.analyzer, loose=s in domains) for s in subjects
         )
@@ -213,6 +214,7 @@ class ChatChain:
                 units_of=snapshot.units_of,
                 units_about=snapshot.units_about,
                 passage_of=snapshot.by_id.get,
+                domains=frozenset(p for p, role in roles if role == "domain"),
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
