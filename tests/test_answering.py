@@ -308,3 +308,25 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
     (unit,) = _records("x.md", 9, f"## 주제\n{line}\n", 900)
     assert answers_kind(unit, kind)
+
+
+PEOPLE_NOTE = """## 딥러닝의 선구자
+- 제프리 힌턴 (Geoffrey Hinton) - 영국
+    - MLP, 역전파 알고리즘
+- 요수아 벤지오(Yoshua Bengio) - 프랑스
+    - GAN(Generative Adversarial Nets) : AI 그림 생성의 시초
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "work"),
+    [
+        ("역전파 알고리즘은 누가 만들었어?", "제프리 힌턴 (Geoffrey Hinton)", "역전파 알고리즘"),
+        ("GAN은 누구 연구야?", "요수아 벤지오(Yoshua Bengio)", "AI 그림 생성의 시초"),
+    ],
+)
+def test_who_names_the_person_a_work_is_written_under(question, person, work) -> None:
+    passage = Passage(6, "people.md", "딥러닝의 선구자", PEOPLE_NOTE, 1.0)
+    notes = ([passage], {6: _records("people.md", 6, PEOPLE_NOTE, 500)})
+    first = _answer_over(notes, question)[0]
+    assert first.startswith(f"{person}: ") and work in first

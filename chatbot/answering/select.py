@@ -35,6 +35,8 @@ _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
 _WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
 _HANGUL = re.compile(r"[가-힣]")
+# A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
+_PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
 # What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
@@ -122,6 +124,16 @@ def _names(unit: UnitRecord, subject: set[str], key: str) -> bool:
     return subject <= words or (
         bool(key) and key in _key_of(f"{unit.term} {unit.context} {unit.text}")
     )
+
+
+def _with_person(unit: UnitRecord) -> UnitRecord:
+    """For "누가": a line or label written under a person ("제프리 힌턴 (Geoffrey Hinton)"
+    > "MLP, 역전파 알고리즘") is read as that person's, the person first."""
+    person = next((label for label in reversed(unit.labels) if _PERSON.match(label)), "")
+    if not person or person in (unit.term, unit.text):
+        return unit
+    text = f"{unit.term} - {unit.text}" if unit.term else unit.text
+    return replace(unit, kind="term", term=person, text=text)
 
 
 def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
@@ -228,6 +240,8 @@ class UnitSelector:
                     if passage is not None and any(k in named for k in subject_keys):
                         candidates.append((self.passages, passage, unit))
         for rank, hit, unit in candidates:
+            if kind == "who":
+                unit = _with_person(unit)
             if unit.unit_id in seen or not standalone(unit):
                 continue
             seen.add(unit.unit_id)
