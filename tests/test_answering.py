@@ -330,3 +330,24 @@ def test_who_names_the_person_a_work_is_written_under(question, person, work) ->
     notes = ([passage], {6: _records("people.md", 6, PEOPLE_NOTE, 500)})
     first = _answer_over(notes, question)[0]
     assert first.startswith(f"{person}: ") and work in first
+
+
+FRAMEWORKS = """## 웹 프레임워크
+| 프레임워크 | 라이선스 | 초기 개발자 | 최초 릴리스 |
+|---|---|---|---|
+| 장고 | BSD License | Adrian Holovaty | 2005년 |
+| 플라스크 | BSD License | Armin Ronacher | 2010년 |
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("플라스크 초기 개발자가 누구야?", "플라스크: 초기 개발자: Armin Ronacher. [1]"),
+        ("장고 최초 릴리스는 언제야?", "장고: 최초 릴리스: 2005년. [1]"),
+    ],
+)
+def test_a_table_answers_with_the_cell_asked_for(question: str, line: str) -> None:
+    passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
+    notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
+    assert _answer_over(notes, question) == [line]

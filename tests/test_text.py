@@ -80,6 +80,11 @@ def test_subjects_of_questions(message: str, subjects: list[str]) -> None:
     assert default_analyzer().subjects(message) == subjects
 
 
+def test_a_full_stop_is_no_part_of_a_foreign_word() -> None:
+    # Kiwi reads "Ramirez." as "Ra" + "mirez."
+    assert default_analyzer().terms("Sebastian, Ramirez.") == ["sebastian", "ramirez"]
+
+
 def test_aliases_make_spellings_one_term() -> None:
     analyzer = default_analyzer()
     assert analyzer.terms("Transformer") == analyzer.terms("트랜스포머") == ["transformer"]

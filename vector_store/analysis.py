@@ -42,6 +42,7 @@ _HANGUL = re.compile(r"^[가-힣]+$")
 _KEEP = frozenset({"NNG", "NNP", "NR", "XR", "VV", "VA", "SL", "SH", "SN"})
 # Tags that may be glued into an identifier when they touch: letters, numbers,
 # and symbols such as _ . - + #.
+_EDGE_PUNCT = ".,;:!?…"
 _GLUE = frozenset({"SL", "SN", "SH", "SW", "SO", "SP"})
 _GLUE_SYMBOLS = frozenset("_.-+#")
 _SPLIT_IDENT = re.compile(r"[_.\-]+")
@@ -359,8 +360,10 @@ class KoreanAnalyzer:
                 run.pop()
             while run and run[0][1] not in ("SL", "SN", "SH"):
                 run.pop(0)
-            if run:
-                word = "".join(f for f, _ in run).casefold()
+            # Kiwi may glue a sentence's full stop onto a foreign word ("Ramirez." →
+            # "Ra" + "mirez."): punctuation at the word's ends is no part of it.
+            word = "".join(f for f, _ in run).casefold().strip(_EDGE_PUNCT)
+            if word:
                 out.append(word)
                 if len(run) > 1:
                     parts = [p for p in _SPLIT_IDENT.split(word) if p and p != word]

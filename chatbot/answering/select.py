@@ -41,6 +41,9 @@ _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
 _LIST_BONUS = 1.0
+_CELL_BONUS = 1.5
+# "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
+_CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
@@ -81,6 +84,8 @@ class Chosen:
     unit: UnitRecord
     passage: Passage
     score: float
+    cell: bool = False
+    """The unit is the cells of a table row that the question asks for."""
 
 
 @dataclass
@@ -242,6 +247,9 @@ class UnitSelector:
         for rank, hit, unit in candidates:
             if kind == "who":
                 unit = _with_person(unit)
+            focused = unit.kind == "row" and self._focus_row(unit, q_terms, question)
+            if focused:
+                unit = replace(unit, text=focused)
             if unit.unit_id in seen or not standalone(unit):
                 continue
             seen.add(unit.unit_id)
@@ -249,8 +257,10 @@ class UnitSelector:
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
             score = self._score(unit, kind, subject_pairs, weights, q_terms, rank)
+            if score > 0 and focused:
+                score += _CELL_BONUS  # the row and the column asked for: the answer itself
             if score > 0:
-                scored.append(Chosen(unit, passage, score))
+                scored.append(Chosen(unit, passage, score, cell=bool(focused)))
         if not scored:
             return Selection()
         if kind == "list":
@@ -288,6 +298,8 @@ class UnitSelector:
                 unique.append(c)
         pool = unique
         best = chosen[0]
+        if best.cell and len(chosen) == 1:
+            return Selection(chosen, True)  # the cell asked for is the whole answer
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.
         siblings = [
@@ -297,7 +309,9 @@ class UnitSelector:
         ]
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
-        if len(chosen) == 1 and all(len(c.unit.text) <= _LIST_ITEM for c in group):
+        if len(chosen) == 1 and all(
+            len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group
+        ):
             # Steps or items of one list read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
             kind_found = kind_found or (kind == "list" and len(chosen) >= 2)
@@ -330,6 +344,20 @@ class UnitSelector:
             if c in siblings or c.score >= 0.6 * best.score:
                 chosen.append(c)
         return Selection(chosen, kind_found)
+
+    def _focus_row(self, unit: UnitRecord, q_terms: set[str], question: str) -> str:
+        """The cells of a table row whose header the question asks for, in a row the
+        question names ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names
+        another row, no cell or all of them."""
+        row = set(self.analyzer.terms(unit.term))
+        if not (row & q_terms or (unit.term and _key_of(unit.term) in _key_of(question))):
+            return ""  # a row of something else
+        asked = q_terms - row
+        cells = _CELL_SPLIT.split(unit.text)
+        wanted = [
+            cell for cell in cells if asked & set(self.analyzer.terms(cell.partition(": ")[0]))
+        ]
+        return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
     @staticmethod
     def _best_for(pool: list[Chosen], subject: set[str]) -> Chosen | None:

@@ -160,7 +160,10 @@ class ChatChain:
         roles = self.analyzer.subject_roles(message)
         domains = {p for p, role in roles if role != "marked"}
         covered = bool(subjects) and all(
-            subject_covered(s, result.hits, self.analyzer, loose=s in domains) for s in subjects
+            subject_covered(
+                s, result.hits, self.analyzer, loose=s in domains, units_of=snapshot.units_of
+            )
+            for s in subjects
         )
         bare_term = is_bare_term(message, subjects)
         specific = is_specific(subjects)

@@ -22,6 +22,7 @@ question it follows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -29,7 +30,7 @@ import numpy as np
 
 from chatbot.settings import ChatConfig
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
-from vector_store.passage import Passage
+from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
     r"(그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸|저것|저거|걔|얘|거기|"
@@ -152,7 +153,12 @@ def _strip_subjects(question: str, subjects: list[str]) -> str:
 
 
 def subject_covered(
-    subject: str, hits: list[Passage], analyzer: KoreanAnalyzer, *, loose: bool = False
+    subject: str,
+    hits: list[Passage],
+    analyzer: KoreanAnalyzer,
+    *,
+    loose: bool = False,
+    units_of: Callable[[Passage], list[UnitRecord]] | None = None,
 ) -> bool:
     """Whether a retrieved passage holds `subject` as a phrase (its terms adjacent, or its
     letters without spaces), or, for a subject with English letters, its English terms.
@@ -184,8 +190,18 @@ def subject_covered(
             and squeezed in _SPACES.sub("", f"{hit.heading}{hit.text}").casefold()
         ):
             return True
-    if latin:
-        return all(t in present for t in latin)
+    if latin and all(t in present for t in latin):
+        return True
+    # A table row or a "term - description" line holds a thing and what is said of it
+    # together ("플라스크 라이선스": the row 플라스크 under the header 라이선스).
+    if units_of is not None and len(terms) > 1:
+        wanted = set(terms)
+        return any(
+            wanted <= (unit.terms | unit.context_terms)
+            for hit in hits
+            for unit in units_of(hit)
+            if unit.kind in ("row", "term")
+        )
     return False
 
 
