@@ -93,11 +93,12 @@ def ids_of(index: Any) -> np.ndarray:
 
 
 def remove_stale(data_dir: Path, keep: set[str]) -> None:
-    """Delete cache files and BM25 cache folders (and leftovers of killed writers) whose
-    FAISS file name is not in `keep`."""
+    """Delete cache files, and the BM25 and rows cache folders beside them (and leftovers
+    of killed writers), whose FAISS file name is not in `keep`."""
     for path in data_dir.glob("faiss-*.index*"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
-    for path in data_dir.glob("faiss-*.bm25*"):
-        if path.name.removesuffix(".bm25") + ".index" not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+    for suffix in (".bm25", ".rows"):
+        for path in data_dir.glob(f"faiss-*{suffix}*"):
+            if path.name.removesuffix(suffix) + ".index" not in keep:
+                shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,377 @@
+"""Chunk and unit rows of one generation in a few flat arrays, cached per generation.
+
+A large corpus has about eight answer units a chunk; held as dataclasses with their
+strings and term sets they cost hundreds of MiB and seconds to build at every start.
+Here every table is an integer matrix plus one UTF-8 buffer with the offsets of each
+string field, written once per generation next to the FAISS cache and opened with
+``mmap`` at the next start. A row becomes a `Passage` or `UnitRecord` only when a search
+or an answer asks for it (a search reads a handful).
+
+Lookups stay sub-linear without Python dicts over the corpus: chunk ids and unit
+section keys are sorted arrays searched with ``searchsorted``; the units naming a
+context term are an inverted index keyed by a 64-bit hash of the term, whose posting
+lists hold unit rows in row order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vector_store.db import Chunk, Document, Unit
+from vector_store.passage import Passage, UnitRecord
+
+FORMAT_VERSION = "1"
+# Materialised rows kept per snapshot: a turn reads a few hundred units at most.
+_ROW_CACHE = 4096
+
+
+def key_hash(text: str) -> int:
+    """Stable signed 64-bit hash (the cache is read by other processes)."""
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+class Columns:
+    """Rows of `n_int` integer and `n_str` string fields in flat arrays."""
+
+    def __init__(self, ints: np.ndarray, offsets: np.ndarray, blob: np.ndarray) -> None:
+        self.ints = ints
+        self.offsets = offsets
+        self.blob = blob
+        self.n_str = (len(offsets) - 1) // len(ints) if len(ints) else 0
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[Sequence[int], Sequence[str]]], n_int: int) -> Columns:
+        ints: list[Sequence[int]] = []
+        pieces: list[bytes] = []
+        for numbers, strings in rows:
+            ints.append(numbers)
+            pieces.extend(s.encode() for s in strings)
+        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        blob = np.frombuffer(b"".join(pieces), dtype=np.uint8)
+        matrix = np.array(ints, dtype=np.int64).reshape(len(ints), n_int)
+        return cls(matrix, offsets, blob)
+
+    def __len__(self) -> int:
+        return len(self.ints)
+
+    def strings(self, row: int) -> list[str]:
+        start = row * self.n_str
+        bounds = self.offsets[start : start + self.n_str + 1].tolist()
+        data = self.blob[bounds[0] : bounds[-1]].tobytes()
+        base = bounds[0]
+        return [data[a - base : b - base].decode() for a, b in pairwise(bounds)]
+
+    def string(self, row: int, field: int) -> str:
+        i = row * self.n_str + field
+        a, b = self.offsets[i : i + 2].tolist()
+        return self.blob[a:b].tobytes().decode()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"ints": self.ints, "offsets": self.offsets, "blob": self.blob}
+
+
+# Chunk rows: ints (chunk_id, ord, line_start); strings (source, heading, text, terms).
+_C_ID, _C_ORD, _C_LINE = range(3)
+# Unit rows: ints (unit_id, chunk_id, heading_depth, line); strings (source, labels, kind,
+# term, context, text, ask, terms, context_terms).
+_U_ID, _U_CHUNK, _U_DEPTH, _U_LINE = range(4)
+_U_SOURCE, _U_LABELS = 0, 1
+
+
+class ChunkTable(Mapping[int, Passage]):
+    """The chunks of a generation by id (a read-only mapping to `Passage`), in file and
+    position order through `records`."""
+
+    def __init__(self, columns: Columns, by_id: np.ndarray) -> None:
+        self.columns = columns
+        self.ids = columns.ints[:, _C_ID]
+        self._by_id = by_id  # rows sorted by chunk id
+        self._sorted_ids = self.ids[by_id]
+        self._passage = lru_cache(maxsize=_ROW_CACHE)(self._make)
+
+    @classmethod
+    def build(cls, columns: Columns) -> ChunkTable:
+        return cls(columns, np.argsort(columns.ints[:, _C_ID], kind="stable"))
+
+    def _make(self, row: int) -> Passage:
+        chunk_id, ord_, line = self.columns.ints[row].tolist()
+        source, heading, text, terms = self.columns.strings(row)
+        return Passage(
+            chunk_id=chunk_id,
+            source=source,
+            heading=heading,
+            text=text,
+            ord=ord_,
+            line_start=line,
+            terms=tuple(terms.split()),
+        )
+
+    def row_of(self, chunk_id: int) -> int | None:
+        i = int(np.searchsorted(self._sorted_ids, chunk_id))
+        if i < len(self._sorted_ids) and self._sorted_ids[i] == chunk_id:
+            return int(self._by_id[i])
+        return None
+
+    def __getitem__(self, chunk_id: int) -> Passage:
+        row = self.row_of(chunk_id)
+        if row is None:
+            raise KeyError(chunk_id)
+        return self._passage(row)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return isinstance(chunk_id, int | np.integer) and self.row_of(int(chunk_id)) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def heading(self, chunk_id: int) -> str:
+        row = self.row_of(chunk_id)
+        if row is None:
+            raise KeyError(chunk_id)
+        return self.columns.string(row, 1)
+
+    def terms_lists(self) -> Iterator[list[str]]:
+        """Every chunk's terms in row order (to build BM25)."""
+        for row in range(len(self.columns)):
+            yield self.columns.string(row, 3).split()
+
+    @property
+    def records(self) -> Records:
+        return Records(self)
+
+
+class Records(Sequence[Passage]):
+    """All chunks in file and position order, made into passages one at a time."""
+
+    def __init__(self, table: ChunkTable) -> None:
+        self._table = table
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    @overload
+    def __getitem__(self, i: int) -> Passage: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Passage]: ...
+    def __getitem__(self, i: int | slice) -> Passage | list[Passage]:
+        if isinstance(i, slice):
+            return [self._table._make(r) for r in range(len(self))[i]]
+        return self._table._make(range(len(self))[i])
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (self._table._make(r) for r in range(len(self)))
+
+
+class UnitTable:
+    """The answer units of a generation, found by chunk, by section and by context term."""
+
+    def __init__(self, columns: Columns, index: dict[str, np.ndarray]) -> None:
+        self.columns = columns
+        self._index = index
+        self._unit = lru_cache(maxsize=_ROW_CACHE)(self._make)
+
+    @classmethod
+    def build(cls, columns: Columns) -> UnitTable:
+        """The lookup arrays over `columns`: every list keeps row order (stable sorts)."""
+        n = len(columns)
+        chunk = columns.ints[:, _U_CHUNK]
+        by_chunk = np.argsort(chunk, kind="stable")
+        sections = np.empty(n, dtype=np.int64)
+        term_hashes: list[int] = []
+        term_rows: list[int] = []
+        hashes: dict[str, int] = {}
+        for row in range(n):
+            strings = columns.strings(row)
+            depth = int(columns.ints[row, _U_DEPTH])
+            sections[row] = key_hash(_section_key(strings[_U_SOURCE], strings[_U_LABELS], depth))
+            for term in set(strings[8].split()):
+                h = hashes.get(term)
+                if h is None:
+                    h = hashes[term] = key_hash(term)
+                term_hashes.append(h)
+                term_rows.append(row)
+        by_section = np.argsort(sections, kind="stable")
+        th = np.array(term_hashes, dtype=np.int64)
+        tr = np.array(term_rows, dtype=np.int64)
+        order = np.lexsort((tr, th))  # by term hash, then row
+        return cls(
+            columns,
+            {
+                "chunk_sorted": chunk[by_chunk],
+                "by_chunk": by_chunk,
+                "section_sorted": sections[by_section],
+                "by_section": by_section,
+                "term_sorted": th[order],
+                "term_rows": tr[order],
+            },
+        )
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {**self.columns.arrays(), **self._index}
+
+    def _make(self, row: int) -> UnitRecord:
+        uid, chunk_id, depth, line = self.columns.ints[row].tolist()
+        source, labels, kind, term, context, text, ask, terms, context_terms = self.columns.strings(
+            row
+        )
+        return UnitRecord(
+            unit_id=uid,
+            chunk_id=chunk_id,
+            source=source,
+            labels=tuple(labels.split("\n")) if labels else (),
+            heading_depth=depth,
+            kind=kind,
+            term=term,
+            context=context,
+            text=text,
+            ask=ask,
+            line=line,
+            terms=frozenset(terms.split()),
+            context_terms=frozenset(context_terms.split()),
+        )
+
+    def _rows(self, sorted_key: str, rows: str, key: int) -> np.ndarray:
+        keys = self._index[sorted_key]
+        lo = int(np.searchsorted(keys, key, side="left"))
+        hi = int(np.searchsorted(keys, key, side="right"))
+        return np.asarray(self._index[rows][lo:hi])
+
+    def of_chunk(self, chunk_id: int) -> list[UnitRecord]:
+        return [self._unit(r) for r in self._rows("chunk_sorted", "by_chunk", chunk_id).tolist()]
+
+    def of_section(self, source: str, heading: str) -> list[UnitRecord]:
+        rows = self._rows("section_sorted", "by_section", key_hash(f"{source}\n{heading}"))
+        units = [self._unit(r) for r in rows.tolist()]
+        return [
+            u
+            for u in units
+            if u.source == source and " > ".join(u.labels[: u.heading_depth]) == heading
+        ]
+
+    def with_context_terms(self, terms: set[str], limit: int) -> list[UnitRecord]:
+        """Units whose context terms hold all of `terms`, in row order; none when more
+        than `limit` do."""
+        lists = sorted(
+            (self._rows("term_sorted", "term_rows", key_hash(t)) for t in terms), key=len
+        )
+        rows = lists[0]
+        for other in lists[1:]:
+            if not len(rows):
+                break
+            rows = rows[np.isin(rows, other, assume_unique=True)]
+        if len(rows) > limit:
+            return []
+        units = [self._unit(r) for r in rows.tolist()]
+        return [u for u in units if terms <= u.context_terms]
+
+
+def _section_key(source: str, labels: str, depth: int) -> str:
+    heading = " > ".join(labels.split("\n")[:depth]) if labels else ""
+    return f"{source}\n{heading}"
+
+
+# ---------------------------------------------------------------- reading and caching
+def read_chunks(session: Session) -> Columns:
+    result = session.execute(
+        select(
+            Chunk.id,
+            Chunk.ord,
+            Chunk.line_start,
+            Document.path,
+            Chunk.heading,
+            Chunk.text,
+            Chunk.terms,
+        )
+        .join(Document, Chunk.document_id == Document.id)
+        .order_by(Document.path, Chunk.ord)
+    )
+    return Columns.build((((r[0], r[1], r[2]), r[3:]) for r in result.tuples()), 3)
+
+
+def read_units(session: Session) -> Columns:
+    """Units with the id of the chunk that holds them (same document, `chunk_ord`)."""
+    result = session.execute(
+        select(
+            Unit.id,
+            Chunk.id,
+            Unit.heading_depth,
+            Unit.line,
+            Document.path,
+            Unit.labels,
+            Unit.kind,
+            Unit.term,
+            Unit.context,
+            Unit.text,
+            Unit.ask,
+            Unit.terms,
+            Unit.context_terms,
+        )
+        .join(Document, Unit.document_id == Document.id)
+        .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
+        .order_by(Document.path, Unit.ord)
+    )
+    return Columns.build((((r[0], r[1], r[2], r[3]), r[4:]) for r in result.tuples()), 4)
+
+
+def load(path: Path) -> tuple[ChunkTable, UnitTable] | None:
+    """The tables cached in the folder `path`, memory-mapped; None when the folder is
+    missing, of another format or incomplete."""
+    try:
+        if (path / "format").read_text() != FORMAT_VERSION:
+            return None
+        arrays = {p.stem: _open(p) for p in path.glob("*.npy")}
+        chunks = Columns(arrays["c.ints"], arrays["c.offsets"], arrays["c.blob"])
+        table = ChunkTable(chunks, arrays["c.by_id"])
+        u = {k[2:]: v for k, v in arrays.items() if k.startswith("u.")}
+        units = UnitTable(Columns(u.pop("ints"), u.pop("offsets"), u.pop("blob")), u)
+        units._rows("chunk_sorted", "by_chunk", 0)  # every index array is there
+        units._rows("section_sorted", "by_section", 0)
+        units._rows("term_sorted", "term_rows", 0)
+    except (OSError, ValueError, KeyError):
+        return None
+    return table, units
+
+
+def _open(path: Path) -> np.ndarray:
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:  # an empty array cannot be mapped
+        return np.load(path)
+
+
+def save(path: Path, chunks: ChunkTable, units: UnitTable) -> None:
+    """Write the tables to the folder `path` atomically (a temporary folder renamed)."""
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        arrays = {f"c.{k}": v for k, v in chunks.columns.arrays().items()}
+        arrays["c.by_id"] = chunks._by_id
+        arrays.update({f"u.{k}": v for k, v in units.arrays().items()})
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array))
+        (tmp / "format").write_text(FORMAT_VERSION)
+        shutil.rmtree(path, ignore_errors=True)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
