@@ -305,7 +305,7 @@ def read_chunks(session: Session) -> Columns:
         .join(Document, Chunk.document_id == Document.id)
         .order_by(Document.path, Chunk.ord)
     )
-    return Columns.build((((r[0], r[1], r[2]), r[3:]) for r in result.tuples()), 3)
+    return Columns.build((((r[0], r[1], r[2]), r[3:]) for r in result), 3)
 
 
 def read_units(session: Session) -> Columns:
@@ -330,7 +330,7 @@ def read_units(session: Session) -> Columns:
         .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
         .order_by(Document.path, Unit.ord)
     )
-    return Columns.build((((r[0], r[1], r[2], r[3]), r[4:]) for r in result.tuples()), 4)
+    return Columns.build((((r[0], r[1], r[2], r[3]), r[4:]) for r in result), 4)
 
 
 def load(path: Path) -> tuple[ChunkTable, UnitTable] | None:
