@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 from sqlalchemy import select
@@ -52,12 +52,10 @@ class Columns:
         self.n_str = (len(offsets) - 1) // len(ints) if len(ints) else 0
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[Sequence[int], Sequence[str]]], n_int: int) -> Columns:
-        ints: list[Sequence[int]] = []
-        pieces: list[bytes] = []
-        for numbers, strings in rows:
-            ints.append(numbers)
-            pieces.extend(s.encode() for s in strings)
+    def build(cls, rows: Sequence[Sequence[Any]], n_int: int) -> Columns:
+        """Rows of `n_int` integers followed by strings."""
+        ints = [r[:n_int] for r in rows]
+        pieces = [s.encode() for r in rows for s in r[n_int:]]
         lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
         offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
@@ -188,20 +186,24 @@ class UnitTable:
         self._unit = lru_cache(maxsize=_ROW_CACHE)(self._make)
 
     @classmethod
-    def build(cls, columns: Columns) -> UnitTable:
-        """The lookup arrays over `columns`: every list keeps row order (stable sorts)."""
-        n = len(columns)
+    def build(cls, rows: Sequence[Sequence[Any]]) -> UnitTable:
+        """The table of unit rows (as `read_units` selects them) with its lookup arrays;
+        every posting list keeps row order (stable sorts)."""
+        columns = Columns.build(rows, 4)
         chunk = columns.ints[:, _U_CHUNK]
         by_chunk = np.argsort(chunk, kind="stable")
-        sections = np.empty(n, dtype=np.int64)
+        section_hashes: dict[tuple[str, str, int], int] = {}
+        sections = np.empty(len(rows), dtype=np.int64)
         term_hashes: list[int] = []
         term_rows: list[int] = []
         hashes: dict[str, int] = {}
-        for row in range(n):
-            strings = columns.strings(row)
-            depth = int(columns.ints[row, _U_DEPTH])
-            sections[row] = key_hash(_section_key(strings[_U_SOURCE], strings[_U_LABELS], depth))
-            for term in set(strings[8].split()):
+        for row, r in enumerate(rows):
+            key = (r[4], r[5], r[2])  # source, labels, heading depth
+            h = section_hashes.get(key)
+            if h is None:
+                h = section_hashes[key] = key_hash(_section_key(*key))
+            sections[row] = h
+            for term in set(r[12].split()):  # context terms
                 h = hashes.get(term)
                 if h is None:
                     h = hashes[term] = key_hash(term)
@@ -291,7 +293,7 @@ def _section_key(source: str, labels: str, depth: int) -> str:
 
 
 # ---------------------------------------------------------------- reading and caching
-def read_chunks(session: Session) -> Columns:
+def read_chunks(session: Session) -> ChunkTable:
     result = session.execute(
         select(
             Chunk.id,
@@ -305,10 +307,10 @@ def read_chunks(session: Session) -> Columns:
         .join(Document, Chunk.document_id == Document.id)
         .order_by(Document.path, Chunk.ord)
     )
-    return Columns.build((((r[0], r[1], r[2]), r[3:]) for r in result), 3)
+    return ChunkTable.build(Columns.build(result.all(), 3))
 
 
-def read_units(session: Session) -> Columns:
+def read_units(session: Session) -> UnitTable:
     """Units with the id of the chunk that holds them (same document, `chunk_ord`)."""
     result = session.execute(
         select(
@@ -330,7 +332,7 @@ def read_units(session: Session) -> Columns:
         .join(Chunk, (Chunk.document_id == Unit.document_id) & (Chunk.ord == Unit.chunk_ord))
         .order_by(Document.path, Unit.ord)
     )
-    return Columns.build((((r[0], r[1], r[2], r[3]), r[4:]) for r in result), 4)
+    return UnitTable.build(result.all())
 
 
 def load(path: Path) -> tuple[ChunkTable, UnitTable] | None:

@@ -222,10 +222,7 @@ class IndexStore:
             cache = self.data_dir / faiss_io.cache_filename(generation, token[:12])
             rows_path = cache.with_suffix(".rows")
             cached = rows.load(rows_path)
-            chunks, units = cached or (
-                rows.ChunkTable.build(rows.read_chunks(session)),
-                rows.UnitTable.build(rows.read_units(session)),
-            )
+            chunks, units = cached or (rows.read_chunks(session), rows.read_units(session))
             ids = np.asarray(chunks.ids)
             index = self._cached(cache, ids)
             if index is None:
@@ -315,7 +312,7 @@ def load_chunks(database_url: str) -> list[Passage]:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            return list(rows.ChunkTable.build(rows.read_chunks(session)).records)
+            return list(rows.read_chunks(session).records)
     finally:
         engine.dispose()
 
