@@ -1,8 +1,9 @@
 """Read side of the index: consistent in-memory snapshots of one generation.
 
-A snapshot holds the chunk rows, the FAISS index and a BM25 index built from the
-stored terms and vectors, all of one generation, read from the database alone (the
-FAISS index is cached in the local data dir per generation, never required). A
+A snapshot holds the chunk and unit rows (flat arrays, `vector_store.rows`), the FAISS
+index and a BM25 index built from the stored terms and vectors, all of one generation,
+read from the database alone (all three are cached in the local data dir per generation
+and memory-mapped where they can be, never required). A
 search never mixes generations: when an ingest commits a new generation, the
 next search loads a new snapshot and swaps it in whole.
 """
