@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from vector_store.db import Chunk, Document, Unit
 from vector_store.passage import Passage, UnitRecord
 
+# Bump when the cached arrays, or what their rows hold, change.
 FORMAT_VERSION = "1"
 # Materialised rows kept per snapshot: a turn reads a few hundred units at most.
 _ROW_CACHE = 4096
