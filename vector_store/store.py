@@ -10,6 +10,9 @@ next search loads a new snapshot and swaps it in whole.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import logging
 import math
@@ -244,9 +247,15 @@ class IndexStore:
                 != generation
             ):
                 return None
+        bm25 = self._bm25(chunks, cache.with_suffix(".bm25"))
         if cached is None:
             self._write_rows(rows_path, chunks, units)
-        bm25 = self._bm25(chunks, cache.with_suffix(".bm25"))
+            # serve from the memory-mapped files just written, and give the memory of the
+            # build back (about 470 MiB at 62,670 chunks: the built tables sit in reference
+            # cycles, and glibc keeps freed heap unless asked)
+            chunks, units = rows.load(rows_path) or (chunks, units)
+            gc.collect()
+            _trim_heap()
         logger.info("loaded index generation=%d chunks=%d", generation, len(chunks))
         return IndexSnapshot(generation, embedder, chunks, index, units, bm25)
 
@@ -311,6 +320,12 @@ class IndexStore:
             faiss_io.remove_stale(path.parent, keep)
         except OSError as exc:
             logger.warning("cannot write index cache path=%s error=%s", path.name, exc)
+
+
+def _trim_heap() -> None:
+    """Return freed heap pages to the system (glibc only; elsewhere nothing to do)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def load_chunks(database_url: str) -> list[Passage]:
