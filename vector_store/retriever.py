@@ -112,7 +112,7 @@ class HybridSearcher:
         leaves = cached[1]
         terms = leaves.get(chunk_id)
         if terms is None:
-            leaf = snap.by_id[chunk_id].heading.rsplit(" > ", 1)[-1]
+            leaf = snap.by_id.heading(chunk_id).rsplit(" > ", 1)[-1]
             terms = leaves[chunk_id] = frozenset(self.analyzer.terms(leaf))
         return terms
 
