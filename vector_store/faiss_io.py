@@ -20,6 +20,8 @@ import numpy as np
 FILE_PATTERN = "faiss-{generation:06d}-{token}.index"
 HNSW_M = 32  # graph degree
 HNSW_EF_CONSTRUCTION = 64
+# From this many vectors a flat index is searched through an 8-bit shortlist (`Shortlist`).
+SHORTLIST_MIN = 20_000
 
 
 class IndexDamagedError(RuntimeError):
@@ -93,11 +95,72 @@ def ids_of(index: Any) -> np.ndarray:
 
 
 def remove_stale(data_dir: Path, keep: set[str]) -> None:
-    """Delete cache files and BM25 cache folders (and leftovers of killed writers) whose
-    FAISS file name is not in `keep`."""
+    """Delete cache files, and the BM25 and rows cache folders beside them (and leftovers
+    of killed writers), whose FAISS file name is not in `keep`."""
     for path in data_dir.glob("faiss-*.index*"):
         if path.name not in keep:
             path.unlink(missing_ok=True)
-    for path in data_dir.glob("faiss-*.bm25*"):
-        if path.name.removesuffix(".bm25") + ".index" not in keep:
-            shutil.rmtree(path, ignore_errors=True)
+    for suffix in (".bm25", ".rows"):
+        for path in data_dir.glob(f"faiss-*{suffix}*"):
+            if path.name.removesuffix(suffix) + ".index" not in keep:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class Shortlist:
+    """Exact top-n of a flat index, usually without reading its float32 vectors.
+
+    A flat search reads every vector (128 MiB at 62,670 chunks of 512 floats: about 10 ms
+    a query here, bound by memory bandwidth). An 8-bit copy of the vectors (a quarter of
+    the bytes, one range for all dimensions) shortlists `8 n` candidates, whose exact
+    scores come from the float32 vectors. The shortlist is returned only when it provably
+    holds the exact top n: every vector left out scored at most the last shortlisted
+    8-bit score, and an 8-bit score is within ``|q| * error`` of the exact one
+    (Cauchy-Schwarz; `error` is the largest reconstruction error of any vector).
+    Otherwise `search` returns None and the caller searches the flat index. Measured at
+    62,670 chunks on the 103 course eval queries (n = 50): 102 proven, median 2.9 ms
+    against 9.2 ms for the flat scan.
+    """
+
+    def __init__(self, index: Any) -> None:
+        flat: Any = faiss.downcast_index(index.index)
+        n, d = index.ntotal, index.d
+        self._index = index  # owns the memory that `vectors` views
+        self.vectors = faiss.rev_swig_ptr(flat.get_xb(), n * d).reshape(n, d)
+        self.ids = ids_of(index)
+        self.codes = faiss.IndexScalarQuantizer(
+            d, faiss.ScalarQuantizer.QT_8bit_uniform, faiss.METRIC_INNER_PRODUCT
+        )
+        self.codes.train(self.vectors)
+        self.codes.add(self.vectors)
+        error = 0.0
+        for start in range(0, n, 8192):  # bounded temporary memory
+            stop = min(n, start + 8192)
+            decoded = self.codes.reconstruct_n(start, stop - start)
+            error = max(
+                error, float(np.linalg.norm(decoded - self.vectors[start:stop], axis=1).max())
+            )
+        self.error = error
+
+    @classmethod
+    def of(cls, index: Any) -> Shortlist | None:
+        """A shortlist for a large flat index, None for a small or an HNSW one."""
+        if index is None or index.ntotal < SHORTLIST_MIN:
+            return None
+        if not isinstance(faiss.downcast_index(index.index), faiss.IndexFlat):
+            return None
+        return cls(index)
+
+    def search(self, query: np.ndarray, n: int) -> list[tuple[int, float]] | None:
+        """The exact top `n` (chunk id, inner product) of `query` (shape 1 x d), or None
+        when the 8-bit scores cannot prove it."""
+        total = len(self.ids)
+        m = min(total, 8 * n)
+        approx, rows = self.codes.search(query, m)
+        rows = rows[0][rows[0] >= 0]
+        exact = self.vectors[rows] @ query[0]
+        order = np.argsort(-exact, kind="stable")[:n]
+        if m < total:
+            slack = self.error * float(np.linalg.norm(query)) + 1e-5  # + float rounding
+            if len(order) < n or float(approx[0, -1]) + slack >= float(exact[order[-1]]):
+                return None
+        return [(int(self.ids[rows[i]]), float(exact[i])) for i in order]

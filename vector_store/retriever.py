@@ -103,15 +103,18 @@ class HybridSearcher:
             snapshot=snap,
         )
 
-    def _leaf_terms(self, snap: IndexSnapshot) -> dict[int, frozenset[str]]:
+    def _leaf_terms(self, snap: IndexSnapshot, chunk_id: int) -> frozenset[str]:
+        """Terms of a chunk's innermost heading, analysed when a search first ranks it and
+        kept for its generation (analysing every heading up front grew with the corpus)."""
         cached = self._leaf_cache
         if cached is None or cached[0] != snap.generation:
-            leaves = {
-                r.chunk_id: frozenset(self.analyzer.terms(r.heading.rsplit(" > ", 1)[-1]))
-                for r in snap.records
-            }
-            self._leaf_cache = cached = (snap.generation, leaves)
-        return cached[1]
+            self._leaf_cache = cached = (snap.generation, {})
+        leaves = cached[1]
+        terms = leaves.get(chunk_id)
+        if terms is None:
+            leaf = snap.by_id.heading(chunk_id).rsplit(" > ", 1)[-1]
+            terms = leaves[chunk_id] = frozenset(self.analyzer.terms(leaf))
+        return terms
 
     def _boost_headings(
         self, snap: IndexSnapshot, fused: list[tuple[int, float]], terms: set[str]
@@ -121,10 +124,10 @@ class HybridSearcher:
         the GRU section that mentions LSTM and gates often."""
         if not terms:
             return fused
-        leaves = self._leaf_terms(snap)
         weight = self.config.heading_weight
         boosted = [
-            (cid, score + weight * len(terms & leaves[cid]) / len(terms)) for cid, score in fused
+            (cid, score + weight * len(terms & self._leaf_terms(snap, cid)) / len(terms))
+            for cid, score in fused
         ]
         return sorted(boosted, key=lambda kv: (-kv[1], kv[0]))
 
