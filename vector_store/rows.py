@@ -153,6 +153,11 @@ class ChunkTable(Mapping[int, Passage]):
             raise KeyError(chunk_id)
         return self.columns.string(row, 1)
 
+    def headings(self) -> Iterator[str]:
+        """Every chunk's heading in row order, without building its passage."""
+        for row in range(len(self.columns)):
+            yield self.columns.string(row, 1)
+
     def terms_lists(self) -> Iterator[list[str]]:
         """Every chunk's terms in row order (to build BM25)."""
         for row in range(len(self.columns)):

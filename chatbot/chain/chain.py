@@ -277,8 +277,8 @@ class ChatChain:
         if self._topics is None or self._topics[0] != snap.generation:
             counts: Counter[str] = Counter()
             spellings: dict[str, Counter[str]] = {}
-            for rec in snap.records:
-                words = set(_HEADING_WORD.findall(rec.heading.rsplit(" > ", 1)[-1]))
+            for heading in snap.by_id.headings():  # headings only: no passage is built
+                words = set(_HEADING_WORD.findall(heading.rsplit(" > ", 1)[-1]))
                 for word in words:
                     key = word.casefold()
                     # capitalised, as names of methods and models are ("SVM", "PyTorch")
