@@ -538,8 +538,12 @@ def _assert_degraded(client: TestClient) -> None:
     body = health.json()
     assert body["status"] == "degraded" and "--rebuild" in body["reason"]
     assert "/" not in body["reason"].replace("--rebuild", "")
-    assert_error(client.post("/search", json={"query": "SVM"}), 503, "storage_unavailable")
-    assert_error(client.post("/chat", json={"message": "SVM이 뭐야?"}), 503)
+    # Readers keep the generation they loaded before the damage: its rows and vectors are
+    # served from the per-generation cache, which the damaged pages do not touch.
+    search = client.post("/search", json={"query": "SVM"})
+    assert search.status_code == 200 and "SVM" in search.json()["results"][0]["text"]
+    # and a chat turn is answered and kept (the history tables are not damaged)
+    assert client.post("/chat", json={"message": "SVM이 뭐야?"}).status_code == 200
 
 
 def test_damaged_or_missing_faiss_cache_is_built_again_from_the_database(
@@ -582,7 +586,8 @@ def test_damaged_sqlite_page_is_reported_and_rebuilt_keeping_history(
     rebuilt = _cli(fresh_settings, "ingest", "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert "damaged database moved aside" in rebuilt.stderr
-    assert re.search(r"messages: [23] rows recovered\n", rebuilt.stderr), rebuilt.stderr
+    # both turns: the one before the damage and the one answered while degraded
+    assert re.search(r"messages: 4 rows recovered\n", rebuilt.stderr), rebuilt.stderr
     assert list(fresh_settings.data_dir.glob("chatbot.db.damaged-*"))
 
     with TestClient(create_app(fresh_settings)) as client:
