@@ -55,6 +55,16 @@ def test_a_greeting_never_gets_a_good_night_reply(bank: SmallTalkBank) -> None:
     assert not any("쉬세요" in r or "밤" in r for r in replies)
 
 
+@pytest.mark.parametrize(
+    "message", ["내일 발표 떨려", "다음 주에 여행 가", "시험 망친 것 같아 우울해"]
+)
+def test_without_its_words_no_message_gets_a_greeting_or_good_night_shape(
+    bank: SmallTalkBank, message: str
+) -> None:
+    # "내일 발표 떨려" is nearest a good-night phrasing ("내일 또 올게요") by embedding
+    assert bank.match(message).intent not in ("greeting", "thanks", "goodbye", "night", "daytime")
+
+
 def test_cues_prefer_the_more_specific_intent() -> None:
     assert cue_intent("안녕히 주무세요") == "night"
     assert cue_intent("안녕, 고마워") == "thanks"

@@ -60,6 +60,9 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_SHAPED = frozenset(intent for intent, _ in _CUES)
+
+
 @dataclass(frozen=True)
 class SmallTalkMatch:
     intent: str  # a bank intent ("greeting", "thanks" …) or "chatbotdata"
@@ -120,7 +123,10 @@ class SmallTalkBank:
             rows = [i for i, intent in enumerate(self._intents) if intent == cue]
             best = max(rows, key=lambda i: sims[i])
             return SmallTalkMatch(cue, float(sims[best]), self._patterns[best], self._replies[cue])
-        best = int(np.argmax(sims))
+        # Without its marker words a message gets no greeting-, thanks-, goodbye- or
+        # night-shaped reply ("내일 발표 떨려" is no good-night): those intents are out.
+        shaped = np.array([intent in _SHAPED for intent in self._intents])
+        best = int(np.argmax(sims if shaped.all() else np.where(shaped, -np.inf, sims)))
         bank = SmallTalkMatch(
             self._intents[best],
             float(sims[best]),
