@@ -247,7 +247,12 @@ class UnitSelector:
         for rank, hit, unit in candidates:
             if kind == "who":
                 unit = _with_person(unit)
-            focused = unit.kind == "row" and self._focus_row(unit, q_terms, question)
+            # "…의 라이선스는 뭐야/누구야/언제야": a lookup in a table, not a how or why
+            focused = (
+                unit.kind == "row"
+                and kind in ("definition", "who", "when")
+                and self._focus_row(unit, question)
+            )
             if focused:
                 unit = replace(unit, text=focused)
             if unit.unit_id in seen or not standalone(unit):
@@ -345,18 +350,16 @@ class UnitSelector:
                 chosen.append(c)
         return Selection(chosen, kind_found)
 
-    def _focus_row(self, unit: UnitRecord, q_terms: set[str], question: str) -> str:
-        """The cells of a table row whose header the question asks for, in a row the
-        question names ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names
-        another row, no cell or all of them."""
-        row = set(self.analyzer.terms(unit.term))
-        if not (row & q_terms or (unit.term and _key_of(unit.term) in _key_of(question))):
+    @staticmethod
+    def _focus_row(unit: UnitRecord, question: str) -> str:
+        """The cells of a table row that a lookup question names, with the row itself
+        ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names another row, no
+        cell or all of them."""
+        asked = _key_of(question)
+        if not unit.term or _key_of(unit.term) not in asked:
             return ""  # a row of something else
-        asked = q_terms - row
         cells = _CELL_SPLIT.split(unit.text)
-        wanted = [
-            cell for cell in cells if asked & set(self.analyzer.terms(cell.partition(": ")[0]))
-        ]
+        wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
     @staticmethod
