@@ -351,3 +351,10 @@ def test_a_table_answers_with_the_cell_asked_for(question: str, line: str) -> No
     passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
     notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
     assert _answer_over(notes, question) == [line]
+
+
+def test_a_how_question_is_no_table_lookup() -> None:
+    passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
+    notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
+    lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
+    assert "최초 릴리스: 2010년" in lines[0]  # the whole row, not one cell as the answer
