@@ -301,6 +301,7 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
     [
         ("- 모델이 시점별 여러 변수를 인식하도록 하기 위함.", "why"),
         ("- 오답을 모아 정확도를 높인다.", "why"),
+        ("- 특정 뉴런에 대한 의존을 줄인다.", "why"),
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 예시 : 주가 예측", "example"),
     ],
