@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             retention.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await retention
+            app.state.rate_limiter.close()
             services.close()
 
     app = FastAPI(
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     integrity.install_storage_error_handlers(app)
     install_security(app, settings)
     app.state.api_keys = ApiKeys.from_settings(settings)
-    app.state.rate_limiter = RateLimiter(settings.rate_limit)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.resolved_database_url)
     app.include_router(chat.router)
     app.include_router(search.router)
     app.include_router(ingest.router)

@@ -110,9 +110,11 @@ class RateLimitConfig(BaseModel):
         description="Limit per API key (else per IP address) on POST /v1/chat/completions.",
     )
     storage_uri: str = Field(
-        default="memory://",
-        description="Where counts are kept: 'memory://' (this process) or a `limits` storage "
-        "shared by all replicas, e.g. 'redis://host:6379' (needs the `coredis` package).",
+        default="auto",
+        description="Where counts are kept: 'auto' (the service's database when it is "
+        "PostgreSQL, shared by every replica; else this process's memory), 'database' "
+        "(the service's database, fixed windows, on SQLite too), 'memory://', or another "
+        "`limits` storage, e.g. 'redis://host:6379' (needs the `coredis` package).",
     )
     strategy: Literal["moving-window", "fixed-window", "sliding-window-counter"] = Field(
         default="moving-window", description="`limits` strategy that counts requests."

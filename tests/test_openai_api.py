@@ -315,6 +315,36 @@ def test_bearer_parsing_is_strict_and_keys_compare_by_digest() -> None:
     assert not ApiKeys([]).enabled
 
 
+def test_rate_limiter_in_the_database_is_shared_by_every_limiter_of_it(tmp_path: Path) -> None:
+    from chatbot.history.repo import migrate_chat
+    from vector_store.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'limits.db'}"
+    engine = make_engine(url)
+    migrate_chat(engine)
+    engine.dispose()
+    config = RateLimitConfig(chat="2/hour", storage_uri="database")
+    replicas = [RateLimiter(config, url), RateLimiter(config, url)]
+    assert RateLimiter(RateLimitConfig(), url).where != "database"  # auto: SQLite, in memory
+
+    async def run() -> list[int | None]:
+        out: list[int | None] = []
+        for limiter, client in zip(replicas * 2, ("ip:a", "ip:a", "ip:a", "ip:b"), strict=True):
+            try:
+                await limiter.hit("chat", client)
+                out.append(None)
+            except RateLimitedError as exc:
+                out.append(exc.retry_after)
+        return out
+
+    counts = asyncio.run(run())
+    for limiter in replicas:
+        limiter.close()
+    # the third request of ip:a is over, though each limiter saw at most two
+    assert counts[:2] == [None, None] and counts[3] is None
+    assert counts[2] is not None and 0 < counts[2] <= 3600
+
+
 def test_rate_limiter_counts_per_client_and_can_be_disabled() -> None:
     async def run(config: RateLimitConfig) -> list[int | None]:
         limiter = RateLimiter(config)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from chatbot.app import create_app
 from chatbot.history.repo import migrate_chat
-from chatbot.settings import Settings
+from chatbot.settings import RateLimitConfig, Settings
 from ingest.config import ChunkingConfig
 from ingest.pipeline import IngestBusyError, run_ingest
 from tests.conftest import ROOT, SAMPLE_NOTES, HashEmbeddings
@@ -169,6 +169,31 @@ def test_replicas_share_index_new_notes_and_conversations(pg_service, tmp_path: 
             assert time.monotonic() - committed < 2.0, "replica B did not see the new note"
             time.sleep(0.05)
     _assert_whole(url, tmp_path / "fresh")
+
+
+def test_replicas_share_rate_limits_through_the_database(pg_service, tmp_path: Path) -> None:
+    url, notes = pg_service
+    limited = {"rate_limit": RateLimitConfig(chat="3/minute")}  # storage "auto": the database
+
+    def replica(name: str) -> TestClient:
+        settings = Settings(data_dir=tmp_path / name, notes_dir=notes, database_url=url, **limited)
+        return TestClient(create_app(settings), client=("10.0.0.7", 50000))
+
+    with replica("a") as a, replica("b") as b:
+        assert a.app.state.rate_limiter.where == "database"  # type: ignore[attr-defined]
+        ask = {"message": "SVM이 뭐야?"}
+        assert [a.post("/chat", json=ask).status_code for _ in range(2)] == [200, 200]
+        assert b.post("/chat", json=ask).status_code == 200
+        # the fourth request of this client in the minute, whichever replica it reaches
+        for replica_client in (b, a):
+            over = replica_client.post("/chat", json=ask)
+            assert over.status_code == 429
+            assert 1 <= int(over.headers["Retry-After"]) <= 60
+    with TestClient(
+        create_app(Settings(data_dir=tmp_path / "c", notes_dir=notes, database_url=url, **limited)),
+        client=("10.0.0.8", 50000),
+    ) as other:
+        assert other.post("/chat", json={"message": "SVM이 뭐야?"}).status_code == 200
 
 
 # ------------------------------------------------------- concurrent and killed ingests

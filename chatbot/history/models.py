@@ -1,4 +1,4 @@
-"""Conversation history tables: sessions, messages and feedback.
+"""Conversation history tables: sessions, messages and feedback; rate-limit counters.
 
 They live in the same database as the index but have their own Alembic
 revisions (``chatbot/migrations``, version table ``alembic_version_chat``).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from vector_store.db import utcnow
@@ -53,3 +53,14 @@ class Feedback(ChatBase):
     rating: Mapped[str] = mapped_column(String(8))
     comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RateLimitCount(ChatBase):
+    """Requests of one client in one limit's fixed window (`key` names scope, client and
+    limit; `window_start` is in epoch seconds), shared by every replica of the database."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
