@@ -359,3 +359,21 @@ def test_a_how_question_is_no_table_lookup() -> None:
     notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
     lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
     assert "최초 릴리스: 2010년" in lines[0]  # the whole row, not one cell as the answer
+
+
+WEB_NOTE = """## 웹
+- 파이썬 웹 프레임워크
+    - 장고 (django)
+        - 특징
+            - 파이썬 웹 프레임워크 중에서 가장 유명함
+    - 플라스크 (flask)
+        - 특징
+            - 최소한의 기능만 제공하는 마이크로 웹 프레임워크
+"""
+
+
+def test_kinds_are_the_parts_the_notes_give_a_subject() -> None:
+    passage = Passage(8, "web.md", "웹", WEB_NOTE, 1.0)
+    notes = ([passage], {8: _records("web.md", 8, WEB_NOTE, 700)})
+    lines = _answer_over(notes, "파이썬 웹 프레임워크 종류가 뭐가 있어?")
+    assert lines == ["파이썬 웹 프레임워크: 장고 (django), 플라스크 (flask). [1]"]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ingest.tree import ask_of
+from ingest.tree import ask_of, is_question_label
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
 
@@ -140,6 +140,30 @@ def _with_person(unit: UnitRecord) -> UnitRecord:
         return unit
     text = f"{unit.term} - {unit.text}" if unit.term else unit.text
     return replace(unit, kind="term", term=person, text=text)
+
+
+def _subsections(scored: list[Chosen], subject_keys: set[str]) -> Chosen | None:
+    """For "X 종류가 뭐가 있어?" where the notes give X parts of their own (a label
+    "파이썬 웹 프레임워크" with "장고 (django)", "플라스크 (flask)", "FastAPI" under it, each
+    with lines of its own): those labels, in the notes' order, as one line under X."""
+    children: dict[tuple[str, str], dict[str, Chosen]] = {}
+    for c in scored:
+        labels = c.unit.labels
+        for i, label in enumerate(labels[:-1]):
+            # the labels under X that have lines of their own (headings or bullets)
+            if _key_of(label) in subject_keys and not is_question_label(labels[i + 1]):
+                child = children.setdefault((c.unit.source, label), {})
+                first = child.get(labels[i + 1])
+                if first is None or c.unit.line < first.unit.line:
+                    child[labels[i + 1]] = c
+    best = max(children.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    (_, label), found = best
+    ordered = sorted(found.items(), key=lambda kv: kv[1].unit.line)
+    first = ordered[0][1]
+    unit = replace(first.unit, kind="term", term=label, text=", ".join(name for name, _ in ordered))
+    return Chosen(unit, first.passage, first.score)
 
 
 def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
@@ -271,6 +295,9 @@ class UnitSelector:
             return Selection()
         if kind == "list":
             scored = _favour_lists(scored)
+            overview = _subsections(scored, subject_keys)
+            if overview is not None:
+                return Selection([overview], True)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
