@@ -74,7 +74,7 @@ def asks(unit: UnitRecord) -> str:
 def answers_kind(unit: UnitRecord, kind: str) -> bool:
     """Whether a unit answers a question of `kind`: by its labels (`asks`), or by its own
     wording."""
-    if asks(unit) == kind or (kind == "how" and unit.kind == "row"):
+    if asks(unit) == kind:
         return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
