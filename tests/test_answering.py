@@ -305,6 +305,7 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
         ("- 값이 큰 특성이 주성분을 지배하므로 먼저 표준화한다.", "why"),
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 예시 : 주가 예측", "example"),
+        ("- 출력 크기는 입력 크기와 커널 크기로 계산한다.", "how"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
@@ -380,3 +381,15 @@ def test_kinds_are_the_parts_the_notes_give_a_subject() -> None:
     notes = ([passage], {8: _records("web.md", 8, WEB_NOTE, 700)})
     lines = _answer_over(notes, "파이썬 웹 프레임워크 종류가 뭐가 있어?")
     assert lines == ["파이썬 웹 프레임워크: 장고 (django), 플라스크 (flask). [1]"]
+
+
+def test_a_sentence_with_a_formula_stands_and_bare_latex_does_not() -> None:
+    sentence, bare = _records(
+        "cnn.md",
+        10,
+        "## 합성곱\n"
+        "- 출력 크기는 입력 I와 스트라이드 S로 O = \\lfloor (I + 2P) / S \\rfloor 처럼 계산한다.\n"
+        "- O = \\lfloor (I + 2P) / S \\rfloor + 1\n",
+        1000,
+    )
+    assert standalone(sentence) and not standalone(bare)

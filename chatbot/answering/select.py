@@ -47,6 +47,8 @@ _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
+# "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
+_PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
@@ -56,7 +58,7 @@ _TEXT_KIND = {
         r"|줄인다|줄여\s?준|므로"
     ),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
-    "how": re.compile(r"방법|순서|단계|과정|원리|→"),
+    "how": re.compile(r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식"),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
 }
 
@@ -200,8 +202,10 @@ def standalone(unit: UnitRecord) -> bool:
     if unit.kind == "label":
         return False
     text = unit.text
-    if _LATEX.search(text) or _CODE_START.match(text):
-        return False
+    if _CODE_START.match(text) or (
+        _LATEX.search(text) and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
+    ):
+        return False  # code, or bare LaTeX (a sentence with a formula in it reads fine)
     if _CODE.search(text) and not _HANGUL.search(text):
         return False
     if (
