@@ -23,8 +23,8 @@ import math
 import time
 from dataclasses import dataclass
 
-import anyio
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, parse_many
 from limits.aio.strategies import STRATEGIES
 from limits.storage import storage_from_string
@@ -131,9 +131,7 @@ class RateLimiter:
         for item in self.scopes[scope]:
             if self.database is not None:
                 key = _window_key(scope, identity, item)
-                hits, ends = await anyio.to_thread.run_sync(
-                    self.database.hit, key, item.get_expiry()
-                )
+                hits, ends = await run_in_threadpool(self.database.hit, key, item.get_expiry())
                 if hits <= item.amount:
                     continue
                 reset = ends
