@@ -122,9 +122,22 @@ def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
 def _term_split(text: str) -> tuple[str, str] | None:
     """("RAG", "LLM과 검색 엔진을 결합하여 …") from "RAG - LLM과 검색 엔진을 결합하여 …"."""
     m = _TERM_LINE.match(text)
-    if m and not _CODEISH.search(m.group("term")) and len(m.group("desc").strip()) >= 2:
-        return m.group("term").strip(), m.group("desc").strip()
-    return None
+    if m is None or _CODEISH.search(m.group("term")) or len(m.group("desc").strip()) < 2:
+        return None
+    term = m.group("term").strip()
+    if _unbalanced(term):
+        return None  # the mark sits inside a quote or bracket: '구성은 "합성곱 → 활성화"'
+    return term, m.group("desc").strip()
+
+
+def _unbalanced(text: str) -> bool:
+    """An open quote or bracket that `text` does not close."""
+    return (
+        text.count('"') % 2 == 1
+        or text.count("(") > text.count(")")
+        or text.count("[") > text.count("]")
+        or text.count("“") > text.count("”")
+    )
 
 
 def clean(text: str) -> str:

@@ -393,3 +393,16 @@ def test_a_sentence_with_a_formula_stands_and_bare_latex_does_not() -> None:
         1000,
     )
     assert standalone(sentence) and not standalone(bare)
+
+
+LEAN_NOTE = """## CNN을 쓰는 이유
+- 이미지를 한 줄로 펼치면 첫 층의 가중치 수가 폭발적으로 늘어난다.
+- CNN은 작은 필터를 이미지 전체에 재사용해서 이 문제를 해결한다.
+"""
+
+
+def test_a_line_that_refers_back_comes_after_what_it_refers_to() -> None:
+    passage = Passage(11, "cnn.md", "CNN을 쓰는 이유", LEAN_NOTE, 1.0)
+    notes = ([passage], {11: _records("cnn.md", 11, LEAN_NOTE, 1100)})
+    lines = _answer_over(notes, "CNN이 뭐야?")
+    assert "폭발적으로 늘어난다" in lines[0] and "이 문제를 해결한다" in lines[1]

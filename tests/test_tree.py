@@ -123,3 +123,11 @@ def test_a_heading_that_states_something_is_a_unit_too() -> None:
     assert matrix.kind == "term" and matrix.term == "혼동 행렬"
     # a question or a topic is a label only
     assert not any(u.text in ("역전파란?", "활성화 함수") for u in units)
+
+
+def test_a_mark_inside_quotes_or_brackets_splits_no_term() -> None:
+    units = parse_units(
+        '## CNN\n일반적인 구성은 "합성곱 → 활성화 → 풀링" 블록을 반복하는 형태이다.\n'
+        "RAG - 검색과 생성을 결합한 방법\n"
+    )
+    assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG")]

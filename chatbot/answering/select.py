@@ -30,6 +30,12 @@ DANGLING = re.compile(
 _TOPIC_ONLY = re.compile(r"(?:은|는)\.?\s*$")
 # "MVC", "StandardScaler", "Adam": a name listed under a label ("API 구조")
 _NAME_ITEM = re.compile(r"^[A-Za-z][A-Za-z0-9+#.\- ]{1,24}$")
+# A reference back inside a line ("…로 이 문제를 해결한다", "이러한 구조는"): the line
+# needs what comes before it in the notes.
+_LEANS_BACK = re.compile(
+    r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
+)
+_LEANS_BACK_COST = 1.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
@@ -380,6 +386,14 @@ class UnitSelector:
                 break
             if c in siblings or c.score >= 0.6 * best.score:
                 chosen.append(c)
+        if _LEANS_BACK.search(best.unit.text):
+            # "…로 이 문제를 해결한다" leads: its section reads in the notes' order, so
+            # what it refers to comes first
+            same = sorted(
+                (c for c in chosen if _section(c.unit) == _section(best.unit)),
+                key=lambda c: c.unit.line,
+            )
+            chosen = same + [c for c in chosen if c not in same]
         return Selection(chosen, kind_found)
 
     @staticmethod
@@ -456,4 +470,7 @@ class UnitSelector:
             # one line that speaks of both sides answers a comparison best
             sides = sum(1 for side, _ in subjects if side <= words)
             score += 1.5 * max(0, sides - 1)
+        if _LEANS_BACK.search(unit.text):
+            # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
+            score = max(score - _LEANS_BACK_COST, 0.1)
         return score
