@@ -561,21 +561,7 @@ def sweep(data_root: Path) -> None:
             row: list[Any] = [f"request={request} covered={covered}"]
             for intent in ("question", "greeting", "out_of_scope"):
                 cell = [s for s in seen if s[0] == intent]
-                ok = sum(
-                    decide_intent(
-                        p_request=plan.p_request,
-                        covered=plan.covered,
-                        followup=plan.followup.kind,
-                        cfg=cfg,
-                        bare_term=plan.bare_term,
-                        names_nothing=plan.names_nothing,
-                        social=plan.social,
-                        specific=plan.specific,
-                        statement=plan.statement,
-                    )
-                    == intent
-                    for _, plan in cell
-                )
+                ok = sum(decide_intent(plan.signals, cfg) == intent for _, plan in cell)
                 row.append(ok / len(cell))
             rows.append(row)
     print_table(

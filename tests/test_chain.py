@@ -257,11 +257,11 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:
-    from chatbot.chain.routing import decide_intent
+    from chatbot.chain.routing import Signals, decide_intent
     from chatbot.settings import ChatConfig
 
-    args = {"followup": "", **extra}
-    assert decide_intent(p_request=p_request, covered=covered, cfg=ChatConfig(), **args) == expected
+    signals = Signals(p_request=p_request, covered=covered, **extra)
+    assert decide_intent(signals, ChatConfig()) == expected
 
 
 def test_a_subject_of_one_syllable_is_not_specific() -> None:

@@ -33,6 +33,7 @@ from chatbot.answering.select import UnitSelector
 from chatbot.chain.routing import (
     Followup,
     RequestClassifier,
+    Signals,
     decide_intent,
     is_bare_term,
     is_specific,
@@ -77,13 +78,7 @@ class Plan:
     history: list[Turn]
     result: SearchResult
     smalltalk: SmallTalkMatch
-    p_request: float
-    covered: bool
-    bare_term: bool
-    names_nothing: bool
-    social: bool
-    specific: bool
-    statement: bool
+    signals: Signals
     followup: Followup
     kind: str = "definition"
     topic: str = ""
@@ -165,25 +160,21 @@ class ChatChain:
             )
             for s in subjects
         )
-        bare_term = is_bare_term(message, subjects)
-        specific = is_specific(subjects)
-        statement = is_statement(message, self.analyzer)
-        names_nothing = not self.analyzer.has_subject(message)
         social = p_request < self.chat.social_request_max and (
             cue_intent(message) is not None
             or (match.intent in _ABOUT_ASSISTANT and match.score >= self.chat.about_assistant_match)
         )
-        intent = decide_intent(
+        signals = Signals(
             p_request=p_request,
             covered=covered,
             followup=followup.kind,
-            cfg=self.chat,
-            bare_term=bare_term,
-            names_nothing=names_nothing,
+            bare_term=is_bare_term(message, subjects),
+            names_nothing=not self.analyzer.has_subject(message),
             social=social,
-            specific=specific,
-            statement=statement,
+            specific=is_specific(subjects),
+            statement=is_statement(message, self.analyzer),
         )
+        intent = decide_intent(signals, self.chat)
         plan = Plan(
             message=message,
             query=followup.query,
@@ -191,13 +182,7 @@ class ChatChain:
             history=history,
             result=result,
             smalltalk=match,
-            p_request=p_request,
-            covered=covered,
-            bare_term=bare_term,
-            names_nothing=names_nothing,
-            social=social,
-            specific=specific,
-            statement=statement,
+            signals=signals,
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},

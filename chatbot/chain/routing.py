@@ -67,18 +67,21 @@ class Followup:
     K-평균이랑 비교하면?" after "DBSCAN 설명해 줘": a comparison of both)."""
 
 
-def decide_intent(
-    *,
-    p_request: float,
-    covered: bool,
-    followup: str,
-    cfg: ChatConfig,
-    bare_term: bool = False,
-    names_nothing: bool = False,
-    social: bool = False,
-    specific: bool = True,
-    statement: bool = False,
-) -> str:
+@dataclass(frozen=True)
+class Signals:
+    """What routing knows of one message (see `decide_intent`)."""
+
+    p_request: float
+    covered: bool
+    followup: str = ""
+    bare_term: bool = False
+    names_nothing: bool = False
+    social: bool = False
+    specific: bool = True
+    statement: bool = False
+
+
+def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
     - a follow-up that continues the previous question, or a bare term the notes cover
@@ -93,14 +96,20 @@ def decide_intent(
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
       chance as often as not (`specific` false), so it needs `cfg.request_threshold`;
     - below: small talk."""
-    if followup == "continue" or (bare_term and covered):
+    s = signals
+    if s.followup == "continue" or (s.bare_term and s.covered):
         return "question"
-    if names_nothing or (social and not (covered and bare_term)) or (statement and not covered):
+    if (
+        s.names_nothing
+        or (s.social and not (s.covered and s.bare_term))
+        or (s.statement and not s.covered)
+    ):
         return "greeting"
-    threshold = cfg.covered_request_threshold if covered and specific else cfg.request_threshold
-    if p_request < threshold:
+    covered_bar = s.covered and s.specific
+    threshold = cfg.covered_request_threshold if covered_bar else cfg.request_threshold
+    if s.p_request < threshold:
         return "greeting"
-    return "question" if covered else "out_of_scope"
+    return "question" if s.covered else "out_of_scope"
 
 
 def is_specific(subjects: list[str]) -> bool:
