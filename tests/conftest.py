@@ -10,9 +10,11 @@ import pytest
 
 from chatbot.settings import Settings
 from ingest.config import ChunkingConfig
+from ingest.tree import parse_units
 from tests.postgres import PostgresServer, find_bindir, running_server
 from vector_store.analysis import default_analyzer
 from vector_store.embeddings import NamedEmbeddings
+from vector_store.passage import UnitRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NOTES = ROOT / "notes"
@@ -105,3 +107,30 @@ def postgres() -> Iterator[PostgresServer]:
         )
     with running_server(bindir) as server:
         yield server
+
+
+def unit_records(source: str, chunk_id: int, text: str, first_id: int = 0) -> list[UnitRecord]:
+    """The answer units of `text` as the store serves them (terms and context terms
+    analysed as ingest analyses them), all in one chunk."""
+    analyzer = default_analyzer()
+    out = []
+    for i, u in enumerate(parse_units(text)):
+        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
+        out.append(
+            UnitRecord(
+                unit_id=first_id + i,
+                chunk_id=chunk_id,
+                source=source,
+                labels=u.labels,
+                heading_depth=u.heading_depth,
+                kind=u.kind,
+                term=u.term,
+                context=u.context,
+                text=u.text,
+                ask=u.ask,
+                line=u.line,
+                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
+                context_terms=frozenset(analyzer.terms(context)),
+            )
+        )
+    return out

@@ -7,7 +7,7 @@ import pytest
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
 from chatbot.answering.select import UnitSelector, answers_kind, standalone
-from ingest.tree import parse_units
+from tests.conftest import unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
 
@@ -56,29 +56,8 @@ def test_question_kind(message: str, kind: str) -> None:
 
 @pytest.fixture(scope="module")
 def units() -> tuple[Passage, dict[int, list[UnitRecord]]]:
-    analyzer = default_analyzer()
     passage = Passage(1, "clustering.md", "비지도 학습 > 계층적 군집", NOTES, 1.0)
-    records = []
-    for i, u in enumerate(parse_units(NOTES)):
-        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
-        records.append(
-            UnitRecord(
-                unit_id=i,
-                chunk_id=1,
-                source="clustering.md",
-                labels=u.labels,
-                heading_depth=u.heading_depth,
-                kind=u.kind,
-                term=u.term,
-                context=u.context,
-                text=u.text,
-                ask=u.ask,
-                line=u.line,
-                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
-                context_terms=frozenset(analyzer.terms(context)),
-            )
-        )
-    return passage, {1: records}
+    return passage, {1: unit_records("clustering.md", 1, NOTES)}
 
 
 def _answer(units, message: str) -> list[str]:
@@ -164,31 +143,6 @@ ANOTHER_NOTE = """## 용어 정리
 """
 
 
-def _records(source: str, chunk_id: int, text: str, first_id: int) -> list[UnitRecord]:
-    analyzer = default_analyzer()
-    out = []
-    for i, u in enumerate(parse_units(text)):
-        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
-        out.append(
-            UnitRecord(
-                unit_id=first_id + i,
-                chunk_id=chunk_id,
-                source=source,
-                labels=u.labels,
-                heading_depth=u.heading_depth,
-                kind=u.kind,
-                term=u.term,
-                context=u.context,
-                text=u.text,
-                ask=u.ask,
-                line=u.line,
-                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
-                context_terms=frozenset(analyzer.terms(context)),
-            )
-        )
-    return out
-
-
 @pytest.fixture(scope="module")
 def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
     passages = [
@@ -196,8 +150,8 @@ def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
         Passage(2, "terms.md", "용어 정리", ANOTHER_NOTE, 0.5),
     ]
     by_chunk = {
-        1: _records("regression.md", 1, REGRESSION, 0),
-        2: _records("terms.md", 2, ANOTHER_NOTE, 100),
+        1: unit_records("regression.md", 1, REGRESSION, 0),
+        2: unit_records("terms.md", 2, ANOTHER_NOTE, 100),
     }
     return passages, by_chunk
 
@@ -248,7 +202,7 @@ QA_NOTE = """## 질문과 답변
 
 def test_a_sentence_about_the_subject_beats_a_label_that_contains_it() -> None:
     passage = Passage(3, "qa.md", "질문과 답변", QA_NOTE, 1.0)
-    notes = ([passage], {3: _records("qa.md", 3, QA_NOTE, 200)})
+    notes = ([passage], {3: unit_records("qa.md", 3, QA_NOTE, 200)})
     lines = _answer_over(notes, "RNN이 뭐야?")
     assert "순서가 있는 데이터" in lines[0]
 
@@ -269,7 +223,7 @@ MATRIX_NOTE = """## 평가
 
 def test_a_heading_statement_answers_and_never_labels_a_line() -> None:
     passage = Passage(4, "eval.md", "평가", MATRIX_NOTE, 1.0)
-    notes = ([passage], {4: _records("eval.md", 4, MATRIX_NOTE, 300)})
+    notes = ([passage], {4: unit_records("eval.md", 4, MATRIX_NOTE, 300)})
     why = _answer_over(notes, "혼동 행렬은 왜 작성하는 거야?")
     # what it achieves answers a why; no "the notes do not say why" first
     assert "정확도를 높인다" in why[0]
@@ -292,7 +246,7 @@ API_NOTE = """## 웹
 
 def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
     passage = Passage(5, "web.md", "웹", API_NOTE, 1.0)
-    notes = ([passage], {5: _records("web.md", 5, API_NOTE, 400)})
+    notes = ([passage], {5: unit_records("web.md", 5, API_NOTE, 400)})
     assert _answer_over(notes, "api 구조 종류 알려줘")[0] == "api의 구조: mvc, msa, 모놀리식 [1]"
 
 
@@ -309,7 +263,7 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
-    (unit,) = _records("x.md", 9, f"## 주제\n{line}\n", 900)
+    (unit,) = unit_records("x.md", 9, f"## 주제\n{line}\n", 900)
     assert answers_kind(unit, kind)
 
 
@@ -330,7 +284,7 @@ PEOPLE_NOTE = """## 딥러닝의 선구자
 )
 def test_who_names_the_person_a_work_is_written_under(question, person, work) -> None:
     passage = Passage(6, "people.md", "딥러닝의 선구자", PEOPLE_NOTE, 1.0)
-    notes = ([passage], {6: _records("people.md", 6, PEOPLE_NOTE, 500)})
+    notes = ([passage], {6: unit_records("people.md", 6, PEOPLE_NOTE, 500)})
     first = _answer_over(notes, question)[0]
     assert first.startswith(f"{person}: ") and work in first
 
@@ -352,13 +306,13 @@ FRAMEWORKS = """## 웹 프레임워크
 )
 def test_a_table_answers_with_the_cell_asked_for(question: str, line: str) -> None:
     passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
-    notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
+    notes = ([passage], {7: unit_records("web.md", 7, FRAMEWORKS, 600)})
     assert _answer_over(notes, question) == [line]
 
 
 def test_a_how_question_is_no_table_lookup() -> None:
     passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
-    notes = ([passage], {7: _records("web.md", 7, FRAMEWORKS, 600)})
+    notes = ([passage], {7: unit_records("web.md", 7, FRAMEWORKS, 600)})
     lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
     # the notes say nothing of how, and the row is given whole, not one cell as the answer
     assert lines[0].startswith("노트에는 '플라스크 라이선스'에 대해 어떻게 하는지는")
@@ -378,13 +332,13 @@ WEB_NOTE = """## 웹
 
 def test_kinds_are_the_parts_the_notes_give_a_subject() -> None:
     passage = Passage(8, "web.md", "웹", WEB_NOTE, 1.0)
-    notes = ([passage], {8: _records("web.md", 8, WEB_NOTE, 700)})
+    notes = ([passage], {8: unit_records("web.md", 8, WEB_NOTE, 700)})
     lines = _answer_over(notes, "파이썬 웹 프레임워크 종류가 뭐가 있어?")
     assert lines == ["파이썬 웹 프레임워크: 장고 (django), 플라스크 (flask). [1]"]
 
 
 def test_a_sentence_with_a_formula_stands_and_bare_latex_does_not() -> None:
-    sentence, bare = _records(
+    sentence, bare = unit_records(
         "cnn.md",
         10,
         "## 합성곱\n"
@@ -403,6 +357,6 @@ LEAN_NOTE = """## CNN을 쓰는 이유
 
 def test_a_line_that_refers_back_comes_after_what_it_refers_to() -> None:
     passage = Passage(11, "cnn.md", "CNN을 쓰는 이유", LEAN_NOTE, 1.0)
-    notes = ([passage], {11: _records("cnn.md", 11, LEAN_NOTE, 1100)})
+    notes = ([passage], {11: unit_records("cnn.md", 11, LEAN_NOTE, 1100)})
     lines = _answer_over(notes, "CNN이 뭐야?")
     assert "폭발적으로 늘어난다" in lines[0] and "이 문제를 해결한다" in lines[1]

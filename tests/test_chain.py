@@ -51,30 +51,12 @@ def test_subject_is_covered_only_as_a_phrase() -> None:
 
 
 def test_a_table_row_covers_a_thing_and_its_column() -> None:
-    from ingest.tree import parse_units
-    from vector_store.passage import UnitRecord
+    from tests.conftest import unit_records
 
     analyzer = default_analyzer()
     table = "| 프레임워크 | 라이선스 | 최초 릴리스 |\n|---|---|---|\n| 플라스크 | BSD | 2010년 |\n"
     hits = [_hit(table)]
-    units = [
-        UnitRecord(
-            unit_id=i,
-            chunk_id=hits[0].chunk_id,
-            source="web.md",
-            labels=u.labels,
-            heading_depth=u.heading_depth,
-            kind=u.kind,
-            term=u.term,
-            context=u.context,
-            text=u.text,
-            ask=u.ask,
-            line=u.line,
-            terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
-            context_terms=frozenset(analyzer.terms(u.term)),
-        )
-        for i, u in enumerate(parse_units(table))
-    ]
+    units = unit_records("web.md", hits[0].chunk_id, table)
     # "플라스크 라이선스": not adjacent in the text, together in the row under its header
     assert not subject_covered("플라스크 라이선스", hits, analyzer)
     assert subject_covered("플라스크 라이선스", hits, analyzer, units_of=lambda _: units)

@@ -315,6 +315,19 @@ def test_bearer_parsing_is_strict_and_keys_compare_by_digest() -> None:
     assert not ApiKeys([]).enabled
 
 
+async def _retry_afters(limiters: list[RateLimiter], clients: tuple[str, ...]) -> list[int | None]:
+    """One "chat" request per client, each through the limiter beside it: None when it
+    passed, else the Retry-After it got."""
+    out: list[int | None] = []
+    for limiter, client in zip(limiters, clients, strict=True):
+        try:
+            await limiter.hit("chat", client)
+            out.append(None)
+        except RateLimitedError as exc:
+            out.append(exc.retry_after)
+    return out
+
+
 def test_rate_limiter_in_the_database_is_shared_by_every_limiter_of_it(tmp_path: Path) -> None:
     from chatbot.history.repo import migrate_chat
     from vector_store.db import make_engine
@@ -327,17 +340,7 @@ def test_rate_limiter_in_the_database_is_shared_by_every_limiter_of_it(tmp_path:
     replicas = [RateLimiter(config, url), RateLimiter(config, url)]
     assert RateLimiter(RateLimitConfig(), url).where != "database"  # auto: SQLite, in memory
 
-    async def run() -> list[int | None]:
-        out: list[int | None] = []
-        for limiter, client in zip(replicas * 2, ("ip:a", "ip:a", "ip:a", "ip:b"), strict=True):
-            try:
-                await limiter.hit("chat", client)
-                out.append(None)
-            except RateLimitedError as exc:
-                out.append(exc.retry_after)
-        return out
-
-    counts = asyncio.run(run())
+    counts = asyncio.run(_retry_afters(replicas * 2, ("ip:a", "ip:a", "ip:a", "ip:b")))
     for limiter in replicas:
         limiter.close()
     # the third request of ip:a is over, though each limiter saw at most two
@@ -346,21 +349,14 @@ def test_rate_limiter_in_the_database_is_shared_by_every_limiter_of_it(tmp_path:
 
 
 def test_rate_limiter_counts_per_client_and_can_be_disabled() -> None:
-    async def run(config: RateLimitConfig) -> list[int | None]:
+    def run(config: RateLimitConfig) -> list[int | None]:
         limiter = RateLimiter(config)
-        out: list[int | None] = []
-        for client in ("ip:a", "ip:a", "ip:a", "ip:b"):
-            try:
-                await limiter.hit("chat", client)
-                out.append(None)
-            except RateLimitedError as exc:
-                out.append(exc.retry_after)
-        return out
+        return asyncio.run(_retry_afters([limiter] * 4, ("ip:a", "ip:a", "ip:a", "ip:b")))
 
-    limited = asyncio.run(run(RateLimitConfig(chat="2/hour")))
+    limited = run(RateLimitConfig(chat="2/hour"))
     assert limited[:2] == [None, None] and limited[3] is None
     assert limited[2] is not None and 3500 < limited[2] <= 3600
-    assert asyncio.run(run(RateLimitConfig(chat="2/hour", enabled=False))) == [None] * 4
+    assert run(RateLimitConfig(chat="2/hour", enabled=False)) == [None] * 4
 
 
 def test_answer_budget_cuts_after_the_last_allowed_word_only_when_more_follows() -> None:
