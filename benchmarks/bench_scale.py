@@ -31,7 +31,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.bench_service import _free_port, _load, _pct
+from benchmarks.bench_service import _free_port, _load, _pct, start_server
 from eval.common import COURSE_NOTES, load_jsonl, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,28 +111,6 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def _start_server(
-    env: dict[str, str], client: httpx.Client
-) -> tuple[subprocess.Popen[bytes], str, float]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    while True:
-        try:
-            if client.get(f"{base}/health").status_code == 200:
-                return proc, base, time.perf_counter() - started
-        except httpx.TransportError:
-            time.sleep(0.05)
-        if proc.poll() is not None or time.perf_counter() - started > 600:
-            raise RuntimeError("server did not start")
-
-
 def _search_ms(client: httpx.Client, base: str, query: str) -> float:
     """One /search through a kept client: a new httpx client per request builds an SSL
     context first (about 20 ms here), which would swamp the server's own time."""
@@ -186,7 +164,7 @@ def bench_one(
     queries = (questions * (args.queries // len(questions) + 1))[: args.queries]
     replica_env = {**env, "CHATBOT_DATA_DIR": str(work / f"{database}-replica")}
     client = httpx.Client(timeout=60)
-    proc, base, cold = _start_server(replica_env, client)  # empty data dir: from the database
+    proc, base, cold = start_server(replica_env, client)  # empty data dir: from the database
     try:
         first = _search_ms(client, base, queries[0])
         times = [_search_ms(client, base, q) for q in queries]
@@ -196,7 +174,7 @@ def bench_one(
         proc.terminate()
         proc.wait(timeout=60)
     # the caches of this generation present (FAISS, BM25, rows)
-    proc, base, warm = _start_server(replica_env, client)
+    proc, base, warm = start_server(replica_env, client)
     try:
         first_warm = _search_ms(client, base, queries[0])
         rss_warm = _rss_mib(proc.pid)

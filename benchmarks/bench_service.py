@@ -35,6 +35,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(
+    env: dict[str, str], client: httpx.Client
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    """Start `chatbot serve` on a free port; returns the process, its base URL and the
+    seconds until /health answered 200."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while True:
+        try:
+            if client.get(f"{base}/health").status_code == 200:
+                return proc, base, time.perf_counter() - started
+        except httpx.TransportError:
+            time.sleep(0.05)
+        if proc.poll() is not None or time.perf_counter() - started > 600:
+            raise RuntimeError("server did not start")
+
+
 def _pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
@@ -131,27 +155,10 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
 
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with httpx.Client(timeout=30) as client:
+            server, base, startup = start_server(env, client)
         try:
             with httpx.Client(timeout=30) as client:
-                while True:
-                    try:
-                        if client.get(f"{base}/health").status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        time.sleep(0.05)
-                    if time.perf_counter() - started > 120:
-                        raise RuntimeError("server did not start")
-                startup = time.perf_counter() - started
-
                 questions = [q["question"] for q in load_jsonl("retrieval_course.jsonl")]
                 chats = [m["message"] for m in load_jsonl("chat_course.jsonl") if "message" in m]
                 for q in questions[:5]:  # warm-up

@@ -62,17 +62,7 @@ def units() -> tuple[Passage, dict[int, list[UnitRecord]]]:
 
 def _answer(units, message: str) -> list[str]:
     passage, by_chunk = units
-    analyzer = default_analyzer()
-    kind = question_kind(message)
-    subjects = analyzer.subjects(message)
-    selection = UnitSelector(analyzer).select(
-        question=message,
-        kind=kind,
-        subjects=subjects,
-        hits=[passage],
-        units_of=lambda p: by_chunk[p.chunk_id],
-    )
-    return render_answer(selection, kind=kind, topic=subjects[0]).lines
+    return _answer_over(([passage], by_chunk), message)
 
 
 def test_definition_opens_with_the_defining_unit_in_context(units) -> None:
