@@ -125,8 +125,10 @@ def _term_split(text: str) -> tuple[str, str] | None:
     if m is None or _CODEISH.search(m.group("term")) or len(m.group("desc").strip()) < 2:
         return None
     term = m.group("term").strip()
-    if _unbalanced(term):
-        return None  # the mark sits inside a quote or bracket: '구성은 "합성곱 → 활성화"'
+    if _unbalanced(term) or "\\" in term:
+        # the mark sits inside a quote, a bracket or a formula ('구성은 "합성곱 → 활성화"',
+        # "w \leftarrow w - \eta …")
+        return None
     return term, m.group("desc").strip()
 
 

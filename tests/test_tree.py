@@ -129,5 +129,6 @@ def test_a_mark_inside_quotes_or_brackets_splits_no_term() -> None:
     units = parse_units(
         '## CNN\n일반적인 구성은 "합성곱 → 활성화 → 풀링" 블록을 반복하는 형태이다.\n'
         "RAG - 검색과 생성을 결합한 방법\n"
+        "기울기로 w \\leftarrow w - \\eta g처럼 가중치를 갱신한다.\n"
     )
-    assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG")]
+    assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG"), ("item", "")]

@@ -11,6 +11,8 @@ KINDS = ("definition", "who", "why", "how", "when", "compare", "list", "example"
 # Checked in this order: "왜 DBSCAN이 K-평균과 다른가요?" is a comparison before a why.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("definition", re.compile(r"어떻게 정의|무슨 뜻|무슨 의미|뜻이 뭐|의미가 뭐")),
+    # "…하면 어떻게 돼?" asks what happens; "절차가 어떻게 돼?" still asks how
+    ("definition", re.compile(r"^(?!.*(?:방법|절차|과정|순서|단계|원리)).*어떻게 (?:돼|되)")),
     (
         "compare",
         re.compile(
