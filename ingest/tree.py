@@ -55,7 +55,15 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
 # A line broken inside a word ("…싶었습" / "니다."): short pieces join the line before.
 _CONTINUATION_MAX = 4
 _HANGUL_EDGE = re.compile(r"[가-힣]")
+# A line of the same paragraph that goes on from the one before ("심층 신경망과 계산 방법이
+# 동일" / "즉, (은닉층 -> 출력층 가중치 * 현재 은닉층)에 소프트맥스 함수를 적용"): it
+# says nothing alone, so it joins that line.
+_GOES_ON = re.compile(
+    r"^(?:즉|따라서|그래서|그러므로|그러나|하지만|또한|결국|다만|단,|이때|이 때|여기서|"
+    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과)(?=[\s,])"
+)
 _HEADER_CELL_MAX = 12
+_TABLE_TITLE_MAX = 30
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _HEADING_STATEMENT_MIN = 12
@@ -265,8 +273,11 @@ class _Builder:
             while run < len(raw_lines) and len(cells[run]) >= 2:
                 run += 1
             if run - offset >= 2:
-                # The line just before a pasted table is its title ("MaxPooling 인자 값").
+                # The line just before a pasted table is its title ("MaxPooling 인자 값"),
+                # also when a blank line stands between them ("type of Scaler").
                 title = pieces.pop() if pieces else None
+                if title is None and offset == 0:
+                    title = self.title_before(line, parents)
                 self.flush(pieces, parents)
                 table_parents = parents
                 if title is not None:
@@ -288,10 +299,30 @@ class _Builder:
                         and _HANGUL_EDGE.match(pieces[-1][1][-1])
                     ):
                         pieces[-1] = (pieces[-1][0], pieces[-1][1] + cleaned)
+                    elif pieces and _GOES_ON.match(cleaned):
+                        pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {cleaned}")
                     elif cleaned:
                         pieces.append((line + offset, cleaned))
             offset += 1
         self.flush(pieces, parents)
+
+    def title_before(self, line: int, parents: tuple[str, ...]) -> tuple[int, str] | None:
+        """The short line of its own just above a table (one blank line between), taken
+        back from the units: it names the table rather than saying something."""
+        last = self.units[-1] if self.units else None
+        labels = tuple(t for _, t in self.headings) + parents
+        if (
+            last is None
+            or last.kind != "item"
+            or last.labels != labels
+            or line - last.line > 2
+            or len(last.text) > _TABLE_TITLE_MAX
+            or _STATEMENT.search(last.text)
+            or (len(self.units) > 1 and self.units[-2].line == last.line - 1)
+        ):
+            return None
+        self.units.pop()
+        return last.line, last.text
 
     def flush(self, pieces: list[tuple[int, str]], parents: tuple[str, ...]) -> None:
         for no, text in pieces:

@@ -242,6 +242,22 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
     assert _answer_over(notes, "api 구조 종류 알려줘")[0] == "api의 구조: mvc, msa, 모놀리식 [1]"
 
 
+CNN_NOTE = """## 합성곱 신경망
+- LeNet-5
+    - 합성곱과 풀링을 반복해 거치면서 마지막에 완전연결층에서 분류를 수행
+- CNN의 층
+    - 합성곱 층은 입력과 작은 필터 간의 연산으로 특징 맵을 만든다.
+"""
+
+
+def test_a_compound_subject_is_named_by_its_words_together() -> None:
+    # "합성곱 층": a line that has 합성곱 and (완전연결)층 apart does not name it
+    passage = Passage(6, "cnn.md", "합성곱 신경망", CNN_NOTE, 1.0)
+    notes = ([passage], {6: unit_records("cnn.md", 6, CNN_NOTE, 500)})
+    lines = _answer_over(notes, "합성곱 층은 특징 맵을 어떻게 만들어?")
+    assert "필터 간의 연산으로" in lines[0]
+
+
 @pytest.mark.parametrize(
     ("line", "kind"),
     [
@@ -252,6 +268,7 @@ def test_a_list_of_short_names_under_a_label_answers_what_kinds() -> None:
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 예시 : 주가 예측", "example"),
         ("- 출력 크기는 입력 크기와 커널 크기로 계산한다.", "how"),
+        ("- 입력과 필터 간의 합성곱 연산을 통해 새로운 특징 맵을 생성", "how"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:

@@ -92,6 +92,38 @@ def test_markdown_and_tab_separated_tables_read_rows_with_their_header() -> None
     ]
 
 
+def test_a_table_title_above_a_blank_line_labels_its_rows() -> None:
+    text = (
+        "정규화 도구\n\n"
+        "Standard\t평균 0, 표준편차 1로 바꾼다\t선형 모델\n"
+        "MinMax\t0과 1 사이로 줄인다\t이미지\n\n"
+        "이 줄은 표 아래의 설명 문장이다.\n"
+    )
+    units = parse_units(text)
+    title = _by_text(units, "정규화 도구")
+    rows = [u for u in units if u.kind == "row"]
+    assert title.kind == "label"
+    assert [r.term for r in rows] == ["Standard", "MinMax"]
+    assert all(r.labels == ("정규화 도구",) for r in rows)
+    # a sentence above a table is no title: it stays a line of its own
+    said = parse_units("표의 값은 직접 측정했다.\n\nA\t1\t2\nB\t3\t4\n")
+    assert said[0].kind == "item" and all(u.labels == () for u in said)
+
+
+def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
+    text = (
+        "* `출력층 계산`\n"
+        "    * 심층 신경망과 계산 방법이 동일  \n"
+        "    즉, 은닉 상태에 가중치를 곱해 소프트맥스 함수를 적용\n"
+        "    * 즉, 다른 항목으로 시작하는 줄은 그대로 둔다\n"
+    )
+    texts = [u.text for u in parse_units(text) if u.kind != "label"]
+    assert texts == [
+        "심층 신경망과 계산 방법이 동일 즉, 은닉 상태에 가중치를 곱해 소프트맥스 함수를 적용",
+        "즉, 다른 항목으로 시작하는 줄은 그대로 둔다",
+    ]
+
+
 def test_code_is_never_a_unit_and_broken_lines_are_joined() -> None:
     text = (
         "### 예제\n\n```python\nmodel = Net()\nprint(model)\n```\n\n"

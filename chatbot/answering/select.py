@@ -36,6 +36,9 @@ _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
 )
 _LEANS_BACK_COST = 1.5
+# A compound subject whose words stand apart in a line ("합성곱과 … 완전연결층") is not
+# named there as the phrase ("합성곱 층"): its words count half.
+_SCATTERED = 0.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
@@ -64,7 +67,10 @@ _TEXT_KIND = {
         r"|줄인다|줄여\s?준|므로"
     ),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
-    "how": re.compile(r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식"),
+    # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
+    "how": re.compile(
+        r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식|[을를] 통해|이용하여|거치면서"
+    ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
 }
 
@@ -435,7 +441,10 @@ class UnitSelector:
             else _share(s, unit.context_terms)
             for s, k in subjects
         ]
-        mentions_ = [1.0 if k and k in said else _share(s, unit.terms) for s, k in subjects]
+        mentions_ = [
+            1.0 if k and k in said else (_SCATTERED if len(s) > 1 else 1.0) * _share(s, unit.terms)
+            for s, k in subjects
+        ]
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
         mentions = sum(w * m for w, m in zip(weights, mentions_, strict=True))
         words = unit.terms | unit.context_terms
