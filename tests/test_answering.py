@@ -346,6 +346,25 @@ def test_kinds_are_the_parts_the_notes_give_a_subject() -> None:
     assert lines == ["파이썬 웹 프레임워크: 장고 (django), 플라스크 (flask). [1]"]
 
 
+DATA_NOTE = """## 기초
+- 데이터
+    - 스칼라 (scala)
+        - 하나의 숫자를 의미
+    - 벡터 (vector)
+        - 숫자의 배열
+"""
+
+
+def test_each_kind_is_given_with_the_line_that_opens_it() -> None:
+    passage = Passage(10, "basics.md", "기초", DATA_NOTE, 1.0)
+    notes = ([passage], {10: unit_records("basics.md", 10, DATA_NOTE, 800)})
+    assert _answer_over(notes, "데이터 종류는 뭐가 있어?") == [
+        "데이터: 스칼라 (scala), 벡터 (vector). [1]",
+        "- 스칼라 (scala): 하나의 숫자를 의미. [1]",
+        "- 벡터 (vector): 숫자의 배열. [1]",
+    ]
+
+
 def test_a_sentence_with_a_formula_stands_and_bare_latex_does_not() -> None:
     sentence, bare = unit_records(
         "cnn.md",

@@ -50,6 +50,7 @@ _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
 _LIST_BONUS = 1.0
+_PART_LINE = 80
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
 _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
@@ -156,10 +157,11 @@ def _with_person(unit: UnitRecord) -> UnitRecord:
     return replace(unit, kind="term", term=person, text=text)
 
 
-def _subsections(scored: list[Chosen], subject_keys: set[str]) -> Chosen | None:
+def _subsections(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
     """For "X 종류가 뭐가 있어?" where the notes give X parts of their own (a label
     "파이썬 웹 프레임워크" with "장고 (django)", "플라스크 (flask)", "FastAPI" under it, each
-    with lines of its own): those labels, in the notes' order, as one line under X."""
+    with lines of its own): those labels, in the notes' order, as one line under X; then
+    each part with the short line that opens it ("스칼라 (scala): 하나의 숫자를 의미")."""
     children: dict[tuple[str, str], dict[str, Chosen]] = {}
     for c in scored:
         labels = c.unit.labels
@@ -172,12 +174,17 @@ def _subsections(scored: list[Chosen], subject_keys: set[str]) -> Chosen | None:
                     child[labels[i + 1]] = c
     best = max(children.items(), key=lambda kv: len(kv[1]), default=None)
     if best is None or len(best[1]) < 2:
-        return None
+        return []
     (_, label), found = best
     ordered = sorted(found.items(), key=lambda kv: kv[1].unit.line)
     first = ordered[0][1]
     unit = replace(first.unit, kind="term", term=label, text=", ".join(name for name, _ in ordered))
-    return Chosen(unit, first.passage, first.score)
+    parts = [
+        replace(c, unit=replace(c.unit, kind="term", term=name))
+        for name, c in ordered
+        if c.unit.labels[-1] == name and c.unit.kind == "item" and len(c.unit.text) <= _PART_LINE
+    ]
+    return [Chosen(unit, first.passage, first.score), *parts]
 
 
 def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
@@ -312,8 +319,8 @@ class UnitSelector:
         if kind == "list":
             scored = _favour_lists(scored)
             overview = _subsections(scored, subject_keys)
-            if overview is not None:
-                return Selection([overview], True)
+            if overview:
+                return Selection(overview, True)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
