@@ -92,6 +92,13 @@ def test_who_finds_the_named_person(units) -> None:
     assert first == "앨런 튜링 (Alan Turing): 영국. [1]"
 
 
+def test_who_says_so_when_the_notes_name_nobody(units) -> None:
+    lines = _answer(units, "계층적 군집은 누가 만들었어?")
+    assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")
+    # then what the notes say it is ("Hierarchical Clustering" in parentheses is no person)
+    assert "가까운 데이터끼리" in lines[1]
+
+
 def test_every_content_line_carries_a_citation_mark(units) -> None:
     for message in (
         "계층적 군집이 뭐야?",
@@ -323,9 +330,9 @@ def test_a_how_question_is_no_table_lookup() -> None:
     passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
     notes = ([passage], {7: unit_records("web.md", 7, FRAMEWORKS, 600)})
     lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
-    # the notes say nothing of how, and the row is given whole, not one cell as the answer
+    # the notes say nothing of how: that first, then what they say of it (the cell)
     assert lines[0].startswith("노트에는 '플라스크 라이선스'에 대해 어떻게 하는지는")
-    assert "최초 릴리스: 2010년" in lines[1]
+    assert lines[1:] == ["플라스크: 라이선스: BSD License. [1]"]
 
 
 WEB_NOTE = """## 웹

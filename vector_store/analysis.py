@@ -333,6 +333,12 @@ class KoreanAnalyzer:
         tokens = [t for t in self._tokens(normalize(text)) if not t.tag.startswith("S")]
         return bool(tokens) and tokens[-1].tag.startswith("E")
 
+    def opens_with_name(self, text: str) -> bool:
+        """Whether `text` opens with a proper noun ("제프리 힌턴 (Geoffrey Hinton)"), not a
+        common one ("계층적 군집 (Hierarchical Clustering)")."""
+        tokens = self._tokens(normalize(text))
+        return bool(tokens) and tokens[0].tag == "NNP"
+
     def has_subject(self, text: str) -> bool:
         """Whether `text` names anything (a noun, a foreign word, a number) beyond the
         words that frame a request: "ㅋㅋㅋ 웃기네" and "그럼 이만 가볼게요" name nothing."""

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ingest.tree import ask_of, is_question_label
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, default_analyzer
 from vector_store.passage import Passage, UnitRecord
 
 # A line that needs the line before it to make sense.
@@ -42,14 +43,26 @@ _SCATTERED = 0.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
-_WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시|\([A-Z][a-z]+ [A-Z]")
+_WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시")
 _HANGUL = re.compile(r"[가-힣]")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
+
+
+@lru_cache(maxsize=4096)
+def is_person(text: str) -> bool:
+    """A name with its spelling in Latin letters, the name a proper noun: "계층적 군집
+    (Hierarchical Clustering)" has the shape of "제프리 힌턴 (Geoffrey Hinton)" but is no
+    person."""
+    return bool(_PERSON.match(text)) and default_analyzer().opens_with_name(text)
+
+
 # What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
 _LIST_BONUS = 1.0
+# The kinds whose answer, when the notes do not say it, is what they say the subject is.
+_FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
@@ -65,7 +78,7 @@ _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
         r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"
-        r"|줄인다|줄여\s?준|므로"
+        r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로"
     ),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
@@ -91,6 +104,9 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
     wording."""
     if asks(unit) == kind:
         return True
+    if kind == "who":
+        # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
+        return is_person(unit.term) or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
 
@@ -150,7 +166,7 @@ def _names(unit: UnitRecord, subject: set[str], key: str) -> bool:
 def _with_person(unit: UnitRecord) -> UnitRecord:
     """For "누가": a line or label written under a person ("제프리 힌턴 (Geoffrey Hinton)"
     > "MLP, 역전파 알고리즘") is read as that person's, the person first."""
-    person = next((label for label in reversed(unit.labels) if _PERSON.match(label)), "")
+    person = next((label for label in reversed(unit.labels) if is_person(label)), "")
     if not person or person in (unit.term, unit.text):
         return unit
     text = f"{unit.term} - {unit.text}" if unit.term else unit.text
@@ -263,7 +279,37 @@ class UnitSelector:
         domains: frozenset[str] = frozenset(),
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
-        ("선형회귀에서 경사하강법은": 선형회귀); they count less."""
+        ("선형회귀에서 경사하강법은": 선형회귀); they count less.
+
+        When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
+        notes name nobody), the answer is what the notes say the subject is."""
+        args = {
+            "question": question,
+            "subjects": subjects,
+            "hits": hits,
+            "units_of": units_of,
+            "units_about": units_about,
+            "passage_of": passage_of,
+            "domains": domains,
+        }
+        selection = self._select(kind=kind, **args)
+        if selection.kind_found or kind not in _FALL_BACK_TO_DEFINITION:
+            return selection
+        instead = self._select(kind="definition", **args)
+        return Selection(instead.units, False) if instead.units else selection
+
+    def _select(
+        self,
+        *,
+        question: str,
+        kind: str,
+        subjects: list[str],
+        hits: list[Passage],
+        units_of: Callable[[Passage], list[UnitRecord]],
+        units_about: Callable[[set[str]], list[UnitRecord]] | None,
+        passage_of: Callable[[int], Passage | None] | None,
+        domains: frozenset[str],
+    ) -> Selection:
         subject_pairs = [
             (set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects
         ]
@@ -331,7 +377,7 @@ class UnitSelector:
             )
         ]
         pool = about or scored
-        kind_found = kind in ("definition", "who") or any(
+        kind_found = kind == "definition" or any(
             answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
         )
         if kind == "compare" and len(subject_sets) >= 2:
@@ -478,7 +524,7 @@ class UnitSelector:
             if unit.kind == "term" and mentions:
                 score += 0.7
         elif kind == "who":
-            if _WHO_HINT.search(f"{unit.term} {unit.text}"):
+            if answers_kind(unit, "who"):
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if asks(unit) == kind else 0.8
