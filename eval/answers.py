@@ -1,10 +1,11 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|test|all] [--misses] [--sweep] [--data-dir DIR]
+    python -m eval.answers [--split dev|dev2|test|all] [--misses] [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
-with the dev half, before any tuning, and is only reported, never tuned on). One record a
-line, by `type`:
+with the dev half, before any tuning, and is only reported, never tuned on;
+`answers_dev2.jsonl` is a second dev split written later, from the notes alone, to tune on
+without touching the test split, which stays report-only). One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
   comparison, list, example) with a `gold` span that answers it;
@@ -81,7 +82,7 @@ from kiwipiepy import Kiwi
 from eval.common import COURSE_NOTES, load_jsonl, print_table
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "dev2", "test")
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
 

@@ -234,12 +234,20 @@ def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
         resolve({**gold, "end": 10_000}, notes)
 
 
-def _records() -> list[dict]:
-    return load_jsonl("answers_dev.jsonl") + load_jsonl("answers_test.jsonl")
+SPLIT_FILES = ("answers_dev.jsonl", "answers_dev2.jsonl", "answers_test.jsonl")
+
+
+def _records(files: tuple[str, ...] = SPLIT_FILES) -> list[dict]:
+    return [record for name in files for record in load_jsonl(name)]
+
+
+def test_ids_are_unique_across_all_splits() -> None:
+    records = _records()
+    assert len({r["id"] for r in records}) == len(records)
 
 
 def test_datasets_have_the_promised_shape() -> None:
-    records = _records()
+    records = _records(("answers_dev.jsonl", "answers_test.jsonl"))
     assert len({r["id"] for r in records}) == len(records)
     by_type = Counter(r["type"] for r in records)
     assert by_type["question"] >= 150
@@ -252,6 +260,21 @@ def test_datasets_have_the_promised_shape() -> None:
     assert sum(r["switch"] for r in records if r["type"] == "followup") == 10
     test = load_jsonl("answers_test.jsonl")
     assert 0.45 <= len(test) / len(records) <= 0.55
+
+
+def test_second_dev_split_has_the_promised_shape() -> None:
+    records = load_jsonl("answers_dev2.jsonl")
+    assert all(r["id"].startswith("d2-") for r in records)
+    by_type = Counter(r["type"] for r in records)
+    assert by_type == {
+        "question": 64, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 10
+    }  # fmt: skip
+    kinds = Counter(r["kind"] for r in records if r["type"] == "question")
+    assert kinds == {
+        "how": 12, "list": 10, "when": 8, "comparison": 8, "example": 8, "why": 7,
+        "definition": 6, "who": 5,
+    }  # fmt: skip
+    assert sum(r["switch"] for r in records if r["type"] == "followup") == 5
 
 
 def _key(text: str) -> str:
