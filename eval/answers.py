@@ -31,10 +31,12 @@ Metrics (each function below implements one):
   more than one line ("노트에서 'X'에 대해 정리한 내용이에요." repeats the question's topic:
   crediting it would score the question, not the answer).
 - span recall (`span_recall`): the content lines, whitespace- and markup-normalised
-  (`normalize`: NFC, citation marks, HTML tags, bullets and the characters ``* ` | # > $``
-  removed, spaces collapsed, case-folded), contain the normalised gold span; or they hold
-  at least 80% of the span's distinct content morphemes (`KoreanAnalyzer.terms`: nouns,
-  verb/adjective stems, roots, foreign words, numbers).
+  (`normalize`: NFC, citation marks, HTML tags and bullets removed, the emphasis marks
+  ``* ` `` removed where they stand ("**선형 분류**와" is "선형 분류와"), the separators
+  ``| # > $`` made spaces, spaces collapsed, case-folded), contain the normalised gold
+  span; or they hold at least 80% of the span's distinct content morphemes
+  (`KoreanAnalyzer.terms` of the text without those marks: nouns, verb/adjective stems,
+  roots, foreign words, numbers).
 - precision (`precision`): the share of content lines that come from the gold span's
   section. The section (`find_section`, independent of the project's parser) is the run
   of lines under the nearest heading before the span (a `#` heading or a
@@ -88,7 +90,10 @@ RECALL_SHARE = 0.8
 
 _CITE = re.compile(r"\[\d+\]")
 _TAG = re.compile(r"<[^>]+>")
-_MARKUP = re.compile(r"[*`|#>$]")
+# Emphasis and code marks sit inside words ("**선형 분류**와"): removed without a space;
+# separators (table pipes, heading marks, quotes, math) stand between words.
+_EMPHASIS = re.compile(r"[*`]")
+_MARKUP = re.compile(r"[|#>$]")
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"^([^:]{1,60}?):\s+(?=\S)")
@@ -153,11 +158,15 @@ def check_locator(gold: dict[str, Any], notes: Path) -> str:
 # ---------------------------------------------------------------- answer text
 
 
+def _plain(text: str) -> str:
+    return _MARKUP.sub(" ", _EMPHASIS.sub("", text))
+
+
 def normalize(text: str) -> str:
     """Whitespace- and markup-free, case-folded text for substring comparisons."""
     text = unicodedata.normalize("NFC", text)
     text = _TAG.sub(" ", _CITE.sub(" ", text))
-    lines = [_MARKUP.sub(" ", _BULLET.sub("", line)) for line in text.splitlines()]
+    lines = [_plain(_BULLET.sub("", line)) for line in text.splitlines()]
     return _SPACES.sub(" ", " ".join(lines)).strip().casefold()
 
 
@@ -182,7 +191,7 @@ def strip_line(line: str) -> str:
 
 def terms(text: str, analyzer: KoreanAnalyzer) -> set[str]:
     """Distinct content morphemes (Kiwi: nouns, stems, roots, foreign words, numbers)."""
-    return set(analyzer.terms(_TAG.sub(" ", _CITE.sub(" ", text))))
+    return set(analyzer.terms(_plain(_TAG.sub(" ", _CITE.sub(" ", text)))))
 
 
 def covers(

@@ -103,6 +103,15 @@ def test_span_recall_normalises_markup_and_whitespace(analyzer: KoreanAnalyzer) 
     assert span_recall(answer, SPAN, analyzer)
 
 
+def test_emphasis_inside_a_word_is_no_word_break(analyzer: KoreanAnalyzer) -> None:
+    # the gold marks words the answer writes plain, and the other way round
+    gold = "서포트 벡터 머신은 **선형 분류**와 **비선형 분류**를 지원"
+    answer = f"{HEADER}\n분류 지원: 서포트 벡터 머신은 선형 분류와 비선형 분류를 지원. [1]"
+    assert span_recall(answer, gold, analyzer)
+    assert span_recall(f"{HEADER}\n- **{SPAN}** [1]", SPAN, analyzer)
+    assert not span_recall(f"{HEADER}\n- 서포트 벡터 머신은 회귀를 지원 [1]", gold, analyzer)
+
+
 def test_span_recall_accepts_most_morphemes_in_another_order(analyzer: KoreanAnalyzer) -> None:
     answer = f"{HEADER}\n- 고양이 품종은 귀 모양과 털 색깔로 구분하는 모델이 맡아요."
     assert span_recall(answer, SPAN, analyzer)
