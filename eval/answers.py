@@ -498,13 +498,19 @@ def print_summary(split: str, s: dict[str, Any]) -> None:
 
 
 def print_misses(results: list[Scored], scorer: Scorer) -> None:
-    """Wrong routes, then answers without span recall, worst (lowest precision) first."""
+    """Wrong routes, fragments, then answers without span recall, worst (lowest precision)
+    first."""
     expected = {"question": "question", "followup": "question", "smalltalk": "greeting"}
     for r in results:
         want = expected.get(r.item["type"], "out_of_scope")
         if r.intent != want:
             message = r.item.get("message") or r.item["turns"]
             print(f"  route {r.item['id']} {message!r}: {r.intent}")
+    for r in results:
+        if r.fragments:
+            for line in content_lines(r.answer):
+                if is_fragment(line, scorer.analyzer, scorer.labels):
+                    print(f"  fragment {r.item['id']}: {line[:120]!r}")
     misses = [r for r in results if r.recall is False and r.intent == "question"]
     misses.sort(key=lambda r: (r.precision or 0.0, -r.fragments))
     for r in misses:

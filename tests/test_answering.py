@@ -276,6 +276,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 예시 : 주가 예측", "example"),
         ("- 출력 크기는 입력 크기와 커널 크기로 계산한다.", "how"),
         ("- 입력과 필터 간의 합성곱 연산을 통해 새로운 특징 맵을 생성", "how"),
+        ("- 인코더와 디코더 두개 다 써야한다. (사전이 두 개 다 필요하니까)", "why"),
+        ("- 입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다.", "list"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
@@ -370,6 +372,18 @@ def test_each_kind_is_given_with_the_line_that_opens_it() -> None:
         "- 스칼라 (scala): 하나의 숫자를 의미. [1]",
         "- 벡터 (vector): 숫자의 배열. [1]",
     ]
+
+
+def test_a_row_of_a_math_environment_never_stands() -> None:
+    units = unit_records(
+        "x.md",
+        9,
+        "## 거리\n$$\n\\begin{aligned}\n"
+        "&n: \\text{데이터 집합 내 데이터 포인트의 수를 나타냄} \\\\\n"
+        "\\end{aligned}\n$$\n- 두 데이터의 차를 제곱해 모두 더한 값이다.\n",
+        950,
+    )
+    assert [u.text for u in units if standalone(u)] == ["두 데이터의 차를 제곱해 모두 더한 값이다."]
 
 
 def test_a_sentence_with_a_formula_stands_and_bare_latex_does_not() -> None:

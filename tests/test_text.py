@@ -74,6 +74,15 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("CNN과 RNN은 어떻게 달라요", ["CNN", "RNN"]),
         # "구한 다음엔" says when, not what
         ("로지스틱 회귀에서 확률을 구한 다음엔 어떻게 분류해?", ["로지스틱 회귀", "확률"]),
+        # the other side of a pair is asked about, whatever particle it takes
+        ("인코더랑 디코더를 왜 둘 다 써야 돼?", ["인코더", "디코더"]),
+        # a one-syllable noun owned by the phrase before it: one subject, "X의 Y"
+        ("거리 제곱의 합은 어떻게 계산해?", ["거리 제곱의 합"]),
+        ("소프트 마진의 C는 뭐야?", ["C", "소프트 마진"]),
+        # how, where or who is asked of the subject is not the subject
+        ("로지스틱 회귀는 어떤 상황에서 쓰면 유용해요?", ["로지스틱 회귀"]),
+        ("K-평균에서 처음 중심점은 어떻게 정해?", ["중심점", "K-평균"]),
+        ("GAN이랑 관련된 사람은 누구야?", ["GAN"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -102,12 +102,26 @@ _FRAMING_NOUNS = frozenset(
         "다음",
         "후",
         "뒤",
+        # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "관련된 사람은": how, where or
+        # who the question asks of its subject, not the subject
+        "상황",
+        "사례",
+        "처음",
+        "요즘",
+        "실제",
+        "사람",
+        "인물",
+        "연구자",
+        "학자",
+        "수업",
+        "강의",
     }
 )
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
+_HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
@@ -273,17 +287,19 @@ class KoreanAnalyzer:
         ("정규" + "화")."""
         text = normalize(text)
         tokens = self._tokens(text)
-        found: list[tuple[str, str]] = []  # (phrase, "marked" | "domain" | "")
+        found: list[tuple[str, str, int, int]] = []  # (phrase, role, start, end)
         start = end = -1
         pointed = False  # the phrase follows 그/이/저: it points back ("그 모델은")
+        paired = False  # the phrase before ended in 랑/와/하고: this one is its other side
         previous = None
 
         def close(role: str) -> None:
-            nonlocal start
+            nonlocal start, paired
             if start >= 0 and not pointed:
                 phrase = text[start:end].strip()
                 if phrase:
-                    found.append((phrase, role))
+                    found.append((phrase, "marked" if paired else role, start, end))
+                    paired = False
             start = -1
 
         for tok in tokens:
@@ -305,12 +321,12 @@ class KoreanAnalyzer:
                 continue
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
             # "리눅스에서", "소프트 마진의" name the domain the subject belongs to.
-            if (
-                tag in _SUBJECT_PARTICLES
-                or tok.form in _FRAMING_NOUNS
-                or (tag == "JKB" and tok.form in _PAIR_PARTICLES)
-            ):
+            pair = tag in ("JKB", "JC") and tok.form in _PAIR_PARTICLES
+            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair:
+                opened = start >= 0
                 close("marked")
+                # "인코더랑 디코더를": the other side of a pair is asked about too
+                paired = pair and opened
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
             elif tag in ("XSV", "XSA") and start >= 0 and end == tok.start:
@@ -319,13 +335,14 @@ class KoreanAnalyzer:
             else:
                 close("")
         close("")
-        if any(role == "marked" for _, role in found):
+        found = _join_possessed(found, text)
+        if any(role == "marked" for _, role, _, _ in found):
             # what is asked about first, then where it belongs
             # ("그 안에서": a one-syllable place word names no domain)
-            domains = [(p, r) for p, r in found if r == "domain" and len(p) >= 2]
-            return [(p, r) for p, r in found if r == "marked"] + domains
+            domains = [(p, r) for p, r, _, _ in found if r == "domain" and len(p) >= 2]
+            return [(p, r) for p, r, _, _ in found if r == "marked"] + domains
         # no particle marks a subject: the first phrase is the topic, the rest context
-        return [(p, "marked" if i == 0 else "other") for i, (p, _) in enumerate(found)]
+        return [(p, "marked" if i == 0 else "other") for i, (p, _, _, _) in enumerate(found)]
 
     def ends_in_clause(self, text: str) -> bool:
         """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",
@@ -392,6 +409,26 @@ class KoreanAnalyzer:
                 out.extend(tok.form.casefold().split())
         flush()
         return [self._canonical.get(t, t) for t in out]
+
+
+def _join_possessed(
+    found: list[tuple[str, str, int, int]], text: str
+) -> list[tuple[str, str, int, int]]:
+    """ "거리 제곱의 합": a one-syllable noun owned by the phrase before it (합, 수, 값)
+    says little alone; the two are one subject, "X의 Y"."""
+    out: list[tuple[str, str, int, int]] = []
+    for phrase, role, start, end in found:
+        if (
+            out
+            and out[-1][1] == "domain"
+            and _HANGUL_SYLLABLE.fullmatch(phrase)
+            and text[out[-1][3] : start].strip() == "의"
+        ):
+            first = out.pop()
+            out.append((text[first[2] : end], role, first[2], end))
+            continue
+        out.append((phrase, role, start, end))
+    return out
 
 
 @lru_cache(maxsize=1)

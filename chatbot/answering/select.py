@@ -73,12 +73,14 @@ _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
+# A line of a math environment ("&n: \text{…} \\"): never prose, whatever it holds
+_MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
         r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"
-        r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로"
+        r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로|니까"
     ),
     "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
@@ -86,6 +88,8 @@ _TEXT_KIND = {
         r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식|[을를] 통해|이용하여|거치면서"
     ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
+    # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다")
+    "list": re.compile(r"구성|종류|나뉜|나뉘|나눈다|나눠"),
 }
 
 
@@ -237,6 +241,8 @@ def standalone(unit: UnitRecord) -> bool:
     if unit.kind == "label":
         return False
     text = unit.text
+    if _MATH_ROW.search(unit.term) or _MATH_ROW.search(text):
+        return False
     if _CODE_START.match(text) or (
         _LATEX.search(text) and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
     ):
