@@ -27,6 +27,9 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+# "횟수**", "함수:** 스팸": a bold mark left without its pair once pairs are read ("x**2",
+# a power between two word characters, stays)
+_STRAY_BOLD = re.compile(r"\*\*(?!\w)|(?<!\w)\*\*")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 _MATH = re.compile(r"\$\$?(.+?)\$\$?")
@@ -70,6 +73,7 @@ def clean_inline(text: str) -> str:
     text = _BOLD.sub(r"\2", text)
     text = _STRIKE.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
+    text = _STRAY_BOLD.sub("", text)
     text = _MATH.sub(lambda m: m.group(1).strip(), text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)

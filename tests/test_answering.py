@@ -374,6 +374,22 @@ def test_each_kind_is_given_with_the_line_that_opens_it() -> None:
     ]
 
 
+EPOCH_NOTE = """## 학습
+- 1 에포크는 배치를 전체 한 번 도는 것을 의미함
+- 에포크(epoch)는 모델이 전체 학습 데이터를 한 번 모두 학습한 횟수
+- 고차원 데이터를 저차원(에포크) 데이터로 바꾸는 예시 문장이다.
+"""
+
+
+def test_a_sentence_opening_with_the_subject_in_parentheses_is_about_it() -> None:
+    passage = Passage(11, "train.md", "학습", EPOCH_NOTE, 1.0)
+    notes = ([passage], {11: unit_records("train.md", 11, EPOCH_NOTE, 1000)})
+    lines = _answer_over(notes, "epoch가 정확히 뭐예요?")
+    assert lines[0].startswith("에포크(epoch)는 모델이 전체 학습 데이터를")
+    # a spelling in parentheses inside the sentence's opening is no topic of it
+    assert not any("저차원" in line for line in lines[:1])
+
+
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

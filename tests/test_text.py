@@ -45,6 +45,16 @@ def test_tables_code_and_markup() -> None:
     assert prose == "굵게 쓴 Conv2D 와 X^2 검정, <GPT, BERT 등이 있음> 그리고 링크."
 
 
+def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
+    from ingest.markdown import clean_inline
+
+    assert clean_inline("에포크(epoch)**는 **전체 데이터를 한 번 학습한 횟수**") == (
+        "에포크(epoch)는 전체 데이터를 한 번 학습한 횟수"
+    )
+    assert clean_inline("시그모이드 함수:** 이진분류에 쓴다") == "시그모이드 함수: 이진분류에 쓴다"
+    assert clean_inline("x**2 + y") == "x**2 + y"
+
+
 def test_terms_keep_english_terms_and_identifiers() -> None:
     terms = default_analyzer().terms(
         "SVM은 Conv2D와 x.requires_grad, K-Means 군집화를 쓴다. ReLU 함수!"

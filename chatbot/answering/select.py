@@ -67,6 +67,7 @@ _PART_LINE = 80
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
 _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
+_MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 _TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
@@ -143,9 +144,21 @@ def _key_of(text: str) -> str:
     return re.sub(r"\W+", "", _PARENS.sub("", text)).casefold()
 
 
+def _names_of(text: str) -> set[str]:
+    """The keys a name goes by: itself, and each spelling in its parentheses
+    ("에포크(epoch)" is 에포크 and epoch)."""
+    inner = re.findall(r"[(（]([^)）]*)[)）]", text)
+    return {k for k in (_key_of(text), *(_key_of(i) for i in inner)) if k}
+
+
 def _opens_with(text: str, keys: set[str]) -> bool:
-    m = _TOPIC_SENTENCE.match(text)
-    return m is not None and _key_of(m.group(1)) in keys
+    m = _TOPIC_SENTENCE.match(_MARKS.sub("", text))
+    if m is None:
+        return False
+    topic = m.group(1)
+    # "에포크(epoch)는": the spelling in parentheses names the topic only when it closes it
+    names = _names_of(topic) if re.search(r"[)）]\s*$", topic) else {_key_of(topic)}
+    return bool(names & keys)
 
 
 def _key(chosen: Chosen) -> str:
@@ -514,8 +527,8 @@ class UnitSelector:
         top = max(weights, default=0.0)
         exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
         if exact and (
-            _key_of(unit.term) in exact
-            or _key_of(unit.context) in exact
+            _names_of(unit.term) & exact
+            or _names_of(unit.context) & exact
             or _opens_with(unit.text, exact)
         ):
             # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
