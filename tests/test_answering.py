@@ -38,6 +38,7 @@ NOTES = """## 비지도 학습
     ("message", "kind"),
     [
         ("계층적 군집이 뭐야?", "definition"),
+        ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
         ("계층적 군집은 왜 써?", "why"),
@@ -388,6 +389,29 @@ def test_a_sentence_opening_with_the_subject_in_parentheses_is_about_it() -> Non
     assert lines[0].startswith("에포크(epoch)는 모델이 전체 학습 데이터를")
     # a spelling in parentheses inside the sentence's opening is no topic of it
     assert not any("저차원" in line for line in lines[:1])
+
+
+LEARNING_NOTE = """## 비지도 학습
+- 비지도 학습
+    - 비지도 학습은 정답 없이 훈련시키는 방식이다.
+- 군집
+    - 비슷한 데이터끼리 묶는 것
+- 차원 축소
+    - 특성을 줄여 데이터를 줄이는 방식
+
+## 지도 학습 vs 비지도 학습
+- 라벨의 유무
+"""
+
+
+def test_a_label_naming_both_sides_answers_a_comparison() -> None:
+    passage = Passage(12, "learn.md", "비지도 학습", LEARNING_NOTE, 1.0)
+    notes = ([passage], {12: unit_records("learn.md", 12, LEARNING_NOTE, 1100)})
+    lines = _answer_over(notes, "지도 학습과 비지도 학습은 뭘로 구분해요?")
+    assert lines[0] == "지도 학습 vs 비지도 학습: 라벨의 유무. [1]"
+    # the kinds of a subject are its parts, never a bullet that restates it
+    kinds = _answer_over(notes, "비지도 학습에는 어떤 종류가 있어?")
+    assert kinds[0] == "비지도 학습: 군집, 차원 축소. [1]"
 
 
 def test_a_row_of_a_math_environment_never_stands() -> None:

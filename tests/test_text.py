@@ -45,6 +45,15 @@ def test_tables_code_and_markup() -> None:
     assert prose == "굵게 쓴 Conv2D 와 X^2 검정, <GPT, BERT 등이 있음> 그리고 링크."
 
 
+def test_a_negating_prefix_stays_on_its_noun() -> None:
+    analyzer = default_analyzer()
+    # "비지도" is the opposite of "지도": never the same term
+    assert analyzer.terms("지도 학습 vs 비지도 학습") == ["지도", "학습", "vs", "비지도", "학습"]
+    assert analyzer.terms("불균형 데이터") == ["불균형", "데이터"]
+    subjects = analyzer.subjects("지도 학습과 비지도 학습은 뭘로 구분해요?")
+    assert subjects == ["지도 학습", "비지도 학습"]
+
+
 def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
     from ingest.markdown import clean_inline
 

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -49,6 +49,8 @@ _SPLIT_IDENT = re.compile(r"[_.\-]+")
 _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 # Nouns that frame a request rather than name its subject.
 _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
+# Prefixes that turn a noun into its opposite ("비지도", "비선형", "무작위", "불균형").
+_NEGATING_PREFIXES = frozenset({"비", "무", "불", "미"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
 # Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
 _FRAMING_NOUNS = frozenset(
@@ -307,9 +309,17 @@ class KoreanAnalyzer:
             tag = tok.tag.split("-")[0]
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
             suffix = tag == "XSN" and start >= 0
+            # "비지도 학습": a prefix opens the noun it stands on
+            prefix = tag == "XPN"
             if (
-                tag in _PHRASE and tok.form not in _FRAMING_NOUNS and tok.form not in _REQUEST_NOUNS
-            ) or ((glue or suffix) and start >= 0):
+                (
+                    tag in _PHRASE
+                    and tok.form not in _FRAMING_NOUNS
+                    and tok.form not in _REQUEST_NOUNS
+                )
+                or ((glue or suffix) and start >= 0)
+                or prefix
+            ):
                 if start < 0:
                     start = tok.start
                     pointed = (
@@ -324,6 +334,9 @@ class KoreanAnalyzer:
             pair = tag in ("JKB", "JC") and tok.form in _PAIR_PARTICLES
             if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair:
                 opened = start >= 0
+                if pair and opened and found and found[-1][1] == "":
+                    # "DBSCAN을 K-means랑 비교하면": the object paired with it is a side too
+                    found[-1] = (found[-1][0], "marked", found[-1][2], found[-1][3])
                 close("marked")
                 # "인코더랑 디코더를": the other side of a pair is asked about too
                 paired = pair and opened
@@ -394,6 +407,7 @@ class KoreanAnalyzer:
                         out.extend(parts)
             run.clear()
 
+        negation: Morph | None = None
         for tok in tokens:
             tag = tok.tag.split("-")[0]
             is_glue = tag in _GLUE and (tag not in ("SW", "SO", "SP") or tok.form in _GLUE_SYMBOLS)
@@ -404,9 +418,17 @@ class KoreanAnalyzer:
                 run_end = tok.start + tok.len
                 continue
             flush()
+            before, negation = (
+                negation,
+                (tok if tag == "XPN" and tok.form in _NEGATING_PREFIXES else None),
+            )
             if tag in _KEEP and tok.form not in _SINGLE_HANGUL_NOISE:
                 # Kiwi may return a multi-word proper noun ("합성곱 신경망"): index its words.
-                out.extend(tok.form.casefold().split())
+                words = tok.form.casefold().split()
+                if before is not None and before.start + before.len == tok.start and words:
+                    # "비지도" is the opposite of "지도": the prefix stays on its noun
+                    words[0] = before.form + words[0]
+                out.extend(words)
         flush()
         return [self._canonical.get(t, t) for t in out]
 

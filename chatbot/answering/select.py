@@ -144,6 +144,15 @@ def _key_of(text: str) -> str:
     return re.sub(r"\W+", "", _PARENS.sub("", text)).casefold()
 
 
+def _holds(text_key: str, key: str, keys: set[str]) -> bool:
+    """Whether `key` is in `text_key` as itself, not only inside a longer subject of the
+    same question ("지도학습" inside "비지도학습" when both are asked about)."""
+    for longer in keys:
+        if len(longer) > len(key) and key in longer:
+            text_key = text_key.replace(longer, "|")
+    return key in text_key
+
+
 def _names_of(text: str) -> set[str]:
     """The keys a name goes by: itself, and each spelling in its parentheses
     ("에포크(epoch)" is 에포크 and epoch)."""
@@ -200,7 +209,11 @@ def _subsections(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
         labels = c.unit.labels
         for i, label in enumerate(labels[:-1]):
             # the labels under X that have lines of their own (headings or bullets)
-            if _key_of(label) in subject_keys and not is_question_label(labels[i + 1]):
+            if (
+                _key_of(label) in subject_keys
+                and not is_question_label(labels[i + 1])
+                and _key_of(labels[i + 1]) != _key_of(label)  # a bullet restating it
+            ):
                 child = children.setdefault((c.unit.source, label), {})
                 first = child.get(labels[i + 1])
                 if first is None or c.unit.line < first.unit.line:
@@ -506,15 +519,18 @@ class UnitSelector:
         # counts less than the subject).
         named = _key_of(f"{unit.term} {unit.context}")
         said = _key_of(unit.text)
+        keys = {k for _, k in subjects if k}
         # "RNN은 …" is a statement about RNN as much as a line under the label "RNN"
         abouts = [
             1.0
-            if k and (k in named or _opens_with(unit.text, {k}))
+            if k and (_holds(named, k, keys) or _opens_with(unit.text, {k}))
             else _share(s, unit.context_terms)
             for s, k in subjects
         ]
         mentions_ = [
-            1.0 if k and k in said else (_SCATTERED if len(s) > 1 else 1.0) * _share(s, unit.terms)
+            1.0
+            if k and _holds(said, k, keys)
+            else (_SCATTERED if len(s) > 1 else 1.0) * _share(s, unit.terms)
             for s, k in subjects
         ]
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))

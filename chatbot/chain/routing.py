@@ -36,6 +36,8 @@ _ANAPHORA = re.compile(
     r"(그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸|저것|저거|걔|얘|거기|"
     r"방금|위에서|앞에서|(?:^|\s)(?:그|이|저)\s)"
 )
+# The thing itself, not a place in it ("그거", "그건"; "그 안에서" points into it)
+_PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
@@ -147,6 +149,11 @@ def resolve_followup(
         )
     if refers and not own:
         return Followup("continue", f"{previous} {message}", previous_subjects, previous)
+    if refers and _PRONOUN.search(compact) and not _SWITCH.match(compact):
+        # "그거 확률로 보면 무슨 의미야?", "그건 챗GPT랑 무슨 상관이야?": the pronoun is the
+        # previous subject, still asked about; its own words say what of it.
+        subjects = list(dict.fromkeys([*previous_subjects, *own]))
+        return Followup("continue", f"{previous} {message}", subjects, previous)
     if refers:
         # "그 안에서 쓰는 어텐션은?": names a subject of its own, in the previous context.
         return Followup(
