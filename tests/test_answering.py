@@ -414,6 +414,29 @@ def test_a_label_naming_both_sides_answers_a_comparison() -> None:
     assert kinds[0] == "비지도 학습: 군집, 차원 축소. [1]"
 
 
+OPTIMIZER_NOTE = """## 용어
+- optimizer: 학습 중 가중치를 고치는 기법들 (adam이 흔한 예시)
+"""
+
+
+def test_a_term_in_another_spelling_is_found_wherever_search_ranked_it() -> None:
+    # "옵티마이저" asked, "optimizer" written; its chunk was not among the hits
+    units = unit_records("terms.md", 13, OPTIMIZER_NOTE, 1200)
+    hit = Passage(14, "other.md", "다른 곳", "관련 없는 줄", 1.0)
+    own = Passage(13, "terms.md", "용어", OPTIMIZER_NOTE, 0.1)
+    analyzer = default_analyzer()
+    selection = UnitSelector(analyzer).select(
+        question="옵티마이저 예시 하나만 들어줄래?",
+        kind="example",
+        subjects=["옵티마이저"],
+        hits=[hit],
+        units_of=lambda p: units if p.chunk_id == 13 else [],
+        units_about=lambda terms: [u for u in units if terms <= u.context_terms],
+        passage_of={13: own, 14: hit}.get,
+    )
+    assert [c.unit.term for c in selection.units] == ["optimizer"]
+
+
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

@@ -311,13 +311,22 @@ class KoreanAnalyzer:
             suffix = tag == "XSN" and start >= 0
             # "비지도 학습": a prefix opens the noun it stands on
             prefix = tag == "XPN"
+            # "보틀(bottle) 프레임워크": a spelling in parentheses stays with its name
+            paren = (
+                tok.start == end
+                and start >= 0
+                and (
+                    (tag == "SSO" and tok.form == "(")
+                    or (tag == "SSC" and tok.form == ")" and "(" in text[start:end])
+                )
+            )
             if (
                 (
                     tag in _PHRASE
                     and tok.form not in _FRAMING_NOUNS
                     and tok.form not in _REQUEST_NOUNS
                 )
-                or ((glue or suffix) and start >= 0)
+                or ((glue or suffix or paren) and start >= 0)
                 or prefix
             ):
                 if start < 0:

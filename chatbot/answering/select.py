@@ -37,8 +37,9 @@ _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
 )
 _LEANS_BACK_COST = 1.5
-# A compound subject whose words stand apart in a line ("합성곱과 … 완전연결층") is not
-# named there as the phrase ("합성곱 층"): its words count half.
+# A two-word subject whose words stand apart in a line ("합성곱과 … 완전연결층") is not
+# named there as the phrase ("합성곱 층"): its words count half. (A longer phrase the user
+# composed, "분류 모델 성능 지표", is rarely written as such: its words count whole.)
 _SCATTERED = 0.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
@@ -342,8 +343,10 @@ class UnitSelector:
         passage_of: Callable[[int], Passage | None] | None,
         domains: frozenset[str],
     ) -> Selection:
+        # "서포트 벡터 머신(SVM)": scored by the name, its spelling aside
         subject_pairs = [
-            (set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects
+            (set(self.analyzer.terms(_PARENS.sub("", s) or s)) - QUERY_STOPWORDS, _key_of(s))
+            for s in subjects
         ]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
         subject_sets = [terms for terms, _ in subject_pairs]
@@ -368,7 +371,12 @@ class UnitSelector:
                 for unit in units_about(side):
                     named = _key_of(unit.context) + _key_of(unit.term)
                     passage = passage_of(unit.chunk_id)
-                    if passage is not None and any(k in named for k in subject_keys):
+                    # named by its letters, or its term is the subject in another spelling
+                    # ("optimizer" for 옵티마이저)
+                    if passage is not None and (
+                        any(k in named for k in subject_keys)
+                        or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
+                    ):
                         candidates.append((self.passages, passage, unit))
         for rank, hit, unit in candidates:
             if kind == "who":
@@ -530,7 +538,7 @@ class UnitSelector:
         mentions_ = [
             1.0
             if k and _holds(said, k, keys)
-            else (_SCATTERED if len(s) > 1 else 1.0) * _share(s, unit.terms)
+            else (_SCATTERED if len(s) == 2 else 1.0) * _share(s, unit.terms)
             for s, k in subjects
         ]
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
