@@ -101,7 +101,7 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # how, where or who is asked of the subject is not the subject
         ("로지스틱 회귀는 어떤 상황에서 쓰면 유용해요?", ["로지스틱 회귀"]),
         ("K-평균에서 처음 중심점은 어떻게 정해?", ["중심점", "K-평균"]),
-        ("GAN이랑 관련된 사람은 누구야?", ["GAN"]),
+        ("딥러닝 연구자는 누구야?", ["딥러닝"]),
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),

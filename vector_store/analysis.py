@@ -104,19 +104,14 @@ _FRAMING_NOUNS = frozenset(
         "다음",
         "후",
         "뒤",
-        # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "관련된 사람은": how, where or
-        # who the question asks of its subject, not the subject
+        # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "딥러닝 연구자는": where or who
+        # the question asks of its subject, not the subject
         "상황",
         "사례",
         "처음",
-        "요즘",
-        "실제",
-        "사람",
         "인물",
         "연구자",
         "학자",
-        "수업",
-        "강의",
     }
 )
 # Particles that mark the topic, the subject or one side of a pair.
