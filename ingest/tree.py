@@ -150,6 +150,16 @@ def _unbalanced(text: str) -> bool:
     )
 
 
+def _is_title(text: str) -> bool:
+    return len(text) <= _TABLE_TITLE_MAX and not _STATEMENT.search(text) and not _term_split(text)
+
+
+def _mostly_terms(pieces: list[tuple[int, str]]) -> bool:
+    """Two or more lines, the first and two in three of them "용어: 설명" lines."""
+    split = [_term_split(text) is not None for _, text in pieces]
+    return len(pieces) >= 2 and split[0] and 3 * sum(split) >= 2 * len(split)
+
+
 def clean(text: str) -> str:
     """`clean_inline` plus the `_emphasis_` that notes also use."""
     return _UNDERSCORE_EMPHASIS.sub(r"\1", clean_inline(text))
@@ -304,11 +314,26 @@ class _Builder:
                     elif cleaned:
                         pieces.append((line + offset, cleaned))
             offset += 1
+        title: tuple[int, str] | None = None
+        if len(pieces) > 2 and _is_title(pieces[0][1]) and _mostly_terms(pieces[1:]):
+            # "주요 파라미터" heading a paragraph of "estimator: …" lines: their title
+            title = pieces.pop(0)
+        elif pieces and pieces[0][0] == line and _mostly_terms(pieces):
+            # the same with a blank line between
+            title = self.title_before(line, parents, alone=False)
+        if title is not None:
+            labels = tuple(t for _, t in self.headings) + parents
+            self.units.append(UnitDraft(labels, title[1], "label", title[0], len(self.headings)))
+            parents = (*parents, title[1])
         self.flush(pieces, parents)
 
-    def title_before(self, line: int, parents: tuple[str, ...]) -> tuple[int, str] | None:
-        """The short line of its own just above a table (one blank line between), taken
-        back from the units: it names the table rather than saying something."""
+    def title_before(
+        self, line: int, parents: tuple[str, ...], *, alone: bool = True
+    ) -> tuple[int, str] | None:
+        """The short line just above a table or a run of term lines (one blank line
+        between), taken back from the units: it names them rather than saying something.
+        `alone`: only a line that is a paragraph of its own (a table may follow any
+        paragraph; "용어: 설명" lines follow their title)."""
         last = self.units[-1] if self.units else None
         labels = tuple(t for _, t in self.headings) + parents
         if (
@@ -316,17 +341,25 @@ class _Builder:
             or last.kind != "item"
             or last.labels != labels
             or line - last.line > 2
-            or len(last.text) > _TABLE_TITLE_MAX
-            or _STATEMENT.search(last.text)
-            or (len(self.units) > 1 and self.units[-2].line == last.line - 1)
+            or not _is_title(last.text)
+            or (alone and len(self.units) > 1 and self.units[-2].line == last.line - 1)
         ):
             return None
         self.units.pop()
         return last.line, last.text
 
     def flush(self, pieces: list[tuple[int, str]], parents: tuple[str, ...]) -> None:
-        for no, text in pieces:
-            self.add(text, no, parents)
+        """The lines of a paragraph as units; a line ending in ":" with lines after it
+        ("Fitting 5 folds …, totalling 25 fits:" / "총 25번의 훈련이 …") labels them."""
+        under = parents
+        for i, (no, text) in enumerate(pieces):
+            if text.endswith(":") and i + 1 < len(pieces):
+                label = text.rstrip(" :")
+                labels = tuple(t for _, t in self.headings) + parents
+                self.units.append(UnitDraft(labels, label, "label", no, len(self.headings)))
+                under = (*parents, label)
+                continue
+            self.add(text, no, under)
         pieces.clear()
 
     def tsv(self, rows: list[list[str]], line: int, parents: tuple[str, ...]) -> None:

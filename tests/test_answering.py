@@ -437,6 +437,30 @@ def test_a_term_in_another_spelling_is_found_wherever_search_ranked_it() -> None
     assert [c.unit.term for c in selection.units] == ["optimizer"]
 
 
+SEARCH_NOTE = """주요 파라미터
+estimator: 튜닝할 머신러닝 모델입니다.
+param_distributions: RandomSearchCV가 샘플링할 하이퍼파라미터 범위입니다.
+cv: 교차 검증을 위한 폴드 수입니다.
+
+- 에이전트:
+    - 스스로 판단하고 행동하는 프로그램이다.
+"""
+
+
+def test_a_titled_run_of_terms_answers_what_there_is_in_the_notes_order() -> None:
+    passage = Passage(15, "search.md", "", SEARCH_NOTE, 1.0)
+    notes = ([passage], {15: unit_records("search.md", 15, SEARCH_NOTE, 1300)})
+    lines = _answer_over(notes, "RandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?")
+    assert [line.split(":")[0].lstrip("- ") for line in lines] == [
+        "estimator",
+        "param_distributions",
+        "cv",
+    ]
+    # a label written with its colon ("에이전트:") is no "에이전트::" before its line
+    agent = _answer_over(notes, "에이전트가 뭐야?")
+    assert agent[0] == "에이전트: 스스로 판단하고 행동하는 프로그램이다. [1]"
+
+
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

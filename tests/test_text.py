@@ -102,6 +102,11 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("로지스틱 회귀는 어떤 상황에서 쓰면 유용해요?", ["로지스틱 회귀"]),
         ("K-평균에서 처음 중심점은 어떻게 정해?", ["중심점", "K-평균"]),
         ("딥러닝 연구자는 누구야?", ["딥러닝"]),
+        # in a who-question, 사람 is the frame; elsewhere it may be the subject
+        ("우편번호 자동 인식기 만든 사람이 누구야?", ["우편번호 자동 인식기"]),
+        ("너는 어떤 사람이야?", ["사람"]),
+        # a framing word inside a compound is part of it
+        ("하이퍼파라미터는 뭐야?", ["하이퍼파라미터"]),
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),

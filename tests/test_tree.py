@@ -110,6 +110,33 @@ def test_a_table_title_above_a_blank_line_labels_its_rows() -> None:
     assert said[0].kind == "item" and all(u.labels == () for u in said)
 
 
+def test_a_short_title_labels_the_term_lines_under_it() -> None:
+    text = (
+        "주요 파라미터\n"
+        "estimator: 튜닝할 모델입니다.\n"
+        "cv: 교차 검증 폴드 수입니다.\n\n"
+        "로그 해석\n\n"
+        "iter: 반복 번호입니다.\n"
+        "n_jobs: 병렬 작업 수입니다.\n"
+    )
+    units = parse_units(text)
+    terms = {u.term: u.labels for u in units if u.kind == "term"}
+    assert terms == {
+        "estimator": ("주요 파라미터",),
+        "cv": ("주요 파라미터",),
+        "iter": ("로그 해석",),
+        "n_jobs": ("로그 해석",),
+    }
+    assert [u.text for u in units if u.kind == "label"] == ["주요 파라미터", "로그 해석"]
+
+
+def test_a_line_ending_in_a_colon_labels_the_lines_after_it() -> None:
+    text = "Fitting 5 folds, totalling 25 fits:\n총 25번의 훈련이 수행된다는 뜻입니다.\n"
+    label, line = parse_units(text)
+    assert (label.kind, label.text) == ("label", "Fitting 5 folds, totalling 25 fits")
+    assert line.labels == ("Fitting 5 folds, totalling 25 fits",)
+
+
 def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
     text = (
         "* `출력층 계산`\n"

@@ -114,6 +114,7 @@ _FRAMING_NOUNS = frozenset(
         "학자",
     }
 )
+_WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
@@ -284,6 +285,8 @@ class KoreanAnalyzer:
         ("정규" + "화")."""
         text = normalize(text)
         tokens = self._tokens(text)
+        # "우편번호 인식기 만든 사람이 누구야?": in a who-question, 사람 is the frame
+        asks_who = "누구" in text
         found: list[tuple[str, str, int, int]] = []  # (phrase, role, start, end)
         start = end = -1
         pointed = False  # the phrase follows 그/이/저: it points back ("그 모델은")
@@ -315,10 +318,13 @@ class KoreanAnalyzer:
                     or (tag == "SSC" and tok.form == ")" and "(" in text[start:end])
                 )
             )
+            # "하이퍼파라미터": a framing word inside a compound is part of it
+            inside = start >= 0 and tok.start == end and tag in _PHRASE
             if (
                 (
                     tag in _PHRASE
-                    and tok.form not in _FRAMING_NOUNS
+                    and (tok.form not in _FRAMING_NOUNS or inside)
+                    and not (asks_who and tok.form in _WHO_NOUNS and not inside)
                     and tok.form not in _REQUEST_NOUNS
                 )
                 or ((glue or suffix or paren) and start >= 0)

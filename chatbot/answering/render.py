@@ -35,7 +35,8 @@ class Rendered:
 
 def _context(chosen: Chosen) -> str:
     unit = chosen.unit
-    return unit.term or unit.context
+    # "에이전트:" as a bullet of its own labels what follows: its colon is the line's
+    return (unit.term or unit.context).rstrip(" :")
 
 
 def _sentence(text: str) -> str:

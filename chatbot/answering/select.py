@@ -65,6 +65,7 @@ _LIST_BONUS = 1.0
 # The kinds whose answer, when the notes do not say it, is what they say the subject is.
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+_TERM_RUN = 3
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
 _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
@@ -232,6 +233,24 @@ def _subsections(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
         if c.unit.labels[-1] == name and c.unit.kind == "item" and len(c.unit.text) <= _PART_LINE
     ]
     return [Chosen(unit, first.passage, first.score), *parts]
+
+
+def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
+    """The units under the same labels on the lines next to `unit` (a gap of a blank line
+    at most), `unit` included, in the notes' order."""
+    same = sorted(
+        (u for u in units if u.source == unit.source and u.labels == unit.labels),
+        key=lambda u: u.line,
+    )
+    lines = [u.line for u in same]
+    if unit.line not in lines:
+        return [unit]
+    i = j = lines.index(unit.line)
+    while i > 0 and lines[i] - lines[i - 1] <= 2:
+        i -= 1
+    while j < len(lines) - 1 and lines[j + 1] - lines[j] <= 2:
+        j += 1
+    return same[i : j + 1]
 
 
 def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
@@ -449,6 +468,19 @@ class UnitSelector:
             for c in pool
             if c.unit.labels == best.unit.labels and c not in chosen and c.score >= 0.4 * best.score
         ]
+        if kind == "list" and len(chosen) == 1 and best.unit.kind == "term" and best.unit.labels:
+            # "주요 파라미터" > "estimator: …", "cv: …": a titled run of terms is the list
+            # asked for, read whole whether or not each line names the subject
+            run = [
+                Chosen(u, best.passage, 0.5 * best.score)
+                for u in _run_around(best.unit, units_of(best.passage))
+                if u.kind == "term" and standalone(u)
+            ]
+            known = {c.unit.unit_id for c in [best, *siblings]}
+            siblings += [c for c in run if c.unit.unit_id not in known]
+            if len(run) >= _TERM_RUN:
+                kind_found = True
+                chosen, siblings = sorted([best, *siblings], key=lambda c: c.unit.line), []
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
         if len(chosen) == 1 and all(
