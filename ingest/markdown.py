@@ -29,6 +29,8 @@ _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 # "횟수**", "함수:** 스팸": a bold mark left without its pair once pairs are read ("x**2",
 # a power between two word characters, stays)
+# "디코딩 해주는 것()": empty parentheses after a word say nothing ("fit()" keeps its own)
+_EMPTY_PARENS = re.compile(r"(?<=[가-힣])\(\s*\)")
 _STRAY_BOLD = re.compile(r"\*\*(?!\w)|(?<!\w)\*\*")
 _STRIKE = re.compile(r"~~(.+?)~~")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -74,6 +76,7 @@ def clean_inline(text: str) -> str:
     text = _STRIKE.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = _STRAY_BOLD.sub("", text)
+    text = _EMPTY_PARENS.sub("", text)
     text = _MATH.sub(lambda m: m.group(1).strip(), text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)

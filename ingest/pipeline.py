@@ -125,7 +125,7 @@ def _sha256(data: bytes | str) -> str:
 
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 9
+CHUNKER_VERSION = 10
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:

@@ -39,6 +39,7 @@ NOTES = """## 비지도 학습
     [
         ("계층적 군집이 뭐야?", "definition"),
         ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
+        ("ARIMA 파라미터 p, d, q가 각각 뭐야?", "list"),
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
         ("계층적 군집은 왜 써?", "why"),
@@ -459,6 +460,22 @@ def test_a_titled_run_of_terms_answers_what_there_is_in_the_notes_order() -> Non
     # a label written with its colon ("에이전트:") is no "에이전트::" before its line
     agent = _answer_over(notes, "에이전트가 뭐야?")
     assert agent[0] == "에이전트: 스스로 판단하고 행동하는 프로그램이다. [1]"
+
+
+CODEC_NOTE = """## 허깅 페이스
+- 인코더: 인코딩 해주는 것
+- 디코더: 디코딩 해주는 것
+- 인코더와 디코더 두개 다 써야한다. (영한 사전과 한영 사전이 둘 다 필요하니까)
+"""
+
+
+def test_a_line_about_both_things_asked_leads_and_thin_lines_do_not_follow() -> None:
+    passage = Passage(16, "hf.md", "허깅 페이스", CODEC_NOTE, 1.0)
+    notes = ([passage], {16: unit_records("hf.md", 16, CODEC_NOTE, 1400)})
+    lines = _answer_over(notes, "인코더랑 디코더를 왜 둘 다 써야 돼?")
+    assert lines[0].startswith("허깅 페이스: 인코더와 디코더 두개 다 써야한다.")
+    # "디코더: 디코딩 해주는 것" says too little to stand under the answer
+    assert len(lines) == 1
 
 
 def test_a_row_of_a_math_environment_never_stands() -> None:

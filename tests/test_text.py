@@ -62,6 +62,8 @@ def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
     )
     assert clean_inline("시그모이드 함수:** 이진분류에 쓴다") == "시그모이드 함수: 이진분류에 쓴다"
     assert clean_inline("x**2 + y") == "x**2 + y"
+    # empty parentheses after a word say nothing; a call keeps its own
+    assert clean_inline("디코딩 해주는 것() 그리고 fit()") == "디코딩 해주는 것 그리고 fit()"
 
 
 def test_terms_keep_english_terms_and_identifiers() -> None:

@@ -66,6 +66,8 @@ _LIST_BONUS = 1.0
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 _TERM_RUN = 3
+_SENTENCE_END = re.compile(r"(?:다|요|음|함|됨|임)\.?\s*$|[.!?]\s*$")
+_SUPPORT_TERMS = 3
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
 _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
@@ -233,6 +235,15 @@ def _subsections(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
         if c.unit.labels[-1] == name and c.unit.kind == "item" and len(c.unit.text) <= _PART_LINE
     ]
     return [Chosen(unit, first.passage, first.score), *parts]
+
+
+def _short_item(unit: UnitRecord) -> bool:
+    """A short entry of a list ("MVC", "d: 차분 차수"), not a thin sentence ("X는 api이다.")."""
+    return (
+        unit.kind in ("item", "term")
+        and len(unit.text) <= _LIST_ITEM
+        and not _SENTENCE_END.search(unit.text)
+    )
 
 
 def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
@@ -515,7 +526,11 @@ class UnitSelector:
         for c in order:
             if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
-            if c in siblings or c.score >= 0.6 * best.score:
+            if (c in siblings or c.score >= 0.6 * best.score) and (
+                self._says_enough(c.unit)
+                # an entry of a list, or a step
+                or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
+            ):
                 chosen.append(c)
         if _LEANS_BACK.search(best.unit.text):
             # "…로 이 문제를 해결한다" leads: its section reads in the notes' order, so
@@ -526,6 +541,12 @@ class UnitSelector:
             )
             chosen = same + [c for c in chosen if c not in same]
         return Selection(chosen, kind_found)
+
+    def _says_enough(self, unit: UnitRecord) -> bool:
+        """A supporting line says something of its own: three content words after its
+        label ("인코더: 인코딩 해주는 것" adds little under an answer); short items of a
+        list stand with their siblings instead."""
+        return len(self.analyzer.terms(unit.text)) >= _SUPPORT_TERMS
 
     @staticmethod
     def _focus_row(unit: UnitRecord, question: str) -> str:
@@ -603,8 +624,9 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if asks(unit) == kind else 0.8
-        if kind == "compare" and len(subjects) > 1:
-            # one line that speaks of both sides answers a comparison best
+        if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
+            # one line that speaks of both sides answers a comparison best, and a question
+            # about two things alike ("인코더랑 디코더를 왜 둘 다 써?") is about both
             sides = sum(1 for side, _ in subjects if side <= words)
             score += 1.5 * max(0, sides - 1)
         if _LEANS_BACK.search(unit.text):
