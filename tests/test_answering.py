@@ -39,7 +39,6 @@ NOTES = """## 비지도 학습
     [
         ("계층적 군집이 뭐야?", "definition"),
         ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
-        ("ARIMA 파라미터 p, d, q가 각각 뭐야?", "list"),
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
         ("계층적 군집은 왜 써?", "why"),
@@ -280,6 +279,7 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 입력과 필터 간의 합성곱 연산을 통해 새로운 특징 맵을 생성", "how"),
         ("- 인코더와 디코더 두개 다 써야한다. (사전이 두 개 다 필요하니까)", "why"),
         ("- 입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다.", "list"),
+        ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
@@ -476,6 +476,20 @@ def test_a_line_about_both_things_asked_leads_and_thin_lines_do_not_follow() -> 
     assert lines[0].startswith("허깅 페이스: 인코더와 디코더 두개 다 써야한다.")
     # "디코더: 디코딩 해주는 것" says too little to stand under the answer
     assert len(lines) == 1
+
+
+MLP_NOTE = """## 다층 퍼셉트론 (MLP)
+- 은닉층에 비선형 활성화 함수를 넣기 때문에 XOR 같은 비선형 문제도 풀 수 있다.
+- 다층 퍼셉트론은 입력층과 출력층 사이에 하나 이상의 은닉층을 둔 신경망이다.
+"""
+
+
+def test_naming_both_things_asked_chooses_the_lead_and_keeps_its_support() -> None:
+    passage = Passage(17, "mlp.md", "다층 퍼셉트론 (MLP)", MLP_NOTE, 1.0)
+    notes = ([passage], {17: unit_records("mlp.md", 17, MLP_NOTE, 1500)})
+    lines = _answer_over(notes, "MLP는 왜 XOR 문제를 풀 수 있어?")
+    assert "XOR 같은 비선형 문제도" in lines[0]
+    assert any("하나 이상의 은닉층" in line for line in lines[1:])
 
 
 def test_a_row_of_a_math_environment_never_stands() -> None:

@@ -25,8 +25,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
-    # "p, d, q가 각각 뭐야?": each of several, a list
-    ("list", re.compile(r"종류|유형|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열|각각")),
+    ("list", re.compile(r"종류|유형|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열")),
     ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동")),
 )
 

@@ -91,6 +91,8 @@ _TEXT_KIND = {
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
         r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식|[을를] 통해|이용하여|거치면서"
+        # a remedy: "ReLU를 쓰면 이 문제가 줄어든다", "클리핑으로 막는다"
+        r"|(?:쓰|사용하|적용하)면|(?:으로|로) 막|해결한다"
     ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다")
@@ -127,6 +129,13 @@ class Chosen:
     score: float
     cell: bool = False
     """The unit is the cells of a table row that the question asks for."""
+    lift: float = 0.0
+    """What naming every thing asked about added to `score`: it decides which line
+    leads, not how far below the lead the supporting lines may score."""
+
+    @property
+    def base(self) -> float:
+        return self.score - self.lift
 
 
 @dataclass
@@ -425,11 +434,11 @@ class UnitSelector:
             # Cite the chunk that holds the unit (a hit's section may span several chunks).
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
-            score = self._score(unit, kind, subject_pairs, weights, q_terms, rank)
+            score, lift = self._score(unit, kind, subject_pairs, weights, q_terms, rank)
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
             if score > 0:
-                scored.append(Chosen(unit, passage, score, cell=bool(focused)))
+                scored.append(Chosen(unit, passage, score, cell=bool(focused), lift=lift))
         if not scored:
             return Selection()
         if kind == "list":
@@ -477,7 +486,7 @@ class UnitSelector:
         siblings = [
             c
             for c in pool
-            if c.unit.labels == best.unit.labels and c not in chosen and c.score >= 0.4 * best.score
+            if c.unit.labels == best.unit.labels and c not in chosen and c.score >= 0.4 * best.base
         ]
         if kind == "list" and len(chosen) == 1 and best.unit.kind == "term" and best.unit.labels:
             # "주요 파라미터" > "estimator: …", "cv: …": a titled run of terms is the list
@@ -526,7 +535,7 @@ class UnitSelector:
         for c in order:
             if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
-            if (c in siblings or c.score >= 0.6 * best.score) and (
+            if (c in siblings or c.score >= 0.6 * best.base) and (
                 self._says_enough(c.unit)
                 # an entry of a list, or a step
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
@@ -572,7 +581,9 @@ class UnitSelector:
         weights: list[float],
         q_terms: set[str],
         rank: int,
-    ) -> float:
+    ) -> tuple[float, float]:
+        """The unit's score, and the part of it that naming every thing asked about
+        added (see `Chosen.lift`)."""
         # Each subject counts by how fully the unit names it: all of a compound's words
         # ("회귀" alone is not "소프트맥스 회귀": half of its words count a quarter), or
         # its letters (Kiwi may cut a word differently in two contexts: "오버라이딩" alone,
@@ -599,7 +610,7 @@ class UnitSelector:
         words = unit.terms | unit.context_terms
         question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
         if about == 0 and mentions == 0 and question < 0.5:
-            return 0.0
+            return 0.0, 0.0
         score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
         top = max(weights, default=0.0)
         exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
@@ -624,12 +635,15 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if asks(unit) == kind else 0.8
+        lift = 0.0
         if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
             # one line that speaks of both sides answers a comparison best, and a question
             # about two things alike ("인코더랑 디코더를 왜 둘 다 써?") is about both
             sides = sum(1 for side, _ in subjects if side <= words)
-            score += 1.5 * max(0, sides - 1)
+            lift = 1.5 * max(0, sides - 1)
+            score += lift
         if _LEANS_BACK.search(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)
-        return score
+        # a comparison's sides are what it asks for: there the lift is the score itself
+        return score, (0.0 if kind == "compare" else min(lift, score))
