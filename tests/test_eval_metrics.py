@@ -276,14 +276,14 @@ def test_second_dev_split_has_the_promised_shape() -> None:
     assert all(r["id"].startswith("d2-") for r in records)
     by_type = Counter(r["type"] for r in records)
     assert by_type == {
-        "question": 64, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 10
+        "question": 64, "smalltalk": 50, "absent": 10, "offtopic": 10, "followup": 30
     }  # fmt: skip
     kinds = Counter(r["kind"] for r in records if r["type"] == "question")
     assert kinds == {
         "how": 12, "list": 10, "when": 8, "comparison": 8, "example": 8, "why": 7,
         "definition": 6, "who": 5,
     }  # fmt: skip
-    assert sum(r["switch"] for r in records if r["type"] == "followup") == 5
+    assert sum(r["switch"] for r in records if r["type"] == "followup") == 15
 
 
 def _key(text: str) -> str:
