@@ -39,6 +39,7 @@ NOTES = """## 비지도 학습
     [
         ("계층적 군집이 뭐야?", "definition"),
         ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
+        ("분류는 어떤 유형의 데이터를 다뤄?", "definition"),  # which one, not what kinds
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
         ("계층적 군집은 왜 써?", "why"),
