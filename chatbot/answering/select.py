@@ -118,8 +118,19 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
     if kind == "who":
         # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
         return is_person(unit.term) or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
+    if kind == "when" and _says_when(unit.text):
+        return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
+
+
+# "…을 때", "…할 때", "알고싶을 때": a clause ending in ㄹ before 때 says when
+_BEFORE_TTAE = re.compile(r"([가-힣])\s?때(?:[,에는도\s]|$)")
+_RIEUL_FINAL = 8
+
+
+def _says_when(text: str) -> bool:
+    return any((ord(m.group(1)) - 0xAC00) % 28 == _RIEUL_FINAL for m in _BEFORE_TTAE.finditer(text))
 
 
 @dataclass(frozen=True)
