@@ -282,6 +282,7 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다.", "list"),
         ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
         ("- 1초 후의 변화율을 알고싶을 때, 기울기를 구해야한다", "when"),
+        ("- 한계 : 긴 시퀀스 학습이 어렵고 속도가 느림", "why"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:

@@ -120,6 +120,9 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
         return is_person(unit.term) or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
     if kind == "when" and _says_when(unit.text):
         return True
+    if kind == "why" and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
+        # "한계: 긴 시퀀스 학습 어려움 …", a strength or a limit, says why one is chosen
+        return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
 
