@@ -119,6 +119,14 @@ def test_standalone_rejects_labels_code_and_dangling_lines(units) -> None:
     assert texts["가까운 데이터끼리 차례로 묶어 올라가는 군집 방법"] is True
 
 
+def test_a_line_that_names_what_it_just_said_does_not_lean_back() -> None:
+    from chatbot.answering.select import _leans_back
+
+    assert not _leans_back("몇 단계까지만 오류를 역전파함, 이것을 생략된-BPTT라고 함")
+    assert _leans_back("ReLU를 쓰면 이 문제가 크게 줄어든다.")
+    assert _leans_back("이것을 해결하려고 LSTM을 쓴다.")
+
+
 REGRESSION = """## 회귀
 - 예시 : 주가처럼 어떤 값이든 나올 수 있는 값의 예측
 

@@ -37,6 +37,8 @@ _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
 )
 _LEANS_BACK_COST = 1.5
+# "…만 역전파함, 이것을 생략된-BPTT라고 함": 이것 names what the line itself just said
+_NAMES_IT = re.compile(r"[,.]\s*(?:이것|이를)\s?을?\s.{1,40}?이?라고")
 # A two-word subject whose words stand apart in a line ("합성곱과 … 완전연결층") is not
 # named there as the phrase ("합성곱 층"): its words count half. (A longer phrase the user
 # composed, "분류 모델 성능 지표", is rarely written as such: its words count whole.)
@@ -316,6 +318,10 @@ def _weights(domain: list[bool], *, compare: bool) -> list[float]:
     return [0.25 / (n - asked) if d else 0.75 / asked for d in domain]
 
 
+def _leans_back(text: str) -> bool:
+    return bool(_LEANS_BACK.search(text)) and not _NAMES_IT.search(text)
+
+
 def standalone(unit: UnitRecord) -> bool:
     """Whether a unit can be read on its own, as a line of an answer."""
     if unit.kind == "label":
@@ -555,7 +561,7 @@ class UnitSelector:
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
             ):
                 chosen.append(c)
-        if _LEANS_BACK.search(best.unit.text):
+        if _leans_back(best.unit.text):
             # "…로 이 문제를 해결한다" leads: its section reads in the notes' order, so
             # what it refers to comes first
             same = sorted(
@@ -656,7 +662,7 @@ class UnitSelector:
             sides = sum(1 for side, _ in subjects if side <= words)
             lift = 1.5 * max(0, sides - 1)
             score += lift
-        if _LEANS_BACK.search(unit.text):
+        if _leans_back(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)
         # a comparison's sides are what it asks for: there the lift is the score itself
