@@ -291,6 +291,7 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
         ("- 1초 후의 변화율을 알고싶을 때, 기울기를 구해야한다", "when"),
         ("- 한계 : 긴 시퀀스 학습이 어렵고 속도가 느림", "why"),
+        ("- 정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 성능 지표이다.", "list"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:

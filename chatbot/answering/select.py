@@ -98,7 +98,11 @@ _TEXT_KIND = {
     ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다")
-    "list": re.compile(r"구성|종류|나뉜|나뉘|나눈다|나눠"),
+    # or names them ("정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 …")
+    "list": re.compile(
+        r"구성|종류|나뉜|나뉘|나눈다|나눠"
+        r"|^[^,]{1,30}(?:,[^,]{1,30}){2,}?\s?(?:은|는|이|가)?\s?(?:모두|등)"
+    ),
 }
 
 
