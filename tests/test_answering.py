@@ -504,6 +504,25 @@ def test_naming_both_things_asked_chooses_the_lead_and_keeps_its_support() -> No
     assert any("하나 이상의 은닉층" in line for line in lines[1:])
 
 
+LAYERS_NOTE = """## 딥러닝
+| 구분 | 구성 요소 | 설명 |
+|---|---|---|
+| 층 | 입력층 | 데이터를 받아들이는 층 |
+| 층 | 은닉층 | 가중합을 계산해 활성화 함수에 넘기는 층 |
+| 층 | 출력층 | 신경망의 최종 결괏값이 나오는 층 |
+| 함수 | 손실 함수 | 오차를 측정하는 함수 |
+"""
+
+
+def test_rows_sharing_the_asked_word_are_its_kinds_in_the_notes_order() -> None:
+    passage = Passage(18, "dl.md", "딥러닝", LAYERS_NOTE, 1.0)
+    notes = ([passage], {18: unit_records("dl.md", 18, LAYERS_NOTE, 1600)})
+    lines = _answer_over(notes, "신경망 층은 어떤 것들로 나뉘어?")
+    named = [n for line in lines for n in ("입력층", "은닉층", "출력층") if n in line]
+    assert named == ["입력층", "은닉층", "출력층"]
+    assert not any("손실 함수" in line for line in lines)
+
+
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

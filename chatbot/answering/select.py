@@ -293,19 +293,27 @@ def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     return same[i : j + 1]
 
 
-def _favour_lists(scored: list[Chosen]) -> list[Chosen]:
+def _favour_lists(scored: list[Chosen], subject_terms: set[str]) -> list[Chosen]:
     """For "종류 알려줘": short items that make a list under one label (MVC, MSA, 모놀리식
-    under "API 구조") answer it, like a line under a "종류" label."""
-    groups: dict[tuple[str, tuple[str, ...]], int] = {}
+    under "API 구조") answer it, like a line under a "종류" label; so do the rows of a table
+    that share the asked word as their first cell ("층 | 입력층 …", "층 | 은닉층 …")."""
+
+    def key(c: Chosen) -> tuple[str, tuple[str, ...], str] | None:
+        unit = c.unit
+        if unit.kind == "item" and len(unit.text) <= _LIST_ITEM:
+            return unit.source, unit.labels, ""
+        if unit.kind == "row" and unit.term.casefold() in subject_terms:
+            return unit.source, unit.labels, unit.term
+        return None
+
+    groups: dict[tuple[str, tuple[str, ...], str], int] = {}
     for c in scored:
-        if c.unit.kind == "item" and len(c.unit.text) <= _LIST_ITEM:
-            key = (c.unit.source, c.unit.labels)
-            groups[key] = groups.get(key, 0) + 1
+        k = key(c)
+        if k is not None:
+            groups[k] = groups.get(k, 0) + 1
     return [
         replace(c, score=c.score + _LIST_BONUS)
-        if c.unit.kind == "item"
-        and len(c.unit.text) <= _LIST_ITEM
-        and groups[(c.unit.source, c.unit.labels)] >= 2
+        if (k := key(c)) is not None and groups[k] >= 2
         else c
         for c in scored
     ]
@@ -466,7 +474,7 @@ class UnitSelector:
         if not scored:
             return Selection()
         if kind == "list":
-            scored = _favour_lists(scored)
+            scored = _favour_lists(scored, subject_terms)
             overview = _subsections(scored, subject_keys)
             if overview:
                 return Selection(overview, True)
@@ -527,10 +535,15 @@ class UnitSelector:
                 chosen, siblings = sorted([best, *siblings], key=lambda c: c.unit.line), []
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
-        if len(chosen) == 1 and all(
-            len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group
+        if len(chosen) == 1 and (
+            all(len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group)
+            or (
+                kind == "list"
+                and len(group) >= 2
+                and all(c.unit.kind == "row" and c.unit.term == best.unit.term for c in group)
+            )
         ):
-            # Steps or items of one list read in the notes' order.
+            # Steps or items of one list (or rows of one kind) read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
             kind_found = kind_found or (kind == "list" and len(chosen) >= 2)
         # Supporting lines come from the section the best one stands in (a comparison
