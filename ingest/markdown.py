@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -97,6 +98,12 @@ def _table_text(rows: list[str]) -> str:
         cells = [clean_inline(c).replace("\n", ", ") for c in row.strip().strip("|").split("|")]
         out.append(" | ".join(c for c in cells))
     return "\n".join(out)
+
+
+def normalize_note(text: str) -> str:
+    """A note's text as it is parsed: NFC (decomposed Hangul from macOS matches), and a
+    no-break space as a space ("-\u00a0 2012년 …", pasted from a web page, is a bullet)."""
+    return unicodedata.normalize("NFC", text).replace("\u00a0", " ")
 
 
 def parse_markdown(text: str) -> list[Section]:

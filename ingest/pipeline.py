@@ -32,9 +32,9 @@ from tqdm import tqdm
 from ingest.chunker import ChunkDraft, chunk_sections
 from ingest.config import ChunkingConfig
 from ingest.loader import NoteRefused, find_notes, read_note
-from ingest.markdown import parse_markdown
+from ingest.markdown import normalize_note, parse_markdown
 from ingest.tree import UnitDraft, parse_units
-from vector_store.analysis import KoreanAnalyzer, default_analyzer, normalize
+from vector_store.analysis import KoreanAnalyzer, default_analyzer
 from vector_store.config import EmbeddingConfig
 from vector_store.db import make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
@@ -125,7 +125,7 @@ def _sha256(data: bytes | str) -> str:
 
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 10
+CHUNKER_VERSION = 11
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
@@ -311,7 +311,7 @@ def _ingest_locked(
             seen.add(rel)  # keep what was indexed before
             continue
         try:
-            text = normalize(raw.decode("utf-8-sig"))
+            text = normalize_note(raw.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             report.errors.append(
                 FileError(rel, f"not UTF-8 (byte {exc.start}); save the file as UTF-8")

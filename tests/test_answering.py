@@ -94,6 +94,21 @@ def test_who_finds_the_named_person(units) -> None:
     assert first == "앨런 튜링 (Alan Turing): 영국. [1]"
 
 
+PIONEERS_NOTE = """## 4대 천왕
+- 얀 르쿤 (Yann LeCun) - 프랑스
+    - CNN 구조를 만든 연구자
+- 앤드루 응(Andrew Ng) - 홍콩
+    - 고양이 얼굴을 스스로 학습한 신경망 연구, Coursera
+"""
+
+
+def test_who_reads_a_line_as_the_person_it_stands_under() -> None:
+    passage = Passage(19, "people.md", "4대 천왕", PIONEERS_NOTE, 1.0)
+    notes = ([passage], {19: unit_records("people.md", 19, PIONEERS_NOTE, 1700)})
+    lines = _answer_over(notes, "Coursera 하면 떠오르는 연구자는 누구야?")
+    assert lines[0].startswith("앤드루 응(Andrew Ng)")
+
+
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
     assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")

@@ -137,6 +137,15 @@ def test_a_line_ending_in_a_colon_labels_the_lines_after_it() -> None:
     assert line.labels == ("Fitting 5 folds, totalling 25 fits",)
 
 
+def test_a_bullet_written_with_a_no_break_space_is_a_bullet() -> None:
+    from ingest.markdown import normalize_note
+
+    text = normalize_note("- 앤드루 응(Andrew Ng) - 홍콩\n\t-\u00a0 고양이 얼굴을 학습한 연구\n")
+    person, line = parse_units(text)
+    assert (person.kind, person.term) == ("term", "앤드루 응(Andrew Ng)")
+    assert line.labels == ("앤드루 응(Andrew Ng)",)
+
+
 def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
     text = (
         "* `출력층 계산`\n"
