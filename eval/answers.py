@@ -554,8 +554,9 @@ EXPECTED_INTENT = {
 
 
 def sweep(data_root: Path) -> None:
-    """Routing accuracy per class over a grid of the two thresholds, on the dev split only
-    (the defaults in `ChatConfig` were chosen here; the test split is never swept)."""
+    """Routing accuracy per class over a grid of the two thresholds, on the dev splits
+    only (dev and dev2; the defaults in `ChatConfig` were chosen here; the test split is
+    never swept)."""
     from chatbot.chain.routing import decide_intent
     from chatbot.services import Services
     from eval.common import index_settings
@@ -564,7 +565,7 @@ def sweep(data_root: Path) -> None:
     assert services.chat is not None
     chain = services.chat.chain
     seen = []
-    for item in load_jsonl("answers_dev.jsonl"):
+    for item in load_jsonl("answers_dev.jsonl") + load_jsonl("answers_dev2.jsonl"):
         if item["type"] in EXPECTED_INTENT:
             plan = chain.plan({"message": item["message"], "history": []})
             seen.append((EXPECTED_INTENT[item["type"]], plan))
@@ -581,7 +582,7 @@ def sweep(data_root: Path) -> None:
                 row.append(ok / len(cell))
             rows.append(row)
     print_table(
-        "Routing accuracy by thresholds, dev split",
+        "Routing accuracy by thresholds, dev splits",
         ["thresholds", "question", "small talk", "out of scope"],
         rows,
     )

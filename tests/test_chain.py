@@ -248,6 +248,14 @@ def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: s
     assert decide_intent(signals, ChatConfig()) == expected
 
 
+def test_asking_the_assistant_about_itself_is_not_a_request() -> None:
+    from chatbot.chain.routing import addresses_assistant
+
+    assert addresses_assistant("너 혹시 MBTI 뭐야?") and addresses_assistant("넌 몇 살이야?")
+    assert not addresses_assistant("너 주식 종목 추천해 줘")  # a request, declined as any
+    assert not addresses_assistant("너무 어렵다")  # 너무 is no 너
+
+
 def test_a_subject_of_one_syllable_is_not_specific() -> None:
     from chatbot.chain.routing import is_specific
 

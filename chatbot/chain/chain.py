@@ -34,6 +34,7 @@ from chatbot.chain.routing import (
     Followup,
     RequestClassifier,
     Signals,
+    addresses_assistant,
     decide_intent,
     is_bare_term,
     is_specific,
@@ -160,10 +161,16 @@ class ChatChain:
             )
             for s in subjects
         )
-        social = p_request < self.chat.social_request_max and (
-            cue_intent(message) is not None
-            or (match.intent in _ABOUT_ASSISTANT and match.score >= self.chat.about_assistant_match)
-        )
+        social = (
+            p_request < self.chat.social_request_max
+            and (
+                cue_intent(message) is not None
+                or (
+                    match.intent in _ABOUT_ASSISTANT
+                    and match.score >= self.chat.about_assistant_match
+                )
+            )
+        ) or (addresses_assistant(message) and not covered)
         signals = Signals(
             p_request=p_request,
             covered=covered,

@@ -42,6 +42,10 @@ _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
+_YOU = re.compile(
+    r"(?:^|\s)(?:너|넌|너는|너도|너의|네가|니가|너한테|너랑|당신|당신은)(?=\s|$|[?!.,])"
+)
+_ASKS_FOR = re.compile(r"(?:알려|추천해|설명해|찾아|정리해|가르쳐|말해|보여)\s?(?:줘|주|줄|달)")
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 
 
@@ -112,6 +116,13 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     if s.p_request < threshold:
         return "greeting"
     return "question" if s.covered else "out_of_scope"
+
+
+def addresses_assistant(message: str) -> bool:
+    """Whether the message asks the assistant about itself as "너" ("너 혹시 MBTI 뭐야?",
+    "넌 몇 살이야?"): of something the notes do not cover, that is small talk. Asking it
+    for something ("너 주식 추천해 줘") is a request, declined as any other."""
+    return bool(_YOU.search(message)) and not _ASKS_FOR.search(message)
 
 
 def is_specific(subjects: list[str]) -> bool:
