@@ -37,6 +37,9 @@ _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
 )
 _LEANS_BACK_COST = 1.5
+# How much the words a question adds to its subject count ("독립 변수는 여러 개여도 돼?":
+# 여러, 개): lines about the same subject are told apart by them (chosen on the dev splits).
+_ASKED_REST = 1.5
 # "…만 역전파함, 이것을 생략된-BPTT라고 함": 이것 names what the line itself just said
 _NAMES_IT = re.compile(r"[,.]\s*(?:이것|이를)\s?을?\s.{1,40}?이?라고")
 # A two-word subject whose words stand apart in a line ("합성곱과 … 완전연결층") is not
@@ -95,6 +98,8 @@ _TEXT_KIND = {
         r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식|[을를] 통해|이용하여|거치면서"
         # a remedy: "ReLU를 쓰면 이 문제가 줄어든다", "클리핑으로 막는다"
         r"|(?:쓰|사용하|적용하)면|(?:으로|로) 막|해결한다"
+        # a means and what it makes ("필터 간의 연산으로 특징 맵을 만든다")
+        r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산)"
     ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다")
@@ -649,6 +654,11 @@ class UnitSelector:
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0, 0.0
         score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
+        # what the question asks of its subject, beyond naming it ("여러 개여도 돼?"): it
+        # picks the lead among lines about the subject (a lift, as naming both sides is)
+        rest = q_terms - set().union(*(s for s, _ in subjects))
+        asked = _ASKED_REST * len(rest & words) / len(rest) if rest else 0.0
+        score += asked
         top = max(weights, default=0.0)
         exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
         if exact and (
@@ -672,15 +682,16 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if asks(unit) == kind else 0.8
-        lift = 0.0
+        lift = asked
         if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
             # one line that speaks of both sides answers a comparison best, and a question
             # about two things alike ("인코더랑 디코더를 왜 둘 다 써?") is about both
             sides = sum(1 for side, _ in subjects if side <= words)
-            lift = 1.5 * max(0, sides - 1)
-            score += lift
+            both = 1.5 * max(0, sides - 1)
+            lift += both
+            score += both
         if _leans_back(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)
         # a comparison's sides are what it asks for: there the lift is the score itself
-        return score, (0.0 if kind == "compare" else min(lift, score))
+        return score, (asked if kind == "compare" else min(lift, score))
