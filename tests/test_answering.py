@@ -538,9 +538,8 @@ def test_rows_sharing_the_asked_word_are_its_kinds_in_the_notes_order() -> None:
     assert not any("손실 함수" in line for line in lines)
 
 
-LINEAR_NOTE = """## 선형 회귀
-- 선형 회귀는 독립 변수와 종속 변수가 선형 관계를 가질 때 사용하면 유용하다.
-- 독립 변수와 종속 변수 사이의 관계를 설정하는데 사용됨
+LINEAR_NOTE = """## 회귀
+- 독립 변수: 종속 변수를 설명하는 데 쓰는 입력 변수
 - 독립 변수는 숫자 하나일 수도 있고, 여러 특성을 담은 벡터일 수도 있다.
 """
 
@@ -548,7 +547,7 @@ LINEAR_NOTE = """## 선형 회귀
 def test_what_a_question_adds_to_its_subject_picks_the_line() -> None:
     passage = Passage(20, "linear.md", "선형 회귀", LINEAR_NOTE, 1.0)
     notes = ([passage], {20: unit_records("linear.md", 20, LINEAR_NOTE, 1800)})
-    lines = _answer_over(notes, "선형 회귀에서 독립 변수는 벡터여도 돼?")
+    lines = _answer_over(notes, "독립 변수는 벡터여도 돼?")
     assert "벡터일 수도 있다" in lines[0]
 
 
