@@ -21,6 +21,7 @@ from vector_store.analysis import default_analyzer
         ("SVM이 뭐야?", "", "", ["SVM"]),
         ("그건 언제 써?", "SVM이 뭐야?", "continue", ["SVM"]),  # no subject: the previous one
         ("그럼 LSTM은?", "RNN은 언제 써?", "switch", ["LSTM"]),  # a new subject
+        ("LSTM은 어때?", "RNN은 언제 써?", "switch", ["LSTM"]),  # the same, without 그럼
         ("그 안에서 쓰는 어텐션은?", "트랜스포머가 뭐예요?", "continue", ["어텐션"]),
         # "그거": the previous subject itself, asked about with a word of its own
         ("그거 확률로 보면 무슨 의미야?", "지니 계수가 뭐야?", "continue", ["지니 계수", "확률"]),

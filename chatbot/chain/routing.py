@@ -39,6 +39,8 @@ _ANAPHORA = re.compile(
 # The thing itself, not a place in it ("그거", "그건"; "그 안에서" points into it)
 _PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
+# "보틀은 어때?", "LSTM은요?": a new subject asked the way the last question asked
+_ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
@@ -153,7 +155,8 @@ def resolve_followup(
         or bool(_SWITCH.match(compact))
         or (len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact)))
     )
-    if _SWITCH.match(compact) and own and not _ANAPHORA.search(compact):
+    switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
+    if switch and own and not _ANAPHORA.search(compact):
         # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
         return Followup(
             "switch", f"{message} {_strip_subjects(previous, previous_subjects)}", own, previous
