@@ -22,6 +22,7 @@ import hashlib
 import logging
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,8 +35,9 @@ from ingest.config import ChunkingConfig
 from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import parse_markdown
 from ingest.tree import UnitDraft, parse_units
+from vector_store import serving
 from vector_store.analysis import KoreanAnalyzer, default_analyzer, normalize
-from vector_store.config import EmbeddingConfig
+from vector_store.config import EmbeddingConfig, RetrievalConfig
 from vector_store.db import make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 from vector_store.writer import (
@@ -55,6 +57,7 @@ class IngestSettings(Protocol):
     data_dir: Path
     chunking: ChunkingConfig
     embedding: EmbeddingConfig
+    retrieval: RetrievalConfig
 
     @property
     def resolved_database_url(self) -> str: ...
@@ -213,7 +216,11 @@ def run_ingest(
     data_dir.mkdir(parents=True, exist_ok=True)
     own_engine = engine is None
     engine = engine or make_engine(settings.resolved_database_url)
-    writer = SqlIndexWriter(engine, data_dir)
+    # Each committed generation carries its serving files, so replicas fetch them
+    # instead of building them from every row.
+    writer = SqlIndexWriter(
+        engine, data_dir, publish=partial(serving.publish, config=settings.retrieval)
+    )
     try:
         with writer.locked(settings.chunking.lock_timeout_s):
             migrate(engine)
@@ -337,6 +344,8 @@ def _ingest_locked(
     if not prepared and not report.removed and generation and not rechunk:
         report.chunks = manifest.chunk_count
         report.generation = generation
+        if writer.publish_missing():
+            logger.info("published the serving files of generation=%d", generation)
         return report
 
     stranded = [e.path for e in report.errors if e.path in known and e.path in seen]
