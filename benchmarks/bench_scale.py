@@ -6,8 +6,9 @@ and on PostgreSQL, one replica and two behind nginx.
 
 A corpus is copies of the notes in which every paragraph line carries the copy's number,
 so no two chunk texts are equal (nothing is reused). Per size and database it prints:
-ingest chunks/s beside the embedder alone on the same chunk texts (a sample of
-`--embed-sample` of them, measured just before), the unchanged re-ingest, the data size,
+ingest chunks/s beside the embedder alone on the same chunk texts (the first
+`--embed-sample` of them in the ingest's order, in calls of the ingest's size, timed just
+before and just after the ingest) and their ratio, the unchanged re-ingest, the data size,
 replica startup to /health with an empty data dir (index built from the database) and
 with its cache, the first /search after start, serving RSS, /search p50/p95 at one
 client, and /search throughput with `--clients` concurrent clients on one replica and on
@@ -67,30 +68,47 @@ def build_corpus(notes: Path, target_chunks: int, out: Path) -> int:
     return copies
 
 
-def embedder_rate(notes: Path, sample: int) -> float:
-    """Chunks/s of the default embedder alone over the first `sample` chunk texts."""
+def chunk_texts(notes: Path, limit: int) -> list[str]:
+    """The first `limit` texts the ingest embeds, in its order (files sorted, each file's
+    chunks in order): whole copies of the notes, so every note is represented."""
     from chatbot.settings import Settings
     from ingest.chunker import chunk_sections
+    from ingest.loader import find_notes
     from ingest.markdown import parse_markdown
     from ingest.pipeline import embed_text
     from vector_store.analysis import default_analyzer, normalize
-    from vector_store.embeddings import build_embeddings
 
     settings = Settings()
     analyzer = default_analyzer()
     texts: list[str] = []
-    for path in sorted(notes.rglob("*")):
-        if path.suffix in (".md", ".txt") and len(texts) < sample:
-            parsed = parse_markdown(normalize(path.read_text(encoding="utf-8")))
-            for d in chunk_sections(parsed, analyzer.split_sentences, settings.chunking):
-                texts.append(embed_text(d.heading, d.text))
-    texts = texts[:sample]
-    emb = build_embeddings(settings.embedding)
-    emb.embed_array(texts[:8])  # warm-up
-    started = time.perf_counter()
-    for i in range(0, len(texts), settings.embedding.batch_size):
-        emb.embed_array(texts[i : i + settings.embedding.batch_size])
-    return len(texts) / (time.perf_counter() - started)
+    for path in find_notes(notes, settings.chunking.suffixes):
+        if len(texts) >= limit:
+            break
+        text = normalize(path.read_bytes().decode("utf-8-sig"))
+        for d in chunk_sections(parse_markdown(text), analyzer.split_sentences, settings.chunking):
+            texts.append(embed_text(d.heading, d.text))
+    return texts[:limit]
+
+
+class EmbedderAlone:
+    """The configured embedder on its own, fed as the ingest feeds it (calls of
+    `EMBED_BATCH` texts), to set beside the ingest's chunks/s."""
+
+    def __init__(self) -> None:
+        from chatbot.settings import Settings
+        from vector_store.embeddings import build_embeddings
+
+        self.embeddings = build_embeddings(Settings().embedding)
+        self.embeddings.embed_array(["워밍업 문장"] * 8)
+
+    def rate(self, texts: list[str]) -> float:
+        """Chunks/s over `texts`."""
+        from ingest.pipeline import EMBED_BATCH
+
+        started = time.perf_counter()
+        for i in range(0, len(texts), EMBED_BATCH):
+            self.embeddings.embed_array(texts[i : i + EMBED_BATCH])
+        return len(texts) / (time.perf_counter() - started)
 
 
 def _ingest(env: dict[str, str]) -> dict:
@@ -142,7 +160,13 @@ def _data_size_mib(env: dict[str, str], data_dir: Path) -> float:
 
 
 def bench_one(
-    database: str, url: str | None, notes: Path, work: Path, args: argparse.Namespace
+    database: str,
+    url: str | None,
+    notes: Path,
+    work: Path,
+    args: argparse.Namespace,
+    embedder: EmbedderAlone,
+    sample: list[str],
 ) -> list:
     data = work / f"{database}-ingest"
     env = {
@@ -156,7 +180,11 @@ def bench_one(
         env["CHATBOT_DATABASE_URL"] = url
     else:
         env["CHATBOT_DATABASE_URL"] = f"sqlite:///{data / 'chatbot.db'}"
+    # The embedder alone on the same texts just before and just after the ingest: the
+    # machine's load drifts, and the two bracket the ingest.
+    alone = [embedder.rate(sample)]
     full = _ingest(env)
+    alone.append(embedder.rate(sample))
     again = _ingest(env)
     size = _data_size_mib(env, data)
 
@@ -205,6 +233,8 @@ def bench_one(
         database,
         full["chunks"],
         full["chunks"] / full["seconds"],
+        f"{alone[0]:.1f} / {alone[1]:.1f}",
+        full["chunks"] / full["seconds"] / statistics.mean(alone),
         again["seconds"],
         size,
         cold,
@@ -302,6 +332,7 @@ def main(argv: list[str] | None = None) -> None:
         hnsw_recall(args.notes, args.recall)
         return
     databases = args.databases.split(",")
+    embedder = EmbedderAlone()
 
     from contextlib import ExitStack
 
@@ -317,14 +348,17 @@ def main(argv: list[str] | None = None) -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-")))
             copies = build_corpus(args.notes, size, work / "notes")
-            rate = embedder_rate(work / "notes", min(size, args.embed_sample))
+            sample = chunk_texts(work / "notes", min(size, args.embed_sample))
             rows = []
             for database in databases:
                 url = server.new_database() if database == "postgresql" and server else None
-                rows.append(bench_one(database, url, work / "notes", work, args))
+                rows.append(bench_one(database, url, work / "notes", work, args, embedder, sample))
             measures = [
                 "chunks",
-                "ingest chunks/s",
+                "ingest chunks/s (embedding, analysis, writing, publishing)",
+                f"embedder alone chunks/s, first {len(sample)} of the same texts, "
+                "before / after the ingest",
+                "ingest / embedder alone (mean of the two)",
                 "unchanged re-ingest (s)",
                 "data size (MiB)",
                 "startup to /health, empty data dir (s)",
@@ -339,8 +373,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"/search req/s, {args.clients} clients, 2 replicas + nginx",
             ]
             print_table(
-                f"{size} chunks wanted ({copies} copies of {args.notes.name}); embedder alone: "
-                f"{rate:.1f} chunks/s",
+                f"{size} chunks wanted ({copies} copies of {args.notes.name}); the embedder "
+                f"alone is timed on a sample and its rate set against the whole ingest's",
                 ["measure", *databases],
                 [[m, *(row[i + 1] for row in rows)] for i, m in enumerate(measures)],
             )

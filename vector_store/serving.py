@@ -43,6 +43,8 @@ from vector_store.db import Chunk, IndexBlob
 from vector_store.writer import vector_from_bytes
 
 logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 PART_BYTES = 16 * 2**20
 """Bytes per stored part: bounded memory on both sides, far below either database's

@@ -38,8 +38,6 @@ from vector_store.db import IndexState, make_engine
 from vector_store.passage import Passage, UnitRecord
 
 logger = logging.getLogger(__name__)
-# bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
