@@ -22,7 +22,6 @@ import hashlib
 import logging
 import time
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -222,9 +221,7 @@ def run_ingest(
     engine = engine or make_engine(settings.resolved_database_url)
     # Each committed generation carries its serving files, so replicas fetch them
     # instead of building them from every row.
-    writer = SqlIndexWriter(
-        engine, data_dir, publish=partial(serving.publish, config=settings.retrieval)
-    )
+    writer = SqlIndexWriter(engine, data_dir, publish=serving.Publisher(settings.retrieval))
     try:
         with writer.locked(settings.chunking.lock_timeout_s):
             migrate(engine)

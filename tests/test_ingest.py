@@ -290,7 +290,7 @@ def test_hnsw_above_the_threshold_finds_what_flat_finds(settings, hash_embedding
     hnsw_settings.retrieval = settings.retrieval.model_copy(update={"hnsw_threshold": 0})
     hnsw = searcher(hnsw_settings, hash_embeddings)
     inner = faiss.downcast_index(hnsw.store.snapshot()._index.index)
-    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 256
+    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 512
     assert isinstance(faiss.downcast_index(flat.store.snapshot()._index.index), faiss.IndexFlatIP)
     for query in ("서포트 벡터 머신 마진", "풀링 계층", "결정 트리 과적합"):
         vec = hash_embeddings.embed_array([query])[0]

@@ -171,6 +171,16 @@ def test_unchanged_ingest_publishes_a_generation_committed_without_files(
         assert searcher.search("풀링 계층", k=1).hits[0].source == "cnn.txt"
     assert not reads_rows(statements)
 
+    # settings that want another index: the next unchanged ingest publishes theirs
+    hnsw = settings.model_copy(
+        update={"retrieval": settings.retrieval.model_copy(update={"hnsw_threshold": 0})}
+    )
+    run_ingest(hnsw, embeddings=emb)
+    engine, searcher = replica(hnsw, tmp_path / "hnsw")
+    with recorded(engine) as statements:
+        assert searcher.search("풀링 계층", k=1).hits[0].source == "cnn.txt"
+    assert not reads_rows(statements)
+
 
 @pytest.mark.parametrize("damage", ["missing part", "foreign file name"])
 def test_incomplete_or_odd_blobs_are_not_used(

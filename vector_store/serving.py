@@ -112,6 +112,25 @@ def build_index(
     )
 
 
+class Publisher:
+    """What an ingest stores with each generation it commits (a `writer.Publisher`)."""
+
+    def __init__(self, config: RetrievalConfig) -> None:
+        self.config = config
+
+    def published(self, conn: Connection, generation: int, chunk_count: int) -> bool:
+        groups = Groups.of(chunk_count, self.config)
+        wanted = [groups.rows, groups.faiss] + ([groups.bm25] if chunk_count else [])
+        names = conn.scalars(
+            select(IndexBlob.name).where(IndexBlob.generation == generation, IndexBlob.part == 0)
+        )
+        present = {name.split("/", 1)[0] for name in names}
+        return all(group in present for group in wanted)
+
+    def __call__(self, conn: Connection, generation: int, dimension: int) -> None:
+        publish(conn, generation, dimension, self.config)
+
+
 def publish(conn: Connection, generation: int, dimension: int, config: RetrievalConfig) -> None:
     """Build the serving files of the rows `conn` sees (the uncommitted generation of its
     transaction) and store them as blobs of `generation` in that same transaction, so

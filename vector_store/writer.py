@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,9 +40,15 @@ logger = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x43484154424F5449  # "CHATBOTI"
 _BATCH = 500
 
-Publisher = Callable[[Connection, int, int], None]
-"""Called with (connection, generation, dimension) inside a generation's transaction just
-before the manifest moves: stores what readers of that generation need besides the rows."""
+
+class Publisher(Protocol):
+    """Stores what readers of a generation need besides its rows (`vector_store.serving`)."""
+
+    def __call__(self, conn: Connection, generation: int, dimension: int) -> None:
+        """Called inside a generation's transaction just before the manifest moves."""
+
+    def published(self, conn: Connection, generation: int, chunk_count: int) -> bool:
+        """Whether `generation` holds everything this publisher would store."""
 
 
 class WriterBusyError(RuntimeError):
@@ -342,23 +348,21 @@ class SqlIndexWriter:
         return SqlGeneration(self.engine, base, embedder, dimension, chunking, self.publish)
 
     def publish_missing(self) -> bool:
-        """Publish the current generation's serving files when it has none (committed by a
-        version without them, or before the table existed); True when it did. Call it
+        """Publish the current generation's serving files when they are not all there
+        (committed by a version without them, or with other retrieval settings); True when
+        it did. Call it
         holding the ingest lock: the generation's rows cannot change meanwhile."""
         if self.publish is None:
             return False
         with self.engine.begin() as conn:
             state = conn.execute(
-                select(IndexState.generation, IndexState.dimension).where(IndexState.id == 1)
+                select(IndexState.generation, IndexState.dimension, IndexState.chunk_count).where(
+                    IndexState.id == 1
+                )
             ).first()
             if state is None or not state.generation:
                 return False
-            present = conn.scalar(
-                select(IndexBlob.generation)
-                .where(IndexBlob.generation == state.generation)
-                .limit(1)
-            )
-            if present is not None:
+            if self.publish.published(conn, state.generation, state.chunk_count):
                 return False
             conn.execute(delete(IndexBlob))
             self.publish(conn, state.generation, state.dimension)
