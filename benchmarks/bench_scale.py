@@ -6,9 +6,11 @@ and on PostgreSQL, one replica and two behind nginx.
 
 A corpus is copies of the notes in which every paragraph line carries the copy's number,
 so no two chunk texts are equal (nothing is reused). Per size and database it prints:
-ingest chunks/s beside the embedder alone on the same chunk texts (the first
-`--embed-sample` of them in the ingest's order, in calls of the ingest's size, timed just
-before and just after the ingest) and their ratio, the unchanged re-ingest, the data size,
+ingest chunks/s beside the embedder on the same chunk texts, twice: its own calls timed
+inside the ingest (`embed_seconds` of the report), and the embedder alone in this process
+on the first `--embed-sample` texts in the ingest's order, in calls of the ingest's size,
+just before and just after the ingest (on a shared machine the two runs can differ 2x);
+the unchanged re-ingest, the data size,
 replica startup to /health with an empty data dir (index built from the database) and
 with its cache, the first /search after start, serving RSS, /search p50/p95 at one
 client, and /search throughput with `--clients` concurrent clients on one replica and on
@@ -99,12 +101,12 @@ class EmbedderAlone:
         from vector_store.embeddings import build_embeddings
 
         self.embeddings = build_embeddings(Settings().embedding)
-        self.embeddings.embed_array(["워밍업 문장"] * 8)
 
     def rate(self, texts: list[str]) -> float:
         """Chunks/s over `texts`."""
         from ingest.pipeline import EMBED_BATCH
 
+        self.embeddings.embed_array(texts[:EMBED_BATCH])  # warm: the first batch is slow
         started = time.perf_counter()
         for i in range(0, len(texts), EMBED_BATCH):
             self.embeddings.embed_array(texts[i : i + EMBED_BATCH])
@@ -233,6 +235,8 @@ def bench_one(
         database,
         full["chunks"],
         full["chunks"] / full["seconds"],
+        full["embedded"] / full["embed_seconds"],
+        full["embed_seconds"] / full["seconds"],
         f"{alone[0]:.1f} / {alone[1]:.1f}",
         full["chunks"] / full["seconds"] / statistics.mean(alone),
         again["seconds"],
@@ -414,6 +418,8 @@ def main(argv: list[str] | None = None) -> None:
             measures = [
                 "chunks",
                 "ingest chunks/s (embedding, analysis, writing, publishing)",
+                "its embedder calls alone, chunks/s (timed inside the ingest)",
+                "ingest / its embedder calls (the embedder's share of its time)",
                 f"embedder alone chunks/s, first {len(sample)} of the same texts, "
                 "before / after the ingest",
                 "ingest / embedder alone (mean of the two)",

@@ -100,6 +100,8 @@ class IngestReport:
     full_reembed: bool = False
     reason: str = ""
     seconds: float = 0.0
+    embed_seconds: float = 0.0
+    """Of `seconds`, the time spent in the embedder (the rest: reading, analysing, writing)."""
 
     def summary(self) -> dict[str, Any]:
         """Counts (what `chatbot ingest --json` prints) plus the file lists."""
@@ -108,6 +110,7 @@ class IngestReport:
             data[f"{key}_files"] = data.pop(key)
             data[key] = len(data[f"{key}_files"])
         data["seconds"] = round(self.seconds, 3)
+        data["embed_seconds"] = round(self.embed_seconds, 3)
         return data
 
 
@@ -152,15 +155,21 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
     over two chunks, or cleaned differently, stays with the chunk of the previous one)."""
     rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
+    # What a unit is about: its term, the labels above it and its section heading (many
+    # units share one); every text of the file is analysed in one batch.
+    contexts = [
+        " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
+    ]
+    distinct = [c for c in dict.fromkeys(contexts) if c.strip()]
+    context_terms = dict(zip(distinct, analyzer.terms_many(distinct), strict=True))
+    unit_terms = analyzer.terms_many([f"{unit.term} {unit.text}" for unit in prep.units])
     at = 0
-    for i, unit in enumerate(prep.units):
+    for i, (unit, context, terms) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
         probe = " ".join(unit.text.split())[:40]
         for j in range(at, len(flat)):
             if probe in flat[j]:
                 at = j
                 break
-        # What the unit is about: its term, the labels above it and its section heading.
-        context = " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]])
         rows.append(
             UnitRow(
                 ord=i,
@@ -173,8 +182,8 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
                 text=unit.text,
                 ask=unit.ask,
                 line=unit.line,
-                terms=" ".join(analyzer.terms(f"{unit.term} {unit.text}")),
-                context_terms=" ".join(analyzer.terms(context)) if context.strip() else "",
+                terms=" ".join(terms),
+                context_terms=" ".join(context_terms.get(context, [])),
             )
         )
     return rows
@@ -361,10 +370,15 @@ def _ingest_locked(
     # Per file: (draft, text to embed, its hash, its terms), analysed once.
     rows: list[list[tuple[ChunkDraft, str, str, list[str]]]] = []
     for prep in prepared:
-        rows.append([])
-        for draft in prep.drafts:
-            etext = embed_text(draft.heading, draft.text)
-            rows[-1].append((draft, etext, _sha256(etext), analyzer.terms(etext)))
+        etexts = [embed_text(draft.heading, draft.text) for draft in prep.drafts]
+        rows.append(
+            [
+                (draft, etext, _sha256(etext), terms)
+                for draft, etext, terms in zip(
+                    prep.drafts, etexts, analyzer.terms_many(etexts), strict=True
+                )
+            ]
+        )
     text_of = {h: t for file_rows in rows for _, t, h, _ in file_rows}
     vectors: dict[str, np.ndarray] = {} if full else writer.vectors(text_of)
     reused = set(vectors)
@@ -380,7 +394,9 @@ def _ingest_locked(
         )
         for i in range(0, len(new_hashes), batch):
             part = new_hashes[i : i + batch]
+            embed_started = time.perf_counter()
             arr = embeddings.embed_array([text_of[h] for h in part])
+            report.embed_seconds += time.perf_counter() - embed_started
             vectors.update(zip(part, arr, strict=True))
             bar.update(len(arr))
         bar.close()
