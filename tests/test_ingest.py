@@ -61,8 +61,10 @@ def test_first_run_then_unchanged_embeds_nothing(settings, hash_embeddings) -> N
     first = ingest(settings, hash_embeddings)
     assert (first.summary()["added"], first.summary()["embedded"]) == (2, first.chunks)
     assert first.chunks >= 3
+    assert 0 < first.embed_seconds < first.seconds  # the embedder's part of the run
     again = ingest(settings, hash_embeddings)
     s = again.summary()
+    assert s["embed_seconds"] == 0
     assert (s["added"], s["updated"], s["removed"], s["unchanged"], s["embedded"]) == (
         0,
         0,
