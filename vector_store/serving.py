@@ -242,7 +242,7 @@ def fetch_folder(engine: Engine, generation: int, group: str, dest: Path) -> boo
 
 def fetch_file(engine: Engine, generation: int, group: str, dest: Path) -> bool:
     """The one file of `group` (a FAISS index) written to `dest`; False as `fetch_folder`."""
-    folder = dest.with_name(f"{dest.name}.files")
+    folder = dest.with_name(f"{dest.name}.files-{os.getpid()}")  # workers fetch at once
     if not fetch_folder(engine, generation, group, folder):
         return False
     try:
