@@ -1,8 +1,9 @@
 """FAISS indexes built from the stored vectors, and their local cache files.
 
-The database holds every chunk's vector; a replica builds the FAISS index of a
-generation from them and may keep it in its data directory, named by the generation
-and its manifest token, so that the next start reads one file instead of every vector.
+The database holds every chunk's vector and, published by the ingest, each generation's
+index file (`vector_store.serving`); a replica copies that file, or builds the index from
+the vectors, and keeps it in its data directory, named by the generation and its manifest
+token, so that the next start reads one file instead of every vector.
 A cache file is written atomically (temporary name, fsync, ``os.replace``); one that is
 missing or unreadable is simply built again.
 """
