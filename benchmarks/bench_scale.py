@@ -6,8 +6,11 @@ and on PostgreSQL, one replica and two behind nginx.
 
 A corpus is copies of the notes in which every paragraph line carries the copy's number,
 so no two chunk texts are equal (nothing is reused). Per size and database it prints:
-ingest chunks/s beside the embedder alone on the same chunk texts (a sample of
-`--embed-sample` of them, measured just before), the unchanged re-ingest, the data size,
+ingest chunks/s beside the embedder on the same chunk texts, twice: its own calls timed
+inside the ingest (`embed_seconds` of the report), and the embedder alone in this process
+on the first `--embed-sample` texts in the ingest's order, in calls of the ingest's size,
+just before and just after the ingest (on a shared machine the two runs can differ 2x);
+the unchanged re-ingest, the data size,
 replica startup to /health with an empty data dir (index built from the database) and
 with its cache, the first /search after start, serving RSS, /search p50/p95 at one
 client, and /search throughput with `--clients` concurrent clients on one replica and on
@@ -67,30 +70,47 @@ def build_corpus(notes: Path, target_chunks: int, out: Path) -> int:
     return copies
 
 
-def embedder_rate(notes: Path, sample: int) -> float:
-    """Chunks/s of the default embedder alone over the first `sample` chunk texts."""
+def chunk_texts(notes: Path, limit: int) -> list[str]:
+    """The first `limit` texts the ingest embeds, in its order (files sorted, each file's
+    chunks in order): whole copies of the notes, so every note is represented."""
     from chatbot.settings import Settings
     from ingest.chunker import chunk_sections
+    from ingest.loader import find_notes
     from ingest.markdown import parse_markdown
     from ingest.pipeline import embed_text
     from vector_store.analysis import default_analyzer, normalize
-    from vector_store.embeddings import build_embeddings
 
     settings = Settings()
     analyzer = default_analyzer()
     texts: list[str] = []
-    for path in sorted(notes.rglob("*")):
-        if path.suffix in (".md", ".txt") and len(texts) < sample:
-            parsed = parse_markdown(normalize(path.read_text(encoding="utf-8")))
-            for d in chunk_sections(parsed, analyzer.split_sentences, settings.chunking):
-                texts.append(embed_text(d.heading, d.text))
-    texts = texts[:sample]
-    emb = build_embeddings(settings.embedding)
-    emb.embed_array(texts[:8])  # warm-up
-    started = time.perf_counter()
-    for i in range(0, len(texts), settings.embedding.batch_size):
-        emb.embed_array(texts[i : i + settings.embedding.batch_size])
-    return len(texts) / (time.perf_counter() - started)
+    for path in find_notes(notes, settings.chunking.suffixes):
+        if len(texts) >= limit:
+            break
+        text = normalize(path.read_bytes().decode("utf-8-sig"))
+        for d in chunk_sections(parse_markdown(text), analyzer.split_sentences, settings.chunking):
+            texts.append(embed_text(d.heading, d.text))
+    return texts[:limit]
+
+
+class EmbedderAlone:
+    """The configured embedder on its own, fed as the ingest feeds it (calls of
+    `EMBED_BATCH` texts), to set beside the ingest's chunks/s."""
+
+    def __init__(self) -> None:
+        from chatbot.settings import Settings
+        from vector_store.embeddings import build_embeddings
+
+        self.embeddings = build_embeddings(Settings().embedding)
+
+    def rate(self, texts: list[str]) -> float:
+        """Chunks/s over `texts`."""
+        from ingest.pipeline import EMBED_BATCH
+
+        self.embeddings.embed_array(texts[:EMBED_BATCH])  # warm: the first batch is slow
+        started = time.perf_counter()
+        for i in range(0, len(texts), EMBED_BATCH):
+            self.embeddings.embed_array(texts[i : i + EMBED_BATCH])
+        return len(texts) / (time.perf_counter() - started)
 
 
 def _ingest(env: dict[str, str]) -> dict:
@@ -142,7 +162,13 @@ def _data_size_mib(env: dict[str, str], data_dir: Path) -> float:
 
 
 def bench_one(
-    database: str, url: str | None, notes: Path, work: Path, args: argparse.Namespace
+    database: str,
+    url: str | None,
+    notes: Path,
+    work: Path,
+    args: argparse.Namespace,
+    embedder: EmbedderAlone,
+    sample: list[str],
 ) -> list:
     data = work / f"{database}-ingest"
     env = {
@@ -156,7 +182,11 @@ def bench_one(
         env["CHATBOT_DATABASE_URL"] = url
     else:
         env["CHATBOT_DATABASE_URL"] = f"sqlite:///{data / 'chatbot.db'}"
+    # The embedder alone on the same texts just before and just after the ingest: the
+    # machine's load drifts, and the two bracket the ingest.
+    alone = [embedder.rate(sample)]
     full = _ingest(env)
+    alone.append(embedder.rate(sample))
     again = _ingest(env)
     size = _data_size_mib(env, data)
 
@@ -205,6 +235,10 @@ def bench_one(
         database,
         full["chunks"],
         full["chunks"] / full["seconds"],
+        full["embedded"] / full["embed_seconds"],
+        full["embed_seconds"] / full["seconds"],
+        f"{alone[0]:.1f} / {alone[1]:.1f}",
+        full["chunks"] / full["seconds"] / statistics.mean(alone),
         again["seconds"],
         size,
         cold,
@@ -268,7 +302,7 @@ def hnsw_recall(notes: Path, n: int, k: int = 10) -> None:
     t = time.perf_counter()
     hnsw = faiss_io.build(base.shape[1], ids, vectors, hnsw_threshold=0, ef_search=64)
     built = time.perf_counter() - t
-    for ef in (32, 64, 128, 256):
+    for ef in (128, 256, 512, 1024):
         faiss.downcast_index(hnsw.index).hnsw.efSearch = ef
         _, found = hnsw.search(queries, k)
         recall = np.mean([len(set(a) & set(b)) / k for a, b in zip(found, truth, strict=True)])
@@ -276,11 +310,61 @@ def hnsw_recall(notes: Path, n: int, k: int = 10) -> None:
         for _ in range(3):
             hnsw.search(queries, k)
         ms = (time.perf_counter() - t) / (3 * len(queries)) * 1000
-        rows.append([f"HNSW M=32 efSearch={ef}", built, float(recall), ms])
+        rows.append([f"HNSW M={faiss_io.HNSW_M} efSearch={ef}", built, float(recall), ms])
     print_table(
         f"Dense index on {n} vectors ({len(base)} real chunk vectors + noise), "
         f"{len(queries)} real queries, recall@{k} against flat",
         ["index", "build s", f"recall@{k}", "ms per query"],
+        rows,
+    )
+
+
+def index_recall(k: int = 50) -> None:
+    """The served dense index of the configured database (environment settings) against
+    exact flat search over the same stored vectors, on the retrieval questions: recall@k
+    of the dense side, ms per query, and how many questions get the same hybrid top 5."""
+    import faiss
+    import numpy as np
+
+    from chatbot.services import Services
+    from chatbot.settings import Settings
+    from vector_store import faiss_io
+    from vector_store.store import IndexSnapshot
+
+    services = Services.build(Settings(), chat=False)
+    searcher = services.searcher
+    served = services.store.snapshot()
+    index = served._index
+    n = index.ntotal
+    ids = faiss_io.ids_of(index)
+    vectors = faiss.downcast_index(index.index).reconstruct_n(0, n)
+    flat = faiss_io.build(index.d, ids, vectors, hnsw_threshold=n + 1, ef_search=1)
+    exact = IndexSnapshot(
+        served.generation, served.embedder, served.by_id, flat, served._units, served._bm25
+    )
+    questions = [q["question"] for q in load_jsonl("retrieval_course.jsonl")]
+    queries = searcher.embeddings.embed_array(questions)
+    rows = []
+    truth: list[set[int]] = []
+    top5: list[list[int]] = []
+    for snap in (exact, served):
+        started = time.perf_counter()
+        found = [snap.dense_search(q, k) for q in queries]
+        ms = (time.perf_counter() - started) / len(queries) * 1000
+        hits = [[h.chunk_id for h in searcher.search(q, 5, snapshot=snap).hits] for q in questions]
+        if not truth:
+            truth = [{cid for cid, _ in f} for f in found]
+            top5 = hits
+        recall = np.mean(
+            [len(t & {cid for cid, _ in f}) / k for t, f in zip(truth, found, strict=True)]
+        )
+        same = sum(a == b for a, b in zip(hits, top5, strict=True))
+        name = type(faiss.downcast_index(snap._index.index)).__name__
+        rows.append([name, ms, float(recall), f"{same}/{len(questions)}"])
+    print_table(
+        f"Dense index of the configured database ({n} chunks) against exact flat, "
+        f"{len(questions)} retrieval questions",
+        ["index", "dense ms per query", f"dense recall@{k}", "hybrid top 5 as flat"],
         rows,
     )
 
@@ -297,11 +381,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--recall", type=int, default=0, help="only measure HNSW recall against flat on N vectors"
     )
+    parser.add_argument(
+        "--index-recall",
+        action="store_true",
+        help="only measure the configured database's dense index against flat",
+    )
     args = parser.parse_args(argv)
     if args.recall:
         hnsw_recall(args.notes, args.recall)
         return
+    if args.index_recall:
+        index_recall()
+        return
     databases = args.databases.split(",")
+    embedder = EmbedderAlone()
 
     from contextlib import ExitStack
 
@@ -317,14 +410,19 @@ def main(argv: list[str] | None = None) -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scale-")))
             copies = build_corpus(args.notes, size, work / "notes")
-            rate = embedder_rate(work / "notes", min(size, args.embed_sample))
+            sample = chunk_texts(work / "notes", min(size, args.embed_sample))
             rows = []
             for database in databases:
                 url = server.new_database() if database == "postgresql" and server else None
-                rows.append(bench_one(database, url, work / "notes", work, args))
+                rows.append(bench_one(database, url, work / "notes", work, args, embedder, sample))
             measures = [
                 "chunks",
-                "ingest chunks/s",
+                "ingest chunks/s (embedding, analysis, writing, publishing)",
+                "its embedder calls alone, chunks/s (timed inside the ingest)",
+                "ingest / its embedder calls (the embedder's share of its time)",
+                f"embedder alone chunks/s, first {len(sample)} of the same texts, "
+                "before / after the ingest",
+                "ingest / embedder alone (mean of the two)",
                 "unchanged re-ingest (s)",
                 "data size (MiB)",
                 "startup to /health, empty data dir (s)",
@@ -339,8 +437,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"/search req/s, {args.clients} clients, 2 replicas + nginx",
             ]
             print_table(
-                f"{size} chunks wanted ({copies} copies of {args.notes.name}); embedder alone: "
-                f"{rate:.1f} chunks/s",
+                f"{size} chunks wanted ({copies} copies of {args.notes.name}); the embedder "
+                f"alone is timed on a sample and its rate set against the whole ingest's",
                 ["measure", *databases],
                 [[m, *(row[i + 1] for row in rows)] for i, m in enumerate(measures)],
             )

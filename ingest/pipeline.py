@@ -34,8 +34,9 @@ from ingest.config import ChunkingConfig
 from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import normalize_note, parse_markdown
 from ingest.tree import UnitDraft, parse_units
+from vector_store import serving
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
-from vector_store.config import EmbeddingConfig
+from vector_store.config import EmbeddingConfig, RetrievalConfig
 from vector_store.db import make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 from vector_store.writer import (
@@ -55,6 +56,7 @@ class IngestSettings(Protocol):
     data_dir: Path
     chunking: ChunkingConfig
     embedding: EmbeddingConfig
+    retrieval: RetrievalConfig
 
     @property
     def resolved_database_url(self) -> str: ...
@@ -98,6 +100,8 @@ class IngestReport:
     full_reembed: bool = False
     reason: str = ""
     seconds: float = 0.0
+    embed_seconds: float = 0.0
+    """Of `seconds`, the time spent in the embedder (the rest: reading, analysing, writing)."""
 
     def summary(self) -> dict[str, Any]:
         """Counts (what `chatbot ingest --json` prints) plus the file lists."""
@@ -106,6 +110,7 @@ class IngestReport:
             data[f"{key}_files"] = data.pop(key)
             data[key] = len(data[f"{key}_files"])
         data["seconds"] = round(self.seconds, 3)
+        data["embed_seconds"] = round(self.embed_seconds, 3)
         return data
 
 
@@ -123,6 +128,10 @@ def _sha256(data: bytes | str) -> str:
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
+
+# Texts per call of the embedder (it batches them by `embedding.batch_size` itself); the
+# scale benchmark embeds alone in calls of the same size.
+EMBED_BATCH = 64
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
 CHUNKER_VERSION = 11
@@ -146,15 +155,21 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
     over two chunks, or cleaned differently, stays with the chunk of the previous one)."""
     rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
+    # What a unit is about: its term, the labels above it and its section heading (many
+    # units share one); every text of the file is analysed in one batch.
+    contexts = [
+        " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
+    ]
+    distinct = [c for c in dict.fromkeys(contexts) if c.strip()]
+    context_terms = dict(zip(distinct, analyzer.terms_many(distinct), strict=True))
+    unit_terms = analyzer.terms_many([f"{unit.term} {unit.text}" for unit in prep.units])
     at = 0
-    for i, unit in enumerate(prep.units):
+    for i, (unit, context, terms) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
         probe = " ".join(unit.text.split())[:40]
         for j in range(at, len(flat)):
             if probe in flat[j]:
                 at = j
                 break
-        # What the unit is about: its term, the labels above it and its section heading.
-        context = " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]])
         rows.append(
             UnitRow(
                 ord=i,
@@ -167,8 +182,8 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
                 text=unit.text,
                 ask=unit.ask,
                 line=unit.line,
-                terms=" ".join(analyzer.terms(f"{unit.term} {unit.text}")),
-                context_terms=" ".join(analyzer.terms(context)) if context.strip() else "",
+                terms=" ".join(terms),
+                context_terms=" ".join(context_terms.get(context, [])),
             )
         )
     return rows
@@ -213,7 +228,9 @@ def run_ingest(
     data_dir.mkdir(parents=True, exist_ok=True)
     own_engine = engine is None
     engine = engine or make_engine(settings.resolved_database_url)
-    writer = SqlIndexWriter(engine, data_dir)
+    # Each committed generation carries its serving files, so replicas fetch them
+    # instead of building them from every row.
+    writer = SqlIndexWriter(engine, data_dir, publish=serving.Publisher(settings.retrieval))
     try:
         with writer.locked(settings.chunking.lock_timeout_s):
             migrate(engine)
@@ -337,6 +354,8 @@ def _ingest_locked(
     if not prepared and not report.removed and generation and not rechunk:
         report.chunks = manifest.chunk_count
         report.generation = generation
+        if writer.publish_missing():
+            logger.info("published the serving files of generation=%d", generation)
         return report
 
     stranded = [e.path for e in report.errors if e.path in known and e.path in seen]
@@ -351,16 +370,21 @@ def _ingest_locked(
     # Per file: (draft, text to embed, its hash, its terms), analysed once.
     rows: list[list[tuple[ChunkDraft, str, str, list[str]]]] = []
     for prep in prepared:
-        rows.append([])
-        for draft in prep.drafts:
-            etext = embed_text(draft.heading, draft.text)
-            rows[-1].append((draft, etext, _sha256(etext), analyzer.terms(etext)))
+        etexts = [embed_text(draft.heading, draft.text) for draft in prep.drafts]
+        rows.append(
+            [
+                (draft, etext, _sha256(etext), terms)
+                for draft, etext, terms in zip(
+                    prep.drafts, etexts, analyzer.terms_many(etexts), strict=True
+                )
+            ]
+        )
     text_of = {h: t for file_rows in rows for _, t, h, _ in file_rows}
     vectors: dict[str, np.ndarray] = {} if full else writer.vectors(text_of)
     reused = set(vectors)
     new_hashes = [h for h in text_of if h not in vectors]
     if new_hashes:
-        batch = 64
+        batch = EMBED_BATCH
         bar = tqdm(
             total=len(new_hashes),
             desc="embedding",
@@ -370,7 +394,9 @@ def _ingest_locked(
         )
         for i in range(0, len(new_hashes), batch):
             part = new_hashes[i : i + batch]
+            embed_started = time.perf_counter()
             arr = embeddings.embed_array([text_of[h] for h in part])
+            report.embed_seconds += time.perf_counter() - embed_started
             vectors.update(zip(part, arr, strict=True))
             bar.update(len(arr))
         bar.close()

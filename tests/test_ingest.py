@@ -61,8 +61,10 @@ def test_first_run_then_unchanged_embeds_nothing(settings, hash_embeddings) -> N
     first = ingest(settings, hash_embeddings)
     assert (first.summary()["added"], first.summary()["embedded"]) == (2, first.chunks)
     assert first.chunks >= 3
+    assert 0 < first.embed_seconds < first.seconds  # the embedder's part of the run
     again = ingest(settings, hash_embeddings)
     s = again.summary()
+    assert s["embed_seconds"] == 0
     assert (s["added"], s["updated"], s["removed"], s["unchanged"], s["embedded"]) == (
         0,
         0,
@@ -290,7 +292,7 @@ def test_hnsw_above_the_threshold_finds_what_flat_finds(settings, hash_embedding
     hnsw_settings.retrieval = settings.retrieval.model_copy(update={"hnsw_threshold": 0})
     hnsw = searcher(hnsw_settings, hash_embeddings)
     inner = faiss.downcast_index(hnsw.store.snapshot()._index.index)
-    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 256
+    assert isinstance(inner, faiss.IndexHNSWFlat) and inner.hnsw.efSearch == 512
     assert isinstance(faiss.downcast_index(flat.store.snapshot()._index.index), faiss.IndexFlatIP)
     for query in ("서포트 벡터 머신 마진", "풀링 계층", "결정 트리 과적합"):
         vec = hash_embeddings.embed_array([query])[0]

@@ -24,8 +24,10 @@ from chatbot.history.repo import migrate_chat
 from chatbot.settings import RateLimitConfig, Settings
 from ingest.config import ChunkingConfig
 from ingest.pipeline import IngestBusyError, run_ingest
+from tests import test_serving as serving_tests
 from tests.conftest import ROOT, SAMPLE_NOTES, HashEmbeddings
 from tests.postgres import PostgresServer
+from tests.test_serving import answers, blob_generations, execute, reads_rows, recorded
 from vector_store import faiss_io
 from vector_store.analysis import default_analyzer
 from vector_store.db import Chunk, make_engine, migrate
@@ -93,6 +95,7 @@ def test_migrations_run_the_same_on_sqlite_and_postgresql(
             engine.dispose()
     assert columns["sqlite"] == columns["postgresql"]
     assert "embedding" in columns["postgresql"]["chunks"]
+    assert columns["postgresql"]["index_blobs"] == ["crc32", "data", "generation", "name", "part"]
     assert {"units", "index_state", "chat_sessions", "messages", "feedback"} <= set(
         columns["postgresql"]
     )
@@ -252,6 +255,29 @@ def _ingest_process(settings: Settings, data_dir: Path, mode: str) -> subprocess
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_empty_data_dir_replica_fetches_the_published_files_from_postgresql(
+    pg_settings: Settings, tmp_path: Path
+) -> None:
+    emb = HashEmbeddings()
+    run_ingest(pg_settings, embeddings=emb)
+    engine, fetched = serving_tests.replica(pg_settings, tmp_path / "fresh")
+    with recorded(engine) as statements:
+        from_blobs = answers(fetched)
+    assert not reads_rows(statements), statements
+    engine.dispose()
+
+    execute(pg_settings, "DELETE FROM index_blobs")  # a database from before the files
+    engine, built = serving_tests.replica(pg_settings, tmp_path / "built")
+    with recorded(engine) as statements:
+        assert answers(built) == from_blobs
+    assert reads_rows(statements)
+    engine.dispose()
+
+    (pg_settings.notes_dir / "new.md").write_text("## 새 노트\n세대마다 파일이 바뀐다.\n")
+    report = run_ingest(pg_settings, embeddings=emb)
+    assert blob_generations(pg_settings) == {report.generation}
 
 
 def test_second_ingest_waits_then_fails_clearly(pg_settings: Settings, tmp_path: Path) -> None:

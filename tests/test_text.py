@@ -76,6 +76,17 @@ def test_terms_keep_english_terms_and_identifiers() -> None:
     assert "은" not in terms and "를" not in terms
 
 
+def test_terms_of_a_batch_are_the_terms_of_each_text() -> None:
+    from pathlib import Path
+
+    notes = Path(__file__).resolve().parent.parent / "notes"
+    lines = [line for path in sorted(notes.glob("*.md")) for line in path.read_text().splitlines()]
+    lines += ["", "Conv2D(filters=32)와 requires_grad", "트랜스포머랑 드롭아웃", "Ramirez."]
+    analyzer = default_analyzer()
+    assert analyzer.terms_many(lines) == [analyzer.terms(line) for line in lines]
+    assert analyzer.terms_many([]) == []
+
+
 def test_has_subject_tells_topics_from_chatter() -> None:
     analyzer = default_analyzer()
     for chatter in ["ㅋㅋㅋ 웃기네", "그럼 이만 가볼게요", "와 너 진짜 똑똑하다", "음... 잠깐만"]:

@@ -68,14 +68,14 @@ class RetrievalConfig(BaseModel):
     )
     default_k: int = Field(default=5, ge=1, le=50, description="Results returned by default.")
     hnsw_threshold: int = Field(
-        default=200_000,
+        default=50_000,
         ge=0,
         description="Chunks from which the dense side searches an HNSW graph (approximate, "
         "faster, slower to build) instead of the exact flat index; 0: always HNSW. See the "
         "README for the recall measured against flat.",
     )
     hnsw_ef_search: int = Field(
-        default=256,
+        default=512,
         ge=1,
         le=4096,
         description="Candidates an HNSW search visits (higher: better recall, slower).",

@@ -2,8 +2,9 @@
 
 Tables: ``documents`` (one row per notes file, with its content hash),
 ``chunks`` (text, heading path, position, analysed terms and vector of each
-passage), ``units`` (answerable lines) and ``index_state`` (the manifest: embedder,
-dimension and generation of the committed rows). The schema is created and changed by
+passage), ``units`` (answerable lines), ``index_state`` (the manifest: embedder,
+dimension and generation of the committed rows) and ``index_blobs`` (the serving files
+built from one generation's rows, see `vector_store.blobs`). The schema is created and changed by
 Alembic migrations (``vector_store/migrations``), never by ``create_all``.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Engine,
     ForeignKey,
@@ -121,6 +123,19 @@ class IndexState(Base):
     chunk_count: Mapped[int] = mapped_column(Integer, default=0)
     chunking: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IndexBlob(Base):
+    """One part of a serving file (row tables, BM25, FAISS) of one generation."""
+
+    __tablename__ = "index_blobs"
+
+    generation: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    """``<group>/<file>``: the group says what was built and how (format, parameters)."""
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crc32: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def make_engine(url: str) -> Engine:

@@ -1,8 +1,9 @@
 """FAISS indexes built from the stored vectors, and their local cache files.
 
-The database holds every chunk's vector; a replica builds the FAISS index of a
-generation from them and may keep it in its data directory, named by the generation
-and its manifest token, so that the next start reads one file instead of every vector.
+The database holds every chunk's vector and, published by the ingest, each generation's
+index file (`vector_store.serving`); a replica copies that file, or builds the index from
+the vectors, and keeps it in its data directory, named by the generation and its manifest
+token, so that the next start reads one file instead of every vector.
 A cache file is written atomically (temporary name, fsync, ``os.replace``); one that is
 missing or unreadable is simply built again.
 """
@@ -18,8 +19,12 @@ import faiss
 import numpy as np
 
 FILE_PATTERN = "faiss-{generation:06d}-{token}.index"
-HNSW_M = 32  # graph degree
-HNSW_EF_CONSTRUCTION = 64
+# Graph degree and build effort: on 62,670 chunks of near-duplicate copies (a hard case),
+# M=32 with efConstruction 64 kept a dense recall@50 of 0.80 at efSearch 256; M=48 with
+# 400 keeps 0.994 at efSearch 512 (hybrid top 5 of all 103 eval queries as with flat), for
+# a build of about 30 s on 2 cores, done once per generation by the ingest.
+HNSW_M = 48
+HNSW_EF_CONSTRUCTION = 400
 # From this many vectors a flat index is searched through an 8-bit shortlist (`Shortlist`).
 SHORTLIST_MIN = 20_000
 

@@ -2,8 +2,9 @@
 
 A snapshot holds the chunk and unit rows (flat arrays, `vector_store.rows`), the FAISS
 index and a BM25 index built from the stored terms and vectors, all of one generation,
-read from the database alone (all three are cached in the local data dir per generation
-and memory-mapped where they can be, never required). A
+read from the database alone: the files the ingest published with the generation
+(`vector_store.serving`), else the rows themselves. All three are cached in the local data
+dir per generation and memory-mapped where they can be, never required. A
 search never mixes generations: when an ingest commits a new generation, the
 next search loads a new snapshot and swaps it in whole.
 """
@@ -21,6 +22,7 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +32,12 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from vector_store import faiss_io, rows
+from vector_store import faiss_io, rows, serving
 from vector_store.config import RetrievalConfig
-from vector_store.db import Chunk, IndexState, make_engine
+from vector_store.db import IndexState, make_engine
 from vector_store.passage import Passage, UnitRecord
-from vector_store.writer import vector_from_bytes
 
 logger = logging.getLogger(__name__)
-# bm25s sets its own logger to DEBUG when imported, so every index build would be logged.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
@@ -157,14 +156,6 @@ class IndexSnapshot:
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
 
-def build_bm25(chunks: rows.ChunkTable, config: RetrievalConfig) -> bm25s.BM25:
-    """BM25 over the stored terms: an inverted index (sparse term-by-chunk scores), so a
-    query touches only the posting lists of its terms."""
-    bm25 = bm25s.BM25(k1=config.bm25_k1, b=config.bm25_b)
-    bm25.index([terms or [""] for terms in chunks.terms_lists()], show_progress=False)
-    return bm25
-
-
 class IndexStore:
     """Hands out the current snapshot, reloading when an ingest committed a new one.
 
@@ -215,7 +206,9 @@ class IndexStore:
 
         Every commit moves the generation, so reading it before and after the rows and
         finding it unchanged proves that all rows belong to that one generation (on any
-        database and isolation level)."""
+        database and isolation level). Each structure comes from the local cache, else
+        from the generation's published files (`vector_store.serving`), else is built
+        from the rows."""
         with Session(self.engine) as session:
             state = session.get(IndexState, 1)
             if state is None or state.generation == 0:
@@ -225,29 +218,38 @@ class IndexStore:
             generation, embedder, dimension = state.generation, state.embedder, state.dimension
             cfg = self.config
             kind = faiss_io.kind(state.chunk_count, cfg.hnsw_threshold, cfg.hnsw_ef_search)
+            groups = serving.Groups.of(state.chunk_count, cfg)
             token = hashlib.sha256(
                 f"{state.updated_at.isoformat()}|{embedder}|{kind}".encode()
             ).hexdigest()
             cache = self.data_dir / faiss_io.cache_filename(generation, token[:12])
             rows_path = cache.with_suffix(".rows")
+            bm25_path = cache.with_suffix(".bm25")
             cached = rows.load(rows_path)
+            if cached is None and self._fetch(
+                serving.fetch_folder, generation, groups.rows, rows_path
+            ):
+                cached = rows.load(rows_path)
             chunks, units = cached or (rows.read_chunks(session), rows.read_units(session))
             ids = np.asarray(chunks.ids)
             index = self._cached(cache, ids)
+            if index is None and self._fetch(serving.fetch_file, generation, groups.faiss, cache):
+                index = self._cached(cache, ids)
             if index is None:
-                index = faiss_io.build(
-                    dimension,
-                    *_read_vectors(session, ids, dimension),
-                    hnsw_threshold=cfg.hnsw_threshold,
-                    ef_search=cfg.hnsw_ef_search,
-                )
-                self._write_cache(index, cache, generation)
+                try:
+                    index = serving.build_index(session, chunks, dimension, cfg)
+                except serving.MissingVectorsError as exc:
+                    raise IndexNotReadyError(str(exc)) from exc
+                self._write_cache(index, cache)
+            self._remove_stale(cache, generation)
+            if len(chunks) and not bm25_path.is_dir():
+                self._fetch(serving.fetch_folder, generation, groups.bm25, bm25_path)
             if (
                 session.scalar(select(IndexState.generation).where(IndexState.id == 1))
                 != generation
             ):
                 return None
-        bm25 = self._bm25(chunks, cache.with_suffix(".bm25"))
+        bm25 = self._bm25(chunks, bm25_path)
         if cached is None:
             self._write_rows(rows_path, chunks, units)
             # serve from the memory-mapped files just written, and give the memory of the
@@ -258,6 +260,21 @@ class IndexStore:
             _trim_heap()
         logger.info("loaded index generation=%d chunks=%d", generation, len(chunks))
         return IndexSnapshot(generation, embedder, chunks, index, units, bm25)
+
+    def _fetch(
+        self,
+        fetch: Callable[[Engine, int, str, Path], bool],
+        generation: int,
+        group: str,
+        dest: Path,
+    ) -> bool:
+        """Copy a published group of this generation into the local cache (`fetch` is
+        `serving.fetch_folder` or `fetch_file`); False when it is not there."""
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return False
+        return fetch(self.engine, generation, group, dest)
 
     @staticmethod
     def _write_rows(path: Path, chunks: rows.ChunkTable, units: rows.UnitTable) -> None:
@@ -281,7 +298,7 @@ class IndexStore:
                     return bm25
             except (OSError, ValueError, KeyError) as exc:
                 logger.warning("bm25 cache unusable, rebuilding reason=%r", exc)
-        bm25 = build_bm25(chunks, self.config)
+        bm25 = serving.build_bm25(chunks, self.config)
         tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
         try:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -308,18 +325,28 @@ class IndexStore:
             return None
         return index
 
-    def _write_cache(self, index: Any, path: Path, generation: int) -> None:
+    @staticmethod
+    def _write_cache(index: Any, path: Path) -> None:
         """Keep the built index for the next start; a read-only data dir only costs time."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             faiss_io.write_atomic(index, path)
-            # Keep the previous generation's file for a replica still loading it.
-            keep = {path.name} | {
-                p.name for p in path.parent.glob(f"faiss-{generation - 1:06d}-*.index")
-            }
-            faiss_io.remove_stale(path.parent, keep)
         except OSError as exc:
             logger.warning("cannot write index cache path=%s error=%s", path.name, exc)
+
+    @staticmethod
+    def _remove_stale(path: Path, generation: int) -> None:
+        """Drop the cache files of older generations, keeping the previous generation's
+        for a replica still loading it."""
+        if not path.exists():
+            return
+        keep = {path.name} | {
+            p.name for p in path.parent.glob(f"faiss-{generation - 1:06d}-*.index")
+        }
+        try:
+            faiss_io.remove_stale(path.parent, keep)
+        except OSError as exc:
+            logger.warning("cannot remove stale cache files error=%s", exc)
 
 
 def _trim_heap() -> None:
@@ -336,20 +363,3 @@ def load_chunks(database_url: str) -> list[Passage]:
             return list(rows.read_chunks(session).records)
     finally:
         engine.dispose()
-
-
-def _read_vectors(
-    session: Session, ids: np.ndarray, dimension: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The stored vectors of the chunks `ids`, in that order."""
-    rows = dict(session.execute(select(Chunk.id, Chunk.embedding)).all())
-    matrix = np.empty((len(ids), dimension), dtype=np.float32)
-    for i, cid in enumerate(ids.tolist()):
-        data = rows.get(cid)
-        if data is None:
-            raise IndexNotReadyError(
-                "Chunks without stored vectors (an index from an older version): run "
-                "`chatbot ingest` to embed them."
-            )
-        matrix[i] = vector_from_bytes(data)
-    return ids, matrix

@@ -8,7 +8,10 @@ writer killed at any point before `commit()` leaves the previous generation whol
 current, everywhere, because nothing else is written.
 
 Vectors live in the database (`chunks.embedding`, float32 bytes), so any replica
-builds its search structures from the rows alone (see `vector_store.store`).
+builds its search structures from the rows alone (see `vector_store.store`). A writer
+given a `Publisher` also stores those structures, built once, beside the rows of the
+generation it commits (`vector_store.serving.publish`); every other generation's are
+deleted in the same transaction.
 `SqlIndexWriter` is the implementation for SQLite and PostgreSQL alike; they differ
 only in the lock that keeps one ingest at a time: a file lock in the data directory
 on SQLite, a PostgreSQL advisory lock (seen by every machine) on PostgreSQL.
@@ -29,13 +32,23 @@ import numpy as np
 from filelock import FileLock, Timeout
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
-from vector_store.db import Chunk, Document, IndexState, Unit, utcnow
+from vector_store.db import Chunk, Document, IndexBlob, IndexState, Unit, utcnow
 
 logger = logging.getLogger(__name__)
 
 # Key of the PostgreSQL advisory lock held while an ingest runs (any fixed 64-bit number).
 ADVISORY_LOCK_KEY = 0x43484154424F5449  # "CHATBOTI"
 _BATCH = 500
+
+
+class Publisher(Protocol):
+    """Stores what readers of a generation need besides its rows (`vector_store.serving`)."""
+
+    def __call__(self, conn: Connection, generation: int, dimension: int) -> None:
+        """Called inside a generation's transaction just before the manifest moves."""
+
+    def published(self, conn: Connection, generation: int, chunk_count: int) -> bool:
+        """Whether `generation` holds everything this publisher would store."""
 
 
 class WriterBusyError(RuntimeError):
@@ -130,13 +143,20 @@ class IndexWriter(Protocol):
     def manifest(self) -> Manifest: ...
     def vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]: ...
     def begin_generation(self, *, embedder: str, dimension: int, chunking: str) -> Generation: ...
+    def publish_missing(self) -> bool: ...
 
 
 class SqlGeneration:
     """One uncommitted generation: a database transaction until `commit()`."""
 
     def __init__(
-        self, engine: Engine, base: int, embedder: str, dimension: int, chunking: str
+        self,
+        engine: Engine,
+        base: int,
+        embedder: str,
+        dimension: int,
+        chunking: str,
+        publish: Publisher | None = None,
     ) -> None:
         self._conn: Connection = engine.connect()
         self._tx = self._conn.begin()
@@ -144,6 +164,7 @@ class SqlGeneration:
         self.embedder = embedder
         self.dimension = dimension
         self.chunking = chunking
+        self._publish = publish
         self.chunk_count = 0
         """Chunks in the committed generation (set by `commit`)."""
 
@@ -189,8 +210,12 @@ class SqlGeneration:
             )
 
     def commit(self) -> int:
-        """Make this generation current; returns its number."""
+        """Make this generation current; returns its number. The blobs of every other
+        generation go (their rows are gone too); this one's are published first."""
         total = int(self._conn.scalar(select(func.count(Chunk.id))) or 0)
+        self._conn.execute(delete(IndexBlob))
+        if self._publish is not None:
+            self._publish(self._conn, self.base + 1, self.dimension)
         values = {
             "generation": self.base + 1,
             "embedder": self.embedder,
@@ -239,9 +264,10 @@ class SqlGeneration:
 class SqlIndexWriter:
     """`IndexWriter` over the SQL tables of `vector_store.db` (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine, data_dir: Path) -> None:
+    def __init__(self, engine: Engine, data_dir: Path, publish: Publisher | None = None) -> None:
         self.engine = engine
         self.data_dir = data_dir
+        self.publish = publish
 
     @property
     def is_postgresql(self) -> bool:
@@ -319,4 +345,25 @@ class SqlIndexWriter:
     def begin_generation(self, *, embedder: str, dimension: int, chunking: str) -> SqlGeneration:
         with self.engine.connect() as conn:
             base = int(conn.scalar(select(IndexState.generation).where(IndexState.id == 1)) or 0)
-        return SqlGeneration(self.engine, base, embedder, dimension, chunking)
+        return SqlGeneration(self.engine, base, embedder, dimension, chunking, self.publish)
+
+    def publish_missing(self) -> bool:
+        """Publish the current generation's serving files when they are not all there
+        (committed by a version without them, or with other retrieval settings); True when
+        it did. Call it
+        holding the ingest lock: the generation's rows cannot change meanwhile."""
+        if self.publish is None:
+            return False
+        with self.engine.begin() as conn:
+            state = conn.execute(
+                select(IndexState.generation, IndexState.dimension, IndexState.chunk_count).where(
+                    IndexState.id == 1
+                )
+            ).first()
+            if state is None or not state.generation:
+                return False
+            if self.publish.published(conn, state.generation, state.chunk_count):
+                return False
+            conn.execute(delete(IndexBlob))
+            self.publish(conn, state.generation, state.dimension)
+        return True
