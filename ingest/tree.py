@@ -285,7 +285,7 @@ class _Builder:
             if run - offset >= 2:
                 # The line just before a pasted table is its title ("MaxPooling 인자 값"),
                 # also when a blank line stands between them ("type of Scaler").
-                title = pieces.pop() if pieces else None
+                title: tuple[int, str] | None = pieces.pop() if pieces else None
                 if title is None and offset == 0:
                     title = self.title_before(line, parents)
                 self.flush(pieces, parents)
@@ -314,7 +314,7 @@ class _Builder:
                     elif cleaned:
                         pieces.append((line + offset, cleaned))
             offset += 1
-        title: tuple[int, str] | None = None
+        title = None
         if len(pieces) > 2 and _is_title(pieces[0][1]) and _mostly_terms(pieces[1:]):
             # "주요 파라미터" heading a paragraph of "estimator: …" lines: their title
             title = pieces.pop(0)

@@ -369,6 +369,19 @@ def standalone(unit: UnitRecord) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """What `UnitSelector.select` is asked, whatever kind it answers it as."""
+
+    question: str
+    subjects: list[str]
+    hits: list[Passage]
+    units_of: Callable[[Passage], list[UnitRecord]]
+    units_about: Callable[[set[str]], list[UnitRecord]] | None
+    passage_of: Callable[[int], Passage | None] | None
+    domains: frozenset[str]
+
+
 class UnitSelector:
     def __init__(self, analyzer: KoreanAnalyzer, *, max_units: int = 4, passages: int = 5) -> None:
         self.analyzer = analyzer
@@ -392,34 +405,16 @@ class UnitSelector:
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
-        args = {
-            "question": question,
-            "subjects": subjects,
-            "hits": hits,
-            "units_of": units_of,
-            "units_about": units_about,
-            "passage_of": passage_of,
-            "domains": domains,
-        }
-        selection = self._select(kind=kind, **args)
+        ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains)
+        selection = self._select(ask, kind)
         if selection.kind_found or kind not in _FALL_BACK_TO_DEFINITION:
             return selection
-        instead = self._select(kind="definition", **args)
+        instead = self._select(ask, "definition")
         return Selection(instead.units, False) if instead.units else selection
 
-    def _select(
-        self,
-        *,
-        question: str,
-        kind: str,
-        subjects: list[str],
-        hits: list[Passage],
-        units_of: Callable[[Passage], list[UnitRecord]],
-        units_about: Callable[[set[str]], list[UnitRecord]] | None,
-        passage_of: Callable[[int], Passage | None] | None,
-        domains: frozenset[str],
-    ) -> Selection:
-        # "서포트 벡터 머신(SVM)": scored by the name, its spelling aside
+    def _select(self, ask: _Ask, kind: str) -> Selection:
+        question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
+        units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
         subject_pairs = [
             (set(self.analyzer.terms(_PARENS.sub("", s) or s)) - QUERY_STOPWORDS, _key_of(s))
             for s in subjects
