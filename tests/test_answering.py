@@ -526,6 +526,8 @@ LAYERS_NOTE = """## 딥러닝
 | 층 | 은닉층 | 가중합을 계산해 활성화 함수에 넘기는 층 |
 | 층 | 출력층 | 신경망의 최종 결괏값이 나오는 층 |
 | 함수 | 손실 함수 | 오차를 측정하는 함수 |
+
+- crossentropyloss: 손실함수이며, 분류에 쓰는 손실함수 라이브러리이다.
 """
 
 
@@ -536,6 +538,8 @@ def test_rows_sharing_the_asked_word_are_its_kinds_in_the_notes_order() -> None:
     named = [n for line in lines for n in ("입력층", "은닉층", "출력층") if n in line]
     assert named == ["입력층", "은닉층", "출력층"]
     assert not any("손실 함수" in line for line in lines)
+    # a row whose first cell is a category is named by the cell after it
+    assert "오차를 측정하는 함수" in _answer_over(notes, "손실 함수가 뭐야?")[0]
 
 
 LINEAR_NOTE = """## 회귀

@@ -182,6 +182,13 @@ def _key_of(text: str) -> str:
     return re.sub(r"\W+", "", _PARENS.sub("", text)).casefold()
 
 
+def _cell_names(unit: UnitRecord) -> set[str]:
+    """The names a table row's first cell after its term gives ("함수 | 손실 함수 (loss
+    function) | …": 손실 함수, loss function)."""
+    first = _CELL_SPLIT.split(unit.text)[0]
+    return _names_of(first.partition(": ")[2] or first)
+
+
 def _holds(text_key: str, key: str, keys: set[str]) -> bool:
     """Whether `key` is in `text_key` as itself, not only inside a longer subject of the
     same question ("지도학습" inside "비지도학습" when both are asked about)."""
@@ -630,9 +637,12 @@ class UnitSelector:
         said = _key_of(unit.text)
         keys = {k for _, k in subjects if k}
         # "RNN은 …" is a statement about RNN as much as a line under the label "RNN"
+        # a row whose first cell is a category ("함수") is named by a cell of its own
+        # ("손실 함수 (loss function)")
+        cells = _cell_names(unit) if unit.kind == "row" else set()
         abouts = [
             1.0
-            if k and (_holds(named, k, keys) or _opens_with(unit.text, {k}))
+            if k and (_holds(named, k, keys) or _opens_with(unit.text, {k}) or k in cells)
             else _share(s, unit.context_terms)
             for s, k in subjects
         ]
