@@ -555,6 +555,31 @@ def test_what_a_question_adds_to_its_subject_picks_the_line() -> None:
     assert "벡터일 수도 있다" in lines[0]
 
 
+FLASK_NOTE = """## 웹
+- 플라스크 (flask)
+    - 플라스크는 파이썬으로 웹 서버를 만드는 마이크로 프레임워크이다.
+    - 특징
+        - 최소한의 규약만 있어 앱 구성을 자유롭게 결정할 수 있음
+"""
+
+
+def test_strengths_asked_lift_the_lines_under_them() -> None:
+    analyzer = default_analyzer()
+    selector = UnitSelector(analyzer)
+    units = unit_records("web.md", 21, FLASK_NOTE, 1900)
+    subjects = [({"flask"}, "플라스크")]
+    q_terms = {"flask", "장점"}
+
+    def score(unit: UnitRecord, pros: bool) -> float:
+        return selector._score(unit, "definition", subjects, [1.0], q_terms, 0, pros=pros)[0]
+
+    strength = next(u for u in units if u.text.startswith("최소한의 규약"))
+    what = next(u for u in units if u.text.startswith("플라스크는"))
+    assert score(strength, True) > score(strength, False)
+    assert score(what, True) == score(what, False)
+    assert score(strength, True) - score(what, True) > score(strength, False) - score(what, False)
+
+
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

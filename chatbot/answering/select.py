@@ -71,6 +71,8 @@ _LIST_BONUS = 1.0
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 _TERM_RUN = 3
+_PROS = re.compile(r"장점|단점|장단점|특징|한계")
+_PROS_BONUS = 1.5
 _SENTENCE_END = re.compile(r"(?:다|요|음|함|됨|임)\.?\s*$|[.!?]\s*$")
 _SUPPORT_TERMS = 3
 _CELL_BONUS = 1.5
@@ -435,6 +437,8 @@ class UnitSelector:
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
+        # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
+        asks_pros = bool(_PROS.search(question))
         scored: list[Chosen] = []
         seen: set[int] = set()
         candidates = [
@@ -473,7 +477,9 @@ class UnitSelector:
             # Cite the chunk that holds the unit (a hit's section may span several chunks).
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
-            score, lift = self._score(unit, kind, subject_pairs, weights, q_terms, rank)
+            score, lift = self._score(
+                unit, kind, subject_pairs, weights, q_terms, rank, pros=asks_pros
+            )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
             if score > 0:
@@ -625,6 +631,8 @@ class UnitSelector:
         weights: list[float],
         q_terms: set[str],
         rank: int,
+        *,
+        pros: bool = False,
     ) -> tuple[float, float]:
         """The unit's score, and the part of it that naming every thing asked about
         added (see `Chosen.lift`)."""
@@ -687,6 +695,9 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind):
             score += 1.5 if asks(unit) == kind else 0.8
+        if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
+            # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
+            score += _PROS_BONUS
         lift = asked
         if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
             # one line that speaks of both sides answers a comparison best, and a question
