@@ -6,7 +6,7 @@ import pytest
 
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
-from chatbot.answering.select import UnitSelector, answers_kind, standalone
+from chatbot.answering.select import _PROS, UnitSelector, answers_kind, standalone
 from tests.conftest import unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
@@ -569,6 +569,7 @@ def test_strengths_asked_lift_the_lines_under_them() -> None:
     units = unit_records("web.md", 21, FLASK_NOTE, 1900)
     subjects = [({"flask"}, "플라스크")]
     q_terms = {"flask", "장점"}
+    assert _PROS.search("플라스크 장점은?") and not _PROS.search("특징 맵이 뭐야?")
 
     def score(unit: UnitRecord, pros: bool) -> float:
         return selector._score(unit, "definition", subjects, [1.0], q_terms, 0, pros=pros)[0]

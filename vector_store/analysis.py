@@ -108,12 +108,16 @@ _FRAMING_NOUNS = frozenset(
         # the question asks of its subject, not the subject
         "상황",
         "사례",
+        # "어떤 특징이 있어?" asks for what is said of the subject
+        "특징",
         "처음",
         "인물",
         "연구자",
         "학자",
     }
 )
+# Framing words that also qualify a following noun ("특징 맵")
+_MODIFIER_FRAMES = frozenset({"특징"})
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
@@ -318,11 +322,12 @@ class KoreanAnalyzer:
                     paired = False
             start = -1
 
-        for tok in tokens:
+        for i, tok in enumerate(tokens):
             before, previous = previous, tok
             tag = tok.tag.split("-")[0]
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
             suffix = tag == "XSN" and start >= 0
+            following = tokens[i + 1].tag.split("-")[0] if i + 1 < len(tokens) else ""
             # "비지도 학습": a prefix opens the noun it stands on
             prefix = tag == "XPN"
             # "보틀(bottle) 프레임워크": a spelling in parentheses stays with its name
@@ -334,8 +339,12 @@ class KoreanAnalyzer:
                     or (tag == "SSC" and tok.form == ")" and "(" in text[start:end])
                 )
             )
-            # "하이퍼파라미터": a framing word inside a compound is part of it
-            inside = start >= 0 and tok.start == end and tag in _PHRASE
+            # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
+            # noun it qualifies, is part of it
+            inside = tag in _PHRASE and (
+                (start >= 0 and tok.start == end)
+                or (tok.form in _MODIFIER_FRAMES and following in _PHRASE)
+            )
             if (
                 (
                     tag in _PHRASE

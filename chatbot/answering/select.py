@@ -71,7 +71,8 @@ _LIST_BONUS = 1.0
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 _TERM_RUN = 3
-_PROS = re.compile(r"장점|단점|장단점|특징|한계")
+# "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
+_PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
 _SENTENCE_END = re.compile(r"(?:다|요|음|함|됨|임)\.?\s*$|[.!?]\s*$")
 _SUPPORT_TERMS = 3
