@@ -10,15 +10,13 @@ and the rest says what they do hold about the topic.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from chatbot.answering.kinds import KIND_PHRASE
-from chatbot.answering.select import Chosen, Selection
+from chatbot.answering.select import SENTENCE_END, Chosen, Selection
 from vector_store.passage import Passage
 
 _SHORT = 20
-_END = re.compile(r"[.!?。]$|[다요음함임됨짐]$")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def _context(chosen: Chosen) -> str:
 
 
 def _sentence(text: str) -> str:
-    return text if _END.search(text) else f"{text}."
+    return text if SENTENCE_END.search(text) else f"{text}."
 
 
 def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
@@ -68,8 +66,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
             and len(chosen.unit.text) <= _SHORT
             and last[0].unit.labels == chosen.unit.labels
             and last[0].unit.kind == chosen.unit.kind == "item"
-            and not _END.search(last[-1].unit.text)
-            and not _END.search(chosen.unit.text)
+            and not SENTENCE_END.search(last[-1].unit.text)
+            and not SENTENCE_END.search(chosen.unit.text)
         ):
             last.append(chosen)
         else:
@@ -87,7 +85,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         short = len(body) <= _SHORT
         show_context = (
             context
-            and not _END.search(context)  # a heading that is a sentence labels nothing
+            and not SENTENCE_END.search(context)  # a heading that is a sentence labels nothing
             and context not in body
             and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )

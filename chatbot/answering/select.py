@@ -74,7 +74,8 @@ _TERM_RUN = 3
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
-_SENTENCE_END = re.compile(r"(?:다|요|음|함|됨|임)\.?\s*$|[.!?]\s*$")
+# A line that ends as a sentence does ("…이다.", "…함"), not as a name or a label
+SENTENCE_END = re.compile(r"[.!?。]$|[다요음함임됨짐]$")
 _SUPPORT_TERMS = 3
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
@@ -286,7 +287,7 @@ def _short_item(unit: UnitRecord) -> bool:
     return (
         unit.kind in ("item", "term")
         and len(unit.text) <= _LIST_ITEM
-        and not _SENTENCE_END.search(unit.text)
+        and not SENTENCE_END.search(unit.text)
     )
 
 
