@@ -122,6 +122,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("하이퍼파라미터는 뭐야?", ["하이퍼파라미터"]),
         # 특징 asks what is said of a subject, unless it qualifies the noun after it
         ("장고는 어떤 특징이 있어?", ["장고"]),
+        # Kiwi reads "순전파랑" as one unknown noun: the pair particle is split off
+        ("순전파랑 역전파는 방향이 어떻게 달라?", ["순전파", "역전파", "방향"]),
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -50,6 +50,8 @@ _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 # Nouns that frame a request rather than name its subject.
 _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
 # Prefixes that turn a noun into its opposite ("비지도", "비선형", "무작위", "불균형").
+# A pair particle Kiwi left on an unknown noun of three or more syllables ("순전파랑")
+_GLUED_PAIR = re.compile(r"(?<=[가-힣]{3})(?:이랑|랑|하고)$")
 _NEGATING_PREFIXES = frozenset({"비", "무", "불", "미"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
 # Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
@@ -191,18 +193,23 @@ def _stem_as_noun(tag: str, following: str | None) -> bool:
 
 
 def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
-    """Kiwi's tokens as `Morph`s, a verb stem read as a noun where `_stem_as_noun` says."""
-    return tuple(
-        Morph(
-            tok.form,
+    """Kiwi's tokens as `Morph`s, a verb stem read as a noun where `_stem_as_noun` says,
+    and a pair particle split off a word Kiwi did not know ("순전파랑 역전파": 순전파 + 랑)."""
+    out: list[Morph] = []
+    for tok, nxt in zip(tokens, [*tokens[1:], None], strict=False):
+        tag = (
             "NNG"
             if _stem_as_noun(tok.tag, nxt.tag if nxt and nxt.start == tok.end else None)
-            else tok.tag,
-            tok.start,
-            tok.len,
+            else tok.tag
         )
-        for tok, nxt in zip(tokens, [*tokens[1:], None], strict=False)
-    )
+        pair = _GLUED_PAIR.search(tok.form) if tag.startswith("NN") else None
+        if pair and nxt is not None and nxt.start > tok.end and nxt.tag.startswith(("NN", "SL")):
+            cut = pair.start()
+            out.append(Morph(tok.form[:cut], tag, tok.start, cut))
+            out.append(Morph(tok.form[cut:], "JC", tok.start + cut, tok.len - cut))
+        else:
+            out.append(Morph(tok.form, tag, tok.start, tok.len))
+    return tuple(out)
 
 
 class KoreanAnalyzer:
