@@ -581,25 +581,6 @@ def test_strengths_asked_lift_the_lines_under_them() -> None:
     assert score(strength, True) - score(what, True) > score(strength, False) - score(what, False)
 
 
-UNTITLED_NOTE = """type of Scaler
-
-Standard\t평균 0, 표준편차 1로 변환\t선형 모델
-Robust\t중앙값 기반, 이상치 영향 적음\t이상치 많은 데이터
-
-주요 파라미터
-factor: 자원 할당 배수입니다. 이상치가 많은 후보는 일찍 제외됩니다.
-cv: 교차 검증 폴드 수입니다.
-"""
-
-
-def test_in_a_file_without_headings_lines_follow_only_from_the_same_title() -> None:
-    passage = Passage(22, "cheats.md", "", UNTITLED_NOTE, 1.0)
-    notes = ([passage], {22: unit_records("cheats.md", 22, UNTITLED_NOTE, 2000)})
-    lines = _answer_over(notes, "스케일러 중에 이상치가 많을 때는 뭘 써?")
-    assert lines[0].startswith("Robust")
-    assert not any("자원 할당" in line for line in lines)
-
-
 def test_a_row_of_a_math_environment_never_stands() -> None:
     units = unit_records(
         "x.md",

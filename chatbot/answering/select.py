@@ -177,9 +177,7 @@ class Selection:
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
-    """Where a unit stands: its headings, or in a file without headings its title
-    ("type of Scaler", "주요 파라미터"), so that lines from another title do not follow."""
-    return unit.source, unit.labels[: max(unit.heading_depth, 1)]
+    return unit.source, unit.labels[: unit.heading_depth]
 
 
 def _key_of(text: str) -> str:
