@@ -40,6 +40,11 @@ ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pros", re.compile(r"장점|단점|장단점|한계|특징")),
     ("definition", re.compile(r"뭐야|뭔가요|무엇|이란|란\?|정의|의미|뜻")),
 )
+# "mnist란?", "역전파 알고리즘 이란?", "CNN은 무엇인가?": a question naming what it asks about
+_ASKS_WHAT = re.compile(
+    r"^(?P<name>[^?]{1,30}?)\s*(?:이란|란|은|는)\s*(?:무엇인가요|무엇인가|무엇일까|뭐야|뭘까|뭔가요)?"
+    r"\s*\?$"
+)
 _QUESTION_LABEL = re.compile(r"\?\s*$|[까냐니]\s*$|뭐야|무엇|란\s*$")
 # "용어 - 설명", "용어: 설명", "용어 → 설명": a term first, short, then its description.
 _TERM_LINE = re.compile(r"^(?P<term>[^:\-–→]{1,40}?)\s*(?:\s[-–]\s|\s?:\s|\s?→\s?)\s*(?P<desc>.+)$")
@@ -90,10 +95,14 @@ class UnitDraft:
 
     @property
     def context(self) -> str:
-        """The innermost label that names something (not a question such as "왜 사용할까?")."""
+        """The innermost label that names something (not a question such as "왜 사용할까?";
+        a question that names its subject, "mnist란?", names it: "mnist")."""
         for label in reversed(self.labels):
             if not is_question_label(label):
                 return label
+            named = _ASKS_WHAT.match(label.strip())
+            if named:
+                return named.group("name")
         return ""
 
 
@@ -250,7 +259,8 @@ class _Builder:
             len(title) < _HEADING_STATEMENT_MIN
             or is_question_label(title)
             or not _HANGUL_EDGE.search(title)
-            or not (_STATEMENT.search(title) or _ARROW.search(title))
+            # "mnist 만들기....": trailing dots end no sentence
+            or not (_STATEMENT.search(title.rstrip(".…")) or _ARROW.search(title))
         ):
             return
         self.add(title, line, parents)
@@ -388,8 +398,19 @@ class _Builder:
         )
 
     def walk(self, node: SyntaxTreeNode, parents: tuple[str, ...] = ()) -> None:
-        for child in node.children:
+        children = node.children
+        skip: SyntaxTreeNode | None = None
+        for child, after in zip(children, [*children[1:], None], strict=False):
             kind = child.type
+            if child is skip:
+                continue
+            if (
+                kind == "paragraph"
+                and after is not None
+                and self.labels_list(child, after, parents)
+            ):
+                skip = after
+                continue
             if kind == "heading":
                 if self.open_heading(int(child.tag[1]), _inline_text(child)):
                     self.heading_statement(self.line_of(child), parents)
@@ -415,6 +436,27 @@ class _Builder:
                 # Indented text that is not code (a bullet indented too deep): keep prose.
                 self.lines(child.content, self.line_of(child), parents)
             # fences (code), rules: nothing to answer with
+
+    def labels_list(
+        self, paragraph: SyntaxTreeNode, after: SyntaxTreeNode, parents: tuple[str, ...]
+    ) -> bool:
+        """A paragraph whose last line asks or announces ("mnist란?", "역전파:") with a
+        list right after it: that line labels the list, as a parent bullet would. Returns
+        whether it did (the list is then walked here)."""
+        if after.type not in ("bullet_list", "ordered_list"):
+            return False
+        raw = _inline_text(paragraph).rstrip().split("\n")
+        last = clean(_BULLET_PREFIX.sub("", raw[-1])).strip()
+        if not last or not (is_question_label(last) or last.endswith(":")) or len(last) > 40:
+            return False
+        if len(raw) > 1:
+            self.lines("\n".join(raw[:-1]), self.line_of(paragraph), parents)
+        label = last.rstrip(" :")
+        line = self.line_of(paragraph) + len(raw) - 1
+        labels = tuple(t for _, t in self.headings) + parents
+        self.units.append(UnitDraft(labels, label, "label", line, len(self.headings)))
+        self.walk_children([after], (*parents, label))
+        return True
 
     def item(self, item: SyntaxTreeNode, parents: tuple[str, ...]) -> None:
         first = item.children[0] if item.children else None

@@ -66,6 +66,23 @@ def test_a_table_row_covers_a_thing_and_its_column() -> None:
     assert not subject_covered("플라스크 배포판", hits, analyzer, units_of=lambda _: units)
 
 
+def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:
+    from tests.conftest import unit_records
+
+    analyzer = default_analyzer()
+    note = (
+        "## 실습\n\nmnist란?\n- 손글씨 숫자 이미지를 모은 데이터 셋이다.\n- 배치로 나눠 학습한다.\n"
+    )
+    hits = [_hit(note)]
+    units = unit_records("lab.md", hits[0].chunk_id, note)
+    # "데이터셋" is one noun in the question, "데이터" + "셋" in the note; the line sits
+    # under the question label that names mnist
+    assert not subject_covered("엠니스트 데이터셋", hits, analyzer)
+    assert subject_covered("엠니스트 데이터셋", hits, analyzer, units_of=lambda _: units)
+    # the thing must be what the line is under, not any word of it
+    assert not subject_covered("배치 데이터셋", hits, analyzer, units_of=lambda _: units)
+
+
 class FakeModel:
     """A model generator stand-in: streams a fixed text word by word."""
 

@@ -200,3 +200,14 @@ def test_a_mark_inside_quotes_or_brackets_splits_no_term() -> None:
         "기울기로 w \\leftarrow w - \\eta g처럼 가중치를 갱신한다.\n"
     )
     assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG"), ("item", "")]
+
+
+def test_a_question_line_above_a_list_labels_it_and_names_its_subject() -> None:
+    units = parse_units(
+        "### mnist_service.py 만들기....\n\nmnist란?\n- 손글씨 숫자 이미지를 모은 데이터 셋이다.\n"
+    )
+    line = _by_text(units, "손글씨 숫자 이미지를 모은 데이터 셋이다.")
+    assert line.labels[-1] == "mnist란?" and line.ask == "definition"
+    assert line.context == "mnist"  # a question that names its subject names the context
+    # a heading ending in dots states nothing: it is a label only
+    assert not any(u.text.startswith("mnist_service") for u in units)

@@ -116,6 +116,9 @@ _FRAMING_NOUNS = frozenset(
         "인물",
         "연구자",
         "학자",
+        # "파이썬 클래스 수업에서": where it was taught, not what is asked
+        "수업",
+        "강의",
     }
 )
 # Framing words that also qualify a following noun ("특징 맵")

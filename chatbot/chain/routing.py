@@ -223,16 +223,23 @@ def subject_covered(
     if latin and all(t in present for t in latin):
         return True
     # A table row or a "term - description" line holds a thing and what is said of it
-    # together ("플라스크 라이선스": the row 플라스크 under the header 라이선스).
+    # together ("플라스크 라이선스": the row 플라스크 under the header 라이선스); so does a
+    # line under the thing it describes ("엠니스트 데이터셋": under "mnist란?", "… 데이터
+    # 셋이다"), when the thing is the subject's first word.
     if units_of is not None and len(terms) > 1:
-        wanted = set(terms)
         return any(
-            wanted <= (unit.terms | unit.context_terms)
+            all(_holds_term(t, unit.terms | unit.context_terms) for t in terms)
+            and (unit.kind in ("row", "term") or terms[0] in unit.context_terms)
             for hit in hits
             for unit in units_of(hit)
-            if unit.kind in ("row", "term")
         )
     return False
+
+
+def _holds_term(term: str, bag: frozenset[str]) -> bool:
+    """`term` is in `bag`, whole or as two adjacent nouns Kiwi split elsewhere ("데이터셋"
+    is one noun in a question and "데이터" + "셋" in "데이터 셋이다")."""
+    return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
 
 
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
