@@ -616,3 +616,30 @@ def test_a_line_that_refers_back_comes_after_what_it_refers_to() -> None:
     notes = ([passage], {11: unit_records("cnn.md", 11, LEAN_NOTE, 1100)})
     lines = _answer_over(notes, "CNN이 뭐야?")
     assert "폭발적으로 늘어난다" in lines[0] and "이 문제를 해결한다" in lines[1]
+
+
+def _notes(text: str) -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
+    passage = Passage(1, "n.md", "", text, 1.0)
+    return [passage], {1: unit_records("n.md", 1, text)}
+
+
+def test_one_line_that_compares_every_side_leads_a_comparison() -> None:
+    notes = _notes(
+        "## 딥러닝 (머신러닝 포함) 정리\n\n"
+        "- 분류 모델: 딥러닝에서 데이터를 나누는 모델이다.\n"
+        "- 생성 모델: 딥러닝에서 데이터를 만드는 모델이다.\n"
+        "- 머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조이다.\n"
+        "- 비지도 학습은 레이블 없이 머신러닝 모델을 훈련시키는 방식이다.\n"
+    )
+    lines = _answer_over(notes, "머신러닝이랑 딥러닝에서 모델이라는 말이 뜻하는 게 달라?")
+    # the lines under the heading name every side through it; this one in its own words
+    assert "머신러닝에서 모델은 파일이고" in lines[0]
+    # "지도 학습" inside "비지도 학습" names no side of its own
+    lines = _answer_over(
+        _notes(
+            "## 학습\n\n- 비지도 학습은 레이블 없이 훈련시키는 방식이다.\n"
+            "- 지도 학습 vs 비지도 학습: 라벨의 유무\n"
+        ),
+        "지도 학습과 비지도 학습은 뭘로 구분해요?",
+    )
+    assert "라벨의 유무" in lines[0]

@@ -121,6 +121,8 @@ _FRAMING_NOUNS = frozenset(
         "강의",
     }
 )
+# Nouns for a word itself ("모델이라는 말", "과적합이라는 용어"): after "이라는" they frame
+_WORD_NOUNS = frozenset({"말", "용어", "단어", "표현", "이름"})
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징"})
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
@@ -335,6 +337,16 @@ class KoreanAnalyzer:
         for i, tok in enumerate(tokens):
             before, previous = previous, tok
             tag = tok.tag.split("-")[0]
+            if (
+                tag == "NNG"
+                and tok.form in _WORD_NOUNS
+                and before is not None
+                and before.tag == "ETM"
+                and before.form in ("라는", "란")
+            ):
+                # "모델이라는 말이": the word named before it is the subject, 말 the frame
+                close("")
+                continue
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
             suffix = tag == "XSN" and start >= 0
             following = tokens[i + 1].tag.split("-")[0] if i + 1 < len(tokens) else ""
@@ -377,7 +389,10 @@ class KoreanAnalyzer:
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
             # "리눅스에서", "소프트 마진의" name the domain the subject belongs to.
             pair = tag in ("JKB", "JC") and tok.form in _PAIR_PARTICLES
-            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair:
+            # "모델이라는 말": the copula before 라는 marks what it names as a subject
+            naming = tag == "VCP" and i + 1 < len(tokens)
+            naming = naming and tokens[i + 1].tag == "ETM" and tokens[i + 1].form in ("라는", "란")
+            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair or naming:
                 opened = start >= 0
                 if pair and opened and found and found[-1][1] == "":
                     # "DBSCAN을 K-means랑 비교하면": the object paired with it is a side too

@@ -230,12 +230,20 @@ def _share(subject: set[str], words: frozenset[str] | set[str]) -> float:
     return (len(subject & words) / len(subject)) ** 2
 
 
-def _names(unit: UnitRecord, subject: set[str], key: str) -> bool:
-    """Whether a unit names a subject: all of its words, or its letters."""
-    words = unit.terms | unit.context_terms
-    return subject <= words or (
-        bool(key) and key in _key_of(f"{unit.term} {unit.context} {unit.text}")
-    )
+def _names(
+    unit: UnitRecord,
+    subject: set[str],
+    key: str,
+    *,
+    own: bool = False,
+    keys: set[str] | frozenset[str] = frozenset(),
+) -> bool:
+    """Whether a unit names a subject: all of its words, or its letters (not only inside
+    a longer subject among `keys`); `own`: in its own words, not only through the labels
+    above it."""
+    words = unit.terms if own else unit.terms | unit.context_terms
+    said = f"{unit.term} {unit.text}" if own else f"{unit.term} {unit.context} {unit.text}"
+    return subject <= words or (bool(key) and _holds(_key_of(said), key, set(keys)))
 
 
 def _with_person(unit: UnitRecord) -> UnitRecord:
@@ -380,6 +388,10 @@ def standalone(unit: UnitRecord) -> bool:
     )
 
 
+# A line that names every side of a comparison leads it when it ranks this high
+_WHOLE_COMPARISON_RANK = 8
+
+
 @dataclass(frozen=True)
 class _Ask:
     """What `UnitSelector.select` is asked, whatever kind it answers it as."""
@@ -506,7 +518,23 @@ class UnitSelector:
         kind_found = kind == "definition" or any(
             answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
         )
-        if kind == "compare" and len(subject_sets) >= 2:
+        whole = [
+            c
+            for c in pool[:_WHOLE_COMPARISON_RANK]
+            if all(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
+        ]
+        labelled = all(
+            any(
+                k in (_key_of(c.unit.context), _key_of(c.unit.term))
+                for c in pool[:_WHOLE_COMPARISON_RANK]
+            )
+            for _, k in subject_pairs
+        )
+        if kind == "compare" and len(subject_sets) >= 2 and whole and not labelled:
+            # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조": one line compares them
+            # all, unless each side has lines of its own under its name ("회귀", "분류")
+            chosen, kind_found = [whole[0]], True
+        elif kind == "compare" and len(subject_sets) >= 2:
             lead = [self._best_for(pool, s) for s in subject_sets]
             chosen = list(dict.fromkeys(c for c in lead if c is not None))
             # each side found, or one line that speaks of two sides (a table row)
