@@ -403,8 +403,12 @@ class KoreanAnalyzer:
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
             elif tag in ("XSV", "XSA") and start >= 0 and end == tok.start:
-                # "선택한", "예측하는": a noun made a verb is what is done, not the subject
-                start = -1
+                if i + 1 < len(tokens) and tokens[i + 1].form.endswith("다는"):
+                    # "파인튜닝한다는 게 무슨 뜻이야": what doing it means is asked
+                    close("marked")
+                else:
+                    # "선택한", "예측하는": a noun made a verb is what is done, not the subject
+                    start = -1
             else:
                 close("")
         close("")
