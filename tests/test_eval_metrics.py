@@ -243,7 +243,9 @@ def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
         resolve({**gold, "end": 10_000}, notes)
 
 
-SPLIT_FILES = ("answers_dev.jsonl", "answers_dev2.jsonl", "answers_test.jsonl")
+SPLIT_FILES = (
+    "answers_dev.jsonl", "answers_dev2.jsonl", "answers_dev3.jsonl", "answers_test.jsonl"
+)  # fmt: skip
 
 
 def _records(files: tuple[str, ...] = SPLIT_FILES) -> list[dict]:
@@ -284,6 +286,21 @@ def test_second_dev_split_has_the_promised_shape() -> None:
         "definition": 6, "who": 5,
     }  # fmt: skip
     assert sum(r["switch"] for r in records if r["type"] == "followup") == 15
+
+
+def test_third_dev_split_has_the_promised_shape() -> None:
+    records = load_jsonl("answers_dev3.jsonl")
+    assert all(r["id"].startswith("d3-") for r in records)
+    by_type = Counter(r["type"] for r in records)
+    assert by_type == {
+        "question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24
+    }  # fmt: skip
+    kinds = Counter(r["kind"] for r in records if r["type"] == "question")
+    assert kinds == {
+        "definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "comparison": 12,
+        "list": 12, "example": 8,
+    }  # fmt: skip
+    assert sum(r["switch"] for r in records if r["type"] == "followup") == 12
 
 
 def _key(text: str) -> str:
