@@ -97,12 +97,18 @@ class UnitDraft:
     def context(self) -> str:
         """The innermost label that names something (not a question such as "왜 사용할까?";
         a question that names its subject, "mnist란?", names it: "mnist")."""
-        for label in reversed(self.labels):
-            if not is_question_label(label):
-                return label
-            named = _ASKS_WHAT.match(label.strip())
+        labels = self.labels
+        for i in range(len(labels) - 1, -1, -1):
+            if not is_question_label(labels[i]):
+                return labels[i]
+            named = _ASKS_WHAT.match(labels[i].strip())
             if named:
-                return named.group("name")
+                # the label above says more when it lists the name ("MLP, 역전파 알고리즘"
+                # > "역전파 알고리즘 이란?")
+                above = labels[i - 1] if i > 0 else ""
+                name = named.group("name")
+                listed = any(_key(part) == _key(name) for part in re.split(r"[,/]", above))
+                return above if listed else name
         return ""
 
 

@@ -211,3 +211,14 @@ def test_a_question_line_above_a_list_labels_it_and_names_its_subject() -> None:
     assert line.context == "mnist"  # a question that names its subject names the context
     # a heading ending in dots states nothing: it is a label only
     assert not any(u.text.startswith("mnist_service") for u in units)
+
+
+def test_a_question_naming_what_the_bullet_above_holds_keeps_that_bullet() -> None:
+    units = parse_units(
+        "- 제프리 힌턴 (Geoffrey Hinton) - 영국\n"
+        "    - MLP, 역전파 알고리즘\n"
+        "        - 역전파 알고리즘 이란?\n"
+        "            - 층이 많아질수록 가중치의 수가 기하급수적으로 늘어남.\n"
+    )
+    line = _by_text(units, "층이 많아질수록 가중치의 수가 기하급수적으로 늘어남.")
+    assert line.context == "MLP, 역전파 알고리즘"
