@@ -53,6 +53,22 @@ def test_subject_is_covered_only_as_a_phrase() -> None:
     assert not subject_covered("no_grad 옵션", code, analyzer)
 
 
+def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
+    analyzer = default_analyzer()
+    hits = [
+        _hit(
+            "torch.summary\n모델 구조를 요약해 보여주는 라이브러리 함수.\n"
+            "레이어를 쌓고 값을 정규화한다."
+        )
+    ]
+    # the name as written without its dot, "라이브러리" anywhere in what was found
+    assert subject_covered("torchsummary 라이브러리", hits, analyzer)
+    # only a word of its own is such a word: "체크리스트" is not "체크"
+    assert not subject_covered("체크리스트", [_hit("체크 표시를 한다.")], analyzer)
+    # the rest of the subject is still a phrase
+    assert not subject_covered("레이어 정규화 함수", hits, analyzer)
+
+
 def test_a_table_row_covers_a_thing_and_its_column() -> None:
     from tests.conftest import unit_records
 

@@ -116,6 +116,12 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("K-평균에서 처음 중심점은 어떻게 정해?", ["중심점", "K-평균"]),
         ("딥러닝 연구자는 누구야?", ["딥러닝"]),
         ("파이썬 클래스 수업에서 나온 개념들 정리해줘", ["파이썬 클래스"]),
+        # the noun after 어느/어떤/무슨/몇 is what the answer should be; 며칠 likewise
+        ("얀 르쿤이 손글씨 우편번호 인식 연구할 때 어느 기관 문제를 풀고 있었어?", ["얀 르쿤"]),
+        ("ARIMA랑 순환 신경망은 며칠 수업에서 배웠지?", ["ARIMA", "순환 신경망"]),
+        # "전파하는 방식": the doing is asked about when nothing else is named
+        ("전파하는 방식 두 가지가 뭐야?", ["전파"]),
+        ("HalvingRandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?", ["HalvingRandomSearchCV"]),
         # "X한다는 게": what doing X means is asked
         ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝"]),
         ("정규화한다는 건 뭐야?", ["정규화"]),

@@ -119,10 +119,31 @@ _FRAMING_NOUNS = frozenset(
         # "파이썬 클래스 수업에서": where it was taught, not what is asked
         "수업",
         "강의",
+        "며칠",
     }
 )
 # Nouns for a word itself ("모델이라는 말", "과적합이라는 용어"): after "이라는" they frame
 _WORD_NOUNS = frozenset({"말", "용어", "단어", "표현", "이름"})
+# Nouns that say what kind of thing a subject is or how it is asked for ("torchsummary
+# 라이브러리", "라이브러리 목록", "초기화 관련 인자"): a subject is named without them.
+CLASS_NOUNS = frozenset(
+    {
+        "라이브러리",
+        "패키지",
+        "모듈",
+        "함수",
+        "모델",
+        "알고리즘",
+        "기법",
+        "프레임워크",
+        "목록",
+        "리스트",
+        "관련",
+        "추천",
+        "실습",
+        "인자",
+    }
+)
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징"})
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
@@ -132,7 +153,13 @@ _DOMAIN_PARTICLES = frozenset({"에서", "의"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
+_LATIN = re.compile(r"[A-Za-z]")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
+# "어느 기관", "무슨 수업": the noun after an interrogative determiner is what the answer
+# should be, not what the question is about
+# "전파하는 방식": nouns for the way a thing is done
+_WAY_NOUNS = frozenset({"방식", "방법", "과정", "원리", "절차", "순서"})
+_INTERROGATIVE_DETERMINERS = frozenset({"어느", "어떤", "무슨", "몇"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
 
@@ -304,6 +331,14 @@ class KoreanAnalyzer:
             phrases.append(text[start:end])
         return [p.strip() for p in phrases if p.strip()]
 
+    def name_of(self, subject: str) -> str:
+        """A named thing without the words that only say what kind of thing it is
+        ("torchsummary 라이브러리" → "torchsummary"); a Korean compound stays whole
+        ("활성화 함수"), and so does a subject with nothing else left."""
+        words = [w for w in subject.split() if not set(self.terms(w)) <= CLASS_NOUNS]
+        named = " ".join(words)
+        return named if _LATIN.search(named) else subject
+
     def subjects(self, text: str) -> list[str]:
         """What a question is about (see `subject_roles`), phrases only."""
         return [phrase for phrase, _ in self.subject_roles(text)]
@@ -322,16 +357,20 @@ class KoreanAnalyzer:
         found: list[tuple[str, str, int, int]] = []  # (phrase, role, start, end)
         start = end = -1
         pointed = False  # the phrase follows 그/이/저: it points back ("그 모델은")
+        asked = False  # the phrase follows 어느/어떤/무슨/몇: what is asked for
         paired = False  # the phrase before ended in 랑/와/하고: this one is its other side
         previous = None
 
         def close(role: str) -> None:
-            nonlocal start, paired
+            nonlocal start, paired, asked
             if start >= 0 and not pointed:
                 phrase = text[start:end].strip()
                 if phrase:
-                    found.append((phrase, "marked" if paired else role, start, end))
+                    role = "" if asked else "marked" if paired else role
+                    found.append((phrase, role, start, end))
                     paired = False
+            if start >= 0:
+                asked = False
             start = -1
 
         for i, tok in enumerate(tokens):
@@ -384,6 +423,11 @@ class KoreanAnalyzer:
                         and before.form in _DEMONSTRATIVES
                         and (before.tag == "MM")
                     )
+                    asked = (
+                        before is not None
+                        and before.form in _INTERROGATIVE_DETERMINERS
+                        and before.tag == "MM"
+                    )
                 end = tok.start + tok.len
                 continue
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
@@ -406,6 +450,14 @@ class KoreanAnalyzer:
                 if i + 1 < len(tokens) and tokens[i + 1].form.endswith("다는"):
                     # "파인튜닝한다는 게 무슨 뜻이야": what doing it means is asked
                     close("marked")
+                elif (
+                    i + 2 < len(tokens)
+                    and tokens[i + 1].tag == "ETM"
+                    and tokens[i + 2].form in _WAY_NOUNS
+                ):
+                    # "전파하는 방식": the way of doing it is asked; the doing is context,
+                    # the subject when nothing else is marked
+                    close("")
                 else:
                     # "선택한", "예측하는": a noun made a verb is what is done, not the subject
                     start = -1

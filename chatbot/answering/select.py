@@ -438,6 +438,8 @@ class UnitSelector:
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
+        # a subject goes by its name ("torchsummary 라이브러리": torchsummary)
+        subjects = [self.analyzer.name_of(s) for s in subjects]
         subject_pairs = [
             (set(self.analyzer.terms(_PARENS.sub("", s) or s)) - QUERY_STOPWORDS, _key_of(s))
             for s in subjects

@@ -29,7 +29,7 @@ from typing import Protocol
 import numpy as np
 
 from chatbot.settings import ChatConfig
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.analysis import CLASS_NOUNS, QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
@@ -44,6 +44,7 @@ _ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어�
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
+_LETTERS_ONLY = re.compile(r"[\s._\-`*]+")
 _YOU = re.compile(
     r"(?:^|\s)(?:너|넌|너는|너도|너의|네가|니가|너한테|너랑|당신|당신은)(?=\s|$|[?!.,])"
 )
@@ -197,10 +198,36 @@ def subject_covered(
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
         return True
+    words = subject.split()
+    classes = [w for w in words if set(analyzer.terms(w)) <= CLASS_NOUNS]
+    if classes and not loose:
+        # "torchsummary 라이브러리", "라이브러리 목록": the name as a phrase, the words that
+        # say what kind of thing it is anywhere in the passages found
+        present = set().union(*(set(h.terms) for h in hits)) if hits else set()
+        name = " ".join(w for w in words if w not in classes)
+        named = [t for t in analyzer.terms(name) if t not in QUERY_STOPWORDS]
+        return all(t in present for w in classes for t in analyzer.terms(w)) and (
+            not named
+            or _phrase_covered(name, named, hits, analyzer, units_of)
+            or _phrase_covered(subject, terms, hits, analyzer, units_of)
+        )
+    return _phrase_covered(subject, terms, hits, analyzer, units_of, loose=loose)
+
+
+def _phrase_covered(
+    subject: str,
+    terms: list[str],
+    hits: list[Passage],
+    analyzer: KoreanAnalyzer,
+    units_of: Callable[[Passage], list[UnitRecord]] | None,
+    *,
+    loose: bool = False,
+) -> bool:
     if loose:
         present = set().union(*(set(h.terms) for h in hits)) if hits else set()
         return all(t in present or len(t) < 2 for t in terms)
-    squeezed = _SPACES.sub("", subject).casefold()
+    # "torchsummary" is "torch.summary" written without its dot
+    squeezed = _LETTERS_ONLY.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
     # "배치" analyses to "batch", yet "배치 정규화" still needs its words together).
     latin = [
@@ -217,7 +244,7 @@ def subject_covered(
             return True
         if (
             len(squeezed) >= 2
-            and squeezed in _SPACES.sub("", f"{hit.heading}{hit.text}").casefold()
+            and squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
         ):
             return True
     if latin and all(t in present for t in latin):
