@@ -82,6 +82,25 @@ def test_a_table_row_covers_a_thing_and_its_column() -> None:
     assert not subject_covered("플라스크 배포판", hits, analyzer, units_of=lambda _: units)
 
 
+def test_an_entry_of_that_name_anywhere_in_the_notes_covers_a_subject() -> None:
+    from tests.conftest import unit_records
+
+    analyzer = default_analyzer()
+    table = (
+        "| 인자 | 설명 |\n|---|---|\n| seed | 셔플할 때 시드 고정 |\n| shuffle | 섞을지 여부 |\n"
+    )
+    rows = unit_records("args.md", 2, table)
+    hits = [_hit("이미지 폴더에서 데이터를 읽는다.")]  # search ranked the table low
+
+    def about(terms: set[str]) -> list:
+        return [u for u in rows if terms <= u.context_terms | u.terms]
+
+    assert not subject_covered("seed", hits, analyzer)
+    assert subject_covered("seed", hits, analyzer, units_about=about)
+    # an entry that only mentions the word is no entry of that name
+    assert not subject_covered("시드", hits, analyzer, units_about=about)
+
+
 def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:
     from tests.conftest import unit_records
 

@@ -157,7 +157,12 @@ class ChatChain:
         domains = {p for p, role in roles if role != "marked"}
         covered = bool(subjects) and all(
             subject_covered(
-                s, result.hits, self.analyzer, loose=s in domains, units_of=snapshot.units_of
+                s,
+                result.hits,
+                self.analyzer,
+                loose=s in domains,
+                units_of=snapshot.units_of,
+                units_about=snapshot.units_about,
             )
             for s in subjects
         )

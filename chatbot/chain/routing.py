@@ -190,13 +190,21 @@ def subject_covered(
     *,
     loose: bool = False,
     units_of: Callable[[Passage], list[UnitRecord]] | None = None,
+    units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
 ) -> bool:
     """Whether a retrieved passage holds `subject` as a phrase (its terms adjacent, or its
-    letters without spaces), or, for a subject with English letters, its English terms.
+    letters without spaces), or, for a subject with English letters, its English terms;
+    or the notes have an entry of that name anywhere (`units_about`: a table row or a
+    "term: description" line, "seed" in a table of arguments that search ranked low).
     `loose` (for the domain a subject belongs to: "파이썬 클래스에서"): its terms anywhere in
     the passages found."""
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
+        return True
+    if units_about is not None and any(
+        unit.kind in ("row", "term") and set(analyzer.terms(unit.term)) == set(terms)
+        for unit in units_about(set(terms))
+    ):
         return True
     words = subject.split()
     classes = [w for w in words if set(analyzer.terms(w)) <= CLASS_NOUNS]
