@@ -39,6 +39,8 @@ NOTES = """## 비지도 학습
     [
         ("계층적 군집이 뭐야?", "definition"),
         ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
+        ("비지도 학습은 지도 학습이랑 뭐가 다른 거야?", "compare"),
+        ("다른 거 말고 더 쉬운 방법은 없어?", "how"),
         ("분류는 어떤 유형의 데이터를 다뤄?", "definition"),  # which one, not what kinds
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
@@ -643,3 +645,21 @@ def test_one_line_that_compares_every_side_leads_a_comparison() -> None:
         "지도 학습과 비지도 학습은 뭘로 구분해요?",
     )
     assert "라벨의 유무" in lines[0]
+
+
+def test_a_comparison_leads_with_the_line_that_sets_the_sides_against_each_other() -> None:
+    notes = _notes(
+        "## 통계\n\n"
+        "- 로지스틱 회귀 (분류 문제) - 회귀 분석으로 분류 문제를 푸는 방법이다.\n"
+        "- 결론 회귀는 연속적인 값을 예측하는데 사용 / 분류는 이산적인 값을 예측하는데 사용\n"
+    )
+    # the first line names both sides in passing; the second has each as a topic
+    lines = _answer_over(notes, "회귀랑 분류는 예측하는 게 어떻게 달라?")
+    assert "결론 회귀는 연속적인" in lines[0]
+    # after the line about both, a side's own line about it
+    notes = _notes(
+        "## 학습\n\n- 지도 학습 vs 비지도 학습: 지도 학습은 라벨이 있고 비지도 학습은 없다.\n\n"
+        "## 비지도 학습\n\n- 비지도 학습은 정답이 없는 상태에서 훈련시키는 방식이다.\n"
+    )
+    text = "\n".join(_answer_over(notes, "비지도 학습은 지도 학습이랑 뭐가 다른 거야?"))
+    assert "라벨이 있고" in text and "정답이 없는 상태에서" in text

@@ -219,6 +219,15 @@ def _opens_with(text: str, keys: set[str]) -> bool:
     return bool(names & keys)
 
 
+def _contrasts(text: str, subjects: list[str]) -> int:
+    """How many of `subjects` stand in `text` as a topic or a setting ("회귀는",
+    "딥러닝에서")."""
+    return sum(
+        bool(re.search(re.escape(s) + r"\s*(?:은|는|에서|이|가)(?![가-힣])", text))
+        for s in subjects
+    )
+
+
 def _key(chosen: Chosen) -> str:
     """The same statement written twice in the notes (two files) is said once."""
     return re.sub(r"\W+", "", f"{chosen.unit.term}{chosen.unit.text}").casefold()
@@ -389,7 +398,9 @@ def standalone(unit: UnitRecord) -> bool:
 
 
 # A line that names every side of a comparison leads it when it ranks this high
-_WHOLE_COMPARISON_RANK = 8
+_WHOLE_COMPARISON_RANK = 15
+# A side's own line joins a comparison led by a line about both when it scores this share
+_OWN_SIDE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -520,21 +531,15 @@ class UnitSelector:
         kind_found = kind == "definition" or any(
             answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
         )
+        # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조", "회귀는 연속적인 … 분류는
+        # 이산적인 …": one line that sets the sides against each other, each as a topic
         whole = [
             c
             for c in pool[:_WHOLE_COMPARISON_RANK]
-            if all(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
+            if sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs) >= 2
+            and _contrasts(c.unit.text, subjects) >= 2
         ]
-        labelled = all(
-            any(
-                k in (_key_of(c.unit.context), _key_of(c.unit.term))
-                for c in pool[:_WHOLE_COMPARISON_RANK]
-            )
-            for _, k in subject_pairs
-        )
-        if kind == "compare" and len(subject_sets) >= 2 and whole and not labelled:
-            # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조": one line compares them
-            # all, unless each side has lines of its own under its name ("회귀", "분류")
+        if kind == "compare" and len(subject_sets) >= 2 and whole:
             chosen, kind_found = [whole[0]], True
         elif kind == "compare" and len(subject_sets) >= 2:
             lead = [self._best_for(pool, s) for s in subject_sets]
@@ -547,6 +552,25 @@ class UnitSelector:
             )
         else:
             chosen = [pool[0]]
+        if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
+            # a line that compares the sides, then each side in a line of its own about it
+            # ("라벨의 유무", then "비지도 학습은 …")
+            for _, key in subject_pairs:
+                own = next(
+                    (
+                        c
+                        for c in pool
+                        if c not in chosen
+                        and c.score >= _OWN_SIDE_SHARE * chosen[0].score
+                        and (
+                            _opens_with(c.unit.text, {key})
+                            or key in (_key_of(c.unit.term), _key_of(c.unit.context))
+                        )
+                    ),
+                    None,
+                )
+                if own is not None:
+                    chosen.append(own)
         # The same statement written twice in the notes (two files) is said once.
         said = {_key(c) for c in chosen}
         unique = []
