@@ -67,6 +67,11 @@ _GOES_ON = re.compile(
     r"^(?:즉|따라서|그래서|그러므로|그러나|하지만|또한|결국|다만|단,|이때|이 때|여기서|"
     r"이를|이것|이는|이 경우|이렇게|이러한|그 결과)(?=[\s,])"
 )
+# "여기서 특징이라는 것은 …을 의미한다": a definition that says "here" of its parent; the
+# term it defines names its subject, so it stands without the word
+_HERE_DEFINES = re.compile(
+    r"^(?:여기서|이때)\s+(?=(?:[^\s,]+\s)?[^\s,]+(?:이라는 것은|라는 것은|이란|란|은|는)\s)"
+)
 _HEADER_CELL_MAX = 12
 _TABLE_TITLE_MAX = 30
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
@@ -273,7 +278,7 @@ class _Builder:
 
     # --------------------------------------------------------------------- units
     def add(self, text: str, line: int, parents: tuple[str, ...], *, kind: str = "item") -> None:
-        text = text.strip()
+        text = _HERE_DEFINES.sub("", text.strip())
         if not text or _MARKUP_ONLY.match(text):
             return
         labels = tuple(t for _, t in self.headings) + parents

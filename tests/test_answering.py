@@ -663,3 +663,11 @@ def test_a_comparison_leads_with_the_line_that_sets_the_sides_against_each_other
     )
     text = "\n".join(_answer_over(notes, "비지도 학습은 지도 학습이랑 뭐가 다른 거야?"))
     assert "라벨이 있고" in text and "정답이 없는 상태에서" in text
+
+
+def test_a_line_that_equates_its_subject_with_something_defines_it() -> None:
+    notes = _notes(
+        "## 합성곱 계층\n\n- 필터 개수는 특징 맵의 개수이다.\n"
+        "- 특징 맵 = CNN이 이미지에서 의미 있는 정보를 숫자로 추출해낸 결과물입니다.\n"
+    )
+    assert "특징 맵 = CNN이" in _answer_over(notes, "CNN에서 특징 맵이 뭔데?")[0]

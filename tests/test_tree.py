@@ -222,3 +222,10 @@ def test_a_question_naming_what_the_bullet_above_holds_keeps_that_bullet() -> No
     )
     line = _by_text(units, "층이 많아질수록 가중치의 수가 기하급수적으로 늘어남.")
     assert line.context == "MLP, 역전파 알고리즘"
+
+
+def test_a_definition_that_says_here_of_its_parent_stands_without_the_word() -> None:
+    units = parse_units(
+        "- 특징 맵을 추출한다.\n    - 여기서 특징이라는 것은 패턴을 수치로 표현한 것을 의미한다.\n"
+    )
+    assert any(u.text == "특징이라는 것은 패턴을 수치로 표현한 것을 의미한다." for u in units)

@@ -83,7 +83,8 @@ _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
 _MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
-_TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:은|는|이란|란|이라는 것은)\s")
+# "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
+_TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s)")
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
