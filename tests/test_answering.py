@@ -666,8 +666,10 @@ def test_a_comparison_leads_with_the_line_that_sets_the_sides_against_each_other
 
 
 def test_a_line_that_equates_its_subject_with_something_defines_it() -> None:
-    notes = _notes(
-        "## 합성곱 계층\n\n- 필터 개수는 특징 맵의 개수이다.\n"
-        "- 특징 맵 = CNN이 이미지에서 의미 있는 정보를 숫자로 추출해낸 결과물입니다.\n"
-    )
+    from chatbot.answering.select import _opens_with
+
+    line = "특징 맵 = CNN이 이미지에서 의미 있는 정보를 숫자로 추출해낸 결과물입니다."
+    assert _opens_with(line, {"특징맵"})  # a sentence about 특징 맵, as "특징 맵은 …" is
+    assert not _opens_with("filters: 커널의 개수 → 특징 맵의 개수", {"특징맵"})
+    notes = _notes(f"## 합성곱 계층\n\n- 특징 맵을 추출한다.\n    - {line}\n")
     assert "특징 맵 = CNN이" in _answer_over(notes, "CNN에서 특징 맵이 뭔데?")[0]
