@@ -52,6 +52,13 @@ class ChatConfig(BaseModel):
         description="A message that greets, thanks or says goodbye in so many words, or asks "
         "the assistant about itself, is small talk unless P(request) reaches this.",
     )
+    statement_request_max: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A message that tells rather than asks ('배고파서 공부가 손에 안 잡혀') is "
+        "small talk unless P(request) reaches this, even when the notes use its words.",
+    )
     about_assistant_match: float = Field(
         default=0.65,
         ge=0,

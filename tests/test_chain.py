@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,27 @@ def test_a_transliterated_term_finds_the_english_one(services: Services) -> None
     assert plan.result is not None and "Transformer" in plan.result.hits[0].heading
 
 
+def test_a_side_the_joint_search_missed_is_searched_on_its_own(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    search = chain.searcher.search
+
+    def joint_finds_one_side(query: str, k: int, **kw):  # type: ignore[no-untyped-def]
+        result = search(query, k, **kw)
+        if "SVM" in query and "CNN" in query:
+            hits = [h for h in result.hits if "CNN" not in h.heading + h.text]
+            return replace(result, hits=hits)
+        return result
+
+    monkeypatch.setattr(chain.searcher, "search", joint_finds_one_side)
+    plan = chain.plan({"message": "SVM이랑 CNN 차이가 뭐야?", "history": []})
+    assert plan.intent == "question"  # not declined for want of CNN among the hits
+    assert plan.answer is not None
+    text = "\n".join(plan.answer.lines)
+    assert "SVM" in text and "CNN" in text
+
+
 def test_decline_names_topics_as_the_headings_write_them(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     topics = chain.covered_topics()
@@ -290,7 +312,10 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.9, True, {"specific": False}, "question"),  # "층은 뭐야?" asked in so many words
         # "다음 주에 여행 가": tells, does not ask, and the notes do not cover it
         (0.2, False, {"statement": True}, "greeting"),
-        (0.2, True, {"statement": True}, "question"),  # "역전파가 이해가 안 돼"
+        # a statement the classifier reads as a request, about what the notes cover
+        (0.6, True, {"statement": True}, "question"),
+        # one it does not ("배고파서 공부가 손에 안 잡혀"; the notes say 공부 somewhere)
+        (0.2, True, {"statement": True}, "greeting"),
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

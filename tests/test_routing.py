@@ -148,6 +148,8 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("내일 우산 챙겨야 할까요", False),
         ("비 오는 날 좋아해?", False),
         ("불면증 고치는 방법", False),
+        ("역전파가 이해가 안 돼", False),  # saying one does not understand asks for help
+        ("배고파서 공부가 손에 안 잡혀", True),
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
@@ -155,17 +155,37 @@ class ChatChain:
         subjects = followup.subjects
         roles = self.analyzer.subject_roles(message)
         domains = {p for p, role in roles if role != "marked"}
-        covered = bool(subjects) and all(
-            subject_covered(
-                s,
-                result.hits,
+
+        def covers(subject: str, hits: list[Passage]) -> bool:
+            return subject_covered(
+                subject,
+                hits,
                 self.analyzer,
-                loose=s in domains,
+                loose=subject in domains,
                 units_of=snapshot.units_of,
                 units_about=snapshot.units_about,
             )
-            for s in subjects
-        )
+
+        missed = [s for s in subjects if not covers(s, result.hits)]
+        if missed and len(subjects) > len(missed):
+            # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
+            # side's passages; a side it missed is searched on its own, and what that finds
+            # joins the hits
+            extra: list[Passage] = []
+            for subject in missed:
+                own = self.searcher.search(subject, self.k, snapshot=snapshot).hits
+                if covers(subject, own):
+                    extra.extend(own)
+            known = {h.chunk_id for h in result.hits}
+            added = []
+            for hit in extra:
+                if hit.chunk_id not in known:
+                    known.add(hit.chunk_id)
+                    added.append(hit)
+            if added:
+                result = replace(result, hits=_interleave(result.hits, added))
+                missed = [s for s in missed if not covers(s, result.hits)]
+        covered = bool(subjects) and not missed
         social = (
             p_request < self.chat.social_request_max
             and (
@@ -286,6 +306,14 @@ class ChatChain:
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
+
+
+def _interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:
+    """Both lists, taking turns (each side of a comparison near the top)."""
+    out: list[Passage] = []
+    for i in range(max(len(first), len(second))):
+        out.extend(x[i] for x in (first, second) if i < len(x))
+    return out
 
 
 def _pieces(text: str) -> Iterator[dict[str, Any]]:

@@ -98,8 +98,10 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"), or a social one (`social`:
       it greets, thanks or says goodbye in so many words, or asks the assistant about
       itself, and is not clearly a request): small talk;
-    - a statement about something the notes do not cover (`statement`: it tells rather
-      than asks, "다음 주에 여행 가"): small talk;
+    - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
+      something the notes do not cover, or one that the classifier does not read as a
+      request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
+      notes say 공부): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
@@ -111,7 +113,7 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     if (
         s.names_nothing
         or (s.social and not (s.covered and s.bare_term))
-        or (s.statement and not s.covered)
+        or (s.statement and (not s.covered or s.p_request < cfg.statement_request_max))
     ):
         return "greeting"
     covered_bar = s.covered and s.specific

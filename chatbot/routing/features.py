@@ -79,14 +79,19 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
     )
 
 
+_ASKS_HELP = re.compile(r"이해가? 안|이해를? 못|모르겠|헷갈")
+
+
 def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A sentence that tells rather than asks: no question mark, no asking or requesting
     ending, no question word or request verb, and a predicate at its end ("다음 주에
-    여행 가", "내일 발표 떨려"). A bare term ("GAN") is no statement: it asks about itself."""
+    여행 가", "내일 발표 떨려"). A bare term ("GAN") is no statement: it asks about itself;
+    nor is saying one does not understand ("역전파가 이해가 안 돼"): it asks for help."""
     text = normalize(text).strip()
     body = _TRAILING.sub("", text)
     return (
-        "?" not in text
+        not _ASKS_HELP.search(text)
+        and "?" not in text
         and "？" not in text
         and not _ENDS_REQUEST.search(body)
         and not _QUESTION_WORD.search(text)

@@ -8,9 +8,9 @@ Embeds every example with the embedder (``use-m3`` by default; vectors cached in
 `chatbot.routing.data`), fits a class-balanced logistic regression on standardised
 ``[embedding, lexical features]`` (C and the decision threshold chosen by 3-fold
 cross-validation on the training part, folds by group), folds the standardisation into the
-weights and reports held-out accuracy per class and per source. Messages of the routing
-evaluation sets (`eval/data/chat_*.jsonl`, `routing_tricky.jsonl`) are never examples. The
-same seed gives the same weights.
+weights and reports held-out accuracy per class and per source. Messages of the evaluation
+sets (`eval/data/chat_*.jsonl`, `routing_tricky.jsonl`, `answers_*.jsonl`) are never
+examples. The same seed gives the same weights.
 """
 
 from __future__ import annotations
@@ -38,7 +38,16 @@ DEFAULT_CSV = DEFAULT_CSV / "ChatbotData.csv"
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
 # Messages of the evaluation sets that report routing: never training examples.
 EVAL_DATA = Path(__file__).resolve().parents[2] / "eval" / "data"
-EVAL_SETS = ("chat_course.jsonl", "chat_sample.jsonl", "chat_heldout.jsonl", "routing_tricky.jsonl")
+EVAL_SETS = (
+    "chat_course.jsonl",
+    "chat_sample.jsonl",
+    "chat_heldout.jsonl",
+    "routing_tricky.jsonl",
+    "answers_dev.jsonl",
+    "answers_dev2.jsonl",
+    "answers_dev3.jsonl",
+    "answers_test.jsonl",
+)
 
 
 def evaluation_messages(folder: Path = EVAL_DATA) -> list[str]:
