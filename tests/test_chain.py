@@ -23,6 +23,8 @@ from vector_store.analysis import default_analyzer
         ("그건 언제 써?", "SVM이 뭐야?", "continue", ["SVM"]),  # no subject: the previous one
         ("그럼 LSTM은?", "RNN은 언제 써?", "switch", ["LSTM"]),  # a new subject
         ("LSTM은 어때?", "RNN은 언제 써?", "switch", ["LSTM"]),  # the same, without 그럼
+        # a new subject asked in its own words: asked as it is
+        ("그럼 LSTM은 뭐야?", "RNN은 언제 써?", "switch", ["LSTM"]),
         ("그 안에서 쓰는 어텐션은?", "트랜스포머가 뭐예요?", "continue", ["어텐션"]),
         # "그거": the previous subject itself, asked about with a word of its own
         ("그거 확률로 보면 무슨 의미야?", "지니 계수가 뭐야?", "continue", ["지니 계수", "확률"]),
@@ -34,9 +36,21 @@ def test_resolve_followup(message: str, previous: str, kind: str, subjects: list
     followup = resolve_followup(message, previous, analyzer, analyzer.subjects(previous))
     assert (followup.kind, followup.subjects) == (kind, subjects)
     if kind == "switch":
-        # searched as the new subject, asked the way the previous question asked
+        # searched as the new subject, asked the way the previous question asked, unless
+        # it asks in words of its own
         assert "LSTM" in followup.query and "RNN" not in followup.query
-        assert "언제" in followup.query
+        assert ("언제" in followup.query) == (followup.query != message)
+
+
+def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject() -> None:
+    analyzer = default_analyzer()
+    previous = "CNN의 핵심 기능은 뭐야?"
+    followup = resolve_followup(
+        "그럼 RNN이랑은 뭐가 달라?", previous, analyzer, analyzer.subjects(previous)
+    )
+    assert followup.kind == "switch" and followup.subjects == ["RNN"]
+    assert "CNN" in followup.previous_subjects
+    assert "CNN" in followup.query
 
 
 def _hit(text: str) -> Passage:

@@ -28,6 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
+from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
 from vector_store.analysis import CLASS_NOUNS, QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
@@ -160,10 +161,17 @@ def resolve_followup(
     )
     switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
     if switch and own and not _ANAPHORA.search(compact):
-        # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
-        return Followup(
-            "switch", f"{message} {_strip_subjects(previous, previous_subjects)}", own, previous
-        )
+        rest = _SWITCH.sub("", compact).strip()
+        if _ELLIPTIC.match(rest) or not rest:
+            # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
+            asked = f"{message} {_strip_subjects(previous, previous_subjects)}"
+            return Followup("switch", asked, own, previous)
+        # "그럼 로지스틱 회귀는 뭐야?": a new subject asked in its own words; "그럼
+        # RNN이랑은 뭐가 달라?" compares it with the previous one
+        if question_kind(message) == "compare":
+            asked = f"{message} {' '.join(previous_subjects)}"
+            return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
+        return Followup("switch", message, own, previous)
     if refers and not own:
         return Followup("continue", f"{previous} {message}", previous_subjects, previous)
     if refers and _PRONOUN.search(compact) and not _SWITCH.match(compact):
