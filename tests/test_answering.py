@@ -673,3 +673,14 @@ def test_a_line_that_equates_its_subject_with_something_defines_it() -> None:
     assert not _opens_with("filters: 커널의 개수 → 특징 맵의 개수", {"특징맵"})
     notes = _notes(f"## 합성곱 계층\n\n- 특징 맵을 추출한다.\n    - {line}\n")
     assert "특징 맵 = CNN이" in _answer_over(notes, "CNN에서 특징 맵이 뭔데?")[0]
+
+
+def test_each_side_of_a_comparison_leads_with_a_line_that_says_enough() -> None:
+    notes = _notes(
+        "## 벡터\n\n- sparse: 희소하다\n- dense: 밀집되어 있다\n\n"
+        "## 임베딩 벡터\n\n- sparse - 대부분의 값이 0인 긴 벡터이다.\n"
+        "- dense - 대부분의 값이 0이 아닌 짧은 실수 벡터이다.\n"
+    )
+    lines = _answer_over(notes, "sparse랑 dense 차이가 뭐야?")
+    text = "\n".join(lines)
+    assert "대부분의 값이 0인 긴 벡터" in text and "0이 아닌 짧은 실수 벡터" in text

@@ -563,6 +563,7 @@ class UnitSelector:
                         for c in pool
                         if c not in chosen
                         and c.score >= _OWN_SIDE_SHARE * chosen[0].score
+                        and self._says_enough(c.unit)
                         and (
                             _opens_with(c.unit.text, {key})
                             or key in (_key_of(c.unit.term), _key_of(c.unit.context))
@@ -676,9 +677,14 @@ class UnitSelector:
         wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
-    @staticmethod
-    def _best_for(pool: list[Chosen], subject: set[str]) -> Chosen | None:
-        return next((c for c in pool if subject & (c.unit.context_terms | c.unit.terms)), None)
+    def _best_for(self, pool: list[Chosen], subject: set[str]) -> Chosen | None:
+        """The best line on one side of a comparison, one that says enough of its own
+        where there is one ("sparse: 희소하다" only when nothing says more)."""
+        side = [c for c in pool if subject & (c.unit.context_terms | c.unit.terms)]
+        if not side:
+            return None
+        full = [c for c in side if self._says_enough(c.unit) and c.score >= 0.8 * side[0].score]
+        return full[0] if full else side[0]
 
     def _score(
         self,
