@@ -684,3 +684,20 @@ def test_each_side_of_a_comparison_leads_with_a_line_that_says_enough() -> None:
     lines = _answer_over(notes, "sparse랑 dense 차이가 뭐야?")
     text = "\n".join(lines)
     assert "대부분의 값이 0인 긴 벡터" in text and "0이 아닌 짧은 실수 벡터" in text
+
+
+def test_a_list_question_reads_the_rows_its_word_names_not_the_whole_table() -> None:
+    notes = _notes(
+        "## Conv2D 인자 값 설명\n\n| 인자 | 설명 | 기본값 |\n|---|---|---|\n"
+        "| filters | 커널의 개수 | 32 |\n| kernel_size | 커널의 크기 | (3, 3) |\n"
+        "| padding | 테두리 처리 방식 | valid |\n| activation | 활성화 함수 | relu |\n"
+        "| kernel_regularizer | 과적합 방지 (L1/L2) | 선택 사항 |\n"
+        "| bias_regularizer | 바이어스에 정규화 적용 | 선택 사항 |\n"
+        "| activity_regularizer | 출력값 정규화 | 거의 안 씀 |\n"
+    )
+    lines = _answer_over(notes, "Conv2D regularizer 인자 종류 알려줘")
+    assert [line.split(":")[0].lstrip("- ") for line in lines] == [
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+    ]

@@ -327,6 +327,15 @@ def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     return same[i : j + 1]
 
 
+def _entry_named(unit: UnitRecord, subject_terms: set[str]) -> bool:
+    """A table row whose name has an asked word as one of its parts ("regularizer":
+    kernel_regularizer, bias_regularizer)."""
+    if unit.kind != "row":
+        return False
+    parts = set(re.split(r"[_\s-]+", unit.term.casefold()))
+    return len(parts) > 1 and any(len(t) >= 3 for t in parts & subject_terms)
+
+
 def _favour_lists(scored: list[Chosen], subject_terms: set[str]) -> list[Chosen]:
     """For "종류 알려줘": short items that make a list under one label (MVC, MSA, 모놀리식
     under "API 구조") answer it, like a line under a "종류" label; so do the rows of a table
@@ -338,6 +347,8 @@ def _favour_lists(scored: list[Chosen], subject_terms: set[str]) -> list[Chosen]
             return unit.source, unit.labels, ""
         if unit.kind == "row" and unit.term.casefold() in subject_terms:
             return unit.source, unit.labels, unit.term
+        if _entry_named(unit, subject_terms):
+            return unit.source, unit.labels, "_"
         return None
 
     groups: dict[tuple[str, tuple[str, ...], str], int] = {}
@@ -606,6 +617,11 @@ class UnitSelector:
                 chosen, siblings = sorted([best, *siblings], key=lambda c: c.unit.line), []
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
+        named = [c for c in group if _entry_named(c.unit, subject_terms)]
+        if kind == "list" and len(chosen) == 1 and len(named) >= 2:
+            # the entries of a table the question names ("regularizer 인자": the rows
+            # kernel_regularizer, bias_regularizer, …), not the rest of the table
+            chosen, siblings, group, kind_found = named, [], named, True
         if len(chosen) == 1 and (
             all(len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group)
             or (
