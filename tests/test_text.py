@@ -158,6 +158,8 @@ def test_aliases_make_spellings_one_term() -> None:
     # registered as words: no pieces ("도커" alone is 도 + 크(다)), particles come off
     assert analyzer.terms("도커는") == ["docker"]
     assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
+    # alone, Kiwi reads "보틀" as 보 + 틀; in "보틀은" as one noun: now one term either way
+    assert analyzer.terms("보틀") == analyzer.terms("보틀은") == ["bottle"]
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
 
