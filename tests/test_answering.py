@@ -701,3 +701,14 @@ def test_a_list_question_reads_the_rows_its_word_names_not_the_whole_table() -> 
         "bias_regularizer",
         "activity_regularizer",
     ]
+
+
+def test_a_subject_reads_as_the_question_has_it() -> None:
+    from vector_store.analysis import KoreanAnalyzer
+
+    analyzer = KoreanAnalyzer(aliases_path=None)  # without the alias that fixes 보틀
+    question = "보틀은 왜 그렇게 가볍다고 하는 거야?"
+    assert analyzer.terms("보틀") == ["보", "틀"]  # alone, Kiwi splits it
+    selector = UnitSelector(analyzer)
+    assert selector._subject_terms("보틀", set(analyzer.terms(question))) == {"보틀"}
+    assert selector._subject_terms("배치 정규화", {"배치", "정규화"}) == {"배치", "정규화"}

@@ -68,6 +68,7 @@ _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
 _LIST_BONUS = 1.0
 # The kinds whose answer, when the notes do not say it, is what they say the subject is.
+_SPACES = re.compile(r"\s+")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 _TERM_RUN = 3
@@ -463,10 +464,8 @@ class UnitSelector:
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
         # a subject goes by its name ("torchsummary 라이브러리": torchsummary)
         subjects = [self.analyzer.name_of(s) for s in subjects]
-        subject_pairs = [
-            (set(self.analyzer.terms(_PARENS.sub("", s) or s)) - QUERY_STOPWORDS, _key_of(s))
-            for s in subjects
-        ]
+        asked_terms = set(self.analyzer.terms(question))
+        subject_pairs = [(self._subject_terms(s, asked_terms), _key_of(s)) for s in subjects]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
         subject_sets = [terms for terms, _ in subject_pairs]
         domain_keys = {_key_of(d) for d in domains}
@@ -674,6 +673,16 @@ class UnitSelector:
             )
             chosen = same + [c for c in chosen if c not in same]
         return Selection(chosen, kind_found)
+
+    def _subject_terms(self, subject: str, asked: set[str]) -> set[str]:
+        """A subject's terms; one word that Kiwi splits when alone but reads whole in the
+        question ("보틀" alone is 보 + 틀, in "보틀은 …" one noun) as the question has it."""
+        text = _PARENS.sub("", subject) or subject
+        whole = _SPACES.sub("", text).casefold()
+        terms = set(self.analyzer.terms(text))
+        if not terms <= asked and whole in asked:
+            terms = {whole}
+        return terms - QUERY_STOPWORDS
 
     def _says_enough(self, unit: UnitRecord) -> bool:
         """A supporting line says something of its own: three content words after its
