@@ -59,6 +59,21 @@ class ChatConfig(BaseModel):
         description="A message that tells rather than asks ('배고파서 공부가 손에 안 잡혀') is "
         "small talk unless P(request) reaches this, even when the notes use its words.",
     )
+    smalltalk_match: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Similarity to the nearest small-talk question (the reply bank, "
+        "ChatbotData) from which a message whose subject the notes do not cover is small "
+        "talk ('재밌는 얘기 좀 해줄래?') unless P(request) reaches smalltalk_request_max.",
+    )
+    smalltalk_request_max: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="See smalltalk_match: a clear request ('감기 빨리 낫는 방법 있어?') is "
+        "declined however close it is to small talk.",
+    )
     about_assistant_match: float = Field(
         default=0.65,
         ge=0,

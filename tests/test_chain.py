@@ -330,6 +330,10 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.6, True, {"statement": True}, "question"),
         # one it does not ("배고파서 공부가 손에 안 잡혀"; the notes say 공부 somewhere)
         (0.2, True, {"statement": True}, "greeting"),
+        # close to a small-talk question and no clear request: "재밌는 얘기 좀 해줄래?"
+        (0.6, False, {"smalltalk_match": 0.55}, "greeting"),
+        (0.95, False, {"smalltalk_match": 0.55}, "out_of_scope"),  # a clear request
+        (0.6, True, {"smalltalk_match": 0.55}, "question"),  # about what the notes cover
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

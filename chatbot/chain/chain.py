@@ -205,6 +205,7 @@ class ChatChain:
             social=social,
             specific=is_specific(subjects),
             statement=is_statement(message, self.analyzer),
+            smalltalk_match=match.score,
         )
         intent = decide_intent(signals, self.chat)
         plan = Plan(

@@ -89,6 +89,8 @@ class Signals:
     social: bool = False
     specific: bool = True
     statement: bool = False
+    smalltalk_match: float = 0.0
+    """Similarity to the nearest small-talk question."""
 
 
 def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
@@ -103,6 +105,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       something the notes do not cover, or one that the classifier does not read as a
       request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
       notes say 공부): small talk;
+    - a message about nothing the notes cover that is as close to a small-talk question
+      as `cfg.smalltalk_match` and no clear request ("재밌는 얘기 좀 해줄래?"): small talk;
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
@@ -115,6 +119,11 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         s.names_nothing
         or (s.social and not (s.covered and s.bare_term))
         or (s.statement and (not s.covered or s.p_request < cfg.statement_request_max))
+        or (
+            not s.covered
+            and s.smalltalk_match >= cfg.smalltalk_match
+            and s.p_request < cfg.smalltalk_request_max
+        )
     ):
         return "greeting"
     covered_bar = s.covered and s.specific
