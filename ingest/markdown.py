@@ -65,6 +65,17 @@ class Section:
         return "\n".join(b.text for b in self.blocks)
 
 
+# "$P(Y=1) \geq 0.5$ -> 집단 1로 분류": relations read as their signs, so the line is prose
+_RELATIONS = {"geq": "≥", "ge": "≥", "leq": "≤", "le": "≤", "neq": "≠", "approx": "≈"}
+_RELATION = re.compile(
+    r"\\(" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+
+
+def _relations(math: str) -> str:
+    return _RELATION.sub(lambda m: _RELATIONS[m.group(1)], math)
+
+
 def clean_inline(text: str) -> str:
     """Markdown/HTML/LaTeX markup → plain text; identifiers such as requires_grad survive."""
     text = _BR.sub("\n", text)
@@ -78,7 +89,7 @@ def clean_inline(text: str) -> str:
     text = _ITALIC.sub(r"\1", text)
     text = _STRAY_BOLD.sub("", text)
     text = _EMPTY_PARENS.sub("", text)
-    text = _MATH.sub(lambda m: m.group(1).strip(), text)
+    text = _MATH.sub(lambda m: _relations(m.group(1).strip()), text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 

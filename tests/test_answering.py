@@ -712,3 +712,18 @@ def test_a_subject_reads_as_the_question_has_it() -> None:
     selector = UnitSelector(analyzer)
     assert selector._subject_terms("보틀", set(analyzer.terms(question))) == {"보틀"}
     assert selector._subject_terms("배치 정규화", {"배치", "정규화"}) == {"배치", "정규화"}
+
+
+def test_a_line_about_a_longer_name_speaks_of_another_thing() -> None:
+    from chatbot.answering.select import _longer_name
+
+    assert _longer_name("선형회귀 (직선 / 선형 연속적인 숫자값)", "회귀")
+    assert not _longer_name("회귀", "회귀")
+    assert not _longer_name("토크나이저 = 토큰화", "토큰화")  # one of its names
+    notes = _notes(
+        "## 통계적 개념\n\n- 선형회귀 - 독립변수와 종속변수 사이의 선형관계로 회귀선을 찾는다.\n"
+        "- 로지스틱 회귀 - 변수 사이의 상관관계로 회귀 분석을 해서 분류한다.\n\n"
+        "## 회귀\n\n- 회귀\n"
+        "    - 한 변수에서 다른 변수를 예측하거나 두 변수의 관계를 규명하는 방법\n"
+    )
+    assert "두 변수의 관계를 규명" in _answer_over(notes, "회귀가 정확히 뭐야?")[0]

@@ -186,3 +186,11 @@ def test_chunks_respect_size_and_merge_tiny_sections() -> None:
     joined = "\n".join(c.text for c in chunks)
     assert "짧음." in joined and "작다." in joined
     assert "[작은 절]" in joined  # a merged section keeps its title inline
+
+
+def test_relations_in_inline_math_read_as_their_signs() -> None:
+    from ingest.markdown import clean_inline
+
+    assert clean_inline(r"$P(Y=1) \geq 0.5$ -> 집단 1로 분류") == "P(Y=1) ≥ 0.5 -> 집단 1로 분류"
+    assert clean_inline(r"$a \le b$, $x \neq y$") == "a ≤ b, x ≠ y"
+    assert clean_inline(r"$\left(x\right)$") == r"\left(x\right)"  # other commands stay

@@ -221,6 +221,15 @@ def _opens_with(text: str, keys: set[str]) -> bool:
     return bool(names & keys)
 
 
+def _longer_name(term: str, key: str) -> bool:
+    """Whether a term names something longer that holds `key` ("선형회귀 (직선 …)" and
+    "회귀"), not the thing itself among its names ("토크나이저 = 토큰화")."""
+    name = _key_of(term)
+    if not name or key not in name:
+        return False
+    return all(_key_of(part) != key for part in re.split(r"[=,/]| vs ", term))
+
+
 def _contrasts(text: str, subjects: list[str]) -> int:
     """How many of `subjects` stand in `text` as a topic or a setting ("회귀는",
     "딥러닝에서")."""
@@ -414,6 +423,8 @@ def standalone(unit: UnitRecord) -> bool:
 _WHOLE_COMPARISON_RANK = 15
 # A side's own line joins a comparison led by a line about both when it scores this share
 _OWN_SIDE_SHARE = 0.5
+# How much a line about a longer name that holds the subject mentions the subject
+_OTHER_THING = 0.5
 
 
 @dataclass(frozen=True)
@@ -743,9 +754,14 @@ class UnitSelector:
             for s, k in subjects
         ]
         mentions_ = [
-            1.0
-            if k and _holds(said, k, keys)
-            else (_SCATTERED if len(s) == 2 else 1.0) * _share(s, unit.terms)
+            (
+                1.0
+                if k and _holds(said, k, keys)
+                else (_SCATTERED if len(s) == 2 else 1.0) * _share(s, unit.terms)
+            )
+            # a line about a longer name that holds the subject ("선형회귀 (…)" for 회귀)
+            # speaks of another thing
+            * (_OTHER_THING if k and _longer_name(unit.term, k) else 1.0)
             for s, k in subjects
         ]
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
