@@ -578,7 +578,7 @@ class UnitSelector:
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
             for _, key in subject_pairs:
-                own = next(
+                side_line = next(
                     (
                         c
                         for c in pool
@@ -592,8 +592,8 @@ class UnitSelector:
                     ),
                     None,
                 )
-                if own is not None:
-                    chosen.append(own)
+                if side_line is not None:
+                    chosen.append(side_line)
         # The same statement written twice in the notes (two files) is said once.
         said = {_key(c) for c in chosen}
         unique = []
@@ -627,11 +627,11 @@ class UnitSelector:
                 chosen, siblings = sorted([best, *siblings], key=lambda c: c.unit.line), []
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
-        named = [c for c in group if _entry_named(c.unit, subject_terms)]
-        if kind == "list" and len(chosen) == 1 and len(named) >= 2:
+        named_rows = [c for c in group if _entry_named(c.unit, subject_terms)]
+        if kind == "list" and len(chosen) == 1 and len(named_rows) >= 2:
             # the entries of a table the question names ("regularizer 인자": the rows
             # kernel_regularizer, bias_regularizer, …), not the rest of the table
-            chosen, siblings, group, kind_found = named, [], named, True
+            chosen, siblings, group, kind_found = named_rows, [], named_rows, True
         if len(chosen) == 1 and (
             all(len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group)
             or (
