@@ -134,7 +134,7 @@ def _sha256(data: bytes | str) -> str:
 EMBED_BATCH = 64
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 15
+CHUNKER_VERSION = 16
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:

@@ -35,7 +35,7 @@ ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("why", re.compile(r"왜|이유|목적|why\b", re.I)),
     ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|how\b", re.I)),
     ("compare", re.compile(r"차이|비교|다른 ?점|다른가|vs\b", re.I)),
-    ("list", re.compile(r"종류|유형|구성|어떤 것들|무엇무엇", re.I)),
+    ("list", re.compile(r"종류|유형|구성|어떤 것들|무엇무엇|\btypes? of\b|\bkinds? of\b", re.I)),
     ("example", re.compile(r"예시|예를|예제|사례|example", re.I)),
     ("pros", re.compile(r"장점|단점|장단점|한계|특징")),
     ("definition", re.compile(r"뭐야|뭔가요|무엇|이란|란\?|정의|의미|뜻")),
@@ -404,8 +404,17 @@ class _Builder:
         if not pairs or not cells[0]:
             return
         labels = tuple(t for _, t in self.headings) + parents
+        depth = len(self.headings)
         self.units.append(
-            UnitDraft(labels, ", ".join(pairs), "row", line, len(self.headings), term=cells[0])
+            UnitDraft(
+                labels,
+                ", ".join(pairs),
+                "row",
+                line,
+                depth,
+                term=cells[0],
+                ask=_ask_for(labels, depth),
+            )
         )
 
     def walk(self, node: SyntaxTreeNode, parents: tuple[str, ...] = ()) -> None:
@@ -526,8 +535,17 @@ class _Builder:
             if not pairs:
                 continue
             labels = tuple(t for _, t in self.headings) + parents
+            depth = len(self.headings)
             self.units.append(
-                UnitDraft(labels, ", ".join(pairs), "row", line, len(self.headings), term=cells[0])
+                UnitDraft(
+                    labels,
+                    ", ".join(pairs),
+                    "row",
+                    line,
+                    depth,
+                    term=cells[0],
+                    ask=_ask_for(labels, depth),
+                )
             )
 
 

@@ -229,3 +229,11 @@ def test_a_definition_that_says_here_of_its_parent_stands_without_the_word() -> 
         "- 특징 맵을 추출한다.\n    - 여기서 특징이라는 것은 패턴을 수치로 표현한 것을 의미한다.\n"
     )
     assert any(u.text == "특징이라는 것은 패턴을 수치로 표현한 것을 의미한다." for u in units)
+
+
+def test_table_rows_take_the_kind_their_title_asks() -> None:
+    units = parse_units(
+        "type of Scaler\n\n이름\t설명\nStandardScaler\t평균 0, 표준편차 1\nMinMaxScaler\t0~1 범위\n"
+    )  # a table pasted from a spreadsheet, under its title
+    row = _by_text(units, "설명: 평균 0, 표준편차 1")
+    assert (row.kind, row.term, row.ask) == ("row", "StandardScaler", "list")
