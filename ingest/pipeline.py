@@ -386,8 +386,15 @@ def run_ingest(
     try:
         with writer.locked(settings.chunking.lock_timeout_s):
             migrate(engine)
-            embeddings = embeddings or build_embeddings(settings.embedding)
-            analyzer = analyzer or default_analyzer()
+            # Kiwi loads on a thread while the embedder loads (each takes seconds)
+            with ThreadPoolExecutor(1, thread_name_prefix="ingest-load") as pool:
+                loading = pool.submit(default_analyzer) if analyzer is None else None
+                if embeddings is None:
+                    embeddings = build_embeddings(settings.embedding)
+                    embeddings.load()
+                if loading is not None:
+                    analyzer = loading.result()
+            assert analyzer is not None
             report = _ingest_locked(
                 files,
                 notes_dir,

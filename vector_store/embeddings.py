@@ -60,6 +60,9 @@ class NamedEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
 
+    def load(self) -> None:
+        """Load what the first call would load (a no-op for embedders loaded when built)."""
+
     @contextmanager
     def lanes(self) -> Iterator[list[Callable[[list[str]], np.ndarray]]]:
         """Functions that embed passages like `embed_array` and may run at the same time,
@@ -101,6 +104,9 @@ class UseM3Embeddings(NamedEmbeddings):
         with self._lock:
             self._set_threads(self._query_threads if len(texts) == 1 else self._threads)
             return self._encode(self._model, texts)
+
+    def load(self) -> None:
+        self._model._model  # noqa: B018 - the weights and the tokeniser load when first read
 
     def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
         parts = []
