@@ -281,8 +281,10 @@ def _prepare(
     analyzer: KoreanAnalyzer,
     chunking: ChunkingConfig,
     stored: Callable[[list[str]], dict[str, np.ndarray]] | None,
+    analysed: dict[str, list[str]] | None = None,
 ) -> _Prepared:
-    """Parse, chunk and analyse one file, and find the stored vectors of its texts."""
+    """Parse, chunk and analyse one file, and find the stored vectors of its texts.
+    `analysed`: the terms of unit contexts analysed so far in this run (filled here)."""
     drafts = chunk_sections(parse_markdown(read.text), analyzer.split_sentences, chunking)
     prep = _Prepared(read.path, read.sha256, read.size, drafts, parse_units(read.text))
     etexts = [embed_text(draft.heading, draft.text) for draft in drafts]
@@ -290,13 +292,15 @@ def _prepare(
         (draft, etext, _sha256(etext), terms)
         for draft, etext, terms in zip(drafts, etexts, analyzer.terms_many(etexts), strict=True)
     ]
-    prep.unit_rows = _unit_rows(prep, analyzer)
+    prep.unit_rows = _unit_rows(prep, analyzer, analysed)
     if stored is not None:
         prep.stored = stored([h for _, _, h, _ in prep.rows])
     return prep
 
 
-def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
+def _unit_rows(
+    prep: _Prepared, analyzer: KoreanAnalyzer, analysed: dict[str, list[str]] | None = None
+) -> list[UnitRow]:
     """Units of one file, each tied to the chunk whose text holds it.
 
     Chunks and units both follow the file's order, so one forward pass finds, for each
@@ -305,12 +309,14 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
     rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
     # What a unit is about: its term, the labels above it and its section heading (many
-    # units share one); every text of the file is analysed in one batch.
+    # units share one, and files of one course share headings); each distinct text is
+    # analysed once in a run, every new one of the file in one batch.
     contexts = [
         " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
     ]
-    distinct = [c for c in dict.fromkeys(contexts) if c.strip()]
-    context_terms = dict(zip(distinct, analyzer.terms_many(distinct), strict=True))
+    context_terms = {} if analysed is None else analysed
+    distinct = [c for c in dict.fromkeys(contexts) if c.strip() and c not in context_terms]
+    context_terms.update(zip(distinct, analyzer.terms_many(distinct), strict=True))
     unit_terms = analyzer.terms_many([f"{unit.term} {unit.text}" for unit in prep.units])
     at = 0
     for i, (unit, context, terms) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
@@ -537,10 +543,14 @@ def _ingest_locked(
     waiting: deque[str] = deque()  # new texts not yet in a batch, by hash
     in_flight: deque[list[str]] = deque()  # batches handed to the embedder, in order
 
+    analysed: dict[str, list[str]] = {}  # unit contexts (used by the preparing thread only)
+
     def batches() -> Iterator[list[str]]:
         for prep in _prefetch(
             to_prepare,
-            lambda read: _prepare(read, analyzer, chunking, None if full else writer.vectors),
+            lambda read: _prepare(
+                read, analyzer, chunking, None if full else writer.vectors, analysed
+            ),
             concurrent,
         ):
             prepared.append(prep)

@@ -462,3 +462,42 @@ def test_use_m3_lanes_embed_each_batch_as_one_thread_does() -> None:
     for batch, vectors in zip(batches, got, strict=True):
         assert np.array_equal(vectors, one.embed_array(batch))
     assert np.allclose(np.concatenate(got), two.embed_array(texts), atol=1e-5)
+
+
+class CountingAnalyzer(FailingAnalyzer):
+    """The shared analyser, counting every text given to `terms_many`."""
+
+    def __init__(self) -> None:
+        super().__init__(after=10**9)
+        self.seen: list[str] = []
+
+    def terms_many(self, texts: list[str]) -> list[list[str]]:
+        self.seen.extend(texts)
+        return super().terms_many(texts)
+
+
+def test_a_context_shared_by_files_is_analysed_once_with_the_same_terms(
+    settings, notes_dir, hash_embeddings
+) -> None:
+    from vector_store.db import Unit
+
+    text = (notes_dir / "svm.md").read_text("utf-8")
+    for i in range(3):  # the same headings, other lines
+        (notes_dir / f"copy{i}.md").write_text(text.replace("마진", f"마진 {i}번"), "utf-8")
+    analyzer = CountingAnalyzer()
+    run_ingest(settings, embeddings=hash_embeddings, analyzer=analyzer)  # type: ignore[arg-type]
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        units = s.execute(
+            select(Unit.term, Unit.labels, Unit.heading_depth, Unit.context_terms)
+        ).all()
+    engine.dispose()
+    contexts = [
+        " ".join([term, *(labels.split("\n") if labels else [])[max(0, depth - 1) :]])
+        for term, labels, depth, _ in units
+    ]
+    shared = [c for c in set(contexts) if contexts.count(c) > 1 and c.strip()]
+    assert shared
+    assert all(analyzer.seen.count(c) == 1 for c in shared)  # once, not once per file
+    fresh = default_analyzer().terms_many(contexts)
+    assert [u.context_terms for u in units] == [" ".join(t) for t in fresh]
