@@ -9,7 +9,10 @@ so no two chunk texts are equal (nothing is reused). Per size and database it pr
 ingest chunks/s beside the embedder on the same chunk texts, twice: its own calls timed
 inside the ingest (`embed_seconds` of the report), and the embedder alone in this process
 on the first `--embed-sample` texts in the ingest's order, in calls of the ingest's size,
-just before and just after the ingest (on a shared machine the two runs can differ 2x);
+just before and just after the ingest (on a shared machine the two runs can differ 2x).
+The embedder alone runs as the ingest runs it (`embed_stream` over its lanes, with the
+same thread settings), and also one call at a time on all its BLAS threads, as the ingest
+ran it before it had lanes;
 the unchanged re-ingest, the data size,
 replica startup to /health with an empty data dir (index built from the database) and
 with its cache, the first /search after start, serving RSS, /search p50/p95 at one
@@ -94,7 +97,10 @@ def chunk_texts(notes: Path, limit: int) -> list[str]:
 
 class EmbedderAlone:
     """The configured embedder on its own, fed as the ingest feeds it (calls of
-    `EMBED_BATCH` texts), to set beside the ingest's chunks/s."""
+    `EMBED_BATCH` texts through `embed_stream`, on the embedder's lanes: for use-m3,
+    `embedding.threads` batches side by side on one BLAS thread each), to set beside the
+    ingest's chunks/s. `rate_one_call` is the embedder as the ingest ran it before the
+    lanes: one call at a time on `embedding.threads` BLAS threads."""
 
     def __init__(self) -> None:
         from chatbot.settings import Settings
@@ -103,10 +109,22 @@ class EmbedderAlone:
         self.embeddings = build_embeddings(Settings().embedding)
 
     def rate(self, texts: list[str]) -> float:
-        """Chunks/s over `texts`."""
+        """Chunks/s over `texts`, as the ingest embeds them."""
+        from ingest.pipeline import EMBED_BATCH, embed_stream
+
+        batches = [texts[i : i + EMBED_BATCH] for i in range(0, len(texts), EMBED_BATCH)]
+        with self.embeddings.lanes() as lanes:
+            for _ in embed_stream(lanes, batches[: len(lanes)]):  # warm: the first is slow
+                pass
+            started = time.perf_counter()
+            for _ in embed_stream(lanes, batches):
+                pass
+        return len(texts) / (time.perf_counter() - started)
+
+    def rate_one_call(self, texts: list[str]) -> float:
         from ingest.pipeline import EMBED_BATCH
 
-        self.embeddings.embed_array(texts[:EMBED_BATCH])  # warm: the first batch is slow
+        self.embeddings.embed_array(texts[:EMBED_BATCH])
         started = time.perf_counter()
         for i in range(0, len(texts), EMBED_BATCH):
             self.embeddings.embed_array(texts[i : i + EMBED_BATCH])
@@ -184,9 +202,11 @@ def bench_one(
         env["CHATBOT_DATABASE_URL"] = f"sqlite:///{data / 'chatbot.db'}"
     # The embedder alone on the same texts just before and just after the ingest: the
     # machine's load drifts, and the two bracket the ingest.
+    one_call = [embedder.rate_one_call(sample)]
     alone = [embedder.rate(sample)]
     full = _ingest(env)
     alone.append(embedder.rate(sample))
+    one_call.append(embedder.rate_one_call(sample))
     again = _ingest(env)
     size = _data_size_mib(env, data)
 
@@ -239,6 +259,8 @@ def bench_one(
         full["embed_seconds"] / full["seconds"],
         f"{alone[0]:.1f} / {alone[1]:.1f}",
         full["chunks"] / full["seconds"] / statistics.mean(alone),
+        f"{one_call[0]:.1f} / {one_call[1]:.1f}",
+        full["chunks"] / full["seconds"] / statistics.mean(one_call),
         again["seconds"],
         size,
         cold,
@@ -420,9 +442,12 @@ def main(argv: list[str] | None = None) -> None:
                 "ingest chunks/s (embedding, analysis, writing, publishing)",
                 "its embedder calls alone, chunks/s (timed inside the ingest)",
                 "ingest / its embedder calls (the embedder's share of its time)",
-                f"embedder alone chunks/s, first {len(sample)} of the same texts, "
-                "before / after the ingest",
+                f"embedder alone as the ingest runs it (its lanes), chunks/s, first "
+                f"{len(sample)} of the same texts, before / after the ingest",
                 "ingest / embedder alone (mean of the two)",
+                "embedder alone one call at a time on all its BLAS threads, chunks/s, "
+                "before / after",
+                "ingest / embedder alone one call at a time (mean of the two)",
                 "unchanged re-ingest (s)",
                 "data size (MiB)",
                 "startup to /health, empty data dir (s)",

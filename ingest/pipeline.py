@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 from sqlalchemy import Engine
@@ -115,12 +121,27 @@ class IngestReport:
 
 
 @dataclass
+class _Read:
+    """A file that must be (re)indexed: read and classified, not yet parsed."""
+
+    path: str
+    sha256: str
+    size: int
+    text: str
+
+
+@dataclass
 class _Prepared:
     path: str
     sha256: str
     size: int
     drafts: list[ChunkDraft]
     units: list[UnitDraft]
+    rows: list[tuple[ChunkDraft, str, str, list[str]]] = field(default_factory=list)
+    """Per chunk: (draft, text to embed, its hash, its terms)."""
+    unit_rows: list[UnitRow] = field(default_factory=list)
+    stored: dict[str, np.ndarray] = field(default_factory=dict)
+    """Vectors already in the database for texts of this file, by hash."""
 
 
 def _sha256(data: bytes | str) -> str:
@@ -130,8 +151,13 @@ def _sha256(data: bytes | str) -> str:
 
 
 # Texts per call of the embedder (it batches them by `embedding.batch_size` itself); the
-# scale benchmark embeds alone in calls of the same size.
+# scale benchmark embeds alone in calls of the same size, through `embed_stream`.
 EMBED_BATCH = 64
+# Files parsed and analysed ahead of the embedder.
+PREPARE_AHEAD = 16
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
 CHUNKER_VERSION = 16
@@ -147,7 +173,134 @@ def embed_text(draft_heading: str, text: str) -> str:
     return f"{draft_heading}\n{text}" if draft_heading else text
 
 
-def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
+class EmbedTimer:
+    """Wall time during which at least one embedder call ran (calls overlap on lanes)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._since = 0.0
+        self.seconds = 0.0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if not self._running:
+                self._since = time.perf_counter()
+            self._running += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._running -= 1
+            if not self._running:
+                self.seconds += time.perf_counter() - self._since
+
+
+def embed_stream(
+    lanes: list[Callable[[list[str]], np.ndarray]],
+    batches: Iterable[list[str]],
+    timer: EmbedTimer | None = None,
+) -> Iterator[np.ndarray]:
+    """The vectors of each batch, in order. With several lanes (`NamedEmbeddings.lanes`)
+    that many batches are embedded at once, each on one lane; the next batches are drawn
+    from `batches` while they run."""
+    timer = timer or EmbedTimer()
+    if len(lanes) == 1:
+        for texts in batches:
+            with timer:
+                vectors = lanes[0](texts)
+            yield vectors
+        return
+    free: queue.SimpleQueue[Callable[[list[str]], np.ndarray]] = queue.SimpleQueue()
+    for lane in lanes:
+        free.put(lane)
+
+    def call(texts: list[str]) -> np.ndarray:
+        lane = free.get()  # a lane runs one batch at a time
+        try:
+            with timer:
+                return lane(texts)
+        finally:
+            free.put(lane)
+
+    with ThreadPoolExecutor(len(lanes), thread_name_prefix="embed") as pool:
+        running: deque[Future[np.ndarray]] = deque()
+        try:
+            for texts in batches:
+                running.append(pool.submit(call, texts))
+                if len(running) >= len(lanes):
+                    yield running.popleft().result()
+            while running:
+                yield running.popleft().result()
+        finally:
+            for future in running:
+                future.cancel()
+
+
+def _prefetch(items: Iterable[T], fn: Callable[[T], R], concurrent: bool) -> Iterator[R]:
+    """`fn` of each item, in order; when `concurrent`, computed on a thread of its own up
+    to `PREPARE_AHEAD` items ahead of the consumer (Kiwi and the embedder are native code
+    that release the GIL, so the two overlap)."""
+    if not concurrent:
+        for item in items:
+            yield fn(item)
+        return
+    out: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=PREPARE_AHEAD)
+    stop = threading.Event()
+    done = object()
+
+    def work() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                out.put((True, fn(item)))
+            out.put((True, done))
+        except BaseException as exc:  # handed to the consumer, raised there
+            out.put((False, exc))
+
+    thread = threading.Thread(target=work, name="ingest-prepare", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ok, value = out.get()
+            if not ok:
+                raise value
+            if value is done:
+                return
+            yield value
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with suppress(queue.Empty):
+                out.get(timeout=0.05)
+        thread.join()
+
+
+def _prepare(
+    read: _Read,
+    analyzer: KoreanAnalyzer,
+    chunking: ChunkingConfig,
+    stored: Callable[[list[str]], dict[str, np.ndarray]] | None,
+    analysed: dict[str, list[str]] | None = None,
+) -> _Prepared:
+    """Parse, chunk and analyse one file, and find the stored vectors of its texts.
+    `analysed`: the terms of unit contexts analysed so far in this run (filled here)."""
+    drafts = chunk_sections(parse_markdown(read.text), analyzer.split_sentences, chunking)
+    prep = _Prepared(read.path, read.sha256, read.size, drafts, parse_units(read.text))
+    etexts = [embed_text(draft.heading, draft.text) for draft in drafts]
+    prep.rows = [
+        (draft, etext, _sha256(etext), terms)
+        for draft, etext, terms in zip(drafts, etexts, analyzer.terms_many(etexts), strict=True)
+    ]
+    prep.unit_rows = _unit_rows(prep, analyzer, analysed)
+    if stored is not None:
+        prep.stored = stored([h for _, _, h, _ in prep.rows])
+    return prep
+
+
+def _unit_rows(
+    prep: _Prepared, analyzer: KoreanAnalyzer, analysed: dict[str, list[str]] | None = None
+) -> list[UnitRow]:
     """Units of one file, each tied to the chunk whose text holds it.
 
     Chunks and units both follow the file's order, so one forward pass finds, for each
@@ -156,12 +309,14 @@ def _unit_rows(prep: _Prepared, analyzer: KoreanAnalyzer) -> list[UnitRow]:
     rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
     # What a unit is about: its term, the labels above it and its section heading (many
-    # units share one); every text of the file is analysed in one batch.
+    # units share one, and files of one course share headings); each distinct text is
+    # analysed once in a run, every new one of the file in one batch.
     contexts = [
         " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
     ]
-    distinct = [c for c in dict.fromkeys(contexts) if c.strip()]
-    context_terms = dict(zip(distinct, analyzer.terms_many(distinct), strict=True))
+    context_terms = {} if analysed is None else analysed
+    distinct = [c for c in dict.fromkeys(contexts) if c.strip() and c not in context_terms]
+    context_terms.update(zip(distinct, analyzer.terms_many(distinct), strict=True))
     unit_terms = analyzer.terms_many([f"{unit.term} {unit.text}" for unit in prep.units])
     at = 0
     for i, (unit, context, terms) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
@@ -216,11 +371,14 @@ def run_ingest(
     notes_dir: Path | None = None,
     progress: bool = False,
     rebuild: bool = False,
+    concurrent: bool = True,
 ) -> IngestReport:
     """Bring the index in the database up to date with the notes folder.
 
     `rebuild` re-reads, re-chunks and re-embeds every file into a new generation without
-    reusing any stored vector, in the same single transaction."""
+    reusing any stored vector, in the same single transaction. `concurrent` overlaps
+    parsing and analysis with embedding, and embeds on the embedder's lanes (the result
+    is the same either way)."""
     started = time.perf_counter()
     notes_dir = Path(notes_dir or settings.notes_dir)
     files = discover(notes_dir, settings.chunking.suffixes)
@@ -234,8 +392,15 @@ def run_ingest(
     try:
         with writer.locked(settings.chunking.lock_timeout_s):
             migrate(engine)
-            embeddings = embeddings or build_embeddings(settings.embedding)
-            analyzer = analyzer or default_analyzer()
+            # Kiwi loads on a thread while the embedder loads (each takes seconds)
+            with ThreadPoolExecutor(1, thread_name_prefix="ingest-load") as pool:
+                loading = pool.submit(default_analyzer) if analyzer is None else None
+                if embeddings is None:
+                    embeddings = build_embeddings(settings.embedding)
+                    embeddings.load()
+                if loading is not None:
+                    analyzer = loading.result()
+            assert analyzer is not None
             report = _ingest_locked(
                 files,
                 notes_dir,
@@ -245,6 +410,7 @@ def run_ingest(
                 settings.chunking,
                 progress,
                 rebuild,
+                concurrent,
             )
     except WriterBusyError as exc:
         raise IngestBusyError(
@@ -277,6 +443,7 @@ def _ingest_locked(
     chunking: ChunkingConfig,
     progress: bool,
     rebuild: bool = False,
+    concurrent: bool = True,
 ) -> IngestReport:
     report = IngestReport(embedder=embeddings.model_id)
     manifest = writer.manifest()
@@ -312,8 +479,8 @@ def _ingest_locked(
         )
         logger.warning("%s", report.reason)
 
-    # 1. Read and classify every file.
-    prepared: list[_Prepared] = []
+    # 1. Read and classify every file (parsing and analysis happen in step 2).
+    to_prepare: list[_Read] = []
     seen: set[str] = set()
     root = notes_dir.resolve()
     for path in files:
@@ -345,13 +512,12 @@ def _ingest_locked(
             report.unchanged.append(rel)
             if not (full or rechunk):
                 continue
-        drafts = chunk_sections(parse_markdown(text), analyzer.split_sentences, chunking)
-        prepared.append(_Prepared(rel, sha, len(raw), drafts, parse_units(text)))
+        to_prepare.append(_Read(rel, sha, len(raw), text))
     report.removed = sorted(set(known) - seen)
     for err in report.errors:
         logger.warning("skipped file=%s reason=%s", err.path, err.error)
 
-    if not prepared and not report.removed and generation and not rechunk:
+    if not to_prepare and not report.removed and generation and not rechunk:
         report.chunks = manifest.chunk_count
         report.generation = generation
         if writer.publish_missing():
@@ -366,42 +532,55 @@ def _ingest_locked(
             f"Cannot re-embed every chunk while these files are unreadable: {', '.join(stranded)}",
         )
 
-    # 2. Vectors: reuse the stored ones of identical texts, embed the rest.
-    # Per file: (draft, text to embed, its hash, its terms), analysed once.
-    rows: list[list[tuple[ChunkDraft, str, str, list[str]]]] = []
-    for prep in prepared:
-        etexts = [embed_text(draft.heading, draft.text) for draft in prep.drafts]
-        rows.append(
-            [
-                (draft, etext, _sha256(etext), terms)
-                for draft, etext, terms in zip(
-                    prep.drafts, etexts, analyzer.terms_many(etexts), strict=True
-                )
-            ]
-        )
-    text_of = {h: t for file_rows in rows for _, t, h, _ in file_rows}
-    vectors: dict[str, np.ndarray] = {} if full else writer.vectors(text_of)
-    reused = set(vectors)
-    new_hashes = [h for h in text_of if h not in vectors]
-    if new_hashes:
-        batch = EMBED_BATCH
-        bar = tqdm(
-            total=len(new_hashes),
-            desc="embedding",
-            unit="chunk",
-            disable=not progress,
-            leave=False,
-        )
-        for i in range(0, len(new_hashes), batch):
-            part = new_hashes[i : i + batch]
-            embed_started = time.perf_counter()
-            arr = embeddings.embed_array([text_of[h] for h in part])
-            report.embed_seconds += time.perf_counter() - embed_started
+    # 2. Parse, chunk and analyse each file (a thread of its own, ahead of the embedder);
+    # vectors: the stored ones of identical texts are reused, the rest embedded in
+    # batches of `EMBED_BATCH` new texts in first-seen order (the same batches whether
+    # or not the stages overlap).
+    prepared: list[_Prepared] = []
+    vectors: dict[str, np.ndarray] = {}
+    reused: set[str] = set()
+    text_of: dict[str, str] = {}
+    waiting: deque[str] = deque()  # new texts not yet in a batch, by hash
+    in_flight: deque[list[str]] = deque()  # batches handed to the embedder, in order
+
+    analysed: dict[str, list[str]] = {}  # unit contexts (used by the preparing thread only)
+
+    def batches() -> Iterator[list[str]]:
+        for prep in _prefetch(
+            to_prepare,
+            lambda read: _prepare(
+                read, analyzer, chunking, None if full else writer.vectors, analysed
+            ),
+            concurrent,
+        ):
+            prepared.append(prep)
+            for h, vector in prep.stored.items():
+                if h not in text_of:
+                    vectors[h] = vector
+                    reused.add(h)
+            for _, etext, h, _ in prep.rows:
+                if h not in text_of:
+                    text_of[h] = etext
+                    if h not in vectors:
+                        waiting.append(h)
+            while len(waiting) >= EMBED_BATCH:
+                yield _take(waiting, EMBED_BATCH, in_flight, text_of)
+        while waiting:
+            yield _take(waiting, EMBED_BATCH, in_flight, text_of)
+
+    bar = tqdm(desc="embedding", unit="chunk", disable=not progress, leave=False)
+    timer = EmbedTimer()
+    with embeddings.lanes() as lanes:
+        # one lane when the stages run one after another: every batch is embedded the
+        # same way either way, so the vectors are the same
+        for arr in embed_stream(lanes if concurrent else lanes[:1], batches(), timer):
+            part = in_flight.popleft()
             vectors.update(zip(part, arr, strict=True))
-            bar.update(len(arr))
-        bar.close()
-    report.embedded = len(new_hashes)
-    report.reused = sum(1 for file_rows in rows for r in file_rows if r[2] in reused)
+            report.embedded += len(part)
+            bar.update(len(part))
+    bar.close()
+    report.embed_seconds = timer.seconds
+    report.reused = sum(1 for prep in prepared for r in prep.rows if r[2] in reused)
 
     # 3. One generation: replace the changed documents, then move the manifest.
     replaced = report.removed + [p.path for p in prepared if p.path in known]
@@ -409,7 +588,7 @@ def _ingest_locked(
         embedder=embeddings.model_id, dimension=embeddings.dimension, chunking=fingerprint
     ) as gen:
         gen.delete(replaced)
-        for prep, file_rows in zip(prepared, rows, strict=True):
+        for prep in prepared:
             gen.put(
                 DocumentRow(
                     path=prep.path,
@@ -425,11 +604,20 @@ def _ingest_locked(
                             line_start=draft.line_start,
                             vector=vectors[h],
                         )
-                        for i, (draft, _, h, terms) in enumerate(file_rows)
+                        for i, (draft, _, h, terms) in enumerate(prep.rows)
                     ],
-                    units=_unit_rows(prep, analyzer),
+                    units=prep.unit_rows,
                 )
             )
         report.generation = gen.commit()
         report.chunks = gen.chunk_count
     return report
+
+
+def _take(
+    waiting: deque[str], n: int, in_flight: deque[list[str]], text_of: dict[str, str]
+) -> list[str]:
+    """The texts of the next batch of up to `n` waiting hashes (remembered in order)."""
+    part = [waiting.popleft() for _ in range(min(n, len(waiting)))]
+    in_flight.append(part)
+    return [text_of[h] for h in part]

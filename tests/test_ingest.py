@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 import logging
+import random
 import subprocess
 import sys
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chatbot.services import Services
 from chatbot.settings import Settings
+from ingest.config import ChunkingConfig
 from ingest.pipeline import IngestBusyError, NotesFolderError, run_ingest
 from tests.conftest import ROOT, HashEmbeddings
 from vector_store import faiss_io
@@ -314,3 +319,185 @@ def test_bm25_index_is_cached_per_generation_and_rebuilt_when_damaged(
         path.write_bytes(b"not an index")
     rebuilt = [h.chunk_id for h in searcher(settings, hash_embeddings).search("풀링 계층").hits]
     assert rebuilt == first
+
+
+class LaneEmbeddings(HashEmbeddings):
+    """Three lanes that finish out of order, recording every batch they are given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+        self._lock = threading.Lock()
+
+    def embed_array(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            self.batches.append(list(texts))
+        time.sleep(random.random() * 0.01)
+        return super().embed_array(texts)
+
+    @contextmanager
+    def lanes(self):  # type: ignore[no-untyped-def]
+        yield [self.embed_array, self.embed_array, self.embed_array]
+
+
+def dump(settings: Settings) -> tuple[list, list, list]:
+    """Every stored row of the index: documents, chunks with their vectors, units."""
+    from vector_store.db import Document, Unit
+
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        docs = s.execute(select(Document.id, Document.path, Document.sha256)).all()
+        chunks = s.execute(
+            select(
+                Chunk.id, Chunk.document_id, Chunk.ord, Chunk.text, Chunk.terms, Chunk.embedding
+            ).order_by(Chunk.id)
+        ).all()
+        units = s.execute(
+            select(Unit.id, Unit.document_id, Unit.ord, Unit.chunk_ord, Unit.terms)
+            .add_columns(Unit.context_terms, Unit.text)
+            .order_by(Unit.id)
+        ).all()
+    engine.dispose()
+    return docs, chunks, units
+
+
+def test_overlapped_stages_store_what_stages_one_after_another_store(
+    tmp_path: Path, notes_dir: Path, monkeypatch
+) -> None:
+    from ingest import pipeline
+
+    # small batches and a short queue, so batches span files and the producer waits
+    monkeypatch.setattr(pipeline, "EMBED_BATCH", 3)
+    monkeypatch.setattr(pipeline, "PREPARE_AHEAD", 2)
+    base = {p.name: p.read_text("utf-8") for p in notes_dir.iterdir()}
+
+    def write_copies() -> None:  # copies, some texts shared between files (embedded once)
+        for i in range(8):
+            for name, text in base.items():
+                extra = "" if i % 3 else f"\n## 추가 {i}\n사본 {i}의 새 문단이다. 풀링과 마진.\n"
+                (notes_dir / f"c{i}-{name}").write_text(text + extra, "utf-8")
+
+    runs = {}
+    for concurrent in (True, False):
+        write_copies()
+        s = Settings(
+            data_dir=tmp_path / f"data-{concurrent}",
+            notes_dir=notes_dir,
+            chunking=ChunkingConfig(max_chars=200, min_chars=40),
+        )
+        emb = LaneEmbeddings()
+        first = run_ingest(s, embeddings=emb, concurrent=concurrent)
+        first_batches = list(emb.batches)
+        (notes_dir / "c1-svm.md").write_text(  # an added section: the rest is reused
+            base["svm.md"] + "\n## 바뀐 절\n새로 쓴 SVM 마진 설명이다.\n", "utf-8"
+        )
+        (notes_dir / "c2-svm.md").unlink()
+        second = run_ingest(s, embeddings=emb, concurrent=concurrent)
+        runs[concurrent] = (first, second, [first_batches, emb.batches], dump(s))
+    (a1, a2, a_batches, a_rows), (b1, b2, b_batches, b_rows) = runs[True], runs[False]
+    assert a1.embedded > 3 * 2 and a1.embedded < a1.chunks  # shared texts embedded once
+    for a, b in zip(a_batches, b_batches, strict=True):  # the same batches
+        assert sorted(map(tuple, a)) == sorted(map(tuple, b))
+    assert all(len(b) == 3 for b in b_batches[0][:-1]) and len(b_batches[0]) > 3
+    for a, b in ((a1, b1), (a2, b2)):
+        assert (a.chunks, a.embedded, a.reused, a.added, a.updated, a.removed) == (
+            b.chunks,
+            b.embedded,
+            b.reused,
+            b.added,
+            b.updated,
+            b.removed,
+        )
+    assert a2.reused > 0 and a2.updated == ["c1-svm.md"] and a2.removed == ["c2-svm.md"]
+    assert a_rows == b_rows  # every row, id and vector byte alike
+
+
+class FailingAnalyzer:
+    """The shared analyser, failing on the n-th batch of texts."""
+
+    def __init__(self, after: int) -> None:
+        self._inner = default_analyzer()
+        self._left = after
+
+    def terms_many(self, texts: list[str]) -> list[list[str]]:
+        self._left -= 1
+        if self._left < 0:
+            raise RuntimeError("analysis failed")
+        return self._inner.terms_many(texts)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+
+def test_a_failure_while_preparing_ahead_leaves_the_previous_generation(
+    settings, notes_dir, hash_embeddings
+) -> None:
+    ingest(settings, hash_embeddings)
+    before = dump(settings)
+    for i in range(6):
+        (notes_dir / f"more{i}.md").write_text(f"## 새 절 {i}\n새 문단 {i}이다.\n", "utf-8")
+    threads = threading.active_count()
+    with pytest.raises(RuntimeError, match="analysis failed"):
+        run_ingest(settings, embeddings=hash_embeddings, analyzer=FailingAnalyzer(5))  # type: ignore[arg-type]
+    assert threading.active_count() == threads  # the producer and the lanes are gone
+    assert dump(settings) == before
+    assert_consistent(settings)
+
+
+def test_use_m3_lanes_embed_each_batch_as_one_thread_does() -> None:
+    from threadpoolctl import threadpool_info
+
+    from ingest.pipeline import embed_stream
+    from vector_store.embeddings import UseM3Embeddings
+
+    texts = [f"{i}번째 문장: 합성곱 신경망과 풀링 계층 {i * 7}" for i in range(40)]
+    batches = [texts[i : i + 6] for i in range(0, len(texts), 6)]
+    blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+    two = UseM3Embeddings(threads=2)
+    with two.lanes() as lanes:
+        assert len(lanes) == 2
+        got = list(embed_stream(lanes, iter(batches)))
+    assert [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"] == blas
+    one = UseM3Embeddings(threads=1)
+    for batch, vectors in zip(batches, got, strict=True):
+        assert np.array_equal(vectors, one.embed_array(batch))
+    assert np.allclose(np.concatenate(got), two.embed_array(texts), atol=1e-5)
+
+
+class CountingAnalyzer(FailingAnalyzer):
+    """The shared analyser, counting every text given to `terms_many`."""
+
+    def __init__(self) -> None:
+        super().__init__(after=10**9)
+        self.seen: list[str] = []
+
+    def terms_many(self, texts: list[str]) -> list[list[str]]:
+        self.seen.extend(texts)
+        return super().terms_many(texts)
+
+
+def test_a_context_shared_by_files_is_analysed_once_with_the_same_terms(
+    settings, notes_dir, hash_embeddings
+) -> None:
+    from vector_store.db import Unit
+
+    text = (notes_dir / "svm.md").read_text("utf-8")
+    for i in range(3):  # the same headings, other lines
+        (notes_dir / f"copy{i}.md").write_text(text.replace("마진", f"마진 {i}번"), "utf-8")
+    analyzer = CountingAnalyzer()
+    run_ingest(settings, embeddings=hash_embeddings, analyzer=analyzer)  # type: ignore[arg-type]
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        units = s.execute(
+            select(Unit.term, Unit.labels, Unit.heading_depth, Unit.context_terms)
+        ).all()
+    engine.dispose()
+    contexts = [
+        " ".join([term, *(labels.split("\n") if labels else [])[max(0, depth - 1) :]])
+        for term, labels, depth, _ in units
+    ]
+    shared = [c for c in set(contexts) if contexts.count(c) > 1 and c.strip()]
+    assert shared
+    assert all(analyzer.seen.count(c) == 1 for c in shared)  # once, not once per file
+    fresh = default_analyzer().terms_many(contexts)
+    assert [u.context_terms for u in units] == [" ".join(t) for t in fresh]

