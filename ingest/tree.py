@@ -403,19 +403,14 @@ class _Builder:
         ]
         if not pairs or not cells[0]:
             return
+        self.add_row(pairs, line, parents, cells[0])
+
+    def add_row(self, pairs: list[str], line: int, parents: tuple[str, ...], term: str) -> None:
+        """A table row read with its header, of the kind its labels ask."""
         labels = tuple(t for _, t in self.headings) + parents
         depth = len(self.headings)
-        self.units.append(
-            UnitDraft(
-                labels,
-                ", ".join(pairs),
-                "row",
-                line,
-                depth,
-                term=cells[0],
-                ask=_ask_for(labels, depth),
-            )
-        )
+        ask = _ask_for(labels, depth)
+        self.units.append(UnitDraft(labels, ", ".join(pairs), "row", line, depth, term, ask))
 
     def walk(self, node: SyntaxTreeNode, parents: tuple[str, ...] = ()) -> None:
         children = node.children
@@ -534,19 +529,7 @@ class _Builder:
             ]
             if not pairs:
                 continue
-            labels = tuple(t for _, t in self.headings) + parents
-            depth = len(self.headings)
-            self.units.append(
-                UnitDraft(
-                    labels,
-                    ", ".join(pairs),
-                    "row",
-                    line,
-                    depth,
-                    term=cells[0],
-                    ask=_ask_for(labels, depth),
-                )
-            )
+            self.add_row(pairs, line, parents, cells[0])
 
 
 def _inline_text(node: SyntaxTreeNode) -> str:
