@@ -273,34 +273,35 @@ def test_datasets_have_the_promised_shape() -> None:
     assert 0.45 <= len(test) / len(records) <= 0.55
 
 
-def test_second_dev_split_has_the_promised_shape() -> None:
-    records = load_jsonl("answers_dev2.jsonl")
-    assert all(r["id"].startswith("d2-") for r in records)
-    by_type = Counter(r["type"] for r in records)
-    assert by_type == {
-        "question": 64, "smalltalk": 50, "absent": 10, "offtopic": 10, "followup": 30
-    }  # fmt: skip
-    kinds = Counter(r["kind"] for r in records if r["type"] == "question")
-    assert kinds == {
-        "how": 12, "list": 10, "when": 8, "comparison": 8, "example": 8, "why": 7,
-        "definition": 6, "who": 5,
-    }  # fmt: skip
-    assert sum(r["switch"] for r in records if r["type"] == "followup") == 15
-
-
-def test_third_dev_split_has_the_promised_shape() -> None:
-    records = load_jsonl("answers_dev3.jsonl")
-    assert all(r["id"].startswith("d3-") for r in records)
-    by_type = Counter(r["type"] for r in records)
-    assert by_type == {
-        "question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24
-    }  # fmt: skip
-    kinds = Counter(r["kind"] for r in records if r["type"] == "question")
-    assert kinds == {
-        "definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "comparison": 12,
-        "list": 12, "example": 8,
-    }  # fmt: skip
-    assert sum(r["switch"] for r in records if r["type"] == "followup") == 12
+@pytest.mark.parametrize(
+    ("name", "prefix", "types", "kinds", "switches"),
+    [
+        (
+            "answers_dev2.jsonl",
+            "d2-",
+            {"question": 64, "smalltalk": 50, "absent": 10, "offtopic": 10, "followup": 30},
+            {"how": 12, "list": 10, "when": 8, "comparison": 8, "example": 8, "why": 7,
+             "definition": 6, "who": 5},
+            15,
+        ),
+        (
+            "answers_dev3.jsonl",
+            "d3-",
+            {"question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24},
+            {"definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "comparison": 12,
+             "list": 12, "example": 8},
+            12,
+        ),
+    ],
+)  # fmt: skip
+def test_later_dev_splits_have_the_promised_shape(
+    name: str, prefix: str, types: dict[str, int], kinds: dict[str, int], switches: int
+) -> None:
+    records = load_jsonl(name)
+    assert all(r["id"].startswith(prefix) for r in records)
+    assert Counter(r["type"] for r in records) == types
+    assert Counter(r["kind"] for r in records if r["type"] == "question") == kinds
+    assert sum(r["switch"] for r in records if r["type"] == "followup") == switches
 
 
 def _key(text: str) -> str:
