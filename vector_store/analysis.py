@@ -154,10 +154,10 @@ _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _LATIN = re.compile(r"[A-Za-z]")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
-# "어느 기관", "무슨 수업": the noun after an interrogative determiner is what the answer
-# should be, not what the question is about
 # "전파하는 방식": nouns for the way a thing is done
 _WAY_NOUNS = frozenset({"방식", "방법", "과정", "원리", "절차", "순서"})
+# "어느 기관", "무슨 수업": the noun after an interrogative determiner is what the answer
+# should be, not what the question is about
 _INTERROGATIVE_DETERMINERS = frozenset({"어느", "어떤", "무슨", "몇"})
 # Tags that can name what a message is about: nouns, foreign words, hanja, numbers.
 _SUBJECT = frozenset({"NNG", "NNP", "SL", "SH", "SN"})
