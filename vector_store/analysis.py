@@ -334,9 +334,13 @@ class KoreanAnalyzer:
         """A named thing without the words that only say what kind of thing it is
         ("torchsummary 라이브러리" → "torchsummary"); a Korean compound stays whole
         ("활성화 함수"), and so does a subject with nothing else left."""
-        words = [w for w in subject.split() if not set(self.terms(w)) <= CLASS_NOUNS]
-        named = " ".join(words)
+        kinds = self.kind_words(subject)
+        named = " ".join(w for w in subject.split() if w not in kinds)
         return named if _LATIN.search(named) else subject
+
+    def kind_words(self, subject: str) -> list[str]:
+        """The words of `subject` that only say what kind of thing it is (`CLASS_NOUNS`)."""
+        return [w for w in subject.split() if set(self.terms(w)) <= CLASS_NOUNS]
 
     def subjects(self, text: str) -> list[str]:
         """What a question is about (see `subject_roles`), phrases only."""

@@ -171,20 +171,21 @@ class ChatChain:
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
             # side's passages; a side it missed is searched on its own, and what that finds
             # joins the hits
-            extra: list[Passage] = []
+            known = {h.chunk_id for h in result.hits}
+            added: list[Passage] = []
+            still_missed = []
             for subject in missed:
                 own = self.searcher.search(subject, self.k, snapshot=snapshot).hits
-                if covers(subject, own):
-                    extra.extend(own)
-            known = {h.chunk_id for h in result.hits}
-            added = []
-            for hit in extra:
-                if hit.chunk_id not in known:
-                    known.add(hit.chunk_id)
-                    added.append(hit)
+                if not covers(subject, own):
+                    still_missed.append(subject)
+                    continue
+                for hit in own:
+                    if hit.chunk_id not in known:
+                        known.add(hit.chunk_id)
+                        added.append(hit)
             if added:
                 result = replace(result, hits=_interleave(result.hits, added))
-                missed = [s for s in missed if not covers(s, result.hits)]
+            missed = still_missed
         covered = bool(subjects) and not missed
         social = (
             p_request < self.chat.social_request_max

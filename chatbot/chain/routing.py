@@ -30,7 +30,7 @@ import numpy as np
 
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
-from vector_store.analysis import CLASS_NOUNS, QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
 from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
@@ -225,13 +225,12 @@ def subject_covered(
         for unit in units_about(set(terms))
     ):
         return True
-    words = subject.split()
-    classes = [w for w in words if set(analyzer.terms(w)) <= CLASS_NOUNS]
+    classes = analyzer.kind_words(subject)
     if classes and not loose:
         # "torchsummary 라이브러리", "라이브러리 목록": the name as a phrase, the words that
         # say what kind of thing it is anywhere in the passages found
         present = set().union(*(set(h.terms) for h in hits)) if hits else set()
-        name = " ".join(w for w in words if w not in classes)
+        name = " ".join(w for w in subject.split() if w not in classes)
         named = [t for t in analyzer.terms(name) if t not in QUERY_STOPWORDS]
         return all(t in present for w in classes for t in analyzer.terms(w)) and (
             not named
