@@ -555,15 +555,17 @@ class UnitSelector:
         )
         # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조", "회귀는 연속적인 … 분류는
         # 이산적인 …": one line that sets the sides against each other, each as a topic
+        comparing = kind == "compare" and len(subject_sets) >= 2
         whole = [
             c
-            for c in pool[:_WHOLE_COMPARISON_RANK]
-            if sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs) >= 2
-            and _contrasts(c.unit.text, subjects) >= 2
+            for c in (pool[:_WHOLE_COMPARISON_RANK] if comparing else [])
+            if _contrasts(c.unit.text, subjects) >= 2
+            and sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
+            >= 2
         ]
-        if kind == "compare" and len(subject_sets) >= 2 and whole:
+        if whole:
             chosen, kind_found = [whole[0]], True
-        elif kind == "compare" and len(subject_sets) >= 2:
+        elif comparing:
             lead = [self._best_for(pool, s) for s in subject_sets]
             chosen = list(dict.fromkeys(c for c in lead if c is not None))
             # each side found, or one line that speaks of two sides (a table row)
