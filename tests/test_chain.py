@@ -194,6 +194,17 @@ def test_a_side_the_joint_search_missed_is_searched_on_its_own(
     assert "SVM" in text and "CNN" in text
 
 
+def test_an_unmarked_name_must_be_in_the_notes_unless_it_is_code(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    # Grad-CAM names a tool the notes never mention: the question is declined, though
+    # they cover CNN
+    plan = chain.plan({"message": "Grad-CAM으로 CNN이 어디를 보는지 어떻게 확인해?", "history": []})
+    assert plan.intent == "out_of_scope"
+    # code the notes may show without naming it does not stop the answer
+    plan = chain.plan({"message": "torch.nn.Conv2d 쓰면 CNN은 특징을 어떻게 뽑아?", "history": []})
+    assert plan.intent == "question"
+
+
 def test_decline_names_topics_as_the_headings_write_them(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     topics = chain.covered_topics()

@@ -123,7 +123,7 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("전파하는 방식 두 가지가 뭐야?", ["전파"]),
         ("HalvingRandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?", ["HalvingRandomSearchCV"]),
         # "X한다는 게": what doing X means is asked
-        ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝"]),
+        ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝", "LLM"]),
         ("정규화한다는 건 뭐야?", ["정규화"]),
         # "X이라는 말": X is asked about, 말 is the frame
         ("과적합이라는 용어가 무슨 뜻이야?", ["과적합"]),
@@ -140,6 +140,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),
+        # a name in Latin letters is asked about, though no particle marks it
+        ("flask db migrate 돌리면 정보가 어디에 생겨?", ["정보", "flask db migrate"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -472,7 +472,10 @@ class KoreanAnalyzer:
             # what is asked about first, then where it belongs
             # ("그 안에서": a one-syllable place word names no domain)
             domains = [(p, r) for p, r, _, _ in found if r == "domain" and len(p) >= 2]
-            return [(p, r) for p, r, _, _ in found if r == "marked"] + domains
+            # "flask db migrate 돌리면 …", "Grad-CAM으로 …": a name in Latin letters names
+            # a thing the question is about, though no particle marks it
+            named = [(p, "named") for p, r, _, _ in found if r == "" and _LATIN.search(p)]
+            return [(p, r) for p, r, _, _ in found if r == "marked"] + domains + named
         # no particle marks a subject: the first phrase is the topic, the rest context
         return [(p, "marked" if i == 0 else "other") for i, (p, _, _, _) in enumerate(found)]
 

@@ -62,6 +62,8 @@ _WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*"
 _HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
 # Capitalised English words of headings that name no topic ("The", "And").
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
+# Code in a question: an identifier with dots, underscores or a call, or lower case only.
+_CODE_PUNCT = re.compile(r"[._()]")
 
 
 @dataclass
@@ -166,7 +168,12 @@ class ChatChain:
                 units_about=snapshot.units_about,
             )
 
-        missed = [s for s in subjects if not covers(s, result.hits)]
+        # An unmarked name that reads as code ("flow_from_directory 쓰면 …", "reshape 해야",
+        # "torch.nn.Conv2d 쓰면"): notes often show its arguments or effect without the
+        # name, so it need not be covered. A capitalised name that is not code names a
+        # thing ("Grad-CAM으로 …"), which the notes must hold.
+        optional = {p for p, role in roles if role == "named" and _reads_as_code(p)}
+        missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
         if missed and len(subjects) > len(missed):
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
             # side's passages; a side it missed is searched on its own, and what that finds
@@ -308,6 +315,10 @@ class ChatChain:
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
+
+
+def _reads_as_code(name: str) -> bool:
+    return name == name.lower() or bool(_CODE_PUNCT.search(name))
 
 
 def _interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:
