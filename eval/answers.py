@@ -1,13 +1,15 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|dev3|test|all] [--misses] [--sweep] [--data-dir DIR]
+    python -m eval.answers [--split dev|dev2|dev3|dev4|test|all] [--misses] [--sweep]
+                           [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
 with the dev half, before any tuning, and is only reported, never tuned on;
 `answers_dev2.jsonl` is a second dev split written later, from the notes alone, to tune on
 without touching the test split, which stays report-only; `answers_dev3.jsonl` is a third
-dev split, written later still from the notes alone, and tuned on too). One record a line,
-by `type`:
+dev split, written later still from the notes alone, and tuned on too; `answers_dev4.jsonl`
+is a fourth, written the same way, from the notes alone, before anything was tuned on it).
+One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
   comparison, list, example) with a `gold` span that answers it;
@@ -86,7 +88,7 @@ from kiwipiepy import Kiwi
 from eval.common import COURSE_NOTES, load_jsonl, print_table
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
-SPLITS = ("dev", "dev2", "dev3", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
 
@@ -557,8 +559,8 @@ EXPECTED_INTENT = {
 
 def sweep(data_root: Path) -> None:
     """Routing accuracy per class over a grid of the two thresholds, on the dev splits
-    only (dev, dev2 and dev3; the defaults in `ChatConfig` were chosen here; the test split
-    is never swept)."""
+    only (dev, dev2, dev3 and dev4; the defaults in `ChatConfig` were chosen here on dev,
+    dev2 and dev3, before dev4 was written; the test split is never swept)."""
     from chatbot.chain.routing import decide_intent
     from chatbot.services import Services
     from eval.common import index_settings
@@ -568,7 +570,9 @@ def sweep(data_root: Path) -> None:
     chain = services.chat.chain
     seen = []
     dev = [
-        item for split in ("dev", "dev2", "dev3") for item in load_jsonl(f"answers_{split}.jsonl")
+        item
+        for split in ("dev", "dev2", "dev3", "dev4")
+        for item in load_jsonl(f"answers_{split}.jsonl")
     ]
     for item in dev:
         if item["type"] in EXPECTED_INTENT:

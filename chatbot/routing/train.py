@@ -46,6 +46,7 @@ EVAL_SETS = (
     "answers_dev.jsonl",
     "answers_dev2.jsonl",
     "answers_dev3.jsonl",
+    "answers_dev4.jsonl",
     "answers_test.jsonl",
 )
 
