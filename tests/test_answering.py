@@ -727,3 +727,28 @@ def test_a_line_about_a_longer_name_speaks_of_another_thing() -> None:
         "    - 한 변수에서 다른 변수를 예측하거나 두 변수의 관계를 규명하는 방법\n"
     )
     assert "두 변수의 관계를 규명" in _answer_over(notes, "회귀가 정확히 뭐야?")[0]
+
+
+STEPS_NOTE = """## 군집
+* `K-평균`
+    * 데이터를 몇 개의 그룹으로 묶는 알고리즘
+* `학습 과정`
+    * `시작점 고르기`
+        * 무작위로 첫 중심을 고른다
+    * `묶기`
+        * 가장 가까운 중심에 데이터를 붙인다
+    * `중심 다시 계산`
+        * 묶음마다 중심을 새로 구한다
+"""
+
+
+def test_a_how_question_naming_a_procedure_label_reads_its_steps_in_order() -> None:
+    passage = Passage(12, "cluster.md", "군집", STEPS_NOTE, 1.0)
+    notes = ([passage], {12: unit_records("cluster.md", 12, STEPS_NOTE, 900)})
+    lines = _answer_over(notes, "K-평균 학습 과정은 단계별로 어떻게 돼?")
+    assert lines[0] == "학습 과정: 시작점 고르기, 묶기, 중심 다시 계산. [1]"
+    assert lines[1:] == [
+        "- 시작점 고르기: 무작위로 첫 중심을 고른다 [1]",
+        "- 묶기: 가장 가까운 중심에 데이터를 붙인다 [1]",
+        "- 중심 다시 계산: 묶음마다 중심을 새로 구한다 [1]",
+    ]

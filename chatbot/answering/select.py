@@ -71,6 +71,8 @@ _LIST_BONUS = 1.0
 _SPACES = re.compile(r"\s+")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+# Labels over the steps of a procedure ("학습 과정", "분석 절차").
+_PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _TERM_RUN = 3
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
@@ -276,18 +278,22 @@ def _with_person(unit: UnitRecord) -> UnitRecord:
     return replace(unit, kind="term", term=person, text=text)
 
 
-def _subsections(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
+def _subsections(
+    scored: list[Chosen], subject_keys: set[str], asked: Callable[[str], bool]
+) -> list[Chosen]:
     """For "X 종류가 뭐가 있어?" where the notes give X parts of their own (a label
     "파이썬 웹 프레임워크" with "장고 (django)", "플라스크 (flask)", "FastAPI" under it, each
     with lines of its own): those labels, in the notes' order, as one line under X; then
-    each part with the short line that opens it ("스칼라 (scala): 하나의 숫자를 의미")."""
+    each part with the short line that opens it ("스칼라 (scala): 하나의 숫자를 의미").
+    X is the subject, or a label made of the question's own words ("K-평균 군집화 학습
+    과정 알려줘": the steps under `학습 과정`, `asked`)."""
     children: dict[tuple[str, str], dict[str, Chosen]] = {}
     for c in scored:
         labels = c.unit.labels
         for i, label in enumerate(labels[:-1]):
             # the labels under X that have lines of their own (headings or bullets)
             if (
-                _key_of(label) in subject_keys
+                (_key_of(label) in subject_keys or (i >= c.unit.heading_depth and asked(label)))
                 and not is_question_label(labels[i + 1])
                 and _key_of(labels[i + 1]) != _key_of(label)  # a bullet restating it
             ):
@@ -488,6 +494,17 @@ class UnitSelector:
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
         # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
         asks_pros = bool(_PROS.search(question))
+
+        def asked_label(label: str) -> bool:
+            # a bullet label of two or more words, every one of them in the question; for
+            # a how-question, one that names a procedure ("학습 과정", "분석 절차")
+            words = [t for t in self.analyzer.terms(label) if t not in QUERY_STOPWORDS]
+            return (
+                len(words) >= 2
+                and set(words) <= asked_terms
+                and (kind == "list" or bool(_PROCEDURE_WORDS & set(words)))
+            )
+
         scored: list[Chosen] = []
         seen: set[int] = set()
         candidates = [
@@ -537,7 +554,8 @@ class UnitSelector:
             return Selection()
         if kind == "list":
             scored = _favour_lists(scored, subject_terms)
-            overview = _subsections(scored, subject_keys)
+        if kind in ("list", "how"):
+            overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
