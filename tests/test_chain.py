@@ -203,6 +203,9 @@ def test_an_unmarked_name_must_be_in_the_notes_unless_it_is_code(services: Servi
     # code the notes may show without naming it does not stop the answer
     plan = chain.plan({"message": "torch.nn.Conv2d 쓰면 CNN은 특징을 어떻게 뽑아?", "history": []})
     assert plan.intent == "question"
+    # likewise as the domain of the subject ("train_on_batch의 드롭아웃")
+    plan = chain.plan({"message": "train_on_batch의 드롭아웃은 언제 켜져?", "history": []})
+    assert plan.intent == "question"
 
 
 def test_decline_names_topics_as_the_headings_write_them(services: Services) -> None:

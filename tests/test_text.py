@@ -142,6 +142,12 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),
         # a name in Latin letters is asked about, though no particle marks it
         ("flask db migrate 돌리면 정보가 어디에 생겨?", ["정보", "flask db migrate"]),
+        # the nouns before a noun made a verb are the subject; the verb's noun is not
+        ("RNN 은닉층 계산하려면 뭐가 필요해요?", ["RNN 은닉층"]),
+        # "X 관점에서": X is where the subject is looked at from
+        ("파인 튜닝을 뉴런 관점에서 설명하면 뭐야?", ["파인 튜닝", "뉴런"]),
+        # "X 얘기": the talk about X, X asked about
+        ("역전파 얘기 나올 때 나온 공식은 뭐야?", ["역전파", "공식"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -120,8 +120,15 @@ _FRAMING_NOUNS = frozenset(
         "수업",
         "강의",
         "며칠",
+        # "역전파 얘기 나올 때": in what talk, not what
+        "얘기",
+        "이야기",
+        "내용",
     }
 )
+# Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
+# is looked at from, its domain
+_VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
 # Nouns for a word itself ("모델이라는 말", "과적합이라는 용어"): after "이라는" they frame
 _WORD_NOUNS = frozenset({"말", "용어", "단어", "표현", "이름"})
 # Nouns that say what kind of thing a subject is or how it is asked for ("torchsummary
@@ -363,6 +370,7 @@ class KoreanAnalyzer:
         asked = False  # the phrase follows 어느/어떤/무슨/몇: what is asked for
         paired = False  # the phrase before ended in 랑/와/하고: this one is its other side
         previous = None
+        last_word = (-1, -1)  # the start of the phrase's last word, and the end before it
 
         def close(role: str) -> None:
             nonlocal start, paired, asked
@@ -415,6 +423,7 @@ class KoreanAnalyzer:
                     and (tok.form not in _FRAMING_NOUNS or inside)
                     and not (asks_who and tok.form in _WHO_NOUNS and not inside)
                     and tok.form not in _REQUEST_NOUNS
+                    and tok.form not in _VIEW_NOUNS
                 )
                 or ((glue or suffix or paren) and start >= 0)
                 or prefix
@@ -431,6 +440,8 @@ class KoreanAnalyzer:
                         and before.form in _INTERROGATIVE_DETERMINERS
                         and before.tag == "MM"
                     )
+                if tok.start > end:
+                    last_word = (tok.start, end)  # a new word opens: where, and the end before
                 end = tok.start + tok.len
                 continue
             # "K-평균 차이가": the framing noun marks the phrase before it as a subject;
@@ -439,7 +450,9 @@ class KoreanAnalyzer:
             # "모델이라는 말": the copula before 라는 marks what it names as a subject
             naming = tag == "VCP" and i + 1 < len(tokens)
             naming = naming and tokens[i + 1].tag == "ETM" and tokens[i + 1].form in ("라는", "란")
-            if tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair or naming:
+            if tok.form in _VIEW_NOUNS and tag == "NNG":
+                close("domain")
+            elif tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair or naming:
                 opened = start >= 0
                 if pair and opened and found and found[-1][1] == "":
                     # "DBSCAN을 K-means랑 비교하면": the object paired with it is a side too
@@ -460,6 +473,10 @@ class KoreanAnalyzer:
                 ):
                     # "전파하는 방식": the way of doing it is asked; the doing is context,
                     # the subject when nothing else is marked
+                    close("")
+                elif last_word[0] > start:
+                    # "RNN 은닉층 계산하려면": the words before the verb's noun are the subject
+                    end = last_word[1]
                     close("")
                 else:
                     # "선택한", "예측하는": a noun made a verb is what is done, not the subject

@@ -172,7 +172,12 @@ class ChatChain:
         # "torch.nn.Conv2d 쓰면"): notes often show its arguments or effect without the
         # name, so it need not be covered. A capitalised name that is not code names a
         # thing ("Grad-CAM으로 …"), which the notes must hold.
-        optional = {p for p, role in roles if role == "named" and _reads_as_code(p)}
+        optional = {
+            p
+            for p, role in roles
+            if (role == "named" and _reads_as_code(p))
+            or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
+        }
         missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
         if missed and len(subjects) > len(missed):
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
