@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.chain.chain import Turn
-from chatbot.chain.routing import resolve_followup, subject_covered
+from chatbot.chain.routing import may_continue, resolve_followup, subject_covered
 from chatbot.generation.base import GenerationRequest, Passage
 from chatbot.services import Services
 from chatbot.settings import Settings
@@ -57,6 +57,50 @@ def _hit(text: str) -> Passage:
     return Passage(1, "n.md", "정규화", text, 1.0, terms=tuple(default_analyzer().terms(text)))
 
 
+@pytest.mark.parametrize(
+    ("message", "may"),
+    [
+        ("정확도는 어느 정도 나와?", True),  # asks something of a subject
+        ("코드로는 어떻게 해?", True),
+        ("쉽게 말하면?", True),
+        ("대표 모델 하나만 알려줘", True),
+        ("정확도는 뭐야?", False),  # what its own subject is: a new question
+        ("CNN이란?", False),
+        ("좋아 알겠어", False),  # asks nothing
+        ("그리고 드롭아웃은 과적합을 어떤 방식으로 줄여주는지 자세히 알려줄래?", False),  # long
+    ],
+)
+def test_which_messages_may_go_on_without_a_pronoun(message: str, may: bool) -> None:
+    assert may_continue(message, default_analyzer().subjects(message)) is may
+
+
+def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="LSTM이 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "게이트는 몇 개야?", "history": history})
+    assert plan.followup.kind == "continue" and plan.subjects == ["LSTM", "게이트"]
+    assert plan.answer is not None and "세 개의 게이트" in plan.answer.lines[0]
+    # thanks are no question, and "X는 뭐야?" asks anew
+    assert chain.plan({"message": "고마워!", "history": history}).intent == "greeting"
+    plan = chain.plan({"message": "CNN은 뭐야?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["CNN"]
+    # only right after the question it would go on from
+    later = [*history, Turn(user="고마워", assistant="...", intent="greeting")]
+    assert chain.plan({"message": "게이트는 몇 개야?", "history": later}).followup.kind == ""
+
+
+def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="드롭아웃은 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "그거 추론할 때는 어떻게 해?", "history": history})
+    assert plan.answer is not None
+    assert "model.eval()" in plan.answer.lines[0]
+
+
 def test_subject_is_covered_only_as_a_phrase() -> None:
     analyzer = default_analyzer()
     hits = [_hit("배치 크기는 한 번에 학습하는 샘플 수이다.\n입력 정규화는 값을 0~1로 맞춘다.")]
@@ -82,6 +126,14 @@ def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     assert not subject_covered("체크리스트", [_hit("체크 표시를 한다.")], analyzer)
     # the rest of the subject is still a phrase
     assert not subject_covered("레이어 정규화 함수", hits, analyzer)
+
+
+def test_a_domain_word_kiwi_cut_in_two_in_the_notes_is_still_there() -> None:
+    analyzer = default_analyzer()
+    # in a long chunk Kiwi may read the word as 릴레이션 + 십, alone as one noun
+    hits = [Passage(1, "n.md", "SQLAlchemy", "릴레이션십 …", 1.0, terms=("릴레이션", "십", "lazy"))]
+    assert subject_covered("릴레이션십", hits, analyzer, loose=True)
+    assert not subject_covered("관계형", hits, analyzer, loose=True)
 
 
 def test_a_table_row_covers_a_thing_and_its_column() -> None:

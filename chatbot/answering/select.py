@@ -444,6 +444,7 @@ class _Ask:
     units_about: Callable[[set[str]], list[UnitRecord]] | None
     passage_of: Callable[[int], Passage | None] | None
     domains: frozenset[str]
+    anchors: frozenset[str]
 
 
 class UnitSelector:
@@ -463,13 +464,17 @@ class UnitSelector:
         units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
         passage_of: Callable[[int], Passage | None] | None = None,
         domains: frozenset[str] = frozenset(),
+        anchors: frozenset[str] = frozenset(),
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
-        ("선형회귀에서 경사하강법은": 선형회귀); they count less.
+        ("선형회귀에서 경사하강법은": 선형회귀); they count less. `anchors`: the subjects a
+        follow-up goes on from ("DNN이 뭐야?" → "정확도는 어느 정도 나와?": DNN); where
+        some line found names one, the answer is drawn from such lines ("DNN에서는 …
+        정확도가 거의 99%"), not from what the notes say of the new words alone.
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
-        ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains)
+        ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
         selection = self._select(ask, kind)
         if selection.kind_found or kind not in _FALL_BACK_TO_DEFINITION:
             return selection
@@ -550,6 +555,22 @@ class UnitSelector:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
             if score > 0:
                 scored.append(Chosen(unit, passage, score, cell=bool(focused), lift=lift))
+        if ask.anchors:
+            anchor_keys = {_key_of(a) for a in ask.anchors} - {""}
+            anchor_sets = [self._subject_terms(a, asked_terms) for a in ask.anchors]
+            anchored = [
+                c
+                for c in scored
+                if any(t and t <= (c.unit.terms | c.unit.context_terms) for t in anchor_sets)
+                or any(
+                    k in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
+                    for k in anchor_keys
+                )
+            ]
+            # with the lines of the sections they stand in ("각 시점에서 입력은 …" under the
+            # section whose other lines name RNN)
+            sections = {_section(c.unit) for c in anchored}
+            scored = [c for c in scored if _section(c.unit) in sections] or scored
         if not scored:
             return Selection()
         if kind == "list":

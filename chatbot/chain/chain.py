@@ -38,6 +38,8 @@ from chatbot.chain.routing import (
     decide_intent,
     is_bare_term,
     is_specific,
+    continues_in,
+    may_continue,
     resolve_followup,
     subject_covered,
 )
@@ -145,16 +147,6 @@ class ChatChain:
             self.analyzer,
             self.analyzer.subjects(previous.user) if previous else [],
         )
-        result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
-        vector = (
-            result.query_vector
-            if followup.query == message
-            and self.router_embeddings.model_id == self.searcher.embeddings.model_id
-            else self.router_embeddings.embed_array([message])[0]
-        )
-        p_request = self.classifier.p_request(message, vector)
-        match = self.bank.match(message, vector)
-        subjects = followup.subjects
         roles = self.analyzer.subject_roles(message)
         domains = {p for p, role in roles if role != "marked"}
 
@@ -168,6 +160,31 @@ class ChatChain:
                 units_about=snapshot.units_about,
             )
 
+        if (
+            not followup.kind
+            and previous is not None
+            and history[-1] is previous
+            and cue_intent(message) is None
+            and may_continue(message, followup.subjects)
+        ):
+            # "DNN이 뭐야?" → "정확도는 어느 정도 나와?": no pronoun, yet the notes say it
+            # of DNN; "코드로는 어떻게 해?" names nothing new and goes on
+            previous_subjects = self.analyzer.subjects(previous.user)
+            joint = f"{previous.user} {message}"
+            found = self.searcher.search(joint, self.k, snapshot=snapshot)
+            if continues_in(found.hits, previous_subjects, followup.subjects, covers):
+                subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
+                followup = Followup("continue", joint, subjects, previous.user)
+        result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
+        vector = (
+            result.query_vector
+            if followup.query == message
+            and self.router_embeddings.model_id == self.searcher.embeddings.model_id
+            else self.router_embeddings.embed_array([message])[0]
+        )
+        p_request = self.classifier.p_request(message, vector)
+        match = self.bank.match(message, vector)
+        subjects = followup.subjects
         # An unmarked name that reads as code ("flow_from_directory 쓰면 …", "reshape 해야",
         # "torch.nn.Conv2d 쓰면"): notes often show its arguments or effect without the
         # name, so it need not be covered. A capitalised name that is not code names a
@@ -239,6 +256,11 @@ class ChatChain:
                 subjects = list(dict.fromkeys([*followup.previous_subjects, *subjects]))
                 plan.subjects = subjects
             plan.topic = subjects[0] if subjects else ""
+            went_on_from = (
+                [s for s in subjects if s in self.analyzer.subjects(followup.previous)]
+                if followup.kind == "continue"
+                else []
+            )
             selection = self.selector.select(
                 # a continuing follow-up's own words say what it asks of the same subject
                 question=message if followup.kind == "continue" else followup.query,
@@ -249,6 +271,8 @@ class ChatChain:
                 units_about=snapshot.units_about,
                 passage_of=snapshot.by_id.get,
                 domains=frozenset(p for p, role in roles if role == "domain"),
+                # a follow-up that adds words of its own to the subject it goes on from
+                anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:

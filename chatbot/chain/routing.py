@@ -43,6 +43,12 @@ _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데
 # "보틀은 어때?", "LSTM은요?": a new subject asked the way the last question asked
 _ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
+# What a short follow-up without a pronoun must look like to go on from the question
+# before it: it asks something ("어떻게 해?", "하나만 알려줘", "쉽게 말하면?"), and not
+# what its own subject is ("X는 뭐야?", "X란?").
+_IMPLICIT_MAX_CHARS = 20
+_ASKS = re.compile(r"\?|어떻게|어느|얼마|몇|왜|언제|무슨|알려|보여|말하면|설명|하나만|있어")
+_DEFINES = re.compile(r"(?:은|는|이|가|란|이란)\s*(?:뭐|무엇|뭔)|(?:이란|란)\s*\??$")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
 _LETTERS_ONLY = re.compile(r"[\s._\-`*]+")
@@ -196,6 +202,31 @@ def resolve_followup(
     return Followup("", message, own)
 
 
+def may_continue(message: str, own: list[str]) -> bool:
+    """Whether a message with no pronoun or "그럼" may still go on from the question just
+    before it: a short question that asks something of a subject ("코드로는 어떻게 해?",
+    "대표 모델 하나만 알려줘", "정확도는 어느 정도 나와?") rather than what its own
+    subject is ("정확도는 뭐야?": a new question). The notes decide (`continues_in`)."""
+    compact = message.strip()
+    if len(compact) > _IMPLICIT_MAX_CHARS or not _ASKS.search(compact):
+        return False
+    return not (own and _DEFINES.search(compact))
+
+
+def continues_in(
+    hits: list[Passage],
+    previous_subjects: list[str],
+    own: list[str],
+    covers: Callable[[str, list[Passage]], bool],
+) -> bool:
+    """Whether one passage found for both questions together holds a previous subject
+    and every subject of the new one: "정확도" where the notes speak of DNN's accuracy."""
+    return any(
+        any(covers(s, [hit]) for s in previous_subjects) and all(covers(s, [hit]) for s in own)
+        for hit in hits
+    )
+
+
 def _strip_subjects(question: str, subjects: list[str]) -> str:
     for subject in subjects:
         question = question.replace(subject, " ")
@@ -250,8 +281,9 @@ def _phrase_covered(
     loose: bool = False,
 ) -> bool:
     if loose:
-        present = set().union(*(set(h.terms) for h in hits)) if hits else set()
-        return all(t in present or len(t) < 2 for t in terms)
+        present = frozenset().union(*(h.terms for h in hits)) if hits else frozenset()
+        # a word Kiwi cut in two in the notes ("릴레이션" + "십") is still there
+        return all(_holds_term(t, present) or len(t) < 2 for t in terms)
     # "torchsummary" is "torch.summary" written without its dot
     squeezed = _LETTERS_ONLY.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
