@@ -281,9 +281,9 @@ def _phrase_covered(
     loose: bool = False,
 ) -> bool:
     if loose:
-        present = frozenset().union(*(h.terms for h in hits)) if hits else frozenset()
+        found = frozenset().union(*(h.terms for h in hits)) if hits else frozenset()
         # a word Kiwi cut in two in the notes ("릴레이션" + "십") is still there
-        return all(_holds_term(t, present) or len(t) < 2 for t in terms)
+        return all(_holds_term(t, found) or len(t) < 2 for t in terms)
     # "torchsummary" is "torch.summary" written without its dot
     squeezed = _LETTERS_ONLY.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
