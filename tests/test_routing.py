@@ -150,6 +150,11 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("불면증 고치는 방법", False),
         ("역전파가 이해가 안 돼", False),  # saying one does not understand asks for help
         ("배고파서 공부가 손에 안 잡혀", True),
+        # a question word or request verb asks only in the clause that ends the sentence
+        ("배터리 얼마 없어서 이만 나갈게", True),
+        ("노트 정리하다 보니까 벌써 새벽 두 시네", True),
+        ("CNN 공부하는데 어떤 책이 좋아", False),
+        ("SVM 왜 쓰는지 알고 싶어서", False),  # left hanging: the clause before ends it
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:

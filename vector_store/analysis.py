@@ -126,6 +126,11 @@ _FRAMING_NOUNS = frozenset(
         "내용",
     }
 )
+# Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
+# them is background, the clause after them says what the sentence does.
+_CONNECTIVES = frozenset(
+    {"어서", "아서", "니까", "으니까", "는데", "은데", "ᆫ데", "지만", "다가", "더니"}
+)
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
@@ -495,6 +500,19 @@ class KoreanAnalyzer:
             return [(p, r) for p, r, _, _ in found if r == "marked"] + domains + named
         # no particle marks a subject: the first phrase is the topic, the rest context
         return [(p, "marked" if i == 0 else "other") for i, (p, _, _, _) in enumerate(found)]
+
+    def last_clause(self, text: str) -> str:
+        """The text after the last connective ending ("배터리 얼마 없어서 이만 나갈게" →
+        "이만 나갈게"): the clause whose ending says what the sentence does."""
+        text = normalize(text)
+        cuts = [0] + [
+            tok.start + tok.len
+            for tok in self._tokens(text)
+            if tok.tag == "EC" and tok.form in _CONNECTIVES
+        ]
+        # a sentence left hanging on one ("왜 쓰는지 알고 싶어서") ends in the clause before
+        cut = max(c for c in cuts if text[c:].strip(" .,!?~")) if text.strip(" .,!?~") else 0
+        return text[cut:].strip()
 
     def ends_in_clause(self, text: str) -> bool:
         """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",

@@ -89,12 +89,15 @@ def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
     nor is saying one does not understand ("역전파가 이해가 안 돼"): it asks for help."""
     text = normalize(text).strip()
     body = _TRAILING.sub("", text)
+    # a question word or request verb asks only in the clause that ends the sentence:
+    # "배터리 얼마 없어서 이만 나갈게", "노트 정리하다 보니까 벌써 새벽 두 시네" tell
+    last = analyzer.last_clause(body)
     return (
         not _ASKS_HELP.search(text)
         and "?" not in text
         and "？" not in text
         and not _ENDS_REQUEST.search(body)
-        and not _QUESTION_WORD.search(text)
-        and not _REQUEST_VERB.search(text)
+        and not _QUESTION_WORD.search(last)
+        and not _REQUEST_VERB.search(last)
         and analyzer.ends_in_clause(body)
     )
