@@ -752,3 +752,20 @@ def test_a_how_question_naming_a_procedure_label_reads_its_steps_in_order() -> N
         "- 묶기: 가장 가까운 중심에 데이터를 붙인다 [1]",
         "- 중심 다시 계산: 묶음마다 중심을 새로 구한다 [1]",
     ]
+
+
+SIDES_NOTE = """## 레이아웃
+* 여백 인자
+    * left_margin: 왼쪽 여백
+* 화면 구조
+    * right_margin: 오른쪽 여백
+"""
+
+
+def test_each_side_of_a_comparison_is_the_line_that_names_it_whole() -> None:
+    # both lines share "margin": each side still gets the line that names it
+    passage = Passage(13, "layout.md", "레이아웃", SIDES_NOTE, 1.0)
+    notes = ([passage], {13: unit_records("layout.md", 13, SIDES_NOTE, 950)})
+    lines = _answer_over(notes, "left_margin이랑 right_margin 차이가 뭐야")
+    assert any("left_margin" in line for line in lines)
+    assert any("right_margin" in line for line in lines)

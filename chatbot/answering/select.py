@@ -605,7 +605,7 @@ class UnitSelector:
         if whole:
             chosen, kind_found = [whole[0]], True
         elif comparing:
-            lead = [self._best_for(pool, s) for s in subject_sets]
+            lead = [self._best_for(pool, s, k) for s, k in subject_pairs]
             chosen = list(dict.fromkeys(c for c in lead if c is not None))
             # each side found, or one line that speaks of two sides (a table row)
             kind_found = (
@@ -754,10 +754,17 @@ class UnitSelector:
         wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
-    def _best_for(self, pool: list[Chosen], subject: set[str]) -> Chosen | None:
+    def _best_for(self, pool: list[Chosen], subject: set[str], key: str) -> Chosen | None:
         """The best line on one side of a comparison, one that says enough of its own
-        where there is one ("sparse: 희소하다" only when nothing says more)."""
+        where there is one ("sparse: 희소하다" only when nothing says more); one that names
+        the side whole where one does ("out_channel", not any line with "channel")."""
         side = [c for c in pool if subject & (c.unit.context_terms | c.unit.terms)]
+        whole = [
+            c
+            for c in side
+            if key and key in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
+        ]
+        side = whole or side
         if not side:
             return None
         full = [c for c in side if self._says_enough(c.unit) and c.score >= 0.8 * side[0].score]
