@@ -54,6 +54,8 @@ _DETAILS_TAG = re.compile(
 _SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.I | re.S)
 _HN = re.compile(r"<h([1-6])\b", re.I)
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+# A setting written as code: "activation ='sigmoid'", "loss='binary_crossentropy'"
+_SETTING = re.compile(r"^[A-Za-z_][\w.]*\s*=\s*\S")
 _CODEISH = re.compile(r"[{};]|^\s*(?:import|from|def|class|return|print)\b|^\s*#|=\s*\S+\(")
 _MARKUP_ONLY = re.compile(r"^[\W_]*$")
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
@@ -335,6 +337,18 @@ class _Builder:
                     elif cleaned:
                         pieces.append((line + offset, cleaned))
             offset += 1
+        if (
+            len(pieces) >= 3
+            and _is_title(pieces[0][1])
+            and re.search(r"[가-힣]", pieces[0][1])
+            and all(_SETTING.match(text) for _, text in pieces[1:])
+        ):
+            # "이진분류" over "activation ='sigmoid'" / "loss='binary_crossentropy'": the
+            # settings of the thing the first line names, one "term: settings" line
+            (no, name), settings = pieces[0], [text for _, text in pieces[1:]]
+            pieces.clear()
+            self.add(f"{name}: {', '.join(settings)}", no, parents)
+            return
         title = None
         if len(pieces) > 2 and _is_title(pieces[0][1]) and _mostly_terms(pieces[1:]):
             # "주요 파라미터" heading a paragraph of "estimator: …" lines: their title

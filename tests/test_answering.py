@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chatbot.answering.kinds import question_kind
@@ -769,3 +771,13 @@ def test_each_side_of_a_comparison_is_the_line_that_names_it_whole() -> None:
     lines = _answer_over(notes, "left_margin이랑 right_margin 차이가 뭐야")
     assert any("left_margin" in line for line in lines)
     assert any("right_margin" in line for line in lines)
+
+
+def test_settings_named_by_a_korean_term_stand_alone() -> None:
+    settings = UnitRecord(
+        unit_id=1, chunk_id=1, source="k.md", line=3, labels=(), heading_depth=0,
+        kind="term", term="이진 출력", context="", text="output ='tanh', cost='hinge'", ask="",
+        terms=frozenset({"output", "tanh", "cost", "hinge"}), context_terms=frozenset(),
+    )  # fmt: skip
+    assert standalone(settings)
+    assert not standalone(replace(settings, kind="item", term=""))  # code alone does not

@@ -237,3 +237,11 @@ def test_table_rows_take_the_kind_their_title_asks() -> None:
     )  # a table pasted from a spreadsheet, under its title
     row = _by_text(units, "설명: 평균 0, 표준편차 1")
     assert (row.kind, row.term, row.ask) == ("row", "StandardScaler", "list")
+
+
+def test_a_short_title_over_setting_lines_makes_one_term_line() -> None:
+    text = "이진 출력\noutput ='tanh'\ncost='hinge'\n\n다음 문단\nx = 1\n"
+    units = [(u.kind, u.term, u.text) for u in parse_units(text)]
+    assert ("term", "이진 출력", "output ='tanh', cost='hinge'") in units
+    # one setting line under a title is not enough
+    assert ("item", "", "다음 문단") in units

@@ -406,8 +406,12 @@ def standalone(unit: UnitRecord) -> bool:
         _LATEX.search(text) and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
     ):
         return False  # code, or bare LaTeX (a sentence with a formula in it reads fine)
-    if _CODE.search(text) and not _HANGUL.search(text):
-        return False
+    if (
+        _CODE.search(text)
+        and not _HANGUL.search(text)
+        and not (unit.kind == "term" and _HANGUL.search(unit.term))
+    ):
+        return False  # code, unless a Korean term names what it sets ("이진분류: loss=…")
     if (
         unit.kind == "item"
         and not _HANGUL.search(text)
