@@ -76,6 +76,9 @@ _HERE_DEFINES = re.compile(
 )
 _HEADER_CELL_MAX = 12
 _TABLE_TITLE_MAX = 30
+# How far above a Markdown table its title may stand (an HTML line and a blank between)
+_TABLE_TITLE_GAP = 4
+_TABLE_NAME_WORDS = 4
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _HEADING_STATEMENT_MIN = 12
@@ -363,7 +366,7 @@ class _Builder:
         self.flush(pieces, parents)
 
     def title_before(
-        self, line: int, parents: tuple[str, ...], *, alone: bool = True
+        self, line: int, parents: tuple[str, ...], *, alone: bool = True, gap: int = 2
     ) -> tuple[int, str] | None:
         """The short line just above a table or a run of term lines (one blank line
         between), taken back from the units: it names them rather than saying something.
@@ -375,7 +378,7 @@ class _Builder:
             last is None
             or last.kind != "item"
             or last.labels != labels
-            or line - last.line > 2
+            or line - last.line > gap
             or not _is_title(last.text)
             or (alone and len(self.units) > 1 and self.units[-2].line == last.line - 1)
         ):
@@ -532,6 +535,18 @@ class _Builder:
         ]
         if not rows:
             return
+        # a short name just above the table names it, as above a pasted one: the bullet
+        # "UserMixin" over its table of properties (an HTML line between)
+        last = self.units[-1].text if self.units else ""
+        title = (
+            self.title_before(rows[0][0], parents, alone=False, gap=_TABLE_TITLE_GAP)
+            if "," not in last and len(last.split()) <= _TABLE_NAME_WORDS
+            else None
+        )
+        if title is not None:
+            labels = tuple(t for _, t in self.headings) + parents
+            self.units.append(UnitDraft(labels, title[1], "label", title[0], len(self.headings)))
+            parents = (*parents, title[1])
         header = rows[0][1]
         for line, cells in rows[1:]:
             if not any(cells):

@@ -245,3 +245,19 @@ def test_a_short_title_over_setting_lines_makes_one_term_line() -> None:
     assert ("term", "이진 출력", "output ='tanh', cost='hinge'") in units
     # one setting line under a title is not enough
     assert ("item", "", "다음 문단") in units
+
+
+def test_a_short_name_over_a_table_names_its_rows_across_an_html_line() -> None:
+    # the table nests under "UserThing" as written, though CommonMark ends that bullet
+    text = (
+        "* **`login`**\n"
+        "   * 로그인 기능을 돕는 라이브러리\n"
+        "   * **`UserThing`**\n"
+        '    <div align="center">\n\n'
+        "    | 속성 | 설명 |\n"
+        "    |---|---|\n"
+        "    | is_on | 켜져 있으면 true를 반환하는 함수 |\n"
+        "    </div>\n"
+    )
+    rows = [u for u in parse_units(text) if u.kind == "row"]
+    assert [(u.term, u.labels[-1]) for u in rows] == [("is_on", "UserThing")]
