@@ -90,7 +90,8 @@ class Services:
                 analyzer=analyzer,
                 chat=settings.chat,
                 generation=settings.generator,
-                k=settings.retrieval.default_k,
+                k=settings.chat.search_k,
+                answer_passages=settings.retrieval.default_k,
             )
             services.chat = ChatService(
                 chain=chain, engine=engine, history_turns=settings.chat.history_turns

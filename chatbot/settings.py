@@ -74,6 +74,13 @@ class ChatConfig(BaseModel):
         description="See smalltalk_match: a clear request ('감기 빨리 낫는 방법 있어?') is "
         "declined however close it is to small talk.",
     )
+    search_k: int = Field(
+        default=8,
+        ge=1,
+        le=50,
+        description="Passages searched for each message: routing looks for its subject among "
+        "them; answers are drawn from the best `retrieval.default_k` of them.",
+    )
     about_assistant_match: float = Field(
         default=0.65,
         ge=0,

@@ -423,3 +423,19 @@ def test_a_subject_of_one_syllable_is_not_specific() -> None:
 
     assert not is_specific(["비", "날"])
     assert is_specific(["비", "드롭아웃"]) and is_specific(["X"]) and is_specific(["층 수"])
+
+
+def test_routing_searches_search_k_passages_and_answers_draw_on_default_k(
+    app_settings: Settings,
+) -> None:
+    settings = app_settings.model_copy(
+        update={"chat": app_settings.chat.model_copy(update={"search_k": 7})}
+    )
+    built = Services.build(settings)
+    try:
+        chain = built.chat.chain  # type: ignore[union-attr]
+        plan = chain.plan({"message": "CNN은 이미지를 어떻게 처리해?", "history": []})
+        assert plan.result is not None and len(plan.result.hits) == 7
+        assert chain.selector.passages == settings.retrieval.default_k == 5
+    finally:
+        built.close()

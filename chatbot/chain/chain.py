@@ -109,7 +109,10 @@ class ChatChain:
         chat: ChatConfig,
         generation: GeneratorConfig,
         k: int,
+        answer_passages: int = 5,
     ) -> None:
+        """`k`: passages searched for each message; `answer_passages`: the best of them
+        that answers draw on."""
         self.searcher = searcher
         self.bank = bank
         self.classifier = classifier
@@ -120,7 +123,7 @@ class ChatChain:
         )
         self.analyzer = analyzer
         self.selector = UnitSelector(
-            analyzer, max_units=generation.extractive_sentences, passages=k
+            analyzer, max_units=generation.extractive_sentences, passages=answer_passages
         )
         self.chat = chat
         self.generation = generation
