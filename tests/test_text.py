@@ -125,6 +125,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # "X한다는 게": what doing X means is asked
         ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝", "LLM"]),
         ("정규화한다는 건 뭐야?", ["정규화"]),
+        # an adjective's "…하다는" says what is said of the subject
+        ("선형회귀에서 등분산성이 왜 중요하다는 거야?", ["등분산성", "선형회귀"]),
         # "X이라는 말": X is asked about, 말 is the frame
         ("과적합이라는 용어가 무슨 뜻이야?", ["과적합"]),
         ("머신러닝이랑 딥러닝에서 모델이라는 말이 뜻하는 게 달라?", ["머신러닝", "딥러닝", "모델"]),

@@ -468,8 +468,9 @@ class KoreanAnalyzer:
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
             elif tag in ("XSV", "XSA") and start >= 0 and end == tok.start:
-                if i + 1 < len(tokens) and tokens[i + 1].form.endswith("다는"):
-                    # "파인튜닝한다는 게 무슨 뜻이야": what doing it means is asked
+                if tag == "XSV" and i + 1 < len(tokens) and tokens[i + 1].form.endswith("다는"):
+                    # "파인튜닝한다는 게 무슨 뜻이야": what doing it means is asked (not
+                    # "등분산성이 왜 중요하다는 거야": 중요 is what is said of the subject)
                     close("marked")
                 elif (
                     i + 2 < len(tokens)
