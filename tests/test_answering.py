@@ -782,3 +782,21 @@ def test_settings_named_by_a_korean_term_stand_alone() -> None:
     )  # fmt: skip
     assert standalone(settings)
     assert not standalone(replace(settings, kind="item", term=""))  # code alone does not
+
+
+THIN_NOTE = """## 용어
+* 행렬 용어
+    * sparse: 희소하다
+"""
+
+
+def test_one_thin_line_is_said_to_be_all_the_notes_hold() -> None:
+    passage = Passage(14, "terms.md", "용어", THIN_NOTE, 1.0)
+    notes = ([passage], {14: unit_records("terms.md", 14, THIN_NOTE, 990)})
+    lines = _answer_over(notes, "sparse는 왜 써?")
+    assert lines == [
+        "노트에는 'sparse'에 대해 왜 쓰는지는 따로 적혀 있지 않고, "
+        "'sparse: 희소하다'라고만 적혀 있어요. [1]"
+    ]
+    # when it is what was asked, the line is the answer as it stands
+    assert _answer_over(notes, "sparse는 뭐야?") == ["sparse: 희소하다 [1]"]

@@ -41,6 +41,14 @@ def _sentence(text: str) -> str:
     return text if SENTENCE_END.search(text) else f"{text}."
 
 
+def _quoted_as(text: str) -> str:
+    """ "이라고만" after a final consonant ("것"), "라고만" after a vowel ("다")."""
+    last = text[-1:] or "다"
+    if "가" <= last <= "힣":
+        return "이라고만" if (ord(last) - ord("가")) % 28 else "라고만"
+    return "라고만" if last.isalpha() and last.lower() in "aeiouy" else "이라고만"
+
+
 def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
     passages: list[Passage] = []
 
@@ -52,7 +60,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         return f"[{len(passages)}]"
 
     lines: list[str] = []
-    if not selection.kind_found and kind in KIND_PHRASE and topic:
+    header = not selection.kind_found and kind in KIND_PHRASE and bool(topic)
+    if header:
         lines.append(
             f"노트에는 '{topic}'에 대해 {KIND_PHRASE[kind]}는 따로 적혀 있지 않아요. "
             "대신 이렇게 정리되어 있어요."
@@ -92,4 +101,12 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         line = f"{context}: {body}" if show_context else body
         previous = context
         lines.append(f"{line} {marks}" if n == 0 else f"- {line} {marks}")
+    if header and selection.says_little:
+        # all the notes hold is one thin line ("dense: 밀집되어 있다"): one sentence says
+        # so, instead of the line standing alone under the header
+        said = lines.pop().removesuffix(f" {marks}").rstrip(".")
+        lines = [
+            f"노트에는 '{topic}'에 대해 {KIND_PHRASE[kind]}는 따로 적혀 있지 않고, "
+            f"'{said}'{_quoted_as(said)} 적혀 있어요. {marks}"
+        ]
     return Rendered(lines, passages)

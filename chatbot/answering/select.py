@@ -178,6 +178,8 @@ class Selection:
 
     units: list[Chosen] = field(default_factory=list)
     kind_found: bool = True
+    says_little: bool = False
+    """One line that says fewer than three things of its own ("dense: 밀집되어 있다")."""
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
@@ -480,10 +482,12 @@ class UnitSelector:
         notes name nobody), the answer is what the notes say the subject is."""
         ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
         selection = self._select(ask, kind)
-        if selection.kind_found or kind not in _FALL_BACK_TO_DEFINITION:
-            return selection
-        instead = self._select(ask, "definition")
-        return Selection(instead.units, False) if instead.units else selection
+        if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
+            instead = self._select(ask, "definition")
+            selection = Selection(instead.units, False) if instead.units else selection
+        if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
+            selection = replace(selection, says_little=True)
+        return selection
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
