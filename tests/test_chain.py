@@ -439,3 +439,12 @@ def test_routing_searches_search_k_passages_and_answers_draw_on_default_k(
         assert chain.selector.passages == settings.retrieval.default_k == 5
     finally:
         built.close()
+
+
+def test_what_the_question_does_with_a_covered_tool_must_be_covered_too(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    # the notes say 파이썬, never 크롤링: "…하는 법" asks how to do it
+    plan = chain.plan({"message": "파이썬으로 크롤링하는 법 알려줘", "history": []})
+    assert plan.intent == "out_of_scope"

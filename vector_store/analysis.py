@@ -167,7 +167,7 @@ _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _LATIN = re.compile(r"[A-Za-z]")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # "전파하는 방식": nouns for the way a thing is done
-_WAY_NOUNS = frozenset({"방식", "방법", "과정", "원리", "절차", "순서"})
+_WAY_NOUNS = frozenset({"방식", "방법", "법", "과정", "원리", "절차", "순서"})
 # "어느 기관", "무슨 수업": the noun after an interrogative determiner is what the answer
 # should be, not what the question is about
 _INTERROGATIVE_DETERMINERS = frozenset({"어느", "어떤", "무슨", "몇"})

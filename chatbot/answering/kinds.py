@@ -27,7 +27,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
     # "어떤 유형의 데이터를 다뤄?" asks which one, not what kinds there are
-    ("list", re.compile(r"종류(?!의)|유형(?!의)|어떤 것들|뭐뭐|뭐가 있|뭐 있|무엇이 있|구성|나열")),
+    # "뭐 있어?" asks what there is, unless it asks for ways ("막는 방법 뭐 있어?": how)
+    (
+        "list",
+        re.compile(
+            r"종류(?!의)|유형(?!의)|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열"
+            r"|^(?!.*(?:방법|어떻게)).*뭐 있"
+        ),
+    ),
     ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동")),
 )
 
