@@ -128,6 +128,13 @@ def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     assert not subject_covered("레이어 정규화 함수", hits, analyzer)
 
 
+def test_a_word_whose_analysis_drops_a_part_is_covered_only_as_written() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.terms("학습률") == ["학습"]  # Kiwi: 학습 + 률 (a suffix)
+    assert not subject_covered("학습률", [_hit("비지도 학습은 레이블 없이 학습한다.")], analyzer)
+    assert subject_covered("학습률", [_hit("lr은 학습률이다.")], analyzer)
+
+
 def test_a_domain_word_kiwi_cut_in_two_in_the_notes_is_still_there() -> None:
     analyzer = default_analyzer()
     # in a long chunk Kiwi may read the word as 릴레이션 + 십, alone as one noun

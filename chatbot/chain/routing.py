@@ -51,6 +51,7 @@ _ASKS = re.compile(r"\?|어떻게|어느|얼마|몇|왜|언제|무슨|알려|보
 _DEFINES = re.compile(r"(?:은|는|이|가|란|이란)\s*(?:뭐|무엇|뭔)|(?:이란|란)\s*\??$")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
 _SPACES = re.compile(r"\s+")
+_HANGUL_WORD = re.compile(r"[가-힣]{2,}")
 _LETTERS_ONLY = re.compile(r"[\s._\-`*]+")
 _YOU = re.compile(
     r"(?:^|\s)(?:너|넌|너는|너도|너의|네가|니가|너한테|너랑|당신|당신은)(?=\s|$|[?!.,])"
@@ -292,6 +293,12 @@ def _phrase_covered(
         t for word in _LATIN_WORD.findall(subject) for t in analyzer.terms(word) if len(t) >= 2
     ]
     present = set().union(*(set(h.terms) for h in hits)) if hits else set()
+    if len(terms) == 1 and _HANGUL_WORD.fullmatch(squeezed) and squeezed != terms[0]:
+        # one word whose analysis dropped a part of it ("학습률" → 학습): the word as
+        # written, or any passage about 학습 would cover it
+        return any(
+            squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold() for hit in hits
+        )
     # A long phrase the user composed ("합성곱 층 출력 크기"): two of its words together
     # somewhere, and every word in the passages found.
     runs = [terms] if len(terms) <= 2 else [terms[i : i + 2] for i in range(len(terms) - 1)]
