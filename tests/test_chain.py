@@ -129,10 +129,13 @@ def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
 
 
 def test_a_word_whose_analysis_drops_a_part_is_covered_only_as_written() -> None:
+    # "안정성" analyses to 안정: a passage that only says 안정 does not cover it
     analyzer = default_analyzer()
-    assert analyzer.terms("학습률") == ["학습"]  # Kiwi: 학습 + 률 (a suffix)
-    assert not subject_covered("학습률", [_hit("비지도 학습은 레이블 없이 학습한다.")], analyzer)
-    assert subject_covered("학습률", [_hit("lr은 학습률이다.")], analyzer)
+    assert analyzer.terms("안정성") == ["안정"]  # Kiwi: 안정 + 성 (a suffix)
+    assert not subject_covered("안정성", [_hit("학습이 안정되면 멈춘다.")], analyzer)
+    assert subject_covered("안정성", [_hit("배치 정규화는 학습의 안정성을 높인다.")], analyzer)
+    # a word analysed to another spelling of itself is no word cut short
+    assert subject_covered("렐루", [_hit("ReLU는 음수를 0으로 만든다.")], analyzer)
 
 
 def test_a_domain_word_kiwi_cut_in_two_in_the_notes_is_still_there() -> None:

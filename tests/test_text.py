@@ -54,6 +54,14 @@ def test_a_negating_prefix_stays_on_its_noun() -> None:
     assert subjects == ["지도 학습", "비지도 학습"]
 
 
+def test_a_rate_suffix_stays_on_its_noun() -> None:
+    analyzer = default_analyzer()
+    # "학습률" is not "학습"; 율 and 률 are one suffix
+    assert analyzer.terms("lr은 학습률이다") == ["lr", "학습률"]
+    assert analyzer.terms("손실율과 손실률") == ["손실률", "손실률"]
+    assert analyzer.terms("비지도 학습") == ["비지도", "학습"]
+
+
 def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
     from ingest.markdown import clean_inline
 

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 6
+ANALYZER_VERSION = 7
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -131,6 +131,8 @@ _FRAMING_NOUNS = frozenset(
 _CONNECTIVES = frozenset(
     {"어서", "아서", "니까", "으니까", "는데", "은데", "ᆫ데", "지만", "다가", "더니"}
 )
+# Suffixes that make a noun a rate of it ("학습률", "재현율")
+_RATE_SUFFIXES = frozenset({"률", "율"})
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
@@ -567,6 +569,7 @@ class KoreanAnalyzer:
             run.clear()
 
         negation: Morph | None = None
+        last_kept: Morph | None = None
         for tok in tokens:
             tag = tok.tag.split("-")[0]
             is_glue = tag in _GLUE and (tag not in ("SW", "SO", "SP") or tok.form in _GLUE_SYMBOLS)
@@ -581,7 +584,19 @@ class KoreanAnalyzer:
                 negation,
                 (tok if tag == "XPN" and tok.form in _NEGATING_PREFIXES else None),
             )
+            if (
+                tag == "XSN"
+                and tok.form in _RATE_SUFFIXES
+                and out
+                and last_kept is not None
+                and last_kept.start + last_kept.len == tok.start
+            ):
+                # "학습률", "재현율": a rate is not the thing it is the rate of (학습);
+                # 율 and 률 are one suffix, spelled by the sound before it
+                out[-1] += "률"
+                continue
             if tag in _KEEP and tok.form not in _SINGLE_HANGUL_NOISE:
+                last_kept = tok
                 # Kiwi may return a multi-word proper noun ("합성곱 신경망"): index its words.
                 words = tok.form.casefold().split()
                 if before is not None and before.start + before.len == tok.start and words:

@@ -293,9 +293,14 @@ def _phrase_covered(
         t for word in _LATIN_WORD.findall(subject) for t in analyzer.terms(word) if len(t) >= 2
     ]
     present = set().union(*(set(h.terms) for h in hits)) if hits else set()
-    if len(terms) == 1 and _HANGUL_WORD.fullmatch(squeezed) and squeezed != terms[0]:
-        # one word whose analysis dropped a part of it ("학습률" → 학습): the word as
-        # written, or any passage about 학습 would cover it
+    if (
+        len(terms) == 1
+        and _HANGUL_WORD.fullmatch(squeezed)
+        and squeezed.startswith(terms[0])
+        and squeezed != terms[0]
+    ):
+        # one word whose analysis dropped a part of it ("안정성" → 안정): the word as
+        # written, or any passage about 안정 would cover it
         return any(
             squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold() for hit in hits
         )
