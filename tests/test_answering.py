@@ -801,3 +801,19 @@ def test_one_thin_line_is_said_to_be_all_the_notes_hold() -> None:
     ]
     # when it is what was asked, the line is the answer as it stands
     assert _answer_over(notes, "sparse는 뭐야?") == ["sparse: 희소하다 [1]"]
+
+
+GLOSSARY_NOTE = """## 용어
+* 행렬 용어
+    * sparse: 대부분의 값이 0인 희소한 행렬
+    * dense: 대부분의 값이 채워진 밀집된 행렬
+"""
+
+
+def test_another_entry_of_a_glossary_does_not_follow_the_one_asked_about() -> None:
+    passage = Passage(15, "terms.md", "용어", GLOSSARY_NOTE, 1.0)
+    notes = ([passage], {15: unit_records("terms.md", 15, GLOSSARY_NOTE, 995)})
+    assert _answer_over(notes, "sparse는 뭐야?") == ["sparse: 대부분의 값이 0인 희소한 행렬. [1]"]
+    # asked for the list, the entries are read together
+    lines = _answer_over(notes, "행렬 용어 종류 알려줘")
+    assert any("sparse:" in line for line in lines) and any("dense:" in line for line in lines)

@@ -659,7 +659,17 @@ class UnitSelector:
         siblings = [
             c
             for c in pool
-            if c.unit.labels == best.unit.labels and c not in chosen and c.score >= 0.4 * best.base
+            if c.unit.labels == best.unit.labels
+            and c not in chosen
+            and c.score >= 0.4 * best.base
+            # another entry of a glossary ("dense: …" beside "sparse: …") speaks of
+            # another thing, unless a list is asked for or it names the subject too
+            and not (
+                kind != "list"
+                and best.unit.kind == c.unit.kind == "term"
+                and _key_of(c.unit.term) != _key_of(best.unit.term)
+                and not subject_terms & c.unit.terms
+            )
         ]
         if kind == "list" and len(chosen) == 1 and best.unit.kind == "term" and best.unit.labels:
             # "주요 파라미터" > "estimator: …", "cv: …": a titled run of terms is the list
