@@ -410,6 +410,8 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.6, False, {"smalltalk_match": 0.55}, "greeting"),
         (0.95, False, {"smalltalk_match": 0.55}, "out_of_scope"),  # a clear request
         (0.6, True, {"smalltalk_match": 0.55}, "question"),  # about what the notes cover
+        # what a named thing is, however close: "드롭아웃이 뭐야?" is declined
+        (0.85, False, {"smalltalk_match": 0.6, "defines": True}, "out_of_scope"),
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:
@@ -418,6 +420,19 @@ def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: s
 
     signals = Signals(p_request=p_request, covered=covered, **extra)
     assert decide_intent(signals, ChatConfig()) == expected
+
+
+def test_asking_what_a_named_thing_is() -> None:
+    from chatbot.chain.routing import asks_what_it_is
+
+    analyzer = default_analyzer()
+    for message, asks in [
+        ("드롭아웃이 뭐야?", True),
+        ("CNN이란?", True),
+        ("너 뭐야?", False),  # names nothing
+        ("드롭아웃은 왜 써?", False),
+    ]:
+        assert asks_what_it_is(message, analyzer.subjects(message)) is asks, message
 
 
 def test_asking_the_assistant_about_itself_is_not_a_request() -> None:

@@ -35,6 +35,7 @@ from chatbot.chain.routing import (
     RequestClassifier,
     Signals,
     addresses_assistant,
+    asks_what_it_is,
     continues_in,
     decide_intent,
     is_bare_term,
@@ -239,6 +240,7 @@ class ChatChain:
             specific=is_specific(subjects),
             statement=is_statement(message, self.analyzer),
             smalltalk_match=match.score,
+            defines=asks_what_it_is(message, subjects),
         )
         intent = decide_intent(signals, self.chat)
         plan = Plan(

@@ -98,6 +98,8 @@ class Signals:
     statement: bool = False
     smalltalk_match: float = 0.0
     """Similarity to the nearest small-talk question."""
+    defines: bool = False
+    """It asks what a named thing is ("드롭아웃이 뭐야?")."""
 
 
 def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
@@ -113,7 +115,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
       notes say 공부): small talk;
     - a message about nothing the notes cover that is as close to a small-talk question
-      as `cfg.smalltalk_match` and no clear request ("재밌는 얘기 좀 해줄래?"): small talk;
+      as `cfg.smalltalk_match` and no clear request ("재밌는 얘기 좀 해줄래?"): small talk,
+      unless it asks what a named thing is ("드롭아웃이 뭐야?": declined);
     - P(request) from `cfg.covered_request_threshold` when the notes cover the subject:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
@@ -128,6 +131,7 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         or (s.statement and (not s.covered or s.p_request < cfg.statement_request_max))
         or (
             not s.covered
+            and not s.defines
             and s.smalltalk_match >= cfg.smalltalk_match
             and s.p_request < cfg.smalltalk_request_max
         )
@@ -201,6 +205,11 @@ def resolve_followup(
             "continue", f"{previous} {message}", own, previous, previous_subjects=previous_subjects
         )
     return Followup("", message, own)
+
+
+def asks_what_it_is(message: str, subjects: list[str]) -> bool:
+    """ "드롭아웃이 뭐야?", "CNN이란?": what a named thing is."""
+    return bool(subjects) and bool(_DEFINES.search(message.strip()))
 
 
 def may_continue(message: str, own: list[str]) -> bool:
