@@ -174,6 +174,8 @@ def test_aliases_make_spellings_one_term() -> None:
     analyzer = default_analyzer()
     assert analyzer.terms("Transformer") == analyzer.terms("트랜스포머") == ["transformer"]
     assert analyzer.terms("Dropout을 쓴다") == analyzer.terms("드롭아웃을 쓴다")
+    assert analyzer.terms("linear kernel") == analyzer.terms("선형 커널") == ["linear", "kernel"]
+    assert analyzer.terms("비선형") == ["비선형"]  # the negated word stays apart
     # registered as words: no pieces ("도커" alone is 도 + 크(다)), particles come off
     assert analyzer.terms("도커는") == ["docker"]
     assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
