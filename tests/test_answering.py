@@ -817,3 +817,42 @@ def test_another_entry_of_a_glossary_does_not_follow_the_one_asked_about() -> No
     # asked for the list, the entries are read together
     lines = _answer_over(notes, "행렬 용어 종류 알려줘")
     assert any("sparse:" in line for line in lines) and any("dense:" in line for line in lines)
+
+
+METRICS_NOTE = """## 정밀도 vs 재현률
+- 정밀도(Precision)와 재현율(Recall)은 분류 모델을 재는 서로 다른 지표이다.
+- 정밀도
+    - 양성이라고 예측한 것 가운데 실제로 양성인 비율이다.
+- 재현률
+    - 실제 양성 가운데 모델이 양성이라고 찾아낸 비율이다.
+- 퍼셉트론
+    - 입력에 가중치를 곱해 더하는 가장 단순한 신경망 구조이다.
+"""
+
+
+def test_a_comparison_reads_each_side_in_any_spelling_and_nothing_else() -> None:
+    passage = Passage(16, "metrics.md", "정밀도 vs 재현률", METRICS_NOTE, 1.0)
+    notes = ([passage], {16: unit_records("metrics.md", 16, METRICS_NOTE, 1000)})
+    text = "\n".join(_answer_over(notes, "정밀도랑 재현율 차이가 뭐야?"))
+    assert "실제 양성 가운데" in text  # the side written 재현률 in the notes
+    assert "퍼셉트론" not in text  # under the same heading, about neither side
+
+
+TABLE_NOTE = """## 레이어
+Dense 인자 값 설명
+
+| 인자 | 설명 |
+|---|---|
+| units | 출력 뉴런의 수 |
+| activation | 적용할 활성화 함수 |
+| use_bias | 편향을 더할지 여부 |
+"""
+
+
+def test_the_rows_of_a_table_asked_for_as_kinds_answer_it() -> None:
+    passage = Passage(17, "layers.md", "레이어", TABLE_NOTE, 1.0)
+    notes = ([passage], {17: unit_records("layers.md", 17, TABLE_NOTE, 1010)})
+    lines = _answer_over(notes, "Dense 인자 종류 알려줘")
+    assert not lines[0].startswith("노트에는")  # the kinds asked for are there
+    names = [line.split(":")[0].lstrip("- ") for line in lines]
+    assert names == ["units", "activation", "use_bias"]

@@ -626,7 +626,7 @@ class UnitSelector:
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
-            for _, key in subject_pairs:
+            for side, key in subject_pairs:
                 side_line = next(
                     (
                         c
@@ -637,6 +637,7 @@ class UnitSelector:
                         and (
                             _opens_with(c.unit.text, {key})
                             or key in (_key_of(c.unit.term), _key_of(c.unit.context))
+                            or self._named_as(c.unit, side)
                         )
                     ),
                     None,
@@ -662,6 +663,7 @@ class UnitSelector:
             if c.unit.labels == best.unit.labels
             and c not in chosen
             and c.score >= 0.4 * best.base
+            and (kind != "compare" or bool(subject_terms & c.unit.terms))
             # another entry of a glossary ("dense: …" beside "sparse: …") speaks of
             # another thing, unless a list is asked for or it names the subject too
             and not (
@@ -698,6 +700,12 @@ class UnitSelector:
                 and len(group) >= 2
                 and all(c.unit.kind == "row" and c.unit.term == best.unit.term for c in group)
             )
+            # the rows of one table asked for as kinds ("Conv2D 인자 종류"): its entries
+            or (
+                kind == "list"
+                and len(group) >= _TERM_RUN
+                and all(c.unit.kind == "row" for c in group)
+            )
         ):
             # Steps or items of one list (or rows of one kind) read in the notes' order.
             chosen, siblings = sorted(group, key=lambda c: c.unit.line), []
@@ -716,6 +724,9 @@ class UnitSelector:
                 _section(c.unit) in sections
                 or bool(best_names & {_key_of(c.unit.term), _key_of(c.unit.context)})
             )
+            # a comparison goes on only with lines that name a side themselves, not by
+            # the heading they stand under (so do its siblings, above)
+            and (kind != "compare" or bool(subject_terms & c.unit.terms))
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
@@ -772,6 +783,12 @@ class UnitSelector:
         wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
+    def _named_as(self, unit: UnitRecord, subject: set[str]) -> bool:
+        """The unit's term or label is the subject in another spelling ("재현률" for
+        재현율, "optimizer" for 옵티마이저)."""
+        name = unit.term or unit.context
+        return bool(name) and set(self.analyzer.terms(name)) == subject
+
     def _best_for(self, pool: list[Chosen], subject: set[str], key: str) -> Chosen | None:
         """The best line on one side of a comparison, one that says enough of its own
         where there is one ("sparse: 희소하다" only when nothing says more); one that names
@@ -780,7 +797,11 @@ class UnitSelector:
         whole = [
             c
             for c in side
-            if key and key in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
+            if key
+            and (
+                key in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
+                or self._named_as(c.unit, subject)
+            )
         ]
         side = whole or side
         if not side:
