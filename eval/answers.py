@@ -8,7 +8,8 @@ with the dev half, before any tuning, and is only reported, never tuned on;
 `answers_dev2.jsonl` is a second dev split written later, from the notes alone, to tune on
 without touching the test split, which stays report-only; `answers_dev3.jsonl` is a third
 dev split, written later still from the notes alone, and tuned on too; `answers_dev4.jsonl`
-is a fourth, written the same way, from the notes alone, before anything was tuned on it).
+is a fourth, written the same way, from the notes alone, before anything was tuned on it,
+and tuned on since).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
