@@ -160,7 +160,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 18
+CHUNKER_VERSION = 19
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:

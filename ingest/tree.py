@@ -79,6 +79,8 @@ _TABLE_TITLE_MAX = 30
 # How far above a Markdown table its title may stand (an HTML line and a blank between)
 _TABLE_TITLE_GAP = 4
 _TABLE_NAME_WORDS = 4
+# The longest "값: 뜻" line that a list of a term's values holds ("0: 출력 없음")
+_SHORT_TERM = 40
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _HEADING_STATEMENT_MIN = 12
@@ -183,6 +185,18 @@ def _mostly_terms(pieces: list[tuple[int, str]]) -> bool:
     """Two or more lines, the first and two in three of them "용어: 설명" lines."""
     split = [_term_split(text) is not None for _, text in pieces]
     return len(pieces) >= 2 and split[0] and 3 * sum(split) >= 2 * len(split)
+
+
+def _short_terms(node: SyntaxTreeNode) -> bool:
+    """A list whose every item opens with one short "값: 뜻" line ("0: 출력 없음")."""
+    texts = [
+        clean(_inline_text(item.children[0]).split("\n")[0])
+        for item in node.children
+        if len(item.children) == 1 and item.children[0].type == "paragraph"
+    ]
+    return len(texts) == len(node.children) >= 2 and all(
+        len(t) <= _SHORT_TERM and _term_split(t) for t in texts
+    )
 
 
 def clean(text: str) -> str:
@@ -479,6 +493,13 @@ class _Builder:
             return False
         raw = _inline_text(paragraph).rstrip().split("\n")
         last = clean(_BULLET_PREFIX.sub("", raw[-1])).strip()
+        split = _term_split(last) if last else None
+        if split and _short_terms(after):
+            # "verbose: 로그 출력 레벨입니다." over "- 0: 출력 없음", "- 1: 최소 출력": the
+            # values of the term the line describes
+            self.lines("\n".join(raw), self.line_of(paragraph), parents)
+            self.walk_children([after], (*parents, split[0]))
+            return True
         if not last or not (is_question_label(last) or last.endswith(":")) or len(last) > 40:
             return False
         if len(raw) > 1:

@@ -130,6 +130,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # "전파하는 방식": the doing is asked about when nothing else is named
         ("전파하는 방식 두 가지가 뭐야?", ["전파"]),
         ("파이썬으로 크롤링하는 법 알려줘", ["파이썬", "크롤링"]),
+        # "X 값": the values of X are asked for
+        ("verbose 값은 뭐뭐 있어?", ["verbose"]),
         ("HalvingRandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?", ["HalvingRandomSearchCV"]),
         # "X한다는 게": what doing X means is asked
         ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝", "LLM"]),

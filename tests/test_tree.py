@@ -261,3 +261,10 @@ def test_a_short_name_over_a_table_names_its_rows_across_an_html_line() -> None:
     )
     rows = [u for u in parse_units(text) if u.kind == "row"]
     assert [(u.term, u.labels[-1]) for u in rows] == [("is_on", "UserThing")]
+
+
+def test_a_term_line_over_a_list_of_short_values_labels_them() -> None:
+    text = "mode: 기록 방식입니다.\n- 0: 기록 안 함\n- 1: 요약만 기록\n"
+    units = [(u.term, u.labels, u.text) for u in parse_units(text)]
+    assert ("mode", (), "기록 방식입니다.") in units
+    assert ("0", ("mode",), "기록 안 함") in units and ("1", ("mode",), "요약만 기록") in units

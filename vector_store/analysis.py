@@ -122,6 +122,8 @@ _FRAMING_NOUNS = frozenset(
         "며칠",
         # "역전파 얘기 나올 때": in what talk, not what
         "얘기",
+        # "verbose 값은 뭐뭐 있어?": the values of the thing named
+        "값",
         "이야기",
         "내용",
     }

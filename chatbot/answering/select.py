@@ -700,11 +700,14 @@ class UnitSelector:
                 and len(group) >= 2
                 and all(c.unit.kind == "row" and c.unit.term == best.unit.term for c in group)
             )
-            # the rows of one table asked for as kinds ("Conv2D 인자 종류"): its entries
+            # the rows of one table asked for as kinds ("Conv2D 인자 종류"): its entries,
+            # when its title names what is asked about
             or (
                 kind == "list"
                 and len(group) >= _TERM_RUN
                 and all(c.unit.kind == "row" for c in group)
+                and bool(subject_terms)
+                and subject_terms <= best.unit.context_terms
             )
         ):
             # Steps or items of one list (or rows of one kind) read in the notes' order.
