@@ -77,21 +77,41 @@ def _relations(math: str) -> str:
 
 
 def clean_inline(text: str) -> str:
-    """Markdown/HTML/LaTeX markup → plain text; identifiers such as requires_grad survive."""
-    text = _BR.sub("\n", text)
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    """Markdown/HTML/LaTeX markup → plain text; identifiers such as requires_grad survive.
+
+    Each pattern needs a character of its own to match, so a text without it skips the
+    pattern (the same result; most lines of notes carry little markup)."""
+    if "<" in text:
+        text = _BR.sub("\n", text)
+    if "![" in text:
+        text = _IMAGE.sub(r"\1", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _TAG.sub("", text)
     text = html.unescape(text)
-    text = _CODE_SPAN.sub(r"\1", text)
-    text = _BOLD.sub(r"\2", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _ITALIC.sub(r"\1", text)
-    text = _STRAY_BOLD.sub("", text)
-    text = _EMPTY_PARENS.sub("", text)
-    text = _MATH.sub(lambda m: _relations(m.group(1).strip()), text)
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if "`" in text:
+        text = _CODE_SPAN.sub(r"\1", text)
+    if "**" in text or "__" in text:
+        text = _BOLD.sub(r"\2", text)
+    if "~~" in text:
+        text = _STRIKE.sub(r"\1", text)
+    if "*" in text:
+        text = _ITALIC.sub(r"\1", text)
+        text = _STRAY_BOLD.sub("", text)
+    if "(" in text:
+        text = _EMPTY_PARENS.sub("", text)
+    if "$" in text:
+        text = _MATH.sub(lambda m: _relations(m.group(1).strip()), text)
+    lines = [_squeeze(line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
+
+
+def _squeeze(line: str) -> str:
+    """Runs of spaces, tabs and wide or no-break spaces as one space."""
+    if "  " in line or "\t" in line or "\u00a0" in line or "\u3000" in line:
+        return _SPACES.sub(" ", line)
+    return line
 
 
 def _clean_text_line(line: str) -> str:

@@ -201,7 +201,8 @@ def _short_terms(node: SyntaxTreeNode) -> bool:
 
 def clean(text: str) -> str:
     """`clean_inline` plus the `_emphasis_` that notes also use."""
-    return _UNDERSCORE_EMPHASIS.sub(r"\1", clean_inline(text))
+    text = clean_inline(text)
+    return _UNDERSCORE_EMPHASIS.sub(r"\1", text) if "_" in text else text
 
 
 def ask_of(text: str) -> str:
@@ -591,6 +592,9 @@ def _inline_text(node: SyntaxTreeNode) -> str:
 
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Units read each block's inline source (`_inline_text`, cleaned by `clean`), never the
+# parsed inline tokens: the inline pass (about half of the parse) is not run.
+_MD.core.ruler.disable(["inline", "text_join"])
 
 
 def parse_units(text: str) -> list[UnitDraft]:
