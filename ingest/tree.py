@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from markdown_it.token import Token
 
 from ingest.markdown import clean_inline
 
@@ -187,7 +187,7 @@ def _mostly_terms(pieces: list[tuple[int, str]]) -> bool:
     return len(pieces) >= 2 and split[0] and 3 * sum(split) >= 2 * len(split)
 
 
-def _short_terms(node: SyntaxTreeNode) -> bool:
+def _short_terms(node: _Node) -> bool:
     """A list whose every item opens with one short "값: 뜻" line ("0: 출력 없음")."""
     texts = [
         clean(_inline_text(item.children[0]).split("\n")[0])
@@ -247,7 +247,7 @@ class _Builder:
         self.headings: list[tuple[int, str]] = []
         self.floors: list[int] = []
 
-    def line_of(self, node: SyntaxTreeNode) -> int:
+    def line_of(self, node: _Node) -> int:
         start = node.map[0] if node.map else 0
         return self.origin[min(start, len(self.origin) - 1)] if self.origin else 1
 
@@ -444,9 +444,9 @@ class _Builder:
         ask = _ask_for(labels, depth)
         self.units.append(UnitDraft(labels, ", ".join(pairs), "row", line, depth, term, ask))
 
-    def walk(self, node: SyntaxTreeNode, parents: tuple[str, ...] = ()) -> None:
+    def walk(self, node: _Node, parents: tuple[str, ...] = ()) -> None:
         children = node.children
-        skip: SyntaxTreeNode | None = None
+        skip: _Node | None = None
         for child, after in zip(children, [*children[1:], None], strict=False):
             kind = child.type
             if child is skip:
@@ -484,9 +484,7 @@ class _Builder:
                 self.lines(child.content, self.line_of(child), parents)
             # fences (code), rules: nothing to answer with
 
-    def labels_list(
-        self, paragraph: SyntaxTreeNode, after: SyntaxTreeNode, parents: tuple[str, ...]
-    ) -> bool:
+    def labels_list(self, paragraph: _Node, after: _Node, parents: tuple[str, ...]) -> bool:
         """A paragraph whose last line asks or announces ("mnist란?", "역전파:") with a
         list right after it: that line labels the list, as a parent bullet would. Returns
         whether it did (the list is then walked here)."""
@@ -512,7 +510,7 @@ class _Builder:
         self.walk_children([after], (*parents, label))
         return True
 
-    def item(self, item: SyntaxTreeNode, parents: tuple[str, ...]) -> None:
+    def item(self, item: _Node, parents: tuple[str, ...]) -> None:
         first = item.children[0] if item.children else None
         own = ""
         rest = item.children
@@ -544,12 +542,10 @@ class _Builder:
                 self.lines(own, line, parents)
             self.walk_children(rest, parents)
 
-    def walk_children(self, nodes: list[SyntaxTreeNode], parents: tuple[str, ...]) -> None:
-        holder = SyntaxTreeNode()
-        holder.children = nodes
-        self.walk(holder, parents)
+    def walk_children(self, nodes: list[_Node], parents: tuple[str, ...]) -> None:
+        self.walk(_Node("root", children=nodes), parents)
 
-    def table(self, table: SyntaxTreeNode, parents: tuple[str, ...]) -> None:
+    def table(self, table: _Node, parents: tuple[str, ...]) -> None:
         rows = [
             (self.line_of(tr), [clean(_inline_text(td)).replace("\n", ", ") for td in tr.children])
             for section in table.children
@@ -583,12 +579,54 @@ class _Builder:
             self.add_row(pairs, line, parents, cells[0])
 
 
-def _inline_text(node: SyntaxTreeNode) -> str:
+class _Node:
+    """One block of the parsed note: a token, or an opening and closing pair of tokens with
+    the blocks between them as `children` (what markdown-it's `SyntaxTreeNode` gives, as
+    far as units read it, without its links back to the parent: a note's tree is freed as
+    soon as it is read, not left to the garbage collector)."""
+
+    __slots__ = ("children", "content", "map", "tag", "type")
+
+    def __init__(
+        self,
+        type: str,
+        tag: str = "",
+        map: list[int] | None = None,
+        content: str = "",
+        children: list[_Node] | None = None,
+    ) -> None:
+        self.type = type
+        self.tag = tag
+        self.map = map
+        self.content = content
+        self.children = [] if children is None else children
+
+
+def _tree(tokens: list[Token]) -> _Node:
+    root = _Node("root")
+    stack = [root]
+    for token in tokens:
+        if token.nesting < 0:
+            stack.pop()
+            continue
+        node = _Node(
+            token.type.removesuffix("_open") if token.nesting else token.type,
+            token.tag,
+            token.map,
+            token.content,
+        )
+        stack[-1].children.append(node)
+        if token.nesting:
+            stack.append(node)
+    return root
+
+
+def _inline_text(node: _Node) -> str:
     """The source text of a block's inline content (markup kept for `clean_inline`)."""
     for child in node.children:
         if child.type == "inline":
             return child.content
-    return node.content if hasattr(node, "content") else ""
+    return node.content
 
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -601,5 +639,5 @@ def parse_units(text: str) -> list[UnitDraft]:
     """All answer units of one notes file, in reading order."""
     isolated, origin = _isolate_details(text.replace("\r\n", "\n").replace("\r", "\n"))
     builder = _Builder(origin)
-    builder.walk(SyntaxTreeNode(_MD.parse(isolated)))
+    builder.walk(_tree(_MD.parse(isolated)))
     return builder.units
