@@ -19,6 +19,7 @@ This module only decides what changed; `vector_store.writer` stores it. Safety:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import queue
 import threading
@@ -276,31 +277,62 @@ def _prefetch(items: Iterable[T], fn: Callable[[T], R], concurrent: bool) -> Ite
         thread.join()
 
 
+class RunTerms:
+    """The terms of every text analysed in one ingest run, by text: a text met again in
+    the run (a line that repeats in a file, a heading shared by the units of a section
+    and by files of one course, a copied file) is analysed once. A text's terms do not
+    depend on the texts analysed with it, so they are those of a fresh analysis.
+
+    One per run and one thread (the one that prepares files); the oldest entries go
+    beyond `max_texts`, so memory stays bounded on large corpora (repeats are mostly
+    near each other)."""
+
+    def __init__(self, analyzer: KoreanAnalyzer, max_texts: int = 1 << 16) -> None:
+        self.analyzer = analyzer
+        self.max_texts = max_texts
+        self._terms: dict[str, list[str]] = {}
+        self.analysed = 0
+        """Texts handed to the analyser so far."""
+
+    def many(self, texts: list[str]) -> list[list[str]]:
+        """`KoreanAnalyzer.terms_many` of `texts` (the lists may be shared: do not
+        change them); the texts not seen yet are analysed in one batch."""
+        known = self._terms
+        new = [t for t in dict.fromkeys(texts) if t not in known]
+        found = dict(zip(new, self.analyzer.terms_many(new), strict=True))
+        self.analysed += len(new)
+        out = [known[t] if t in known else found[t] for t in texts]
+        known.update(found)
+        if len(known) > self.max_texts:
+            for old in list(itertools.islice(known, len(known) - self.max_texts)):
+                del known[old]
+        return out
+
+
 def _prepare(
     read: _Read,
     analyzer: KoreanAnalyzer,
     chunking: ChunkingConfig,
     stored: Callable[[list[str]], dict[str, np.ndarray]] | None,
-    analysed: dict[str, list[str]] | None = None,
+    terms: RunTerms | None = None,
 ) -> _Prepared:
     """Parse, chunk and analyse one file, and find the stored vectors of its texts.
-    `analysed`: the terms of unit contexts analysed so far in this run (filled here)."""
+    `terms`: the run's analyses so far (filled here)."""
+    terms = terms or RunTerms(analyzer)
     drafts = chunk_sections(parse_markdown(read.text), analyzer.split_sentences, chunking)
     prep = _Prepared(read.path, read.sha256, read.size, drafts, parse_units(read.text))
     etexts = [embed_text(draft.heading, draft.text) for draft in drafts]
     prep.rows = [
-        (draft, etext, _sha256(etext), terms)
-        for draft, etext, terms in zip(drafts, etexts, analyzer.terms_many(etexts), strict=True)
+        (draft, etext, _sha256(etext), chunk_terms)
+        for draft, etext, chunk_terms in zip(drafts, etexts, terms.many(etexts), strict=True)
     ]
-    prep.unit_rows = _unit_rows(prep, analyzer, analysed)
+    prep.unit_rows = _unit_rows(prep, terms)
     if stored is not None:
         prep.stored = stored([h for _, _, h, _ in prep.rows])
     return prep
 
 
-def _unit_rows(
-    prep: _Prepared, analyzer: KoreanAnalyzer, analysed: dict[str, list[str]] | None = None
-) -> list[UnitRow]:
+def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
     """Units of one file, each tied to the chunk whose text holds it.
 
     Chunks and units both follow the file's order, so one forward pass finds, for each
@@ -309,17 +341,15 @@ def _unit_rows(
     rows: list[UnitRow] = []
     flat = [" ".join(d.text.split()) for d in prep.drafts]
     # What a unit is about: its term, the labels above it and its section heading (many
-    # units share one, and files of one course share headings); each distinct text is
-    # analysed once in a run, every new one of the file in one batch.
+    # units share one, and files of one course share headings); a blank one has no terms.
     contexts = [
         " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
     ]
-    context_terms = {} if analysed is None else analysed
-    distinct = [c for c in dict.fromkeys(contexts) if c.strip() and c not in context_terms]
-    context_terms.update(zip(distinct, analyzer.terms_many(distinct), strict=True))
-    unit_terms = analyzer.terms_many([f"{unit.term} {unit.text}" for unit in prep.units])
+    named = [c for c in dict.fromkeys(contexts) if c.strip()]
+    context_terms = dict(zip(named, terms.many(named), strict=True))
+    unit_terms = terms.many([f"{unit.term} {unit.text}" for unit in prep.units])
     at = 0
-    for i, (unit, context, terms) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
+    for i, (unit, context, own) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
         probe = " ".join(unit.text.split())[:40]
         for j in range(at, len(flat)):
             if probe in flat[j]:
@@ -337,7 +367,7 @@ def _unit_rows(
                 text=unit.text,
                 ask=unit.ask,
                 line=unit.line,
-                terms=" ".join(terms),
+                terms=" ".join(own),
                 context_terms=" ".join(context_terms.get(context, [])),
             )
         )
@@ -543,13 +573,13 @@ def _ingest_locked(
     waiting: deque[str] = deque()  # new texts not yet in a batch, by hash
     in_flight: deque[list[str]] = deque()  # batches handed to the embedder, in order
 
-    analysed: dict[str, list[str]] = {}  # unit contexts (used by the preparing thread only)
+    terms = RunTerms(analyzer)  # this run's analyses (used by the preparing thread only)
 
     def batches() -> Iterator[list[str]]:
         for prep in _prefetch(
             to_prepare,
             lambda read: _prepare(
-                read, analyzer, chunking, None if full else writer.vectors, analysed
+                read, analyzer, chunking, None if full else writer.vectors, terms
             ),
             concurrent,
         ):

@@ -501,3 +501,42 @@ def test_a_context_shared_by_files_is_analysed_once_with_the_same_terms(
     assert all(analyzer.seen.count(c) == 1 for c in shared)  # once, not once per file
     fresh = default_analyzer().terms_many(contexts)
     assert [u.context_terms for u in units] == [" ".join(t) for t in fresh]
+
+
+def test_run_terms_give_a_fresh_analysis_once_per_text_and_forget_the_oldest() -> None:
+    from ingest.pipeline import RunTerms
+
+    texts = ["합성곱 계층은 필터로 특징 맵을 만든다.", "## SVM", "  ", "Conv2D, requires_grad"]
+    analyzer = CountingAnalyzer()
+    terms = RunTerms(analyzer, max_texts=3)  # type: ignore[arg-type]
+    fresh = default_analyzer().terms_many(texts)
+    assert terms.many([*texts, texts[0]]) == [*fresh, fresh[0]]
+    assert analyzer.seen == texts  # each distinct text once, in one batch
+    assert terms.many(texts[1:]) == fresh[1:]  # the last three are kept: not analysed again
+    assert analyzer.seen == texts
+    assert terms.many(texts[:1]) == fresh[:1]  # the first went beyond `max_texts`
+    assert analyzer.seen == [*texts, texts[0]]
+    assert terms.analysed == len(texts) + 1
+
+
+def test_each_run_analyses_its_texts_afresh(settings, notes_dir, hash_embeddings) -> None:
+    """A run's analyses are its own: a rebuild analyses every text again, into the same
+    terms, and a text repeated in a file is analysed once per run."""
+    text = (notes_dir / "svm.md").read_text("utf-8")
+    line = "커널 트릭으로 비선형 문제도 풀 수 있다."
+    (notes_dir / "svm.md").write_text(f"{text}\n- {line}\n- {line}\n", "utf-8")
+    seen, rows = [], []
+    for rebuild in (False, True):
+        analyzer = CountingAnalyzer()
+        run_ingest(settings, embeddings=hash_embeddings, analyzer=analyzer, rebuild=rebuild)  # type: ignore[arg-type]
+        seen.append(analyzer.seen)
+        rows.append(without_ids(dump(settings)))
+    assert seen[0] == seen[1]  # the second run analysed everything itself
+    assert seen[0].count(f" {line}") == 1
+    assert len(seen[0]) == len(set(seen[0]))
+    assert rows[0] == rows[1]
+
+
+def without_ids(rows: tuple[list, list, list]) -> tuple[list, list, list]:
+    docs, chunks, units = rows
+    return [d[1:] for d in docs], [c[2:] for c in chunks], [u[2:] for u in units]
