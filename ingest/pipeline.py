@@ -18,6 +18,7 @@ This module only decides what changed; `vector_store.writer` stores it. Safety:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import logging
@@ -27,7 +28,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -374,6 +375,22 @@ def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
     return rows
 
 
+@contextmanager
+def _collector_spares_loaded() -> Iterator[None]:
+    """Keep the garbage collector off every object that exists when the ingest starts
+    (loaded models, modules, a server's own state) until it ends: its full collections
+    then scan only what the ingest builds. Left alone when something else froze objects
+    (it will unfreeze them itself)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def discover(notes_dir: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not notes_dir.exists():
         raise NotesFolderError(
@@ -431,17 +448,18 @@ def run_ingest(
                 if loading is not None:
                     analyzer = loading.result()
             assert analyzer is not None
-            report = _ingest_locked(
-                files,
-                notes_dir,
-                writer,
-                embeddings,
-                analyzer,
-                settings.chunking,
-                progress,
-                rebuild,
-                concurrent,
-            )
+            with _collector_spares_loaded():
+                report = _ingest_locked(
+                    files,
+                    notes_dir,
+                    writer,
+                    embeddings,
+                    analyzer,
+                    settings.chunking,
+                    progress,
+                    rebuild,
+                    concurrent,
+                )
     except WriterBusyError as exc:
         raise IngestBusyError(
             "다른 인덱싱 작업이 진행 중이에요. 잠시 후 다시 시도하세요.",
