@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -138,6 +139,7 @@ def _restates(label: str, heading: str) -> bool:
     return bool(acronyms)
 
 
+@lru_cache(maxsize=4096)  # the units of a section share their labels
 def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
     """What the labels above a unit ask: the nearest question label ("언제 사용하면
     좋을까?" → when), else a label that names a kind ("밀도 기반 군집 절차" → how), else
