@@ -592,13 +592,13 @@ def _ingest_locked(
     in_flight: deque[list[str]] = deque()  # batches handed to the embedder, in order
 
     terms = RunTerms(analyzer)  # this run's analyses (used by the preparing thread only)
+    # stored vectors to reuse: none on a full re-embed, none in an index without documents
+    lookup = None if full or not known else writer.vectors
 
     def batches() -> Iterator[list[str]]:
         for prep in _prefetch(
             to_prepare,
-            lambda read: _prepare(
-                read, analyzer, chunking, None if full else writer.vectors, terms
-            ),
+            lambda read: _prepare(read, analyzer, chunking, lookup, terms),
             concurrent,
         ):
             prepared.append(prep)

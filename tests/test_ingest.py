@@ -540,3 +540,38 @@ def test_each_run_analyses_its_texts_afresh(settings, notes_dir, hash_embeddings
 def without_ids(rows: tuple[list, list, list]) -> tuple[list, list, list]:
     docs, chunks, units = rows
     return [d[1:] for d in docs], [c[2:] for c in chunks], [u[2:] for u in units]
+
+
+def test_the_collector_is_given_back_as_it_was(settings, hash_embeddings) -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    ingest(settings, hash_embeddings)
+    assert gc.get_freeze_count() == 0  # frozen for the run only
+    gc.freeze()  # frozen by someone else: left frozen
+    try:
+        frozen = gc.get_freeze_count()
+        run_ingest(settings, embeddings=hash_embeddings, rebuild=True)
+        assert gc.get_freeze_count() > frozen // 2  # (less what was freed meanwhile)
+    finally:
+        gc.unfreeze()
+
+
+def test_an_index_without_documents_is_not_asked_for_vectors(
+    settings, notes_dir, hash_embeddings, monkeypatch
+) -> None:
+    from vector_store.writer import SqlIndexWriter
+
+    asked: list[list[str]] = []
+    lookup = SqlIndexWriter.vectors
+
+    def vectors(self, hashes):
+        asked.append(list(hashes))
+        return lookup(self, asked[-1])
+
+    monkeypatch.setattr(SqlIndexWriter, "vectors", vectors)
+    ingest(settings, hash_embeddings)
+    assert asked == []
+    (notes_dir / "copy.md").write_text((notes_dir / "svm.md").read_text("utf-8"), "utf-8")
+    again = ingest(settings, hash_embeddings)
+    assert asked and again.embedded == 0 and again.reused > 0  # the copy's vectors reused
