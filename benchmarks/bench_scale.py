@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,6 +108,8 @@ class EmbedderAlone:
         from vector_store.embeddings import build_embeddings
 
         self.embeddings = build_embeddings(Settings().embedding)
+        self.cpu_ms = 0.0
+        """CPU time per text of the last `rate`, in ms, all threads together."""
 
     def rate(self, texts: list[str]) -> float:
         """Chunks/s over `texts`, as the ingest embeds them."""
@@ -116,9 +119,10 @@ class EmbedderAlone:
         with self.embeddings.lanes() as lanes:
             for _ in embed_stream(lanes, batches[: len(lanes)]):  # warm: the first is slow
                 pass
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             for _ in embed_stream(lanes, batches):
                 pass
+        self.cpu_ms = (time.process_time() - cpu) / len(texts) * 1000
         return len(texts) / (time.perf_counter() - started)
 
     def rate_one_call(self, texts: list[str]) -> float:
@@ -131,7 +135,15 @@ class EmbedderAlone:
         return len(texts) / (time.perf_counter() - started)
 
 
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _ingest(env: dict[str, str]) -> dict:
+    """`chatbot ingest --json` in a process of its own; adds `cpu_seconds`, its CPU time
+    (all threads, loading included)."""
+    cpu = _children_cpu_s()
     out = subprocess.run(
         [sys.executable, "-m", "chatbot.cli", "ingest", "--json"],
         env=env,
@@ -139,7 +151,9 @@ def _ingest(env: dict[str, str]) -> dict:
         text=True,
         check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    report["cpu_seconds"] = _children_cpu_s() - cpu
+    return report
 
 
 def _rss_mib(pid: int) -> float:
@@ -204,9 +218,12 @@ def bench_one(
     # machine's load drifts, and the two bracket the ingest.
     one_call = [embedder.rate_one_call(sample)]
     alone = [embedder.rate(sample)]
+    alone_cpu = [embedder.cpu_ms]
     full = _ingest(env)
     alone.append(embedder.rate(sample))
+    alone_cpu.append(embedder.cpu_ms)
     one_call.append(embedder.rate_one_call(sample))
+    ingest_cpu = full["cpu_seconds"] / full["chunks"] * 1000
     again = _ingest(env)
     size = _data_size_mib(env, data)
 
@@ -261,6 +278,9 @@ def bench_one(
         full["chunks"] / full["seconds"] / statistics.mean(alone),
         f"{one_call[0]:.1f} / {one_call[1]:.1f}",
         full["chunks"] / full["seconds"] / statistics.mean(one_call),
+        ingest_cpu,
+        f"{alone_cpu[0]:.2f} / {alone_cpu[1]:.2f}",
+        statistics.mean(alone_cpu) / ingest_cpu,
         again["seconds"],
         size,
         cold,
@@ -448,6 +468,10 @@ def main(argv: list[str] | None = None) -> None:
                 "embedder alone one call at a time on all its BLAS threads, chunks/s, "
                 "before / after",
                 "ingest / embedder alone one call at a time (mean of the two)",
+                "ingest CPU ms per chunk (its process, all threads, loading included)",
+                "embedder alone as the ingest runs it, CPU ms per chunk, before / after",
+                "embedder alone CPU / ingest CPU per chunk (what the ingest / embedder "
+                "ratio tends to when the cores are the limit; less swayed by other load)",
                 "unchanged re-ingest (s)",
                 "data size (MiB)",
                 "startup to /health, empty data dir (s)",
