@@ -164,6 +164,7 @@ class ChatChain:
                 units_about=snapshot.units_about,
             )
 
+        result = None
         if (
             not followup.kind
             and previous is not None
@@ -179,7 +180,9 @@ class ChatChain:
             if continues_in(found.hits, previous_subjects, followup.subjects, covers):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, previous.user)
-        result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
+                result = found
+        if result is None:
+            result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
         vector = (
             result.query_vector
             if followup.query == message
