@@ -473,3 +473,10 @@ def test_what_the_question_does_with_a_covered_tool_must_be_covered_too(
     # the notes say 파이썬, never 크롤링: "…하는 법" asks how to do it
     plan = chain.plan({"message": "파이썬으로 크롤링하는 법 알려줘", "history": []})
     assert plan.intent == "out_of_scope"
+
+
+def test_a_name_in_another_loanword_spelling_is_covered() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("- 앤드루 응(Andrew Ng) - 온라인 강의로 딥러닝을 알렸다.")]
+    assert subject_covered("앤드류 응", hits, analyzer)
+    assert not subject_covered("앤디 응", hits, analyzer)

@@ -54,6 +54,14 @@ def test_a_negating_prefix_stays_on_its_noun() -> None:
     assert subjects == ["지도 학습", "비지도 학습"]
 
 
+def test_loanword_spelling_variants_fold_into_one() -> None:
+    from vector_store.analysis import fold_spelling
+
+    assert fold_spelling("요슈아 벤지오") == fold_spelling("요수아 벤지오") == "요수아 벤지오"
+    assert fold_spelling("앤드류") == fold_spelling("앤드루")
+    assert fold_spelling("유니코드 ReLU") == "유니코드 ReLU"  # ㅠ after other initials stays
+
+
 def test_a_rate_suffix_stays_on_its_noun() -> None:
     analyzer = default_analyzer()
     # "학습률" is not "학습"; 율 and 률 are one suffix
@@ -132,6 +140,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("파이썬으로 크롤링하는 법 알려줘", ["파이썬", "크롤링"]),
         # "X 값": the values of X are asked for
         ("verbose 값은 뭐뭐 있어?", ["verbose"]),
+        # Kiwi reads 응 as an interjection; one that takes a particle is a name
+        ("앤드류 응은 누구야?", ["앤드류 응"]),
+        # "뭐 한 사람" asks who: 사람 is the frame
+        ("앤드류 응은 뭐 한 사람이야?", ["앤드류 응"]),
         ("HalvingRandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?", ["HalvingRandomSearchCV"]),
         # "X한다는 게": what doing X means is asked
         ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝", "LLM"]),

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 8
+ANALYZER_VERSION = 9
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -135,6 +135,8 @@ _CONNECTIVES = frozenset(
 )
 # Suffixes that make a noun a rate of it ("학습률", "재현율")
 _RATE_SUFFIXES = frozenset({"률", "율"})
+# "뭐 한 사람이야?": a who-question without 누구
+_WHO_FRAME = re.compile(r"(?:뭐|무엇을|무슨 일을|어떤 일을)\s*(?:한|했던|하는)\s*사람")
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
@@ -208,6 +210,24 @@ QUERY_STOPWORDS = frozenset(
 )
 
 
+# Loanword spellings that differ only by ㅠ/ㅜ after ㄹ, ㅅ, ㅈ, ㅊ ("요슈아"/"요수아",
+# "앤드류"/"앤드루"): initials by their index in the Hangul syllable block
+_FOLDED_INITIALS = frozenset({5, 9, 12, 14})
+_YU, _U = 17, 13
+
+
+def fold_spelling(text: str) -> str:
+    """`text` with loanword spelling variants made one ("요슈아 벤지오" → "요수아 벤지오"),
+    for comparing names, not for analysis."""
+    out = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172 and code // 588 in _FOLDED_INITIALS and (code % 588) // 28 == _YU:
+            ch = chr(0xAC00 + code - (_YU - _U) * 28)
+        out.append(ch)
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
     """NFC-normalise so that decomposed Hangul (common in files from macOS) matches."""
     return unicodedata.normalize("NFC", text)
@@ -244,11 +264,11 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     and a pair particle split off a word Kiwi did not know ("순전파랑 역전파": 순전파 + 랑)."""
     out: list[Morph] = []
     for tok, nxt in zip(tokens, [*tokens[1:], None], strict=False):
-        tag = (
-            "NNG"
-            if _stem_as_noun(tok.tag, nxt.tag if nxt and nxt.start == tok.end else None)
-            else tok.tag
-        )
+        following = nxt.tag if nxt and nxt.start == tok.end else None
+        tag = "NNG" if _stem_as_noun(tok.tag, following) else tok.tag
+        if tag == "IC" and following is not None and following.startswith("J"):
+            # an interjection takes no particle: "앤드류 응은" is the name 응
+            tag = "NNP"
         pair = _GLUED_PAIR.search(tok.form) if tag.startswith("NN") else None
         if pair and nxt is not None and nxt.start > tok.end and nxt.tag.startswith(("NN", "SL")):
             cut = pair.start()
@@ -372,7 +392,7 @@ class KoreanAnalyzer:
         text = normalize(text)
         tokens = self._tokens(text)
         # "우편번호 인식기 만든 사람이 누구야?": in a who-question, 사람 is the frame
-        asks_who = "누구" in text
+        asks_who = "누구" in text or bool(_WHO_FRAME.search(text))
         found: list[tuple[str, str, int, int]] = []  # (phrase, role, start, end)
         start = end = -1
         pointed = False  # the phrase follows 그/이/저: it points back ("그 모델은")

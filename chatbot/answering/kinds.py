@@ -21,7 +21,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|보다\s*(?:나은|좋은|낫|뛰어난|빠른|느린)|나은 점"
         ),
     ),
-    ("who", re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|개발자|창시자")),
+    (
+        "who",
+        re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|(?:뭐|무엇을) 한 사람|개발자|창시자"),
+    ),
     # "…만들 때 써?": asks in which case it is used
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ingest.tree import ask_of, is_question_label
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, default_analyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, default_analyzer, fold_spelling
 from vector_store.passage import Passage, UnitRecord
 
 # A line that needs the line before it to make sense.
@@ -188,8 +188,9 @@ def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
 
 def _key_of(text: str) -> str:
     """A name without its spelling-out in parentheses, spaces or markup:
-    "서포트 벡터 머신 (SVM)" → "서포트벡터머신"."""
-    return re.sub(r"\W+", "", _PARENS.sub("", text)).casefold()
+    "서포트 벡터 머신 (SVM)" → "서포트벡터머신"; loanword spelling variants as one
+    ("요슈아" as "요수아", `fold_spelling`)."""
+    return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", text)).casefold())
 
 
 def _cell_names(unit: UnitRecord) -> set[str]:

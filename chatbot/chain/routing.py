@@ -30,7 +30,7 @@ import numpy as np
 
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling
 from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
@@ -321,10 +321,10 @@ def _phrase_covered(
     for hit in hits:
         if any(_contains_run(hit.terms, run) for run in runs):
             return True
-        if (
-            len(squeezed) >= 2
-            and squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
+        if len(squeezed) >= 2 and fold_spelling(squeezed) in fold_spelling(
+            _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
         ):
+            # the name as written, in either loanword spelling ("앤드류 응": 앤드루 응)
             return True
     if latin and all(t in present for t in latin):
         return True
