@@ -211,21 +211,21 @@ QUERY_STOPWORDS = frozenset(
 
 
 # Loanword spellings that differ only by ㅠ/ㅜ after ㄹ, ㅅ, ㅈ, ㅊ ("요슈아"/"요수아",
-# "앤드류"/"앤드루"): initials by their index in the Hangul syllable block
-_FOLDED_INITIALS = frozenset({5, 9, 12, 14})
-_YU, _U = 17, 13
+# "앤드류"/"앤드루"): each such syllable with ㅠ maps to its ㅜ twin (Hangul syllables are
+# 0xAC00 + (initial * 21 + vowel) * 28 + final; ㅠ is vowel 17, ㅜ vowel 13)
+_FOLD = str.maketrans(
+    {
+        0xAC00 + (initial * 21 + 17) * 28 + final: 0xAC00 + (initial * 21 + 13) * 28 + final
+        for initial in (5, 9, 12, 14)
+        for final in range(28)
+    }
+)
 
 
 def fold_spelling(text: str) -> str:
     """`text` with loanword spelling variants made one ("요슈아 벤지오" → "요수아 벤지오"),
     for comparing names, not for analysis."""
-    out = []
-    for ch in text:
-        code = ord(ch) - 0xAC00
-        if 0 <= code < 11172 and code // 588 in _FOLDED_INITIALS and (code % 588) // 28 == _YU:
-            ch = chr(0xAC00 + code - (_YU - _U) * 28)
-        out.append(ch)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 def normalize(text: str) -> str:
