@@ -193,6 +193,12 @@ def _key_of(text: str) -> str:
     return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", text)).casefold())
 
 
+def _whole_key(unit: UnitRecord) -> str:
+    """The key of all a unit says, its term and context included: where a subject's name
+    is looked for."""
+    return _key_of(f"{unit.term} {unit.context} {unit.text}")
+
+
 def _cell_names(unit: UnitRecord) -> set[str]:
     """The names a table row's first cell after its term gives ("함수 | 손실 함수 (loss
     function) | …": 손실 함수, loss function)."""
@@ -571,10 +577,7 @@ class UnitSelector:
                 c
                 for c in scored
                 if any(t and t <= (c.unit.terms | c.unit.context_terms) for t in anchor_sets)
-                or any(
-                    k in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
-                    for k in anchor_keys
-                )
+                or any(k in _whole_key(c.unit) for k in anchor_keys)
             ]
             # with the lines of the sections they stand in ("각 시점에서 입력은 …" under the
             # section whose other lines name RNN)
@@ -593,9 +596,7 @@ class UnitSelector:
             c
             for c in scored
             if subject_terms & (c.unit.context_terms | c.unit.terms)
-            or any(
-                k in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}") for k in subject_keys
-            )
+            or any(k in _whole_key(c.unit) for k in subject_keys)
         ]
         pool = about or scored
         kind_found = kind == "definition" or any(
@@ -801,11 +802,7 @@ class UnitSelector:
         whole = [
             c
             for c in side
-            if key
-            and (
-                key in _key_of(f"{c.unit.term} {c.unit.context} {c.unit.text}")
-                or self._named_as(c.unit, subject)
-            )
+            if key and (key in _whole_key(c.unit) or self._named_as(c.unit, subject))
         ]
         side = whole or side
         if not side:
