@@ -71,6 +71,7 @@ _LIST_BONUS = 1.0
 _SPACES = re.compile(r"\s+")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+_PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _TERM_RUN = 3
@@ -317,12 +318,32 @@ def _subsections(
     ordered = sorted(found.items(), key=lambda kv: kv[1].unit.line)
     first = ordered[0][1]
     unit = replace(first.unit, kind="term", term=label, text=", ".join(name for name, _ in ordered))
-    parts = [
-        replace(c, unit=replace(c.unit, kind="term", term=name))
-        for name, c in ordered
-        if c.unit.labels[-1] == name and c.unit.kind == "item" and len(c.unit.text) <= _PART_LINE
-    ]
+    parts = []
+    for name, c in ordered:
+        if c.unit.labels[-1] != name or c.unit.kind != "item" or len(c.unit.text) > _PART_LINE:
+            continue
+        # a step with a few lines of its own reads whole ("클러스터 할당": how, then what a
+        # cluster is)
+        lines = sorted(
+            (
+                o.unit
+                for o in scored
+                if o.unit.source == c.unit.source
+                and o.unit.labels == c.unit.labels
+                and o.unit.kind == "item"
+            ),
+            key=lambda u: u.line,
+        )
+        text = " ".join(_end_sentence(u.text) for u in lines)
+        if len(lines) < 2 or len(text) > _PART_TEXT:
+            text = c.unit.text
+        parts.append(replace(c, unit=replace(c.unit, kind="term", term=name, text=text)))
     return [Chosen(unit, first.passage, first.score), *parts]
+
+
+def _end_sentence(text: str) -> str:
+    """`text` closed by a full stop, so that the next line joined after it reads apart."""
+    return text if text.endswith((".", "!", "?", "。")) else f"{text}."
 
 
 def _short_item(unit: UnitRecord) -> bool:
