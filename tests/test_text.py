@@ -117,6 +117,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
     [
         # Kiwi reads 맵 in "특징 맵이" as the adjective 맵다; a stem before a particle is a noun
         ("특징 맵이 뭐야?", ["특징 맵"]),
+        # ... and so is a stem with no ending at all, glued to the noun before it
+        ("피처맵 크기를 크게 하면 왜 안 좋아?", ["피처맵 크기"]),
+        # a number alone names nothing
+        ("10만 원 이하 이어폰 추천해줘", ["이하 이어폰"]),
         # "X이랑 Y는": both sides of a pair are subjects (이랑 tagged JKB here)
         ("군집이랑 차원 축소는 뭐가 달라?", ["군집", "차원 축소"]),
         ("CNN과 RNN은 어떻게 달라요", ["CNN", "RNN"]),

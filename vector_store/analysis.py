@@ -254,9 +254,12 @@ class Morph(NamedTuple):
 
 
 def _stem_as_noun(tag: str, following: str | None) -> bool:
-    """A verb or adjective stem needs an ending; one followed straight by a particle was
-    a noun misread ("특징 맵이": 맵 as 맵다, "spicy")."""
-    return tag.startswith(("VV", "VA")) and following is not None and following.startswith("J")
+    """A verb or adjective stem needs an ending; one followed straight by a particle or a
+    noun, or by nothing at all (`following` is None), was a noun misread ("특징 맵이",
+    "피처맵 크기": 맵 as 맵다, "spicy")."""
+    return tag.startswith(("VV", "VA")) and (
+        following is None or following.startswith(("J", "NN", "SL"))
+    )
 
 
 def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
@@ -264,7 +267,8 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     and a pair particle split off a word Kiwi did not know ("순전파랑 역전파": 순전파 + 랑)."""
     out: list[Morph] = []
     for tok, nxt in zip(tokens, [*tokens[1:], None], strict=False):
-        following = nxt.tag if nxt and nxt.start == tok.end else None
+        # an ending contracted into its stem ("알 수": 알 + ᆯ) starts inside it
+        following = nxt.tag if nxt and nxt.start <= tok.end else None
         tag = "NNG" if _stem_as_noun(tok.tag, following) else tok.tag
         if tag == "IC" and following is not None and following.startswith("J"):
             # an interjection takes no particle: "앤드류 응은" is the name 응
@@ -514,6 +518,8 @@ class KoreanAnalyzer:
             else:
                 close("")
         close("")
+        # a number alone names nothing ("10만 원 이하": 10)
+        found = [f for f in found if any(ch.isalpha() for ch in f[0])]
         found = _join_possessed(found, text)
         if any(role == "marked" for _, role, _, _ in found):
             # what is asked about first, then where it belongs
