@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|dev3|dev4|test|all] [--misses] [--sweep]
+    python -m eval.answers [--split dev|dev2|dev3|dev4|dev5|test|all] [--misses] [--sweep]
                            [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -9,7 +9,8 @@ with the dev half, before any tuning, and is only reported, never tuned on;
 without touching the test split, which stays report-only; `answers_dev3.jsonl` is a third
 dev split, written later still from the notes alone, and tuned on too; `answers_dev4.jsonl`
 is a fourth, written the same way, from the notes alone, before anything was tuned on it,
-and tuned on since).
+and tuned on since; `answers_dev5.jsonl` is a fifth, written the same way before anything
+was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -61,9 +62,11 @@ Metrics (each function below implements one):
   (DBSCAN)."; (b) fewer than 3 content morphemes; (c) code or a
   comment: a line opening like code (`#`, `//`, fences, `import`, `def`, `class`,
   `return`, decorators, shell prompts, LaTeX) or a line without Hangul holding code
-  punctuation (``= ( ) { } [ ] ;``); (d) a line opening with a reference to context the
-  reader never saw (이 문제를, 이를, 이것은, 그래서, 따라서, 즉, 위의, 여기서 ...), also
-  after a leading label.
+  punctuation (``= ( ) { } [ ] ;``), unless it stands in a fenced block: an answer
+  that quotes the notes' code puts it in one, under a line that says where it stands,
+  and the block counts as one content line, the line above it as a header; (d) a line
+  opening with a reference to context the reader never saw (이 문제를, 이를, 이것은,
+  그래서, 따라서, 즉, 위의, 여기서 ...), also after a leading label.
 - intent accuracy per class: question (`question` records), small talk (`smalltalk`),
   out-of-scope (`absent` and `offtopic`); decline accuracy is the out-of-scope share
   of `absent` and of `offtopic` records separately.
@@ -89,7 +92,7 @@ from kiwipiepy import Kiwi
 from eval.common import COURSE_NOTES, load_jsonl, print_table
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
-SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
 
@@ -103,6 +106,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _SPACES = re.compile(r"\s+")
 _LABEL = re.compile(r"^([^:]{1,60}?):\s+(?=\S)")
 _SOURCES = re.compile(r"^\W*출처")
+_BLOCK = "```"
 _HANGUL = re.compile(r"[가-힣]")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 _SUMMARY = re.compile(r"<summary>\s*(?:<h([1-6])>)?(.*?)(?:</h[1-6]>)?\s*</summary>")
@@ -176,8 +180,27 @@ def normalize(text: str) -> str:
 
 
 def content_lines(answer: str) -> list[str]:
-    """The lines of `answer` a reader reads as its content (see the module docstring)."""
-    lines = [line.strip() for line in answer.splitlines() if line.strip()]
+    """The lines of `answer` a reader reads as its content (see the module docstring); a
+    fenced code block is one line, its lines joined after the fence, and the line that
+    introduces it is a header."""
+    lines: list[str] = []
+    block: list[str] | None = None
+    for raw in answer.splitlines():
+        line = raw.strip()
+        if line.startswith(_BLOCK):
+            if block is None:
+                if lines and not lines[-1].startswith(_BLOCK):
+                    lines.pop()  # the line that says where the code stands: a header
+                block = []
+            else:
+                lines.append(" ".join([_BLOCK, *block]))
+                block = None
+        elif block is not None:
+            block.append(line)
+        elif line:
+            lines.append(line)
+    if block is not None:
+        lines.append(" ".join([_BLOCK, *block]))
     for i, line in enumerate(lines):
         if _SOURCES.match(line):
             lines = lines[:i]
@@ -348,6 +371,8 @@ def _heading_like(line: str, n_terms: int) -> bool:
 def is_fragment(line: str, analyzer: KoreanAnalyzer, labels: frozenset[str] = frozenset()) -> bool:
     """Whether a content line is an orphan fragment (rules in the module docstring)."""
     raw = _CITE.sub("", line).strip()
+    if raw.startswith(_BLOCK) and raw != _BLOCK:
+        return False  # code quoted as a block, under the line that says what it is
     text = _BULLET.sub("", raw).strip()
     if not text:
         return True
@@ -560,7 +585,7 @@ EXPECTED_INTENT = {
 
 def sweep(data_root: Path) -> None:
     """Routing accuracy per class over a grid of the two thresholds, on the dev splits
-    only (dev, dev2, dev3 and dev4; the defaults in `ChatConfig` were chosen here on dev,
+    only (dev to dev5; the defaults in `ChatConfig` were chosen here on dev,
     dev2 and dev3, before dev4 was written; the test split is never swept)."""
     from chatbot.chain.routing import decide_intent
     from chatbot.services import Services
@@ -572,7 +597,7 @@ def sweep(data_root: Path) -> None:
     seen = []
     dev = [
         item
-        for split in ("dev", "dev2", "dev3", "dev4")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5")
         for item in load_jsonl(f"answers_{split}.jsonl")
     ]
     for item in dev:

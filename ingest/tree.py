@@ -57,6 +57,8 @@ _HN = re.compile(r"<h([1-6])\b", re.I)
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 # A setting written as code: "activation ='sigmoid'", "loss='binary_crossentropy'"
 _SETTING = re.compile(r"^[A-Za-z_][\w.]*\s*=\s*\S")
+_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
+_CODE_COMMENT = re.compile(r"^(?:#|//)\s*(?!!)(.*\S)")
 _CODEISH = re.compile(r"[{};]|^\s*(?:import|from|def|class|return|print)\b|^\s*#|=\s*\S+\(")
 _MARKUP_ONLY = re.compile(r"^[\W_]*$")
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
@@ -97,7 +99,8 @@ class UnitDraft:
     text: str
     kind: str
     """"item" (a bullet or a line), "term" (a "용어 - 설명" line: `term` holds the term),
-    "row" (a table row read with its header), "label" (a bullet with children)."""
+    "row" (a table row read with its header), "label" (a bullet with children), "code" (a
+    line of code; its last label is the comment above it, if any)."""
     line: int
     """1-based line in the source file."""
     heading_depth: int
@@ -484,7 +487,42 @@ class _Builder:
             ):
                 # Indented text that is not code (a bullet indented too deep): keep prose.
                 self.lines(child.content, self.line_of(child), parents)
-            # fences (code), rules: nothing to answer with
+            elif kind in ("fence", "code_block"):
+                self.code(child, parents)
+            # rules: nothing to answer with
+
+    def code(self, node: _Node, parents: tuple[str, ...]) -> None:
+        """Each line of code is a `code` unit, labelled by the function or class it stands
+        in and the comment above it ("def mosaic_all_uploads()" > "# 응답 반환"): only a
+        question about the code answers with it. A comment labels the lines after it at
+        its indentation or deeper, up to the next comment there."""
+        start = (node.map[0] if node.map else 0) + (1 if node.type == "fence" else 0)
+        outer = tuple(t for _, t in self.headings) + parents
+        # (indentation, label, whether a function or class), outermost first
+        scopes: list[tuple[int, str, bool]] = []
+        for i, raw in enumerate(node.content.split("\n")):
+            text = raw.strip()
+            if not text:
+                continue
+            indent = len(raw) - len(raw.lstrip())
+            said = _CODE_COMMENT.match(text)
+            # a comment takes the place of one at its indentation; a function keeps the
+            # comment above it ("# 샘플 이미지 생성 엔드포인트" over its decorator and def)
+            while scopes and (indent < scopes[-1][0] or (said and indent == scopes[-1][0])):
+                closed = scopes.pop()
+                if closed[2] and scopes and scopes[-1][0] == indent and not scopes[-1][2]:
+                    scopes.pop()  # the comment over a function ends with it
+            if said:
+                scopes.append((indent, clean(said.group(1)).strip(), False))
+                continue
+            index = min(start + i, len(self.origin) - 1)
+            line = self.origin[index] if self.origin else start + i + 1
+            labels = outer + tuple(label for _, label, _ in scopes)
+            self.units.append(UnitDraft(labels, text, "code", line, len(self.headings)))
+            opened = _SCOPE.match(text)
+            if opened:
+                # the lines of its body are deeper than it
+                scopes.append((indent + 1, opened.group(1), True))
 
     def labels_list(self, paragraph: _Node, after: _Node, parents: tuple[str, ...]) -> bool:
         """A paragraph whose last line asks or announces ("mnist란?", "역전파:") with a

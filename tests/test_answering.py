@@ -859,3 +859,37 @@ def test_the_rows_of_a_table_asked_for_as_kinds_answer_it() -> None:
     assert not lines[0].startswith("노트에는")  # the kinds asked for are there
     names = [line.split(":")[0].lstrip("- ") for line in lines]
     assert names == ["units", "activation", "use_bias"]
+
+
+CODE_NOTE = """## 업로드 서비스
+* 업로드한 파일은 서버 폴더에 저장한다.
+
+```python
+# 업로드 폴더를 앱 안으로 고정
+SAVE_DIR = os.path.join(BASE_DIR, "saved")
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["*"],
+)
+```
+"""
+
+
+def test_a_name_only_the_code_holds_is_answered_by_quoting_the_code() -> None:
+    passage = Passage(30, "service.md", "업로드 서비스", CODE_NOTE, 1.0)
+    notes = ([passage], {30: unit_records("service.md", 30, CODE_NOTE, 950)})
+    lines = _answer_over(notes, "SAVE_DIR은 어디로 잡혀 있어?")
+    assert lines == [
+        "노트의 코드 중 '업로드 폴더를 앱 안으로 고정' 부분에 이렇게 적혀 있어요. [1]",
+        "```",
+        'SAVE_DIR = os.path.join(BASE_DIR, "saved")',
+        "```",
+    ]
+    # a statement over several lines is quoted whole
+    lines = _answer_over(notes, "코드에서 allow_origins는 어떻게 줬어?")
+    assert lines[1:] == [
+        "```", "app.add_middleware(", "CORSMiddleware,", 'allow_origins=["*"],', ")", "```",
+    ]  # fmt: skip
+    # a question the prose answers gets the prose, never a line of code
+    lines = _answer_over(notes, "업로드한 파일은 어디에 저장해?")
+    assert lines == ["업로드 서비스: 업로드한 파일은 서버 폴더에 저장한다. [1]"]

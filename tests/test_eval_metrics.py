@@ -89,6 +89,15 @@ def test_header_line_is_dropped_only_when_unmarked_and_not_alone() -> None:
     ]
 
 
+def test_quoted_code_is_one_content_line_under_a_header_and_no_fragment() -> None:
+    answer = "노트의 코드 중 '저장 폴더' 부분에 이렇게 적혀 있어요. [1]\n```\nA = f(\n  1)\n```"
+    lines = content_lines(answer)
+    assert lines == ["``` A = f( 1)"]
+    assert not is_fragment(lines[0], default_analyzer())
+    # the same code as a line of its own is a fragment
+    assert is_fragment("- A = f(1) [1]", default_analyzer())
+
+
 def test_trailing_sources_list_is_never_content() -> None:
     answer = "품종을 구분하는 모델이에요 [1]\n\n출처\n[1] animals.md > 1주차"
     assert content_lines(answer) == ["품종을 구분하는 모델이에요 [1]"]

@@ -160,13 +160,17 @@ def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
     ]
 
 
-def test_code_is_never_a_unit_and_broken_lines_are_joined() -> None:
+def test_code_is_a_unit_of_its_own_kind_and_broken_lines_are_joined() -> None:
     text = (
         "### 예제\n\n```python\nmodel = Net()\nprint(model)\n```\n\n"
         "손글씨 숫자를 분류하는 작은 신경망을 만들었습\n니다.\n"
     )
     units = parse_units(text)
-    assert [u.text for u in units] == ["손글씨 숫자를 분류하는 작은 신경망을 만들었습니다."]
+    assert [(u.kind, u.text) for u in units] == [
+        ("code", "model = Net()"),
+        ("code", "print(model)"),
+        ("item", "손글씨 숫자를 분류하는 작은 신경망을 만들었습니다."),
+    ]
 
 
 def test_a_heading_that_states_something_is_a_unit_too() -> None:
@@ -268,3 +272,43 @@ def test_a_term_line_over_a_list_of_short_values_labels_them() -> None:
     units = [(u.term, u.labels, u.text) for u in parse_units(text)]
     assert ("mode", (), "기록 방식입니다.") in units
     assert ("0", ("mode",), "기록 안 함") in units and ("1", ("mode",), "요약만 기록") in units
+
+
+SERVICE = """## 업로드 서비스
+
+```python
+# 업로드 폴더를 앱 안으로 고정
+SAVE_DIR = os.path.join(BASE_DIR, "saved")
+
+# 업로드 엔드포인트
+@router.post("/upload")
+async def upload(file: UploadFile):
+    # 파일 저장
+    path = os.path.join(SAVE_DIR, file.filename)
+    return JSONResponse(
+        content={"path": path},
+    )
+
+LIMIT = 10
+```
+"""
+
+
+def test_code_lines_are_units_labelled_by_their_function_and_comment() -> None:
+    units = {u.text: u for u in parse_units(SERVICE)}
+    assert all(u.kind == "code" for u in units.values())
+    assert not any(text.startswith("#") for text in units)  # comments label, never answer
+    assert units['SAVE_DIR = os.path.join(BASE_DIR, "saved")'].labels == (
+        "업로드 서비스", "업로드 폴더를 앱 안으로 고정",
+    )  # fmt: skip
+    # the comment over a function labels its decorator and def, and its body under the
+    # function's name; a comment inside takes the place of none above it
+    assert units['@router.post("/upload")'].labels[-1] == "업로드 엔드포인트"
+    assert units["path = os.path.join(SAVE_DIR, file.filename)"].labels[-2:] == (
+        "upload", "파일 저장",
+    )  # fmt: skip
+    # a closing bracket stays, so that a statement over several lines reads whole
+    assert units[")"].line == units['content={"path": path},'].line + 1
+    # the comment over the function ends with it
+    assert units["LIMIT = 10"].labels == ("업로드 서비스",)
+    assert units["LIMIT = 10"].line == SERVICE.splitlines().index("LIMIT = 10") + 1

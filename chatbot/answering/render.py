@@ -5,7 +5,8 @@ The answer opens with the most direct unit in its context ("LeNet-5: 합성곱 �
 with the mark of the passage it comes from. `[n]` refers to `sources[n-1]`. Short
 siblings under one label (the steps of a procedure) share one line. When the notes
 hold nothing of the kind asked (no "when" for a "언제" question), a first line says so
-and the rest says what they do hold about the topic.
+and the rest says what they do hold about the topic. Lines of the notes' code are quoted
+in a fenced block, under a sentence that says where in the code they stand.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         passages.append(passage)
         return f"[{len(passages)}]"
 
+    if selection.code:
+        return _quote_code(selection)
     lines: list[str] = []
     header = not selection.kind_found and kind in KIND_PHRASE and bool(topic)
     if header:
@@ -110,3 +113,20 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
             f"'{said}'{_quoted_as(said)} 적혀 있어요. {marks}"
         ]
     return Rendered(lines, passages)
+
+
+def _quote_code(selection: Selection) -> Rendered:
+    """Lines of the notes' code, quoted in a fenced block under one sentence that says
+    where in the code they stand (the function or comment they are under)."""
+    first = selection.units[0]
+    where = first.unit.context
+    place = f"노트의 코드 중 '{where}' 부분에" if where else "노트의 코드에"
+    return Rendered(
+        [
+            f"{place} 이렇게 적혀 있어요. [1]",
+            "```",
+            *(c.unit.text for c in selection.units),
+            "```",
+        ],
+        [first.passage],
+    )

@@ -71,6 +71,16 @@ _LIST_BONUS = 1.0
 _SPACES = re.compile(r"\s+")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+# A question about the notes' code ("코드에서 …"); words that only say it is code.
+_ASKS_CODE = re.compile(r"코드")
+_CODE_WORDS = frozenset({"코드", "함수", "변수", "줄", "부분", "설정", "값"})
+_CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
+_CODE_RANK = 0.05
+_CODE_LINES = 8
+_CODE_BLOCK = 3
+_OPENS = ("(", "[", "{", ",")
+# a subject named in Latin letters, as code would name it ("MnistSampleRequest 필드")
+_LATIN_NAME = re.compile(r"[A-Za-z]{3}")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
@@ -181,6 +191,8 @@ class Selection:
     kind_found: bool = True
     says_little: bool = False
     """One line that says fewer than three things of its own ("dense: 밀집되어 있다")."""
+    code: bool = False
+    """The units are lines of the notes' code, quoted as they stand."""
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
@@ -346,6 +358,33 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
 
 
+def _depth(text: str) -> int:
+    """How many brackets a line of code leaves open (negative: closes)."""
+    return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+
+
+def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
+    """`unit` with the lines of code its statement runs over (a call whose arguments
+    stand on lines of their own) and, when it opens a block ("if len(face) == 0:",
+    "class MnistSampleRequest(BaseModel):"), the first lines of the block; at most
+    `_CODE_LINES`, in the notes' order."""
+    lines = sorted((u for u in code if u.source == unit.source), key=lambda u: u.line)
+    at = next((i for i, u in enumerate(lines) if u.unit_id == unit.unit_id), None)
+    if at is None:
+        return [unit]
+    start = at
+    # back to the line that opens the statement: one that leaves a bracket or a list open
+    while start > 0 and at - start < _CODE_LINES and lines[start - 1].text.endswith(_OPENS):
+        start -= 1
+    end, depth = start, _depth(lines[start].text)
+    while end < at or (depth > 0 and end + 1 < len(lines) and end - start < _CODE_LINES):
+        end += 1
+        depth += _depth(lines[end].text)
+    if lines[end].text.endswith(":"):
+        end += _CODE_BLOCK  # the first lines of the block it opens
+    return lines[start : min(end + 1, start + _CODE_LINES)]
+
+
 def _short_item(unit: UnitRecord) -> bool:
     """A short entry of a list ("MVC", "d: 차분 차수"), not a thin sentence ("X는 api이다.")."""
     return (
@@ -427,8 +466,8 @@ def _leans_back(text: str) -> bool:
 
 def standalone(unit: UnitRecord) -> bool:
     """Whether a unit can be read on its own, as a line of an answer."""
-    if unit.kind == "label":
-        return False
+    if unit.kind in ("label", "code"):
+        return False  # code answers only a question about the code (`UnitSelector._code`)
     text = unit.text
     if _MATH_ROW.search(unit.term) or _MATH_ROW.search(text):
         return False
@@ -509,13 +548,78 @@ class UnitSelector:
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
         ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
+        if _ASKS_CODE.search(question):
+            code = self._code(ask, kind)
+            if code.units:
+                return code
         selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
             selection = Selection(instead.units, False) if instead.units else selection
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
             selection = replace(selection, says_little=True)
+        if not selection.units:
+            # nothing in prose: what the notes' code says of it ("UPLOAD_DIR은 어디야?")
+            return self._code(ask, kind)
+        if (
+            ask.subjects
+            and _LATIN_NAME.search(ask.subjects[0])
+            and not self._names_subject(selection.units[0].unit, ask.subjects[:1])
+        ):
+            # a name from the code ("MnistSampleRequest 필드", "UPLOAD_DIR") that the prose
+            # found does not name, where a line of code does: the code
+            code = self._code(ask, kind, own=True)
+            if code.units:
+                return code
         return selection
+
+    def _names_subject(self, unit: UnitRecord, subjects: list[str]) -> bool:
+        words = unit.terms | unit.context_terms
+        whole = _whole_key(unit)
+        return any(
+            ((key := _key_of(s)) and key in whole)
+            or ((terms := set(self.analyzer.terms(s))) and terms <= words)
+            for s in subjects
+        )
+
+    def _code(self, ask: _Ask, kind: str, *, own: bool = False) -> Selection:
+        """The line of the notes' code that names most of what is asked, its own words
+        first, then its labels (function, comment); with the rest of its statement (a call
+        over several lines) and, for a line that opens a block, the lines of the block.
+        `own`: only a line that names the first subject in its own words."""
+        asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
+        sides = [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
+        sides = [side - _CODE_WORDS for side in sides if side - _CODE_WORDS]
+        if not sides:
+            return Selection()
+        found: dict[int, tuple[UnitRecord, Passage, int]] = {}
+        for rank, hit in enumerate(ask.hits[: self.passages]):
+            for unit in ask.units_of(hit):
+                if unit.kind == "code":
+                    found.setdefault(unit.unit_id, (unit, hit, rank))
+        best: tuple[float, UnitRecord, Passage] | None = None
+        for unit, hit, rank in found.values():
+            words = unit.terms
+            around = unit.context_terms - words
+            # a side is named when half its words are, more so by the line's own words
+            named = sum(
+                1.0 + len(side & words) / len(side)
+                for side in sides
+                if 2 * len(side & (words | around)) >= len(side)
+            )
+            if not named or (own and max(sides[0], key=len) not in words):
+                continue
+            score = named + len(asked & words) + _CODE_LABEL * len(asked & around)
+            score -= _CODE_RANK * rank
+            if best is None or score > best[0]:
+                best = (score, unit, hit)
+        if best is None:
+            return Selection()
+        _, unit, hit = best
+        block = _statement(unit, [u for u in ask.units_of(hit) if u.kind == "code"])
+        passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
+        passage = replace(passage, score=hit.score) if passage is not None else hit
+        return Selection([Chosen(u, passage, best[0]) for u in block], True, code=True)
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
