@@ -22,6 +22,7 @@ swallows the Markdown around them.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -500,7 +501,7 @@ class _Builder:
         outer = tuple(t for _, t in self.headings) + parents
         # (indentation, label, whether a function or class), outermost first
         scopes: list[tuple[int, str, bool]] = []
-        for i, raw in enumerate(node.content.split("\n")):
+        for i, raw in enumerate(textwrap.dedent(node.content).split("\n")):
             text = raw.strip()
             if not text:
                 continue
@@ -518,7 +519,10 @@ class _Builder:
             index = min(start + i, len(self.origin) - 1)
             line = self.origin[index] if self.origin else start + i + 1
             labels = outer + tuple(label for _, label, _ in scopes)
-            self.units.append(UnitDraft(labels, text, "code", line, len(self.headings)))
+            # the line keeps its indentation within the block, so that quoted it reads
+            # as code
+            code = raw.rstrip().replace("\xa0", " ")
+            self.units.append(UnitDraft(labels, code, "code", line, len(self.headings)))
             opened = _SCOPE.match(text)
             if opened:
                 # the lines of its body are deeper than it

@@ -888,7 +888,7 @@ def test_a_name_only_the_code_holds_is_answered_by_quoting_the_code() -> None:
     # a statement over several lines is quoted whole
     lines = _answer_over(notes, "코드에서 allow_origins는 어떻게 줬어?")
     assert lines[1:] == [
-        "```", "app.add_middleware(", "CORSMiddleware,", 'allow_origins=["*"],', ")", "```",
+        "```", "app.add_middleware(", "    CORSMiddleware,", '    allow_origins=["*"],', ")", "```",
     ]  # fmt: skip
     # a question the prose answers gets the prose, never a line of code
     lines = _answer_over(notes, "업로드한 파일은 어디에 저장해?")

@@ -295,8 +295,10 @@ LIMIT = 10
 
 
 def test_code_lines_are_units_labelled_by_their_function_and_comment() -> None:
-    units = {u.text: u for u in parse_units(SERVICE)}
+    units = {u.text.strip(): u for u in parse_units(SERVICE)}
     assert all(u.kind == "code" for u in units.values())
+    # a line keeps its indentation within the block
+    assert units["path = os.path.join(SAVE_DIR, file.filename)"].text.startswith("    path")
     assert not any(text.startswith("#") for text in units)  # comments label, never answer
     assert units['SAVE_DIR = os.path.join(BASE_DIR, "saved")'].labels == (
         "업로드 서비스", "업로드 폴더를 앱 안으로 고정",

@@ -76,6 +76,23 @@ _ASKS_CODE = re.compile(r"코드")
 _CODE_WORDS = frozenset({"코드", "함수", "변수", "줄", "부분", "설정", "값"})
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
+_CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
+_CODE_DEFINES = 1.0  # the line that sets or defines the name asked about
+_IMPORT = re.compile(r"^(?:import|from)\s")
+_OPENS_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
+# What a question names in Korean and code names in English ("컴파일" → model.compile).
+_CODE_VERBS = {
+    "컴파일": "compile",
+    "학습": "fit",
+    "훈련": "fit",
+    "예측": "predict",
+    "평가": "evaluate",
+    "저장": "save",
+    "불러오": "load",
+    "로드": "load",
+    "업로드": "upload",
+    "모델": "model",
+}
 _CODE_LINES = 8
 _CODE_BLOCK = 3
 _OPENS = ("(", "[", "{", ",")
@@ -358,6 +375,15 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
 
 
+def _defines(text: str, side: set[str]) -> bool:
+    """Whether a line of code sets or defines the name `side` stands for ("x_test = …",
+    "class MnistSampleRequest(…)")."""
+    text = text.lstrip()
+    opened = _OPENS_SCOPE.match(text)
+    name = opened.group(1) if opened else re.split(r"[\s=:.(\[]", text, maxsplit=1)[0]
+    return name.casefold() in side
+
+
 def _depth(text: str) -> int:
     """How many brackets a line of code leaves open (negative: closes)."""
     return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
@@ -380,8 +406,18 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
     while end < at or (depth > 0 and end + 1 < len(lines) and end - start < _CODE_LINES):
         end += 1
         depth += _depth(lines[end].text)
-    if lines[end].text.endswith(":"):
-        end += _CODE_BLOCK  # the first lines of the block it opens
+    opened = _OPENS_SCOPE.match(lines[end].text.lstrip())
+    body = end
+    if opened:
+        # the body of the function or class it opens: the lines labelled by its name
+        while body + 1 < len(lines) and opened.group(1) in lines[body + 1].labels:
+            body += 1
+    if body > end:
+        end = body
+    elif lines[end].text.endswith(":"):
+        # the first lines of the block it opens ("if …:", or a body the notes did not
+        # indent)
+        end += _CODE_BLOCK
     return lines[start : min(end + 1, start + _CODE_LINES)]
 
 
@@ -588,8 +624,11 @@ class UnitSelector:
         over several lines) and, for a line that opens a block, the lines of the block.
         `own`: only a line that names the first subject in its own words."""
         asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
+        asked_code = bool(_ASKS_CODE.search(ask.question))
+        asked |= {_CODE_VERBS[t] for t in asked if t in _CODE_VERBS}
         sides = [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
-        sides = [side - _CODE_WORDS for side in sides if side - _CODE_WORDS]
+        sides = [{_CODE_VERBS.get(t, t) for t in side - _CODE_WORDS} for side in sides]
+        sides = [side for side in sides if side]
         if not sides:
             return Selection()
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
@@ -607,10 +646,20 @@ class UnitSelector:
                 for side in sides
                 if 2 * len(side & (words | around)) >= len(side)
             )
-            if not named or (own and max(sides[0], key=len) not in words):
+            if (
+                not named
+                # the line itself says something asked, not only its labels, unless the
+                # code is what is asked for ("코드로는 어떻게 해?")
+                or not (asked & words or any(side & words for side in sides) or asked_code)
+                or (own and max(sides[0], key=len) not in words)
+            ):
                 continue
             score = named + len(asked & words) + _CODE_LABEL * len(asked & around)
             score -= _CODE_RANK * rank
+            if _IMPORT.match(unit.text.lstrip()):
+                score -= _CODE_IMPORT
+            if _defines(unit.text, sides[0]):
+                score += _CODE_DEFINES
             if best is None or score > best[0]:
                 best = (score, unit, hit)
         if best is None:

@@ -142,10 +142,24 @@ function renderSources(sources) {
 }
 
 /** Writes answer text with its citation marks ("[1]") as buttons that open the cited
- *  passage in the sources list below the answer. Text is set as text, never as HTML. */
+ *  passage in the sources list below the answer, and the notes' code that an answer
+ *  quotes in a fenced block as a code block. Text is set as text, never as HTML. */
 function renderAnswerText(target, answer, openSource) {
   target.replaceChildren();
-  const parts = (answer ?? "").split(/(\[\d+\])/);
+  const pieces = (answer ?? "").split(/^```[^\n]*\n([\s\S]*?)^```$/m);
+  pieces.forEach((piece, i) => {
+    if (i % 2 === 1) {
+      const pre = el("pre", "code");
+      pre.append(el("code", null, piece.replace(/\n$/, "")));
+      target.append(pre);
+    } else {
+      appendWithMarks(target, piece, openSource);
+    }
+  });
+}
+
+function appendWithMarks(target, text, openSource) {
+  const parts = text.split(/(\[\d+\])/);
   for (const part of parts) {
     const mark = /^\[(\d+)\]$/.exec(part);
     if (!mark) {
