@@ -893,3 +893,25 @@ def test_a_name_only_the_code_holds_is_answered_by_quoting_the_code() -> None:
     # a question the prose answers gets the prose, never a line of code
     lines = _answer_over(notes, "업로드한 파일은 어디에 저장해?")
     assert lines == ["업로드 서비스: 업로드한 파일은 서버 폴더에 저장한다. [1]"]
+
+
+def test_a_follow_up_to_quoted_code_is_answered_from_the_code() -> None:
+    passage = Passage(31, "service.md", "업로드 서비스", CODE_NOTE, 1.0)
+    units = unit_records("service.md", 31, CODE_NOTE, 960)
+    analyzer = default_analyzer()
+    question = "업로드 폴더는 어떻게 잡았어?"
+
+    def answer(code_first: bool) -> list[str]:
+        selection = UnitSelector(analyzer).select(
+            question=question,
+            kind=question_kind(question),
+            subjects=analyzer.subjects(question),
+            hits=[passage],
+            units_of=lambda p: units,
+            passage_of={31: passage}.get,
+            code_first=code_first,
+        )
+        return render_answer(selection, kind="how", topic="업로드 폴더").lines
+
+    assert 'SAVE_DIR = os.path.join(BASE_DIR, "saved")' in answer(code_first=True)
+    assert "```" not in answer(code_first=False)

@@ -80,7 +80,7 @@ _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
 _CODE_DEFINES = 1.0  # the line that sets or defines the name asked about
 _IMPORT = re.compile(r"^(?:import|from)\s")
 _OPENS_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
-# What a question names in Korean and code names in English ("컴파일" → model.compile).
+# What a question names in Korean and code names in English (model.compile: 컴파일).
 _CODE_VERBS = {
     "컴파일": "compile",
     "학습": "fit",
@@ -375,6 +375,12 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
 
 
+def _in_korean(terms: frozenset[str]) -> set[str]:
+    """`terms` with the Korean words for the English names among them (model.compile:
+    모델, 컴파일), which questions use."""
+    return set(terms) | {korean for korean, name in _CODE_VERBS.items() if name in terms}
+
+
 def _defines(text: str, side: set[str]) -> bool:
     """Whether a line of code sets or defines the name `side` stands for ("x_test = …",
     "class MnistSampleRequest(…)")."""
@@ -574,18 +580,21 @@ class UnitSelector:
         passage_of: Callable[[int], Passage | None] | None = None,
         domains: frozenset[str] = frozenset(),
         anchors: frozenset[str] = frozenset(),
+        code_first: bool = False,
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
         ("선형회귀에서 경사하강법은": 선형회귀); they count less. `anchors`: the subjects a
         follow-up goes on from ("DNN이 뭐야?" → "정확도는 어느 정도 나와?": DNN); where
         some line found names one, the answer is drawn from such lines ("DNN에서는 …
         정확도가 거의 99%"), not from what the notes say of the new words alone.
+        `code_first`: the notes' code is asked about (a follow-up to an answer that quoted
+        it), as when the question says "코드".
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
         ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
-        if _ASKS_CODE.search(question):
-            code = self._code(ask, kind)
+        if code_first or _ASKS_CODE.search(question):
+            code = self._code(ask, kind, asked_for=True)
             if code.units:
                 return code
         selection = self._select(ask, kind)
@@ -618,17 +627,18 @@ class UnitSelector:
             for s in subjects
         )
 
-    def _code(self, ask: _Ask, kind: str, *, own: bool = False) -> Selection:
+    def _code(
+        self, ask: _Ask, kind: str, *, own: bool = False, asked_for: bool = False
+    ) -> Selection:
         """The line of the notes' code that names most of what is asked, its own words
         first, then its labels (function, comment); with the rest of its statement (a call
         over several lines) and, for a line that opens a block, the lines of the block.
-        `own`: only a line that names the first subject in its own words."""
+        `own`: only a line that names the first subject in its own words. `asked_for`:
+        the code is what is asked for, and a line under labels that name the subject may
+        answer though its own words name nothing asked."""
         asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
-        asked_code = bool(_ASKS_CODE.search(ask.question))
-        asked |= {_CODE_VERBS[t] for t in asked if t in _CODE_VERBS}
         sides = [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
-        sides = [{_CODE_VERBS.get(t, t) for t in side - _CODE_WORDS} for side in sides]
-        sides = [side for side in sides if side]
+        sides = [side - _CODE_WORDS for side in sides if side - _CODE_WORDS]
         if not sides:
             return Selection()
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
@@ -638,8 +648,8 @@ class UnitSelector:
                     found.setdefault(unit.unit_id, (unit, hit, rank))
         best: tuple[float, UnitRecord, Passage] | None = None
         for unit, hit, rank in found.values():
-            words = unit.terms
-            around = unit.context_terms - words
+            words = _in_korean(unit.terms)
+            around = _in_korean(unit.context_terms) - words
             # a side is named when half its words are, more so by the line's own words
             named = sum(
                 1.0 + len(side & words) / len(side)
@@ -650,8 +660,13 @@ class UnitSelector:
                 not named
                 # the line itself says something asked, not only its labels, unless the
                 # code is what is asked for ("코드로는 어떻게 해?")
-                or not (asked & words or any(side & words for side in sides) or asked_code)
-                or (own and max(sides[0], key=len) not in words)
+                or not (asked & words or any(side & words for side in sides) or asked_for)
+                or (
+                    own
+                    and not (
+                        sides[0] & words and 2 * len(sides[0] & (words | around)) >= len(sides[0])
+                    )
+                )
             ):
                 continue
             score = named + len(asked & words) + _CODE_LABEL * len(asked & around)

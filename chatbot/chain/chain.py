@@ -281,6 +281,10 @@ class ChatChain:
                 domains=frozenset(p for p, role in roles if role == "domain"),
                 # a follow-up that adds words of its own to the subject it goes on from
                 anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
+                # going on from an answer that quoted the code asks about the code
+                code_first=followup.kind == "continue"
+                and previous is not None
+                and "\n```" in previous.assistant,
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
