@@ -915,3 +915,21 @@ def test_a_follow_up_to_quoted_code_is_answered_from_the_code() -> None:
 
     assert 'SAVE_DIR = os.path.join(BASE_DIR, "saved")' in answer(code_first=True)
     assert "```" not in answer(code_first=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("9월 5일 수업에서 뭐 했어?", {(9, 5)}),
+        ("23.09.04 수업 내용", {(9, 4)}),
+        ("2023-09-20에 배운 거", {(9, 20)}),
+        ("9/5 수업", {(9, 5)}),
+        ("학습률 0.5/1.0 비교", set()),  # numbers, not a day
+        ("13월 40일", set()),
+    ],
+)
+def test_days_are_read_in_the_usual_spellings(text: str, days: set[tuple[int, int]]) -> None:
+    from chatbot.answering.dates import day_of_label, days_asked
+
+    assert days_asked(text) == days
+    assert day_of_label("23.09.05") == (9, 5) and day_of_label("3.1 절차") is None

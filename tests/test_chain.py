@@ -480,3 +480,50 @@ def test_a_name_in_another_loanword_spelling_is_covered() -> None:
     hits = [_hit("- 앤드루 응(Andrew Ng) - 온라인 강의로 딥러닝을 알렸다.")]
     assert subject_covered("앤드류 응", hits, analyzer)
     assert not subject_covered("앤디 응", hits, analyzer)
+
+
+COURSE_LOG = """# 수업 일지
+
+<details>
+<summary><h2>24.03.04</h2></summary>
+
+* 파이썬 기초
+    * 리스트와 딕셔너리를 다뤘다
+* numpy
+</details>
+
+<details>
+<summary><h2>24.03.05</h2></summary>
+
+* 선형 회귀
+    * 입력과 출력의 직선 관계를 최소제곱법으로 맞춘다
+* matplotlib
+</details>
+"""
+
+
+def test_a_day_of_a_course_log_is_asked_by_its_date(app_settings: Settings, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    shutil.copytree(app_settings.notes_dir, notes)
+    (notes / "log.md").write_text(COURSE_LOG, encoding="utf-8")
+    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    try:
+        services.ingest()
+        chain = services.chat.chain  # type: ignore[union-attr]
+        for message in ("3월 5일 수업에서 뭐 배웠어?", "24.03.05 수업 내용 정리해줘"):
+            plan = chain.plan({"message": message, "history": []})
+            assert plan.intent == "question", message
+            assert plan.answer.lines[0].startswith(  # type: ignore[union-attr]
+                "24.03.05: 선형 회귀, matplotlib."
+            )
+        # a day the notes do not have is declined
+        assert chain.plan({"message": "12월 25일 수업 내용 알려줘", "history": []}).intent == (
+            "out_of_scope"
+        )
+        # on which day something came up: the day heading over the line that answers
+        plan = chain.plan({"message": "최소제곱법은 며칠 수업에서 배웠지?", "history": []})
+        assert plan.answer.lines[0].startswith(  # type: ignore[union-attr]
+            "선형 회귀: 24.03.05 수업 노트에 적혀 있어요."
+        )
+    finally:
+        services.close()

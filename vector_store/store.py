@@ -82,6 +82,18 @@ class IndexSnapshot:
             return []
         return self._units.with_context_terms(terms, limit)
 
+    def sections_with(self, label: Callable[[str], bool], limit: int = 8) -> list[Passage]:
+        """Chunks whose heading path holds a label that `label` accepts (a course log's
+        day, "23.09.05"), in file order; at most `limit`. A pass over every heading: for
+        the rare question that names such a label, not for every search."""
+        out: list[Passage] = []
+        for row, heading in enumerate(self.by_id.headings()):
+            if any(label(part) for part in heading.split(" > ")):
+                out.append(self.by_id[int(self._ids[row])])
+                if len(out) >= limit:
+                    break
+        return out
+
     def units_of(self, passage: Passage) -> list[UnitRecord]:
         """The units a passage holds, and the rest of its section: a long section is cut
         into several chunks, and a statement that answers sits in whichever one."""

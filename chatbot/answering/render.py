@@ -38,6 +38,13 @@ def _context(chosen: Chosen) -> str:
     return (unit.term or unit.context).rstrip(" :")
 
 
+def _under_day(chosen: Chosen, day: str) -> str:
+    """The label right under the day's heading over a unit ("ARIMA 모델 (…)")."""
+    labels = chosen.unit.labels
+    at = labels.index(day) if day in labels else len(labels)
+    return labels[at + 1] if at + 1 < len(labels) else ""
+
+
 def _sentence(text: str) -> str:
     return text if SENTENCE_END.search(text) else f"{text}."
 
@@ -104,6 +111,15 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         line = f"{context}: {body}" if show_context else body
         previous = context
         lines.append(f"{line} {marks}" if n == 0 else f"- {line} {marks}")
+    if selection.day and lines and not header:
+        # "며칠 수업에서 배웠지?": the day first, then what the notes say there
+        first = selection.units[0]
+        lines = [
+            f"{_under_day(first, selection.day) or topic}: {selection.day} 수업 노트에 적혀 "
+            f"있어요. "
+            f"{mark(first.passage)}",
+            *(line if line.startswith("- ") else f"- {line}" for line in lines),
+        ]
     if header and selection.says_little:
         # all the notes hold is one thin line ("dense: 밀집되어 있다"): one sentence says
         # so, instead of the line standing alone under the header

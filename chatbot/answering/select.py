@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from ingest.tree import ask_of, is_question_label
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, default_analyzer, fold_spelling
 from vector_store.passage import Passage, UnitRecord
@@ -81,7 +82,7 @@ _CODE_DEFINES = 1.0  # the line that sets or defines the name asked about
 _IMPORT = re.compile(r"^(?:import|from)\s")
 _OPENS_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
 # What a question names in Korean and code names in English (model.compile: 컴파일).
-_CODE_VERBS = {
+_ENGLISH_IN_CODE = {
     "컴파일": "compile",
     "학습": "fit",
     "훈련": "fit",
@@ -94,6 +95,7 @@ _CODE_VERBS = {
     "모델": "model",
 }
 _CODE_LINES = 8
+_DAY_ITEMS = 16
 _CODE_BLOCK = 3
 _OPENS = ("(", "[", "{", ",")
 # a subject named in Latin letters, as code would name it ("MnistSampleRequest 필드")
@@ -210,6 +212,9 @@ class Selection:
     """One line that says fewer than three things of its own ("dense: 밀집되어 있다")."""
     code: bool = False
     """The units are lines of the notes' code, quoted as they stand."""
+    day: str = ""
+    """The day heading ("23.09.20") the first unit stands under, for a question that asks
+    on which day something came up."""
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
@@ -378,7 +383,11 @@ def _end_sentence(text: str) -> str:
 def _in_korean(terms: frozenset[str]) -> set[str]:
     """`terms` with the Korean words for the English names among them (model.compile:
     모델, 컴파일), which questions use."""
-    return set(terms) | {korean for korean, name in _CODE_VERBS.items() if name in terms}
+    return set(terms) | {korean for korean, name in _ENGLISH_IN_CODE.items() if name in terms}
+
+
+def _half_named(side: set[str], words: set[str]) -> bool:
+    return 2 * len(side & words) >= len(side)
 
 
 def _defines(text: str, side: set[str]) -> bool:
@@ -594,9 +603,14 @@ class UnitSelector:
         notes name nobody), the answer is what the notes say the subject is."""
         ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
         if code_first or _ASKS_CODE.search(question):
-            code = self._code(ask, kind, asked_for=True)
+            code = self._code(ask, asked_for=True)
             if code.units:
                 return code
+        days = days_asked(question)
+        if days:
+            what = self._day(ask, days)
+            if what.units:
+                return what
         selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
@@ -605,7 +619,12 @@ class UnitSelector:
             selection = replace(selection, says_little=True)
         if not selection.units:
             # nothing in prose: what the notes' code says of it ("UPLOAD_DIR은 어디야?")
-            return self._code(ask, kind)
+            return self._code(ask)
+        if asks_which_day(question):
+            # "ARIMA는 며칠 수업에서 배웠지?": the day heading its lead line stands under
+            lead = selection.units[0].unit
+            day = next((label for label in lead.labels if day_of_label(label)), "")
+            selection = replace(selection, day=day)
         if (
             ask.subjects
             and _LATIN_NAME.search(ask.subjects[0])
@@ -613,10 +632,44 @@ class UnitSelector:
         ):
             # a name from the code ("MnistSampleRequest 필드", "UPLOAD_DIR") that the prose
             # found does not name, where a line of code does: the code
-            code = self._code(ask, kind, own=True)
+            code = self._code(ask, own=True)
             if code.units:
                 return code
         return selection
+
+    def _day(self, ask: _Ask, days: set[tuple[int, int]]) -> Selection:
+        """What a course log's day holds ("9월 5일 수업에서 뭐 했어?"): the topics and items
+        right under that day's heading, in the notes' order, as one line under the day."""
+        names: dict[str, tuple[str, int]] = {}  # key → (name, line)
+        first: UnitRecord | None = None
+        seen: set[int] = set()
+        for hit in ask.hits:
+            for unit in ask.units_of(hit):
+                if unit.unit_id in seen or unit.kind == "code":
+                    continue
+                seen.add(unit.unit_id)
+                at = next(
+                    (i for i, label in enumerate(unit.labels) if day_of_label(label) in days),
+                    None,
+                )
+                if at is None:
+                    continue
+                if first is None or (unit.source, unit.line) < (first.source, first.line):
+                    first = unit
+                below = unit.labels[at + 1] if at + 1 < len(unit.labels) else unit.text
+                name = _MARKS.sub("", below).strip()
+                key = _key_of(name)
+                if key and (key not in names or unit.line < names[key][1]):
+                    names[key] = (name, unit.line)
+        if first is None or ask.passage_of is None:
+            return Selection()
+        passage = ask.passage_of(first.chunk_id)
+        if passage is None:
+            return Selection()
+        day = next(label for label in first.labels if day_of_label(label) in days)
+        ordered = sorted(names.values(), key=lambda nl: nl[1])[:_DAY_ITEMS]
+        unit = replace(first, kind="term", term=day, text=", ".join(n for n, _ in ordered))
+        return Selection([Chosen(unit, passage, 1.0)], True)
 
     def _names_subject(self, unit: UnitRecord, subjects: list[str]) -> bool:
         words = unit.terms | unit.context_terms
@@ -627,9 +680,7 @@ class UnitSelector:
             for s in subjects
         )
 
-    def _code(
-        self, ask: _Ask, kind: str, *, own: bool = False, asked_for: bool = False
-    ) -> Selection:
+    def _code(self, ask: _Ask, *, own: bool = False, asked_for: bool = False) -> Selection:
         """The line of the notes' code that names most of what is asked, its own words
         first, then its labels (function, comment); with the rest of its statement (a call
         over several lines) and, for a line that opens a block, the lines of the block.
@@ -654,19 +705,14 @@ class UnitSelector:
             named = sum(
                 1.0 + len(side & words) / len(side)
                 for side in sides
-                if 2 * len(side & (words | around)) >= len(side)
+                if _half_named(side, words | around)
             )
             if (
                 not named
                 # the line itself says something asked, not only its labels, unless the
                 # code is what is asked for ("코드로는 어떻게 해?")
                 or not (asked & words or any(side & words for side in sides) or asked_for)
-                or (
-                    own
-                    and not (
-                        sides[0] & words and 2 * len(sides[0] & (words | around)) >= len(sides[0])
-                    )
-                )
+                or (own and not (sides[0] & words and _half_named(sides[0], words | around)))
             ):
                 continue
             score = named + len(asked & words) + _CODE_LABEL * len(asked & around)

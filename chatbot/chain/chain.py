@@ -27,6 +27,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
 
+from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import Rendered, render_answer
 from chatbot.answering.select import UnitSelector
@@ -183,6 +184,15 @@ class ChatChain:
                 result = found
         if result is None:
             result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
+        days = days_asked(message)
+        dated: list[Passage] = []
+        if days:
+            # "9월 5일 수업에서 뭐 했어?": the sections of that day in a course log, first
+            dated = snapshot.sections_with(lambda label: day_of_label(label) in days)
+            ids = {p.chunk_id for p in dated}
+            result = replace(
+                result, hits=[*dated, *(h for h in result.hits if h.chunk_id not in ids)]
+            )
         vector = (
             result.query_vector
             if followup.query == message
@@ -202,6 +212,9 @@ class ChatChain:
             if (role == "named" and _reads_as_code(p))
             or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
         }
+        if dated:
+            # the day is what is asked about; "수업 내용" only frames it
+            optional |= set(subjects)
         missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
         if missed and len(subjects) > len(missed):
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
@@ -222,7 +235,7 @@ class ChatChain:
             if added:
                 result = replace(result, hits=_interleave(result.hits, added))
             missed = still_missed
-        covered = bool(subjects) and not missed
+        covered = (bool(subjects) or bool(dated)) and not missed
         social = (
             p_request < self.chat.social_request_max
             and (
@@ -240,7 +253,7 @@ class ChatChain:
             bare_term=is_bare_term(message, subjects),
             names_nothing=not self.analyzer.has_subject(message),
             social=social,
-            specific=is_specific(subjects),
+            specific=is_specific(subjects) or bool(dated),
             statement=is_statement(message, self.analyzer),
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
