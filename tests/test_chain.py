@@ -527,3 +527,18 @@ def test_a_day_of_a_course_log_is_asked_by_its_date(app_settings: Settings, tmp_
         )
     finally:
         services.close()
+
+
+def test_the_notes_code_is_quoted_and_a_short_follow_up_goes_on_in_it(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    first = chain.plan({"message": "x_test는 어떻게 정규화해?", "history": []})
+    lines = first.answer.lines  # type: ignore[union-attr]
+    assert lines[0].startswith("노트의 코드 중 'Keras로 간단한 CNN 만들기' 부분에")
+    assert lines[1:] == ["```", 'x_test = x_test.astype("float32")[..., None] / 255.0', "```"]
+    history = [Turn(user=first.message, assistant="\n".join(lines), intent="question")]
+    # no pronoun and a subject of its own, yet it asks about the code just quoted
+    plan = chain.plan({"message": "모델은 어떻게 컴파일해?", "history": history})
+    assert plan.followup.kind == "continue"
+    assert any(line.startswith("model.compile(") for line in plan.answer.lines)  # type: ignore[union-attr]

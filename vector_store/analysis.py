@@ -159,6 +159,8 @@ CLASS_NOUNS = frozenset(
         "관련",
         "실습",
         "인자",
+        "endpoint",
+        "코드",
     }
 )
 # Framing words that also qualify a following noun ("특징 맵")

@@ -146,3 +146,14 @@ def _quote_code(selection: Selection) -> Rendered:
         ],
         [first.passage],
     )
+
+
+def quoted_lines(answer: str) -> list[str]:
+    """The lines of code an answer quoted (`_quote_code`), stripped."""
+    lines, inside = [], False
+    for line in answer.splitlines():
+        if line.startswith("```"):
+            inside = not inside
+        elif inside and line.strip():
+            lines.append(line.strip())
+    return lines

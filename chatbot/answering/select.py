@@ -78,12 +78,13 @@ _CODE_WORDS = frozenset({"코드", "함수", "변수", "줄", "부분", "설정"
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
 _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
-_CODE_DEFINES = 1.0  # the line that sets or defines the name asked about
+_CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
+_CODE_NEAR = 1.5  # a line beside those the answer before quoted
+_CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _IMPORT = re.compile(r"^(?:import|from)\s")
 _OPENS_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
-# What a question names in Korean and code names in English (model.compile: 컴파일).
+# What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
-    "컴파일": "compile",
     "학습": "fit",
     "훈련": "fit",
     "예측": "predict",
@@ -381,9 +382,14 @@ def _end_sentence(text: str) -> str:
 
 
 def _in_korean(terms: frozenset[str]) -> set[str]:
-    """`terms` with the Korean words for the English names among them (model.compile:
-    모델, 컴파일), which questions use."""
+    """`terms` with the Korean words for the English names among them (model.fit: 모델,
+    학습), which questions use."""
     return set(terms) | {korean for korean, name in _ENGLISH_IN_CODE.items() if name in terms}
+
+
+def _in_bag(term: str, bag: frozenset[str] | set[str]) -> bool:
+    """`term` is in `bag`, whole or as two nouns the notes wrote apart ("데이터 셋")."""
+    return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
 
 
 def _half_named(side: set[str], words: set[str]) -> bool:
@@ -406,8 +412,9 @@ def _depth(text: str) -> int:
 
 def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
     """`unit` with the lines of code its statement runs over (a call whose arguments
-    stand on lines of their own) and, when it opens a block ("if len(face) == 0:",
-    "class MnistSampleRequest(BaseModel):"), the first lines of the block; at most
+    stand on lines of their own); when it opens a block ("if len(face) == 0:",
+    "class MnistSampleRequest(BaseModel):"), the first lines of the block; when it stands
+    first in a condition or loop, that line and the block's first lines. At most
     `_CODE_LINES`, in the notes' order."""
     lines = sorted((u for u in code if u.source == unit.source), key=lambda u: u.line)
     at = next((i for i, u in enumerate(lines) if u.unit_id == unit.unit_id), None)
@@ -417,10 +424,19 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
     # back to the line that opens the statement: one that leaves a bracket or a list open
     while start > 0 and at - start < _CODE_LINES and lines[start - 1].text.endswith(_OPENS):
         start -= 1
+    within = (
+        start > 0
+        and lines[start - 1].text.endswith(":")
+        and not _OPENS_SCOPE.match(lines[start - 1].text.lstrip())
+    )
+    if within:
+        start -= 1  # the condition or loop it stands in ("if len(face) == 0:")
     end, depth = start, _depth(lines[start].text)
     while end < at or (depth > 0 and end + 1 < len(lines) and end - start < _CODE_LINES):
         end += 1
         depth += _depth(lines[end].text)
+    if within:
+        end = max(end, start + _CODE_BLOCK)
     opened = _OPENS_SCOPE.match(lines[end].text.lstrip())
     body = end
     if opened:
@@ -589,21 +605,22 @@ class UnitSelector:
         passage_of: Callable[[int], Passage | None] | None = None,
         domains: frozenset[str] = frozenset(),
         anchors: frozenset[str] = frozenset(),
-        code_first: bool = False,
+        quoted: frozenset[str] = frozenset(),
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
         ("선형회귀에서 경사하강법은": 선형회귀); they count less. `anchors`: the subjects a
         follow-up goes on from ("DNN이 뭐야?" → "정확도는 어느 정도 나와?": DNN); where
         some line found names one, the answer is drawn from such lines ("DNN에서는 …
         정확도가 거의 99%"), not from what the notes say of the new words alone.
-        `code_first`: the notes' code is asked about (a follow-up to an answer that quoted
-        it), as when the question says "코드".
+        `quoted`: the lines of code the answer before quoted, for a follow-up to it: the
+        code is asked about, as when the question says "코드", and the lines near those
+        (under the same function and comment) first.
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
         ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
-        if code_first or _ASKS_CODE.search(question):
-            code = self._code(ask, asked_for=True)
+        if quoted or _ASKS_CODE.search(question):
+            code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
                 return code
         days = days_asked(question)
@@ -625,11 +642,7 @@ class UnitSelector:
             lead = selection.units[0].unit
             day = next((label for label in lead.labels if day_of_label(label)), "")
             selection = replace(selection, day=day)
-        if (
-            ask.subjects
-            and _LATIN_NAME.search(ask.subjects[0])
-            and not self._names_subject(selection.units[0].unit, ask.subjects[:1])
-        ):
+        if ask.subjects and not self._names_subject(selection.units[0].unit, ask.subjects[:1]):
             # a name from the code ("MnistSampleRequest 필드", "UPLOAD_DIR") that the prose
             # found does not name, where a line of code does: the code
             code = self._code(ask, own=True)
@@ -676,11 +689,21 @@ class UnitSelector:
         whole = _whole_key(unit)
         return any(
             ((key := _key_of(s)) and key in whole)
-            or ((terms := set(self.analyzer.terms(s))) and terms <= words)
+            or (
+                (terms := set(self.analyzer.terms(s)) - QUERY_STOPWORDS)
+                and all(_in_bag(t, words) for t in terms)
+            )
             for s in subjects
         )
 
-    def _code(self, ask: _Ask, *, own: bool = False, asked_for: bool = False) -> Selection:
+    def _code(
+        self,
+        ask: _Ask,
+        *,
+        own: bool = False,
+        asked_for: bool = False,
+        near: frozenset[str] = frozenset(),
+    ) -> Selection:
         """The line of the notes' code that names most of what is asked, its own words
         first, then its labels (function, comment); with the rest of its statement (a call
         over several lines) and, for a line that opens a block, the lines of the block.
@@ -697,6 +720,8 @@ class UnitSelector:
             for unit in ask.units_of(hit):
                 if unit.kind == "code":
                     found.setdefault(unit.unit_id, (unit, hit, rank))
+        # where the lines quoted before stand: their labels (function, comment)
+        places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
         best: tuple[float, UnitRecord, Passage] | None = None
         for unit, hit, rank in found.values():
             words = _in_korean(unit.terms)
@@ -706,7 +731,7 @@ class UnitSelector:
                 1.0 + len(side & words) / len(side)
                 for side in sides
                 if _half_named(side, words | around)
-            )
+            ) or (_CODE_NEAR_NAMED if unit.labels in places else 0.0)
             if (
                 not named
                 # the line itself says something asked, not only its labels, unless the
@@ -721,6 +746,9 @@ class UnitSelector:
                 score -= _CODE_IMPORT
             if _defines(unit.text, sides[0]):
                 score += _CODE_DEFINES
+            if unit.labels in places:
+                # beside what was quoted, not the same lines again
+                score += -_CODE_NEAR if unit.text.strip() in near else _CODE_NEAR
             if best is None or score > best[0]:
                 best = (score, unit, hit)
         if best is None:

@@ -29,7 +29,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import question_kind
-from chatbot.answering.render import Rendered, render_answer
+from chatbot.answering.render import Rendered, quoted_lines, render_answer
 from chatbot.answering.select import UnitSelector
 from chatbot.chain.routing import (
     Followup,
@@ -178,7 +178,12 @@ class ChatChain:
             previous_subjects = self.analyzer.subjects(previous.user)
             joint = f"{previous.user} {message}"
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
-            if continues_in(found.hits, previous_subjects, followup.subjects, covers):
+            # after an answer that quoted code, a short question asks about that code
+            # ("버전은 몇으로 적혀 있어?")
+            quoted_code = "\n```" in previous.assistant
+            if quoted_code or continues_in(
+                found.hits, previous_subjects, followup.subjects, covers
+            ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, previous.user)
                 result = found
@@ -294,10 +299,12 @@ class ChatChain:
                 domains=frozenset(p for p, role in roles if role == "domain"),
                 # a follow-up that adds words of its own to the subject it goes on from
                 anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
-                # going on from an answer that quoted the code asks about the code
-                code_first=followup.kind == "continue"
-                and previous is not None
-                and "\n```" in previous.assistant,
+                # going on from an answer that quoted the code asks about that code
+                quoted=frozenset(
+                    quoted_lines(previous.assistant)
+                    if followup.kind == "continue" and previous is not None
+                    else ()
+                ),
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
