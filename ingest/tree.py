@@ -80,6 +80,7 @@ _HERE_DEFINES = re.compile(
 )
 _HEADER_CELL_MAX = 12
 _TABLE_TITLE_MAX = 30
+_POINT_MAX = 40
 # How far above a Markdown table its title may stand (an HTML line and a blank between)
 _TABLE_TITLE_GAP = 4
 _TABLE_NAME_WORDS = 4
@@ -185,6 +186,17 @@ def _unbalanced(text: str) -> bool:
 
 def _is_title(text: str) -> bool:
     return len(text) <= _TABLE_TITLE_MAX and not _STATEMENT.search(text) and not _term_split(text)
+
+
+def _is_short_point(text: str) -> bool:
+    """A short line that states a point without ending a sentence ("효율적으로 좋은
+    하이퍼파라미터를 찾음"), not a term line or a label."""
+    return (
+        len(text) <= _POINT_MAX
+        and not text.endswith((":", ".", "?", "!"))
+        and not _term_split(text)
+        and bool(_HANGUL_EDGE.search(text))
+    )
 
 
 def _mostly_terms(pieces: list[tuple[int, str]]) -> bool:
@@ -380,6 +392,14 @@ class _Builder:
         elif pieces and pieces[0][0] == line and _mostly_terms(pieces):
             # the same with a blank line between
             title = self.title_before(line, parents, alone=False)
+        elif (
+            len(pieces) >= 2
+            and pieces[0][0] == line
+            and all(_is_short_point(text) for _, text in pieces)
+        ):
+            # "Bayesian Optimization" over "이전 탐색 결과를 … 선택" / "효율적으로 … 찾음":
+            # a name on a line of its own over a run of short points names them
+            title = self.title_before(line, parents)
         if title is not None:
             labels = tuple(t for _, t in self.headings) + parents
             self.units.append(UnitDraft(labels, title[1], "label", title[0], len(self.headings)))

@@ -314,3 +314,20 @@ def test_code_lines_are_units_labelled_by_their_function_and_comment() -> None:
     # the comment over the function ends with it
     assert units["LIMIT = 10"].labels == ("업로드 서비스",)
     assert units["LIMIT = 10"].line == SERVICE.splitlines().index("LIMIT = 10") + 1
+
+
+def test_a_name_on_a_line_of_its_own_titles_the_short_points_under_it() -> None:
+    text = (
+        "랜덤 탐색은 조합을 무작위로 고른다.\n\n"
+        "격자 탐색\n\n"
+        "모든 조합을 빠짐없이 시험함\n"
+        "조합이 많으면 오래 걸림\n\n"
+        "n_iter: 시도할 조합의 수\n"
+        "cv: 교차 검증 폴드 수\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["격자 탐색"].kind == "label"
+    assert units["모든 조합을 빠짐없이 시험함"].labels == ("격자 탐색",)
+    assert units["조합이 많으면 오래 걸림"].kind == "item"
+    # the term lines after them are not under that title, nor under the last point
+    assert units["시도할 조합의 수"].labels == ()
