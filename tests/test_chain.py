@@ -412,6 +412,10 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.6, True, {"smalltalk_match": 0.55}, "question"),  # about what the notes cover
         # what a named thing is, however close: "드롭아웃이 뭐야?" is declined
         (0.85, False, {"smalltalk_match": 0.6, "defines": True}, "out_of_scope"),
+        # "9월 12일 수업에서 뭐 배웠어?" reads as chatter, but names a day of the notes
+        (0.01, True, {"dated": True}, "question"),
+        # "노트 정리하다 보니까 벌써 새벽 두 시네": tells, though the notes say 노트
+        (0.57, True, {"statement": True}, "greeting"),
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

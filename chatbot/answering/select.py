@@ -79,6 +79,7 @@ _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less t
 _CODE_RANK = 0.05
 _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
 _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
+_CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _IMPORT = re.compile(r"^(?:import|from)\s")
@@ -396,13 +397,13 @@ def _half_named(side: set[str], words: set[str]) -> bool:
     return 2 * len(side & words) >= len(side)
 
 
-def _defines(text: str, side: set[str]) -> bool:
-    """Whether a line of code sets or defines the name `side` stands for ("x_test = …",
-    "class MnistSampleRequest(…)")."""
+def _defines(text: str, side: set[str]) -> str:
+    """The name a line of code sets or defines ("x_test = …", "class MnistSampleRequest(…)")
+    when `side` names it, else ""."""
     text = text.lstrip()
     opened = _OPENS_SCOPE.match(text)
     name = opened.group(1) if opened else re.split(r"[\s=:.(\[]", text, maxsplit=1)[0]
-    return name.casefold() in side
+    return name if name.casefold() in side else ""
 
 
 def _depth(text: str) -> int:
@@ -744,8 +745,10 @@ class UnitSelector:
             score -= _CODE_RANK * rank
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
-            if _defines(unit.text, sides[0]):
-                score += _CODE_DEFINES
+            defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
+            if defined:
+                # a name only code would write ("OUTPUT_DIR") is asked for where it is set
+                score += _CODE_DEFINES_NAME if "_" in defined else _CODE_DEFINES
             if unit.labels in places:
                 # beside what was quoted, not the same lines again
                 score += -_CODE_NEAR if unit.text.strip() in near else _CODE_NEAR

@@ -262,6 +262,7 @@ class ChatChain:
             statement=is_statement(message, self.analyzer),
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
+            dated=bool(dated),
         )
         intent = decide_intent(signals, self.chat)
         plan = Plan(

@@ -100,13 +100,16 @@ class Signals:
     """Similarity to the nearest small-talk question."""
     defines: bool = False
     """It asks what a named thing is ("드롭아웃이 뭐야?")."""
+    dated: bool = False
+    """It names a day that heads a section of the notes ("9월 12일 수업에서 뭐 배웠어?")."""
 
 
 def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
-    - a follow-up that continues the previous question, or a bare term the notes cover
-      ("드롭아웃"): question;
+    - a follow-up that continues the previous question, a bare term the notes cover
+      ("드롭아웃"), or a question that names a day the notes have a section of ("9월 12일
+      수업에서 뭐 배웠어?", which reads as chatter to the classifier): question;
     - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"), or a social one (`social`:
       it greets, thanks or says goodbye in so many words, or asks the assistant about
       itself, and is not clearly a request): small talk;
@@ -123,7 +126,7 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       chance as often as not (`specific` false), so it needs `cfg.request_threshold`;
     - below: small talk."""
     s = signals
-    if s.followup == "continue" or (s.bare_term and s.covered):
+    if s.followup == "continue" or (s.bare_term and s.covered) or s.dated:
         return "question"
     if (
         s.names_nothing
