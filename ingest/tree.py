@@ -102,7 +102,8 @@ class UnitDraft:
     kind: str
     """"item" (a bullet or a line), "term" (a "용어 - 설명" line: `term` holds the term),
     "row" (a table row read with its header), "label" (a bullet with children), "code" (a
-    line of code; its last label is the comment above it, if any)."""
+    line of code, with its indentation in the block; its labels end with the function or
+    class it stands in and the comment above it, if any)."""
     line: int
     """1-based line in the source file."""
     heading_depth: int

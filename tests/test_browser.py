@@ -240,6 +240,16 @@ def test_citation_marks_open_the_cited_passage(page: Page) -> None:
     expect(cited.locator(".source-snippet")).to_contain_text(statement[:20])
 
 
+def test_quoted_code_is_shown_as_a_code_block_under_its_cited_sentence(page: Page) -> None:
+    answer = send(page, "x_test는 어떻게 정규화해?")
+    text = answer.locator(".text")
+    block = text.locator("pre.code code")
+    expect(block).to_have_count(1)
+    expect(block).to_have_text('x_test = x_test.astype("float32")[..., None] / 255.0')
+    expect(text).not_to_contain_text("```")
+    expect(text.locator("button.cite")).to_have_count(1)
+
+
 def test_feedback_and_conversation_survive_a_reload(page: Page) -> None:
     answer = send(page, "SVM이 뭐야?")
     answer_text = answer.locator(".text").inner_text()

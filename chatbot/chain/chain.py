@@ -180,7 +180,7 @@ class ChatChain:
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
             # after an answer that quoted code, a short question asks about that code
             # ("버전은 몇으로 적혀 있어?")
-            quoted_code = "\n```" in previous.assistant
+            quoted_code = bool(quoted_lines(previous.assistant))
             if quoted_code or continues_in(
                 found.hits, previous_subjects, followup.subjects, covers
             ):
