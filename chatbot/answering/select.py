@@ -100,8 +100,8 @@ _CODE_LINES = 8
 _DAY_ITEMS = 16
 _CODE_BLOCK = 3
 _OPENS = ("(", "[", "{", ",")
-# a subject named in Latin letters, as code would name it ("MnistSampleRequest 필드")
-_LATIN_NAME = re.compile(r"[A-Za-z]{3}")
+# a name as code writes it: snake_case or camelCase ("UPLOAD_DIR", "MnistSampleRequest")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
@@ -643,9 +643,17 @@ class UnitSelector:
             lead = selection.units[0].unit
             day = next((label for label in lead.labels if day_of_label(label)), "")
             selection = replace(selection, day=day)
-        if ask.subjects and not self._names_subject(selection.units[0].unit, ask.subjects[:1]):
-            # a name from the code ("MnistSampleRequest 필드", "UPLOAD_DIR") that the prose
-            # found does not name, where a line of code does: the code
+        lead = selection.units[0].unit
+        if ask.subjects and (
+            not self._names_subject(lead, ask.subjects)
+            or (
+                _IDENTIFIER.search(ask.subjects[0])
+                and not self._names_subject(lead, ask.subjects[:1])
+            )
+        ):
+            # prose that names nothing asked, or not the name from the code that is asked
+            # about ("MnistSampleRequest 필드", "UPLOAD_DIR"), where a line of code names
+            # it: the code
             code = self._code(ask, own=True)
             if code.units:
                 return code
@@ -708,9 +716,10 @@ class UnitSelector:
         """The line of the notes' code that names most of what is asked, its own words
         first, then its labels (function, comment); with the rest of its statement (a call
         over several lines) and, for a line that opens a block, the lines of the block.
-        `own`: only a line that names the first subject in its own words. `asked_for`:
-        the code is what is asked for, and a line under labels that name the subject may
-        answer though its own words name nothing asked."""
+        `own`: only a line that names the first subject in its own words.
+        `asked_for`: the code is what is asked for, and a line under labels that name the
+        subject may answer though its own words name nothing asked. `near`: the lines the
+        answer before quoted."""
         asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
         sides = [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
         sides = [side - _CODE_WORDS for side in sides if side - _CODE_WORDS]
