@@ -121,6 +121,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("피처맵 크기를 크게 하면 왜 안 좋아?", ["피처맵 크기"]),
         # a number alone names nothing
         ("10만 원 이하 이어폰 추천해줘", ["이하 이어폰"]),
+        # "대표" says which one is asked for, as "종류" says what kinds
+        ("RNN의 대표 모델은 뭐야?", ["모델", "RNN"]),
         # "X이랑 Y는": both sides of a pair are subjects (이랑 tagged JKB here)
         ("군집이랑 차원 축소는 뭐가 달라?", ["군집", "차원 축소"]),
         ("CNN과 RNN은 어떻게 달라요", ["CNN", "RNN"]),
