@@ -146,6 +146,8 @@ class ChatChain:
         history: list[Turn] = inputs.get("history", [])
         snapshot = self.searcher.store.snapshot()
         previous = next((t for t in reversed(history) if t.intent == "question"), None)
+        # the lines of code the answer before quoted, if it quoted any
+        quoted = quoted_lines(previous.assistant) if previous is not None else []
         followup = resolve_followup(
             message,
             previous.user if previous else "",
@@ -180,10 +182,7 @@ class ChatChain:
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
             # after an answer that quoted code, a short question asks about that code
             # ("버전은 몇으로 적혀 있어?")
-            quoted_code = bool(quoted_lines(previous.assistant))
-            if quoted_code or continues_in(
-                found.hits, previous_subjects, followup.subjects, covers
-            ):
+            if quoted or continues_in(found.hits, previous_subjects, followup.subjects, covers):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, previous.user)
                 result = found
@@ -217,9 +216,6 @@ class ChatChain:
             if (role == "named" and _reads_as_code(p))
             or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
         }
-        if dated:
-            # the day is what is asked about; "수업 내용" only frames it
-            optional |= set(subjects)
         missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
         if missed and len(subjects) > len(missed):
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
@@ -240,7 +236,7 @@ class ChatChain:
             if added:
                 result = replace(result, hits=_interleave(result.hits, added))
             missed = still_missed
-        covered = (bool(subjects) or bool(dated)) and not missed
+        covered = bool(subjects) and not missed
         social = (
             p_request < self.chat.social_request_max
             and (
@@ -258,7 +254,7 @@ class ChatChain:
             bare_term=is_bare_term(message, subjects),
             names_nothing=not self.analyzer.has_subject(message),
             social=social,
-            specific=is_specific(subjects) or bool(dated),
+            specific=is_specific(subjects),
             statement=is_statement(message, self.analyzer),
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
@@ -301,11 +297,7 @@ class ChatChain:
                 # a follow-up that adds words of its own to the subject it goes on from
                 anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
                 # going on from an answer that quoted the code asks about that code
-                quoted=frozenset(
-                    quoted_lines(previous.assistant)
-                    if followup.kind == "continue" and previous is not None
-                    else ()
-                ),
+                quoted=frozenset(quoted if followup.kind == "continue" else ()),
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
