@@ -38,6 +38,8 @@ from vector_store.db import IndexState, make_engine
 from vector_store.passage import Passage, UnitRecord
 
 logger = logging.getLogger(__name__)
+# Rows kept per heading label for `IndexSnapshot.sections_with` (it returns at most 8).
+_SECTION_ROWS = 8
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
@@ -70,6 +72,8 @@ class IndexSnapshot:
         self._shortlist = faiss_io.Shortlist.of(index)
         self._bm25 = bm25
         self._doc_freq: dict[str, int] = {}
+        self._label_rows: dict[str, list[int]] | None = None  # label → its first rows
+        self._labels_lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.by_id)
@@ -82,17 +86,26 @@ class IndexSnapshot:
             return []
         return self._units.with_context_terms(terms, limit)
 
-    def sections_with(self, label: Callable[[str], bool], limit: int = 8) -> list[Passage]:
+    def sections_with(
+        self, label: Callable[[str], bool], limit: int = _SECTION_ROWS
+    ) -> list[Passage]:
         """Chunks whose heading path holds a label that `label` accepts (a course log's
-        day, "23.09.05"), in file order; at most `limit`. A pass over every heading: for
-        the rare question that names such a label, not for every search."""
-        out: list[Passage] = []
-        for row, heading in enumerate(self.by_id.headings()):
-            if any(label(part) for part in heading.split(" > ")):
-                out.append(self.by_id[int(self._ids[row])])
-                if len(out) >= limit:
-                    break
-        return out
+        day, "23.09.05"), in file order; at most `limit`. `label` is asked of each distinct
+        label once; the labels are gathered on the first such question, for the rare
+        question that names one (not for every search)."""
+        with self._labels_lock:
+            if self._label_rows is None:
+                rows: dict[str, list[int]] = {}
+                for row, heading in enumerate(self.by_id.headings()):
+                    for part in dict.fromkeys(heading.split(" > ")):
+                        first = rows.setdefault(part, [])
+                        if len(first) < _SECTION_ROWS:
+                            first.append(row)
+                self._label_rows = rows
+        found = sorted(
+            {row for part, rows_ in self._label_rows.items() if label(part) for row in rows_}
+        )
+        return [self.by_id[int(self._ids[row])] for row in found[:limit]]
 
     def units_of(self, passage: Passage) -> list[UnitRecord]:
         """The units a passage holds, and the rest of its section: a long section is cut
