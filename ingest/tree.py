@@ -58,7 +58,8 @@ _HN = re.compile(r"<h([1-6])\b", re.I)
 _BULLET_PREFIX = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 # A setting written as code: "activation ='sigmoid'", "loss='binary_crossentropy'"
 _SETTING = re.compile(r"^[A-Za-z_][\w.]*\s*=\s*\S")
-_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
+# a line of code that opens a function or class, and its name
+CODE_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
 _CODE_COMMENT = re.compile(r"^(?:#|//)\s*(?!!)(.*\S)")
 _CODEISH = re.compile(r"[{};]|^\s*(?:import|from|def|class|return|print)\b|^\s*#|=\s*\S+\(")
 _MARKUP_ONLY = re.compile(r"^[\W_]*$")
@@ -544,7 +545,7 @@ class _Builder:
             # as code
             code = raw.rstrip().replace("\xa0", " ")
             self.units.append(UnitDraft(labels, code, "code", line, len(self.headings)))
-            opened = _SCOPE.match(text)
+            opened = CODE_SCOPE.match(text)
             if opened:
                 # the lines of its body are deeper than it
                 scopes.append((indent + 1, opened.group(1), True))

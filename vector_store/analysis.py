@@ -231,6 +231,12 @@ def fold_spelling(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def holds_term(term: str, bag: frozenset[str] | set[str]) -> bool:
+    """`term` is in `bag`, whole or as two adjacent nouns Kiwi split elsewhere ("데이터셋"
+    is one noun in a question and "데이터" + "셋" in "데이터 셋이다")."""
+    return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
+
+
 def normalize(text: str) -> str:
     """NFC-normalise so that decomposed Hangul (common in files from macOS) matches."""
     return unicodedata.normalize("NFC", text)

@@ -19,8 +19,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
-from ingest.tree import ask_of, is_question_label
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, default_analyzer, fold_spelling
+from ingest.tree import CODE_SCOPE, ask_of, is_question_label
+from vector_store.analysis import (
+    QUERY_STOPWORDS,
+    KoreanAnalyzer,
+    default_analyzer,
+    fold_spelling,
+    holds_term,
+)
 from vector_store.passage import Passage, UnitRecord
 
 # A line that needs the line before it to make sense.
@@ -83,7 +89,6 @@ _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR"
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _IMPORT = re.compile(r"^(?:import|from)\s")
-_OPENS_SCOPE = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)")
 # What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
     "학습": "fit",
@@ -388,11 +393,6 @@ def _in_korean(terms: frozenset[str]) -> set[str]:
     return set(terms) | {korean for korean, name in _ENGLISH_IN_CODE.items() if name in terms}
 
 
-def _in_bag(term: str, bag: frozenset[str] | set[str]) -> bool:
-    """`term` is in `bag`, whole or as two nouns the notes wrote apart ("데이터 셋")."""
-    return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
-
-
 def _half_named(side: set[str], words: set[str]) -> bool:
     return 2 * len(side & words) >= len(side)
 
@@ -401,7 +401,7 @@ def _defines(text: str, side: set[str]) -> str:
     """The name a line of code sets or defines ("x_test = …", "class MnistSampleRequest(…)")
     when `side` names it, else ""."""
     text = text.lstrip()
-    opened = _OPENS_SCOPE.match(text)
+    opened = CODE_SCOPE.match(text)
     name = opened.group(1) if opened else re.split(r"[\s=:.(\[]", text, maxsplit=1)[0]
     return name if name.casefold() in side else ""
 
@@ -428,7 +428,7 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
     within = (
         start > 0
         and lines[start - 1].text.endswith(":")
-        and not _OPENS_SCOPE.match(lines[start - 1].text.lstrip())
+        and not CODE_SCOPE.match(lines[start - 1].text.lstrip())
     )
     if within:
         start -= 1  # the condition or loop it stands in ("if len(face) == 0:")
@@ -438,7 +438,7 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
         depth += _depth(lines[end].text)
     if within:
         end = max(end, start + _CODE_BLOCK)
-    opened = _OPENS_SCOPE.match(lines[end].text.lstrip())
+    opened = CODE_SCOPE.match(lines[end].text.lstrip())
     body = end
     if opened:
         # the body of the function or class it opens: the lines labelled by its name
@@ -700,7 +700,7 @@ class UnitSelector:
             ((key := _key_of(s)) and key in whole)
             or (
                 (terms := set(self.analyzer.terms(s)) - QUERY_STOPWORDS)
-                and all(_in_bag(t, words) for t in terms)
+                and all(holds_term(t, words) for t in terms)
             )
             for s in subjects
         )

@@ -30,7 +30,7 @@ import numpy as np
 
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling
+from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling, holds_term
 from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
@@ -296,7 +296,7 @@ def _phrase_covered(
     if loose:
         found = frozenset().union(*(h.terms for h in hits)) if hits else frozenset()
         # a word Kiwi cut in two in the notes ("릴레이션" + "십") is still there
-        return all(_holds_term(t, found) or len(t) < 2 for t in terms)
+        return all(holds_term(t, found) or len(t) < 2 for t in terms)
     # "torchsummary" is "torch.summary" written without its dot
     squeezed = _LETTERS_ONLY.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
@@ -337,18 +337,12 @@ def _phrase_covered(
     # 셋이다"), when the thing is the subject's first word.
     if units_of is not None and len(terms) > 1:
         return any(
-            all(_holds_term(t, unit.terms | unit.context_terms) for t in terms)
+            all(holds_term(t, unit.terms | unit.context_terms) for t in terms)
             and (unit.kind in ("row", "term") or terms[0] in unit.context_terms)
             for hit in hits
             for unit in units_of(hit)
         )
     return False
-
-
-def _holds_term(term: str, bag: frozenset[str]) -> bool:
-    """`term` is in `bag`, whole or as two adjacent nouns Kiwi split elsewhere ("데이터셋"
-    is one noun in a question and "데이터" + "셋" in "데이터 셋이다")."""
-    return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
 
 
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
