@@ -934,3 +934,15 @@ def test_days_are_read_in_the_usual_spellings(text: str, days: set[tuple[int, in
 
     assert days_asked(text) == days
     assert day_of_label("23.09.05") == (9, 5) and day_of_label("3.1 절차") is None
+
+
+def test_on_which_day_names_the_section_the_answer_stands_in() -> None:
+    note = (
+        "# 수업 일지\n\n## 24.03.06\n\n### 결정 트리\n"
+        "* 결정 트리는 질문을 반복해 데이터를 나누는 분류 방법이다\n"
+    )
+    passage = Passage(40, "log.md", "수업 일지 > 24.03.06 > 결정 트리", note, 1.0)
+    notes = ([passage], {40: unit_records("log.md", 40, note, 970)})
+    lines = _answer_over(notes, "결정 트리는 며칠 수업에서 나왔어?")
+    assert lines[0] == "결정 트리: 24.03.06 수업 노트에 적혀 있어요. [1]"
+    assert "질문을 반복해 데이터를 나누는" in lines[1]

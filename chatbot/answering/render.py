@@ -39,9 +39,13 @@ def _context(chosen: Chosen) -> str:
 
 
 def _under_day(chosen: Chosen, day: str) -> str:
-    """The label right under the day's heading over a unit ("ARIMA 모델 (…)")."""
-    labels = chosen.unit.labels
+    """What a unit is written under on that day: its innermost heading below the day's
+    ("결정 트리 (decision tree)"), else the label right under the day ("ARIMA 모델 (…)")."""
+    unit = chosen.unit
+    labels = unit.labels
     at = labels.index(day) if day in labels else len(labels)
+    if unit.heading_depth - 1 > at:
+        return labels[unit.heading_depth - 1]
     return labels[at + 1] if at + 1 < len(labels) else ""
 
 
