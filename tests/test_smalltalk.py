@@ -65,6 +65,30 @@ def test_without_its_words_no_message_gets_a_greeting_or_good_night_shape(
     assert bank.match(message).intent not in ("greeting", "thanks", "goodbye", "night", "daytime")
 
 
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # nearest phrasing "엉뚱한 소리 하네": an apology to a compliment
+        ("와 너 진짜 똑똑하다", "praise"),
+        ("오늘도 화이팅!", "cheer"),
+        ("수고 많았어", "goodbye"),
+        ("심심해 죽겠다", "bored"),
+        ("ㅋㅋㅋㅋ 웃기다", "laughter_or_filler"),
+        ("나 오늘 CNN 과제 끝냈어", "congrats"),
+    ],
+)
+def test_reply_cues_pick_the_group(bank: SmallTalkBank, message: str, intent: str) -> None:
+    assert bank.match(message).intent == intent
+
+
+def test_far_from_every_phrasing_a_message_gets_the_neutral_reply(bank: SmallTalkBank) -> None:
+    # nearest "답변이 너무 길어" (an apology), at 0.58
+    match = bank.match("이번 학기 너무 길다")
+    assert match.intent == "acknowledge"
+    assert match.nearest == "apology_or_complaint"
+    assert bank.reply(match) in REPLIES["acknowledge"]
+
+
 def test_cues_prefer_the_more_specific_intent() -> None:
     assert cue_intent("안녕히 주무세요") == "night"
     assert cue_intent("안녕, 고마워") == "thanks"
@@ -100,6 +124,18 @@ def test_chatbotdata_answers_the_nearest_question(use_m3: NamedEmbeddings, tmp_p
     # Bank phrasings still win where they fit, and cues still shape greetings.
     assert bank.match("안녕하세요").intent == "greeting"
     assert bank.match("너는 누구야?").intent == "identity"
+
+
+def test_chatbotdata_never_answers_what_is_said_to_the_assistant(
+    use_m3: NamedEmbeddings, tmp_path: Path
+) -> None:
+    data = tmp_path / "c.csv"
+    with data.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["Q", "A", "label"], ["너 누구니", "저는 위로봇이에요.", 0]])
+    bank = SmallTalkBank(use_m3, extra_csv=data, cache_dir=tmp_path, seed=3)
+    match = bank.match("너 누구니")
+    assert match.nearest == CSV_INTENT  # the CSV question is the nearer one ...
+    assert match.intent == "identity"  # ... but the assistant says who it is itself
 
 
 def test_chatbotdata_vectors_are_cached_by_embedder_and_file(tmp_path: Path) -> None:

@@ -242,7 +242,7 @@ class ChatChain:
             and (
                 cue_intent(message) is not None
                 or (
-                    match.intent in _ABOUT_ASSISTANT
+                    match.nearest in _ABOUT_ASSISTANT
                     and match.score >= self.chat.about_assistant_match
                 )
             )

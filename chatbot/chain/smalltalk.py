@@ -38,6 +38,9 @@ CSV_INTENT = "chatbotdata"
 BANK_MARGIN = 0.05
 # CSV questions this close to the best one lend their answers too (variety).
 CSV_NEIGHBOURS, CSV_SPREAD = 4, 0.03
+# ... and be this close itself: nearer questions of the CSV are about other things
+# ("오늘도 화이팅!" is nearest to "오늘 이별하러가!" at 0.73).
+CSV_MIN = 0.8
 # Marker words of reply-shaped intents, in order of precedence ("안녕히 주무세요" is a
 # good-night, "안녕, 고마워" thanks).
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -61,14 +64,42 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _SHAPED = frozenset(intent for intent, _ in _CUES)
+# Marker words that pick a reply group but say nothing about routing: a compliment, a
+# cheer, boredom, a laugh or filler, news of something finished. Without them the nearest
+# phrasing decided, and a compliment ("와 너 진짜 똑똑하다") got an apology.
+_REPLY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("night", re.compile(r"잘게요?(?!\w)")),
+    ("goodbye", re.compile(r"수고|(내일|또|담에)\s?(봐|봬|만나)")),
+    (
+        "praise",
+        re.compile(
+            r"똑똑|천재|최고|대박|대단|훌륭|멋지|멋있|짱|귀엽|귀여|깔끔|잘하(네|는구나|시네|세요)"
+            r"|잘한다|잘해\s?주"
+        ),
+    ),
+    ("congrats", re.compile(r"끝냈|끝났|마쳤|합격|붙었")),
+    ("cheer", re.compile(r"화이팅|파이팅|아자|힘내")),
+    ("bored", re.compile(r"심심|지루|놀아\s?줘")),
+    (
+        "laughter_or_filler",
+        re.compile(r"ㅋㅋ|ㅎㅎ|하하|히히|웃기|웃겨|^(음+|흠+|으음|흐음)(?!\w)|잠깐만"),
+    ),
+)
+# Below this similarity to its nearest phrasing a message with no marker word gets the
+# neutral reply group: a wrong specific reply ("이번 학기 너무 길다" → "답변이 너무
+# 길어"'s apology) reads worse than a plain acknowledgement.
+BANK_MIN = 0.6
+_ABOUT_ASSISTANT = frozenset({"identity", "capability", "praise", "apology_or_complaint"})
+NEUTRAL_INTENT = "acknowledge"
 
 
 @dataclass(frozen=True)
 class SmallTalkMatch:
-    intent: str  # a bank intent ("greeting", "thanks" …) or "chatbotdata"
+    intent: str  # the reply group: a bank intent ("greeting", "thanks" …) or "chatbotdata"
     score: float  # cosine similarity to `pattern`
     pattern: str  # the closest phrasing (bank) or question (CSV)
     replies: tuple[str, ...]
+    nearest: str  # the intent of `pattern` ("chatbotdata" for a CSV question)
 
 
 def cue_intent(message: str) -> str | None:
@@ -122,31 +153,38 @@ class SmallTalkBank:
         if cue is not None:
             rows = [i for i, intent in enumerate(self._intents) if intent == cue]
             best = max(rows, key=lambda i: sims[i])
-            return SmallTalkMatch(cue, float(sims[best]), self._patterns[best], self._replies[cue])
+            return SmallTalkMatch(
+                cue, float(sims[best]), self._patterns[best], self._replies[cue], cue
+            )
         # Without its marker words a message gets no greeting-, thanks-, goodbye- or
         # night-shaped reply ("내일 발표 떨려" is no good-night): those intents are out.
         shaped = np.array([intent in _SHAPED for intent in self._intents])
         best = int(np.argmax(sims if shaped.all() else np.where(shaped, -np.inf, sims)))
-        bank = SmallTalkMatch(
-            self._intents[best],
-            float(sims[best]),
-            self._patterns[best],
-            self._replies[self._intents[best]],
-        )
-        if not len(self._csv_questions):
-            return bank
-        csv_sims = self._csv_vectors @ vector
-        order = np.argsort(-csv_sims)[: CSV_NEIGHBOURS * 4]
-        top = float(csv_sims[order[0]])
-        if top < bank.score + BANK_MARGIN:
-            return bank
-        answers = [self._csv_answers[i] for i in order if csv_sims[i] >= top - CSV_SPREAD]
-        return SmallTalkMatch(
-            CSV_INTENT,
-            top,
-            self._csv_questions[order[0]],
-            tuple(dict.fromkeys(answers))[:CSV_NEIGHBOURS],
-        )
+        nearest, score, pattern = self._intents[best], float(sims[best]), self._patterns[best]
+        csv_answers: tuple[str, ...] = ()
+        if len(self._csv_questions):
+            csv_sims = self._csv_vectors @ vector
+            order = np.argsort(-csv_sims)[: CSV_NEIGHBOURS * 4]
+            top = float(csv_sims[order[0]])
+            if top >= score + BANK_MARGIN:
+                nearest, score, pattern = CSV_INTENT, top, self._csv_questions[order[0]]
+                answers = [self._csv_answers[i] for i in order if csv_sims[i] >= top - CSV_SPREAD]
+                csv_answers = tuple(dict.fromkeys(answers))[:CSV_NEIGHBOURS]
+        text = normalize(message)
+        cued = next((intent for intent, cue in _REPLY_CUES if cue.search(text)), None)
+        if cued is not None and cued in self._replies:
+            group = cued
+        elif sims[best] < BANK_MIN:
+            if csv_answers and score >= CSV_MIN:
+                return SmallTalkMatch(CSV_INTENT, score, pattern, csv_answers, nearest)
+            group = NEUTRAL_INTENT if NEUTRAL_INTENT in self._replies else self._intents[best]
+        elif csv_answers and score >= CSV_MIN and self._intents[best] not in _ABOUT_ASSISTANT:
+            # What is said to or about the assistant gets its own words, not the CSV's
+            # ("너 누가 만들었어?", "답이 좀 엉뚱하다").
+            return SmallTalkMatch(CSV_INTENT, score, pattern, csv_answers, nearest)
+        else:
+            group = self._intents[best]
+        return SmallTalkMatch(group, score, pattern, self._replies[group], nearest)
 
     def reply(self, match: SmallTalkMatch, avoid: set[str] | None = None) -> str:
         """One of the match's replies, not one of `avoid` (recent answers) when possible."""
