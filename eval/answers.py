@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|dev3|dev4|dev5|test|all] [--misses] [--sweep]
+    python -m eval.answers [--split dev|dev2|dev3|dev4|dev5|dev6|test|all] [--misses] [--sweep]
                            [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -10,7 +10,8 @@ without touching the test split, which stays report-only; `answers_dev3.jsonl` i
 dev split, written later still from the notes alone, and tuned on too; `answers_dev4.jsonl`
 is a fourth, written the same way, from the notes alone, before anything was tuned on it,
 and tuned on since; `answers_dev5.jsonl` is a fifth, written the same way before anything
-was tuned on it).
+was tuned on it; `answers_dev6.jsonl` is a sixth, written the same way before anything was
+tuned on it, its gold spans mostly prose).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -92,7 +93,7 @@ from kiwipiepy import Kiwi
 from eval.common import COURSE_NOTES, load_jsonl, print_table
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test")
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
 
@@ -585,7 +586,7 @@ EXPECTED_INTENT = {
 
 def sweep(data_root: Path) -> None:
     """Routing accuracy per class over a grid of the two thresholds, on the dev splits
-    only (dev to dev5; the defaults in `ChatConfig` were chosen here on dev,
+    only (dev to dev6; the defaults in `ChatConfig` were chosen here on dev,
     dev2 and dev3, before dev4 was written; the test split is never swept)."""
     from chatbot.chain.routing import decide_intent
     from chatbot.services import Services
@@ -597,7 +598,7 @@ def sweep(data_root: Path) -> None:
     seen = []
     dev = [
         item
-        for split in ("dev", "dev2", "dev3", "dev4", "dev5")
+        for split in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
         for item in load_jsonl(f"answers_{split}.jsonl")
     ]
     for item in dev:

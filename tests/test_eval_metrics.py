@@ -254,7 +254,7 @@ def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
 
 SPLIT_FILES = (
     "answers_dev.jsonl", "answers_dev2.jsonl", "answers_dev3.jsonl", "answers_dev4.jsonl",
-    "answers_dev5.jsonl", "answers_test.jsonl",
+    "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -316,6 +316,14 @@ def test_datasets_have_the_promised_shape() -> None:
             {"question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24},
             {"definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "comparison": 12,
              "list": 12, "example": 8},
+            12,
+        ),
+        (
+            "answers_dev6.jsonl",
+            "d6-",
+            {"question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24},
+            {"definition": 20, "who": 10, "why": 10, "how": 12, "when": 8, "comparison": 10,
+             "list": 10, "example": 10},
             12,
         ),
     ],
