@@ -479,6 +479,25 @@ def test_what_the_question_does_with_a_covered_tool_must_be_covered_too(
     assert plan.intent == "out_of_scope"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the notes list n_clusters without the function it would be passed to
+        "make_blobs_dataset에서 n_clusters에 넣을 수 있는 값 뭐 있어?",
+        # "모듈들" only says what kind of thing is asked for
+        "KMeans 쓸 때 깔아야 하는 모듈들 알려줘",
+    ],
+)
+def test_a_code_name_or_a_kind_word_need_not_be_covered_beside_a_covered_subject(
+    services: Services, message: str
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    assert chain.plan({"message": message, "history": []}).intent == "question"
+    # ... but alone, or beside nothing covered, they do not make a request answerable
+    alone = chain.plan({"message": "make_blobs_dataset에서 random_seed 값 뭐 있어?", "history": []})
+    assert alone.intent == "out_of_scope"
+
+
 def test_a_name_in_another_loanword_spelling_is_covered() -> None:
     analyzer = default_analyzer()
     hits = [_hit("- 앤드루 응(Andrew Ng) - 온라인 강의로 딥러닝을 알렸다.")]

@@ -171,6 +171,13 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),
+        # "나은 점", "업적": what is said of the subject frames it
+        ("SVM이 로지스틱 회귀보다 좋은 점이 뭐야?", ["SVM"]),
+        ("요수아 벤지오 업적 정리해줘", ["요수아 벤지오"]),
+        # Kiwi reads a run of words with an unknown one as names; a word that alone has
+        # a particle ("최적화가") is read alone, a name ("제프리 힌턴") stays one
+        ("베이지안 최적화가 그리드서치보다 나은 점이 뭐야?", ["베이지안 최적화"]),
+        ("제프리 힌턴 (Geoffrey Hinton)은 누구야?", ["제프리 힌턴", "Geoffrey Hinton"]),
         # a name in Latin letters is asked about, though no particle marks it
         ("flask db migrate 돌리면 정보가 어디에 생겨?", ["정보", "flask db migrate"]),
         # the nouns before a noun made a verb are the subject; the verb's noun is not

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 9
+ANALYZER_VERSION = 10
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -127,6 +127,9 @@ _FRAMING_NOUNS = frozenset(
         "값",
         "이야기",
         "내용",
+        # "그리드서치보다 나은 점", "힌턴 업적": what is said of the subject
+        "점",
+        "업적",
     }
 )
 # Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
@@ -271,6 +274,51 @@ def _stem_as_noun(tag: str, following: str | None) -> bool:
     )
 
 
+class _Piece(NamedTuple):
+    """A token of a word analysed again on its own (the fields `_morphs` reads)."""
+
+    form: str
+    tag: str
+    start: int
+    len: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.len
+
+
+def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
+    """Kiwi may read a run of words with an unknown one among them as one proper noun per
+    word ("베이지안 최적화가 그리드서치" as three NNP, "원핫 인코딩 정해준"), so a
+    particle or an ending is lost inside a "name". Each word of such a run (two or more
+    NNP, each after a space) is analysed again on its own, and where that finds a particle
+    or an ending it is read so: "최적화가" alone is 최적 + 화 + 가, while "제프리 힌턴"
+    stays a name. The caller holds the analyser's lock."""
+    out: list[Any] = []
+    i = 0
+    while i < len(tokens):
+        j = i + 1
+        while (
+            j < len(tokens)
+            and tokens[j].tag == "NNP"
+            and tokens[j - 1].tag == "NNP"
+            and tokens[j].start > tokens[j - 1].end
+        ):
+            j += 1
+        if j - i < 2:
+            out.append(tokens[i])
+            i += 1
+            continue
+        for tok in tokens[i:j]:
+            alone = kiwi.tokenize(tok.form)
+            if any(t.tag.startswith(("J", "E", "VCP")) for t in alone):
+                out.extend(_Piece(t.form, t.tag, tok.start + t.start, t.len) for t in alone)
+            else:  # a name stays one ("제프리 힌턴")
+                out.append(tok)
+        i = j
+    return out
+
+
 def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     """Kiwi's tokens as `Morph`s, a verb stem read as a noun where `_stem_as_noun` says,
     and a pair particle split off a word Kiwi did not know ("순전파랑 역전파": 순전파 + 랑)."""
@@ -336,7 +384,7 @@ class KoreanAnalyzer:
 
     def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            tokens = self._kiwi.tokenize(text)
+            tokens = _unchain(self._kiwi, self._kiwi.tokenize(text))
         return _morphs(tokens)
 
     def terms_many(self, texts: list[str]) -> list[list[str]]:
@@ -347,7 +395,7 @@ class KoreanAnalyzer:
         if not normalized:
             return []
         with self._lock:
-            batches = list(self._kiwi.tokenize(normalized))
+            batches = [_unchain(self._kiwi, t) for t in self._kiwi.tokenize(normalized)]
         return [self._terms(_morphs(tokens)) for tokens in batches]
 
     def _split(self, text: str) -> tuple[str, ...]:

@@ -68,6 +68,8 @@ _HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
+# A name as code writes it: "flow_from_directory", "torch.nn.Conv2d".
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 
 
 @dataclass
@@ -236,6 +238,22 @@ class ChatChain:
             if added:
                 result = replace(result, hits=_interleave(result.hits, added))
             missed = still_missed
+        # A subject that only names a kind of thing ("깔았던 패키지들") or a code name that a
+        # question asks within ("flow_from_directory에서 class_mode에 넣을 수 있는 값": the
+        # notes list the arguments without it) need not be in the notes, once another
+        # subject is.
+        secondary = {
+            s
+            for s in missed
+            if len(self.analyzer.kind_words(s)) == len(s.split())
+            or (_IDENTIFIER.fullmatch(s) and re.search(r"[._]", s))
+        }
+        if (
+            secondary
+            and set(missed) <= secondary
+            and any(s not in optional and s not in secondary for s in subjects)
+        ):
+            missed = []
         covered = bool(subjects) and not missed
         social = (
             p_request < self.chat.social_request_max
