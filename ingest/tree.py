@@ -47,6 +47,11 @@ _ASKS_WHAT = re.compile(
     r"^(?P<name>[^?]{1,30}?)\s*(?:이란|란|은|는)\s*(?:무엇인가요|무엇인가|무엇일까|뭐야|뭘까|뭔가요)?"
     r"\s*\?$"
 )
+# A title that ends by naming what the lines under it answer ("… 하는 이유", "학습 방법")
+_ASKING_TITLE = re.compile(
+    r"(?:이유|목적|방법|절차|과정|순서|차이|차이점|종류|유형|예시|예제|사례|장점|단점|장단점|한계|특징)"
+    r"\s*[:?]?$"
+)
 _QUESTION_LABEL = re.compile(r"\?\s*$|[까냐니]\s*$|뭐야|무엇|란\s*$")
 # "용어 - 설명", "용어: 설명", "용어 → 설명": a term first, short, then its description.
 _TERM_LINE = re.compile(r"^(?P<term>[^:\-–→]{1,40}?)\s*(?:\s[-–]\s|\s?:\s|\s?→\s?)\s*(?P<desc>.+)$")
@@ -219,6 +224,18 @@ def _short_terms(node: _Node) -> bool:
     )
 
 
+def _short_points(node: _Node) -> bool:
+    """A list of one to three items, each one short point of one line."""
+    texts = [
+        _inline_text(item.children[0])
+        for item in node.children
+        if len(item.children) == 1 and item.children[0].type == "paragraph"
+    ]
+    return 1 <= len(texts) == len(node.children) <= 3 and all(
+        "\n" not in t and _is_short_point(clean(t)) for t in texts
+    )
+
+
 def clean(text: str) -> str:
     """`clean_inline` plus the `_emphasis_` that notes also use."""
     text = clean_inline(text)
@@ -388,7 +405,11 @@ class _Builder:
             self.add(f"{name}: {', '.join(settings)}", no, parents)
             return
         title = None
-        if len(pieces) > 2 and _is_title(pieces[0][1]) and _mostly_terms(pieces[1:]):
+        if len(pieces) >= 2 and _is_title(pieces[0][1]) and _ASKING_TITLE.search(pieces[0][1]):
+            # "astype('float32') 하는 이유" over the lines that give it: a title that names
+            # what they answer
+            title = pieces.pop(0)
+        elif len(pieces) > 2 and _is_title(pieces[0][1]) and _mostly_terms(pieces[1:]):
             # "주요 파라미터" heading a paragraph of "estimator: …" lines: their title
             title = pieces.pop(0)
         elif pieces and pieces[0][0] == line and _mostly_terms(pieces):
@@ -559,9 +580,11 @@ class _Builder:
         raw = _inline_text(paragraph).rstrip().split("\n")
         last = clean(_BULLET_PREFIX.sub("", raw[-1])).strip()
         split = _term_split(last) if last else None
-        if split and _short_terms(after):
+        right_after = self.line_of(after) == self.line_of(paragraph) + len(raw)
+        if split and (_short_terms(after) or (right_after and _short_points(after))):
             # "verbose: 로그 출력 레벨입니다." over "- 0: 출력 없음", "- 1: 최소 출력": the
-            # values of the term the line describes
+            # values of the term the line describes; "독립변수(x): 독립변수는 여러개이다."
+            # with "- 결과에 영향을 주는 변수" on the next line: what the term is
             self.lines("\n".join(raw), self.line_of(paragraph), parents)
             self.walk_children([after], (*parents, split[0]))
             return True

@@ -331,3 +331,28 @@ def test_a_name_on_a_line_of_its_own_titles_the_short_points_under_it() -> None:
     assert units["조합이 많으면 오래 걸림"].kind == "item"
     # the term lines after them are not under that title, nor under the last point
     assert units["시도할 조합의 수"].labels == ()
+
+
+def test_a_title_naming_what_its_lines_answer_labels_them() -> None:
+    # a numbered item whose lines run on without indentation (lazy continuation)
+    text = (
+        "1. 입력을 정규화하는 이유\n"
+        "픽셀 값은 0부터 255까지의 정수예요.\n"
+        "0과 1 사이로 바꾸면 학습이 안정적이에요.\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["입력을 정규화하는 이유"].kind == "label"
+    assert units["0과 1 사이로 바꾸면 학습이 안정적이에요."].labels == ("입력을 정규화하는 이유",)
+    # a first line that says something is no title
+    plain = {u.text: u for u in parse_units("학습률이 크면 발산한다.\n작으면 느리다.\n")}
+    assert plain["작으면 느리다."].labels == ()
+
+
+def test_a_term_line_with_a_short_point_right_under_it_labels_the_point() -> None:
+    text = (
+        "입력 변수(x): 여러 개일 수 있다.\n- 출력에 영향을 주는 값\n\n"
+        "다음 문단이다.\n\n- 따로 선 목록\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["출력에 영향을 주는 값"].labels == ("입력 변수(x)",)
+    assert units["따로 선 목록"].labels == ()
