@@ -946,3 +946,29 @@ def test_on_which_day_names_the_section_the_answer_stands_in() -> None:
     lines = _answer_over(notes, "결정 트리는 며칠 수업에서 나왔어?")
     assert lines[0] == "결정 트리: 24.03.06 수업 노트에 적혀 있어요. [1]"
     assert "질문을 반복해 데이터를 나누는" in lines[1]
+
+
+def test_a_definition_under_a_label_that_is_the_subject_leads() -> None:
+    dbscan = (
+        "## 밀도 기반\n\n* `밀도 기반 군집 분석 (DBSCAN)`\n"
+        "    * 일정 밀도 이상인 곳을 묶어 군집을 형성하는 방법\n"
+    )
+    cluster = "## 비지도 학습\n\n* `군집`\n    * 비슷한 데이터끼리 묶어 집단으로 나누는 것\n"
+    passages = [Passage(1, "a.md", "", dbscan, 1.0), Passage(2, "b.md", "", cluster, 0.9)]
+    by_chunk = {1: unit_records("a.md", 1, dbscan, 0), 2: unit_records("b.md", 2, cluster, 100)}
+    # search ranked the line that repeats 군집 first; what the label 군집 is leads
+    assert "비슷한 데이터끼리" in _answer_over((passages, by_chunk), "군집이 뭔가요?")[0]
+
+
+def test_who_reads_a_name_spelled_out_elsewhere_as_that_person() -> None:
+    notes = _notes(
+        "## 연구자\n\n"
+        "- 김 연구 (Kim Yeongu) - 한국\n"
+        "- 박 학자 (Park Hakja) - 미국\n\n"
+        "## 비유\n\n"
+        "- 김 연구 → 데이터 분야의 정원사\n"
+    )
+    lines = _answer_over(notes, "데이터 분야의 정원사라고 불리는 사람 누구야?")
+    assert lines[0].startswith("김 연구 (Kim Yeongu): 데이터 분야의 정원사")
+    # a person asked by name is answered from the lines under that name
+    assert "한국" in _answer_over(notes, "김 연구는 어느 나라 사람이야?")[0]

@@ -329,6 +329,19 @@ def _with_person(unit: UnitRecord) -> UnitRecord:
     return replace(unit, kind="term", term=person, text=text)
 
 
+def _people(units: list[UnitRecord]) -> dict[str, str]:
+    """The persons the units' labels and terms name, by their Korean and their Latin
+    name without spaces ("얀르쿤", "yannlecun" → "얀 르쿤 (Yann LeCun)")."""
+    out: dict[str, str] = {}
+    for unit in units:
+        for name in (*unit.labels, unit.term):
+            if name and is_person(name):
+                korean, latin = name.rstrip(")").split("(", 1)
+                out.setdefault(_SPACES.sub("", korean), name)
+                out.setdefault(_SPACES.sub("", latin).casefold(), name)
+    return out
+
+
 def _subsections(
     scored: list[Chosen], subject_keys: set[str], asked: Callable[[str], bool]
 ) -> list[Chosen]:
@@ -821,9 +834,16 @@ class UnitSelector:
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
                     ):
                         candidates.append((self.passages, passage, unit))
+        people = _people([u for _, _, u in candidates]) if kind == "who" else {}
+        if any(_SPACES.sub("", s).casefold() in people for s in subjects):
+            people = {}  # a named person is asked about: the lines under that name answer
         for rank, hit, unit in candidates:
             if kind == "who":
                 unit = _with_person(unit)
+                if unit.term and not is_person(unit.term):
+                    # "얀 르쿤 → 시각 분야의 건축가": a name the notes spell out elsewhere
+                    # ("얀 르쿤 (Yann LeCun)") is that person here too
+                    unit = replace(unit, term=people.get(_SPACES.sub("", unit.term), unit.term))
             # "…의 라이선스는 뭐야/누구야/언제야": a lookup in a table, not a how or why
             focused = (
                 unit.kind == "row"
@@ -1116,10 +1136,13 @@ class UnitSelector:
             else _share(s, unit.context_terms)
             for s, k in subjects
         ]
+        # a definition under a label that is exactly the subject ("`군집`" over "각
+        # 데이터의 유사성을 … 분류하는 것") names it as fully as a line that repeats it
+        titled = _names_of(unit.context) if kind == "definition" else set()
         mentions_ = [
             (
                 1.0
-                if k and _holds(said, k, keys)
+                if k and (_holds(said, k, keys) or k in titled)
                 else (_SCATTERED if len(s) == 2 else 1.0) * _share(s, unit.terms)
             )
             # a line about a longer name that holds the subject ("선형회귀 (…)" for 회귀)
