@@ -972,3 +972,9 @@ def test_who_reads_a_name_spelled_out_elsewhere_as_that_person() -> None:
     assert lines[0].startswith("김 연구 (Kim Yeongu): 데이터 분야의 정원사")
     # a person asked by name is answered from the lines under that name
     assert "한국" in _answer_over(notes, "김 연구는 어느 나라 사람이야?")[0]
+
+
+def test_a_line_that_stops_at_a_comma_ends_with_a_full_stop() -> None:
+    notes = _notes("## 순환 신경망\n\n- 은닉층 계산: 이전 은닉층과 현재 입력으로 계산할 수 있으며,\n")
+    line = _answer_over(notes, "은닉층 계산은 어떻게 해?")[0]
+    assert "계산할 수 있으며. [1]" in line and ",." not in line

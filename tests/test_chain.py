@@ -65,6 +65,7 @@ def _hit(text: str) -> Passage:
         ("쉽게 말하면?", True),
         ("대표 모델 하나만 알려줘", True),
         ("정확도는 뭐야?", False),  # what its own subject is: a new question
+        ("활성화 함수는 뭐 써?", True),  # which one is used there, not what it is
         ("CNN이란?", False),
         ("좋아 알겠어", False),  # asks nothing
         ("그리고 드롭아웃은 과적합을 어떤 방식으로 줄여주는지 자세히 알려줄래?", False),  # long
@@ -435,6 +436,7 @@ def test_asking_what_a_named_thing_is() -> None:
         ("CNN이란?", True),
         ("너 뭐야?", False),  # names nothing
         ("드롭아웃은 왜 써?", False),
+        ("활성화 함수는 뭐 써?", False),
     ]:
         assert asks_what_it_is(message, analyzer.subjects(message)) is asks, message
 

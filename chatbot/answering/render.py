@@ -50,6 +50,8 @@ def _under_day(chosen: Chosen, day: str) -> str:
 
 
 def _sentence(text: str) -> str:
+    # "…계산 할 수 있으며,": a comma the line stops at gives way to the full stop
+    text = text.rstrip(" ,")
     return text if SENTENCE_END.search(text) else f"{text}."
 
 
