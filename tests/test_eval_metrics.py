@@ -194,6 +194,8 @@ def test_precision_counts_lines_from_the_section(analyzer: KoreanAnalyzer, notes
         "- 언제 쓸까?",  # a question label
         "- 분류 기준:",  # a label with nothing after it
         "- 고양이.",  # fewer than 3 content morphemes
+        "- 귀 모양 [1]",  # two, and no sentence
+        "- 있다.",  # one, though it ends a sentence
         "x = model.fit(data)",  # code
         "# 모델을 불러온다",  # a comment
         "- 이를 통해 정확도가 올라간다.",  # dangling reference
@@ -214,6 +216,8 @@ def test_fragments(line: str, analyzer: KoreanAnalyzer) -> None:
         "- 하나의 품종을 의미하는 숫자 목록",
         "| 고양이 분류기 | 털 색깔 | 귀 모양 |",  # a table row keeps its cells
         "보호소 - 고양이 품종 기록 용도 [2]",
+        "- 분류기는 모델이다. [1]",  # two content morphemes that end a sentence
+        "sparse: 희소하다 [1]",
     ],
 )
 def test_not_fragments(line: str, analyzer: KoreanAnalyzer) -> None:
