@@ -130,6 +130,8 @@ _FRAMING_NOUNS = frozenset(
         # "그리드서치보다 나은 점", "힌턴 업적": what is said of the subject
         "점",
         "업적",
+        # "LangChain 들어봤는데 정체가 뭐야?": what it really is
+        "정체",
     }
 )
 # Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
@@ -165,6 +167,7 @@ CLASS_NOUNS = frozenset(
         "인자",
         "endpoint",
         "코드",
+        "code",
     }
 )
 # Framing words that also qualify a following noun ("특징 맵")
