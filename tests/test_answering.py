@@ -975,6 +975,60 @@ def test_who_reads_a_name_spelled_out_elsewhere_as_that_person() -> None:
 
 
 def test_a_line_that_stops_at_a_comma_ends_with_a_full_stop() -> None:
-    notes = _notes("## 순환 신경망\n\n- 은닉층 계산: 이전 은닉층과 현재 입력으로 계산할 수 있으며,\n")
+    notes = _notes("## 순환 신경망\n\n- 은닉층 계산: 이전 은닉층과 현재 입력으로 계산할 수 있으며,")
     line = _answer_over(notes, "은닉층 계산은 어떻게 해?")[0]
     assert "계산할 수 있으며. [1]" in line and ",." not in line
+
+
+def test_the_entry_asked_about_answers_alone_not_the_glossary_it_stands_in() -> None:
+    notes = _notes(
+        "## 용어 정리\n\n"
+        "- 어텐션 : 입력 중 어디에 집중할지 스스로 계산하는 방법\n"
+        "- 게이트 순환 유닛 : 리셋 게이트와 업데이트 게이트로 구성되어 있다.\n"
+        "- 경사하강법 : 손실을 줄이는 쪽으로 가중치를 옮기는 방법\n"
+    )
+    lines = _answer_over(notes, "게이트 순환 유닛은 어떻게 구성돼 있어?")
+    assert lines == ["게이트 순환 유닛: 리셋 게이트와 업데이트 게이트로 구성되어 있다. [1]"]
+
+
+def test_a_sentence_saying_what_a_thing_is_made_of_answers_its_composition() -> None:
+    notes = _notes(
+        "## 신경망\n\n- 순전파와 역전파가 이뤄지는 공간을 신경망이라고 한다.\n"
+        "- 신경망은 층(layer)으로 되어 있다.\n"
+    )
+    assert "층(layer)으로 되어 있다" in _answer_over(notes, "신경망은 어떻게 구성돼 있어?")[0]
+
+
+def test_a_long_line_of_many_sentences_reads_as_those_that_matter() -> None:
+    long_line = (
+        "- 합성곱 신경망은 합성곱 층과 풀링 층으로 구성된다. 이미지 처리에 많이 쓰인다. "
+        "필터를 움직이며 특징 맵을 만든다. 보폭이 크면 특징 맵이 작아진다. "
+        "특징 맵이 크면 연산량이 많아진다. 그래서 적절한 크기를 고르는 것이 중요하다. "
+        "이미지의 픽셀 수가 많을수록 디테일한 이미지가 된다. 커널의 크기가 같아도 보폭에 따라 "
+        "특징 맵의 크기가 달라진다. 이 둘은 연산량과 정확도 사이에서 균형을 맞춰야 한다. "
+        "보폭이 1이면 한 칸씩 움직이며 연산한다. 이렇게 만든 특징 맵을 밀집 층이 받아 분류한다."
+    )
+    lines = _answer_over(_notes(f"## 질문과 답변\n\n{long_line}\n"), "풀링 층은 뭐야?")
+    assert "합성곱 신경망은 합성곱 층과 풀링 층으로 구성된다. … [1]" in lines[0]
+    assert "연산량" not in lines[0]
+
+
+def test_the_entries_under_a_bullet_the_question_names_answer_a_list() -> None:
+    notes = _notes(
+        "## 용어\n\n- Keras: 텐서플로 위에서 돌아가는 고수준 API로, 코드가 짧고 직관적이다.\n\n"
+        "## 수업\n\n* keras code\n    * 데이터 불러오기\n    * 모델 쌓기\n    * 컴파일\n"
+        "    * 학습\n    * 평가\n"
+    )
+    lines = _answer_over(notes, "keras 코드 짤 때 순서 뭐뭐 있었지?")
+    assert lines[0].startswith("keras code: 데이터 불러오기, 모델 쌓기, 컴파일, 학습, 평가")
+
+
+def test_runs_of_the_same_title_in_other_places_are_other_lists() -> None:
+    title = "\n\n주요 파라미터\n\nestimator: 쓸 모델\n"
+    grid = f"격자 탐색을 쓴다.{title}param_grid: 후보 값\ncv: 폴드 수\n"
+    # further down the same file
+    rand = "\n" * 20 + f"무작위 탐색을 쓴다.{title}n_iter: 시도 횟수\ncv: 폴드 수\n"
+    passages = [Passage(1, "a.md", "", grid, 1.0), Passage(2, "a.md", "", rand, 0.9)]
+    by_chunk = {1: unit_records("a.md", 1, grid, 0), 2: unit_records("a.md", 2, rand, 100)}
+    text = "\n".join(_answer_over((passages, by_chunk), "주요 파라미터는 뭐뭐 있어?"))
+    assert "param_grid" in text and "n_iter" not in text

@@ -78,9 +78,12 @@ _LIST_BONUS = 1.0
 _SPACES = re.compile(r"\s+")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+# A line longer than this, of more sentences than `_TRIM_SENTENCES`, is cut to those that
+# matter (`UnitSelector._trimmed`).
+_LONG_LINE, _TRIM_SENTENCES = 240, 3
 # A question about the notes' code ("코드에서 …"); words that only say it is code.
 _ASKS_CODE = re.compile(r"코드")
-_CODE_WORDS = frozenset({"코드", "함수", "변수", "줄", "부분", "설정", "값"})
+_CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
 _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
@@ -109,13 +112,14 @@ _OPENS = ("(", "[", "{", ",")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
+_ASKED_LABEL_BONUS = 2.0
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _TERM_RUN = 3
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
 # A line that ends as a sentence does ("…이다.", "…함"), not as a name or a label
-SENTENCE_END = re.compile(r"[.!?。]$|[다요음함임됨짐]$")
+SENTENCE_END = re.compile(r"[.!?。…]$|[다요음함임됨짐]$")
 _SUPPORT_TERMS = 3
 _CELL_BONUS = 1.5
 # "공식 사이트: …, 라이선스: BSD License, …": a table row read as "header: value" cells
@@ -147,10 +151,11 @@ _TEXT_KIND = {
         r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산)"
     ),
     "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
-    # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다")
+    # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다", "신경망은
+    # layer로 되어 있다")
     # or names them ("정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 …")
     "list": re.compile(
-        r"구성|종류|나뉜|나뉘|나눈다|나눠"
+        r"구성|종류|나뉜|나뉘|나눈다|나눠|(?:으로|로) (?:되어|이루어져|이뤄져) ?있"
         r"|^[^,]{1,30}(?:,[^,]{1,30}){2,}?\s?(?:은|는|이|가)?\s?(?:모두|등)"
     ),
 }
@@ -863,6 +868,18 @@ class UnitSelector:
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
+            if (
+                score > 0
+                and kind in ("list", "how")
+                and unit.kind == "item"
+                and unit.labels[unit.heading_depth :]
+                and asked_label(unit.labels[-1])
+                and any(k in _key_of(unit.labels[-1]) for k in subject_keys)
+            ):
+                # an entry right under a bullet the question names in its own words, the
+                # subject among them ("pytorch 코드 짤 때 순서" > the steps under "pytorch
+                # code"; not any "주요 파라미터")
+                score += _ASKED_LABEL_BONUS
             if score > 0:
                 scored.append(Chosen(unit, passage, score, cell=bool(focused), lift=lift))
         if ask.anchors:
@@ -954,10 +971,27 @@ class UnitSelector:
             return Selection(chosen, True)  # the cell asked for is the whole answer
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.
+        depth = len(best.unit.labels)
+        known_lines = [
+            (u.line, u.labels)
+            for _, _, u in candidates
+            if u.source == best.unit.source and u.labels[:depth] != best.unit.labels
+        ]
+
+        def same_run(unit: UnitRecord) -> bool:
+            # nothing found between them stands outside their labels (another title of the
+            # same name starts another run)
+            low, high = sorted((unit.line, best.unit.line))
+            return unit.source == best.unit.source and not any(
+                low < line < high for line, _ in known_lines
+            )
+
         siblings = [
             c
             for c in pool
             if c.unit.labels == best.unit.labels
+            # the same place: three "주요 파라미터" runs in one file are three lists
+            and same_run(c.unit)
             and c not in chosen
             and c.score >= 0.4 * best.base
             and (kind != "compare" or bool(subject_terms & c.unit.terms))
@@ -970,9 +1004,17 @@ class UnitSelector:
                 and not subject_terms & c.unit.terms
             )
         ]
-        if kind == "list" and len(chosen) == 1 and best.unit.kind == "term" and best.unit.labels:
+        if (
+            kind == "list"
+            and len(chosen) == 1
+            and best.unit.kind == "term"
+            and best.unit.labels
+            and _key_of(best.unit.term) not in subject_keys
+        ):
             # "주요 파라미터" > "estimator: …", "cv: …": a titled run of terms is the list
-            # asked for, read whole whether or not each line names the subject
+            # asked for, read whole whether or not each line names the subject (not when
+            # the entry asked about is one of them: "LSTM은 어떻게 구성돼 있어?" is
+            # answered by "LSTM: …" alone, not by the glossary it stands in)
             run = [
                 Chosen(u, best.passage, 0.5 * best.score)
                 for u in _run_around(best.unit, units_of(best.passage))
@@ -1053,7 +1095,37 @@ class UnitSelector:
                 key=lambda c: c.unit.line,
             )
             chosen = same + [c for c in chosen if c not in same]
+        chosen = [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in chosen]
         return Selection(chosen, kind_found)
+
+    def _trimmed(self, unit: UnitRecord, asked: set[str], kind: str) -> UnitRecord:
+        """A long line of many sentences (a paragraph the notes wrote on one line) reads as
+        the few that share most with the question (at most `_TRIM_SENTENCES`), "…" where
+        sentences are left out."""
+        if len(unit.text) <= _LONG_LINE:
+            return unit
+        sentences = self.analyzer.split_sentences(unit.text)
+        if len(sentences) <= _TRIM_SENTENCES:
+            return unit
+        # each sentence by what it shares with the question: each word asked (1), and
+        # saying what kind of thing was asked (1: "…을 통해 … 생성" for how); the best
+        # few, in the line's order
+        pattern = _TEXT_KIND.get(kind)
+        weight = [
+            len(asked & set(self.analyzer.terms(sentence)))
+            + bool(pattern and pattern.search(sentence))
+            for sentence in sentences
+        ]
+        best = sorted(range(len(sentences)), key=lambda i: (-weight[i], i))[:_TRIM_SENTENCES]
+        keep = sorted(i for i in best if weight[i] >= 2) or [0]
+        parts: list[str] = []
+        for n, i in enumerate(keep):
+            if n and i != keep[n - 1] + 1:
+                parts.append("…")
+            parts.append(sentences[i])
+        if keep[-1] != len(sentences) - 1:
+            parts.append("…")
+        return replace(unit, text=" ".join(parts))
 
     def _subject_terms(self, subject: str, asked: set[str]) -> set[str]:
         """A subject's terms; one word that Kiwi splits when alone but reads whole in the
