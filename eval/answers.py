@@ -9,9 +9,9 @@ with the dev half, before any tuning, and is only reported, never tuned on;
 without touching the test split, which stays report-only; `answers_dev3.jsonl` is a third
 dev split, written later still from the notes alone, and tuned on too; `answers_dev4.jsonl`
 is a fourth, written the same way, from the notes alone, before anything was tuned on it,
-and tuned on since; `answers_dev5.jsonl` is a fifth, written the same way before anything
-was tuned on it; `answers_dev6.jsonl` is a sixth, written the same way before anything was
-tuned on it, its gold spans mostly prose).
+and tuned on since; `answers_dev5.jsonl` (a fifth) and `answers_dev6.jsonl` (a sixth, its
+gold spans mostly prose) were written the same way before anything was tuned on them, and
+are tuned on since).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
