@@ -10,8 +10,11 @@ cached in the data directory keyed by the embedder and the file's hash.
 
 A greeting, thanks, a goodbye or a good-night (by their marker words: 안녕, 반갑,
 고마워, 잘 자 …) always gets a reply of that bank intent: "반갑습니다, 오늘 처음 써봐요"
-is a greeting whatever its nearest phrasing says. Replies vary so the same one does not
-come twice in a row.
+is a greeting whatever its nearest phrasing says. A compliment, a cheer, boredom, a laugh
+or news of something finished picks its group by its words as well (these say nothing
+about routing); a message far from every phrasing (`BANK_MIN`) gets the neutral group
+rather than the wrong specific one; the CSV never answers what is said to the assistant
+itself. Replies vary so the same one does not come twice in a row.
 """
 
 from __future__ import annotations
