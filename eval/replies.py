@@ -40,7 +40,7 @@ def run(split: str = "all", csv: Path | None = None) -> dict[str, float]:
             match = bank.match(item["message"], vector)
             if match.intent in item["accept"]:
                 hits += 1
-            else:
+            elif name != "test":  # the test split is only reported, its lines never shown
                 wrong.append((name, item["message"], match.intent, item["accept"]))
         results[name] = hits / len(items)
         rows.append([name, len(items), results[name]])
