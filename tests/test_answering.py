@@ -1032,3 +1032,14 @@ def test_runs_of_the_same_title_in_other_places_are_other_lists() -> None:
     by_chunk = {1: unit_records("a.md", 1, grid, 0), 2: unit_records("a.md", 2, rand, 100)}
     text = "\n".join(_answer_over((passages, by_chunk), "주요 파라미터는 뭐뭐 있어?"))
     assert "param_grid" in text and "n_iter" not in text
+
+
+def test_each_side_of_a_comparison_has_a_line_of_its_own() -> None:
+    notes = _notes(
+        "## 프레임워크\n\n"
+        "- 파이토치 - 페이스북에서 개발, 동적 연산 그래프를 쓴다.\n"
+        "- 텐서플로 - 구글에서 개발, 정적 그래프 기반 연산을 정의한다.\n"
+    )
+    # the first line also holds 그래프, a word of the second side as asked
+    lines = _answer_over(notes, "파이토치랑 텐서플로 그래프 방식 차이가 뭐야?")
+    assert "페이스북" in lines[0] and "구글" in "\n".join(lines[1:])

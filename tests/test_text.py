@@ -175,6 +175,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("SVM이 로지스틱 회귀보다 좋은 점이 뭐야?", ["SVM"]),
         ("요수아 벤지오 업적 정리해줘", ["요수아 벤지오"]),
         ("LangChain 들어봤는데 정체가 뭐야?", ["LangChain"]),
+        # "vs" joins a pair as 랑 does
+        ("SVM vs 로지스틱 회귀 차이", ["SVM", "로지스틱 회귀"]),
         # Kiwi reads a run of words with an unknown one as names; a word that alone has
         # a particle ("최적화가") is read alone, a name ("제프리 힌턴") stays one
         ("베이지안 최적화가 그리드서치보다 나은 점이 뭐야?", ["베이지안 최적화"]),

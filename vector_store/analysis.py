@@ -172,6 +172,7 @@ CLASS_NOUNS = frozenset(
 )
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징"})
+_VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
@@ -453,7 +454,8 @@ class KoreanAnalyzer:
         "DBSCAN이랑 K-평균"), else every noun phrase. Words that frame the request
         ("차이", "방법", "장점") are not part of a subject; a noun suffix stays on its noun
         ("정규" + "화")."""
-        text = normalize(text)
+        # "SVM vs 로지스틱 회귀": "vs" joins a pair as 랑 does
+        text = _VERSUS.sub(r"\1랑 ", normalize(text))
         tokens = self._tokens(text)
         # "우편번호 인식기 만든 사람이 누구야?": in a who-question, 사람 is the frame
         asks_who = "누구" in text or bool(_WHO_FRAME.search(text))

@@ -927,8 +927,13 @@ class UnitSelector:
         if whole:
             chosen, kind_found = [whole[0]], True
         elif comparing:
-            lead = [self._best_for(pool, s, k) for s, k in subject_pairs]
-            chosen = list(dict.fromkeys(c for c in lead if c is not None))
+            lead: list[Chosen] = []
+            for s, k in subject_pairs:
+                # each side its own line: one that a side before took speaks for that side
+                found = self._best_for([c for c in pool if c not in lead], s, k)
+                if found is not None:
+                    lead.append(found)
+            chosen = lead
             # each side found, or one line that speaks of two sides (a table row)
             kind_found = (
                 kind_found
