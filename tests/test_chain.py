@@ -417,6 +417,9 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.01, True, {"dated": True}, "question"),
         # "노트 정리하다 보니까 벌써 새벽 두 시네": tells, though the notes say 노트
         (0.57, True, {"statement": True}, "greeting"),
+        # "재밌는 이야기 해줘": no subject, nothing to look up or to decline
+        (0.12, False, {"no_subject": True}, "greeting"),
+        (0.95, False, {"no_subject": True}, "out_of_scope"),  # "코드로는 어떻게 해?"
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

@@ -271,6 +271,7 @@ class ChatChain:
             followup=followup.kind,
             bare_term=is_bare_term(message, subjects),
             names_nothing=not self.analyzer.has_subject(message),
+            no_subject=not subjects,
             social=social,
             specific=is_specific(subjects),
             statement=is_statement(message, self.analyzer),

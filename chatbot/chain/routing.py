@@ -97,6 +97,8 @@ class Signals:
     followup: str = ""
     bare_term: bool = False
     names_nothing: bool = False
+    no_subject: bool = False
+    """Nothing in it is a subject: its nouns only frame a request ("재밌는 이야기 해줘")."""
     social: bool = False
     specific: bool = True
     statement: bool = False
@@ -114,7 +116,9 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     - a follow-up that continues the previous question, a bare term the notes cover
       ("드롭아웃"), or a question that names a day the notes have a section of ("9월 12일
       수업에서 뭐 배웠어?", which reads as chatter to the classifier): question;
-    - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네"), or a social one (`social`:
+    - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네") or has no subject beyond the
+      words that frame a request ("재밌는 이야기 해줘": nothing to look up or decline), unless
+      it is a clear request (`cfg.smalltalk_request_max`), or a social one (`social`:
       it greets, thanks or says goodbye in so many words, or asks the assistant about
       itself, and is not clearly a request): small talk;
     - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
@@ -136,6 +140,7 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         s.names_nothing
         or (s.social and not (s.covered and s.bare_term))
         or (s.statement and (not s.covered or s.p_request < cfg.statement_request_max))
+        or (s.no_subject and s.p_request < cfg.smalltalk_request_max)
         or (
             not s.covered
             and not s.defines
