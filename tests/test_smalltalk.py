@@ -73,6 +73,7 @@ def test_without_its_words_no_message_gets_a_greeting_or_good_night_shape(
         ("오늘도 화이팅!", "cheer"),
         ("수고 많았어", "goodbye"),
         ("심심해 죽겠다", "bored"),
+        ("재밌는 이야기 해줘", "bored"),  # a joke asked for: the quiz offer, not "고마워요"
         ("ㅋㅋㅋㅋ 웃기다", "laughter_or_filler"),
         ("나 오늘 CNN 과제 끝냈어", "congrats"),
     ],

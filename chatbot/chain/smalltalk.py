@@ -82,7 +82,7 @@ _REPLY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("congrats", re.compile(r"끝냈|끝났|마쳤|합격|붙었")),
     ("cheer", re.compile(r"화이팅|파이팅|아자|힘내")),
-    ("bored", re.compile(r"심심|지루|놀아\s?줘")),
+    ("bored", re.compile(r"심심|지루|놀아\s?줘|재(?:미있|밌)는 (?:얘기|이야기)|농담")),
     (
         "laughter_or_filler",
         re.compile(r"ㅋㅋ|ㅎㅎ|하하|히히|웃기|웃겨|^(음+|흠+|으음|흐음)(?!\w)|잠깐만"),
