@@ -977,8 +977,8 @@ class UnitSelector:
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.
         depth = len(best.unit.labels)
-        known_lines = [
-            (u.line, u.labels)
+        outside = [
+            u.line
             for _, _, u in candidates
             if u.source == best.unit.source and u.labels[:depth] != best.unit.labels
         ]
@@ -988,7 +988,7 @@ class UnitSelector:
             # same name starts another run)
             low, high = sorted((unit.line, best.unit.line))
             return unit.source == best.unit.source and not any(
-                low < line < high for line, _ in known_lines
+                low < line < high for line in outside
             )
 
         siblings = [
