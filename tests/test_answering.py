@@ -626,8 +626,20 @@ def test_a_line_that_refers_back_comes_after_what_it_refers_to() -> None:
 
 
 def _notes(text: str) -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
-    passage = Passage(1, "n.md", "", text, 1.0)
-    return [passage], {1: unit_records("n.md", 1, text)}
+    return _ranked(("n.md", text))
+
+
+def _ranked(*chunks: tuple[str, str]) -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
+    """(source, text) chunks as search ranked them, best first."""
+    passages = [
+        Passage(i, source, "", text, 1.0 - 0.1 * (i - 1))
+        for i, (source, text) in enumerate(chunks, start=1)
+    ]
+    by_chunk = {
+        i: unit_records(source, i, text, 100 * (i - 1))
+        for i, (source, text) in enumerate(chunks, start=1)
+    }
+    return passages, by_chunk
 
 
 def test_one_line_that_compares_every_side_leads_a_comparison() -> None:
@@ -954,10 +966,9 @@ def test_a_definition_under_a_label_that_is_the_subject_leads() -> None:
         "    * 일정 밀도 이상인 곳을 묶어 군집을 형성하는 방법\n"
     )
     cluster = "## 비지도 학습\n\n* `군집`\n    * 비슷한 데이터끼리 묶어 집단으로 나누는 것\n"
-    passages = [Passage(1, "a.md", "", dbscan, 1.0), Passage(2, "b.md", "", cluster, 0.9)]
-    by_chunk = {1: unit_records("a.md", 1, dbscan, 0), 2: unit_records("b.md", 2, cluster, 100)}
+    notes = _ranked(("a.md", dbscan), ("b.md", cluster))
     # search ranked the line that repeats 군집 first; what the label 군집 is leads
-    assert "비슷한 데이터끼리" in _answer_over((passages, by_chunk), "군집이 뭔가요?")[0]
+    assert "비슷한 데이터끼리" in _answer_over(notes, "군집이 뭔가요?")[0]
 
 
 def test_who_reads_a_name_spelled_out_elsewhere_as_that_person() -> None:
@@ -1028,9 +1039,8 @@ def test_runs_of_the_same_title_in_other_places_are_other_lists() -> None:
     grid = f"격자 탐색을 쓴다.{title}param_grid: 후보 값\ncv: 폴드 수\n"
     # further down the same file
     rand = "\n" * 20 + f"무작위 탐색을 쓴다.{title}n_iter: 시도 횟수\ncv: 폴드 수\n"
-    passages = [Passage(1, "a.md", "", grid, 1.0), Passage(2, "a.md", "", rand, 0.9)]
-    by_chunk = {1: unit_records("a.md", 1, grid, 0), 2: unit_records("a.md", 2, rand, 100)}
-    text = "\n".join(_answer_over((passages, by_chunk), "주요 파라미터는 뭐뭐 있어?"))
+    notes = _ranked(("a.md", grid), ("a.md", rand))
+    text = "\n".join(_answer_over(notes, "주요 파라미터는 뭐뭐 있어?"))
     assert "param_grid" in text and "n_iter" not in text
 
 

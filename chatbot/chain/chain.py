@@ -68,8 +68,8 @@ _HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
-# A name as code writes it: "flow_from_directory", "torch.nn.Conv2d".
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
+# A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
+_CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 
 
 @dataclass
@@ -245,8 +245,7 @@ class ChatChain:
         secondary = {
             s
             for s in missed
-            if len(self.analyzer.kind_words(s)) == len(s.split())
-            or (_IDENTIFIER.fullmatch(s) and re.search(r"[._]", s))
+            if len(self.analyzer.kind_words(s)) == len(s.split()) or _CODE_NAME.fullmatch(s)
         }
         if (
             secondary

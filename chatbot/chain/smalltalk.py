@@ -107,8 +107,11 @@ class SmallTalkMatch:
 
 def cue_intent(message: str) -> str | None:
     """The reply-shaped intent a message's marker words name, if any."""
-    text = normalize(message)
-    return next((intent for intent, cue in _CUES if cue.search(text)), None)
+    return _first_cue(normalize(message), _CUES)
+
+
+def _first_cue(text: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    return next((intent for intent, cue in cues if cue.search(text)), None)
 
 
 class SmallTalkBank:
@@ -152,7 +155,8 @@ class SmallTalkBank:
         if vector is None:
             vector = self._embeddings.embed_query_array([message])[0]
         sims = self._vectors @ np.asarray(vector, dtype=np.float32)
-        cue = cue_intent(message)
+        text = normalize(message)
+        cue = _first_cue(text, _CUES)
         if cue is not None:
             rows = [i for i, intent in enumerate(self._intents) if intent == cue]
             best = max(rows, key=lambda i: sims[i])
@@ -173,8 +177,7 @@ class SmallTalkBank:
                 nearest, score, pattern = CSV_INTENT, top, self._csv_questions[order[0]]
                 answers = [self._csv_answers[i] for i in order if csv_sims[i] >= top - CSV_SPREAD]
                 csv_answers = tuple(dict.fromkeys(answers))[:CSV_NEIGHBOURS]
-        text = normalize(message)
-        cued = next((intent for intent, cue in _REPLY_CUES if cue.search(text)), None)
+        cued = _first_cue(text, _REPLY_CUES)
         if cued is not None and cued in self._replies:
             group = cued
         elif sims[best] < BANK_MIN:
