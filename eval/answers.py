@@ -100,7 +100,9 @@ KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "examp
 RECALL_SHARE = 0.8
 
 _CITE = re.compile(r"\[\d+\]")
-_TAG = re.compile(r"<[^>]+>")
+# an HTML tag ("<details>", "<br/>", "<img src=…>"), not a note's own angle brackets:
+# "모델 <GPT, BERT 등이 있음" left open must not swallow the lines up to the next ">"
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>")
 # Emphasis and code marks sit inside words ("**선형 분류**와"): removed without a space;
 # separators (table pipes, heading marks, quotes, math) stand between words.
 _EMPHASIS = re.compile(r"[*`]")

@@ -19,6 +19,7 @@ from eval.answers import (
     headings,
     is_fragment,
     morpheme_recall,
+    normalize,
     note_labels,
     note_lines,
     precision,
@@ -181,6 +182,13 @@ def test_precision_counts_lines_from_the_section(analyzer: KoreanAnalyzer, notes
     )
     assert precision(answer, section, analyzer) == pytest.approx(2 / 3)
     assert precision("", section, analyzer) == 0.0
+
+
+def test_angle_brackets_of_the_notes_are_text_not_tags(analyzer: KoreanAnalyzer) -> None:
+    # an open "<" in one line and a ">" two lines down are no tag spanning the lines
+    section = "LLM - 언어 모델 <GPT, BERT 등이 있음\n\nAI - 기술 <머신러닝 등이 있음>"
+    assert precision("LLM: 언어 모델 <GPT, BERT 등이 있음 [1]", section, analyzer) == 1.0
+    assert normalize("<details><summary>요약</summary>본문 <br/>끝</details>") == "요약 본문 끝"
 
 
 # ------------------------------------------------------------------ fragments
