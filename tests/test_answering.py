@@ -1053,3 +1053,16 @@ def test_each_side_of_a_comparison_has_a_line_of_its_own() -> None:
     # the first line also holds 그래프, a word of the second side as asked
     lines = _answer_over(notes, "파이토치랑 텐서플로 그래프 방식 차이가 뭐야?")
     assert "페이스북" in lines[0] and "구글" in "\n".join(lines[1:])
+
+
+def test_a_compound_subject_reads_by_the_word_that_names_its_thing() -> None:
+    code = '## 게이트웨이\n\n```python\n# 메인 라우터\nrouter = APIRouter(prefix="/ai/v1")\n```\n'
+    agent = (
+        "## 강화학습\n\n##### 강화학습: 에이전트가 들어간 학습을 의미함.\n"
+        "- 에이전트:\n    - 에이전트는 목표를 위해 스스로 판단하고 행동하는 시스템을 말한다.\n"
+    )
+    notes = _ranked(("gateway.md", code), ("rl.md", agent))
+    lines = _answer_over(notes, "AI 에이전트가 뭐야?")
+    # what 에이전트 is leads: not the line of code whose path holds "ai", nor the
+    # glossary line of 강화학습 that mentions 에이전트
+    assert "스스로 판단하고 행동하는" in lines[0]

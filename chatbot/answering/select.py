@@ -671,11 +671,25 @@ class UnitSelector:
         ):
             # prose that names nothing asked, or not the name from the code that is asked
             # about ("MnistSampleRequest 필드", "UPLOAD_DIR"), where a line of code names
-            # it: the code
+            # it: the code, where it names more of it ("AI 에이전트": not "/ai/v1" over
+            # a line about 에이전트)
             code = self._code(ask, own=True)
-            if code.units:
+            if code.units and max(
+                self._named_share(c.unit, ask.subjects) for c in code.units
+            ) > self._named_share(lead, ask.subjects):
                 return code
         return selection
+
+    def _named_share(self, unit: UnitRecord, subjects: list[str]) -> float:
+        """How much of the subjects a unit or its labels name: the share of each one's
+        words, summed."""
+        words = unit.terms | unit.context_terms
+        total = 0.0
+        for subject in subjects:
+            terms = set(self.analyzer.terms(self.analyzer.name_of(subject))) - QUERY_STOPWORDS
+            if terms:
+                total += sum(holds_term(t, words) for t in terms) / len(terms)
+        return total
 
     def _day(self, ask: _Ask, days: set[tuple[int, int]]) -> Selection:
         """What a course log's day holds ("9월 5일 수업에서 뭐 했어?"): the topics and items
@@ -798,6 +812,8 @@ class UnitSelector:
         subject_pairs = [(self._subject_terms(s, asked_terms), _key_of(s)) for s in subjects]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
         subject_sets = [terms for terms, _ in subject_pairs]
+        # the word a compound subject names its thing by, its last ("AI 에이전트": 에이전트)
+        heads = {terms[-1] for s in subjects if (terms := self.analyzer.terms(s))}
         domain_keys = {_key_of(d) for d in domains}
         weights = _weights(
             [key in domain_keys for _, key in subject_pairs], compare=kind == "compare"
@@ -864,7 +880,7 @@ class UnitSelector:
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
             score, lift = self._score(
-                unit, kind, subject_pairs, weights, q_terms, rank, pros=asks_pros
+                unit, kind, subject_pairs, weights, q_terms, rank, pros=asks_pros, heads=heads
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
@@ -1192,6 +1208,7 @@ class UnitSelector:
         rank: int,
         *,
         pros: bool = False,
+        heads: set[str] | frozenset[str] = frozenset(),
     ) -> tuple[float, float]:
         """The unit's score, and the part of it that naming every thing asked about
         added (see `Chosen.lift`)."""
@@ -1255,7 +1272,9 @@ class UnitSelector:
                 score += 1.0
             elif unit.ask == "":
                 score += 0.5
-            if unit.kind == "term" and mentions:
+            if unit.kind == "term" and mentions and heads & set(self.analyzer.terms(unit.term)):
+                # a glossary line of the subject, not one of another thing whose
+                # description mentions it ("강화학습: 에이전트가 들어간 학습")
                 score += 0.7
         elif kind == "who":
             if answers_kind(unit, "who"):
