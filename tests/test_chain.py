@@ -229,6 +229,15 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     assert plan.topic == "SVM"  # the subject of the question it continues
 
 
+def test_asking_after_a_meal_or_a_weekend_is_small_talk(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    for message in ["저녁 맛있게 먹었어?", "주말 잘 보냈어?"]:
+        assert chain.plan({"message": message, "history": []}).intent == "greeting", message
+    # a question in the past tense about a topic the notes lack is still declined
+    plan = chain.plan({"message": "GPT-4는 언제 나왔어?", "history": []})
+    assert plan.intent == "out_of_scope"
+
+
 def test_a_transliterated_term_finds_the_english_one(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     plan = chain.plan({"message": "트랜스포머가 뭐예요?", "history": []})  # notes say Transformer

@@ -35,6 +35,7 @@ def bank(use_m3: NamedEmbeddings) -> SmallTalkBank:
         ("안녕히 계세요", "goodbye"),
         ("잘 자요, 내일 또 올게요", "night"),
         ("굿모닝~", "daytime"),
+        ("저녁 맛있게 먹었어?", "daytime"),
         ("ㅋㅋㅋ", "laughter_or_filler"),
         ("너는 누구야?", "identity"),
     ],

@@ -62,7 +62,14 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
             re.IGNORECASE,
         ),
     ),
-    ("daytime", re.compile(r"좋은\s?아침|굿\s?모닝|좋은\s?(오후|저녁)")),
+    (
+        "daytime",
+        re.compile(
+            r"좋은\s?아침|굿\s?모닝|좋은\s?(오후|저녁)"
+            # asking after the other's meal, sleep or days ("저녁 맛있게 먹었어?")
+            r"|(?:먹었|잤|보냈|지냈|쉬었)(?:어|어요|니|냐|나요|습니까)?\s*[?？]*\s*$"
+        ),
+    ),
 )
 
 
