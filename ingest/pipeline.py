@@ -41,7 +41,7 @@ from ingest.chunker import ChunkDraft, chunk_sections
 from ingest.config import ChunkingConfig
 from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import normalize_note, parse_markdown
-from ingest.tree import UnitDraft, parse_units
+from ingest.tree import UnitDraft, name_key, parse_units, spelled_out
 from vector_store import serving
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
 from vector_store.config import EmbeddingConfig, RetrievalConfig
@@ -162,7 +162,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 21
+CHUNKER_VERSION = 22
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
@@ -343,9 +343,14 @@ def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
     flat = [" ".join(d.text.split()) for d in prep.drafts]
     # What a unit is about: its term, the labels above it and its section heading (many
     # units share one, and files of one course share headings); a blank one has no terms.
-    contexts = [
-        " ".join([unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]) for unit in prep.units
-    ]
+    # A name the file spells out in the other script ("Bayesian Optimization(베이지안 최적화)")
+    # is its context in both: lines under "Bayesian Optimization" are about 베이지안 최적화.
+    spelled = spelled_out(prep.units)
+    contexts = []
+    for unit in prep.units:
+        names = [unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]
+        also = [spelled[k] for n in names if (k := name_key(n)) in spelled]
+        contexts.append(" ".join([*names, *dict.fromkeys(also)]))
     named = [c for c in dict.fromkeys(contexts) if c.strip()]
     context_terms = dict(zip(named, terms.many(named), strict=True))
     unit_terms = terms.many([f"{unit.term} {unit.text}" for unit in prep.units])

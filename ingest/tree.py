@@ -132,19 +132,67 @@ class UnitDraft:
                 # > "역전파 알고리즘 이란?")
                 above = labels[i - 1] if i > 0 else ""
                 name = named.group("name")
-                listed = any(_key(part) == _key(name) for part in re.split(r"[,/]", above))
+                listed = any(name_key(part) == name_key(name) for part in re.split(r"[,/]", above))
                 return above if listed else name
         return ""
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
+    """A name without spaces, markup or punctuation, case-folded: how names are compared."""
     return re.sub(r"[\s`*_()\[\],.:-]+", "", text).casefold()
+
+
+# "Bayesian Optimization(베이지안 최적화)", "에이전트(agent)": a name spelled out in the other
+# script in parentheses right after it
+_SPELLED_OUT = re.compile(r"\(\s*([^()]{2,30}?)\s*\)")
+_LATIN = re.compile(r"[A-Za-z]")
+_HANGUL = re.compile(r"[가-힣]")
+_NAME_WORDS = 4
+
+
+def spelled_out(units: list[UnitDraft]) -> dict[str, str]:
+    """Names a file spells out in the other script, by the key of the name that labels
+    units: "Bayesian Optimization" → "베이지안 최적화" where the file writes "Bayesian
+    Optimization(베이지안 최적화)은 …" and labels lines "Bayesian Optimization"; and the
+    other way round where the spelling is the label. Only names that label or term some
+    unit of the file, one written in Latin letters and the other in Hangul."""
+    names = {name_key(n) for u in units for n in (u.term, *u.labels) if n}
+    out: dict[str, str] = {}
+    for unit in units:
+        text = clean(unit.text)
+        for match in _SPELLED_OUT.finditer(text):
+            other = match.group(1).strip()
+            words = re.sub(r"[`*_]", "", text[: match.start()]).split()
+            for n in range(min(_NAME_WORDS, len(words)), 0, -1):
+                name = " ".join(words[-n:])
+                before = _scripts(words[-n - 1]) if n < len(words) else set()
+                one_each = len(_scripts(name)) == len(_scripts(other)) == 1
+                if (
+                    name_key(name) in names
+                    and one_each
+                    and _scripts(name) != _scripts(other)
+                    # the whole name: "Pooling layer(…)" is no spelling of "layer"
+                    and not before & _scripts(name)
+                ):
+                    out.setdefault(name_key(name), other)
+                    out.setdefault(name_key(other), name)
+                    break
+    return out
+
+
+def _scripts(text: str) -> set[str]:
+    found = set()
+    if _LATIN.search(text):
+        found.add("latin")
+    if _HANGUL.search(text):
+        found.add("hangul")
+    return found
 
 
 def _restates(label: str, heading: str) -> bool:
     """Whether a bullet label names the section's own topic (`밀도 기반 군집 분석 (DBSCAN)`
     under the heading 밀도 기반 군집 분석 (DBSCAN)): its children define the topic."""
-    a, b = _key(label), _key(heading)
+    a, b = name_key(label), name_key(heading)
     if a and b and (a in b or b in a):
         return True
     acronyms = set(_ACRONYM.findall(label)) & set(_ACRONYM.findall(heading))
@@ -387,7 +435,12 @@ class _Builder:
                         and _HANGUL_EDGE.match(pieces[-1][1][-1])
                     ):
                         pieces[-1] = (pieces[-1][0], pieces[-1][1] + cleaned)
-                    elif pieces and _GOES_ON.match(cleaned):
+                    elif pieces and (
+                        _GOES_ON.match(cleaned)
+                        # a sentence the notes broke after a comma ("…기법 중 하나로," /
+                        # "GridSearchCV나 … 방법입니다."), not a new "용어: 설명" line
+                        or (pieces[-1][1].endswith(",") and cleaned and not _term_split(cleaned))
+                    ):
                         pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {cleaned}")
                     elif cleaned:
                         pieces.append((line + offset, cleaned))

@@ -575,3 +575,23 @@ def test_an_index_without_documents_is_not_asked_for_vectors(
     (notes_dir / "copy.md").write_text((notes_dir / "svm.md").read_text("utf-8"), "utf-8")
     again = ingest(settings, hash_embeddings)
     assert asked and again.embedded == 0 and again.reused > 0  # the copy's vectors reused
+
+
+def test_lines_under_a_name_are_about_its_spelling_in_the_other_script(
+    settings, notes_dir, hash_embeddings
+) -> None:
+    from vector_store.db import Unit
+
+    (notes_dir / "search.md").write_text(
+        "## 탐색\n\nGrid Search(격자 탐색)는 모든 조합을 시험하는 방법입니다.\n\n"
+        "Grid Search\n\n모든 조합을 빠짐없이 시험함\n조합이 많으면 오래 걸림\n",
+        "utf-8",
+    )
+    run_ingest(settings, embeddings=hash_embeddings)
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        context = s.scalar(
+            select(Unit.context_terms).where(Unit.text == "모든 조합을 빠짐없이 시험함")
+        )
+    engine.dispose()
+    assert {"grid", "search", "격자", "탐색"} <= set(context.split())

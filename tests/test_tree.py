@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.tree import parse_units
+from ingest.tree import parse_units, spelled_out
 
 DETAILS = """<details>
 <summary><h2>3주차</h2></summary>
@@ -356,3 +356,38 @@ def test_a_term_line_with_a_short_point_right_under_it_labels_the_point() -> Non
     units = {u.text: u for u in parse_units(text)}
     assert units["출력에 영향을 주는 값"].labels == ("입력 변수(x)",)
     assert units["따로 선 목록"].labels == ()
+
+
+def test_a_sentence_broken_after_a_comma_is_one_unit() -> None:
+    text = (
+        "Grid Search(격자 탐색)는 하이퍼파라미터를 고르는 기법 중 하나로, \n"
+        "모든 조합을 하나씩 시험하는 방법입니다.\n"
+        "n_iter: 시도할 조합의 수,\n"
+        "cv: 교차 검증 폴드 수\n"
+    )
+    texts = [u.text for u in parse_units(text)]
+    assert texts[0] == (
+        "Grid Search(격자 탐색)는 하이퍼파라미터를 고르는 기법 중 하나로, "
+        "모든 조합을 하나씩 시험하는 방법입니다."
+    )
+    # a "용어: 설명" line after a comma is a line of its own
+    assert "교차 검증 폴드 수" in texts
+
+
+def test_a_name_spelled_out_in_the_other_script_is_known_both_ways() -> None:
+    text = (
+        "Grid Search(격자 탐색)는 모든 조합을 시험하는 방법입니다.\n\n"
+        "Grid Search\n\n"
+        "모든 조합을 빠짐없이 시험함\n"
+        "조합이 많으면 오래 걸림\n\n"
+        "확률 모델(보통 Gaussian Process)을 쓴다.\n"
+        "Pooling layer(풀링 계층)는 크기를 줄인다.\n\n"
+        "layer\n\n"
+        "층을 쌓아 만든다\n"
+        "층마다 가중치가 있다\n"
+    )
+    spelled = spelled_out(parse_units(text))
+    assert spelled["gridsearch"] == "격자 탐색"
+    assert spelled["격자탐색"] == "Grid Search"
+    # a spelling in two scripts, or one of a longer name than the label, names nothing
+    assert "모델" not in spelled and "layer" not in spelled
