@@ -1066,3 +1066,25 @@ def test_a_compound_subject_reads_by_the_word_that_names_its_thing() -> None:
     # what 에이전트 is leads: not the line of code whose path holds "ai", nor the
     # glossary line of 강화학습 that mentions 에이전트
     assert "스스로 판단하고 행동하는" in lines[0]
+
+
+def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
+    notes = _notes(
+        "## 전파\n\n- 순전파는 입력 -> 출력 방향으로 연산을 수행한다.\n"
+        "- 역전파는 출력 -> 입력 방향으로 미분을 계산한다.\n"
+        "- 이벤트가 전달되는 순서를 전파라고 한다.\n"
+        "- 입력 쪽으로 가는 것을 역전파라고 한다.\n"
+    )
+    assert "순서를 전파라고 한다" in _answer_over(notes, "전파가 무슨 뜻이야?")[0]
+
+
+def test_a_direction_is_no_reference_back() -> None:
+    notes = _notes(
+        "## 전파\n\n- 전파의 두 방식은 버블링과 캡쳐링이다.\n"
+        "- 버블링: 밑에서 위로(자식 --> 부모)\n- 캡쳐링: 위에서 밑으로(부모 --> 자식)\n"
+        "- 위의 두 방식은 브라우저마다 같다.\n"
+    )
+    by_text = {u.text: u for u in notes[1][1]}
+    assert standalone(by_text["위에서 밑으로(부모 --> 자식)"])
+    assert not standalone(by_text["위의 두 방식은 브라우저마다 같다."])
+    assert _answer_over(notes, "캡쳐링은 어느 방향이야?")[0].startswith("캡쳐링: 위에서 밑으로")

@@ -29,10 +29,15 @@ from vector_store.analysis import (
 )
 from vector_store.passage import Passage, UnitRecord
 
+# "…라고 한다 / 합니다 / 부른다": the wording that gives a thing its name
+_CALLING = "한다|합니다|함|해요|하며|하고|부른다|부릅니다|불러|칭한다"
+_CALLS_BONUS = 1.2
 # A line that needs the line before it to make sense.
 DANGLING = re.compile(
-    r"^(?:이|그|저|위|아래|앞|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
-    r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는|이때|여기서)"
+    r"^(?:이|그|저|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
+    # "위의 코드", "앞에서 설명한"; not a direction ("위에서 밑으로(부모 --> 자식)")
+    r"|^(?:위|아래|앞)(?:\s|를|은|는|가|의|와|처럼|에\s|에서\s?(?:설명|말한|본|언급|다룬|정의|나온))"
+    r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉|결국|이를|이것|이는|이때|여기서|앞서)"
 )
 # "시퀀스 모델은.": a topic with nothing said of it
 _TOPIC_ONLY = re.compile(r"(?:은|는)\.?\s*$")
@@ -128,7 +133,7 @@ _MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 # "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
-_TOPIC_SENTENCE = re.compile(r"^(.{1,30}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s)")
+_TOPIC_SENTENCE = re.compile(r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s)")
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
@@ -238,6 +243,15 @@ def _key_of(text: str) -> str:
     "서포트 벡터 머신 (SVM)" → "서포트벡터머신"; loanword spelling variants as one
     ("요슈아" as "요수아", `fold_spelling`)."""
     return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", text)).casefold())
+
+
+def _calls(text: str, key: str) -> bool:
+    """The line gives the name `key` to what it describes ("…을 전파라고 한다"), the whole
+    name (not "…을 순전파라고 한다", "… 단순 선형 회귀라고 한다")."""
+    name = r"\s*".join(map(re.escape, key))
+    return bool(
+        re.search(rf"(?:^|[을를]\s+){name}(?:이)?라(?:고|구)\s*(?:{_CALLING})", text.casefold())
+    )
 
 
 def _whole_key(unit: UnitRecord) -> str:
@@ -1268,6 +1282,9 @@ class UnitSelector:
             # statement matters more than naming the subject exactly.
             score += 1.2 if kind in ("definition", "who") else 0.6
         if kind == "definition":
+            if any(k and _calls(unit.text, k) for k in exact):
+                # "이벤트가 전달되는 순서를 전파라고 한다": it says what the name is given to
+                score += _CALLS_BONUS
             if unit.ask == "definition":
                 score += 1.0
             elif unit.ask == "":
