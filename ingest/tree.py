@@ -153,9 +153,10 @@ _NAME_WORDS = 4
 def spelled_out(units: list[UnitDraft]) -> dict[str, str]:
     """Names a file spells out in the other script, by the key of the name that labels
     units: "Bayesian Optimization" → "베이지안 최적화" where the file writes "Bayesian
-    Optimization(베이지안 최적화)은 …" and labels lines "Bayesian Optimization"; and the
-    other way round where the spelling is the label. Only names that label or term some
-    unit of the file, one written in Latin letters and the other in Hangul."""
+    Optimization(베이지안 최적화)은 …" and labels lines "Bayesian Optimization", and the
+    spelling back to the name. Only a name that labels or terms some unit of the file,
+    whole (no word of its script right before it), one of the two written in Latin
+    letters and the other in Hangul."""
     names = {name_key(n) for u in units for n in (u.term, *u.labels) if n}
     out: dict[str, str] = {}
     for unit in units:
