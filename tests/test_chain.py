@@ -229,9 +229,9 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     assert plan.topic == "SVM"  # the subject of the question it continues
 
 
-def test_asking_after_a_meal_or_a_weekend_is_small_talk(services: Services) -> None:
+def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
-    for message in ["저녁 맛있게 먹었어?", "주말 잘 보냈어?"]:
+    for message in ["저녁 맛있게 먹었어?", "주말 잘 보냈어?", "오늘 수업 진짜 알차더라"]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # a question in the past tense about a topic the notes lack is still declined
     plan = chain.plan({"message": "GPT-4는 언제 나왔어?", "history": []})
@@ -406,6 +406,8 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.01, True, {"bare_term": True}, "question"),  # "드롭아웃"
         (0.9, True, {"names_nothing": True}, "greeting"),  # "흐음..."
         (0.3, False, {"social": True}, "greeting"),  # "너는 무슨 일을 하는 챗봇이야?"
+        # "토큰화가 뭐야?" reads like "너는 뭐야?", but asks what a thing of the notes is
+        (0.2, True, {"social": True, "defines": True}, "question"),
         (0.01, False, {"followup": "continue"}, "question"),  # "그건 언제 써?"
         # "비 오는 날 좋아해?": 비 and 날 are somewhere in any notes; one syllable is no subject
         (0.07, True, {"specific": False}, "greeting"),

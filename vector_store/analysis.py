@@ -132,6 +132,14 @@ _FRAMING_NOUNS = frozenset(
         "업적",
         # "LangChain 들어봤는데 정체가 뭐야?": what it really is
         "정체",
+        # "오늘 수업 진짜 알차더라", "요즘 어떻게 지내?": when something is said, not what
+        "오늘",
+        "어제",
+        "내일",
+        "요즘",
+        "지금",
+        "아까",
+        "방금",
     }
 )
 # Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
