@@ -642,7 +642,14 @@ class _Builder:
             self.lines("\n".join(raw), self.line_of(paragraph), parents)
             self.walk_children([after], (*parents, split[0]))
             return True
-        if not last or not (is_question_label(last) or last.endswith(":")) or len(last) > 40:
+        # a name on a line of its own right above the list ("CNN" over "- -> 이미지를 …
+        # 쪼개는 것을 말하는거다"): its title
+        titled = len(raw) == 1 and right_after and _is_title(last) and len(last.split()) <= 3
+        if (
+            not last
+            or not (is_question_label(last) or last.endswith(":") or titled)
+            or len(last) > 40
+        ):
             return False
         if len(raw) > 1:
             self.lines("\n".join(raw[:-1]), self.line_of(paragraph), parents)

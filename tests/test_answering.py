@@ -991,6 +991,13 @@ def test_a_line_that_stops_at_a_comma_ends_with_a_full_stop() -> None:
     assert "계산할 수 있으며. [1]" in line and ",." not in line
 
 
+def test_an_arrow_a_bullet_opens_with_is_not_read_out() -> None:
+    notes = _notes("## 구조\n\nCNN\n- -> 이미지를 작은 조각으로 나눠 보는 것을 말한다.\n")
+    assert _answer_over(notes, "CNN이 뭐야?") == [
+        "CNN: 이미지를 작은 조각으로 나눠 보는 것을 말한다. [1]"
+    ]
+
+
 def test_the_entry_asked_about_answers_alone_not_the_glossary_it_stands_in() -> None:
     notes = _notes(
         "## 용어 정리\n\n"

@@ -391,3 +391,15 @@ def test_a_name_spelled_out_in_the_other_script_is_known_both_ways() -> None:
     assert spelled["격자탐색"] == "Grid Search"
     # a spelling in two scripts, or one of a longer name than the label, names nothing
     assert "모델" not in spelled and "layer" not in spelled
+
+
+def test_a_name_on_a_line_of_its_own_right_above_a_list_labels_it() -> None:
+    text = (
+        "## 구조\n\nCNN\n- -> 이미지를 작은 조각으로 나눠 보는 것을 말한다.\n\n"
+        "긴 문장으로 된 설명이다.\n- 항목\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["CNN"].kind == "label"
+    assert units["-> 이미지를 작은 조각으로 나눠 보는 것을 말한다."].labels == ("구조", "CNN")
+    # a sentence is no title
+    assert units["항목"].labels == ("구조",)

@@ -11,6 +11,7 @@ in a fenced block, under a sentence that says where in the code they stand.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from chatbot.answering.kinds import KIND_PHRASE
@@ -49,9 +50,13 @@ def _under_day(chosen: Chosen, day: str) -> str:
     return labels[at + 1] if at + 1 < len(labels) else ""
 
 
+# "-> 이미지를 … 쪼개는 것": an arrow a note's bullet opens with points at the line above
+_OPENING_ARROW = re.compile(r"^\s*(?:-+>|=>|→)\s*")
+
+
 def _sentence(text: str) -> str:
     # "…계산 할 수 있으며,": a comma the line stops at gives way to the full stop
-    text = text.rstrip(" ,")
+    text = _OPENING_ARROW.sub("", text).rstrip(" ,")
     return text if SENTENCE_END.search(text) else f"{text}."
 
 
