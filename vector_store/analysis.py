@@ -115,6 +115,7 @@ _FRAMING_NOUNS = frozenset(
         "특징",
         "처음",
         "인물",
+        "사람",
         "연구자",
         "학자",
         # "파이썬 클래스 수업에서": where it was taught, not what is asked
