@@ -1095,3 +1095,17 @@ def test_a_direction_is_no_reference_back() -> None:
     assert standalone(by_text["위에서 밑으로(부모 --> 자식)"])
     assert not standalone(by_text["위의 두 방식은 브라우저마다 같다."])
     assert _answer_over(notes, "캡쳐링은 어느 방향이야?")[0].startswith("캡쳐링: 위에서 밑으로")
+
+
+def test_a_line_that_answers_the_kind_asked_leads_its_section() -> None:
+    notes = _notes(
+        "## 과적합과 정규화\n\n"
+        "과적합(overfitting)은 모델이 학습 데이터의 잡음까지 외워 성능이 떨어지는 현상이다.\n"
+        "과적합의 주된 원인은 데이터 양에 비해 모델 용량이 큰 것이다.\n"
+        "대처 방법으로는 데이터를 더 모으거나 모델을 단순하게 만드는 것이 있다.\n"
+    )
+    lines = _answer_over(notes, "과적합은 어떻게 막아?")
+    assert "대처 방법으로는" in lines[0]
+    assert any("잡음까지 외워" in line for line in lines[1:])  # what it is follows
+    # asked what it is, the definition leads
+    assert "잡음까지 외워" in _answer_over(notes, "과적합이 뭐야?")[0]

@@ -598,6 +598,11 @@ def standalone(unit: UnitRecord) -> bool:
     )
 
 
+# Kinds whose answer may lead over a better-named line that does not answer them, when
+# it scores this share of that line and stands this many lines from it, under its labels
+_KIND_LEADS = frozenset({"how", "why", "when", "example"})
+_KIND_LEAD_SHARE = 0.7
+_KIND_LEAD_LINES = 6
 # A line that names every side of a comparison leads it when it ranks this high
 _WHOLE_COMPARISON_RANK = 15
 # A side's own line joins a comparison led by a line about both when it scores this share
@@ -693,6 +698,25 @@ class UnitSelector:
             ) > self._named_share(lead, ask.subjects):
                 return code
         return selection
+
+    @staticmethod
+    def _lead_by_kind(pool: list[Chosen], kind: str) -> Chosen:
+        """The best line, or, when it does not answer the kind asked, a line a few lines
+        from it under the same labels that does and scores near it: "대처 방법으로는 …"
+        leads "과적합은 어떻게 막아?" over the line that says what 과적합 is, which follows."""
+        best = pool[0]
+        if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
+            for c in pool[1:]:
+                if c.score < _KIND_LEAD_SHARE * best.score:
+                    break
+                if (
+                    c.unit.source == best.unit.source
+                    and c.unit.labels == best.unit.labels
+                    and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
+                    and answers_kind(c.unit, kind)
+                ):
+                    return c
+        return best
 
     def _named_share(self, unit: UnitRecord, subjects: list[str]) -> float:
         """How much of the subjects a unit or its labels name: the share of each one's
@@ -971,7 +995,7 @@ class UnitSelector:
                 or any(sum(_names(c.unit, s, k) for s, k in subject_pairs) >= 2 for c in pool[:3])
             )
         else:
-            chosen = [pool[0]]
+            chosen = [self._lead_by_kind(pool, kind)]
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
