@@ -1109,3 +1109,13 @@ def test_a_line_that_answers_the_kind_asked_leads_its_section() -> None:
     assert any("잡음까지 외워" in line for line in lines[1:])  # what it is follows
     # asked what it is, the definition leads
     assert "잡음까지 외워" in _answer_over(notes, "과적합이 뭐야?")[0]
+
+
+def test_a_bullet_that_describes_its_parent_answers_though_a_note_hangs_under_it() -> None:
+    notes = _notes(
+        "## 확장\n\n* flask-sqlalchemy\n  * 플라스크에서 SQLAlchemy를 이용하는 확장\n"
+        "* flask-migrate\n  * 데이터베이스를 마이그레이트하는 확장\n"
+        "    * migrate - 옮기다 / 이동하다\n"
+    )
+    lines = _answer_over(notes, "flask-migrate는 뭐 하는 거야?")
+    assert lines[0] == "flask-migrate: 데이터베이스를 마이그레이트하는 확장. [1]"
