@@ -72,6 +72,8 @@ _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
 # A line broken inside a word ("…싶었습" / "니다."): short pieces join the line before.
 _CONTINUATION_MAX = 4
 _HANGUL_EDGE = re.compile(r"[가-힣]")
+# A line that stops mid-sentence: after a comma, or a particle or ending that needs more
+_BROKEN = re.compile(r"(?:,|[가-힣](?:은|는|을|를|에서|으로|에게|이나|이며|하고|하며))\s*$")
 # A line of the same paragraph that goes on from the one before ("심층 신경망과 계산 방법이
 # 동일" / "즉, (은닉층 -> 출력층 가중치 * 현재 은닉층)에 소프트맥스 함수를 적용"): it
 # says nothing alone, so it joins that line.
@@ -438,9 +440,10 @@ class _Builder:
                         pieces[-1] = (pieces[-1][0], pieces[-1][1] + cleaned)
                     elif pieces and (
                         _GOES_ON.match(cleaned)
-                        # a sentence the notes broke after a comma ("…기법 중 하나로," /
-                        # "GridSearchCV나 … 방법입니다."), not a new "용어: 설명" line
-                        or (pieces[-1][1].endswith(",") and cleaned and not _term_split(cleaned))
+                        # a sentence the notes broke after a comma or a particle ("…기법 중
+                        # 하나로," / "GridSearchCV나 … 방법입니다."; "… 1D CNN 모델은" /
+                        # "입력 데이터를 … 받습니다."), not a new "용어: 설명" line
+                        or (_BROKEN.search(pieces[-1][1]) and cleaned and not _term_split(cleaned))
                     ):
                         pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {cleaned}")
                     elif cleaned:

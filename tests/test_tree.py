@@ -358,7 +358,7 @@ def test_a_term_line_with_a_short_point_right_under_it_labels_the_point() -> Non
     assert units["따로 선 목록"].labels == ()
 
 
-def test_a_sentence_broken_after_a_comma_is_one_unit() -> None:
+def test_a_sentence_broken_after_a_comma_or_a_particle_is_one_unit() -> None:
     text = (
         "Grid Search(격자 탐색)는 하이퍼파라미터를 고르는 기법 중 하나로, \n"
         "모든 조합을 하나씩 시험하는 방법입니다.\n"
@@ -372,6 +372,11 @@ def test_a_sentence_broken_after_a_comma_is_one_unit() -> None:
     )
     # a "용어: 설명" line after a comma is a line of its own
     assert "교차 검증 폴드 수" in texts
+    # so is a sentence broken after a particle
+    text = "LSTM 같은 RNN 모델은\n입력 데이터를 3차원 형태로 받습니다.\n"
+    assert [u.text for u in parse_units(text)] == [
+        "LSTM 같은 RNN 모델은 입력 데이터를 3차원 형태로 받습니다."
+    ]
 
 
 def test_a_name_spelled_out_in_the_other_script_is_known_both_ways() -> None:
