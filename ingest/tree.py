@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -390,6 +390,20 @@ class _Builder:
         if not text or _MARKUP_ONLY.match(text):
             return
         labels = tuple(t for _, t in self.headings) + parents
+        last = self.units[-1] if self.units else None
+        if (
+            kind == "item"
+            and _GOES_ON.match(text)
+            and last is not None
+            and last.kind in ("item", "term")
+            and last.labels == labels
+            and last.line == line - 1
+        ):
+            # a bullet that goes on from the one right above it ("- 에이전트는 … 말한다." /
+            # "- 즉, 스스로 판단하고 행동하는 ai시스템을 의미함."): one statement, as in a
+            # paragraph
+            self.units[-1] = replace(last, text=f"{last.text} {text}")
+            return
         ask = _ask_for(labels, len(self.headings))
         term = ""
         if kind == "item":

@@ -408,3 +408,18 @@ def test_a_name_on_a_line_of_its_own_right_above_a_list_labels_it() -> None:
     assert units["-> 이미지를 작은 조각으로 나눠 보는 것을 말한다."].labels == ("구조", "CNN")
     # a sentence is no title
     assert units["항목"].labels == ("구조",)
+
+
+def test_a_bullet_that_goes_on_from_the_one_above_joins_it() -> None:
+    text = (
+        "## 에이전트\n\n- 에이전트는 목표를 위해 행동하는 시스템을 말한다.\n"
+        "- 즉, 스스로 판단하는 시스템이다.\n- 에이전트는 여러 개이다.\n"
+        "- 모델은 파일이다.\n  - 학습된 가중치를 담는다.\n- 즉, 결과물이다.\n"
+    )
+    texts = [u.text for u in parse_units(text)]
+    assert texts[:2] == [
+        "에이전트는 목표를 위해 행동하는 시스템을 말한다. 즉, 스스로 판단하는 시스템이다.",
+        "에이전트는 여러 개이다.",
+    ]
+    # not onto a line further up or under other labels
+    assert "즉, 결과물이다." in texts
