@@ -231,8 +231,17 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
 
 def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
-    for message in ["저녁 맛있게 먹었어?", "주말 잘 보냈어?", "오늘 수업 진짜 알차더라"]:
+    for message in [
+        "저녁 맛있게 먹었어?",
+        "주말 잘 보냈어?",
+        "오늘 수업 진짜 알차더라",
+        "커피 마시면서 복습 중",  # what one is in the middle of
+        "너는 어떤 모델로 만들어졌어?",  # what the assistant is, though the notes say 모델
+    ]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
+    # asking the assistant whether it knows a thing of the notes asks about the thing
+    plan = chain.plan({"message": "너 경사 하강법 알아?", "history": []})
+    assert plan.intent == "question"
     # a question in the past tense about a topic the notes lack is still declined
     plan = chain.plan({"message": "GPT-4는 언제 나왔어?", "history": []})
     assert plan.intent == "out_of_scope"

@@ -618,9 +618,12 @@ class KoreanAnalyzer:
 
     def ends_in_clause(self, text: str) -> bool:
         """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",
-        "여행 가"), not with a noun ("드롭아웃", "헐 대박")."""
+        "여행 가"), or says what one is in the middle of ("커피 마시면서 복습 중"), not with
+        a noun ("드롭아웃", "헐 대박")."""
         tokens = [t for t in self._tokens(normalize(text)) if not t.tag.startswith("S")]
-        return bool(tokens) and tokens[-1].tag.startswith("E")
+        return bool(tokens) and (
+            tokens[-1].tag.startswith("E") or (len(tokens) > 1 and tokens[-1].form == "중")
+        )
 
     def opens_with_name(self, text: str) -> bool:
         """Whether `text` opens with a proper noun ("제프리 힌턴 (Geoffrey Hinton)"), not a

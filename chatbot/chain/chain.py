@@ -36,6 +36,7 @@ from chatbot.chain.routing import (
     RequestClassifier,
     Signals,
     addresses_assistant,
+    asks_what_assistant_is,
     asks_what_it_is,
     continues_in,
     decide_intent,
@@ -263,7 +264,7 @@ class ChatChain:
                     and match.score >= self.chat.about_assistant_match
                 )
             )
-        ) or (addresses_assistant(message) and not covered)
+        ) or (addresses_assistant(message) and (not covered or asks_what_assistant_is(message)))
         signals = Signals(
             p_request=p_request,
             covered=covered,

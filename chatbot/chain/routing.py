@@ -62,6 +62,10 @@ _YOU = re.compile(
 )
 _ASKS_FOR = re.compile(r"(?:알려|추천해|설명해|찾아|정리해|가르쳐|말해|보여)\s?(?:줘|주|줄|달)")
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
+# "너 GPT야?", "넌 뭘로 만들어졌어?": what the one addressed is, or how it came to be
+_IDENTITY = re.compile(
+    r"만들어졌|태어났|누가 만들|(?:^|\s)\S+(?:이)?(?:야|니|냐|예요|에요|이세요|세요)\s*[?？]?$"
+)
 
 
 class RequestClassifier(Protocol):
@@ -162,6 +166,13 @@ def addresses_assistant(message: str) -> bool:
     "넌 몇 살이야?"): of something the notes do not cover, that is small talk. Asking it
     for something ("너 주식 추천해 줘") is a request, declined as any other."""
     return bool(_YOU.search(message)) and not _ASKS_FOR.search(message)
+
+
+def asks_what_assistant_is(message: str) -> bool:
+    """Whether the message asks what the assistant is or how it was made ("너 GPT야?",
+    "너는 어떤 모델로 만들어졌어?"): small talk, though the notes speak of GPT and
+    models. "너 CNN 알아?" asks about CNN."""
+    return addresses_assistant(message) and bool(_IDENTITY.search(message.strip()))
 
 
 def is_specific(subjects: list[str]) -> bool:
