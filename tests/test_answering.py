@@ -486,7 +486,7 @@ def test_a_titled_run_of_terms_answers_what_there_is_in_the_notes_order() -> Non
     passage = Passage(15, "search.md", "", SEARCH_NOTE, 1.0)
     notes = ([passage], {15: unit_records("search.md", 15, SEARCH_NOTE, 1300)})
     lines = _answer_over(notes, "RandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?")
-    assert [line.split(":")[0].lstrip("- ") for line in lines] == [
+    assert [line.split(":")[0].lstrip("- ").strip("`") for line in lines] == [
         "estimator",
         "param_distributions",
         "cv",
@@ -713,7 +713,7 @@ def test_a_list_question_reads_the_rows_its_word_names_not_the_whole_table() -> 
         "| activity_regularizer | 출력값 정규화 | 거의 안 씀 |\n"
     )
     lines = _answer_over(notes, "Conv2D regularizer 인자 종류 알려줘")
-    assert [line.split(":")[0].lstrip("- ") for line in lines] == [
+    assert [line.split(":")[0].lstrip("- ").strip("`") for line in lines] == [
         "kernel_regularizer",
         "bias_regularizer",
         "activity_regularizer",
@@ -869,7 +869,7 @@ def test_the_rows_of_a_table_asked_for_as_kinds_answer_it() -> None:
     notes = ([passage], {17: unit_records("layers.md", 17, TABLE_NOTE, 1010)})
     lines = _answer_over(notes, "Dense 인자 종류 알려줘")
     assert not lines[0].startswith("노트에는")  # the kinds asked for are there
-    names = [line.split(":")[0].lstrip("- ") for line in lines]
+    names = [line.split(":")[0].lstrip("- ").strip("`") for line in lines]
     assert names == ["units", "activation", "use_bias"]
 
 
@@ -1119,3 +1119,14 @@ def test_a_bullet_that_describes_its_parent_answers_though_a_note_hangs_under_it
     )
     lines = _answer_over(notes, "flask-migrate는 뭐 하는 거야?")
     assert lines[0] == "flask-migrate: 데이터베이스를 마이그레이트하는 확장. [1]"
+
+
+def test_a_label_that_is_a_name_from_code_is_written_as_code() -> None:
+    notes = _notes(
+        "## 로그인\n\n* **`@login_required`**\n"
+        "  * 데코레이터를 붙이면 해당 엔드포인트는 로그인하지 않으면 접근 불가\n"
+        "* 로그인 관리\n  * 세션으로 로그인한 사용자를 기억한다\n"
+    )
+    lines = _answer_over(notes, "login_required 데코레이터는 뭐야?")
+    assert lines[0].startswith("`@login_required`: 데코레이터를 붙이면")
+    assert "로그인 관리: 세션으로" in _answer_over(notes, "로그인 관리는 어떻게 해?")[-1]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, expect, sync_playwright
 
 from chatbot.app import create_app
 from chatbot.settings import Settings
@@ -402,3 +402,15 @@ def test_phone_layout_has_no_horizontal_scroll(browser: Browser, base_url: str) 
             assert box["width"] >= 44
     finally:
         page.context.close()
+
+
+def test_a_name_from_code_in_backticks_is_shown_as_inline_code(page: Page) -> None:
+    def with_code_name(route: Route) -> None:
+        # the answer as the server streams it, its subject written as a name from code
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text().replace("SVM", "`sklearn.svm.SVC`"))
+
+    page.route("**/chat/stream", with_code_name)
+    text = send(page, "SVM이 뭐야?").locator(".text")
+    expect(text.locator("code.inline").first).to_have_text("sklearn.svm.SVC")
+    expect(text).not_to_contain_text("`")

@@ -50,6 +50,9 @@ def _under_day(chosen: Chosen, day: str) -> str:
     return labels[at + 1] if at + 1 < len(labels) else ""
 
 
+# "@login_required", "model.fit()", "requires_grad": a label that is a name from code,
+# written as code (the notes mark it so)
+_CODE_LABEL = re.compile(r"^(?=\S*[@_.(])[@$]?[A-Za-z_][\w.]*(?:\(\))?$")
 # "-> 이미지를 … 쪼개는 것": an arrow a note's bullet opens with points at the line above
 _OPENING_ARROW = re.compile(r"^\s*(?:-+>|=>|→)\s*")
 
@@ -119,7 +122,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
             and context not in body
             and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )
-        line = f"{context}: {body}" if show_context else body
+        label = f"`{context}`" if _CODE_LABEL.match(context) else context
+        line = f"{label}: {body}" if show_context else body
         previous = context
         lines.append(f"{line} {marks}" if n == 0 else f"- {line} {marks}")
     if selection.day and lines and not header:

@@ -143,7 +143,8 @@ function renderSources(sources) {
 
 /** Writes answer text with its citation marks ("[1]") as buttons that open the cited
  *  passage in the sources list below the answer, and the notes' code that an answer
- *  quotes in a fenced block as a code block. Text is set as text, never as HTML. */
+ *  quotes in a fenced block as a code block, a name in backticks as inline code. Text
+ *  is set as text, never as HTML. */
 function renderAnswerText(target, answer, openSource) {
   target.replaceChildren();
   const pieces = (answer ?? "").split(/^```[^\n]*\n([\s\S]*?)^```$/m);
@@ -159,11 +160,13 @@ function renderAnswerText(target, answer, openSource) {
 }
 
 function appendWithMarks(target, text, openSource) {
-  const parts = text.split(/(\[\d+\])/);
+  const parts = text.split(/(\[\d+\]|`[^`\n]+`)/);
   for (const part of parts) {
     const mark = /^\[(\d+)\]$/.exec(part);
     if (!mark) {
-      if (part) target.append(document.createTextNode(part));
+      // a name from the notes' code ("`@login_required`") reads as code
+      if (/^`[^`\n]+`$/.test(part)) target.append(el("code", "inline", part.slice(1, -1)));
+      else if (part) target.append(document.createTextNode(part));
       continue;
     }
     const button = el("button", "cite", part);
