@@ -1083,6 +1083,17 @@ def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
         "- 입력 쪽으로 가는 것을 역전파라고 한다.\n"
     )
     assert "순서를 전파라고 한다" in _answer_over(notes, "전파가 무슨 뜻이야?")[0]
+    # naming it picks the lead; the lines about it still follow
+    notes = _notes(
+        "## RNN 계산\n\n* `역전파`\n"
+        "  * `BPTT(BackPropagation Through Time)`를 이용하여 모든 단계마다 "
+        "처음부터 끝까지 역전파함\n"
+        "    * 오차는 각 단계마다 오차를 측정하고 이전 단계로 전달, 이것을 `BPTT`라고 함\n"
+        "  * 기울기 소멸 문제를 보안하기 위해 오차를 몇 단계까지만 전파시키는 "
+        "`생략된-BPTT(truncated BPTT)`를 사용할 수도 있음\n"
+    )
+    lines = _answer_over(notes, "BPTT가 뭐예요?")
+    assert "BPTT라고 함" in lines[0] and len(lines) == 3
 
 
 def test_a_direction_is_no_reference_back() -> None:

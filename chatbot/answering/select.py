@@ -1313,10 +1313,13 @@ class UnitSelector:
             # sentence about it ("RNN은 …"); for a why/when/how question, the kind of
             # statement matters more than naming the subject exactly.
             score += 1.2 if kind in ("definition", "who") else 0.6
+        calls = 0.0
         if kind == "definition":
             if any(k and _calls(unit.text, k) for k in exact):
-                # "이벤트가 전달되는 순서를 전파라고 한다": it says what the name is given to
-                score += _CALLS_BONUS
+                # "이벤트가 전달되는 순서를 전파라고 한다": it says what the name is given to;
+                # it picks the lead, and does not raise the bar for the lines that follow
+                calls = _CALLS_BONUS
+                score += calls
             if unit.ask == "definition":
                 score += 1.0
             elif unit.ask == "":
@@ -1333,7 +1336,7 @@ class UnitSelector:
         if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
             score += _PROS_BONUS
-        lift = asked
+        lift = asked + calls
         if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
             # one line that speaks of both sides answers a comparison best, and a question
             # about two things alike ("인코더랑 디코더를 왜 둘 다 써?") is about both
