@@ -1141,3 +1141,12 @@ def test_a_label_that_is_a_name_from_code_is_written_as_code() -> None:
     lines = _answer_over(notes, "login_required 데코레이터는 뭐야?")
     assert lines[0].startswith("`@login_required`: 데코레이터를 붙이면")
     assert "로그인 관리: 세션으로" in _answer_over(notes, "로그인 관리는 어떻게 해?")[-1]
+
+
+def test_a_bullet_that_lists_names_answers_though_it_has_children() -> None:
+    notes = _notes(
+        "## 딥러닝의 대가\n\n- 제프리 힌턴 - 영국\n\t- MLP, 역전파 알고리즘\n"
+        "\t\t- 역전파 알고리즘 이란?\n\t\t\t- 출력 쪽 오차로 가중치를 입력 쪽까지 고친다.\n"
+    )
+    lines = _answer_over(notes, "제프리 힌턴 업적이 뭐뭐야?")
+    assert any("MLP, 역전파 알고리즘" in line for line in lines)

@@ -33,6 +33,8 @@ from vector_store.passage import Passage, UnitRecord
 _DESCRIBES = re.compile(
     r"[을를]\s+\S*(?:하는|되는|주는|하기|하여|해서|시키는|만드는|나타내는)(?:\s|$)"
 )
+# "MLP, 역전파 알고리즘": names listed, not a title or a question
+_NAMES_SEVERAL = re.compile(r"^[^,?:]{1,30}(?:,\s*[^,?:]{1,30})+$")
 # "…라고 한다 / 합니다 / 부른다": the wording that gives a thing its name
 _CALLING = "한다|합니다|함|해요|하며|하고|부른다|부릅니다|불러|칭한다"
 _CALLS_BONUS = 1.2
@@ -570,9 +572,10 @@ def _leans_back(text: str) -> bool:
 
 def standalone(unit: UnitRecord) -> bool:
     """Whether a unit can be read on its own, as a line of an answer."""
-    if unit.kind == "label" and _DESCRIBES.search(unit.text):
-        # a bullet that describes what it stands under, over a note of its own
-        # ("flask-migrate" > "데이터베이스를 마이그레이트하는 확장" > "migrate - 옮기다")
+    if unit.kind == "label" and (_DESCRIBES.search(unit.text) or _NAMES_SEVERAL.match(unit.text)):
+        # a bullet that describes what it stands under, or names what it is known for,
+        # over a note of its own ("flask-migrate" > "데이터베이스를 마이그레이트하는 확장"
+        # > "migrate - 옮기다"; "제프리 힌턴" > "MLP, 역전파 알고리즘" > "역전파 알고리즘 이란?")
         return True
     if unit.kind in ("label", "code"):
         return False  # code answers only a question about the code (`UnitSelector._code`)
