@@ -57,6 +57,7 @@ NOTES = """## 비지도 학습
         ("군집이랑 차원 축소는 목표가 어떻게 달라?", "compare"),
         ("군집 알고리즘 종류 알려줘", "list"),
         ("군집 알고리즘에는 뭐 있어?", "list"),
+        ("요수아 벤지오 업적 정리해줘", "list"),  # what they did, one by one
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("계층적 군집 예시 좀", "example"),
     ],
@@ -1150,3 +1151,16 @@ def test_a_bullet_that_lists_names_answers_though_it_has_children() -> None:
     )
     lines = _answer_over(notes, "제프리 힌턴 업적이 뭐뭐야?")
     assert any("MLP, 역전파 알고리즘" in line for line in lines)
+
+
+def test_a_list_reads_its_entries_in_order_each_with_what_stands_under_it() -> None:
+    notes = _notes(
+        "## 딥러닝의 대가\n\n- 요수아 벤지오 - 캐나다\n"
+        "\t- RNN & NLP : 신경망 기반 언어 모델 연구에 중요한 기여\n"
+        "\t- GAN : 생성 모델 연구의 시초\n"
+        "\t\t- 기계 번역, 챗봇, 텍스트 생성 등 현대 NLP 기술 발전에 지대한 영향\n"
+    )
+    lines = _answer_over(notes, "요수아 벤지오 업적 정리해줘")
+    texts = [next(i for i, line in enumerate(lines) if part in line) for part in
+             ("언어 모델 연구", "생성 모델 연구의 시초", "기계 번역, 챗봇")]  # fmt: skip
+    assert texts == sorted(texts)

@@ -1157,6 +1157,12 @@ class UnitSelector:
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
             ):
                 chosen.append(c)
+        if kind == "list":
+            # the entries after the lead in the notes' order, each with what stands under it
+            rest = sorted(
+                chosen[1:], key=lambda c: (c.unit.source != best.unit.source, c.unit.line)
+            )
+            chosen = self._with_children([chosen[0], *rest], pool, limit)
         if _leans_back(best.unit.text):
             # "…로 이 문제를 해결한다" leads: its section reads in the notes' order, so
             # what it refers to comes first
@@ -1167,6 +1173,28 @@ class UnitSelector:
             chosen = same + [c for c in chosen if c not in same]
         chosen = [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in chosen]
         return Selection(chosen, kind_found)
+
+    def _with_children(self, chosen: list[Chosen], pool: list[Chosen], limit: int) -> list[Chosen]:
+        """Each entry of a list with the lines right under it that say something of their
+        own ("GAN: AI 그림 생성의 시초" > "기계 번역, 챗봇, 텍스트 생성 등 … 지대한 영향"),
+        after it, as many as the limit leaves room for."""
+        out: list[Chosen] = []
+        room = limit - len(chosen)
+        for c in chosen:
+            out.append(c)
+            name = c.unit.term or c.unit.text
+            for child in sorted(pool, key=lambda p: p.unit.line):
+                if (
+                    room > 0
+                    and child not in chosen
+                    and child not in out
+                    and child.unit.source == c.unit.source
+                    and child.unit.labels == (*c.unit.labels, name)
+                    and self._says_enough(child.unit)
+                ):
+                    out.append(child)
+                    room -= 1
+        return out
 
     def _trimmed(self, unit: UnitRecord, asked: set[str], kind: str) -> UnitRecord:
         """A long line of many sentences (a paragraph the notes wrote on one line) reads as
