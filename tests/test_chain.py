@@ -237,11 +237,15 @@ def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Service
         "오늘 수업 진짜 알차더라",
         "커피 마시면서 복습 중",  # what one is in the middle of
         "너는 어떤 모델로 만들어졌어?",  # what the assistant is, though the notes say 모델
+        "나 오늘 SVM 시험 봤어",  # what happened to the one writing, though the notes say SVM
+        "오늘 발표에서 SVM 설명했어",  # a request verb in the past tense asks nothing
     ]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # asking the assistant whether it knows a thing of the notes asks about the thing
     plan = chain.plan({"message": "너 경사 하강법 알아?", "history": []})
     assert plan.intent == "question"
+    # asking about what was taught is no telling
+    assert chain.plan({"message": "어제 배운 SVM이 뭐였지", "history": []}).intent == "question"
     # a question in the past tense about a topic the notes lack is still declined
     plan = chain.plan({"message": "GPT-4는 언제 나왔어?", "history": []})
     assert plan.intent == "out_of_scope"
@@ -423,6 +427,8 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.9, True, {"specific": False}, "question"),  # "층은 뭐야?" asked in so many words
         # "다음 주에 여행 가": tells, does not ask, and the notes do not cover it
         (0.2, False, {"statement": True}, "greeting"),
+        # "나 오늘 CNN 시험 봤어": what happened to the one writing, however request-like
+        (0.95, True, {"tells": True}, "greeting"),
         # a statement the classifier reads as a request, about what the notes cover
         (0.6, True, {"statement": True}, "question"),
         # one it does not ("배고파서 공부가 손에 안 잡혀"; the notes say 공부 somewhere)

@@ -80,6 +80,29 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
 
 
 _ASKS_HELP = re.compile(r"이해가? 안|이해를? 못|모르겠|헷갈")
+# "…봤어", "…설명했어", "…밤샜어": what happened, in the past tense
+_PAST = re.compile(
+    r"(?:었|았|였|했|됐|봤|왔|갔|샜|났|줬|썼)(?:어|어요|다|네|지|음|당)?[\s!.~ㅋㅎㅠㅜ]*$"
+)
+# "오늘", "어제", "드디어": when it happened to the one telling
+_WHEN_IT_HAPPENED = re.compile(
+    r"(^|\s)(오늘|어제|방금|아까|지난|이번|주말에?|드디어|아침에?)(\s|$)"
+)
+
+
+def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
+    """A sentence that tells what the one writing did or went through, in the past tense,
+    with who or when ("나 오늘 CNN 시험 봤어", "오늘 발표에서 SVM 설명했어": a request verb
+    in the past tense asks nothing): chatter, though it names what the notes cover."""
+    text = normalize(text).strip()
+    return (
+        "?" not in text
+        and "？" not in text
+        and not _ASKS_HELP.search(text)
+        and not _QUESTION_WORD.search(analyzer.last_clause(_TRAILING.sub("", text)))
+        and bool(_PAST.search(text))
+        and bool(_FIRST_PERSON.search(text) or _WHEN_IT_HAPPENED.search(text))
+    )
 
 
 def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
