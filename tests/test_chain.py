@@ -239,6 +239,7 @@ def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Service
         "너는 어떤 모델로 만들어졌어?",  # what the assistant is, though the notes say 모델
         "나 오늘 SVM 시험 봤어",  # what happened to the one writing, though the notes say SVM
         "오늘 발표에서 SVM 설명했어",  # a request verb in the past tense asks nothing
+        "대박 설명 최고다",  # praise, however request-like its words
     ]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # asking the assistant whether it knows a thing of the notes asks about the thing

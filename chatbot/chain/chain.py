@@ -46,7 +46,7 @@ from chatbot.chain.routing import (
     resolve_followup,
     subject_covered,
 )
-from chatbot.chain.smalltalk import SmallTalkBank, SmallTalkMatch, cue_intent
+from chatbot.chain.smalltalk import SmallTalkBank, SmallTalkMatch, cue_intent, praises
 from chatbot.generation.base import GenerationRequest, Generator
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
@@ -265,6 +265,7 @@ class ChatChain:
                 )
             )
         ) or (addresses_assistant(message) and (not covered or asks_what_assistant_is(message)))
+        social = social or praises(message)
         signals = Signals(
             p_request=p_request,
             covered=covered,

@@ -126,7 +126,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       words that frame a request ("재밌는 이야기 해줘": nothing to look up or decline), unless
       it is a clear request (`cfg.smalltalk_request_max`), or a social one (`social`:
       it greets, thanks or says goodbye in so many words, or asks the assistant about
-      itself, and is not clearly a request), unless it asks what a thing the notes cover
+      itself, and is not clearly a request; or it ends in praise, "대박 설명 최고다"),
+      unless it asks what a thing the notes cover
       is ("토큰화가 뭐야?" is as close to "너는 뭐야?" as a question gets): small talk;
     - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
       something the notes do not cover, or one that the classifier does not read as a

@@ -112,6 +112,20 @@ class SmallTalkMatch:
     nearest: str  # the intent of `pattern` ("chatbotdata" for a CSV question)
 
 
+# "대박 설명 최고다", "너 진짜 똑똑하다": praise that ends the message
+_PRAISE_END = re.compile(
+    r"(?:최고|짱|대박|천재|훌륭|멋지|멋있|똑똑|잘하|잘한|대단)"
+    r"(?:다|야|네|예요|에요|이다|이야|이네|하다|하네|하세요|해요|해)?[\s!~.ㅋㅎ♥❤]*$"
+)
+
+
+def praises(message: str) -> bool:
+    """Whether the message ends in praise and asks nothing ("대박 설명 최고다"): small talk
+    however the classifier reads the words before it."""
+    text = normalize(message).strip()
+    return "?" not in text and bool(_PRAISE_END.search(text))
+
+
 def cue_intent(message: str) -> str | None:
     """The reply-shaped intent a message's marker words name, if any."""
     return _first_cue(normalize(message), _CUES)
