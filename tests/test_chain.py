@@ -240,13 +240,16 @@ def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Service
         "나 오늘 SVM 시험 봤어",  # what happened to the one writing, though the notes say SVM
         "오늘 발표에서 SVM 설명했어",  # a request verb in the past tense asks nothing
         "대박 설명 최고다",  # praise, however request-like its words
+        "파이썬 공부하니까 재밌다",  # how it feels, after what brought it about
+        "GPU 없어서 학습이 너무 느려 ㅠ",  # said with feeling
     ]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # asking the assistant whether it knows a thing of the notes asks about the thing
     plan = chain.plan({"message": "너 경사 하강법 알아?", "history": []})
     assert plan.intent == "question"
-    # asking about what was taught is no telling
+    # asking about what was taught is no telling, nor a plain judgement of a topic a feeling
     assert chain.plan({"message": "어제 배운 SVM이 뭐였지", "history": []}).intent == "question"
+    assert chain.plan({"message": "RNN은 긴 시퀀스에 약하다", "history": []}).intent != "greeting"
     # a question in the past tense about a topic the notes lack is still declined
     plan = chain.plan({"message": "GPT-4는 언제 나왔어?", "history": []})
     assert plan.intent == "out_of_scope"

@@ -616,6 +616,12 @@ class KoreanAnalyzer:
         cut = max(c for c in cuts if text[c:].strip(" .,!?~")) if text.strip(" .,!?~") else 0
         return text[cut:].strip()
 
+    def ends_in_adjective(self, text: str) -> bool:
+        """Whether the predicate `text` ends with is an adjective ("재밌다", "너무 느려",
+        "어려워"), not a verb ("많이 쓰더라")."""
+        tokens = [t for t in self._tokens(normalize(text)) if not t.tag.startswith(("S", "E"))]
+        return bool(tokens) and tokens[-1].tag.startswith(("VA", "XSA"))
+
     def ends_in_clause(self, text: str) -> bool:
         """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",
         "여행 가"), or says what one is in the middle of ("커피 마시면서 복습 중"), not with

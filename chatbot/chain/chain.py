@@ -51,7 +51,7 @@ from chatbot.generation.base import GenerationRequest, Generator
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.generation.grounding import support_ratio
-from chatbot.routing.features import is_statement, tells_what_happened
+from chatbot.routing.features import is_statement, tells_a_feeling, tells_what_happened
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer
 from vector_store.embeddings import NamedEmbeddings
@@ -276,7 +276,8 @@ class ChatChain:
             social=social,
             specific=is_specific(subjects),
             statement=is_statement(message, self.analyzer),
-            tells=tells_what_happened(message, self.analyzer),
+            tells=tells_what_happened(message, self.analyzer)
+            or tells_a_feeling(message, self.analyzer),
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
             dated=bool(dated),

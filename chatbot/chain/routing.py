@@ -107,7 +107,8 @@ class Signals:
     specific: bool = True
     statement: bool = False
     tells: bool = False
-    """A statement of what happened to the one writing ("나 오늘 CNN 시험 봤어")."""
+    """A statement of what happened to the one writing ("나 오늘 CNN 시험 봤어"), or of
+    how it feels ("딥러닝 공부 너무 어려워 ㅠㅠ")."""
     smalltalk_match: float = 0.0
     """Similarity to the nearest small-talk question."""
     defines: bool = False
@@ -132,8 +133,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
       something the notes do not cover, or one that the classifier does not read as a
       request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
-      notes say 공부), or one that tells what happened to the one writing (`tells`: "나
-      오늘 CNN 시험 봤어"): small talk;
+      notes say 공부), or one that tells what happened to the one writing, or how it
+      feels (`tells`: "나 오늘 CNN 시험 봤어", "파이썬 공부하니까 재밌다"): small talk;
     - a message about nothing the notes cover that is as close to a small-talk question
       as `cfg.smalltalk_match` and no clear request ("재밌는 얘기 좀 해줄래?"): small talk,
       unless it asks what a named thing is ("드롭아웃이 뭐야?": declined);

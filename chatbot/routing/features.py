@@ -90,6 +90,23 @@ _WHEN_IT_HAPPENED = re.compile(
 )
 
 
+# "너무", "진짜", "ㅠㅠ": how the one writing feels about it
+_FEELING = re.compile(r"너무|진짜|완전|엄청|정말|넘\s|[ㅠㅜㅋㅎ]|[\U0001F300-\U0001FAFF]")
+
+
+def tells_a_feeling(text: str, analyzer: KoreanAnalyzer) -> bool:
+    """A statement that ends in how something feels, said with feeling or after what
+    brought it about ("딥러닝 공부 너무 어려워 ㅠㅠ", "파이썬 공부하니까 재밌다"): chatter,
+    though it names what the notes cover. A plain judgement of a topic ("RNN은 긴 시퀀스에
+    약하다") is not."""
+    text = normalize(text).strip()
+    return (
+        is_statement(text, analyzer)
+        and analyzer.ends_in_adjective(text)
+        and bool(_FEELING.search(text) or analyzer.last_clause(text) != text)
+    )
+
+
 def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A sentence that tells what the one writing did or went through, in the past tense,
     with who or when ("나 오늘 CNN 시험 봤어", "오늘 발표에서 SVM 설명했어": a request verb
