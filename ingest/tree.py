@@ -71,7 +71,7 @@ _MARKUP_ONLY = re.compile(r"^[\W_]*$")
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w])_(\S(?:.*?\S)?)_(?![\w])")
 # A line broken inside a word ("…싶었습" / "니다."): short pieces join the line before.
 _CONTINUATION_MAX = 4
-_HANGUL_EDGE = re.compile(r"[가-힣]")
+_HANGUL = re.compile(r"[가-힣]")
 # A line that stops mid-sentence: after a comma, or a particle or ending that needs more
 _BROKEN = re.compile(r"(?:,|[가-힣](?:은|는|을|를|에서|으로|에게|이나|이며|하고|하며))\s*$")
 # A line of the same paragraph that goes on from the one before ("심층 신경망과 계산 방법이
@@ -148,7 +148,6 @@ def name_key(text: str) -> str:
 # script in parentheses right after it
 _SPELLED_OUT = re.compile(r"\(\s*([^()]{2,30}?)\s*\)")
 _LATIN = re.compile(r"[A-Za-z]")
-_HANGUL = re.compile(r"[가-힣]")
 _NAME_WORDS = 4
 
 
@@ -253,7 +252,7 @@ def _is_short_point(text: str) -> bool:
         len(text) <= _POINT_MAX
         and not text.endswith((":", ".", "?", "!"))
         and not _term_split(text)
-        and bool(_HANGUL_EDGE.search(text))
+        and bool(_HANGUL.search(text))
     )
 
 
@@ -377,7 +376,7 @@ class _Builder:
         if (
             len(title) < _HEADING_STATEMENT_MIN
             or is_question_label(title)
-            or not _HANGUL_EDGE.search(title)
+            or not _HANGUL.search(title)
             # "mnist 만들기....": trailing dots end no sentence
             or not (_STATEMENT.search(title.rstrip(".…")) or _ARROW.search(title))
         ):
@@ -443,13 +442,13 @@ class _Builder:
                 offset = run
                 continue
             raw = _BULLET_PREFIX.sub("", raw_lines[offset])
-            if not (_CODEISH.search(raw) and not re.search(r"[가-힣]", raw)):
+            if not (_CODEISH.search(raw) and not _HANGUL.search(raw)):
                 for cleaned in clean(raw).split("\n"):
                     if (
                         pieces
                         and len(cleaned) <= _CONTINUATION_MAX
-                        and _HANGUL_EDGE.match(cleaned)
-                        and _HANGUL_EDGE.match(pieces[-1][1][-1])
+                        and _HANGUL.match(cleaned)
+                        and _HANGUL.match(pieces[-1][1][-1])
                     ):
                         pieces[-1] = (pieces[-1][0], pieces[-1][1] + cleaned)
                     elif pieces and (
@@ -466,7 +465,7 @@ class _Builder:
         if (
             len(pieces) >= 3
             and _is_title(pieces[0][1])
-            and re.search(r"[가-힣]", pieces[0][1])
+            and _HANGUL.search(pieces[0][1])
             and all(_SETTING.match(text) for _, text in pieces[1:])
         ):
             # "이진분류" over "activation ='sigmoid'" / "loss='binary_crossentropy'": the
@@ -597,7 +596,7 @@ class _Builder:
                 self.walk(child, parents)
             elif (
                 kind == "code_block"
-                and re.search(r"[가-힣]", child.content)
+                and _HANGUL.search(child.content)
                 and not _CODEISH.search(child.content)
             ):
                 # Indented text that is not code (a bullet indented too deep): keep prose.

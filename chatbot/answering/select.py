@@ -1180,10 +1180,11 @@ class UnitSelector:
         after it, as many as the limit leaves room for."""
         out: list[Chosen] = []
         room = limit - len(chosen)
+        in_order = sorted(pool, key=lambda p: p.unit.line)
         for c in chosen:
             out.append(c)
             name = c.unit.term or c.unit.text
-            for child in sorted(pool, key=lambda p: p.unit.line):
+            for child in in_order:
                 if (
                     room > 0
                     and child not in chosen

@@ -77,15 +77,14 @@ _SHAPED = frozenset(intent for intent, _ in _CUES)
 # Marker words that pick a reply group but say nothing about routing: a compliment, a
 # cheer, boredom, a laugh or filler, news of something finished. Without them the nearest
 # phrasing decided, and a compliment ("와 너 진짜 똑똑하다") got an apology.
+# Words that praise ("최고", "똑똑"): a reply cue anywhere, a sign of small talk at the end
+_PRAISE_WORDS = "최고|짱|대박|천재|훌륭|멋지|멋있|똑똑|대단"
 _REPLY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("night", re.compile(r"잘게요?(?!\w)")),
     ("goodbye", re.compile(r"수고|(내일|또|담에)\s?(봐|봬|만나)")),
     (
         "praise",
-        re.compile(
-            r"똑똑|천재|최고|대박|대단|훌륭|멋지|멋있|짱|귀엽|귀여|깔끔|잘하(네|는구나|시네|세요)"
-            r"|잘한다|잘해\s?주"
-        ),
+        re.compile(rf"{_PRAISE_WORDS}|귀엽|귀여|깔끔|잘하(네|는구나|시네|세요)|잘한다|잘해\s?주"),
     ),
     ("congrats", re.compile(r"끝냈|끝났|마쳤|합격|붙었")),
     ("cheer", re.compile(r"화이팅|파이팅|아자|힘내")),
@@ -114,7 +113,7 @@ class SmallTalkMatch:
 
 # "대박 설명 최고다", "너 진짜 똑똑하다": praise that ends the message
 _PRAISE_END = re.compile(
-    r"(?:최고|짱|대박|천재|훌륭|멋지|멋있|똑똑|잘하|잘한|대단)"
+    rf"(?:{_PRAISE_WORDS}|잘하|잘한)"
     r"(?:다|야|네|예요|에요|이다|이야|이네|하다|하네|하세요|해요|해)?[\s!~.ㅋㅎ♥❤]*$"
 )
 
