@@ -155,6 +155,10 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("노트 정리하다 보니까 벌써 새벽 두 시네", True),
         ("CNN 공부하는데 어떤 책이 좋아", False),
         ("SVM 왜 쓰는지 알고 싶어서", False),  # left hanging: the clause before ends it
+        # a question held inside the sentence asks nothing: "뭐 할지" is what one ponders
+        ("주말에 뭐 할지 고민이야", True),
+        ("어떤 모델을 쓸지 궁금해", False),  # wondering aloud asks
+        ("CNN을 왜 쓰는지 알고 싶어", False),
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:

@@ -147,6 +147,8 @@ _FRAMING_NOUNS = frozenset(
 # them is background, the clause after them says what the sentence does.
 _CONNECTIVES = frozenset(
     {"어서", "아서", "니까", "으니까", "는데", "은데", "ᆫ데", "지만", "다가", "더니"}
+    # a question held inside the sentence: "주말에 뭐 할지 | 고민이야" asks nothing
+    | {"ᆯ지", "을지", "는지", "은지", "ᆫ지"}
 )
 # Suffixes that make a noun a rate of it ("학습률", "재현율")
 _RATE_SUFFIXES = frozenset({"률", "율"})

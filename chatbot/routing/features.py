@@ -79,7 +79,7 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
     )
 
 
-_ASKS_HELP = re.compile(r"이해가? 안|이해를? 못|모르겠|헷갈")
+_ASKS_HELP = re.compile(r"이해가? 안|이해를? 못|모르겠|헷갈|알고 싶|궁금")
 # "…봤어", "…설명했어", "…밤샜어": what happened, in the past tense
 _PAST = re.compile(
     r"(?:었|았|였|했|됐|봤|왔|갔|샜|났|줬|썼)(?:어|어요|다|네|지|음|당)?[\s!.~ㅋㅎㅠㅜ]*$"
