@@ -450,6 +450,10 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         # "재밌는 이야기 해줘": no subject, nothing to look up or to decline
         (0.12, False, {"no_subject": True}, "greeting"),
         (0.95, False, {"no_subject": True}, "out_of_scope"),  # "코드로는 어떻게 해?"
+        # "집중 안 될 때 어떻게 해?": everyday words only, though the notes say 집중
+        (0.3, True, {"everyday": True}, "greeting"),
+        (0.95, True, {"everyday": True}, "out_of_scope"),  # a clear request is declined
+        (0.3, False, {"everyday": True}, "out_of_scope"),  # "내일 우산 챙겨야 할까요?"
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

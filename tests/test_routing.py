@@ -12,7 +12,7 @@ import pytest
 from chatbot.routing import WEIGHTS_PATH, IntentClassifier
 from chatbot.routing import train as train_cli
 from chatbot.routing.classifier import RoutingModelError
-from chatbot.routing.data import build_examples, fill, split
+from chatbot.routing.data import build_examples, fill, read_lines, split
 from vector_store.config import EmbeddingConfig
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
 
@@ -166,3 +166,42 @@ def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
     from vector_store.analysis import default_analyzer
 
     assert is_statement(message, default_analyzer()) is statement
+
+
+@pytest.mark.parametrize(
+    ("message", "everyday"),
+    [
+        ("공부 언제까지 해야 돼?", True),
+        ("집중 안 될 때 어떻게 해?", True),
+        ("오늘 비 온대?", True),
+        ("드롭아웃은 언제 써?", False),
+        ("모자이크 처리한 얼굴은 어떻게 붙여?", False),  # 얼굴 is everyday, 모자이크 is not
+        ("AI 만들 수 있을까?", False),
+        ("ㅋㅋㅋ", False),  # no word at all
+    ],
+)
+def test_everyday_words_come_from_chatter(message: str, everyday: bool) -> None:
+    from chatbot.routing.everyday import everyday_words, is_everyday
+    from vector_store.analysis import default_analyzer
+
+    assert is_everyday(message, default_analyzer(), everyday_words()) is everyday
+
+
+def test_everyday_words_are_rebuilt_from_the_csv(tmp_path: Path) -> None:
+    from chatbot.routing.everyday import EVERYDAY_PATH, main
+    from chatbot.routing.train import DEFAULT_CSV
+
+    csv_path = tmp_path / "qa.csv"
+    csv_path.write_text(
+        "Q,A,label\n오늘 날씨 좋다,산책 가요,0\n날씨가 추워,따뜻하게 입어요,0\n"
+        "커피 마시고 싶다,한 잔 하세요,0\n로또 번호 알려줘,행운을 빌어요,0\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "everyday.txt"
+    main(["--csv", str(csv_path), "--out", str(out), "--min-count", "2"])
+    # 날씨 stands in two questions; 커피 in one; the information request is left out
+    assert read_lines(out) == ["날씨"]
+    if DEFAULT_CSV.is_file():
+        # the shipped list is what the command makes of ChatbotData
+        main(["--csv", str(DEFAULT_CSV), "--out", str(out)])
+        assert out.read_text(encoding="utf-8") == EVERYDAY_PATH.read_text(encoding="utf-8")

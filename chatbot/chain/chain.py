@@ -51,6 +51,7 @@ from chatbot.generation.base import GenerationRequest, Generator
 from chatbot.generation.config import GeneratorConfig
 from chatbot.generation.extractive import ExtractiveGenerator
 from chatbot.generation.grounding import support_ratio
+from chatbot.routing.everyday import everyday_words, is_everyday
 from chatbot.routing.features import is_statement, tells_a_feeling, tells_what_happened
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer
@@ -281,6 +282,7 @@ class ChatChain:
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
             dated=bool(dated),
+            everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
         )
         intent = decide_intent(signals, self.chat)
         plan = Plan(

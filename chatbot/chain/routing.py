@@ -115,6 +115,9 @@ class Signals:
     """It asks what a named thing is ("드롭아웃이 뭐야?")."""
     dated: bool = False
     """It names a day that heads a section of the notes ("9월 12일 수업에서 뭐 배웠어?")."""
+    everyday: bool = False
+    """Every word of it is one that people chat with ("공부 언제까지 해야 돼?"; see
+    `chatbot.routing.everyday`), and it follows no question."""
 
 
 def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
@@ -130,6 +133,9 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       itself, and is not clearly a request; or it ends in praise, "대박 설명 최고다"),
       unless it asks what a thing the notes cover
       is ("토큰화가 뭐야?" is as close to "너는 뭐야?" as a question gets): small talk;
+    - a message in everyday words only that the notes happen to use (`everyday`: "집중
+      안 될 때 어떻게 해?": the notes say 집중), unless it is a clear request, which is
+      declined: small talk;
     - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
       something the notes do not cover, or one that the classifier does not read as a
       request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
@@ -151,7 +157,9 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         or (s.social and not (s.covered and (s.bare_term or s.defines)))
         or (s.statement and (not s.covered or s.p_request < cfg.statement_request_max))
         or s.tells
-        or (s.no_subject and s.p_request < cfg.smalltalk_request_max)
+        or (
+            (s.no_subject or (s.everyday and s.covered)) and s.p_request < cfg.smalltalk_request_max
+        )
         or (
             not s.covered
             and not s.defines
@@ -160,11 +168,11 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         )
     ):
         return "greeting"
-    covered_bar = s.covered and s.specific
-    threshold = cfg.covered_request_threshold if covered_bar else cfg.request_threshold
+    covered = s.covered and not s.everyday
+    threshold = cfg.covered_request_threshold if covered and s.specific else cfg.request_threshold
     if s.p_request < threshold:
         return "greeting"
-    return "question" if s.covered else "out_of_scope"
+    return "question" if covered else "out_of_scope"
 
 
 def addresses_assistant(message: str) -> bool:
