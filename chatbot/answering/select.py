@@ -637,7 +637,7 @@ class _Ask:
 
 
 class UnitSelector:
-    def __init__(self, analyzer: KoreanAnalyzer, *, max_units: int = 4, passages: int = 5) -> None:
+    def __init__(self, analyzer: KoreanAnalyzer, *, max_units: int = 5, passages: int = 5) -> None:
         self.analyzer = analyzer
         self.max_units = max_units
         self.passages = passages

@@ -63,7 +63,7 @@ class GeneratorConfig(BaseModel):
         "below it the extractive answer is used instead.",
     )
     extractive_sentences: int = Field(
-        default=4,
+        default=5,
         ge=1,
         le=10,
         description="Most units of the notes (lines, bullets, table rows) an answer is made of.",
