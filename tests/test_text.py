@@ -192,6 +192,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("파인 튜닝을 뉴런 관점에서 설명하면 뭐야?", ["파인 튜닝", "뉴런"]),
         # "X 얘기": the talk about X, X asked about
         ("역전파 얘기 나올 때 나온 공식은 뭐야?", ["역전파", "공식"]),
+        # "X 코드에서": the code of X is where the subject stands
+        ("gateway 코드에서 환경 변수는 어떻게 불러와?", ["환경 변수", "gateway"]),
+        # a qualifier of the frame is not part of the subject before it
+        ("GridSearchCV 주요 파라미터 다 알려줘", ["GridSearchCV"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -188,6 +188,9 @@ _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
+_CODE_NOUNS = frozenset({"코드", "code"})
+# Nouns that qualify a framing noun ("주요 파라미터", "핵심 개념")
+_QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
@@ -495,6 +498,16 @@ class KoreanAnalyzer:
             tag = tok.tag.split("-")[0]
             if (
                 tag == "NNG"
+                and tok.form in _QUALIFIERS
+                and start >= 0
+                and i + 1 < len(tokens)
+                and tokens[i + 1].form in _FRAMING_NOUNS
+            ):
+                # "GridSearchCV 주요 파라미터": the qualifier goes with the frame, not the
+                # subject
+                continue
+            if (
+                tag == "NNG"
                 and tok.form in _WORD_NOUNS
                 and before is not None
                 and before.tag == "ETM"
@@ -557,6 +570,14 @@ class KoreanAnalyzer:
             naming = tag == "VCP" and i + 1 < len(tokens)
             naming = naming and tokens[i + 1].tag == "ETM" and tokens[i + 1].form in ("라는", "란")
             if tok.form in _VIEW_NOUNS and tag == "NNG":
+                close("domain")
+            elif (
+                tok.form in _CODE_NOUNS
+                and start >= 0
+                and following == "JKB"
+                and tokens[i + 1].form in _DOMAIN_PARTICLES
+            ):
+                # "gateway 코드에서 환경 변수는": the code it stands in is where it belongs
                 close("domain")
             elif tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair or naming:
                 opened = start >= 0
