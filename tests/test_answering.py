@@ -908,6 +908,36 @@ def test_a_name_only_the_code_holds_is_answered_by_quoting_the_code() -> None:
     assert lines == ["업로드 서비스: 업로드한 파일은 서버 폴더에 저장한다. [1]"]
 
 
+GATEWAY_NOTE = """## 서버 설정
+```python
+# 로깅 설정
+logger = logging.getLogger("gateway_api")
+
+# 환경 변수 로드
+load_dotenv()
+```
+"""
+
+
+def test_where_the_code_stands_names_its_lines_less_than_what_is_asked() -> None:
+    passage = Passage(32, "gateway.md", "서버 설정", GATEWAY_NOTE, 1.0)
+    units = unit_records("gateway.md", 32, GATEWAY_NOTE, 970)
+    analyzer = default_analyzer()
+    question = "gateway 코드에서 환경 변수는 어떻게 불러와?"
+    roles = analyzer.subject_roles(question)
+    selection = UnitSelector(analyzer).select(
+        question=question,
+        kind=question_kind(question),
+        subjects=[phrase for phrase, _ in roles],
+        hits=[passage],
+        units_of=lambda p: units,
+        passage_of={32: passage}.get,
+        domains=frozenset(phrase for phrase, role in roles if role == "domain"),
+    )
+    # the line under "환경 변수 로드", not the one that says gateway in its own words
+    assert [c.unit.text for c in selection.units] == ["load_dotenv()"]
+
+
 def test_a_follow_up_to_quoted_code_is_answered_from_the_code() -> None:
     passage = Passage(31, "service.md", "업로드 서비스", CODE_NOTE, 1.0)
     units = unit_records("service.md", 31, CODE_NOTE, 960)

@@ -102,6 +102,7 @@ _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
 _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
+_CODE_DOMAIN = 0.5  # a side that only says where the asked thing belongs
 _IMPORT = re.compile(r"^(?:import|from)\s")
 # What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
@@ -114,6 +115,10 @@ _ENGLISH_IN_CODE = {
     "로드": "load",
     "업로드": "upload",
     "모델": "model",
+    "폴더": "dir",
+    "디렉토리": "dir",
+    "디렉터리": "dir",
+    "앱": "app",
 }
 _CODE_LINES = 8
 _DAY_ITEMS = 16
@@ -802,8 +807,16 @@ class UnitSelector:
         subject may answer though its own words name nothing asked. `near`: the lines the
         answer before quoted."""
         asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
-        sides = [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
-        sides = [side - _CODE_WORDS for side in sides if side - _CODE_WORDS]
+        # where the asked thing belongs ("gateway 코드에서 환경 변수는") names it less
+        pairs = [
+            (
+                self._subject_terms(self.analyzer.name_of(s), asked) - _CODE_WORDS,
+                _CODE_DOMAIN if s in ask.domains else 1.0,
+            )
+            for s in ask.subjects
+        ]
+        pairs = [(side, weight) for side, weight in pairs if side]
+        sides = [side for side, _ in pairs]
         if not sides:
             return Selection()
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
@@ -819,8 +832,8 @@ class UnitSelector:
             around = _in_korean(unit.context_terms) - words
             # a side is named when half its words are, more so by the line's own words
             named = sum(
-                1.0 + len(side & words) / len(side)
-                for side in sides
+                weight * (1.0 + len(side & words) / len(side))
+                for side, weight in pairs
                 if _half_named(side, words | around)
             ) or (_CODE_NEAR_NAMED if unit.labels in places else 0.0)
             if (
