@@ -241,6 +241,10 @@ def _unbalanced(text: str) -> bool:
     )
 
 
+# A name as a bullet of its own writes it: one word of letters, digits and joiners
+_NAME_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*")
+
+
 def _is_title(text: str) -> bool:
     return len(text) <= _TABLE_TITLE_MAX and not _STATEMENT.search(text) and not _term_split(text)
 
@@ -566,10 +570,25 @@ class _Builder:
     def walk(self, node: _Node, parents: tuple[str, ...] = ()) -> None:
         children = node.children
         skip: _Node | None = None
+        outer = parents
         for child, after in zip(children, [*children[1:], None], strict=False):
             kind = child.type
             if child is skip:
                 continue
+            named = self.name_bullet(child, after)
+            if named is not None:
+                # "* GridSearchCV" alone, then "주요 파라미터" and its lines: a bullet that is
+                # only a name, over what follows, titles it up to the next heading, rule
+                # or list of its own
+                line, name, rest = named
+                labels = tuple(t for _, t in self.headings) + outer
+                self.units.append(UnitDraft(labels, name, "label", line, len(self.headings)))
+                parents = (*outer, name)
+                if rest:
+                    self.lines(rest, line + 1, parents)
+                continue
+            if kind in ("heading", "hr", "bullet_list", "ordered_list"):
+                parents = outer
             if (
                 kind == "paragraph"
                 and after is not None
@@ -604,6 +623,26 @@ class _Builder:
             elif kind in ("fence", "code_block"):
                 self.code(child, parents)
             # rules: nothing to answer with
+
+    def name_bullet(self, node: _Node, after: _Node | None) -> tuple[int, str, str] | None:
+        """A list of one bullet that is only a name ("* GridSearchCV"; lines after it in
+        the same paragraph, "주요 파라미터", come with it), with prose or a table after it:
+        its line, the name, and the rest of its lines."""
+        if (
+            node.type != "bullet_list"
+            or len(node.children) != 1
+            or after is None
+            or after.type not in ("paragraph", "table", "html_block")
+        ):
+            return None
+        item = node.children[0]
+        if len(item.children) != 1 or item.children[0].type != "paragraph":
+            return None
+        first, _, rest = _inline_text(item.children[0]).partition("\n")
+        name = clean(first).strip()
+        if not (_NAME_TITLE.fullmatch(name) and _is_title(name)):
+            return None
+        return self.line_of(item), name, rest
 
     def code(self, node: _Node, parents: tuple[str, ...]) -> None:
         """Each line of code is a `code` unit, labelled by the function or class it stands

@@ -423,3 +423,21 @@ def test_a_bullet_that_goes_on_from_the_one_above_joins_it() -> None:
     ]
     # not onto a line further up or under other labels
     assert "즉, 결과물이다." in texts
+
+
+def test_a_bullet_that_is_only_a_name_titles_what_follows_it() -> None:
+    text = (
+        "## 튜닝\n\n* GridSearchCV\n\n주요 파라미터\nestimator: 사용할 모델.\n"
+        "cv: 교차 검증 폴드 수.\nverbose: 출력 정도.\n\n"
+        "* RandomSearchCV\n주요 파라미터\n\nn_iter: 시도할 조합 수.\ncv: 폴드 수.\n\n"
+        "* 로그 해석 내용\n\n해석은 이렇다.\n\n* torch\n* pandas\n\n그 다음 문장이다.\n"
+    )
+    units = parse_units(text)
+    by_line = {(u.line, u.text): u for u in units}
+    assert by_line[(3, "GridSearchCV")].kind == "label"
+    assert by_line[(6, "사용할 모델.")].labels == ("튜닝", "GridSearchCV", "주요 파라미터")
+    # the lines that follow in the bullet's own paragraph come with it
+    assert by_line[(13, "시도할 조합 수.")].labels == ("튜닝", "RandomSearchCV", "주요 파라미터")
+    # a bullet that says more than a name, or a list of several, ends the title
+    assert by_line[(18, "해석은 이렇다.")].labels == ("튜닝",)
+    assert by_line[(23, "그 다음 문장이다.")].labels == ("튜닝",)
