@@ -58,6 +58,10 @@ NOTES = """## 비지도 학습
         ("군집 알고리즘 종류 알려줘", "list"),
         ("군집 알고리즘에는 뭐 있어?", "list"),
         ("요수아 벤지오 업적 정리해줘", "list"),  # what they did, one by one
+        # all of them, asked for at once
+        ("GridSearchCV 주요 파라미터 다 알려줘", "list"),
+        ("설치한 패키지들 쭉 알려줘", "list"),
+        ("실습 데이터셋 목록 보여줘", "list"),
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("계층적 군집 예시 좀", "example"),
     ],
@@ -872,6 +876,35 @@ def test_the_rows_of_a_table_asked_for_as_kinds_answer_it() -> None:
     assert not lines[0].startswith("노트에는")  # the kinds asked for are there
     names = [line.split(":")[0].lstrip("- ").strip("`") for line in lines]
     assert names == ["units", "activation", "use_bias"]
+
+
+PARAMS_NOTE = """## 튜닝
+
+* GridSearchCV
+
+주요 파라미터
+estimator: 사용할 머신러닝 모델입니다.
+param_grid: 하이퍼파라미터 후보 값들의 딕셔너리입니다.
+cv: 교차 검증을 위한 폴드 수입니다. 예를 들어, cv=5는 5-겹 교차 검증입니다.
+n_jobs: 사용할 CPU 코어의 수입니다.
+verbose: 출력의 자세함 정도를 설정합니다.
+scoring: 모델 성능을 평가할 기준을 설정합니다.
+refit: 최적의 조합으로 모델을 다시 학습할지 여부입니다.
+"""
+
+
+def test_a_run_of_terms_two_chunks_split_is_read_whole() -> None:
+    units = unit_records("tuning.md", 40, PARAMS_NOTE, 1200)
+    first = [replace(u, chunk_id=40) for u in units if u.line <= 8]
+    second = [replace(u, chunk_id=41) for u in units if u.line > 8]
+    passages = [
+        Passage(40, "tuning.md", "튜닝", PARAMS_NOTE, 1.0),
+        Passage(41, "tuning.md", "튜닝", PARAMS_NOTE, 0.9),
+    ]
+    notes = (passages, {40: first, 41: second})
+    lines = _answer_over(notes, "GridSearchCV 주요 파라미터 다 알려줘")
+    names = [line.split(":")[0].lstrip("- ").strip("`") for line in lines]
+    assert names == ["estimator", "param_grid", "cv", "n_jobs", "verbose", "scoring", "refit"]
 
 
 CODE_NOTE = """## 업로드 서비스
