@@ -116,10 +116,14 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         # The label goes before a line when it changes, and always before a short line or
         # a term or table row, which mean little without it.
         short = len(body) <= _SHORT
+        # a term's line that merely mentions it ("cv: … 예를 들어, cv=5는 …") still needs
+        # it up front; any other line says its label where it holds it
+        termed = group[0].unit.kind in ("term", "row")
+        mentioned = body.startswith(context) if termed else context in body
         show_context = (
             context
             and not SENTENCE_END.search(context)  # a heading that is a sentence labels nothing
-            and context not in body
+            and not mentioned
             and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )
         label = f"`{context}`" if _CODE_LABEL.match(context) else context
