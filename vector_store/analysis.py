@@ -496,6 +496,10 @@ class KoreanAnalyzer:
         for i, tok in enumerate(tokens):
             before, previous = previous, tok
             tag = tok.tag.split("-")[0]
+            if tok.form == "일" and tag == "NNG" and before is not None and before.tag == "ETM":
+                # "판별자는 하는 일이": what a thing does frames the question, as 역할 does
+                close("marked")
+                continue
             if (
                 tag == "NNG"
                 and tok.form in _QUALIFIERS
@@ -517,6 +521,9 @@ class KoreanAnalyzer:
                 close("")
                 continue
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
+            # "시퀀스 투 시퀀스", "엔드 투 엔드": the loanword "to" joins a name (Kiwi reads
+            # it as a numeral or a bound noun)
+            glue = glue or (tag in ("NR", "NNB") and tok.form == "투" and start >= 0)
             suffix = tag == "XSN" and start >= 0
             following = tokens[i + 1].tag.split("-")[0] if i + 1 < len(tokens) else ""
             # "비지도 학습": a prefix opens the noun it stands on
