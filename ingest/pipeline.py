@@ -43,7 +43,7 @@ from ingest.loader import NoteRefused, find_notes, read_note
 from ingest.markdown import normalize_note, parse_markdown
 from ingest.tree import UnitDraft, name_key, parse_units, spelled_out
 from vector_store import serving
-from vector_store.analysis import KoreanAnalyzer, default_analyzer
+from vector_store.analysis import KoreanAnalyzer, acronyms, default_analyzer
 from vector_store.config import EmbeddingConfig, RetrievalConfig
 from vector_store.db import make_engine, migrate
 from vector_store.embeddings import NamedEmbeddings, build_embeddings
@@ -162,7 +162,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 26
+CHUNKER_VERSION = 27
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
@@ -323,8 +323,9 @@ def _prepare(
     drafts = chunk_sections(parse_markdown(read.text), analyzer.split_sentences, chunking)
     prep = _Prepared(read.path, read.sha256, read.size, drafts, parse_units(read.text))
     etexts = [embed_text(draft.heading, draft.text) for draft in drafts]
+    # a name spelled out ("K-Nearest Neighbor") is found by its initials too (knn)
     prep.rows = [
-        (draft, etext, _sha256(etext), chunk_terms)
+        (draft, etext, _sha256(etext), chunk_terms + acronyms(etext))
         for draft, etext, chunk_terms in zip(drafts, etexts, terms.many(etexts), strict=True)
     ]
     prep.unit_rows = _unit_rows(prep, terms)
@@ -350,10 +351,12 @@ def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
     for unit in prep.units:
         names = [unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]
         also = [spelled[k] for n in names if (k := name_key(n)) in spelled]
+        also += [a for n in names for a in acronyms(n)]
         contexts.append(" ".join([*names, *dict.fromkeys(also)]))
     named = [c for c in dict.fromkeys(contexts) if c.strip()]
     context_terms = dict(zip(named, terms.many(named), strict=True))
-    unit_terms = terms.many([f"{unit.term} {unit.text}" for unit in prep.units])
+    owns = [f"{unit.term} {unit.text}" for unit in prep.units]
+    unit_terms = [t + acronyms(own) for t, own in zip(terms.many(owns), owns, strict=True)]
     at = 0
     for i, (unit, context, own) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
         probe = " ".join(unit.text.split())[:40]

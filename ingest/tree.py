@@ -54,7 +54,9 @@ _ASKING_TITLE = re.compile(
 )
 _QUESTION_LABEL = re.compile(r"\?\s*$|[까냐니]\s*$|뭐야|무엇|란\s*$")
 # "용어 - 설명", "용어: 설명", "용어 → 설명": a term first, short, then its description.
-_TERM_LINE = re.compile(r"^(?P<term>[^:\-–→]{1,40}?)\s*(?:\s[-–]\s|\s?:\s|\s?→\s?)\s*(?P<desc>.+)$")
+_TERM_LINE = re.compile(
+    r"^(?P<term>[^:\-–→]{1,40}?)\s*(?P<mark>\s[-–]\s|\s?:\s|\s?→\s?)\s*(?P<desc>.+)$"
+)
 _DETAILS_TAG = re.compile(
     r"(<details\b[^>]*>|</details\s*>|<summary\b[^>]*>.*?</summary\s*>)", re.I
 )
@@ -224,6 +226,10 @@ def _term_split(text: str) -> tuple[str, str] | None:
     if m is None or _CODEISH.search(m.group("term")) or len(m.group("desc").strip()) < 2:
         return None
     term = m.group("term").strip()
+    if len(term) == 1 and term.isalpha() and m.group("mark").strip() in "-–":
+        # "K - 최근접 이웃 (K-Nearest Neighbor)": a letter before a spaced hyphen is part
+        # of the name, not a term of its own
+        return None
     if _unbalanced(term) or "\\" in term:
         # the mark sits inside a quote, a bracket or a formula ('구성은 "합성곱 → 활성화"',
         # "w \leftarrow w - \eta …")

@@ -58,3 +58,6 @@ def test_chat_over_course_notes(services: Services) -> None:
     assert answer["intent"] == "question" and "DBSCAN" in answer["answer"]
     assert answer["sources"][0]["source"] == "chungnam_chatbot_course_log.txt"
     assert services.chat.answer("비트코인 시세 알려줘", None)["intent"] == "out_of_scope"
+    # the notes spell it out ("K - 최근접 이웃 (K-Nearest Neighbor)"); asked by its initials
+    answer = services.chat.answer("KNN은 어떤 환경일 때 쓰면 좋아요?", None)
+    assert answer["intent"] == "question" and "충분히 확보할 수 있는 환경" in answer["answer"]

@@ -256,3 +256,20 @@ def test_relations_in_inline_math_read_as_their_signs() -> None:
     assert clean_inline(r"$P(Y=1) \geq 0.5$ -> 집단 1로 분류") == "P(Y=1) ≥ 0.5 -> 집단 1로 분류"
     assert clean_inline(r"$a \le b$, $x \neq y$") == "a ≤ b, x ≠ y"
     assert clean_inline(r"$\left(x\right)$") == r"\left(x\right)"  # other commands stay
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("K - 최근접 이웃 (K-Nearest Neighbor)", ["knn"]),
+        ("ARIMA 모델 (AutoRegressive Integrated Moving Average)", ["arima"]),
+        ("BPTT(BackPropagation Through Time)를 이용하여", ["bptt"]),
+        ("REST API 설계", []),  # words in capitals spell nothing out
+        ("Bayesian Optimization", []),  # two letters are no acronym
+        ("support vector machine", []),  # nor are words in small letters a name
+    ],
+)
+def test_a_name_spelled_out_is_found_by_its_initials(text: str, found: list[str]) -> None:
+    from vector_store.analysis import acronyms
+
+    assert acronyms(text) == found

@@ -441,3 +441,10 @@ def test_a_bullet_that_is_only_a_name_titles_what_follows_it() -> None:
     # a bullet that says more than a name, or a list of several, ends the title
     assert by_line[(18, "해석은 이렇다.")].labels == ("튜닝",)
     assert by_line[(23, "그 다음 문장이다.")].labels == ("튜닝",)
+
+
+def test_a_letter_before_a_spaced_hyphen_is_part_of_the_name() -> None:
+    text = "* K - 최근접 이웃 (K-Nearest Neighbor)\n    * 언제 사용하면 좋을까?\n        * 쉽다.\n"
+    units = parse_units(text)
+    assert units[0].kind == "label" and units[0].text == "K - 최근접 이웃 (K-Nearest Neighbor)"
+    assert units[-1].labels[0] == "K - 최근접 이웃 (K-Nearest Neighbor)"

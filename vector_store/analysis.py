@@ -765,6 +765,29 @@ def _join_possessed(
     return out
 
 
+# A name spelled out in capitalised English words ("K-Nearest Neighbor", "AutoRegressive
+# Integrated Moving Average"), and the capitalised parts of one word ("BackPropagation")
+_SPELLED_NAME = re.compile(r"\b[A-Z][a-z]*[A-Z]?[a-z]*(?:[ -]+[A-Z][a-z]*[A-Z]?[a-z]*)+\b")
+_CAPITAL_PART = re.compile(r"[A-Z][a-z]*")
+_ACRONYM_MIN = 3
+
+
+def acronyms(text: str) -> list[str]:
+    """The initials of each name `text` spells out in capitalised words, as its acronym
+    is written ("K-Nearest Neighbor" → knn, "BackPropagation Through Time" → bptt): the
+    notes spell a name out where a question asks for it by its letters. Words in capitals
+    ("REST API") spell nothing out."""
+    found = []
+    for match in _SPELLED_NAME.finditer(text):
+        words = [w for w in re.split(r"[ -]+", match.group(0)) if w]
+        if any(len(w) > 1 and w.isupper() for w in words):
+            continue
+        initials = "".join(part[0] for w in words for part in _CAPITAL_PART.findall(w))
+        if len(initials) >= _ACRONYM_MIN:
+            found.append(initials.casefold())
+    return found
+
+
 @lru_cache(maxsize=1)
 def default_analyzer() -> KoreanAnalyzer:
     """One analyser per process: Kiwi takes about a second to load."""
