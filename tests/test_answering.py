@@ -1227,3 +1227,29 @@ def test_a_list_reads_its_entries_in_order_each_with_what_stands_under_it() -> N
     texts = [next(i for i, line in enumerate(lines) if part in line) for part in
              ("언어 모델 연구", "생성 모델 연구의 시초", "기계 번역, 챗봇")]  # fmt: skip
     assert texts == sorted(texts)
+
+
+SEARCH_WAYS_NOTE = """## 튜닝 방법
+
+기존 방법
+
+GridSearch: 모든 조합 다 돌림 → 비효율적
+RandomSearch: 랜덤하게 돌림 → 운에 의존
+
+|이름|설명|
+|---|---|
+|**T5 (Google)**|텍스트를 입력→출력 문제로 통일|
+"""
+
+
+def test_no_header_denies_what_the_lead_line_says_in_the_question_s_words() -> None:
+    passage = Passage(50, "ways.md", "튜닝 방법", SEARCH_WAYS_NOTE, 1.0)
+    notes = ([passage], {50: unit_records("ways.md", 50, SEARCH_WAYS_NOTE, 1300)})
+    # the line says 비효율적, as the question does: it answers why
+    lines = _answer_over(notes, "GridSearch는 왜 비효율적이라고 해?")
+    assert lines[0].startswith("GridSearch: 모든 조합 다 돌림")
+    # nothing says why it would be slow: the header says so
+    assert _answer_over(notes, "GridSearch는 왜 느려?")[0].startswith("노트에는")
+    # a name with its maker in parentheses says who made it
+    lines = _answer_over(notes, "T5는 누가 만들었어?")
+    assert not lines[0].startswith("노트에는") and "Google" in lines[0]

@@ -68,6 +68,12 @@ _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|whil
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
 _WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시")
+# A name with its maker in parentheses: "T5 (Google)", "GPT (OpenAI)"
+_MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
+# The words that ask a kind rather than say what is asked ("왜", "이유", "예시")
+_KIND_TERMS = frozenset(
+    {"왜", "이유", "언제", "경우", "때", "어떻", "방법", "예시", "예", "종류", "누구", "누가"}
+)
 _HANGUL = re.compile(r"[가-힣]")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
@@ -156,8 +162,16 @@ _TEXT_KIND = {
     "why": re.compile(
         r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"
         r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로|니까"
+        # what it lets one do, or what it avoids ("어디서나 … 실행할 수 있게 해주는",
+        # "서버 과부하를 피하는")
+        r"|수 있게 해|수 있도록|피하는|피하기|피할"
     ),
-    "when": re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"),
+    # or where it is used, for what, since when ("3차원 식에서 사용", "디버깅 용도",
+    # "최초 릴리스: 2010년")
+    "when": re.compile(
+        r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"
+        r"|에서 사용|용도|\d{4}년"
+    ),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
         r"방법|순서|단계|과정|원리|→|계산한다|구한다|공식|[을를] 통해|이용하여|거치면서"
@@ -165,8 +179,12 @@ _TEXT_KIND = {
         r"|(?:쓰|사용하|적용하)면|(?:으로|로) 막|해결한다"
         # a means and what it makes ("필터 간의 연산으로 특징 맵을 만든다")
         r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산)"
+        # steps ("차를 구해서 제곱한 값을 모두 더한 후"), or a setting written out
+        # ("activation = 'softmax'")
+        r"|구해서|(?:한|된) 후|[A-Za-z_]+\s?=\s?['\"\w]"
     ),
-    "example": re.compile(r"예시|예를 들|예\)|ex\)", re.I),
+    # or names some of a kind ("<GPT, BERT, PaLM 등이 있음")
+    "example": re.compile(r"예시|예를 들|예\)|예\s?:|ex\)|e\.g\.|등이?\s?있", re.I),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다", "신경망은
     # layer로 되어 있다")
     # or names them ("정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 …")
@@ -194,7 +212,11 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
         return True
     if kind == "who":
         # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
-        return is_person(unit.term) or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
+        return (
+            is_person(unit.term)
+            or bool(_MAKER.match(unit.term))
+            or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
+        )
     if kind == "when" and _says_when(unit.text):
         return True
     if kind == "why" and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
@@ -686,6 +708,15 @@ class UnitSelector:
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
             selection = Selection(instead.units, False) if instead.units else selection
+        if (
+            not selection.kind_found
+            and selection.units
+            and self._says_what_is_asked(selection.units[0].unit, question, subjects, kind)
+        ):
+            # the line that leads answers it in the question's own words ("GridSearch는 왜
+            # 비효율적이라고 해?": "GridSearch: 모든 조합 다 돌림 → 비효율적"): no header says
+            # the notes do not
+            selection = replace(selection, kind_found=True)
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
             selection = replace(selection, says_little=True)
         if not selection.units:
@@ -714,6 +745,18 @@ class UnitSelector:
             ) > self._named_share(lead, ask.subjects):
                 return code
         return selection
+
+    def _says_what_is_asked(
+        self, unit: UnitRecord, question: str, subjects: list[str], kind: str
+    ) -> bool:
+        """Whether `unit` answers the kind asked by its wording, or holds what the question
+        asks beyond its subject (two words in three of it)."""
+        if answers_kind(unit, kind):
+            return True
+        named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
+        rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+        words = unit.terms | unit.context_terms
+        return bool(rest) and 3 * len(rest & words) >= 2 * len(rest)
 
     @staticmethod
     def _lead_by_kind(pool: list[Chosen], kind: str) -> Chosen:
