@@ -79,6 +79,10 @@ Metrics (each function below implements one):
   of `absent` and of `offtopic` records separately.
 - follow-up success: the second turn's intent is `question` and its answer has span
   recall for the gold span.
+- "'not written' said, yet the span is in the answer": the share of questions whose
+  answer opens by saying the notes do not hold the kind asked ("노트에는 'X'에 대해 왜
+  쓰는지는 따로 적혀 있지 않아요.", `says_not_written`) and then holds the gold span: a
+  header that wrongs the notes.
 """
 
 from __future__ import annotations
@@ -412,6 +416,18 @@ class Scored:
     recall: bool | None = None
     precision: float | None = None
     fragments: int = 0
+    denies: bool = False
+    """The answer opens by saying the notes do not hold the kind asked (`says_not_written`)."""
+
+
+# "노트에는 'X'에 대해 왜 쓰는지는 따로 적혀 있지 않아요.": the answer's own header saying
+# the notes do not answer the kind asked
+_NOT_WRITTEN = "따로 적혀 있지 않"
+
+
+def says_not_written(answer: str) -> bool:
+    """Whether the answer's first line says the notes do not hold what is asked."""
+    return _NOT_WRITTEN in answer.split("\n", 1)[0]
 
 
 class Scorer:
@@ -428,7 +444,9 @@ class Scorer:
         return "\n".join(lines[start:end])
 
     def score(self, item: dict[str, Any], final: dict[str, Any]) -> Scored:
-        out = Scored(item, final["intent"], final["answer"])
+        out = Scored(
+            item, final["intent"], final["answer"], denies=says_not_written(final["answer"])
+        )
         if "gold" in item:
             span = check_locator(item["gold"], self.notes)
             out.recall = span_recall(final["answer"], span, self.analyzer)
@@ -487,6 +505,8 @@ def summarize(results: list[Scored]) -> dict[str, Any]:
         "precision": _mean([r.precision or 0.0 for r in questions]),
         "fragments": _mean([float(r.fragments) for r in answered]),
         "with_fragment": _mean([float(r.fragments > 0) for r in answered]),
+        # "not written" said of a kind that the answer then gives (the gold span found)
+        "denies_found": _mean([float(r.denies and bool(r.recall)) for r in questions]),
         "kinds": kinds,
         "intent_question": share(questions, "question"),
         "intent_smalltalk": share(by_type["smalltalk"], "greeting"),
@@ -510,6 +530,7 @@ def print_summary(split: str, s: dict[str, Any]) -> None:
             ["precision (lines from the gold section)", s["precision"]],
             [f"fragments per answer ({n_answers} answers incl. follow-ups)", s["fragments"]],
             ["answers with at least one fragment", s["with_fragment"]],
+            ["'not written' said, yet the span is in the answer", s["denies_found"]],
         ],
     )
     print_table(

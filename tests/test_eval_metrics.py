@@ -396,3 +396,16 @@ def test_absent_topics_are_absent_from_the_notes() -> None:
             else:
                 found = term in low
             assert not found, (record["id"], term)
+
+
+def test_a_header_saying_the_notes_lack_the_kind_is_told_apart() -> None:
+    from eval.answers import says_not_written
+
+    denied = (
+        "노트에는 'SVM'에 대해 왜 쓰는지는 따로 적혀 있지 않아요. 대신 이렇게 정리되어 "
+        "있어요.\n- SVM: … [1]"
+    )
+    assert says_not_written(denied)
+    assert says_not_written("노트에는 'X'에 대해 예시는 따로 적혀 있지 않고, 'Y'라고만 적혀 있어요")
+    # only the first line speaks for the answer
+    assert not says_not_written("SVM: 마진을 최대화한다. [1]\n- 따로 적혀 있지 않은 것도 있다. [1]")
