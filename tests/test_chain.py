@@ -175,8 +175,10 @@ def test_an_entry_of_that_name_anywhere_in_the_notes_covers_a_subject() -> None:
 
     assert not subject_covered("seed", hits, analyzer)
     assert subject_covered("seed", hits, analyzer, units_about=about)
-    # an entry that only mentions the word is no entry of that name
-    assert not subject_covered("시드", hits, analyzer, units_about=about)
+    # its Korean spelling names the same entry; an entry that only mentions a word is no
+    # entry of that name
+    assert subject_covered("시드", hits, analyzer, units_about=about)
+    assert not subject_covered("고정", hits, analyzer, units_about=about)
 
 
 def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:
