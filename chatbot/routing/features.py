@@ -82,7 +82,7 @@ def lexical_features(text: str, analyzer: KoreanAnalyzer) -> np.ndarray:
 _ASKS_HELP = re.compile(r"이해가? 안|이해를? 못|모르겠|헷갈|알고 싶|궁금")
 # "…봤어", "…설명했어", "…밤샜어": what happened, in the past tense
 _PAST = re.compile(
-    r"(?:었|았|였|했|됐|봤|왔|갔|샜|났|줬|썼)(?:어|어요|다|네|지|음|당)?[\s!.~ㅋㅎㅠㅜ]*$"
+    r"(?:었|았|였|했|됐|봤|왔|갔|샜|났|줬|썼|졌|쳤|렸|냈|겼|셨)(?:어|어요|다|네|지|음|당)?[\s!.~ㅋㅎㅠㅜ]*$"
 )
 # "오늘", "어제", "드디어": when it happened to the one telling
 _WHEN_IT_HAPPENED = re.compile(
@@ -90,6 +90,8 @@ _WHEN_IT_HAPPENED = re.compile(
 )
 
 
+# "ㅋㅋ", "ㅠㅠ" at the end: told with a laugh or a sigh ("GPU 서버 또 터졌어 ㅋㅋ")
+_LAUGHS = re.compile(r"[ㅋㅎㅠㅜ]{2,}[\s!.~]*$")
 # "너무", "진짜", "ㅠㅠ": how the one writing feels about it
 _FEELING = re.compile(r"너무|진짜|완전|엄청|정말|넘\s|[ㅠㅜㅋㅎ]|[\U0001F300-\U0001FAFF]")
 
@@ -109,8 +111,9 @@ def tells_a_feeling(text: str, analyzer: KoreanAnalyzer) -> bool:
 
 def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A sentence that tells what the one writing did or went through, in the past tense,
-    with who or when ("나 오늘 CNN 시험 봤어", "오늘 발표에서 SVM 설명했어": a request verb
-    in the past tense asks nothing): chatter, though it names what the notes cover."""
+    with who or when, or with a laugh or a sigh ("나 오늘 CNN 시험 봤어", "오늘 발표에서 SVM
+    설명했어": a request verb in the past tense asks nothing; "GPU 서버 또 터졌어 ㅋㅋ"):
+    chatter, though it names what the notes cover."""
     text = normalize(text).strip()
     return (
         "?" not in text
@@ -118,7 +121,9 @@ def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
         and not _ASKS_HELP.search(text)
         and not _QUESTION_WORD.search(analyzer.last_clause(_TRAILING.sub("", text)))
         and bool(_PAST.search(text))
-        and bool(_FIRST_PERSON.search(text) or _WHEN_IT_HAPPENED.search(text))
+        and bool(
+            _FIRST_PERSON.search(text) or _WHEN_IT_HAPPENED.search(text) or _LAUGHS.search(text)
+        )
     )
 
 
