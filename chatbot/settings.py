@@ -60,6 +60,14 @@ class ChatConfig(BaseModel):
         "small talk unless P(request) reaches this, even when the notes use its words. On the "
         "dev splits no question reads as a statement, and small talk that does reaches 0.57.",
     )
+    everyday_request_max: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="A message in everyday words only (chatbot/routing/everyday.py) about "
+        "nothing the notes cover is small talk below this P(request) ('오늘 저녁 뭐 먹지'); "
+        "from it, an off-topic request ('내일 우산 챙겨야 할까요?', 0.56) is declined.",
+    )
     smalltalk_match: float = Field(
         default=0.5,
         ge=0,

@@ -244,6 +244,9 @@ def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Service
         "대박 설명 최고다",  # praise, however request-like its words
         "파이썬 공부하니까 재밌다",  # how it feels, after what brought it about
         "GPU 없어서 학습이 너무 느려 ㅠ",  # said with feeling
+        "모델 학습 또 터졌어 ㅋㅋ",  # what happened, told with a laugh
+        "주말에 뭐 할지 고민이야",  # a question held inside the sentence asks nothing
+        "오늘 저녁 뭐 먹지",  # everyday words, not read as a request
     ]:
         assert chain.plan({"message": message, "history": []}).intent == "greeting", message
     # asking the assistant whether it knows a thing of the notes asks about the thing
@@ -455,7 +458,8 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         # "집중 안 될 때 어떻게 해?": everyday words only, though the notes say 집중
         (0.3, True, {"everyday": True}, "greeting"),
         (0.95, True, {"everyday": True}, "out_of_scope"),  # a clear request is declined
-        (0.3, False, {"everyday": True}, "out_of_scope"),  # "내일 우산 챙겨야 할까요?"
+        (0.56, False, {"everyday": True}, "out_of_scope"),  # "내일 우산 챙겨야 할까요?"
+        (0.14, False, {"everyday": True}, "greeting"),  # "오늘 저녁 뭐 먹지"
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

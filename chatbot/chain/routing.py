@@ -135,7 +135,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       is ("토큰화가 뭐야?" is as close to "너는 뭐야?" as a question gets): small talk;
     - a message in everyday words only that the notes happen to use (`everyday`: "집중
       안 될 때 어떻게 해?": the notes say 집중), unless it is a clear request, which is
-      declined: small talk;
+      declined, or one about what they do not cover that the classifier does not read as
+      a request (`cfg.everyday_request_max`: "오늘 저녁 뭐 먹지"): small talk;
     - a statement (`statement`: it tells rather than asks, "다음 주에 여행 가") about
       something the notes do not cover, or one that the classifier does not read as a
       request (`cfg.statement_request_max`: "배고파서 공부가 손에 안 잡혀", though the
@@ -160,6 +161,7 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
         or (
             (s.no_subject or (s.everyday and s.covered)) and s.p_request < cfg.smalltalk_request_max
         )
+        or (s.everyday and not s.covered and s.p_request < cfg.everyday_request_max)
         or (
             not s.covered
             and not s.defines
