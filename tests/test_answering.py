@@ -1253,3 +1253,32 @@ def test_no_header_denies_what_the_lead_line_says_in_the_question_s_words() -> N
     # a name with its maker in parentheses says who made it
     lines = _answer_over(notes, "T5는 누가 만들었어?")
     assert not lines[0].startswith("노트에는") and "Google" in lines[0]
+
+
+BAYES_NOTE = """## 튜닝
+
+* BayesianOptimization
+
+Bayesian Optimization은 다음 탐색 위치를 똑똑하게 고르는 방법입니다.
+
+기존 방법
+
+GridSearch: 모든 조합 다 돌림 → 비효율적
+RandomSearch: 랜덤하게 돌림 → 운에 의존
+
+f : 최적화할 대상 함수입니다.
+pbounds: 탐색할 하이퍼파라미터의 범위입니다.
+verbose: 로그 출력 레벨입니다.
+- 0: 출력 없음
+- 1: 최소 출력
+random_state: 랜덤 시드 설정입니다.
+"""
+
+
+def test_the_entries_of_a_thing_are_asked_for_not_the_titles_under_it() -> None:
+    passage = Passage(60, "bayes.md", "튜닝", BAYES_NOTE, 1.0)
+    notes = ([passage], {60: unit_records("bayes.md", 60, BAYES_NOTE, 1400)})
+    text = "\n".join(_answer_over(notes, "BayesianOptimization 파라미터 뭐뭐 있어?"))
+    assert "pbounds" in text and "random_state" in text
+    assert "기존 방법, verbose" not in text  # no overview of the titles under it
+    assert question_kind("HalvingRandomSearchCV 주요 파라미터 알려줘") == "list"

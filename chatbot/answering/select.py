@@ -136,6 +136,8 @@ _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _ASKED_LABEL_BONUS = 2.0
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
+# The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
+_ENTRY_WORDS = re.compile(r"파라미터|인자|옵션|매개\s?변수|메서드|프로퍼티|속성")
 _TERM_RUN = 3
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
@@ -1020,7 +1022,10 @@ class UnitSelector:
             return Selection()
         if kind == "list":
             scored = _favour_lists(scored, subject_terms)
-        if kind in ("list", "how"):
+        # "BayesianOptimization 파라미터 뭐뭐 있어?" asks for its entries (a run of terms),
+        # not for the titles under it
+        entries = kind == "list" and bool(_ENTRY_WORDS.search(question))
+        if kind in ("list", "how") and not entries:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
