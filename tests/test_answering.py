@@ -1282,3 +1282,10 @@ def test_the_entries_of_a_thing_are_asked_for_not_the_titles_under_it() -> None:
     assert "pbounds" in text and "random_state" in text
     assert "기존 방법, verbose" not in text  # no overview of the titles under it
     assert question_kind("HalvingRandomSearchCV 주요 파라미터 알려줘") == "list"
+
+
+def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None:
+    from chatbot.answering.select import _leans_back
+
+    assert _leans_back("정규화로 이 문제를 해결한다.")
+    assert not _leans_back("Odds에 로그를 취하면 logit이 된다. 이를 그래프로 하면 선형이 된다.")
