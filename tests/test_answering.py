@@ -1289,3 +1289,16 @@ def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None
 
     assert _leans_back("정규화로 이 문제를 해결한다.")
     assert not _leans_back("Odds에 로그를 취하면 logit이 된다. 이를 그래프로 하면 선형이 된다.")
+
+
+def test_a_title_that_names_the_kind_answers_it() -> None:
+    note = (
+        "## 전처리\n\nastype('float32') 하는 이유\n원래 이미지 데이터는 uint8 타입이에요.\n"
+        "신경망 모델은 보통 실수 타입의 데이터를 입력으로 받아 학습합니다.\n\n"
+        "activity_regularizer: 출력값 정규화, 거의 안 씀\n"
+    )
+    passage = Passage(70, "prep.md", "전처리", note, 1.0)
+    notes = ([passage], {70: unit_records("prep.md", 70, note, 1500)})
+    assert not _answer_over(notes, "astype('float32')는 왜 해?")[0].startswith("노트에는")
+    # how often it is used says when
+    assert not _answer_over(notes, "activity_regularizer는 언제 써?")[0].startswith("노트에는")

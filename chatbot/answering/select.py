@@ -174,6 +174,8 @@ _TEXT_KIND = {
     "when": re.compile(
         r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"
         r"|에서 사용|용도|\d{4}년"
+        # how often: "거의 안 씀", "잘 안 쓴다"
+        r"|(?:거의|잘) 안 (?:씀|쓴|써|사용)"
     ),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
@@ -194,6 +196,8 @@ _TEXT_KIND = {
     "list": re.compile(
         r"구성|종류|나뉜|나뉘|나눈다|나눠|(?:으로|로) (?:되어|이루어져|이뤄져) ?있"
         r"|^[^,]{1,30}(?:,[^,]{1,30}){2,}?\s?(?:은|는|이|가)?\s?(?:모두|등)"
+        # "<GPT, BERT, PaLM 등이 있음"
+        r"|,[^,]{1,30}\s등이?\s?있"
     ),
 }
 
@@ -757,7 +761,8 @@ class UnitSelector:
     ) -> bool:
         """Whether `unit` answers the kind asked by its wording, or holds what the question
         asks beyond its subject (two words in three of it)."""
-        if answers_kind(unit, kind):
+        if answers_kind(unit, kind) or (unit.labels and ask_of(unit.labels[-1]) == kind):
+            # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
         named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
         rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
