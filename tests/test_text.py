@@ -194,6 +194,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("역전파 얘기 나올 때 나온 공식은 뭐야?", ["역전파", "공식"]),
         # "X 코드에서": the code of X is where the subject stands
         ("gateway 코드에서 환경 변수는 어떻게 불러와?", ["환경 변수", "gateway"]),
+        # a quoted argument stays inside the call it is passed to
+        ("astype('float32')는 왜 해?", ["astype('float32')"]),
         # the loanword "to" inside a name ("시퀀스 투 시퀀스")
         ("시퀀스 투 시퀀스가 뭐예요?", ["시퀀스 투 시퀀스"]),
         # what a thing does frames the question ("하는 일"), as 역할 does

@@ -535,6 +535,11 @@ class KoreanAnalyzer:
                 and (
                     (tag == "SSO" and tok.form == "(")
                     or (tag == "SSC" and tok.form == ")" and "(" in text[start:end])
+                    # a quoted argument inside them: "astype('float32')"
+                    or (
+                        tok.form in ("'", '"')
+                        and text[start:end].count("(") > text[start:end].count(")")
+                    )
                 )
             )
             # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
