@@ -194,6 +194,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("역전파 얘기 나올 때 나온 공식은 뭐야?", ["역전파", "공식"]),
         # "X 코드에서": the code of X is where the subject stands
         ("gateway 코드에서 환경 변수는 어떻게 불러와?", ["환경 변수", "gateway"]),
+        # a numeral Kiwi reads on a noun stays on it ("데이터셋": 데이터 + 셋)
+        ("MNIST 데이터셋은 뭐야?", ["MNIST 데이터셋"]),
         # a quoted argument stays inside the call it is passed to
         ("astype('float32')는 왜 해?", ["astype('float32')"]),
         # the loanword "to" inside a name ("시퀀스 투 시퀀스")
@@ -275,3 +277,10 @@ def test_a_name_spelled_out_is_found_by_its_initials(text: str, found: list[str]
     from vector_store.analysis import acronyms
 
     assert acronyms(text) == found
+
+
+def test_a_named_thing_goes_without_the_word_for_its_kind() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.name_of("torchsummary 라이브러리") == "torchsummary"
+    assert analyzer.name_of("MNIST 데이터셋") == "MNIST"
+    assert analyzer.name_of("활성화 함수") == "활성화 함수"  # a Korean compound stays whole

@@ -181,6 +181,8 @@ CLASS_NOUNS = frozenset(
         "code",
     }
 )
+# Words whose parts alone say more ("데이터" + "셋"): "MNIST 데이터셋" names MNIST
+CLASS_WORDS = frozenset({"데이터셋", "데이터세트"})
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징"})
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
@@ -454,8 +456,13 @@ class KoreanAnalyzer:
         return named if _LATIN.search(named) else subject
 
     def kind_words(self, subject: str) -> list[str]:
-        """The words of `subject` that only say what kind of thing it is (`CLASS_NOUNS`)."""
-        return [w for w in subject.split() if set(self.terms(w)) <= CLASS_NOUNS]
+        """The words of `subject` that only say what kind of thing it is (`CLASS_NOUNS`; and
+        `CLASS_WORDS` beside a name in Latin letters: "MNIST 데이터셋", not "배치 데이터셋")."""
+        words = subject.split()
+        named = any(_LATIN.search(w) for w in words)
+        return [
+            w for w in words if (named and w in CLASS_WORDS) or set(self.terms(w)) <= CLASS_NOUNS
+        ]
 
     def subjects(self, text: str) -> list[str]:
         """What a question is about (see `subject_roles`), phrases only."""
@@ -522,8 +529,21 @@ class KoreanAnalyzer:
                 continue
             glue = tag in ("SW", "SO") and tok.form in _GLUE_SYMBOLS and tok.start == end
             # "시퀀스 투 시퀀스", "엔드 투 엔드": the loanword "to" joins a name (Kiwi reads
-            # it as a numeral or a bound noun)
-            glue = glue or (tag in ("NR", "NNB") and tok.form == "투" and start >= 0)
+            # it as a numeral or a bound noun), as a numeral written onto a noun does
+            # ("데이터셋": 데이터 + 셋)
+            glue = glue or (
+                tag in ("NR", "NNB")
+                and start >= 0
+                and (
+                    tok.form == "투"
+                    or (
+                        tag == "NR"
+                        and tok.start == end
+                        and before is not None
+                        and before.tag.startswith("NN")
+                    )
+                )
+            )
             suffix = tag == "XSN" and start >= 0
             following = tokens[i + 1].tag.split("-")[0] if i + 1 < len(tokens) else ""
             # "비지도 학습": a prefix opens the noun it stands on
