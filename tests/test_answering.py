@@ -1302,3 +1302,14 @@ def test_a_title_that_names_the_kind_answers_it() -> None:
     assert not _answer_over(notes, "astype('float32')는 왜 해?")[0].startswith("노트에는")
     # how often it is used says when
     assert not _answer_over(notes, "activity_regularizer는 언제 써?")[0].startswith("노트에는")
+
+
+def test_an_official_site_is_no_formula() -> None:
+    site = UnitRecord(
+        unit_id=1, chunk_id=1, source="web.md", labels=("웹 프레임워크",), heading_depth=0,
+        kind="row", term="플라스크", context="웹 프레임워크",
+        text="공식 사이트: palletsproject.com/p/flask, 라이선스: BSD License", ask="",
+        line=1, terms=frozenset(), context_terms=frozenset(),
+    )  # fmt: skip
+    assert not answers_kind(site, "how")
+    assert answers_kind(replace(site, text="출력 크기는 공식으로 구한다"), "how")
