@@ -1243,8 +1243,7 @@ RandomSearch: 랜덤하게 돌림 → 운에 의존
 
 
 def test_no_header_denies_what_the_lead_line_says_in_the_question_s_words() -> None:
-    passage = Passage(50, "ways.md", "튜닝 방법", SEARCH_WAYS_NOTE, 1.0)
-    notes = ([passage], {50: unit_records("ways.md", 50, SEARCH_WAYS_NOTE, 1300)})
+    notes = _notes(SEARCH_WAYS_NOTE)
     # the line says 비효율적, as the question does: it answers why
     lines = _answer_over(notes, "GridSearch는 왜 비효율적이라고 해?")
     assert lines[0].startswith("GridSearch: 모든 조합 다 돌림")
@@ -1276,8 +1275,7 @@ random_state: 랜덤 시드 설정입니다.
 
 
 def test_the_entries_of_a_thing_are_asked_for_not_the_titles_under_it() -> None:
-    passage = Passage(60, "bayes.md", "튜닝", BAYES_NOTE, 1.0)
-    notes = ([passage], {60: unit_records("bayes.md", 60, BAYES_NOTE, 1400)})
+    notes = _notes(BAYES_NOTE)
     text = "\n".join(_answer_over(notes, "BayesianOptimization 파라미터 뭐뭐 있어?"))
     assert "pbounds" in text and "random_state" in text
     assert "기존 방법, verbose" not in text  # no overview of the titles under it
@@ -1297,8 +1295,7 @@ def test_a_title_that_names_the_kind_answers_it() -> None:
         "신경망 모델은 보통 실수 타입의 데이터를 입력으로 받아 학습합니다.\n\n"
         "activity_regularizer: 출력값 정규화, 거의 안 씀\n"
     )
-    passage = Passage(70, "prep.md", "전처리", note, 1.0)
-    notes = ([passage], {70: unit_records("prep.md", 70, note, 1500)})
+    notes = _notes(note)
     assert not _answer_over(notes, "astype('float32')는 왜 해?")[0].startswith("노트에는")
     # how often it is used says when
     assert not _answer_over(notes, "activity_regularizer는 언제 써?")[0].startswith("노트에는")
