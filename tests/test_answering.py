@@ -1310,3 +1310,31 @@ def test_an_official_site_is_no_formula() -> None:
     )  # fmt: skip
     assert not answers_kind(site, "how")
     assert answers_kind(replace(site, text="출력 크기는 공식으로 구한다"), "how")
+
+
+MIGRATION_NOTE = """## 데이터베이스 마이그레이션
+
+* **`alembic revision`**
+  * 모델의 변경을 담은 리비전 파일을 만드는 명령
+  ```
+  (venv) $ alembic revision --autogenerate
+  ```
+  * versions 폴더에 새 파이썬 파일이 생긴다
+* **`alembic upgrade`**
+  * 리비전을 데이터베이스에 적용하는 명령
+  ```
+  (venv) $ alembic upgrade head
+  ```
+"""
+
+
+def test_a_question_for_the_command_gets_the_command_written_under_its_line() -> None:
+    notes = _notes(MIGRATION_NOTE)
+    lines = _answer_over(notes, "리비전을 데이터베이스에 적용하는 명령어 어떻게 쳐?")
+    assert "alembic upgrade: 리비전을 데이터베이스에 적용하는 명령" in lines[0]
+    assert "`(venv) $ alembic upgrade head`" in lines[0]
+    # once per bullet, not beside each of its lines
+    lines = _answer_over(notes, "리비전 파일 만드는 명령어 알려줘")
+    assert sum("alembic revision --autogenerate" in line for line in lines) == 1
+    # a question that does not ask for the command is answered without it
+    assert not any("$" in line for line in _answer_over(notes, "alembic upgrade는 뭐야?"))

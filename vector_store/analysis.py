@@ -95,6 +95,10 @@ _FRAMING_NOUNS = frozenset(
         "코드",
         "대표",
         "옵션",
+        # "마이그레이션 파일 만드는 명령어": how it is typed, not what
+        "명령어",
+        "명령",
+        "커맨드",
         "파라미터",
         "인자",
         "출신",

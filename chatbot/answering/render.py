@@ -99,6 +99,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
             and len(chosen.unit.text) <= _SHORT
             and last[0].unit.labels == chosen.unit.labels
             and last[0].unit.kind == chosen.unit.kind == "item"
+            and not (last[-1].command or chosen.command)
             and not SENTENCE_END.search(last[-1].unit.text)
             and not SENTENCE_END.search(chosen.unit.text)
         ):
@@ -128,6 +129,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         )
         label = f"`{context}`" if _CODE_LABEL.match(context) else context
         line = f"{label}: {body}" if show_context else body
+        if group[0].command:
+            line = f"{line} `{group[0].command}`"
         previous = context
         lines.append(f"{line} {marks}" if n == 0 else f"- {line} {marks}")
     if selection.day and lines and not header:

@@ -101,6 +101,17 @@ _PART_LINE = 80
 _LONG_LINE, _TRIM_SENTENCES = 240, 3
 # A question about the notes' code ("코드에서 …"); words that only say it is code.
 _ASKS_CODE = re.compile(r"코드")
+# "마이그레이션 파일 만드는 명령어 어떻게 쳐?", "DB에 반영하려면 뭐 실행해야 돼?": the
+# command is asked for, not only what it does
+_ASKS_COMMAND = re.compile(
+    r"명령어|커맨드|command|명령\s*(?:은|을|이|좀|뭐|알려|어떻게)"
+    r"|(?:어떻게|어케|뭐|뭘|뭐라고)\s*(?:쳐|치|입력|실행)"
+)
+# a line a shell runs: "(venv) $ flask db migrate", "pip install flask-login"
+_COMMAND_LINE = re.compile(
+    r"^\s*(?:\([\w.-]+\)\s*)?\$\s*\S"
+    r"|^\s*(?:pip3?|python3?|flask|uvicorn|conda|git|docker|npm|alembic|streamlit)\s+\S"
+)
 _CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
@@ -254,6 +265,10 @@ class Chosen:
     lift: float = 0.0
     """What naming every thing asked about added to `score`: it decides which line
     leads, not how far below the lead the supporting lines may score."""
+    command: str = ""
+    """The shell command the notes give beside the line ("(venv) $ flask db migrate"
+    under "flask db migrate: 마이그레이션 파일을 생성하는 명령"), for a question that asks
+    for the command."""
 
     @property
     def base(self) -> float:
@@ -756,7 +771,33 @@ class UnitSelector:
                 self._named_share(c.unit, ask.subjects) for c in code.units
             ) > self._named_share(lead, ask.subjects):
                 return code
+        if _ASKS_COMMAND.search(question):
+            units = self._with_commands(ask, selection.units)
+            # the command is what was asked: no header says the notes do not say how
+            found = selection.kind_found or bool(units[0].command)
+            selection = replace(selection, units=units, kind_found=found)
         return selection
+
+    @staticmethod
+    def _with_commands(ask: _Ask, chosen: list[Chosen]) -> list[Chosen]:
+        """Each line with the shell command written under the same bullet ("flask db
+        migrate: 마이그레이션 파일을 생성하는 명령" and "(venv) $ flask db migrate")."""
+        out, given = [], set()
+        for c in chosen:
+            command = next(
+                (
+                    u.text.strip()
+                    for u in ask.units_of(c.passage)
+                    if u.kind == "code"
+                    and u.labels == c.unit.labels
+                    and _COMMAND_LINE.match(u.text)
+                ),
+                "",
+            )
+            # once for the bullet, beside the first of its lines in the answer
+            out.append(replace(c, command=command) if command not in given else c)
+            given.add(command)
+        return out
 
     def _says_what_is_asked(
         self, unit: UnitRecord, question: str, subjects: list[str], kind: str
