@@ -423,9 +423,13 @@ class _Builder:
             UnitDraft(labels, text, kind, line, len(self.headings), term=term, ask=ask)
         )
 
-    def lines(self, inline: str, line: int, parents: tuple[str, ...]) -> None:
+    def lines(
+        self, inline: str, line: int, parents: tuple[str, ...], *, bullet: bool = False
+    ) -> None:
         """Paragraph text: each source line is a unit (notes put one statement a line);
-        runs of tab-separated lines are a table pasted from a spreadsheet."""
+        runs of tab-separated lines are a table pasted from a spreadsheet. `bullet`: the
+        paragraph is a bullet's own text, whose first line may name what the rest say
+        more of."""
         raw_lines = inline.split("\n")
         cells = [[c.strip() for c in x.split("\t") if c.strip()] for x in raw_lines]
         pieces: list[tuple[int, str]] = []
@@ -507,6 +511,20 @@ class _Builder:
             labels = tuple(t for _, t in self.headings) + parents
             self.units.append(UnitDraft(labels, title[1], "label", title[0], len(self.headings)))
             parents = (*parents, title[1])
+        elif (
+            bullet
+            and len(pieces) >= 2
+            and (named := _term_split(pieces[0][1]))
+            # not a run of "용어: 설명" lines, each about its own term
+            and 3 * sum(_term_split(text) is not None for _, text in pieces[1:])
+            < 2 * (len(pieces) - 1)
+        ):
+            # "- 로지스틱 회귀 (분류 문제) - 회귀 분석 방법" and, on the bullet's next lines,
+            # "극단적인 값에 영향 없음 -> …": those lines go on about the term, as the
+            # children of such a bullet do
+            self.add(pieces[0][1], pieces[0][0], parents)
+            pieces.pop(0)
+            parents = (*parents, named[0])
         self.flush(pieces, parents)
 
     def title_before(
@@ -750,7 +768,7 @@ class _Builder:
             self.walk_children(rest, (*parents, own_text))
         else:
             if own_text:
-                self.lines(own, line, parents)
+                self.lines(own, line, parents, bullet=True)
             self.walk_children(rest, parents)
 
     def walk_children(self, nodes: list[_Node], parents: tuple[str, ...]) -> None:

@@ -448,3 +448,27 @@ def test_a_letter_before_a_spaced_hyphen_is_part_of_the_name() -> None:
     units = parse_units(text)
     assert units[0].kind == "label" and units[0].text == "K - 최근접 이웃 (K-Nearest Neighbor)"
     assert units[-1].labels[0] == "K - 최근접 이웃 (K-Nearest Neighbor)"
+
+
+def test_the_lines_a_term_bullet_goes_on_with_are_about_its_term() -> None:
+    text = (
+        "## 통계\n\n"
+        "-  의사결정나무 (분류 / 회귀) - 질문을 이어 가며 데이터를 나누는 모델.\n"
+        "   깊이가 깊어지면 과적합되기 쉬움 -> 가지치기로 막는다.\n"
+        "\t불순도 - 한 노드 안에 다른 클래스가 섞인 정도\n\n"
+        "- 앙상블 - 여러 모델을 묶는 방법\n"
+        "- 배깅 - 표본을 여러 번 뽑아 따로 학습한다\n\n"
+        "이 문단은 목록 밖이다.\n둘째 줄도 그렇다.\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    tree = units["질문을 이어 가며 데이터를 나누는 모델."]
+    assert (tree.kind, tree.term, tree.labels) == ("term", "의사결정나무 (분류 / 회귀)", ("통계",))
+    goes_on = units["깊이가 깊어지면 과적합되기 쉬움 -> 가지치기로 막는다."]
+    assert goes_on.labels == ("통계", "의사결정나무 (분류 / 회귀)")
+    assert goes_on.context == "의사결정나무 (분류 / 회귀)"
+    # a term line among them keeps its own term, under the bullet's
+    impurity = units["한 노드 안에 다른 클래스가 섞인 정도"]
+    assert impurity.term == "불순도" and impurity.labels[-1] == "의사결정나무 (분류 / 회귀)"
+    # bullets of one line each, and a paragraph outside a list, stay as they were
+    assert units["표본을 여러 번 뽑아 따로 학습한다"].labels == ("통계",)
+    assert units["둘째 줄도 그렇다."].labels == ("통계",)
