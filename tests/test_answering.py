@@ -1338,3 +1338,16 @@ def test_a_question_for_the_command_gets_the_command_written_under_its_line() ->
     assert sum("alembic revision --autogenerate" in line for line in lines) == 1
     # a question that does not ask for the command is answered without it
     assert not any("$" in line for line in _answer_over(notes, "alembic upgrade는 뭐야?"))
+
+
+def test_a_line_under_a_part_of_the_subject_s_bullet_is_about_the_subject() -> None:
+    notes = _notes(
+        "## 인물\n\n"
+        "- 앨런 튜링 (Alan Turing) - 영국의 수학자\n"
+        "\t- 튜링 기계 - 계산을 기호 조작으로 정의한 추상 기계\n"
+        "\t\t\t\t\t- 계산 이론 분야의 토대를 세움.\n"
+        "\t- 암호 해독 - 전쟁 중 에니그마 해독에 참여\n"
+        "- 튜링상 - 컴퓨터 과학 분야의 공로를 기리는 상\n"
+    )
+    lines = _answer_over(notes, "앨런 튜링은 어느 분야의 토대를 세웠어?")
+    assert "계산 이론 분야의 토대를 세움" in lines[0]

@@ -1449,10 +1449,19 @@ class UnitSelector:
         score += asked
         top = max(weights, default=0.0)
         exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
+        parents = unit.labels[unit.heading_depth :]
         if exact and (
             _names_of(unit.term) & exact
             or _names_of(unit.context) & exact
             or _opens_with(unit.text, exact)
+            # a line under a bullet of the subject's, below one of its parts ("얀 르쿤 -
+            # 프랑스" > "CNN - …" > "컴퓨터 비전 분야에서 …"); not a term line, which
+            # is about its own term, nor an entry of a list, which keeps the notes' order
+            or (
+                unit.kind == "item"
+                and kind != "list"
+                and any(_names_of(label) & exact for label in parents)
+            )
         ):
             # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
             # sentence about it ("RNN은 …"); for a why/when/how question, the kind of
