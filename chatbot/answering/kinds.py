@@ -29,6 +29,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
     ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
+    # "어디에 널리 사용돼?": where it is used (an example asked for where it is used is
+    # still an example)
+    ("when", re.compile(r"어디(?:에|에서|서)\s*(?:\S+\s*)?(?:써|쓰|사용|활용)")),
     # "어떤 유형의 데이터를 다뤄?" asks which one, not what kinds there are
     # "뭐 있어?" asks what there is, unless it asks for ways ("막는 방법 뭐 있어?": how)
     (
