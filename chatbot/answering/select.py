@@ -1445,7 +1445,7 @@ class UnitSelector:
         question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0, 0.0
-        score = 2.0 * about + 1.0 * mentions + 0.5 * question + 0.3 / (1 + rank)
+        score = 2.0 * about + 1.0 * mentions + 1.0 * question + 0.3 / (1 + rank)
         # what the question asks of its subject, beyond naming it ("여러 개여도 돼?"): it
         # picks the lead among lines about the subject (a lift, as naming both sides is)
         rest = q_terms - set().union(*(s for s, _ in subjects))
