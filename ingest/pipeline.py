@@ -162,7 +162,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 28
+CHUNKER_VERSION = 29
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:

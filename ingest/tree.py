@@ -99,6 +99,11 @@ _SHORT_TERM = 40
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _HEADING_STATEMENT_MIN = 12
+# "-----RNN-----", "==== 전처리 ====": a title between rules, as plain-text notes write a
+# heading; it heads what follows, under the current heading, until the next heading or
+# title
+_RULED_TITLE = re.compile(r"^[-=~]{3,}\s*([^-=~\s][^\n]{0,40}?)\s*[-=~]{3,}$")
+_RULED_LEVEL = 6
 # "스팸 분류 --> 로지스틱 회귀": one thing said to be another
 _ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
@@ -605,6 +610,9 @@ class _Builder:
                 # only a name, over what follows, titles it up to the next heading, rule
                 # or list of its own
                 line, name, rest = named
+                if self.headings and self.headings[-1][0] == _RULED_LEVEL:
+                    # a title of its own ends the one between rules above it
+                    self.headings.pop()
                 labels = tuple(t for _, t in self.headings) + outer
                 self.units.append(UnitDraft(labels, name, "label", line, len(self.headings)))
                 parents = (*outer, name)
@@ -629,7 +637,16 @@ class _Builder:
                 else:
                     self.lines(child.content, self.line_of(child), parents)
             elif kind == "paragraph":
-                self.lines(_inline_text(child), self.line_of(child), parents)
+                text = _inline_text(child)
+                first, _, rest = text.partition("\n")
+                ruled = _RULED_TITLE.match(first.strip())
+                if ruled:
+                    parents = outer
+                    self.open_heading(_RULED_LEVEL, ruled.group(1))
+                    if rest.strip():
+                        self.lines(rest, self.line_of(child) + 1, parents)
+                else:
+                    self.lines(text, self.line_of(child), parents)
             elif kind in ("bullet_list", "ordered_list"):
                 for item in child.children:
                     self.item(item, parents)

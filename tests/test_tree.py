@@ -472,3 +472,21 @@ def test_the_lines_a_term_bullet_goes_on_with_are_about_its_term() -> None:
     # bullets of one line each, and a paragraph outside a list, stay as they were
     assert units["표본을 여러 번 뽑아 따로 학습한다"].labels == ("통계",)
     assert units["둘째 줄도 그렇다."].labels == ("통계",)
+
+
+def test_a_title_between_rules_heads_what_follows_until_the_next_title() -> None:
+    text = (
+        "## 시계열\n\n"
+        "----------------LSTM----------------\n\n"
+        "LSTM은 셀 상태로 긴 의존성을 기억한다.\n"
+        "입력 게이트: 새 정보를 얼마나 더할지 정한다\n\n"
+        "* ARIMA\n\n"
+        "자기회귀와 이동평균을 합친 모형이다.\n\n"
+        "----------------------------------\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert not any("-----" in t for t in units)
+    assert units["LSTM은 셀 상태로 긴 의존성을 기억한다."].labels == ("시계열", "LSTM")
+    assert units["새 정보를 얼마나 더할지 정한다"].context == "LSTM"
+    # a title of its own ends it
+    assert units["자기회귀와 이동평균을 합친 모형이다."].labels == ("시계열", "ARIMA")
