@@ -1356,3 +1356,28 @@ def test_a_line_under_a_part_of_the_subject_s_bullet_is_about_the_subject() -> N
     )
     lines = _answer_over(notes, "앨런 튜링은 어느 분야의 토대를 세웠어?")
     assert "계산 이론 분야의 토대를 세움" in lines[0]
+
+
+RESIZE_NOTE = """## 썸네일 서비스
+```python
+def make_thumbnail(img):
+    # 썸네일 크기로 줄이기
+    small = cv2.resize(img, (64, 64), interpolation=cv2.INTER_AREA)
+    logger.info(f"썸네일 크기로 줄이기 완료: {small.shape}")
+    return {"message": "썸네일 크기로 줄이기 완료", "shape": small.shape}
+```
+"""
+
+
+def test_code_that_does_a_thing_answers_how_not_the_line_that_reports_it() -> None:
+    notes = _notes(RESIZE_NOTE)
+    lines = _answer_over(notes, "썸네일 크기로 줄이는 건 코드로 어떻게 해?")
+    assert any("cv2.resize(img" in line for line in lines)
+    assert not any("logger.info" in line or '"message"' in line for line in lines)
+    # what it logs, or the message it returns, when that is what is asked
+    assert any(
+        "logger.info" in line
+        for line in _answer_over(notes, "썸네일 줄이고 나서 로그 뭐라고 찍어?")
+    )
+    lines = _answer_over(notes, "썸네일 줄이기 완료 메시지는 코드에 어떻게 돌려줘?")
+    assert any('"message"' in line for line in lines)

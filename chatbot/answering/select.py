@@ -122,6 +122,17 @@ _CODE_NEAR = 1.5  # a line beside those the answer before quoted
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _CODE_DOMAIN = 0.5  # a side that only says where the asked thing belongs
 _IMPORT = re.compile(r"^(?:import|from)\s")
+# "logger.info(f"MNIST 샘플 이미지(…)가 저장되었습니다")", ""message": "모자이크 처리 완료"":
+# what the code reports, not what it does
+_LOGS = re.compile(r"^(?:logger|logging|log|print)\b")
+_MESSAGE = re.compile(r"^(?:return|raise|yield)\b|[\"'](?:message|detail|error|msg)[\"']\s*:")
+_QUOTED = re.compile(r"([\"'])(?:(?!\1).)*\1")
+_ASKS_LOG = re.compile(r"로그|출력|기록|찍|print|log", re.I)
+_ASKS_MESSAGE = re.compile(
+    r"로그|출력|기록|찍|print|log|메시지|메세지|응답|반환|돌려|리턴|return|에러|오류|문구|뭐라고",
+    re.I,
+)
+_CODE_REPORTS = 10.0
 # What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
     "학습": "fit",
@@ -502,6 +513,21 @@ def _defines(text: str, side: set[str]) -> str:
 def _depth(text: str) -> int:
     """How many brackets a line of code leaves open (negative: closes)."""
     return sum(text.count(c) for c in "([{") - sum(text.count(c) for c in ")]}")
+
+
+def _reports(text: str, question: str) -> bool:
+    """A line of code that logs or prints, or returns or raises a message whose Korean
+    words all stand inside strings, for a question that asks for neither (not a route's
+    summary="PUT 프록시", which names what the code does)."""
+    text = text.strip()
+    if _LOGS.match(text):
+        return not _ASKS_LOG.search(question)
+    return (
+        bool(_MESSAGE.search(text))
+        and bool(_HANGUL.search(text))
+        and not _HANGUL.search(_QUOTED.sub("", text))
+        and not _ASKS_MESSAGE.search(question)
+    )
 
 
 def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
@@ -949,6 +975,10 @@ class UnitSelector:
             score -= _CODE_RANK * rank
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
+            elif _reports(unit.text, ask.question):
+                # a line that logs or returns a message repeats the words of what the code
+                # around it does: it answers only where no other line names what is asked
+                score -= _CODE_REPORTS
             defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
             if defined:
                 # a name only code would write ("OUTPUT_DIR") is asked for where it is set
