@@ -294,6 +294,10 @@ def test_an_unmarked_name_must_be_in_the_notes_unless_it_is_code(services: Servi
     # they cover CNN
     plan = chain.plan({"message": "Grad-CAM으로 CNN이 어디를 보는지 어떻게 확인해?", "history": []})
     assert plan.intent == "out_of_scope"
+    # the decline says which subject the notes lack, and which one they hold
+    final = list(chain.stream({"message": plan.message, "history": []}))[-1]
+    assert "'Grad-CAM'에 대한 내용이 없어서" in final["answer"]
+    assert "노트에 있는 'CNN'에 대해" in final["answer"]
     # code the notes may show without naming it does not stop the answer
     plan = chain.plan({"message": "torch.nn.Conv2d 쓰면 CNN은 특징을 어떻게 뽑아?", "history": []})
     assert plan.intent == "question"
@@ -309,6 +313,7 @@ def test_decline_names_topics_as_the_headings_write_them(services: Services) -> 
     assert all(not t.islower() and len(t) >= 2 for t in topics), topics
     final = list(chain.stream({"message": "비트코인 시세 알려줘", "history": []}))[-1]
     assert final["intent"] == "out_of_scope" and ", ".join(topics) in final["answer"]
+    assert "'비트코인 시세'에 대한 내용이 없어서" in final["answer"]
 
 
 def test_a_turn_reads_one_generation(app_settings: Settings, tmp_path: Path) -> None:

@@ -96,6 +96,8 @@ class Plan:
     subjects: list[str] = field(default_factory=list)
     answer: Rendered | None = None
     avoid: set[str] = field(default_factory=set)
+    missing: list[str] = field(default_factory=list)
+    """The subjects the notes do not hold ("Grad-CAM" in "Grad-CAM으로 CNN이 …")."""
 
     @property
     def snapshot(self) -> IndexSnapshot:
@@ -296,6 +298,7 @@ class ChatChain:
             followup=followup,
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},
+            missing=missed,
         )
         if intent == "question":
             plan.kind = question_kind(message if followup.kind != "switch" else followup.query)
@@ -365,14 +368,30 @@ class ChatChain:
 
     def _decline(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
         for plan in plans:
-            topics = ", ".join(self.covered_topics(plan.snapshot))
-            text = (
-                "죄송해요, 그 내용은 강의 노트에 없어서 답을 드릴 수 없어요. "
-                f"노트에서는 {topics} 같은 머신러닝·딥러닝 개념을 다루고 있으니, "
-                "그런 내용을 물어봐 주세요."
-            )
-            yield from _pieces(text)
+            yield from _pieces(text := self._declined(plan))
             yield _final(plan, text, [], "none", fallback=False, intent="out_of_scope")
+
+    def _declined(self, plan: Plan) -> str:
+        """What a decline says: which asked subject the notes lack, and what to ask
+        instead: a subject of the question they do hold, else the topics they cover."""
+        missing = ", ".join(f"'{s}'" for s in plan.missing)
+        held = [s for s in plan.subjects if s not in plan.missing]
+        if missing and held:
+            return (
+                f"죄송해요, 강의 노트에 {missing}에 대한 내용이 없어서 답을 드릴 수 없어요. "
+                f"노트에 있는 '{held[0]}'에 대해 물어보시면 답해 드릴게요."
+            )
+        topics = ", ".join(self.covered_topics(plan.snapshot))
+        said = (
+            f"강의 노트에 {missing}에 대한 내용이 없어서"
+            if missing
+            else "그 내용은 강의 노트에 없어서"
+        )
+        return (
+            f"죄송해요, {said} 답을 드릴 수 없어요. "
+            f"노트에서는 {topics} 같은 머신러닝·딥러닝 개념을 다루고 있으니, "
+            "그런 내용을 물어봐 주세요."
+        )
 
     def covered_topics(self, snap: IndexSnapshot | None = None, n: int = 6) -> list[str]:
         """English terms of the headings as the notes write them ("SVM", "Transformer"), by
