@@ -1292,6 +1292,9 @@ def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None
 
     assert _leans_back("정규화로 이 문제를 해결한다.")
     assert not _leans_back("Odds에 로그를 취하면 logit이 된다. 이를 그래프로 하면 선형이 된다.")
+    # nor to what a clause before it in the same sentence gives
+    assert not _leans_back("쉬운 방법은 모든 조합을 도는 것인데, 이것은 느려서 그 문제를 줄인다.")
+    assert _leans_back("이것은 느려서 그 문제를 줄인다.")
 
 
 def test_a_title_that_names_the_kind_answers_it() -> None:

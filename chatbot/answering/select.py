@@ -55,6 +55,7 @@ _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
 )
 _LEANS_BACK_COST = 1.5
+_GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 # How much the words a question adds to its subject count ("독립 변수는 여러 개여도 돼?":
 # 여러, 개): lines about the same subject are told apart by them (chosen on the dev splits).
@@ -651,7 +652,10 @@ def _leans_back(text: str) -> bool:
     # a reference after the line's first sentence points at that sentence ("Odds에 로그를
     # 취하면 logit이 된다. 이를 그래프로 하면 …"), not at a line the reader never saw
     first = _SENTENCE_BREAK.split(text, maxsplit=1)[0]
-    return bool(_LEANS_BACK.search(first)) and not _NAMES_IT.search(first)
+    # nor after a clause that gives what it points at ("… 고차원으로 보내는 것인데, 이것은
+    # 많은 계산이 필요하기에 그 문제를 해결하고자 …")
+    clause = _GIVES_ANTECEDENT.split(first, maxsplit=1)[0]
+    return bool(_LEANS_BACK.search(clause)) and not _NAMES_IT.search(first)
 
 
 def standalone(unit: UnitRecord) -> bool:
