@@ -1384,3 +1384,28 @@ def test_code_that_does_a_thing_answers_how_not_the_line_that_reports_it() -> No
     )
     lines = _answer_over(notes, "썸네일 줄이기 완료 메시지는 코드에 어떻게 돌려줘?")
     assert any('"message"' in line for line in lines)
+
+
+def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:
+    note = (
+        "## 로지스틱 회귀\n\n"
+        "- 로지스틱 회귀의 추정치는 이진 분류의 경우 집단 1에 속하는 확률로 구함\n"
+        "- 분류 기준 값을 정한 후 특정 범주로 분류함\n\n"
+        "## 오즈와 로짓\n\n"
+        "- 오즈에 로그를 취하면 로짓이 된다.\n"
+    )
+    passage = Passage(40, "logit.md", "로지스틱 회귀", note, 1.0)
+    units = unit_records("logit.md", 40, note, 990)
+    analyzer = default_analyzer()
+    question = "로지스틱 회귀에서 로짓은 어떻게 구해?"
+    roles = analyzer.subject_roles(question)
+    selection = UnitSelector(analyzer).select(
+        question=question,
+        kind=question_kind(question),
+        subjects=[phrase for phrase, _ in roles],
+        hits=[passage],
+        units_of=lambda p: units,
+        passage_of={40: passage}.get,
+        domains=frozenset(phrase for phrase, role in roles if role == "domain"),
+    )
+    assert selection.units[0].unit.text == "오즈에 로그를 취하면 로짓이 된다."

@@ -702,6 +702,9 @@ def standalone(unit: UnitRecord) -> bool:
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
 _KIND_LEAD_LINES = 6
+# A line that names the thing asked leads over a better one that names only where it
+# belongs, when it scores this share of it
+_NAMING_LEAD_SHARE = 0.5
 # A line that names every side of a comparison leads it when it ranks this high
 _WHOLE_COMPARISON_RANK = 15
 # A side's own line joins a comparison led by a line about both when it scores this share
@@ -845,6 +848,30 @@ class UnitSelector:
         rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
         words = unit.terms | unit.context_terms
         return bool(rest) and 3 * len(rest & words) >= 2 * len(rest)
+
+    @staticmethod
+    def _naming_first(
+        pool: list[Chosen], subject_pairs: list[tuple[set[str], str]], weights: list[float]
+    ) -> list[Chosen]:
+        """The pool with the best line that names the thing asked first, where the best
+        line names only where it belongs ("로지스틱 회귀에서 logit은 어떻게 구해?": "Odds에
+        로그를 취하면 logit이 된다", not a line about 로지스틱 회귀 that names no logit)
+        and that line scores near it."""
+        top = max(weights, default=0.0)
+        asked = [(s, k) for (s, k), w in zip(subject_pairs, weights, strict=True) if w == top]
+        if len(asked) == len(subject_pairs):
+            return pool
+
+        def names(c: Chosen) -> bool:
+            words = c.unit.terms | c.unit.context_terms
+            return any((k and k in _whole_key(c.unit)) or s <= words for s, k in asked)
+
+        if names(pool[0]):
+            return pool
+        naming = next((c for c in pool if names(c)), None)
+        if naming is None or naming.score < _NAMING_LEAD_SHARE * pool[0].score:
+            return pool
+        return [naming, *(c for c in pool if c is not naming)]
 
     @staticmethod
     def _lead_by_kind(pool: list[Chosen], kind: str) -> Chosen:
@@ -1157,7 +1184,7 @@ class UnitSelector:
                 or any(sum(_names(c.unit, s, k) for s, k in subject_pairs) >= 2 for c in pool[:3])
             )
         else:
-            chosen = [self._lead_by_kind(pool, kind)]
+            chosen = [self._lead_by_kind(self._naming_first(pool, subject_pairs, weights), kind)]
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
