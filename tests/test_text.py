@@ -204,6 +204,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("은닉층은 입력층이랑 하는 일이 어떻게 달라요?", ["은닉층", "입력층"]),
         # a qualifier of the frame is not part of the subject before it
         ("GridSearchCV 주요 파라미터 다 알려줘", ["GridSearchCV"]),
+        # what is done or used in a condition is asked about; a plain verb's noun is not
+        ("토큰화하면 문장을 어떻게 처리해?", ["토큰화"]),
+        ("배치 정규화를 하면 학습이 빨라져?", ["배치 정규화", "학습"]),
+        ("DBSCAN을 K-means랑 비교하면 뭐가 달라?", ["DBSCAN", "K-means"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -642,9 +642,19 @@ class KoreanAnalyzer:
                     # "RNN 은닉층 계산하려면": the words before the verb's noun are the subject
                     end = last_word[1]
                     close("")
+                elif _conditional(tokens, i + 1) and (
+                    before is not None and (before.tag == "XSN" or before.tag == "SL")
+                ):
+                    # "토큰화하면 문장을 어떻게 처리해?": a term made a verb in a condition
+                    # is what the question asks about (not "비교하면", "공부하면")
+                    close("marked")
                 else:
                     # "선택한", "예측하는": a noun made a verb is what is done, not the subject
                     start = -1
+            elif tag == "JKO" and _conditional(tokens, i + 2) and tokens[i + 1].tag == "VV":
+                # "배치 정규화를 하면 학습이 빨라져?", "드롭아웃을 쓰면": likewise the thing
+                # done or used in a condition
+                close("marked")
             else:
                 close("")
         close("")
@@ -772,6 +782,11 @@ class KoreanAnalyzer:
                 out.extend(words)
         flush()
         return [self._canonical.get(t, t) for t in out]
+
+
+def _conditional(tokens: tuple[Morph, ...], i: int) -> bool:
+    """Whether the token at `i` is the ending of a condition ("하면", "쓰면")."""
+    return i < len(tokens) and tokens[i].tag == "EC" and tokens[i].form in ("면", "으면")
 
 
 def _join_possessed(
