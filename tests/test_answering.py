@@ -8,7 +8,7 @@ import pytest
 
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
-from chatbot.answering.select import _PROS, UnitSelector, answers_kind, standalone
+from chatbot.answering.select import _PROS, Selection, UnitSelector, answers_kind, standalone
 from tests.conftest import unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
@@ -957,13 +957,14 @@ load_dotenv()
 """
 
 
-def test_where_the_code_stands_names_its_lines_less_than_what_is_asked() -> None:
-    passage = Passage(32, "gateway.md", "서버 설정", GATEWAY_NOTE, 1.0)
-    units = unit_records("gateway.md", 32, GATEWAY_NOTE, 970)
+def _selection_with_roles(note: str, question: str) -> Selection:
+    """What the selector picks from one passage, with the subjects' roles as the chain
+    gives them (where a subject belongs, "gateway 코드에서", counts less)."""
+    passage = Passage(32, "n.md", "", note, 1.0)
+    units = unit_records("n.md", 32, note, 970)
     analyzer = default_analyzer()
-    question = "gateway 코드에서 환경 변수는 어떻게 불러와?"
     roles = analyzer.subject_roles(question)
-    selection = UnitSelector(analyzer).select(
+    return UnitSelector(analyzer).select(
         question=question,
         kind=question_kind(question),
         subjects=[phrase for phrase, _ in roles],
@@ -972,6 +973,10 @@ def test_where_the_code_stands_names_its_lines_less_than_what_is_asked() -> None
         passage_of={32: passage}.get,
         domains=frozenset(phrase for phrase, role in roles if role == "domain"),
     )
+
+
+def test_where_the_code_stands_names_its_lines_less_than_what_is_asked() -> None:
+    selection = _selection_with_roles(GATEWAY_NOTE, "gateway 코드에서 환경 변수는 어떻게 불러와?")
     # the line under "환경 변수 로드", not the one that says gateway in its own words
     assert [c.unit.text for c in selection.units] == ["load_dotenv()"]
 
@@ -1394,18 +1399,5 @@ def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs
         "## 오즈와 로짓\n\n"
         "- 오즈에 로그를 취하면 로짓이 된다.\n"
     )
-    passage = Passage(40, "logit.md", "로지스틱 회귀", note, 1.0)
-    units = unit_records("logit.md", 40, note, 990)
-    analyzer = default_analyzer()
-    question = "로지스틱 회귀에서 로짓은 어떻게 구해?"
-    roles = analyzer.subject_roles(question)
-    selection = UnitSelector(analyzer).select(
-        question=question,
-        kind=question_kind(question),
-        subjects=[phrase for phrase, _ in roles],
-        hits=[passage],
-        units_of=lambda p: units,
-        passage_of={40: passage}.get,
-        domains=frozenset(phrase for phrase, role in roles if role == "domain"),
-    )
+    selection = _selection_with_roles(note, "로지스틱 회귀에서 로짓은 어떻게 구해?")
     assert selection.units[0].unit.text == "오즈에 로그를 취하면 로짓이 된다."
