@@ -133,7 +133,7 @@ _ASKS_MESSAGE = re.compile(
     r"로그|출력|기록|찍|print|log|메시지|메세지|응답|반환|돌려|리턴|return|에러|오류|문구|뭐라고",
     re.I,
 )
-_CODE_REPORTS = 10.0
+_CODE_REPORTS = 10.0  # below any line that names what is asked
 # What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
     "학습": "fit",
