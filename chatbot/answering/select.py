@@ -768,6 +768,14 @@ class UnitSelector:
             what = self._day(ask, days)
             if what.units:
                 return what
+        if asks_which_day(question):
+            # "최소제곱법은 며칠 수업에서 배웠지?": only a line under a day can say which
+            dated = [
+                h
+                for h in ask.hits
+                if any(any(map(day_of_label, u.labels)) for u in ask.units_of(h))
+            ]
+            ask = replace(ask, hits=dated) if dated else ask
         selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
