@@ -128,12 +128,11 @@ _IMPORT = re.compile(r"^(?:import|from)\s")
 _LOGS = re.compile(r"^(?:logger|logging|log|print)\b")
 _MESSAGE = re.compile(r"^(?:return|raise|yield)\b|[\"'](?:message|detail|error|msg)[\"']\s*:")
 _QUOTED = re.compile(r"([\"'])(?:(?!\1).)*\1")
-_ASKS_LOG = re.compile(r"로그|출력|기록|찍|print|log", re.I)
+_LOG_WORDS = r"로그|출력|기록|찍|print|log"
+_ASKS_LOG = re.compile(_LOG_WORDS, re.I)
 _ASKS_MESSAGE = re.compile(
-    r"로그|출력|기록|찍|print|log|메시지|메세지|응답|반환|돌려|리턴|return|에러|오류|문구|뭐라고",
-    re.I,
+    rf"{_LOG_WORDS}|메시지|메세지|응답|반환|돌려|리턴|return|에러|오류|문구|뭐라고", re.I
 )
-_CODE_REPORTS = 10.0  # below any line that names what is asked
 # What a question names in Korean and code names in English (model.fit: 학습).
 _ENGLISH_IN_CODE = {
     "학습": "fit",
@@ -992,7 +991,9 @@ class UnitSelector:
                     found.setdefault(unit.unit_id, (unit, hit, rank))
         # where the lines quoted before stand: their labels (function, comment)
         places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
-        best: tuple[float, UnitRecord, Passage] | None = None
+        # (a line that reports, then its score): a reporting line answers only where no
+        # other line names what is asked
+        best: tuple[tuple[bool, float], UnitRecord, Passage] | None = None
         for unit, hit, rank in found.values():
             words = _in_korean(unit.terms)
             around = _in_korean(unit.context_terms) - words
@@ -1014,10 +1015,6 @@ class UnitSelector:
             score -= _CODE_RANK * rank
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
-            elif _reports(unit.text, ask.question):
-                # a line that logs or returns a message repeats the words of what the code
-                # around it does: it answers only where no other line names what is asked
-                score -= _CODE_REPORTS
             defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
             if defined:
                 # a name only code would write ("OUTPUT_DIR") is asked for where it is set
@@ -1025,15 +1022,18 @@ class UnitSelector:
             if unit.labels in places:
                 # beside what was quoted, not the same lines again
                 score += -_CODE_NEAR if unit.text.strip() in near else _CODE_NEAR
-            if best is None or score > best[0]:
-                best = (score, unit, hit)
+            # a line that logs or returns a message repeats the words of what the code
+            # around it does
+            key = (not _reports(unit.text, ask.question), score)
+            if best is None or key > best[0]:
+                best = (key, unit, hit)
         if best is None:
             return Selection()
-        _, unit, hit = best
+        (_, score), unit, hit = best
         block = _statement(unit, [u for u in ask.units_of(hit) if u.kind == "code"])
         passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
         passage = replace(passage, score=hit.score) if passage is not None else hit
-        return Selection([Chosen(u, passage, best[0]) for u in block], True, code=True)
+        return Selection([Chosen(u, passage, score) for u in block], True, code=True)
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
