@@ -1300,6 +1300,7 @@ def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None
     # nor to what a clause before it in the same sentence gives
     assert not _leans_back("쉬운 방법은 모든 조합을 도는 것인데, 이것은 느려서 그 문제를 줄인다.")
     assert _leans_back("이것은 느려서 그 문제를 줄인다.")
+    assert _leans_back("선택지가 3개였으므로 위 벡터들은 모두 3차원이다.")
 
 
 def test_a_title_that_names_the_kind_answers_it() -> None:
@@ -1401,3 +1402,10 @@ def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs
     )
     selection = _selection_with_roles(note, "로지스틱 회귀에서 로짓은 어떻게 구해?")
     assert selection.units[0].unit.text == "오즈에 로그를 취하면 로짓이 된다."
+
+
+def test_an_improvement_on_a_thing_is_no_reason_for_it() -> None:
+    (unit,) = unit_records("x.md", 9, "## 주제\n- 원-핫 인코딩의 개선안 : 워드 임베딩\n", 900)
+    assert not answers_kind(unit, "why")
+    (unit,) = unit_records("x.md", 9, "## 주제\n- 학습 속도를 개선한다.\n", 900)
+    assert answers_kind(unit, "why")

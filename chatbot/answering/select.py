@@ -53,6 +53,8 @@ _NAME_ITEM = re.compile(r"^[A-Za-z][A-Za-z0-9+#.\- ]{1,24}$")
 # needs what comes before it in the notes.
 _LEANS_BACK = re.compile(
     r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
+    # "위 벡터들은", "위의 원-핫 인코딩을": what stands above it in the notes
+    r"|(?:^|\s)위의?\s"
 )
 _LEANS_BACK_COST = 1.5
 _GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s")
@@ -185,7 +187,7 @@ _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
-        r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선|향상"
+        r"위해|위함|위한|때문|해결하고자|목적|이유|하려고|높인|높여|막는|막아|방지|개선(?!안)|향상"
         r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로|니까"
         # what it lets one do, or what it avoids ("어디서나 … 실행할 수 있게 해주는",
         # "서버 과부하를 피하는")
