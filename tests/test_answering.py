@@ -1409,3 +1409,32 @@ def test_an_improvement_on_a_thing_is_no_reason_for_it() -> None:
     assert not answers_kind(unit, "why")
     (unit,) = unit_records("x.md", 9, "## 주제\n- 학습 속도를 개선한다.\n", 900)
     assert answers_kind(unit, "why")
+
+
+MODEL_TABLE_NOTE = """## 언어 모델 정리
+| 모델 | 특징 |
+|---|---|
+| **GPT (OpenAI)** | 다음 단어를 이어 쓰는 생성에 강함 |
+| **BERT (Google)** | 문장의 뜻을 파악하는 분류에 강함 |
+"""
+
+CHAT_LOG_NOTE = """## 수업 메모
+- 트랜스포머 기반 모델을 소개받았다.
+- BERT는 구글에서 공개한 모델이라고 한다.
+"""
+
+
+def test_a_line_from_another_note_that_scores_near_the_lead_follows_it() -> None:
+    # each note answers on its own; the one that did not lead still adds its own fact
+    passages = [
+        Passage(1, "log.md", "수업 메모", CHAT_LOG_NOTE, 1.0),
+        Passage(2, "models.md", "언어 모델 정리", MODEL_TABLE_NOTE, 0.8),
+    ]
+    by_chunk = {
+        1: unit_records("log.md", 1, CHAT_LOG_NOTE, 0),
+        2: unit_records("models.md", 2, MODEL_TABLE_NOTE, 100),
+    }
+    lines = _answer_over((passages, by_chunk), "BERT는 어느 회사에서 만든 모델이야?")
+    text = "\n".join(lines)
+    assert "구글에서 공개한" in text and "BERT (Google)" in text, lines
+    assert "GPT" not in text

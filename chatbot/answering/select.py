@@ -712,6 +712,8 @@ _WHOLE_COMPARISON_RANK = 15
 _OWN_SIDE_SHARE = 0.5
 # How much a line about a longer name that holds the subject mentions the subject
 _OTHER_THING = 0.5
+# A line from another section than the lead's joins it when it scores this share of it
+_ELSEWHERE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -1345,6 +1347,23 @@ class UnitSelector:
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
             ):
                 chosen.append(c)
+        if kind not in ("list", "compare") and len(chosen) < self.max_units:
+            # what another place in the notes says of it, where it scores near the lead
+            # ("BERT는 어느 회사에서 만든 모델이야?": a row of a model table in one note,
+            # beside the line of another that led): one line, after the lead's own
+            elsewhere = next(
+                (
+                    c
+                    for c in pool
+                    if c not in chosen
+                    and _section(c.unit) not in sections
+                    and c.score >= _ELSEWHERE_SHARE * best.base
+                    and self._says_enough(c.unit)
+                ),
+                None,
+            )
+            if elsewhere is not None:
+                chosen.append(elsewhere)
         if kind == "list":
             # the entries after the lead in the notes' order, each with what stands under it
             rest = sorted(
