@@ -585,11 +585,11 @@ def test_strengths_asked_lift_the_lines_under_them() -> None:
     selector = UnitSelector(analyzer)
     units = unit_records("web.md", 21, FLASK_NOTE, 1900)
     subjects = [({"flask"}, "플라스크")]
-    q_terms = {"flask", "장점"}
+    q_weights = {"flask": 1.0, "장점": 1.0}
     assert _PROS.search("플라스크 장점은?") and not _PROS.search("특징 맵이 뭐야?")
 
     def score(unit: UnitRecord, pros: bool) -> float:
-        return selector._score(unit, "definition", subjects, [1.0], q_terms, 0, pros=pros)[0]
+        return selector._score(unit, "definition", subjects, [1.0], q_weights, 0, pros=pros)[0]
 
     strength = next(u for u in units if u.text.startswith("최소한의 규약"))
     what = next(u for u in units if u.text.startswith("플라스크는"))
@@ -1438,3 +1438,20 @@ def test_a_line_from_another_note_that_scores_near_the_lead_follows_it() -> None
     text = "\n".join(lines)
     assert "구글에서 공개한" in text and "BERT (Google)" in text, lines
     assert "GPT" not in text
+
+
+def test_a_rare_word_of_the_question_counts_more_than_a_common_one() -> None:
+    analyzer = default_analyzer()
+    selector = UnitSelector(analyzer)
+    note = "## 입력\n- 모델에는 시계열 입력을 넣는다.\n- 모델에는 데이터를 넣는다.\n"
+    rare, common = unit_records("n.md", 1, note, 0)
+    subjects = [({"모델"}, "모델")]
+
+    def score(unit: UnitRecord, weights: dict[str, float]) -> float:
+        return selector._score(unit, "how", subjects, [1.0], weights, 0)[0]
+
+    flat = {"모델": 1.0, "시계열": 1.0, "데이터": 1.0}
+    assert score(rare, flat) == score(common, flat)
+    # weighed by how rare each word is in the notes (the chain passes the index's IDF)
+    by_idf = {"모델": 1.0, "시계열": 3.0, "데이터": 0.2}
+    assert score(rare, by_idf) > score(common, by_idf)

@@ -728,6 +728,7 @@ class _Ask:
     passage_of: Callable[[int], Passage | None] | None
     domains: frozenset[str]
     anchors: frozenset[str]
+    idf: Callable[[str], float] | None = None
 
 
 class UnitSelector:
@@ -749,6 +750,7 @@ class UnitSelector:
         domains: frozenset[str] = frozenset(),
         anchors: frozenset[str] = frozenset(),
         quoted: frozenset[str] = frozenset(),
+        idf: Callable[[str], float] | None = None,
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
         ("선형회귀에서 경사하강법은": 선형회귀); they count less. `anchors`: the subjects a
@@ -757,11 +759,14 @@ class UnitSelector:
         정확도가 거의 99%"), not from what the notes say of the new words alone.
         `quoted`: the lines of code the answer before quoted, for a follow-up to it: the
         code is asked about, as when the question says "코드", and the lines near those
-        (under the same function and comment) first.
+        (under the same function and comment) first. `idf`: how rare a term is in the
+        notes; a line's share of the question's words weighs each word by it.
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
         notes name nobody), the answer is what the notes say the subject is."""
-        ask = _Ask(question, subjects, hits, units_of, units_about, passage_of, domains, anchors)
+        ask = _Ask(
+            question, subjects, hits, units_of, units_about, passage_of, domains, anchors, idf
+        )
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
@@ -1057,6 +1062,9 @@ class UnitSelector:
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
+        # a rare word of the question ("시계열") says more of what is asked than a common
+        # one ("데이터"); without the notes' statistics each word weighs one
+        q_weights = {t: ask.idf(t) if ask.idf else 1.0 for t in q_terms}
         # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
         asks_pros = bool(_PROS.search(question))
 
@@ -1116,7 +1124,7 @@ class UnitSelector:
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
             score, lift = self._score(
-                unit, kind, subject_pairs, weights, q_terms, rank, pros=asks_pros, heads=heads
+                unit, kind, subject_pairs, weights, q_weights, rank, pros=asks_pros, heads=heads
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
@@ -1489,7 +1497,7 @@ class UnitSelector:
         kind: str,
         subjects: list[tuple[set[str], str]],
         weights: list[float],
-        q_terms: set[str],
+        q_weights: dict[str, float],
         rank: int,
         *,
         pros: bool = False,
@@ -1532,13 +1540,14 @@ class UnitSelector:
         about = sum(w * a for w, a in zip(weights, abouts, strict=True))
         mentions = sum(w * m for w, m in zip(weights, mentions_, strict=True))
         words = unit.terms | unit.context_terms
-        question = len(q_terms & words) / len(q_terms) if q_terms else 0.0
+        total = sum(q_weights.values())
+        question = sum(w for t, w in q_weights.items() if t in words) / total if total else 0.0
         if about == 0 and mentions == 0 and question < 0.5:
             return 0.0, 0.0
         score = 2.0 * about + 1.0 * mentions + 1.0 * question + 0.3 / (1 + rank)
         # what the question asks of its subject, beyond naming it ("여러 개여도 돼?"): it
         # picks the lead among lines about the subject (a lift, as naming both sides is)
-        rest = q_terms - set().union(*(s for s, _ in subjects))
+        rest = q_weights.keys() - set().union(*(s for s, _ in subjects))
         asked = _ASKED_REST * len(rest & words) / len(rest) if rest else 0.0
         score += asked
         top = max(weights, default=0.0)

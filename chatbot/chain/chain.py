@@ -325,6 +325,7 @@ class ChatChain:
                 anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
                 # going on from an answer that quoted the code asks about that code
                 quoted=frozenset(quoted if followup.kind == "continue" else ()),
+                idf=snapshot.idf,
             )
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
