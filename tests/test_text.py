@@ -233,6 +233,19 @@ def test_aliases_make_spellings_one_term() -> None:
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
 
+def test_words_kept_whole_do_not_shrink_to_a_common_word() -> None:
+    # cut by Kiwi, "이상치" kept only 이상 ("or more") and "결측치" only 결: every line
+    # with 이상 matched a question about outliers
+    plain = KoreanAnalyzer(aliases_path=None)
+    assert plain.terms("이상치 제거") == ["이상", "제거"]
+    analyzer = default_analyzer()
+    assert analyzer.terms("이상치 제거") == ["이상치", "제거"]
+    assert "이상" not in analyzer.terms("이상치가 많으면 평균이 흔들린다")
+    assert analyzer.terms("결측치는") == ["결측치"]
+    assert "시계열" in analyzer.terms("딥러닝 시계열 모델에 넣는다")
+    assert "가중" not in analyzer.terms("가중치를 업데이트한다")
+
+
 def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="vector_store.analysis"):
         analyzer = KoreanAnalyzer()

@@ -270,12 +270,13 @@ def normalize(text: str) -> str:
 
 
 def read_alias_groups(path: Path = ALIASES_PATH) -> list[list[str]]:
-    """Groups of spellings, one comma-separated line each; `#` starts a comment."""
+    """Groups of spellings, one comma-separated line each; `#` starts a comment. A line
+    of one word is a word to keep whole, with no other spelling."""
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0]
         words = [normalize(w.strip()) for w in line.split(",") if w.strip()]
-        if len(words) > 1:
+        if words:
             groups.append(words)
     return groups
 
