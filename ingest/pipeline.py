@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import logging
 import queue
+import re
 import threading
 import time
 from collections import deque
@@ -162,7 +163,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 29
+CHUNKER_VERSION = 30
+# What opens a line of a list ("- ", "* ", "• "), and how a line writes a term and what
+# it says of it ("RAG - LLM과 …", "p: 자기 회귀 차수"; see `ingest.tree`)
+_LIST_MARK = re.compile(r"^\s*[-*+•]\s+")
+_TERM_MARKS = (": ", " - ", " : ", " – ", " → ", "→ ", " →", "→")
 
 
 def chunking_fingerprint(config: ChunkingConfig, analysis: str) -> str:
@@ -323,19 +328,53 @@ def _prepare(
     drafts = chunk_sections(parse_markdown(read.text), analyzer.split_sentences, chunking)
     prep = _Prepared(read.path, read.sha256, read.size, drafts, parse_units(read.text))
     etexts = [embed_text(draft.heading, draft.text) for draft in drafts]
+    # A chunk is analysed piece by piece (`chunk_pieces`): a heading shared by the chunks
+    # of a section, and a line that is also an answer unit's text, are analysed once.
+    pieces = [chunk_pieces(draft) for draft in drafts]
+    flat = [piece for of_chunk in pieces for piece in of_chunk]
+    found = iter(terms.many(flat))
     # a name spelled out ("K-Nearest Neighbor") is found by its initials too (knn)
     prep.rows = [
-        (draft, etext, _sha256(etext), chunk_terms + acronyms(etext))
-        for draft, etext, chunk_terms in zip(drafts, etexts, terms.many(etexts), strict=True)
+        (
+            draft,
+            etext,
+            _sha256(etext),
+            [t for _ in of_chunk for t in next(found)] + acronyms(etext),
+        )
+        for draft, etext, of_chunk in zip(drafts, etexts, pieces, strict=True)
     ]
-    prep.unit_rows = _unit_rows(prep, terms)
+    prep.unit_rows = _unit_rows(prep, terms, set(flat))
     if stored is not None:
         prep.stored = stored([h for _, _, h, _ in prep.rows])
     return prep
 
 
-def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
-    """Units of one file, each tied to the chunk whose text holds it.
+def chunk_pieces(draft: ChunkDraft) -> list[str]:
+    """What a chunk's terms are analysed from, in order: the labels of its heading path
+    and its lines, each without the list marker and the indentation that open it ("- ",
+    "\t* "), as its answer units write them; blank ones left out. Kiwi reads a line about
+    the same alone as among its neighbours, and a heading or a unit's line met again in
+    the run is not analysed again (see `RunTerms`)."""
+    labels = draft.heading.split(" > ") if draft.heading else []
+    lines = (_LIST_MARK.sub("", line).strip() for line in draft.text.split("\n"))
+    return [piece for piece in [*labels, *lines] if piece]
+
+
+def own_text(unit: UnitDraft, lines: set[str]) -> str:
+    """The text a unit's own terms are analysed from: its term and its text as a line of
+    its chunk writes them ("RAG - LLM과 검색 엔진을 …"), found among `lines`, else the two
+    joined by a space."""
+    if unit.term:
+        for mark in _TERM_MARKS:
+            written = f"{unit.term}{mark}{unit.text}"
+            if written in lines:
+                return written
+    return f"{unit.term} {unit.text}".strip()
+
+
+def _unit_rows(prep: _Prepared, terms: RunTerms, lines: set[str]) -> list[UnitRow]:
+    """Units of one file, each tied to the chunk whose text holds it. `lines`: the pieces
+    its chunks were analysed from (`chunk_pieces`).
 
     Chunks and units both follow the file's order, so one forward pass finds, for each
     unit, the first chunk from the current one on that contains its text (a unit split
@@ -347,15 +386,21 @@ def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
     # A name the file spells out in the other script ("Bayesian Optimization(베이지안 최적화)")
     # is its context in both: lines under "Bayesian Optimization" are about 베이지안 최적화.
     spelled = spelled_out(prep.units)
-    contexts = []
+    # Each name is analysed on its own (a unit's context terms are those of its names
+    # together): a heading or a parent bullet is a line of a chunk, analysed already.
+    with_others: dict[str, list[str]] = {}  # a name, and what else names it, by name
+    for name in {n for unit in prep.units for n in (unit.term, *unit.labels)}:
+        key = name_key(name)
+        with_others[name] = [name, *([spelled[key]] if key in spelled else []), *acronyms(name)]
+    contexts: list[list[str]] = []
     for unit in prep.units:
         names = [unit.term, *unit.labels[max(0, unit.heading_depth - 1) :]]
-        also = [spelled[k] for n in names if (k := name_key(n)) in spelled]
-        also += [a for n in names for a in acronyms(n)]
-        contexts.append(" ".join([*names, *dict.fromkeys(also)]))
-    named = [c for c in dict.fromkeys(contexts) if c.strip()]
-    context_terms = dict(zip(named, terms.many(named), strict=True))
-    owns = [f"{unit.term} {unit.text}" for unit in prep.units]
+        contexts.append(
+            [n for n in dict.fromkeys(m for name in names for m in with_others[name]) if n.strip()]
+        )
+    named = list(dict.fromkeys(n for names in contexts for n in names))
+    of_name = dict(zip(named, terms.many(named), strict=True))
+    owns = [own_text(unit, lines) for unit in prep.units]
     unit_terms = [t + acronyms(own) for t, own in zip(terms.many(owns), owns, strict=True)]
     at = 0
     for i, (unit, context, own) in enumerate(zip(prep.units, contexts, unit_terms, strict=True)):
@@ -377,7 +422,7 @@ def _unit_rows(prep: _Prepared, terms: RunTerms) -> list[UnitRow]:
                 ask=unit.ask,
                 line=unit.line,
                 terms=" ".join(own),
-                context_terms=" ".join(context_terms.get(context, [])),
+                context_terms=" ".join(dict.fromkeys(t for n in context for t in of_name[n])),
             )
         )
     return rows

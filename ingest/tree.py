@@ -165,24 +165,24 @@ def spelled_out(units: list[UnitDraft]) -> dict[str, str]:
     spelling back to the name. Only a name that labels or terms some unit of the file,
     whole (no word of its script right before it), one of the two written in Latin
     letters and the other in Hangul."""
-    names = {name_key(n) for u in units for n in (u.term, *u.labels) if n}
+    names = {name_key(n) for n in {n for u in units for n in (u.term, *u.labels)} if n}
     out: dict[str, str] = {}
     for unit in units:
         text = clean(unit.text)
         for match in _SPELLED_OUT.finditer(text):
             other = match.group(1).strip()
+            other_scripts = _scripts(other)
+            if len(other_scripts) != 1:
+                continue
             words = re.sub(r"[`*_]", "", text[: match.start()]).split()
             for n in range(min(_NAME_WORDS, len(words)), 0, -1):
                 name = " ".join(words[-n:])
+                scripts = _scripts(name)
+                if len(scripts) != 1 or scripts == other_scripts:
+                    continue
                 before = _scripts(words[-n - 1]) if n < len(words) else set()
-                one_each = len(_scripts(name)) == len(_scripts(other)) == 1
-                if (
-                    name_key(name) in names
-                    and one_each
-                    and _scripts(name) != _scripts(other)
-                    # the whole name: "Pooling layer(…)" is no spelling of "layer"
-                    and not before & _scripts(name)
-                ):
+                # the whole name: "Pooling layer(…)" is no spelling of "layer"
+                if not before & scripts and name_key(name) in names:
                     out.setdefault(name_key(name), other)
                     out.setdefault(name_key(other), name)
                     break

@@ -9,7 +9,10 @@ import numpy as np
 import pytest
 
 from chatbot.settings import Settings
+from ingest.chunker import chunk_sections
 from ingest.config import ChunkingConfig
+from ingest.markdown import parse_markdown
+from ingest.pipeline import chunk_pieces, own_text
 from ingest.tree import parse_units
 from tests.postgres import PostgresServer, find_bindir, running_server
 from vector_store.analysis import default_analyzer
@@ -113,9 +116,11 @@ def unit_records(source: str, chunk_id: int, text: str, first_id: int = 0) -> li
     """The answer units of `text` as the store serves them (terms and context terms
     analysed as ingest analyses them), all in one chunk."""
     analyzer = default_analyzer()
+    drafts = chunk_sections(parse_markdown(text), analyzer.split_sentences, ChunkingConfig())
+    lines = {piece for draft in drafts for piece in chunk_pieces(draft)}
     out = []
     for i, u in enumerate(parse_units(text)):
-        context = " ".join([u.term, *u.labels[max(0, u.heading_depth - 1) :]])
+        names = [u.term, *u.labels[max(0, u.heading_depth - 1) :]]
         out.append(
             UnitRecord(
                 unit_id=first_id + i,
@@ -129,8 +134,8 @@ def unit_records(source: str, chunk_id: int, text: str, first_id: int = 0) -> li
                 text=u.text,
                 ask=u.ask,
                 line=u.line,
-                terms=frozenset(analyzer.terms(f"{u.term} {u.text}")),
-                context_terms=frozenset(analyzer.terms(context)),
+                terms=frozenset(analyzer.terms(own_text(u, lines))),
+                context_terms=frozenset(t for name in names for t in analyzer.terms(name)),
             )
         )
     return out

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from chatbot.services import Services
 from chatbot.settings import Settings
+from ingest.chunker import ChunkDraft
 from ingest.config import ChunkingConfig
-from ingest.pipeline import IngestBusyError, NotesFolderError, run_ingest
+from ingest.pipeline import IngestBusyError, NotesFolderError, chunk_pieces, run_ingest
 from tests.conftest import ROOT, HashEmbeddings
 from vector_store import faiss_io
 from vector_store.analysis import KoreanAnalyzer, default_analyzer
@@ -493,14 +494,18 @@ def test_a_context_shared_by_files_is_analysed_once_with_the_same_terms(
         ).all()
     engine.dispose()
     contexts = [
-        " ".join([term, *(labels.split("\n") if labels else [])[max(0, depth - 1) :]])
+        [n for n in [term, *(labels.split("\n") if labels else [])[max(0, depth - 1) :]] if n]
         for term, labels, depth, _ in units
     ]
-    shared = [c for c in set(contexts) if contexts.count(c) > 1 and c.strip()]
+    names = [n for context in contexts for n in context]
+    shared = [n for n in set(names) if names.count(n) > 1]
     assert shared
-    assert all(analyzer.seen.count(c) == 1 for c in shared)  # once, not once per file
-    fresh = default_analyzer().terms_many(contexts)
-    assert [u.context_terms for u in units] == [" ".join(t) for t in fresh]
+    assert all(analyzer.seen.count(n) == 1 for n in shared)  # once, not once per file
+    # the terms of each of its names, together, as a fresh analysis finds them
+    fresh = default_analyzer()
+    assert [set(u.context_terms.split()) for u in units] == [
+        {t for n in context for t in fresh.terms(n)} for context in contexts
+    ]
 
 
 def test_run_terms_give_a_fresh_analysis_once_per_text_and_forget_the_oldest() -> None:
@@ -532,9 +537,55 @@ def test_each_run_analyses_its_texts_afresh(settings, notes_dir, hash_embeddings
         seen.append(analyzer.seen)
         rows.append(without_ids(dump(settings)))
     assert seen[0] == seen[1]  # the second run analysed everything itself
-    assert seen[0].count(f" {line}") == 1
+    assert seen[0].count(line) == 1  # a line of a chunk and the text of two units
     assert len(seen[0]) == len(set(seen[0]))
     assert rows[0] == rows[1]
+
+
+def test_a_line_is_analysed_once_for_its_chunk_and_its_unit(
+    settings, notes_dir, hash_embeddings
+) -> None:
+    """A chunk is analysed line by line, its heading label by label, without list
+    markers: a unit's line, a term line ("RAG - …") and a heading shared by chunks are each
+    analysed once, and the chunk's terms are those of its pieces."""
+    from vector_store.db import Unit
+
+    for path in notes_dir.iterdir():
+        path.unlink()
+    body = "\n".join(f"- 커널 트릭 {i}번은 비선형 문제를 푼다." for i in range(40))
+    (notes_dir / "svm.md").write_text(
+        "# SVM\n\n## 커널\n\n"
+        f"{body}\n\n"
+        "- RAG - LLM과 검색 엔진을 결합하는 구조\n"
+        "  - 마진은 서포트 벡터까지의 거리다.\n",
+        "utf-8",
+    )
+    analyzer = CountingAnalyzer()
+    run_ingest(settings, embeddings=hash_embeddings, analyzer=analyzer)  # type: ignore[arg-type]
+    seen = analyzer.seen
+    assert len(seen) == len(set(seen))  # each text once in the run
+    assert not any("\n" in text for text in seen)  # no chunk's text whole
+    assert "커널 트릭 7번은 비선형 문제를 푼다." in seen  # unit and chunk line alike
+    assert "RAG - LLM과 검색 엔진을 결합하는 구조" in seen  # the term line as written
+    assert seen.count("커널") == 1  # a heading shared by the chunks of its section
+    engine = make_engine(settings.resolved_database_url)
+    with Session(engine) as s:
+        chunks = s.execute(select(Chunk.heading, Chunk.text, Chunk.terms)).all()
+        units = s.execute(select(Unit.text, Unit.term, Unit.terms)).all()
+    engine.dispose()
+    assert len(chunks) > 1
+    fresh = default_analyzer()
+    for heading, text, terms in chunks:
+        pieces = chunk_pieces(ChunkDraft(heading, text, 1))
+        assert terms.split() == [t for piece in pieces for t in fresh.terms(piece)]
+    rag = next(u for u in units if u.term == "RAG")
+    assert set(rag.terms.split()) == set(fresh.terms("RAG - LLM과 검색 엔진을 결합하는 구조"))
+
+
+def test_a_chunk_is_analysed_by_the_labels_of_its_heading_and_its_lines() -> None:
+    draft = ChunkDraft("SVM > 커널 트릭", "- 첫 줄\n\n\t* 둘째 줄\n  코드 줄\n-1은 음수", 1)
+    assert chunk_pieces(draft) == ["SVM", "커널 트릭", "첫 줄", "둘째 줄", "코드 줄", "-1은 음수"]
+    assert chunk_pieces(ChunkDraft("", "본문", 1)) == ["본문"]
 
 
 def without_ids(rows: tuple[list, list, list]) -> tuple[list, list, list]:
