@@ -182,17 +182,20 @@ ANOTHER_NOTE = """## 용어 정리
 """
 
 
+def _found(*notes: Passage) -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
+    """Passages found, best first, each with its units (ids 100 apart)."""
+    by_chunk = {
+        p.chunk_id: unit_records(p.source, p.chunk_id, p.text, 100 * i) for i, p in enumerate(notes)
+    }
+    return list(notes), by_chunk
+
+
 @pytest.fixture(scope="module")
 def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
-    passages = [
+    return _found(
         Passage(1, "regression.md", "회귀", REGRESSION, 1.0),
         Passage(2, "terms.md", "용어 정리", ANOTHER_NOTE, 0.5),
-    ]
-    by_chunk = {
-        1: unit_records("regression.md", 1, REGRESSION, 0),
-        2: unit_records("terms.md", 2, ANOTHER_NOTE, 100),
-    }
-    return passages, by_chunk
+    )
 
 
 def _answer_over(notes, message: str) -> list[str]:
@@ -1426,15 +1429,11 @@ CHAT_LOG_NOTE = """## 수업 메모
 
 def test_a_line_from_another_note_that_scores_near_the_lead_follows_it() -> None:
     # each note answers on its own; the one that did not lead still adds its own fact
-    passages = [
+    notes = _found(
         Passage(1, "log.md", "수업 메모", CHAT_LOG_NOTE, 1.0),
         Passage(2, "models.md", "언어 모델 정리", MODEL_TABLE_NOTE, 0.8),
-    ]
-    by_chunk = {
-        1: unit_records("log.md", 1, CHAT_LOG_NOTE, 0),
-        2: unit_records("models.md", 2, MODEL_TABLE_NOTE, 100),
-    }
-    lines = _answer_over((passages, by_chunk), "BERT는 어느 회사에서 만든 모델이야?")
+    )
+    lines = _answer_over(notes, "BERT는 어느 회사에서 만든 모델이야?")
     text = "\n".join(lines)
     assert "구글에서 공개한" in text and "BERT (Google)" in text, lines
     assert "GPT" not in text
