@@ -168,6 +168,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("장고는 어떤 특징이 있어?", ["장고"]),
         # Kiwi reads "순전파랑" as one unknown noun: the pair particle is split off
         ("순전파랑 역전파는 방향이 어떻게 달라?", ["순전파", "역전파", "방향"]),
+        # ... and reads "생성자랑" in this sentence as 생성 + 자랑 ("boast"): the word alone
+        # has the particle; a noun that only ends in 랑 ("짝사랑") stays whole
+        ("GAN에서 생성자랑 판별자는 하는 일이 어떻게 달라?", ["생성자", "판별자", "GAN"]),
+        ("짝사랑 고민 들어줘", ["짝사랑 고민"]),
         # a spelling in parentheses stays with its name; a stray one does not join
         ("보틀(bottle) 프레임워크는 누가 만들었어?", ["보틀(bottle) 프레임워크"]),
         ("RNN (순환 신경망)은?", ["RNN", "순환 신경망"]),

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 10
+ANALYZER_VERSION = 11
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -312,6 +312,36 @@ class _Piece(NamedTuple):
         return self.start + self.len
 
 
+def _unglue_pair(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
+    """Kiwi may read a pair particle at the end of a word as the last syllable of a noun
+    ("생성자랑 판별자는": 생성 + 자랑, "boast"). Such a word (nouns only, the last ending in 랑,
+    another word after it) is analysed again on its own, and kept so where that finds the
+    particle: "생성자랑" alone is 생성자 + 랑, while "짝사랑" stays one noun. The caller holds
+    the analyser's lock."""
+    out: list[Any] = []
+    for i, tok in enumerate(tokens):
+        out.append(tok)
+        if not (
+            tok.form.endswith("랑")
+            and tok.tag.startswith("NN")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].start > tok.end
+        ):
+            continue
+        first = len(out) - 1
+        while first > 0 and out[first - 1].end == out[first].start:
+            first -= 1
+        word = out[first:]
+        if len(word) < 2 or not all(t.tag.startswith("NN") for t in word):
+            continue
+        start = word[0].start
+        alone = kiwi.tokenize("".join(t.form for t in word))
+        if alone and alone[-1].form == "랑" and alone[-1].tag in ("JC", "JKB"):
+            del out[first:]
+            out.extend(_Piece(t.form, t.tag, start + t.start, t.len) for t in alone)
+    return out
+
+
 def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     """Kiwi may read a run of words with an unknown one among them as one proper noun per
     word ("베이지안 최적화가 그리드서치" as three NNP, "원핫 인코딩 정해준"), so a
@@ -409,7 +439,7 @@ class KoreanAnalyzer:
 
     def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            tokens = _unchain(self._kiwi, self._kiwi.tokenize(text))
+            tokens = _unglue_pair(self._kiwi, _unchain(self._kiwi, self._kiwi.tokenize(text)))
         return _morphs(tokens)
 
     def terms_many(self, texts: list[str]) -> list[list[str]]:
@@ -420,7 +450,10 @@ class KoreanAnalyzer:
         if not normalized:
             return []
         with self._lock:
-            batches = [_unchain(self._kiwi, t) for t in self._kiwi.tokenize(normalized)]
+            batches = [
+                _unglue_pair(self._kiwi, _unchain(self._kiwi, t))
+                for t in self._kiwi.tokenize(normalized)
+            ]
         return [self._terms(_morphs(tokens)) for tokens in batches]
 
     def _split(self, text: str) -> tuple[str, ...]:
