@@ -306,6 +306,24 @@ def test_an_unmarked_name_must_be_in_the_notes_unless_it_is_code(services: Servi
     assert plan.intent == "question"
 
 
+def test_words_around_a_covered_subject_need_not_be_in_the_notes(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    # the notes cover what the particles mark as asked (드롭아웃, RNN), not the setting
+    # around it (저사양 환경): answered
+    for message in (
+        "드롭아웃이 저사양 환경에서 좋은 이유가 뭐야?",
+        "RNN을 저사양 환경에서 돌리면 뭐가 문제야?",
+    ):
+        plan = chain.plan({"message": message, "history": []})
+        assert plan.intent == "question" and not plan.missing, message
+    # what is asked must still be there: 정책 경사 is not, though 강화학습's words may be
+    plan = chain.plan({"message": "강화학습에서 정책 경사 방법은 뭐야?", "history": []})
+    assert plan.intent == "out_of_scope" and plan.missing == ["정책 경사"]
+    # a subject of one syllable is covered by chance, and lends no cover ("산")
+    plan = chain.plan({"message": "세계에서 제일 높은 산이 뭐야?", "history": []})
+    assert plan.intent == "out_of_scope"
+
+
 def test_decline_names_topics_as_the_headings_write_them(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     topics = chain.covered_topics()

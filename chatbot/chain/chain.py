@@ -71,6 +71,8 @@ _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "wit
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
 # A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
+# "크롤링하는 법", "주식 예측 하는": a noun the question makes a verb of is what it does
+_DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 _CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 
 
@@ -255,6 +257,18 @@ class ChatChain:
             secondary
             and set(missed) <= secondary
             and any(s not in optional and s not in secondary for s in subjects)
+        ):
+            missed = []
+        # The words around what is asked ("피처맵 크기를 무작정 크게 하면": 무작정; "선형 회귀가
+        # 저사양 환경에서") need not be in the notes once what its particles mark as asked is;
+        # what the question does with it ("파이썬으로 크롤링하는 법") must be.
+        marked = {p for p, role in roles if role == "marked"}
+        if (
+            missed
+            and not marked & set(missed)
+            and any(s in marked and is_specific([s]) for s in subjects if s not in missed)
+            and all(dict(roles).get(s) in ("other", "domain") for s in missed)
+            and not any(re.search(re.escape(s) + _DONE, message) for s in missed)
         ):
             missed = []
         covered = bool(subjects) and not missed
