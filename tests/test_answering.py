@@ -157,6 +157,24 @@ def test_a_line_that_names_what_it_just_said_does_not_lean_back() -> None:
     assert _leans_back("이것을 해결하려고 LSTM을 쓴다.")
 
 
+BPTT_NOTE = """## RNN
+* `역전파`
+    * BPTT를 이용하여 모든 단계마다 처음부터 끝까지 역전파함
+        * 오차는 각 단계마다 측정하고 이전 단계로 전달함
+    * 즉, 구한 오차를 이용하여 가중치와 바이어스를 업데이트함
+"""
+
+
+def test_a_line_that_opens_with_a_connective_is_read_without_it() -> None:
+    passage = Passage(23, "rnn.md", "RNN 역전파", BPTT_NOTE, 1.0)
+    notes = ([passage], {23: unit_records("rnn.md", 23, BPTT_NOTE, 1800)})
+    lines = _answer_over(notes, "RNN 역전파에서 가중치랑 바이어스는 언제 업데이트돼?")
+    # "즉," only ties the line to the one before it: what follows answers, and is shown
+    # without it
+    assert lines[0] == "역전파: 구한 오차를 이용하여 가중치와 바이어스를 업데이트함 [1]"
+    assert not any("즉," in line for line in lines)
+
+
 REGRESSION = """## 회귀
 - 예시 : 주가처럼 어떤 값이든 나올 수 있는 값의 예측
 

@@ -698,6 +698,23 @@ def standalone(unit: UnitRecord) -> bool:
     )
 
 
+# "즉, 구한 오차를 이용하여 … 업데이트함", "위와 같이 …": a connective that only ties a
+# line to the one before it; what follows it says something of its own
+_CONNECTIVE = re.compile(r"^(?:즉|따라서|그래서|그러므로|결국|또한|위와\s같이)\s*,?\s+")
+
+
+def readable(unit: UnitRecord) -> UnitRecord | None:
+    """`unit` if it stands alone; else, if it only opens with a connective to the line
+    before it ("즉, …"), the unit without it, where that stands alone; else None."""
+    if standalone(unit):
+        return unit
+    rest = _CONNECTIVE.sub("", unit.text, count=1)
+    if rest == unit.text or not rest:
+        return None
+    unit = replace(unit, text=rest)
+    return unit if standalone(unit) else None
+
+
 # Kinds whose answer may lead over a better-named line that does not answer them, when
 # it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
@@ -1117,8 +1134,12 @@ class UnitSelector:
             )
             if focused:
                 unit = replace(unit, text=focused)
-            if unit.unit_id in seen or not standalone(unit):
+            if unit.unit_id in seen:
                 continue
+            read = readable(unit)
+            if read is None:
+                continue
+            unit = read
             seen.add(unit.unit_id)
             # Cite the chunk that holds the unit (a hit's section may span several chunks).
             own = passage_of(unit.chunk_id) if passage_of is not None else None
