@@ -175,6 +175,32 @@ def test_a_line_that_opens_with_a_connective_is_read_without_it() -> None:
     assert not any("즉," in line for line in lines)
 
 
+PACKAGES_NOTE = """## 9월 13일
+* pandas
+  * 표 형태의 데이터를 다루는 라이브러리
+* email-validator
+  * 이메일 주소 형식을 검사
+* flask-mail
+  * 이메일을 보내는 확장
+* flask-login
+  * 로그인 상태를 관리하는 확장
+"""
+
+
+def test_a_list_asked_from_one_bullet_reads_the_bullets_beside_it() -> None:
+    passage = Passage(29, "log.md", "9월 13일", PACKAGES_NOTE, 1.0)
+    notes = ([passage], {29: unit_records("log.md", 29, PACKAGES_NOTE, 1900)})
+    lines = _answer_over(notes, "email-validator부터 설치한 패키지들 쭉 알려줘")
+    # the bullets of the list in the notes' order, each with the line under it
+    assert [line.lstrip("- ").split(":")[0] for line in lines] == [
+        "pandas",
+        "email-validator",
+        "flask-mail",
+        "flask-login",
+    ]
+    assert lines[1] == "- email-validator: 이메일 주소 형식을 검사. [1]"
+
+
 REGRESSION = """## 회귀
 - 예시 : 주가처럼 어떤 값이든 나올 수 있는 값의 예측
 

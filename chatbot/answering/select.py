@@ -601,6 +601,39 @@ def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     return same[i : j + 1]
 
 
+def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
+    """The bullets beside the one `unit` stands under, each by the first line under it
+    ("* email-validator" > "이메일 주소 형식을 체크", then "* flask-debugtoolbar" > "플라스크
+    앱 개발 보조 도구", …), on the lines next to it (a gap of a blank line at most), in the
+    notes' order; `unit`'s own among them."""
+    parent = unit.labels[:-1]
+    if len(unit.labels) <= unit.heading_depth:
+        return [unit]  # under a heading, not a bullet
+    run = sorted(
+        (
+            u
+            for u in units
+            if u.source == unit.source
+            and u.labels[: len(parent)] == parent
+            and (len(u.labels) == len(parent) + 1 or (u.labels == parent and u.kind == "label"))
+        ),
+        key=lambda u: u.line,
+    )
+    lines = [u.line for u in run]
+    if unit.line not in lines:
+        return [unit]
+    i = j = lines.index(unit.line)
+    while i > 0 and lines[i] - lines[i - 1] <= 2:
+        i -= 1
+    while j < len(lines) - 1 and lines[j + 1] - lines[j] <= 2:
+        j += 1
+    entries: dict[str, UnitRecord] = {}
+    for u in run[i : j + 1]:
+        if u.kind != "label" and u.labels[-1] not in entries:
+            entries[u.labels[-1]] = u
+    return list(entries.values())
+
+
 def _entry_named(unit: UnitRecord, subject_terms: set[str]) -> bool:
     """A table row whose name has an asked word as one of its parts ("regularizer":
     kernel_regularizer, bias_regularizer)."""
@@ -1314,6 +1347,18 @@ class UnitSelector:
             if len(run) >= _TERM_RUN:
                 kind_found = True
                 chosen, siblings = sorted([best, *siblings], key=lambda c: c.unit.line), []
+        if kind == "list" and len(chosen) == 1 and not siblings:
+            # "플라스크 앱 만들 때 깔았던 패키지들": the lead is what the notes say under one
+            # bullet of a list ("* flask-debugtoolbar" > "플라스크 앱 개발 보조 도구"); the
+            # list asked for is the bullets beside it, each with what stands under it
+            entries = [
+                Chosen(read, best.passage, 0.5 * best.score)
+                for u in _entries_around(best.unit, units_of(best.passage))
+                if (read := readable(u)) is not None
+            ]
+            if len(entries) >= _TERM_RUN:
+                kind_found = True
+                chosen = [best if c.unit.unit_id == best.unit.unit_id else c for c in entries]
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
         named_rows = [c for c in group if _entry_named(c.unit, subject_terms)]
