@@ -1440,6 +1440,26 @@ def test_code_that_does_a_thing_answers_how_not_the_line_that_reports_it() -> No
     assert any('"message"' in line for line in lines)
 
 
+MOSAIC_NOTE = """## 얼굴 가리기 서비스
+```python
+def blur_faces(img, boxes):
+    for (x, y, w, h) in boxes:
+        face_img = img[y:y+h, x:x+w]
+        mosaic = cv2.resize(face_img, (8, 8), interpolation=cv2.INTER_LINEAR)
+    return {"message": "얼굴 모자이크 완료"}
+```
+"""
+
+
+def test_code_is_found_by_the_english_names_it_gives_to_the_words_asked() -> None:
+    notes = _notes(MOSAIC_NOTE)
+    # the code says face and mosaic where the question says 얼굴 and 모자이크; the line
+    # that only repeats them in a message does not answer how
+    lines = _answer_over(notes, "얼굴에 모자이크는 코드로 어떻게 입혀?")
+    assert any("mosaic = cv2.resize(face_img" in line for line in lines)
+    assert not any('"message"' in line for line in lines)
+
+
 def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:
     note = (
         "## 로지스틱 회귀\n\n"
