@@ -1446,6 +1446,7 @@ def blur_faces(img, boxes):
     for (x, y, w, h) in boxes:
         face_img = img[y:y+h, x:x+w]
         mosaic = cv2.resize(face_img, (8, 8), interpolation=cv2.INTER_LINEAR)
+        mosaic = cv2.resize(mosaic, (w, h), interpolation=cv2.INTER_NEAREST)
     return {"message": "얼굴 모자이크 완료"}
 ```
 """
@@ -1458,6 +1459,8 @@ def test_code_is_found_by_the_english_names_it_gives_to_the_words_asked() -> Non
     lines = _answer_over(notes, "얼굴에 모자이크는 코드로 어떻게 입혀?")
     assert any("mosaic = cv2.resize(face_img" in line for line in lines)
     assert not any('"message"' in line for line in lines)
+    # the next line, which names what is asked too, is the rest of what is done
+    assert any("mosaic = cv2.resize(mosaic" in line for line in lines)
 
 
 def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:

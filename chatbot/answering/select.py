@@ -1088,6 +1088,7 @@ class UnitSelector:
         # (a line that reports, then its score): a reporting line answers only where no
         # other line names what is asked
         best: tuple[tuple[bool, float], UnitRecord, Passage] | None = None
+        naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
             words = _in_korean(unit.terms)
             around = _in_korean(unit.context_terms) - words
@@ -1105,6 +1106,7 @@ class UnitSelector:
                 or (own and not (sides[0] & words and _half_named(sides[0], words | around)))
             ):
                 continue
+            naming.add(unit.unit_id)
             score = named + len(asked & words) + _CODE_LABEL * len(asked & around)
             score -= _CODE_RANK * rank
             if _IMPORT.match(unit.text.lstrip()):
@@ -1124,7 +1126,31 @@ class UnitSelector:
         if best is None:
             return Selection()
         (_, score), unit, hit = best
-        block = _statement(unit, [u for u in ask.units_of(hit) if u.kind == "code"])
+        code = [u for u in ask.units_of(hit) if u.kind == "code"]
+        block = _statement(unit, code)
+        # the line just before or after it, under the same labels, that names what is
+        # asked too: the other step of what is done ("noise = np.random.normal(…)" before
+        # "image = np.clip(image + noise, …)")
+        lines = sorted((u for u in code if u.source == unit.source), key=lambda u: u.line)
+        ids = [u.unit_id for u in lines]
+        if block[0].unit_id in ids and block[-1].unit_id in ids:
+            first, last = ids.index(block[0].unit_id), ids.index(block[-1].unit_id)
+            before = lines[first - 1] if first > 0 else None
+            after = lines[last + 1] if last + 1 < len(lines) else None
+
+            def joins(line: UnitRecord) -> bool:
+                # not a line that only logs or returns what was done
+                return (
+                    line.unit_id in naming
+                    and line.labels == unit.labels
+                    and not _reports(line.text, ask.question)
+                )
+
+            if before is not None and joins(before):
+                block = [*_statement(before, code), *block]
+            if after is not None and joins(after):
+                block = [*block, *(u for u in _statement(after, code) if u not in block)]
+            block = list(dict.fromkeys(block))[:_CODE_LINES]
         passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
         passage = replace(passage, score=hit.score) if passage is not None else hit
         return Selection([Chosen(u, passage, score) for u in block], True, code=True)
