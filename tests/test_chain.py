@@ -334,6 +334,29 @@ def test_decline_names_topics_as_the_headings_write_them(services: Services) -> 
     assert "'비트코인 시세'에 대한 내용이 없어서" in final["answer"]
 
 
+def test_a_name_spelled_out_beside_its_letters_is_one_topic(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    body = (
+        "이 절은 목차를 시험하려고 쓴 긴 설명이다. "
+        "같은 문장을 여러 번 되풀이해 절 하나가 한 조각이 되게 한다. " * 3
+    )
+    (notes / "models.md").write_text(
+        f"## 서포트 벡터 머신 (Support Vector Machine)\n\n{body}\n\n## SVM 커널\n\n{body}\n\n"
+        f"## 순환 신경망 (Recurrent Neural Network)\n\n{body}\n\n## RNN의 한계\n\n{body}\n",
+        encoding="utf-8",
+    )
+    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    try:
+        services.ingest()  # the copied sample index gives way to these notes
+        topics = services.chat.chain.covered_topics()  # type: ignore[union-attr]
+    finally:
+        services.close()
+    assert sorted(topics) == ["RNN", "SVM"]
+
+
 def test_a_turn_reads_one_generation(app_settings: Settings, tmp_path: Path) -> None:
     """Coverage, units and citations come from the snapshot the turn searched, even when an
     ingest commits a new generation in between (this raised KeyError before)."""

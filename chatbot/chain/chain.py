@@ -54,7 +54,7 @@ from chatbot.generation.grounding import support_ratio
 from chatbot.routing.everyday import everyday_words, is_everyday
 from chatbot.routing.features import is_statement, tells_a_feeling, tells_what_happened
 from chatbot.settings import ChatConfig
-from vector_store.analysis import KoreanAnalyzer
+from vector_store.analysis import KoreanAnalyzer, acronyms
 from vector_store.embeddings import NamedEmbeddings
 from vector_store.passage import Passage
 from vector_store.retriever import HybridSearcher, SearchResult
@@ -65,7 +65,8 @@ _WORD_PIECE = re.compile(r"\S+\s*")
 _ABOUT_ASSISTANT = frozenset({"identity", "capability"})
 # A term as a heading writes it ("SVM", "Support Vector Machine"), not a file name.
 _WORD = r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*"
-_HEADING_WORD = re.compile(rf"(?<![\w./]){_WORD}(?: {_WORD})*(?![\w./])")
+# not inside a longer Latin word or a path; a particle may follow it ("RNN의 한계")
+_HEADING_WORD = re.compile(rf"(?<![A-Za-z0-9_./]){_WORD}(?: {_WORD})*(?![A-Za-z0-9_./])")
 # Capitalised English words of headings that name no topic ("The", "And").
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
@@ -424,6 +425,12 @@ class ChatChain:
                     if letters >= 2 and not word.islower() and key not in _NOT_TOPICS:
                         counts[key] += 1
                         spellings.setdefault(key, Counter())[word] += 1
+            # a name spelled out where its letters are a topic too ("Support Vector
+            # Machine" beside "SVM") is that topic: one entry, counted together
+            for key in list(counts):
+                short = acronyms(spellings[key].most_common(1)[0][0])
+                if short and short[0] != key and short[0] in counts:
+                    counts[short[0]] += counts.pop(key)
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
