@@ -621,11 +621,14 @@ def _short_item(unit: UnitRecord) -> bool:
 def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     """The units under the same labels on the lines next to `unit` (a gap of a blank line
     at most), `unit` included, in the notes' order."""
-    same = sorted(
-        (u for u in units if u.source == unit.source and u.labels == unit.labels),
-        key=lambda u: u.line,
-    )
-    lines = [u.line for u in same]
+    return _adjacent(unit, [u for u in units if u.labels == unit.labels])
+
+
+def _adjacent(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
+    """Those of `units` (of any file) in `unit`'s file on the lines next to it, one after
+    another with a gap of a blank line at most, `unit` included, in the notes' order."""
+    run = sorted((u for u in units if u.source == unit.source), key=lambda u: u.line)
+    lines = [u.line for u in run]
     if unit.line not in lines:
         return [unit]
     i = j = lines.index(unit.line)
@@ -633,7 +636,7 @@ def _run_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
         i -= 1
     while j < len(lines) - 1 and lines[j + 1] - lines[j] <= 2:
         j += 1
-    return same[i : j + 1]
+    return run[i : j + 1]
 
 
 def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
@@ -644,26 +647,15 @@ def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecor
     parent = unit.labels[:-1]
     if len(unit.labels) <= unit.heading_depth:
         return [unit]  # under a heading, not a bullet
-    run = sorted(
-        (
-            u
-            for u in units
-            if u.source == unit.source
-            and u.labels[: len(parent)] == parent
-            and (len(u.labels) == len(parent) + 1 or (u.labels == parent and u.kind == "label"))
-        ),
-        key=lambda u: u.line,
-    )
-    lines = [u.line for u in run]
-    if unit.line not in lines:
-        return [unit]
-    i = j = lines.index(unit.line)
-    while i > 0 and lines[i] - lines[i - 1] <= 2:
-        i -= 1
-    while j < len(lines) - 1 and lines[j + 1] - lines[j] <= 2:
-        j += 1
+    beside = [
+        u
+        for u in units
+        if u.labels[: len(parent)] == parent
+        and (len(u.labels) == len(parent) + 1 or (u.labels == parent and u.kind == "label"))
+    ]
+    run = _adjacent(unit, beside)
     entries: dict[str, UnitRecord] = {}
-    for u in run[i : j + 1]:
+    for u in run:
         if u.kind != "label" and u.labels[-1] not in entries:
             entries[u.labels[-1]] = u
     return list(entries.values())
@@ -1412,14 +1404,14 @@ class UnitSelector:
             # "플라스크 앱 만들 때 깔았던 패키지들": the lead is what the notes say under one
             # bullet of a list ("* flask-debugtoolbar" > "플라스크 앱 개발 보조 도구"); the
             # list asked for is the bullets beside it, each with what stands under it
-            entries = [
+            bullets = [
                 Chosen(read, best.passage, 0.5 * best.score)
                 for u in _entries_around(best.unit, units_of(best.passage))
                 if (read := readable(u)) is not None
             ]
-            if len(entries) >= _TERM_RUN:
+            if len(bullets) >= _TERM_RUN:
                 kind_found = True
-                chosen = [best if c.unit.unit_id == best.unit.unit_id else c for c in entries]
+                chosen = [best if c.unit.unit_id == best.unit.unit_id else c for c in bullets]
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
         named_rows = [c for c in group if _entry_named(c.unit, subject_terms)]
