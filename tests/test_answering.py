@@ -1463,6 +1463,19 @@ def test_code_is_found_by_the_english_names_it_gives_to_the_words_asked() -> Non
     assert any("mosaic = cv2.resize(mosaic" in line for line in lines)
 
 
+def test_no_header_denies_what_the_leading_line_says_in_the_question_s_words() -> None:
+    notes = _notes(
+        "## 시계열 분석\n\n- 시계열 분석: 일반적인 머신 러닝에서 시간을 독립 변수로 사용함\n"
+    )
+    # half of what is asked beyond the subject (시간, not 처리) is in the line that leads:
+    # it answers, and no header says the notes do not say how
+    lines = _answer_over(notes, "시계열 분석은 시간을 어떻게 처리해?")
+    assert lines[0].startswith("시계열 분석: 일반적인 머신 러닝에서 시간을 독립 변수로")
+    # nothing of what is asked is there: the header says so
+    lines = _answer_over(notes, "시계열 분석은 어떻게 평가해?")
+    assert lines[0].startswith("노트에는 '시계열 분석'에 대해 어떻게 하는지는 따로 적혀 있지")
+
+
 def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:
     note = (
         "## 로지스틱 회귀\n\n"

@@ -933,14 +933,14 @@ class UnitSelector:
         self, unit: UnitRecord, question: str, subjects: list[str], kind: str
     ) -> bool:
         """Whether `unit` answers the kind asked by its wording, or holds what the question
-        asks beyond its subject (two words in three of it)."""
+        asks beyond its subject (half its words or more)."""
         if answers_kind(unit, kind) or (unit.labels and ask_of(unit.labels[-1]) == kind):
             # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
         named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
         rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
         words = unit.terms | unit.context_terms
-        return bool(rest) and 3 * len(rest & words) >= 2 * len(rest)
+        return bool(rest) and 2 * len(rest & words) >= len(rest)
 
     @staticmethod
     def _naming_first(
