@@ -166,6 +166,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("하이퍼파라미터는 뭐야?", ["하이퍼파라미터"]),
         # 특징 asks what is said of a subject, unless it qualifies the noun after it
         ("장고는 어떤 특징이 있어?", ["장고"]),
+        # so does what limits it, as its strengths and weaknesses do
+        ("RNN의 한계가 뭐야?", ["RNN"]),
+        ("SVM의 단점이 뭐야?", ["SVM"]),
         # Kiwi reads "순전파랑" as one unknown noun: the pair particle is split off
         ("순전파랑 역전파는 방향이 어떻게 달라?", ["순전파", "역전파", "방향"]),
         # ... and reads "생성자랑" in this sentence as 생성 + 자랑 ("boast"): the word alone
