@@ -317,8 +317,9 @@ def _unglue_pair(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     """Kiwi may read a pair particle at the end of a word as the last syllable of a noun
     ("생성자랑 판별자는": 생성 + 자랑, "boast"). Such a word (nouns only, the last ending in 랑,
     another word after it) is analysed again on its own, and kept so where that finds the
-    particle: "생성자랑" alone is 생성자 + 랑, while "짝사랑" stays one noun. The caller holds
-    the analyser's lock."""
+    particle: "생성자랑" alone is 생성자 + 랑, while "짝사랑" stays one noun. (A particle left on
+    one unknown noun, "순전파랑", is cut off in `_morphs`.) The caller holds the analyser's
+    lock."""
     out: list[Any] = []
     for i, tok in enumerate(tokens):
         out.append(tok)

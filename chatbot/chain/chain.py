@@ -72,9 +72,9 @@ _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "wit
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
 # A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
+_CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 # "크롤링하는 법", "주식 예측 하는": a noun the question makes a verb of is what it does
 _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
-_CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 
 
 @dataclass
