@@ -656,3 +656,41 @@ def test_the_notes_code_is_quoted_and_a_short_follow_up_goes_on_in_it(
     plan = chain.plan({"message": "모델은 어떻게 컴파일해?", "history": history})
     assert plan.followup.kind == "continue"
     assert any(line.startswith("model.compile(") for line in plan.answer.lines)  # type: ignore[union-attr]
+
+
+ENCODING_TABLE = """## 범주형 데이터 인코딩
+
+범주형 데이터를 모델에 넣으려면 숫자로 바꿔야 한다.
+
+|동물|정수 인코딩|원-핫 인코딩|
+|---|---|---|
+|강아지|0|[1, 0, 0]|
+|토끼|1|[0, 1, 0]|
+|거북이|2|[0, 0, 1]|
+"""
+
+
+def test_then_x_asks_the_previous_question_of_x_within_its_context(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "그럼 토끼는?" after "원-핫 인코딩에서 강아지는 어떻게 표현해?" asks of 토끼 in 원-핫
+    인코딩: searched within that context, and read as that request, though "그럼 토끼는?"
+    alone reads as chatter."""
+    notes = tmp_path / "notes"
+    shutil.copytree(app_settings.notes_dir, notes)
+    (notes / "encoding.md").write_text(ENCODING_TABLE, encoding="utf-8")
+    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    try:
+        services.ingest()
+        chain = services.chat.chain  # type: ignore[union-attr]
+        previous = "원-핫 인코딩에서 강아지는 어떻게 표현해?"
+        first = chain.plan({"message": previous, "history": []})
+        history = [Turn(user=previous, assistant="...", intent="question")]
+        plan = chain.plan({"message": "그럼 토끼는?", "history": history})
+    finally:
+        services.close()
+    # the cell of the row and the column asked: no header says the notes do not say how
+    assert first.answer.lines == ["강아지: 원-핫 인코딩: [1, 0, 0]. [1]"]  # type: ignore[union-attr]
+    assert "인코딩" in plan.followup.query and "강아지" not in plan.followup.query
+    assert plan.intent == "question"
+    assert any(line.startswith("토끼: ") for line in plan.answer.lines)  # type: ignore[union-attr]

@@ -97,6 +97,8 @@ _LIST_ITEM = 20
 _LIST_BONUS = 1.0
 # The kinds whose answer, when the notes do not say it, is what they say the subject is.
 _SPACES = re.compile(r"\s+")
+# "어떻게 표현해?", "어떻게 나타내?": how a thing is written, which a value answers
+_ASKS_FORM = re.compile(r"어떻게\s?(?:표현|나타내|나타낼|표시|표기)")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
 # A line longer than this, of more sentences than `_TRIM_SENTENCES`, is cut to those that
@@ -864,7 +866,12 @@ class UnitSelector:
         selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
-            selection = Selection(instead.units, False) if instead.units else selection
+            if instead.units:
+                # how a thing is written is the cell of its row under the column the
+                # question names ("원-핫 인코딩에서 토끼는 어떻게 표현해?": 토끼's 원-핫
+                # 인코딩); how a thing is done is not ("라이선스는 어떻게 적용돼?")
+                found = instead.units[0].cell and bool(_ASKS_FORM.search(question))
+                selection = Selection(instead.units, found)
         if (
             not selection.kind_found
             and selection.units

@@ -206,13 +206,23 @@ class ChatChain:
             result = replace(
                 result, hits=[*dated, *(h for h in result.hits if h.chunk_id not in ids)]
             )
+        same_model = self.router_embeddings.model_id == self.searcher.embeddings.model_id
         vector = (
             result.query_vector
-            if followup.query == message
-            and self.router_embeddings.model_id == self.searcher.embeddings.model_id
+            if followup.query == message and same_model
             else self.router_embeddings.embed_array([message])[0]
         )
-        p_request = self.classifier.p_request(message, vector)
+        # "그럼 토끼는?" after a question is that question asked of 토끼: it is read as the
+        # request it stands for, which the classifier alone would take for chatter
+        asked = followup.query if followup.kind == "switch" else message
+        p_request = self.classifier.p_request(
+            asked,
+            vector
+            if asked == message
+            else result.query_vector
+            if same_model
+            else self.router_embeddings.embed_array([asked])[0],
+        )
         match = self.bank.match(message, vector)
         subjects = followup.subjects
         # An unmarked name that reads as code ("flow_from_directory 쓰면 …", "reshape 해야",
@@ -328,7 +338,9 @@ class ChatChain:
             )
             selection = self.selector.select(
                 # a continuing follow-up's own words say what it asks of the same subject
-                question=message if followup.kind == "continue" else followup.query,
+                question=message
+                if followup.kind == "continue"
+                else followup.asked or followup.query,
                 kind=plan.kind,
                 subjects=subjects,
                 hits=result.hits,

@@ -90,6 +90,9 @@ class Followup:
     previous_subjects: list[str] = field(default_factory=list)
     """The subjects of that question, when this one names others of its own ("그거
     K-평균이랑 비교하면?" after "DBSCAN 설명해 줘": a comparison of both)."""
+    asked: str = ""
+    """What the answer's lines are chosen for, where it differs from `query`: a switch
+    searches within the previous question's context, but asks only of its new subject."""
 
 
 @dataclass(frozen=True)
@@ -224,8 +227,14 @@ def resolve_followup(
         rest = _SWITCH.sub("", compact).strip()
         if _ELLIPTIC.match(rest) or not rest:
             # "그럼 LSTM은?": the new subject, asked the way the previous question asked.
+            # It stands for what the previous question marked as asked; the thing that
+            # was asked within stays ("원핫 인코딩에서 고양이는 어떻게 표현해?" → "그럼
+            # 토끼는?" asks of 토끼 in 원핫 인코딩).
+            marked = [p for p, role in analyzer.subject_roles(previous) if role == "marked"]
+            replaced = [s for s in previous_subjects if s in marked] or previous_subjects
+            query = f"{message} {_strip_subjects(previous, replaced)}"
             asked = f"{message} {_strip_subjects(previous, previous_subjects)}"
-            return Followup("switch", asked, own, previous)
+            return Followup("switch", query, own, previous, asked=asked)
         # "그럼 로지스틱 회귀는 뭐야?": a new subject asked in its own words; "그럼
         # RNN이랑은 뭐가 달라?" compares it with the previous one
         if question_kind(message) == "compare":
