@@ -1535,3 +1535,19 @@ def test_a_rare_word_of_the_question_counts_more_than_a_common_one() -> None:
     # weighed by how rare each word is in the notes (the chain passes the index's IDF)
     by_idf = {"모델": 1.0, "시계열": 3.0, "데이터": 0.2}
     assert score(rare, by_idf) > score(common, by_idf)
+
+
+ACTIVATIONS_NOTE = """## 활성화 함수 비교
+| 함수 | 식 | 주 용도 |
+|---|---|---|
+| tanh | $(e^x - e^{-x})/(e^x + e^{-x})$ | 순환 신경망의 은닉 상태 |
+| GELU | $x \\cdot \\Phi(x)$ | BERT 계열 모델 |
+"""
+
+
+def test_a_table_row_with_a_formula_in_one_cell_reads_as_a_row() -> None:
+    """A formula is one cell of a row, under its column's name: the row is read, though
+    it holds little Korean besides (a bare formula line is not)."""
+    notes = _found(Passage(12, "act.md", "활성화 함수 비교", ACTIVATIONS_NOTE, 1.0))
+    lines = _answer_over(notes, "GELU는 주로 어디에 써?")
+    assert lines and lines[0].startswith("GELU: ") and "BERT 계열 모델" in lines[0]

@@ -734,9 +734,13 @@ def standalone(unit: UnitRecord) -> bool:
     if _MATH_ROW.search(unit.term) or _MATH_ROW.search(text):
         return False
     if _CODE_START.match(text) or (
-        _LATEX.search(text) and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
+        unit.kind != "row"
+        and _LATEX.search(text)
+        and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
     ):
-        return False  # code, or bare LaTeX (a sentence with a formula in it reads fine)
+        # code, or bare LaTeX (a sentence with a formula in it reads fine, and so does a
+        # table row: its formula is one cell under its column's name, "식: x \cdot \Phi(x)")
+        return False
     if (
         _CODE.search(text)
         and not _HANGUL.search(text)
