@@ -181,6 +181,24 @@ def test_an_entry_of_that_name_anywhere_in_the_notes_covers_a_subject() -> None:
     assert not subject_covered("고정", hits, analyzer, units_about=about)
 
 
+def test_a_line_of_code_covers_what_it_names_in_english() -> None:
+    from tests.conftest import unit_records
+
+    analyzer = default_analyzer()
+    note = (
+        "## 업로드\n\n```python\nfile_size = os.path.getsize(file_location)\n"
+        "ext = os.path.splitext(filename)[1]\n```\n"
+    )
+    hits = [_hit(note)]
+    units = unit_records("upload.md", hits[0].chunk_id, note)
+    assert not subject_covered("파일 크기", hits, analyzer)
+    # file_size: 파일 and 크기 as code writes them; splitext(…)[1]: 확장자 (ext)
+    assert subject_covered("파일 크기", hits, analyzer, units_of=lambda _: units)
+    assert subject_covered("확장자", hits, analyzer, units_of=lambda _: units)
+    # a word the code has no name for is still missing
+    assert not subject_covered("파일 권한", hits, analyzer, units_of=lambda _: units)
+
+
 def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:
     from tests.conftest import unit_records
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from chatbot.answering.codewords import in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
@@ -137,55 +138,6 @@ _ASKS_LOG = re.compile(_LOG_WORDS, re.I)
 _ASKS_MESSAGE = re.compile(
     rf"{_LOG_WORDS}|메시지|메세지|응답|반환|돌려|리턴|return|에러|오류|문구|뭐라고", re.I
 )
-# What a question names in Korean and code names in English (model.fit: 학습).
-# The names code gives to what questions say in Korean ("얼굴은 어떻게 찾아?": face,
-# detect); each Korean word (as the analyser cuts it) with the parts of identifiers that
-# stand for it
-_ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
-    "학습": ("fit",),
-    "훈련": ("fit",),
-    "예측": ("predict",),
-    "평가": ("evaluate",),
-    "저장": ("save",),
-    "불러오": ("load",),
-    "로드": ("load",),
-    "업로드": ("upload",),
-    "모델": ("model",),
-    "폴더": ("dir",),
-    "디렉토리": ("dir",),
-    "디렉터리": ("dir",),
-    "앱": ("app",),
-    "얼굴": ("face",),
-    "파일": ("file",),
-    "경로": ("path", "dir"),
-    "이름": ("name",),
-    "파일명": ("filename",),
-    "읽": ("read", "imread", "load"),
-    "크기": ("size",),
-    "확장자": ("ext", "extension"),
-    "응답": ("response",),
-    "요청": ("request",),
-    "실행": ("run",),
-    "등록": ("include", "register"),
-    "목록": ("list",),
-    "삭제": ("delete", "remove"),
-    "결과": ("result",),
-    "인덱스": ("index",),
-    "상태": ("status",),
-    "라우터": ("router",),
-    "서버": ("server",),
-    "포트": ("port",),
-    "주소": ("url", "host"),
-    "모자이크": ("mosaic",),
-    "노이즈": ("noise",),
-    "라벨": ("label",),
-    "레이블": ("label",),
-    "변환": ("transform", "convert"),
-    "찾": ("find", "detect"),
-    "찾아내": ("find", "detect"),
-    "자르": ("crop",),
-    "허용": ("allow",),
-}
 _CODE_LINES = 8
 _DAY_ITEMS = 16
 _CODE_BLOCK = 3
@@ -526,14 +478,6 @@ def _subsections(
 def _end_sentence(text: str) -> str:
     """`text` closed by a full stop, so that the next line joined after it reads apart."""
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
-
-
-def _in_korean(terms: frozenset[str]) -> set[str]:
-    """`terms` with the Korean words for the English names among them (model.fit: 모델,
-    학습), which questions use."""
-    return set(terms) | {
-        korean for korean, names in _ENGLISH_IN_CODE.items() if any(n in terms for n in names)
-    }
 
 
 def _half_named(side: set[str], words: set[str]) -> bool:
@@ -1093,8 +1037,8 @@ class UnitSelector:
         best: tuple[tuple[bool, float], UnitRecord, Passage] | None = None
         naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
-            words = _in_korean(unit.terms)
-            around = _in_korean(unit.context_terms) - words
+            words = in_korean(unit.terms)
+            around = in_korean(unit.context_terms) - words
             # a side is named when half its words are, more so by the line's own words
             named = sum(
                 weight * (1.0 + len(side & words) / len(side))

@@ -28,6 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
+from chatbot.answering.codewords import in_korean
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling, holds_term
@@ -380,15 +381,18 @@ def _phrase_covered(
     # A table row or a "term - description" line holds a thing and what is said of it
     # together ("플라스크 라이선스": the row 플라스크 under the header 라이선스); so does a
     # line under the thing it describes ("엠니스트 데이터셋": under "mnist란?", "… 데이터
-    # 셋이다"), when the thing is the subject's first word.
-    if units_of is not None and len(terms) > 1:
-        return any(
-            all(holds_term(t, unit.terms | unit.context_terms) for t in terms)
+    # 셋이다"), when the thing is the subject's first word. A line of the notes' code names
+    # it in the English words code uses for its words ("파일 크기": file_size = …).
+    return units_of is not None and any(
+        (
+            len(terms) > 1
+            and all(holds_term(t, unit.terms | unit.context_terms) for t in terms)
             and (unit.kind in ("row", "term") or terms[0] in unit.context_terms)
-            for hit in hits
-            for unit in units_of(hit)
         )
-    return False
+        or (unit.kind == "code" and all(t in in_korean(unit.terms) for t in terms))
+        for hit in hits
+        for unit in units_of(hit)
+    )
 
 
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:

@@ -1,0 +1,61 @@
+"""The names code gives to what questions say in Korean: "얼굴은 어떻게 찾아?" asks of
+`face_cascade.detectMultiScale(…)`, "파일 크기" of `file_size`. Answers choose lines of
+the notes' code by them (`select`); routing finds a subject in that code by them."""
+
+from __future__ import annotations
+
+# Each Korean word (as the analyser cuts it) with the parts of identifiers that stand for
+# it ("얼굴": face, "찾": find/detect)
+ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
+    "학습": ("fit",),
+    "훈련": ("fit",),
+    "예측": ("predict",),
+    "평가": ("evaluate",),
+    "저장": ("save",),
+    "불러오": ("load",),
+    "로드": ("load",),
+    "업로드": ("upload",),
+    "모델": ("model",),
+    "폴더": ("dir",),
+    "디렉토리": ("dir",),
+    "디렉터리": ("dir",),
+    "앱": ("app",),
+    "얼굴": ("face",),
+    "파일": ("file",),
+    "경로": ("path", "dir"),
+    "이름": ("name",),
+    "파일명": ("filename",),
+    "읽": ("read", "imread", "load"),
+    "크기": ("size",),
+    "확장자": ("ext", "extension"),
+    "응답": ("response",),
+    "요청": ("request",),
+    "실행": ("run",),
+    "등록": ("include", "register"),
+    "목록": ("list",),
+    "삭제": ("delete", "remove"),
+    "결과": ("result",),
+    "인덱스": ("index",),
+    "상태": ("status",),
+    "라우터": ("router",),
+    "서버": ("server",),
+    "포트": ("port",),
+    "주소": ("url", "host"),
+    "모자이크": ("mosaic",),
+    "노이즈": ("noise",),
+    "라벨": ("label",),
+    "레이블": ("label",),
+    "변환": ("transform", "convert"),
+    "찾": ("find", "detect"),
+    "찾아내": ("find", "detect"),
+    "자르": ("crop",),
+    "허용": ("allow",),
+}
+
+
+def in_korean(terms: frozenset[str]) -> set[str]:
+    """`terms` with the Korean words for the English names among them (model.fit: 모델,
+    학습), which questions use."""
+    return set(terms) | {
+        korean for korean, names in ENGLISH_IN_CODE.items() if any(n in terms for n in names)
+    }
