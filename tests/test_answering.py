@@ -242,7 +242,7 @@ def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
     )
 
 
-def _answer_over(notes, message: str) -> list[str]:
+def _answer_over(notes, message: str, domains: frozenset[str] = frozenset()) -> list[str]:
     passages, by_chunk = notes
     analyzer = default_analyzer()
     kind = question_kind(message)
@@ -254,6 +254,7 @@ def _answer_over(notes, message: str) -> list[str]:
         hits=passages,
         units_of=lambda p: by_chunk[p.chunk_id],
         passage_of={p.chunk_id: p for p in passages}.get,
+        domains=domains,
     )
     return render_answer(selection, kind=kind, topic=subjects[0]).lines
 
@@ -1551,3 +1552,26 @@ def test_a_table_row_with_a_formula_in_one_cell_reads_as_a_row() -> None:
     notes = _found(Passage(12, "act.md", "활성화 함수 비교", ACTIVATIONS_NOTE, 1.0))
     lines = _answer_over(notes, "GELU는 주로 어디에 써?")
     assert lines and lines[0].startswith("GELU: ") and "BERT 계열 모델" in lines[0]
+
+
+ROUTER_NOTE = """## 게이트웨이 서버
+```python
+# 라우터 생성
+upload_router = APIRouter(prefix="/files", tags=["Gateway"])
+
+# 라우터 붙이기
+app.include_router(upload_router)
+```
+"""
+
+
+def test_the_line_that_sets_a_name_yields_to_one_that_does_what_is_asked_with_it() -> None:
+    notes = _notes(ROUTER_NOTE)
+    # what is done with it, in words code has names for (앱: app, 등록: include)
+    question = "gateway에서 만든 upload_router는 앱에 어떻게 등록해?"
+    lines = _answer_over(notes, question, domains=frozenset({"gateway"}))
+    assert any("app.include_router(upload_router)" in line for line in lines)
+    assert not any("APIRouter(" in line for line in lines)
+    # the name alone is asked for where it is set
+    lines = _answer_over(notes, "upload_router는 코드에서 어떻게 만들어?")
+    assert any("upload_router = APIRouter(" in line for line in lines)

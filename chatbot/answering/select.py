@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from chatbot.answering.codewords import in_korean
+from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
@@ -1034,7 +1034,7 @@ class UnitSelector:
         places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
         # (a line that reports, then its score): a reporting line answers only where no
         # other line names what is asked
-        best: tuple[tuple[bool, float], UnitRecord, Passage] | None = None
+        best: tuple[tuple[bool, float, int], UnitRecord, Passage] | None = None
         naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
             words = in_korean(unit.terms)
@@ -1059,20 +1059,23 @@ class UnitSelector:
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
             defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
-            if defined:
-                # a name only code would write ("OUTPUT_DIR") is asked for where it is set
+            if defined and not (asked - words - set().union(*sides)) & ENGLISH_IN_CODE.keys():
+                # a name only code would write ("OUTPUT_DIR") is asked for where it is set,
+                # unless the question asks for more done with it, in words code has names
+                # for ("api_router는 앱에 어떻게 등록해?": app.include_router(api_router))
                 score += _CODE_DEFINES_NAME if "_" in defined else _CODE_DEFINES
             if unit.labels in places:
                 # beside what was quoted, not the same lines again
                 score += -_CODE_NEAR if unit.text.strip() in near else _CODE_NEAR
             # a line that logs or returns a message repeats the words of what the code
             # around it does
-            key = (not _reports(unit.text, ask.question), score)
+            # (at equal scores, the line that says more of what is asked in its own words)
+            key = (not _reports(unit.text, ask.question), score, len(asked & words))
             if best is None or key > best[0]:
                 best = (key, unit, hit)
         if best is None:
             return Selection()
-        (_, score), unit, hit = best
+        (_, score, _), unit, hit = best
         code = [u for u in ask.units_of(hit) if u.kind == "code"]
         block = _statement(unit, code)
         # the line just before or after it, under the same labels, that names what is
