@@ -1575,3 +1575,20 @@ def test_the_line_that_sets_a_name_yields_to_one_that_does_what_is_asked_with_it
     # the name alone is asked for where it is set
     lines = _answer_over(notes, "upload_router는 코드에서 어떻게 만들어?")
     assert any("upload_router = APIRouter(" in line for line in lines)
+
+
+TRAINER_NOTE = """## Trainer 설정
+- epochs: 전체 데이터를 몇 번 반복해서 볼지 정한다.
+- verbose: 학습 중 로그를 얼마나 자세히 찍을지 정한다.
+    - 0: 아무것도 찍지 않음
+    - 1: 진행 막대만
+    - 2: 에폭마다 한 줄
+- seed: 난수 시드를 고정해서 결과를 재현한다.
+"""
+
+
+def test_a_list_asked_of_an_entry_it_names_is_what_stands_under_that_entry() -> None:
+    notes = _notes(TRAINER_NOTE)
+    lines = _answer_over(notes, "Trainer verbose 레벨 종류 알려줘")
+    assert lines[0].startswith("verbose: 학습 중 로그를")
+    assert [line.split(":")[0] for line in lines[1:]] == ["- 0", "- 1", "- 2"]

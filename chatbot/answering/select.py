@@ -1337,12 +1337,38 @@ class UnitSelector:
                 and not subject_terms & c.unit.terms
             )
         ]
+        # "BayesianOptimization verbose 레벨 종류": an entry the question names among the
+        # words of its subject
+        named_entry = (
+            kind == "list"
+            and best.unit.kind == "term"
+            and _key_of(best.unit.term) not in subject_keys
+            and bool(term_words := set(self.analyzer.terms(best.unit.term)))
+            and term_words <= subject_terms
+        )
+        if named_entry and len(chosen) == 1:
+            # the list asked for is what stands under that entry ("0: 출력 없음", "1: 최소
+            # 출력", …), however short each line
+            under = (*best.unit.labels, best.unit.term)
+            levels = [
+                Chosen(read, best.passage, 0.5 * best.score)
+                for u in units_of(best.passage)
+                if u.source == best.unit.source
+                and u.labels == under
+                and (read := readable(u)) is not None
+            ]
+            if len(levels) >= 2:
+                whole = [best, *sorted(levels, key=lambda c: c.unit.line)]
+                return Selection(
+                    [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in whole]
+                )
         if (
             kind == "list"
             and len(chosen) == 1
             and best.unit.kind == "term"
             and best.unit.labels
             and _key_of(best.unit.term) not in subject_keys
+            and not named_entry
         ):
             # "주요 파라미터" > "estimator: …", "cv: …": a titled run of terms is the list
             # asked for, read whole whether or not each line names the subject (not when
