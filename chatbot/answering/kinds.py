@@ -33,12 +33,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # still an example)
     ("when", re.compile(r"어디(?:에|에서|서)\s*(?:\S+\s*)?(?:써|쓰|사용|활용)")),
     # "어떤 유형의 데이터를 다뤄?" asks which one, not what kinds there are
-    # "뭐 있어?" asks what there is, unless it asks for ways ("막는 방법 뭐 있어?": how)
+    # "뭐 있어?", "뭐뭐 있어?" ask what there is, unless they ask for ways ("막는 방법 뭐뭐
+    # 있어?": how)
     (
         "list",
         re.compile(
-            r"종류(?!의)|유형(?!의)|어떤 것들|뭐뭐|뭐가 있|무엇이 있|구성|나열|업적"
-            r"|^(?!.*(?:방법|어떻게)).*뭐 있"
+            r"종류(?!의)|유형(?!의)|어떤 것들|뭐가 있|무엇이 있|구성|나열|업적"
+            r"|^(?!.*(?:방법|어떻게)).*뭐(?:뭐)? 있|^(?!.*방법).*뭐뭐"
             # all of them: "주요 파라미터 다 알려줘", "허용해 둔 것들 전부", "패키지들 쭉"
             r"|(?:다|전부|모두|쭉) (?:알려|정리|보여)|목록|것들"
             # its entries: "HalvingRandomSearchCV 주요 파라미터 알려줘"
