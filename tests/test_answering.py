@@ -1594,3 +1594,28 @@ def test_a_list_asked_of_an_entry_it_names_is_what_stands_under_that_entry() -> 
     lines = _answer_over(notes, "Trainer verbose 레벨 종류 알려줘")
     assert lines[0].startswith("verbose: 학습 중 로그를")
     assert [line.split(":")[0] for line in lines[1:]] == ["- 0", "- 1", "- 2"]
+
+
+FRAMEWORKS_FEATURES = """## 웹 프레임워크
+| 프레임워크 | 라이선스 | 최초 릴리스 |
+|---|---|---|
+| 장고 | BSD License | 2005년 |
+| 플라스크 | BSD License | 2010년 |
+
+- 장고 (django)
+    - 특징
+        - 개발에 필요한 많은 기능이 구현되어 있는 풀스택 프레임워크
+- 플라스크 (flask)
+    - 특징
+        - 최소한의 기능만 제공하는 마이크로 웹 프레임워크
+"""
+
+
+def test_a_comparison_reads_each_side_from_under_its_own_bullet() -> None:
+    """Each side's line may stand under a label of the side's (장고 > 특징 > …), not name
+    it itself; such a line, about what is asked (기능), answers over the side's table row,
+    and its label says whose it is."""
+    notes = _notes(FRAMEWORKS_FEATURES)
+    lines = _answer_over(notes, "플라스크는 장고랑 비교하면 기능 면에서 어때?")
+    assert lines[0].startswith("플라스크 (flask) 특징: 최소한의 기능만 제공하는")
+    assert lines[1].startswith("- 장고 (django) 특징: 개발에 필요한 많은 기능이")

@@ -33,10 +33,23 @@ class Rendered:
         return "\n".join(self.lines)
 
 
+# A label that only says what kind of statement stands under it ("특징", "장점")
+_KIND_LABEL = re.compile(r"^(?:특징|장점|단점|장단점|한계)\s*:?$")
+_PARENT_MAX = 30
+
+
 def _context(chosen: Chosen) -> str:
     unit = chosen.unit
+    if unit.term:
+        return unit.term.rstrip(" :")
     # "에이전트:" as a bullet of its own labels what follows: its colon is the line's
-    return (unit.term or unit.context).rstrip(" :")
+    context = unit.context.rstrip(" :")
+    if _KIND_LABEL.match(context) and len(unit.labels) >= 2 and unit.labels[-1] == unit.context:
+        # "특징" says whose only with the label above it: "플라스크 특징"
+        parent = unit.labels[-2].rstrip(" :")
+        if len(parent) <= _PARENT_MAX and not SENTENCE_END.search(parent):
+            return f"{parent} {context}"
+    return context
 
 
 def _under_day(chosen: Chosen, day: str) -> str:

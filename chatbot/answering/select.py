@@ -1586,7 +1586,14 @@ class UnitSelector:
         whole = [
             c
             for c in side
-            if key and (key in _whole_key(c.unit) or self._named_as(c.unit, subject))
+            if key
+            and (
+                key in _whole_key(c.unit)
+                or self._named_as(c.unit, subject)
+                # a line under the side's own bullet or title ("장고" > "특징" > "개발에
+                # 필요한 많은 기능이 구현되어 …")
+                or any(key == _key_of(label) for label in c.unit.labels)
+            )
         ]
         side = whole or side
         if not side:
