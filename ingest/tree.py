@@ -225,6 +225,10 @@ def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
     return ""
 
 
+# An object and the verb it goes with, joined to what follows ("크기를 줄이고 …"): a clause
+_CLAUSE = re.compile(r"[을를]\s\S+고\s")
+
+
 def _term_split(text: str) -> tuple[str, str] | None:
     """("RAG", "LLM과 검색 엔진을 결합하여 …") from "RAG - LLM과 검색 엔진을 결합하여 …"."""
     m = _TERM_LINE.match(text)
@@ -234,6 +238,9 @@ def _term_split(text: str) -> tuple[str, str] | None:
     if len(term) == 1 and term.isalpha() and m.group("mark").strip() in "-–":
         # "K - 최근접 이웃 (K-Nearest Neighbor)": a letter before a spaced hyphen is part
         # of the name, not a term of its own
+        return None
+    if _CLAUSE.search(term):
+        # a clause, not a name: "크기를 줄이고 불변성 확보 (압축 및 저장) - 영속성이 …"
         return None
     if _unbalanced(term) or "\\" in term:
         # the mark sits inside a quote, a bracket or a formula ('구성은 "합성곱 → 활성화"',

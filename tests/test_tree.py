@@ -206,6 +206,21 @@ def test_a_mark_inside_quotes_or_brackets_splits_no_term() -> None:
     assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG"), ("item", "")]
 
 
+def test_a_clause_before_a_spaced_hyphen_is_no_term() -> None:
+    units = parse_units(
+        "## CNN\n- pooling layer(풀링 계층):\n"
+        "    - 크기를 줄이고 불변성 확보 (압축) - 위치가 조금 바뀌어도 같은 값이 나온다.\n"
+        "- 최고 성능 모델 - 가장 정확한 모델\n"
+    )
+    text = "크기를 줄이고 불변성 확보 (압축) - 위치가 조금 바뀌어도 같은 값이 나온다."
+    line = _by_text(units, text)
+    # an object and its verb ("크기를 줄이고") make a clause, not a name: the line stays
+    # whole, under the bullet it describes
+    assert (line.kind, line.term) == ("item", "")
+    assert line.context.startswith("pooling layer(풀링 계층)")
+    assert [u.term for u in units if u.kind == "term"] == ["최고 성능 모델"]
+
+
 def test_a_question_line_above_a_list_labels_it_and_names_its_subject() -> None:
     units = parse_units(
         "### mnist_service.py 만들기....\n\nmnist란?\n- 손글씨 숫자 이미지를 모은 데이터 셋이다.\n"
