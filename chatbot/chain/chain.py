@@ -212,17 +212,7 @@ class ChatChain:
             if followup.query == message and same_model
             else self.router_embeddings.embed_array([message])[0]
         )
-        # "그럼 토끼는?" after a question is that question asked of 토끼: it is read as the
-        # request it stands for, which the classifier alone would take for chatter
-        asked = followup.query if followup.kind == "switch" else message
-        p_request = self.classifier.p_request(
-            asked,
-            vector
-            if asked == message
-            else result.query_vector
-            if same_model
-            else self.router_embeddings.embed_array([asked])[0],
-        )
+        p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
         # An unmarked name that reads as code ("flow_from_directory 쓰면 …", "reshape 해야",
@@ -283,6 +273,16 @@ class ChatChain:
         ):
             missed = []
         covered = bool(subjects) and not missed
+        if covered and followup.kind == "switch" and followup.query != message:
+            # "그럼 토끼는?" after a question about the notes is that question asked of
+            # 토끼, which the notes hold: it is read as the request it stands for, which the
+            # classifier alone takes for chatter ("그럼 오늘 저녁은?" stays chatter)
+            asked = (
+                result.query_vector
+                if same_model
+                else self.router_embeddings.embed_array([followup.query])[0]
+            )
+            p_request = max(p_request, self.classifier.p_request(followup.query, asked))
         social = (
             p_request < self.chat.social_request_max
             and (
