@@ -1619,3 +1619,22 @@ def test_a_comparison_reads_each_side_from_under_its_own_bullet() -> None:
     lines = _answer_over(notes, "플라스크는 장고랑 비교하면 기능 면에서 어때?")
     assert lines[0].startswith("플라스크 (flask) 특징: 최소한의 기능만 제공하는")
     assert lines[1].startswith("- 장고 (django) 특징: 개발에 필요한 많은 기능이")
+
+
+PREFIX_NOTE = """## 서버 설정
+| 인자 | 설명 |
+|---|---|
+| save_prefix | 저장되는 이미지 이름 앞에 붙는 접두어 |
+
+```python
+# 메인 라우터 생성
+api_router = APIRouter(prefix="/ai/v1", tags=["Gateway API"])
+```
+"""
+
+
+def test_code_that_names_every_thing_asked_answers_over_prose_that_names_one() -> None:
+    notes = _notes(PREFIX_NOTE)
+    # the row names prefix only; the line of code names the router and its prefix
+    lines = _answer_over(notes, "gateway API 라우터는 어떤 prefix로 묶여 있어요?")
+    assert any('api_router = APIRouter(prefix="/ai/v1"' in line for line in lines)

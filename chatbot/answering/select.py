@@ -846,6 +846,12 @@ class UnitSelector:
                 _IDENTIFIER.search(ask.subjects[0])
                 and not self._names_subject(lead, ask.subjects[:1])
             )
+            # it names one thing asked of several ("gateway API 라우터는 어떤 prefix로":
+            # a row "save_prefix" names prefix, the line of code names both)
+            or (
+                len(ask.subjects) > 1
+                and not all(self._names_subject(lead, [s]) for s in ask.subjects)
+            )
         ):
             # prose that names nothing asked, or not the name from the code that is asked
             # about ("MnistSampleRequest 필드", "UPLOAD_DIR"), where a line of code names
