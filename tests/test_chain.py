@@ -197,6 +197,11 @@ def test_a_line_of_code_covers_what_it_names_in_english() -> None:
     assert subject_covered("확장자", hits, analyzer, units_of=lambda _: units)
     # a word the code has no name for is still missing
     assert not subject_covered("파일 권한", hits, analyzer, units_of=lambda _: units)
+    # the comment a line stands under names it too, and an English word may be plural
+    cors = '## 서버\n\n```python\n# CORS 설정\nallow_origins=["*"],\n```\n'
+    cors_hits = [_hit(cors)]
+    cors_units = unit_records("gateway.md", cors_hits[0].chunk_id, cors)
+    assert subject_covered("CORS 허용 origin", cors_hits, analyzer, units_of=lambda _: cors_units)
 
 
 def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:

@@ -389,10 +389,18 @@ def _phrase_covered(
             and all(holds_term(t, unit.terms | unit.context_terms) for t in terms)
             and (unit.kind in ("row", "term") or terms[0] in unit.context_terms)
         )
-        or (unit.kind == "code" and all(t in in_korean(unit.terms) for t in terms))
+        or (unit.kind == "code" and _code_names(terms, unit))
         for hit in hits
         for unit in units_of(hit)
     )
+
+
+def _code_names(terms: list[str], unit: UnitRecord) -> bool:
+    """Whether a line of code, with the comment or function it stands under, names every
+    one of `terms`, in English as code writes them ("CORS 허용 origin": the line
+    `allow_origins=[…]` under the comment "CORS 설정"); an English word also in its plural."""
+    words = in_korean(unit.terms | unit.context_terms)
+    return all(t in words or (t.isascii() and f"{t}s" in words) for t in terms)
 
 
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
