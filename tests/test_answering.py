@@ -1638,3 +1638,28 @@ def test_code_that_names_every_thing_asked_answers_over_prose_that_names_one() -
     # the row names prefix only; the line of code names the router and its prefix
     lines = _answer_over(notes, "gateway API 라우터는 어떤 prefix로 묶여 있어요?")
     assert any('api_router = APIRouter(prefix="/ai/v1"' in line for line in lines)
+
+
+SAMPLE_ENDPOINT_NOTE = """## 샘플 API
+```python
+@router.post("/digit-sample")
+async def post_digit_sample(request: DigitSampleRequest):
+    \"\"\"숫자 샘플 이미지를 지정된 인덱스로 저장합니다.\"\"\"
+    # 인덱스 범위 확인
+    if request.index < 0 or request.index >= len(train_images):
+        return JSONResponse(content={"error": "유효하지 않은 인덱스"}, status_code=400)
+```
+"""
+
+
+def test_a_condition_that_ends_a_block_of_code_is_quoted_as_far_as_the_block_goes() -> None:
+    """The condition and the first lines of its block are quoted; where the notes' code
+    ends first, as many as there are (this raised IndexError)."""
+    notes = _notes(SAMPLE_ENDPOINT_NOTE)
+    lines = _answer_over(notes, "digit-sample POST에 index를 70000으로 주면 왜 에러 나?")
+    assert lines[1:] == [
+        "```",
+        "    if request.index < 0 or request.index >= len(train_images):",
+        '        return JSONResponse(content={"error": "유효하지 않은 인덱스"}, status_code=400)',
+        "```",
+    ]

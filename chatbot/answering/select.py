@@ -539,7 +539,8 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
         end += 1
         depth += _depth(lines[end].text)
     if within:
-        end = max(end, start + _CODE_BLOCK)
+        # (a block the notes end early, with the code: as far as it goes)
+        end = min(max(end, start + _CODE_BLOCK), len(lines) - 1)
     opened = CODE_SCOPE.match(lines[end].text.lstrip())
     body = end
     if opened:
