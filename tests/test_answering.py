@@ -1663,3 +1663,27 @@ def test_a_condition_that_ends_a_block_of_code_is_quoted_as_far_as_the_block_goe
         '        return JSONResponse(content={"error": "유효하지 않은 인덱스"}, status_code=400)',
         "```",
     ]
+
+
+GATEWAY_MAIN_NOTE = """## 게이트웨이
+- 배포할 때는 reload 설정을 끈다.
+
+```python
+# 앱 설정
+app = FastAPI(title="Gateway API", version="0.1.0")
+
+# 서버 실행
+if __name__ == "__main__":
+    uvicorn.run("app.main:app", host="0.0.0.0", port=port, reload=True)
+```
+"""
+
+
+def test_a_line_of_code_under_the_subject_answers_in_the_words_it_is_asked() -> None:
+    notes = _notes(GATEWAY_MAIN_NOTE)
+    # the prose names reload alone, so the code is weighed: 서버 is in the comment the
+    # line stands under, host and reload in the line itself; the line that names the
+    # gateway says nothing else asked
+    lines = _answer_over(notes, "gateway 서버는 마지막에 어떻게 실행시켜? host랑 reload 설정도")
+    assert any("uvicorn.run(" in line for line in lines)
+    assert not any("app = FastAPI(" in line for line in lines)

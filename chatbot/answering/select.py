@@ -1057,7 +1057,16 @@ class UnitSelector:
                 # the line itself says something asked, not only its labels, unless the
                 # code is what is asked for ("코드로는 어떻게 해?")
                 or not (asked & words or any(side & words for side in sides) or asked_for)
-                or (own and not (sides[0] & words and _half_named(sides[0], words | around)))
+                or (
+                    own
+                    and not (
+                        # its own words name the subject, or what is asked of it with the
+                        # subject in its labels ("CORS 설정에서 허용해 둔 것": the lines
+                        # allow_… under the comment "CORS 설정")
+                        (sides[0] & words or (asked - sides[0]) & words)
+                        and _half_named(sides[0], words | around)
+                    )
+                )
             ):
                 continue
             naming.add(unit.unit_id)
