@@ -1687,3 +1687,23 @@ def test_a_line_of_code_under_the_subject_answers_in_the_words_it_is_asked() -> 
     lines = _answer_over(notes, "gateway 서버는 마지막에 어떻게 실행시켜? host랑 reload 설정도")
     assert any("uvicorn.run(" in line for line in lines)
     assert not any("app = FastAPI(" in line for line in lines)
+
+
+MODELS_TABLE_NOTE = """## 챗봇 모델 고르기
+챗봇에는 생성 모델을 쓰는데, 노트북에서 돌릴 수 있는 작은 모델도 여러 종류가 있다.
+
+| 모델 | 크기 | 언어 |
+|---|---|---|
+| TinyGen | 0.5B | 영어 |
+| KoSmall | 1B | 한국어 |
+| MiniChat | 2B | 다국어 |
+
+모델이 클수록 메모리가 많이 든다.
+"""
+
+
+def test_a_list_asked_of_a_line_that_introduces_a_table_is_the_table() -> None:
+    notes = _notes(MODELS_TABLE_NOTE)
+    lines = _answer_over(notes, "노트북에서 돌릴 수 있는 작은 모델 목록 보여줘")
+    assert lines[0].startswith("챗봇 모델 고르기: 챗봇에는 생성 모델을 쓰는데")
+    assert [line.split(":")[0] for line in lines[1:]] == ["- TinyGen", "- KoSmall", "- MiniChat"]

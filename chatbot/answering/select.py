@@ -151,6 +151,8 @@ _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", 
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
 _ENTRY_WORDS = re.compile(r"파라미터|인자|옵션|매개\s?변수|메서드|프로퍼티|속성")
 _TERM_RUN = 3
+# Lines between a line and the table it introduces: a blank line and the header rows
+_TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
@@ -606,6 +608,26 @@ def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecor
         if u.kind != "label" and u.labels[-1] not in entries:
             entries[u.labels[-1]] = u
     return list(entries.values())
+
+
+def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
+    """The rows of a table that starts right after `unit` (a blank line and its header
+    between them at most), under the same labels, in the notes' order: "gpt에도 여러
+    종류가 있다 …" and the table of models under it."""
+    rows = [
+        u
+        for u in units
+        if u.kind == "row"
+        and u.source == unit.source
+        and u.labels == unit.labels
+        and u.line > unit.line
+    ]
+    if not rows:
+        return []
+    first = min(rows, key=lambda u: u.line)
+    if first.line - unit.line > _TABLE_GAP:
+        return []
+    return _adjacent(first, rows)
 
 
 def _entry_named(unit: UnitRecord, subject_terms: set[str]) -> bool:
@@ -1412,6 +1434,18 @@ class UnitSelector:
             if len(bullets) >= _TERM_RUN:
                 kind_found = True
                 chosen = [best if c.unit.unit_id == best.unit.unit_id else c for c in bullets]
+        if kind == "list" and len(chosen) == 1 and best.unit.kind != "row":
+            # the line that leads introduces a table ("gpt에도 여러 종류가 있다"): its
+            # rows are the list asked for
+            table = [
+                Chosen(read, best.passage, 0.5 * best.score)
+                for u in _table_after(best.unit, units_of(best.passage))
+                if (read := readable(u)) is not None
+            ]
+            if len(table) >= _TERM_RUN:
+                return Selection(
+                    [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in [best, *table]]
+                )
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
         named_rows = [c for c in group if _entry_named(c.unit, subject_terms)]
