@@ -533,6 +533,29 @@ def test_a_term_in_another_spelling_is_found_wherever_search_ranked_it() -> None
     assert [c.unit.term for c in selection.units] == ["optimizer"]
 
 
+PIONEER_NOTE = """## 딥러닝 연구자
+- 앤드루 응(Andrew Ng) - 홍콩
+    - 온라인 강의로 딥러닝을 대중에게 널리 알린 연구자
+"""
+
+
+def test_a_name_in_the_notes_own_loanword_spelling_is_found_wherever_search_ranked_it() -> None:
+    # "앤드류" asked, "앤드루" written; its chunk was not among the hits
+    units = unit_records("people.md", 15, PIONEER_NOTE, 1300)
+    hit = Passage(16, "other.md", "다른 곳", "관련 없는 줄", 1.0)
+    own = Passage(15, "people.md", "딥러닝 연구자", PIONEER_NOTE, 0.1)
+    selection = UnitSelector(default_analyzer()).select(
+        question="앤드류 응은 뭐 한 사람이야?",
+        kind="who",
+        subjects=["앤드류 응"],
+        hits=[hit],
+        units_of=lambda p: units if p.chunk_id == 15 else [],
+        units_about=lambda terms: [u for u in units if terms <= u.context_terms],
+        passage_of={15: own, 16: hit}.get,
+    )
+    assert any("온라인 강의로 딥러닝을" in c.unit.text for c in selection.units)
+
+
 SEARCH_NOTE = """주요 파라미터
 estimator: 튜닝할 머신러닝 모델입니다.
 param_distributions: RandomSearchCV가 샘플링할 하이퍼파라미터 범위입니다.

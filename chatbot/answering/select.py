@@ -1187,7 +1187,9 @@ class UnitSelector:
         if units_about is not None and passage_of is not None:
             # Units whose own labels name the subject, wherever search ranked their passage
             # (a list under "API 구조" in a chunk that ranked sixth).
-            for side in subject_sets:
+            # (a name in the notes' own loanword spelling too: "앤드류 응" as 앤드루 응)
+            folded = [{fold_spelling(t) for t in side} for side in subject_sets]
+            for side in [*subject_sets, *(f for f, s in zip(folded, subject_sets) if f != s)]:
                 for unit in units_about(side):
                     named = _key_of(unit.context) + _key_of(unit.term)
                     passage = passage_of(unit.chunk_id)
