@@ -1189,7 +1189,8 @@ class UnitSelector:
             # (a list under "API 구조" in a chunk that ranked sixth).
             # (a name in the notes' own loanword spelling too: "앤드류 응" as 앤드루 응)
             folded = [{fold_spelling(t) for t in side} for side in subject_sets]
-            for side in [*subject_sets, *(f for f, s in zip(folded, subject_sets) if f != s)]:
+            spellings = [*subject_sets, *(f for f in folded if f not in subject_sets)]
+            for side in spellings:
                 for unit in units_about(side):
                     named = _key_of(unit.context) + _key_of(unit.term)
                     passage = passage_of(unit.chunk_id)
