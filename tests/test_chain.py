@@ -639,13 +639,19 @@ COURSE_LOG = """# 수업 일지
 """
 
 
-def test_a_day_of_a_course_log_is_asked_by_its_date(app_settings: Settings, tmp_path: Path) -> None:
+def _services_with_note(app_settings: Settings, tmp_path: Path, name: str, text: str) -> Services:
+    """Services over the sample notes and one note more, ingested (close them)."""
     notes = tmp_path / "notes"
     shutil.copytree(app_settings.notes_dir, notes)
-    (notes / "log.md").write_text(COURSE_LOG, encoding="utf-8")
+    (notes / name).write_text(text, encoding="utf-8")
     services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    services.ingest()
+    return services
+
+
+def test_a_day_of_a_course_log_is_asked_by_its_date(app_settings: Settings, tmp_path: Path) -> None:
+    services = _services_with_note(app_settings, tmp_path, "log.md", COURSE_LOG)
     try:
-        services.ingest()
         chain = services.chat.chain  # type: ignore[union-attr]
         for message in ("3월 5일 수업에서 뭐 배웠어?", "24.03.05 수업 내용 정리해줘"):
             plan = chain.plan({"message": message, "history": []})
@@ -699,12 +705,8 @@ def test_then_x_asks_the_previous_question_of_x_within_its_context(
     """ "그럼 토끼는?" after "원-핫 인코딩에서 강아지는 어떻게 표현해?" asks of 토끼 in 원-핫
     인코딩: searched within that context, and read as that request, though "그럼 토끼는?"
     alone reads as chatter."""
-    notes = tmp_path / "notes"
-    shutil.copytree(app_settings.notes_dir, notes)
-    (notes / "encoding.md").write_text(ENCODING_TABLE, encoding="utf-8")
-    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    services = _services_with_note(app_settings, tmp_path, "encoding.md", ENCODING_TABLE)
     try:
-        services.ingest()
         chain = services.chat.chain  # type: ignore[union-attr]
         previous = "원-핫 인코딩에서 강아지는 어떻게 표현해?"
         first = chain.plan({"message": previous, "history": []})
