@@ -1730,3 +1730,18 @@ def test_a_list_asked_of_a_line_that_introduces_a_table_is_the_table() -> None:
     lines = _answer_over(notes, "노트북에서 돌릴 수 있는 작은 모델 목록 보여줘")
     assert lines[0].startswith("챗봇 모델 고르기: 챗봇에는 생성 모델을 쓰는데")
     assert [line.split(":")[0] for line in lines[1:]] == ["- TinyGen", "- KoSmall", "- MiniChat"]
+
+
+TWO_THINGS_NOTE = """## 드롭아웃과 조기 종료
+드롭아웃은 학습 중에 뉴런 출력 일부를 무작위로 0으로 만들어 특정 뉴런에 기대지 않게 한다.
+조기 종료는 검증 손실이 몇 에포크 동안 나아지지 않으면 학습을 멈추는 방법이다.
+Keras에서는 EarlyStopping(patience=5) 콜백으로 간단히 적용할 수 있다.
+"""
+
+
+def test_a_line_about_the_other_thing_of_a_shared_title_does_not_lead() -> None:
+    """Under a title that names two things, a line that says how of the other one (its
+    own topic, or a name from code the question does not name) does not lead."""
+    notes = _notes(TWO_THINGS_NOTE)
+    lines = _answer_over(notes, "드롭아웃은 어떻게 동작해?")
+    assert "드롭아웃은 학습 중에" in lines[0]

@@ -610,6 +610,12 @@ def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecor
     return list(entries.values())
 
 
+# The topic particle right after what a sentence opens with ("RNN은 …")
+_TOPIC_PARTICLE = re.compile(r"\s?(?:은|는)\s")
+# A name from code in prose: camelCase or snake_case ("EarlyStopping", "model_eval")
+_CODE_NAME_IN_TEXT = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b|\b[A-Za-z]+_[A-Za-z_]+\b")
+
+
 def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     """The rows of a table that starts right after `unit` (a blank line and its header
     between them at most), under the same labels, in the notes' order: "gpt에도 여러
@@ -950,11 +956,30 @@ class UnitSelector:
             return pool
         return [naming, *(c for c in pool if c is not naming)]
 
-    @staticmethod
-    def _lead_by_kind(pool: list[Chosen], kind: str) -> Chosen:
+    def _other_thing(self, text: str, question: str, keys: set[str]) -> bool:
+        """Whether a line is about a thing other than the subjects (`keys`): it opens with
+        a topic of its own ("조기 종료(early stopping)는 …"; not "대처 방법으로는 …"), or
+        names a name from code the question does not ("EarlyStopping(…) 콜백으로 …")."""
+        roles = self.analyzer.subject_roles(text)
+        text = text.strip()
+        if (
+            roles
+            and roles[0][1] == "marked"
+            and text.startswith(roles[0][0])
+            and _TOPIC_PARTICLE.match(text[len(roles[0][0]) :])
+            and not any(k in _key_of(roles[0][0]) for k in keys)
+        ):
+            return True
+        asked = question.casefold()
+        return any(name.casefold() not in asked for name in _CODE_NAME_IN_TEXT.findall(text))
+
+    def _lead_by_kind(self, pool: list[Chosen], kind: str, question: str, keys: set[str]) -> Chosen:
         """The best line, or, when it does not answer the kind asked, a line a few lines
         from it under the same labels that does and scores near it: "대처 방법으로는 …"
-        leads "과적합은 어떻게 막아?" over the line that says what 과적합 is, which follows."""
+        leads "과적합은 어떻게 막아?" over the line that says what 과적합 is, which follows.
+        Not a line about another thing under a shared label (`_other_thing`: "드롭아웃은
+        어떻게 동작해?" is not led by "조기 종료(early stopping)는 … 방법이다", under
+        "드롭아웃과 조기 종료")."""
         best = pool[0]
         if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
             for c in pool[1:]:
@@ -965,6 +990,7 @@ class UnitSelector:
                     and c.unit.labels == best.unit.labels
                     and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
                     and answers_kind(c.unit, kind)
+                    and not self._other_thing(c.unit.text, question, keys)
                 ):
                     return c
         return best
@@ -1310,7 +1336,11 @@ class UnitSelector:
                 or any(sum(_names(c.unit, s, k) for s, k in subject_pairs) >= 2 for c in pool[:3])
             )
         else:
-            chosen = [self._lead_by_kind(self._naming_first(pool, subject_pairs, weights), kind)]
+            chosen = [
+                self._lead_by_kind(
+                    self._naming_first(pool, subject_pairs, weights), kind, question, subject_keys
+                )
+            ]
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
