@@ -612,8 +612,8 @@ def _entries_around(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecor
 
 # The topic particle right after what a sentence opens with ("RNN은 …")
 _TOPIC_PARTICLE = re.compile(r"\s?(?:은|는)\s")
-# A name from code in prose: camelCase or snake_case ("EarlyStopping", "model_eval")
-_CODE_NAME_IN_TEXT = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b|\b[A-Za-z]+_[A-Za-z_]+\b")
+# A word in Latin letters, of which a name from code is one (`_IDENTIFIER`)
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
@@ -971,7 +971,10 @@ class UnitSelector:
         ):
             return True
         asked = question.casefold()
-        return any(name.casefold() not in asked for name in _CODE_NAME_IN_TEXT.findall(text))
+        return any(
+            _IDENTIFIER.search(word) and word.casefold() not in asked
+            for word in _LATIN_WORD.findall(text)
+        )
 
     def _lead_by_kind(self, pool: list[Chosen], kind: str, question: str, keys: set[str]) -> Chosen:
         """The best line, or, when it does not answer the kind asked, a line a few lines
@@ -1430,9 +1433,7 @@ class UnitSelector:
             ]
             if len(levels) >= 2:
                 whole = [best, *sorted(levels, key=lambda c: c.unit.line)]
-                return Selection(
-                    [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in whole]
-                )
+                return Selection(self._all_trimmed(whole, q_terms, kind))
         if (
             kind == "list"
             and len(chosen) == 1
@@ -1476,9 +1477,7 @@ class UnitSelector:
                 if (read := readable(u)) is not None
             ]
             if len(table) >= _TERM_RUN:
-                return Selection(
-                    [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in [best, *table]]
-                )
+                return Selection(self._all_trimmed([best, *table], q_terms, kind))
         siblings.sort(key=lambda c: c.unit.line)
         group = [best, *siblings]
         named_rows = [c for c in group if _entry_named(c.unit, subject_terms)]
@@ -1572,8 +1571,7 @@ class UnitSelector:
                 key=lambda c: c.unit.line,
             )
             chosen = same + [c for c in chosen if c not in same]
-        chosen = [replace(c, unit=self._trimmed(c.unit, q_terms, kind)) for c in chosen]
-        return Selection(chosen, kind_found)
+        return Selection(self._all_trimmed(chosen, q_terms, kind), kind_found)
 
     def _with_children(self, chosen: list[Chosen], pool: list[Chosen], limit: int) -> list[Chosen]:
         """Each entry of a list with the lines right under it that say something of their
@@ -1597,6 +1595,9 @@ class UnitSelector:
                     out.append(child)
                     room -= 1
         return out
+
+    def _all_trimmed(self, chosen: list[Chosen], asked: set[str], kind: str) -> list[Chosen]:
+        return [replace(c, unit=self._trimmed(c.unit, asked, kind)) for c in chosen]
 
     def _trimmed(self, unit: UnitRecord, asked: set[str], kind: str) -> UnitRecord:
         """A long line of many sentences (a paragraph the notes wrote on one line) reads as
