@@ -277,12 +277,12 @@ class ChatChain:
             # "그럼 토끼는?" after a question about the notes is that question asked of
             # 토끼, which the notes hold: it is read as the request it stands for, which the
             # classifier alone takes for chatter ("그럼 오늘 저녁은?" stays chatter)
-            asked = (
+            asked_vector = (
                 result.query_vector
                 if same_model
                 else self.router_embeddings.embed_array([followup.query])[0]
             )
-            p_request = max(p_request, self.classifier.p_request(followup.query, asked))
+            p_request = max(p_request, self.classifier.p_request(followup.query, asked_vector))
         social = (
             p_request < self.chat.social_request_max
             and (
