@@ -1745,3 +1745,9 @@ def test_a_line_about_the_other_thing_of_a_shared_title_does_not_lead() -> None:
     notes = _notes(TWO_THINGS_NOTE)
     lines = _answer_over(notes, "드롭아웃은 어떻게 동작해?")
     assert "드롭아웃은 학습 중에" in lines[0]
+    # a shorter name of the subject is the subject: "풀링은 …" answers of 풀링 계층
+    notes = _notes(
+        "## 풀링 계층\n풀링 계층은 특징 맵을 작은 영역으로 나눠 대표값 하나만 남기는 층이다.\n"
+        "풀링은 연산량을 줄이고 위치가 조금 바뀌어도 출력이 크게 변하지 않게 해 준다.\n"
+    )
+    assert "풀링은 연산량을 줄이고" in _answer_over(notes, "풀링 계층은 왜 쓰는 거야?")[0]

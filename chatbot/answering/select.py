@@ -967,9 +967,11 @@ class UnitSelector:
             and roles[0][1] == "marked"
             and text.startswith(roles[0][0])
             and _TOPIC_PARTICLE.match(text[len(roles[0][0]) :])
-            and not any(k in _key_of(roles[0][0]) for k in keys)
         ):
-            return True
+            # ("풀링은 …" is about 풀링 계층, and "풀링 계층은 …" about 풀링)
+            topic = _key_of(roles[0][0])
+            if not any(k in topic or topic in k for k in keys):
+                return True
         asked = question.casefold()
         return any(
             _IDENTIFIER.search(word) and word.casefold() not in asked
