@@ -1751,3 +1751,28 @@ def test_a_line_about_the_other_thing_of_a_shared_title_does_not_lead() -> None:
         "풀링은 연산량을 줄이고 위치가 조금 바뀌어도 출력이 크게 변하지 않게 해 준다.\n"
     )
     assert "풀링은 연산량을 줄이고" in _answer_over(notes, "풀링 계층은 왜 쓰는 거야?")[0]
+
+
+FACE_BLUR_NOTE = """## 얼굴 가리기
+얼굴 인식은 CNN이 잘하는 대표적인 일이다.
+
+```python
+def hide_faces(img, detector):
+    faces = detector.detectMultiScale(img)
+    for (x, y, w, h) in faces:
+        # 얼굴 영역을 흐리게
+        face_blur = cv2.GaussianBlur(img[y:y+h, x:x+w], (31, 31), 0)
+        # 원본 이미지에 다시 붙이기
+        img[y:y+h, x:x+w] = face_blur
+    return img
+```
+"""
+
+
+def test_a_line_of_code_that_says_what_prose_on_the_subject_does_not_answers() -> None:
+    """The prose names the face and nothing else asked; the comment over a line of code
+    says the rest."""
+    notes = _notes(FACE_BLUR_NOTE)
+    lines = _answer_over(notes, "흐리게 만든 얼굴은 원본 이미지에 어떻게 다시 붙여?")
+    assert any("img[y:y+h, x:x+w] = face_blur" in line for line in lines)
+    assert not any("얼굴 인식은" in line for line in lines)

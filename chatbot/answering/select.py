@@ -125,6 +125,7 @@ _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
 _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
 _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
+_CODE_SCOPE = 6  # the lines of code either side of one that stand in its context
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _CODE_DOMAIN = 0.5  # a side that only says where the asked thing belongs
 _IMPORT = re.compile(r"^(?:import|from)\s")
@@ -858,6 +859,15 @@ class UnitSelector:
             # 비효율적이라고 해?": "GridSearch: 모든 조합 다 돌림 → 비효율적"): no header says
             # the notes do not
             selection = replace(selection, kind_found=True)
+        if not selection.kind_found and selection.units:
+            # prose that names the subject yet not what is asked of it, where a line of
+            # the notes' code says it ("모자이크 처리한 얼굴은 원본 이미지에 어떻게 다시
+            # 붙여?": the line under the comment "원본 이미지에 다시 붙이기")
+            code = self._code(ask, by_asked=True)
+            if code.units and self._asked_share(code.units[0].unit, question, subjects) > max(
+                0.5, self._asked_share(selection.units[0].unit, question, subjects)
+            ):
+                return code
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
             selection = replace(selection, says_little=True)
         if not selection.units:
@@ -927,10 +937,19 @@ class UnitSelector:
         if answers_kind(unit, kind) or (unit.labels and ask_of(unit.labels[-1]) == kind):
             # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
+        return self._asked_share(unit, question, subjects) >= 0.5
+
+    def _asked_share(self, unit: UnitRecord, question: str, subjects: list[str]) -> float:
+        """The share of what the question asks beyond its subjects that `unit` or its labels
+        say, in Korean or in the English names code gives those words."""
         named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
         rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+        if not rest:
+            return 0.0
         words = unit.terms | unit.context_terms
-        return bool(rest) and 2 * len(rest & words) >= len(rest)
+        if unit.kind == "code":
+            words = in_korean(words)
+        return len(rest & words) / len(rest)
 
     @staticmethod
     def _naming_first(
@@ -1064,6 +1083,7 @@ class UnitSelector:
         own: bool = False,
         asked_for: bool = False,
         near: frozenset[str] = frozenset(),
+        by_asked: bool = False,
     ) -> Selection:
         """The line of the notes' code that names most of what is asked, its own words
         first, then its labels (function, comment); with the rest of its statement (a call
@@ -1071,7 +1091,8 @@ class UnitSelector:
         `own`: only a line that names the first subject in its own words.
         `asked_for`: the code is what is asked for, and a line under labels that name the
         subject may answer though its own words name nothing asked. `near`: the lines the
-        answer before quoted."""
+        answer before quoted. `by_asked`: a line that names more than half of what is asked
+        beyond the subjects is named though it names no subject (the face is `img[…]`)."""
         asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _CODE_WORDS
         # where the asked thing belongs ("gateway 코드에서 환경 변수는") names it less
         pairs = [
@@ -1085,6 +1106,7 @@ class UnitSelector:
         sides = [side for side, _ in pairs]
         if not sides:
             return Selection()
+        beyond = asked - set().union(*sides)
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
         for rank, hit in enumerate(ask.hits[: self.passages]):
             for unit in ask.units_of(hit):
@@ -1094,7 +1116,7 @@ class UnitSelector:
         places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
         # (a line that reports, then its score): a reporting line answers only where no
         # other line names what is asked
-        best: tuple[tuple[bool, float, int], UnitRecord, Passage] | None = None
+        best: tuple[tuple[bool, int, float, int], UnitRecord, Passage] | None = None
         naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
             words = in_korean(unit.terms)
@@ -1105,6 +1127,13 @@ class UnitSelector:
                 for side, weight in pairs
                 if _half_named(side, words | around)
             ) or (_CODE_NEAR_NAMED if unit.labels in places else 0.0)
+            if (
+                not named
+                and by_asked
+                and 2 * len(beyond & (words | around)) > len(beyond)
+                and self._near_subject(unit, found, sides[0])
+            ):
+                named = 1.0
             if (
                 not named
                 # the line itself says something asked, not only its labels, unless the
@@ -1139,12 +1168,14 @@ class UnitSelector:
             # a line that logs or returns a message repeats the words of what the code
             # around it does
             # (at equal scores, the line that says more of what is asked in its own words)
-            key = (not _reports(unit.text, ask.question), score, len(asked & words))
+            # (`by_asked`: the line that names most of what is asked beyond the subjects)
+            beyond_named = len(beyond & (words | around)) if by_asked else 0
+            key = (not _reports(unit.text, ask.question), beyond_named, score, len(asked & words))
             if best is None or key > best[0]:
                 best = (key, unit, hit)
         if best is None:
             return Selection()
-        (_, score, _), unit, hit = best
+        (_, _, score, _), unit, hit = best
         code = [u for u in ask.units_of(hit) if u.kind == "code"]
         block = _statement(unit, code)
         # the line just before or after it, under the same labels, that names what is
@@ -1173,6 +1204,21 @@ class UnitSelector:
         passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
         passage = replace(passage, score=hit.score) if passage is not None else hit
         return Selection([Chosen(u, passage, score) for u in block], True, code=True)
+
+    @staticmethod
+    def _near_subject(
+        unit: UnitRecord, found: dict[int, tuple[UnitRecord, Passage, int]], side: set[str]
+    ) -> bool:
+        """Whether a line of code a few lines from `unit` names `side` (the face is
+        `img[y:y+h, x:x+w]` a few lines below `for (x, y, w, h) in face:`)."""
+        lines = sorted(
+            (u for u, _, _ in found.values() if u.source == unit.source), key=lambda u: u.line
+        )
+        at = next(i for i, u in enumerate(lines) if u.unit_id == unit.unit_id)
+        return any(
+            _half_named(side, in_korean(u.terms | u.context_terms))
+            for u in lines[max(0, at - _CODE_SCOPE) : at + _CODE_SCOPE + 1]
+        )
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
