@@ -946,9 +946,9 @@ class UnitSelector:
         rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
         if not rest:
             return 0.0
-        words = unit.terms | unit.context_terms
+        words = set(unit.terms | unit.context_terms)
         if unit.kind == "code":
-            words = in_korean(words)
+            words = in_korean(frozenset(words))
         return len(rest & words) / len(rest)
 
     @staticmethod
