@@ -202,6 +202,9 @@ def test_a_line_of_code_covers_what_it_names_in_english() -> None:
     cors_hits = [_hit(cors)]
     cors_units = unit_records("gateway.md", cors_hits[0].chunk_id, cors)
     assert subject_covered("CORS 허용 origin", cors_hits, analyzer, units_of=lambda _: cors_units)
+    # words that speak of the code itself ("얼굴 부분", "파일 크기 값") need no name in it
+    assert subject_covered("파일 크기 부분", hits, analyzer, units_of=lambda _: units)
+    assert not subject_covered("파일 권한 부분", hits, analyzer, units_of=lambda _: units)
 
 
 def test_a_line_under_the_thing_it_describes_covers_thing_and_category() -> None:

@@ -52,6 +52,9 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
     "허용": ("allow",),
 }
 
+# Words that speak of code itself, not of what it does ("코드에서 얼굴 부분은")
+CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
+
 
 def in_korean(terms: frozenset[str]) -> set[str]:
     """`terms` with the Korean words for the English names among them (model.fit: 모델,

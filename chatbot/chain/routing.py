@@ -28,7 +28,7 @@ from typing import Protocol
 
 import numpy as np
 
-from chatbot.answering.codewords import in_korean
+from chatbot.answering.codewords import CODE_WORDS, in_korean
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
 from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling, holds_term
@@ -400,7 +400,8 @@ def _code_names(terms: list[str], unit: UnitRecord) -> bool:
     one of `terms`, in English as code writes them ("CORS 허용 origin": the line
     `allow_origins=[…]` under the comment "CORS 설정"); an English word also in its plural."""
     words = in_korean(unit.terms | unit.context_terms)
-    return all(t in words or (t.isascii() and f"{t}s" in words) for t in terms)
+    named = [t for t in terms if t not in CODE_WORDS]
+    return bool(named) and all(t in words or (t.isascii() and f"{t}s" in words) for t in named)
 
 
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
