@@ -1776,3 +1776,29 @@ def test_a_line_of_code_that_says_what_prose_on_the_subject_does_not_answers() -
     lines = _answer_over(notes, "흐리게 만든 얼굴은 원본 이미지에 어떻게 다시 붙여?")
     assert any("img[y:y+h, x:x+w] = face_blur" in line for line in lines)
     assert not any("얼굴 인식은" in line for line in lines)
+
+
+MOSAIC_CODE_NOTE = """## 모자이크
+```python
+def mosaic_faces(img, faces):
+    for (x, y, w, h) in faces:
+        logger.info(f"얼굴 좌표: {x}, {y}")
+        # 얼굴 영역 잘라내기
+        face_img = img[y:y+h, x:x+w]
+        # 모자이크 적용
+        mosaic = cv2.resize(face_img, (8, 8))
+        img[y:y+h, x:x+w] = cv2.resize(mosaic, (w, h), interpolation=cv2.INTER_NEAREST)
+    return img
+```
+"""
+
+
+def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() -> None:
+    """Every line names the face and the mosaic; the one to quote is the line whose
+    comment says what is asked beyond them (잘라내기)."""
+    notes = _notes(MOSAIC_CODE_NOTE)
+    lines = _answer_over(
+        notes, "모자이크 코드에서 얼굴 부분만 어떻게 잘라내요?", domains=frozenset({"모자이크"})
+    )
+    assert any("face_img = img[y:y+h, x:x+w]" in line for line in lines)
+    assert not any("cv2.resize(face_img" in line for line in lines)

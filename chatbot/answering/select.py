@@ -125,6 +125,7 @@ _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
 _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
 _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
+_CODE_BEYOND = 1.0  # a word asked beyond the subjects ("얼굴 부분만 어떻게 잘라내": 잘라내)
 _CODE_SCOPE = 6  # the lines of code either side of one that stand in its context
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
 _CODE_DOMAIN = 0.5  # a side that only says where the asked thing belongs
@@ -1106,7 +1107,7 @@ class UnitSelector:
         sides = [side for side, _ in pairs]
         if not sides:
             return Selection()
-        beyond = asked - set().union(*sides)
+        beyond = asked - set().union(*sides, *(self.analyzer.terms(s) for s in ask.subjects))
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
         for rank, hit in enumerate(ask.hits[: self.passages]):
             for unit in ask.units_of(hit):
@@ -1154,6 +1155,8 @@ class UnitSelector:
             naming.add(unit.unit_id)
             score = named + len(asked & words) + _CODE_LABEL * len(asked & around)
             score -= _CODE_RANK * rank
+            # what is asked beyond naming the subjects, in the line or its labels
+            score += _CODE_BEYOND * len(beyond & (words | around))
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
             defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
