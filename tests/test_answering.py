@@ -1802,3 +1802,10 @@ def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() ->
     )
     assert any("face_img = img[y:y+h, x:x+w]" in line for line in lines)
     assert not any("cv2.resize(face_img" in line for line in lines)
+
+
+def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
+    """detectMultiScale is how the face is found (찾: detect), faces are faces."""
+    notes = _notes(FACE_BLUR_NOTE)
+    lines = _answer_over(notes, "얼굴 가리기 코드에서 얼굴은 어떻게 찾아내?")
+    assert any("detector.detectMultiScale(img)" in line for line in lines)

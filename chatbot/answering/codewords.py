@@ -58,7 +58,10 @@ CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "
 
 def in_korean(terms: frozenset[str]) -> set[str]:
     """`terms` with the Korean words for the English names among them (model.fit: 모델,
-    학습), which questions use."""
+    학습), which questions use; a name of four letters or more also where it opens a word
+    (detectMultiScale: 찾, faces: 얼굴)."""
     return set(terms) | {
-        korean for korean, names in ENGLISH_IN_CODE.items() if any(n in terms for n in names)
+        korean
+        for korean, names in ENGLISH_IN_CODE.items()
+        if any(n in terms or (len(n) >= 4 and any(t.startswith(n) for t in terms)) for n in names)
     }
