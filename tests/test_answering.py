@@ -1374,6 +1374,9 @@ def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None
     # nor to what a clause before it in the same sentence gives
     assert not _leans_back("쉬운 방법은 모든 조합을 도는 것인데, 이것은 느려서 그 문제를 줄인다.")
     assert _leans_back("이것은 느려서 그 문제를 줄인다.")
+    # or the clause it follows ("… 분석하고 이를 예측하는")
+    assert not _leans_back("관측치가 어느 집단에 속하는지 분석하고 이를 예측하는 모형")
+    assert _leans_back("그래서 이를 예측하는 모형을 만든다.")
     assert _leans_back("선택지가 3개였으므로 위 벡터들은 모두 3차원이다.")
 
 

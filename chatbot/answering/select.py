@@ -58,7 +58,8 @@ _LEANS_BACK = re.compile(
     r"|(?:^|\s)위의?\s"
 )
 _LEANS_BACK_COST = 1.5
-_GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s")
+# (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는")
+_GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s|(?<=[가-힣]고),?\s(?=이를|이것)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 # How much the words a question adds to its subject count ("독립 변수는 여러 개여도 돼?":
 # 여러, 개): lines about the same subject are told apart by them (chosen on the dev splits).
