@@ -99,6 +99,8 @@ _SHORT_TERM = 40
 # A bullet that makes a statement (ends like a sentence, or runs long), not a mere label.
 _STATEMENT = re.compile(r"(?:[다음함됨임요]\.?|[.!])\s*$|^.{40,}$")
 _HEADING_STATEMENT_MIN = 12
+# a sentence that ends inside a heading ("활성화 함수: 핵심 기능을 … 의미한다. 쓸모있는 것만")
+_SENTENCE_WITHIN = re.compile(r"[다함됨임]\.\s+\S")
 # "-----RNN-----", "==== 전처리 ====": a title between rules, as plain-text notes write a
 # heading; it heads what follows, under the current heading, until the next heading or
 # title
@@ -400,7 +402,11 @@ class _Builder:
             or is_question_label(title)
             or not _HANGUL.search(title)
             # "mnist 만들기....": trailing dots end no sentence
-            or not (_STATEMENT.search(title.rstrip(".…")) or _ARROW.search(title))
+            or not (
+                _STATEMENT.search(title.rstrip(".…"))
+                or _ARROW.search(title)
+                or _SENTENCE_WITHIN.search(title)
+            )
         ):
             return
         self.add(title, line, parents)

@@ -181,6 +181,7 @@ def test_a_heading_that_states_something_is_a_unit_too() -> None:
         "#### 결정 --> 소프트맥스 회귀(고를 범주가 많아졌을 때 사용함)\n"
         "#### 혼동 행렬: 오답 노트이다.\n"
         "- 틀린 예측을 모아 보여주는 표\n"
+        "#### 드롭아웃: 뉴런 일부를 끄는 방법이다. 과적합 막는 용도.....\n"
         "#### 역전파란?\n"
         "#### 활성화 함수\n"
     )
@@ -193,6 +194,9 @@ def test_a_heading_that_states_something_is_a_unit_too() -> None:
     assert _by_text(units, "결정 --> 소프트맥스 회귀(고를 범주가 많아졌을 때 사용함)")
     matrix = _by_text(units, "오답 노트이다.")
     assert matrix.kind == "term" and matrix.term == "혼동 행렬"
+    # a sentence that ends inside the title, though its last words end none
+    dropout = _by_text(units, "뉴런 일부를 끄는 방법이다. 과적합 막는 용도.....")
+    assert dropout.kind == "term" and dropout.term == "드롭아웃"
     # a question or a topic is a label only
     assert not any(u.text in ("역전파란?", "활성화 함수") for u in units)
 
