@@ -1812,3 +1812,22 @@ def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
     notes = _notes(FACE_BLUR_NOTE)
     lines = _answer_over(notes, "얼굴 가리기 코드에서 얼굴은 어떻게 찾아내?")
     assert any("detector.detectMultiScale(img)" in line for line in lines)
+
+
+SEARCH_LOG_NOTE = """## 탐색 로그
+iter: 2
+n_resources: 300
+
+로그 해석
+
+n_resources: 300:
+각 후보 모델이 학습에 쓰는 샘플 수가 300개라는 뜻이다.
+"""
+
+
+def test_a_value_alone_does_not_define_a_name() -> None:
+    """The line "n_resources: 300" gives the value; the line under the title of that name
+    says what it means."""
+    notes = _notes(SEARCH_LOG_NOTE)
+    lines = _answer_over(notes, "n_resources는 무슨 뜻이야?")
+    assert "샘플 수가 300개라는 뜻이다" in lines[0]

@@ -58,6 +58,8 @@ _LEANS_BACK = re.compile(
     r"|(?:^|\s)위의?\s"
 )
 _LEANS_BACK_COST = 1.5
+_VALUE_ONLY_COST = 2.0
+_WORD_LETTER = re.compile(r"[가-힣A-Za-z]")
 # (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는")
 _GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s|(?<=[가-힣]고),?\s(?=이를|이것)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
@@ -1827,6 +1829,9 @@ class UnitSelector:
                 score += 1.0
             elif unit.ask == "":
                 score += 0.5
+            if unit.kind == "term" and not _WORD_LETTER.search(unit.text):
+                # "n_resources: 450" gives a value, not what the name means
+                score -= _VALUE_ONLY_COST
             if unit.kind == "term" and mentions and heads & set(self.analyzer.terms(unit.term)):
                 # a glossary line of the subject, not one of another thing whose
                 # description mentions it ("강화학습: 에이전트가 들어간 학습")
