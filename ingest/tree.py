@@ -825,6 +825,13 @@ class _Builder:
             self.units.append(UnitDraft(labels, title[1], "label", title[0], len(self.headings)))
             parents = (*parents, title[1])
         header = rows[0][1]
+        if len(header) == 1:
+            # a table of one column is a list under its header, read as one line in the
+            # notes' order ("계층 구조: 🧠 RNN (기본 구조), ↳ 🧠 LSTM (장기 기억 강화), …")
+            items = ", ".join(c[0] for _, c in rows[1:] if c and c[0])
+            if items:
+                self.add(f"{header[0]}: {items}" if header[0] else items, rows[0][0], parents)
+            return
         for line, cells in rows[1:]:
             if not any(cells):
                 continue

@@ -509,3 +509,13 @@ def test_a_title_between_rules_heads_what_follows_until_the_next_title() -> None
     assert units["새 정보를 얼마나 더할지 정한다"].context == "LSTM"
     # a title of its own ends it
     assert units["자기회귀와 이동평균을 합친 모형이다."].labels == ("시계열", "ARIMA")
+
+
+def test_a_table_of_one_column_is_one_line_under_its_header() -> None:
+    units = parse_units(
+        "## 순환 신경망\n\n| 계보 |\n| --- |\n| RNN (기본) |\n| ↳ LSTM (장기 기억) |\n"
+        "| ↳ GRU (더 가벼움) |\n"
+    )
+    assert [(u.kind, u.term, u.text) for u in units] == [
+        ("term", "계보", "RNN (기본), ↳ LSTM (장기 기억), ↳ GRU (더 가벼움)")
+    ]
