@@ -1831,3 +1831,14 @@ def test_a_value_alone_does_not_define_a_name() -> None:
     notes = _notes(SEARCH_LOG_NOTE)
     lines = _answer_over(notes, "n_resources는 무슨 뜻이야?")
     assert "샘플 수가 300개라는 뜻이다" in lines[0]
+
+
+def test_a_short_latin_name_is_not_found_inside_a_longer_word() -> None:
+    """The name "ann" is a word of "인공 신경망 - ann", not a part of "in_channel"."""
+    notes = _notes(
+        "## 파라미터\n- in_channel: 입력 채널 수\n- out_channel: 출력 채널 수\n\n"
+        "## 신경망\n- 인공 신경망 - ann\n"
+    )
+    lines = _answer_over(notes, "ann이 뭐의 줄임말이야?")
+    assert lines[0].startswith("인공 신경망: ann")
+    assert not any("channel" in line for line in lines)

@@ -59,6 +59,9 @@ _LEANS_BACK = re.compile(
 )
 _LEANS_BACK_COST = 1.5
 _VALUE_ONLY_COST = 2.0
+# a name of a few Latin letters ("ann"), which longer words hold ("channel")
+_SHORT_LATIN = re.compile(r"[a-z]{2,5}")
+_LATIN_WORDS = re.compile(r"[a-z]+")
 _WORD_LETTER = re.compile(r"[가-힣A-Za-z]")
 # (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는")
 _GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s|(?<=[가-힣]고),?\s(?=이를|이것)")
@@ -335,9 +338,13 @@ def _cell_names(unit: UnitRecord) -> set[str]:
     return _names_of(first.partition(": ")[2] or first)
 
 
-def _holds(text_key: str, key: str, keys: set[str]) -> bool:
+def _holds(text_key: str, key: str, keys: set[str], raw: str = "") -> bool:
     """Whether `key` is in `text_key` as itself, not only inside a longer subject of the
-    same question ("지도학습" inside "비지도학습" when both are asked about)."""
+    same question ("지도학습" inside "비지도학습" when both are asked about); a short name
+    in Latin letters only as a word of `raw` (the text the key was made of): "ann" is
+    not in "in_channel"."""
+    if raw and _SHORT_LATIN.fullmatch(key):
+        return key in _LATIN_WORDS.findall(_PARENS.sub("", raw).casefold())
     for longer in keys:
         if len(longer) > len(key) and key in longer:
             text_key = text_key.replace(longer, "|")
@@ -403,7 +410,7 @@ def _names(
     above it."""
     words = unit.terms if own else unit.terms | unit.context_terms
     said = f"{unit.term} {unit.text}" if own else f"{unit.term} {unit.context} {unit.text}"
-    return subject <= words or (bool(key) and _holds(_key_of(said), key, set(keys)))
+    return subject <= words or (bool(key) and _holds(_key_of(said), key, set(keys), said))
 
 
 def _with_person(unit: UnitRecord) -> UnitRecord:
@@ -1767,7 +1774,12 @@ class UnitSelector:
         cells = _cell_names(unit) if unit.kind == "row" else set()
         abouts = [
             1.0
-            if k and (_holds(named, k, keys) or _opens_with(unit.text, {k}) or k in cells)
+            if k
+            and (
+                _holds(named, k, keys, f"{unit.term} {unit.context}")
+                or _opens_with(unit.text, {k})
+                or k in cells
+            )
             else _share(s, unit.context_terms)
             for s, k in subjects
         ]
@@ -1777,7 +1789,7 @@ class UnitSelector:
         mentions_ = [
             (
                 1.0
-                if k and (_holds(said, k, keys) or k in titled)
+                if k and (_holds(said, k, keys, unit.text) or k in titled)
                 else (_SCATTERED if len(s) == 2 else 1.0) * _share(s, unit.terms)
             )
             # a line about a longer name that holds the subject ("선형회귀 (…)" for 회귀)
