@@ -1842,3 +1842,17 @@ def test_a_short_latin_name_is_not_found_inside_a_longer_word() -> None:
     lines = _answer_over(notes, "ann이 뭐의 줄임말이야?")
     assert lines[0].startswith("인공 신경망: ann")
     assert not any("channel" in line for line in lines)
+
+
+def test_a_line_that_says_what_is_called_by_the_name_leads_a_definition() -> None:
+    """The line "… 갱신하는 것이 경사 하강법(gradient descent)이며" names what it
+    describes; the line that names kinds of it does not define it."""
+    notes = _notes(
+        "## 학습\n"
+        "- 데이터 전체로 기울기를 구하면 배치 경사 하강법, "
+        "하나씩 쓰면 확률적 경사 하강법이라 부른다.\n"
+        "- 기울기 반대 방향으로 가중치를 조금씩 갱신하는 것이 경사 하강법(gradient descent)이며, "
+        "한 번에 움직이는 크기가 학습률이다.\n"
+    )
+    lines = _answer_over(notes, "경사 하강법이 뭐야?")
+    assert "갱신하는 것이 경사 하강법" in lines[0]

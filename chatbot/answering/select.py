@@ -320,8 +320,13 @@ def _calls(text: str, key: str) -> bool:
     """The line gives the name `key` to what it describes ("…을 전파라고 한다"), the whole
     name (not "…을 순전파라고 한다", "… 단순 선형 회귀라고 한다")."""
     name = r"\s*".join(map(re.escape, key))
+    text = text.casefold()
     return bool(
-        re.search(rf"(?:^|[을를]\s+){name}(?:이)?라(?:고|구)\s*(?:{_CALLING})", text.casefold())
+        re.search(rf"(?:^|[을를]\s+){name}(?:이)?라(?:고|구)\s*(?:{_CALLING})", text)
+        # "… 가중치를 갱신하는 것이 경사 하강법(gradient descent)이며"
+        or re.search(
+            rf"[는은]\s+것이\s+{name}\s*(?:\([^)]*\))?\s*(?:이다|이며|이고|입니다|다)", text
+        )
     )
 
 
