@@ -47,6 +47,8 @@ NOTES = """## 비지도 학습
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
         ("앤드류 응은 뭐 한 사람이야?", "who"),
+        # what a word stands for, not who made it
+        ("여기서 외부 환경은 누구를 말하는 거예요?", "definition"),
         ("계층적 군집은 왜 써?", "why"),
         ("계층적 군집은 언제 쓰면 좋아?", "when"),
         ("장고는 어느 정도 규모의 웹 만들 때 써?", "when"),
@@ -1856,3 +1858,15 @@ def test_a_line_that_says_what_is_called_by_the_name_leads_a_definition() -> Non
     )
     lines = _answer_over(notes, "경사 하강법이 뭐야?")
     assert "갱신하는 것이 경사 하강법" in lines[0]
+
+
+def test_a_thing_done_names_no_one_unless_the_sentence_says_by_whom() -> None:
+    from chatbot.answering.select import answers_kind
+
+    def unit(text: str) -> UnitRecord:
+        return unit_records("n.md", 1, f"## 모델\n- {text}\n")[0]
+
+    assert answers_kind(unit("GRU는 2014년 조경현 등이 제안한 구조다."), "who")
+    assert answers_kind(unit("초기 개발자: Armin Ronacher"), "who")
+    assert not answers_kind(unit("LSTM은 1997년에 제안된 RNN 변형이다."), "who")
+    assert not answers_kind(unit("각 게이트는 sigmoid로 0~1 사이 값을 만들어 조절한다."), "who")

@@ -10,7 +10,13 @@ KINDS = ("definition", "who", "why", "how", "when", "compare", "list", "example"
 
 # Checked in this order: "왜 DBSCAN이 K-평균과 다른가요?" is a comparison before a why.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("definition", re.compile(r"어떻게 정의|무슨 뜻|무슨 의미|뜻이 뭐|의미가 뭐")),
+    # "외부 환경은 누구를 말하는 거예요?": what the word stands for, not who made it
+    (
+        "definition",
+        re.compile(
+            r"어떻게 정의|무슨 뜻|무슨 의미|뜻이 뭐|의미가 뭐|(?:누구|무엇)를 (?:말|의미|뜻)"
+        ),
+    ),
     # "…하면 어떻게 돼?" asks what happens; "절차가 어떻게 돼?" still asks how
     ("definition", re.compile(r"^(?!.*(?:방법|절차|과정|순서|단계|원리)).*어떻게 (?:돼|되)")),
     (

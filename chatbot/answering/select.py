@@ -78,7 +78,12 @@ _SCATTERED = 0.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
-_WHO_HINT = re.compile(r"개발|만들|제안|발명|고안|창시")
+# Done by someone the sentence marks as the doer ("얀 르쿤이 개발한", "구글에서 개발"), not
+# only done ("1997년에 제안된 RNN 변형"); or the maker named ("초기 개발자: …")
+_WHO_HINT = re.compile(
+    r"([가-힣])(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)(?!된|되|어진|어졌)"
+)
+_MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # A name with its maker in parentheses: "T5 (Google)", "GPT (OpenAI)"
 _MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
 # The words that ask a kind rather than say what is asked ("왜", "이유", "예시")
@@ -249,7 +254,7 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
         return (
             is_person(unit.term)
             or bool(_MAKER.match(unit.term))
-            or bool(_WHO_HINT.search(f"{unit.term} {unit.text}"))
+            or _by_someone(f"{unit.term} {unit.text}")
         )
     if kind == "when" and _says_when(unit.text):
         return True
@@ -258,6 +263,17 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
         return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
+
+
+def _by_someone(text: str) -> bool:
+    """Whether `text` says who made or proposed something: the doer marked by its particle
+    (이 after a final consonant, 가 after none: "조경현 등이 제안한", not "0~1 사이 값을
+    만들어"), or the maker named."""
+    for m in _WHO_HINT.finditer(text):
+        final = (ord(m.group(1)) - 0xAC00) % 28 != 0
+        if m.group(2) not in ("이", "가") or final == (m.group(2) == "이"):
+            return True
+    return bool(_MAKER_NOUN.search(text))
 
 
 # "…을 때", "…할 때", "알고싶을 때": a clause ending in ㄹ before 때 says when
