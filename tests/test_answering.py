@@ -1758,17 +1758,21 @@ def test_a_line_about_the_other_thing_of_a_shared_title_does_not_lead() -> None:
     assert "풀링은 연산량을 줄이고" in _answer_over(notes, "풀링 계층은 왜 쓰는 거야?")[0]
 
 
-FACE_BLUR_NOTE = """## 얼굴 가리기
+FACE_CODE_NOTE = """## 이미지 처리
 얼굴 인식은 CNN이 잘하는 대표적인 일이다.
 
 ```python
-def hide_faces(img, detector):
+def mosaic_all(img, detector):
     faces = detector.detectMultiScale(img)
     for (x, y, w, h) in faces:
-        # 얼굴 영역을 흐리게
-        face_blur = cv2.GaussianBlur(img[y:y+h, x:x+w], (31, 31), 0)
+        logger.info(f"얼굴 좌표: {x}, {y}")
+        # 얼굴 영역 잘라내기
+        face_img = img[y:y+h, x:x+w]
+        # 모자이크 적용
+        small = cv2.resize(face_img, (8, 8))
+        mosaic = cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)
         # 원본 이미지에 다시 붙이기
-        img[y:y+h, x:x+w] = face_blur
+        img[y:y+h, x:x+w] = mosaic
     return img
 ```
 """
@@ -1776,32 +1780,17 @@ def hide_faces(img, detector):
 
 def test_a_line_of_code_that_says_what_prose_on_the_subject_does_not_answers() -> None:
     """The prose names the face and nothing else asked; the comment over a line of code
-    says the rest."""
-    notes = _notes(FACE_BLUR_NOTE)
-    lines = _answer_over(notes, "흐리게 만든 얼굴은 원본 이미지에 어떻게 다시 붙여?")
-    assert any("img[y:y+h, x:x+w] = face_blur" in line for line in lines)
+    says the rest, and the lines above it name the face."""
+    notes = _notes(FACE_CODE_NOTE)
+    lines = _answer_over(notes, "모자이크한 얼굴은 원본 이미지에 어떻게 다시 붙여?")
+    assert any("img[y:y+h, x:x+w] = mosaic" in line for line in lines)
     assert not any("얼굴 인식은" in line for line in lines)
 
 
-MOSAIC_CODE_NOTE = """## 모자이크
-```python
-def mosaic_faces(img, faces):
-    for (x, y, w, h) in faces:
-        logger.info(f"얼굴 좌표: {x}, {y}")
-        # 얼굴 영역 잘라내기
-        face_img = img[y:y+h, x:x+w]
-        # 모자이크 적용
-        mosaic = cv2.resize(face_img, (8, 8))
-        img[y:y+h, x:x+w] = cv2.resize(mosaic, (w, h), interpolation=cv2.INTER_NEAREST)
-    return img
-```
-"""
-
-
 def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() -> None:
-    """Every line names the face and the mosaic; the one to quote is the line whose
-    comment says what is asked beyond them (잘라내기)."""
-    notes = _notes(MOSAIC_CODE_NOTE)
+    """The lines name the face and the mosaic; the one to quote is the line whose comment
+    says what is asked beyond them (잘라내기)."""
+    notes = _notes(FACE_CODE_NOTE)
     lines = _answer_over(
         notes, "모자이크 코드에서 얼굴 부분만 어떻게 잘라내요?", domains=frozenset({"모자이크"})
     )
@@ -1811,8 +1800,8 @@ def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() ->
 
 def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
     """detectMultiScale is how the face is found (찾: detect), faces are faces."""
-    notes = _notes(FACE_BLUR_NOTE)
-    lines = _answer_over(notes, "얼굴 가리기 코드에서 얼굴은 어떻게 찾아내?")
+    notes = _notes(FACE_CODE_NOTE)
+    lines = _answer_over(notes, "모자이크 코드에서 얼굴은 어떻게 찾아내?")
     assert any("detector.detectMultiScale(img)" in line for line in lines)
 
 
