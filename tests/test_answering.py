@@ -1379,6 +1379,9 @@ def test_a_reference_to_the_line_s_own_first_sentence_leans_on_nothing() -> None
     # or the clause it follows ("… 분석하고 이를 예측하는")
     assert not _leans_back("관측치가 어느 집단에 속하는지 분석하고 이를 예측하는 모형")
     assert _leans_back("그래서 이를 예측하는 모형을 만든다.")
+    # or the verb it follows joins ("신호를 입력받아 이를 처리하여", "값을 구해서 이것을")
+    assert not _leans_back("설명: 신호를 입력받아 이를 적절히 처리하여 출력해 주는 함수")
+    assert not _leans_back("평균을 구해서 이것을 기준으로 나눈다.")
     assert _leans_back("선택지가 3개였으므로 위 벡터들은 모두 3차원이다.")
 
 

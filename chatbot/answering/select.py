@@ -63,8 +63,14 @@ _VALUE_ONLY_COST = 2.0
 _SHORT_LATIN = re.compile(r"[a-z]{2,5}")
 _LATIN_WORDS = re.compile(r"[a-z]+")
 _WORD_LETTER = re.compile(r"[가-힣A-Za-z]")
-# (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는")
-_GIVES_ANTECEDENT = re.compile(r"(?:[는은인]데|지만),?\s|(?<=[가-힣]고),?\s(?=이를|이것)")
+# (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는",
+# "신호를 입력받아 이를 처리하여")
+_GIVES_ANTECEDENT = re.compile(
+    r"(?:[는은인]데|지만),?\s"
+    # a verb that joins the clause before ("분석하고", "입력받아", "구해서"), not a word
+    # that opens a sentence ("그래서")
+    r"|(?<=[가-힣][고아어여서며])(?<!그래서)(?<!그리고)(?<!그러며),?\s(?=이를|이것)"
+)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 # How much the words a question adds to its subject count ("독립 변수는 여러 개여도 돼?":
 # 여러, 개): lines about the same subject are told apart by them (chosen on the dev splits).
