@@ -1862,3 +1862,22 @@ def test_a_thing_done_names_no_one_unless_the_sentence_says_by_whom() -> None:
     assert answers_kind(unit("초기 개발자: Armin Ronacher"), "who")
     assert not answers_kind(unit("LSTM은 1997년에 제안된 RNN 변형이다."), "who")
     assert not answers_kind(unit("각 게이트는 sigmoid로 0~1 사이 값을 만들어 조절한다."), "who")
+
+
+def test_another_row_of_a_table_is_about_its_own_name() -> None:
+    note = (
+        "## 신경망 구성\n\n"
+        "| 구분 | 구성 요소 | 설명 |\n|---|---|---|\n"
+        "| 층 | 은닉층 (hidden layer) | 가중합을 계산하고, 이 값을 활성화 함수에 적용하여 "
+        "다음 층에 전달하는 층 |\n"
+        "| 함수 | 활성화 함수 (activation function) | 신호를 입력받아 이를 적절히 처리하여 "
+        "출력해 주는 함수 |\n"
+        "| 함수 | 손실 함수 (loss function) | 출력과 실제 값 간의 오차를 측정하는 함수 |\n"
+    )
+    lines = _answer_over(_notes(note), "활성화 함수는 뭐야?")
+    assert lines[0].startswith("함수: 구성 요소: 활성화 함수")
+    # the row of 은닉층 mentions it, yet is about 은닉층
+    assert not any("은닉층" in line for line in lines)
+    # a comparison reads on through the rows
+    compared = "\n".join(_answer_over(_notes(note), "활성화 함수랑 손실 함수 차이가 뭐야?"))
+    assert "신호를 입력받아" in compared and "오차를 측정" in compared

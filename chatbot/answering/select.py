@@ -1498,6 +1498,14 @@ class UnitSelector:
                 and _key_of(c.unit.term) != _key_of(best.unit.term)
                 and not subject_terms & c.unit.terms
             )
+            # nor does another row of a table, unless its own name is the subject ("은닉층 |
+            # … 활성화 함수에 적용하여 …" beside "활성화 함수 | 신호를 입력받아 …"); a list, a
+            # comparison and examples read on through the rows
+            and not (
+                kind not in ("list", "example", "compare")
+                and best.unit.kind == c.unit.kind == "row"
+                and not subject_keys & (_cell_names(c.unit) | {_key_of(c.unit.term)})
+            )
         ]
         # "BayesianOptimization verbose 레벨 종류": an entry the question names among the
         # words of its subject
