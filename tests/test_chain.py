@@ -725,3 +725,39 @@ def test_then_x_asks_the_previous_question_of_x_within_its_context(
     assert plan.intent == "question"
     assert any(line.startswith("토끼: ") for line in plan.answer.lines)  # type: ignore[union-attr]
     assert chatter.intent == "greeting"
+
+
+NETWORK_PARTS = """## 신경망 구성 요소
+
+| 구분 | 구성 요소 | 설명 |
+|---|---|---|
+| 층 | 은닉층 (hidden layer) | 가중합을 계산해 다음 층에 전달하는 층 |
+| 함수 | 활성화 함수 (activation function) | 신호를 입력받아 이를 적절히 처리하여 출력해 주는 함수 |
+| 함수 | 손실 함수 (loss function) | 예측 값과 실제 값 간의 오차를 측정하는 함수 |
+
+## 활성화 함수
+
+- 활성화 함수: 뉴런이 반응할지 결정하는 함수이다.
+- 뉴런에서 출력값을 바꾸는 함수를 활성화 함수라고 한다.
+"""
+
+
+def test_then_x_after_a_row_answers_with_the_row_of_x(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "그럼 활성화 함수는?" after the row of 손실 함수 asks what that row said, of 활성화
+    함수: its row in the same table leads, before what another section says of it."""
+    services = _services_with_note(app_settings, tmp_path, "parts.md", NETWORK_PARTS)
+    try:
+        chain = services.chat.chain  # type: ignore[union-attr]
+        previous = "손실 함수는 뭐야?"
+        first = chain.plan({"message": previous, "history": []})
+        history = [Turn(user=previous, assistant="...", intent="question")]
+        plan = chain.plan({"message": "그럼 활성화 함수는?", "history": history})
+        alone = chain.plan({"message": "활성화 함수는 뭐야?", "history": []})
+    finally:
+        services.close()
+    assert first.answer.lines[0].startswith("함수: 구성 요소: 손실 함수")  # type: ignore[union-attr]
+    assert plan.answer.lines[0].startswith("함수: 구성 요소: 활성화 함수")  # type: ignore[union-attr]
+    # asked on its own, the section about it answers
+    assert not alone.answer.lines[0].startswith("함수: 구성 요소")  # type: ignore[union-attr]

@@ -39,6 +39,10 @@ _NAMES_SEVERAL = re.compile(r"^[^,?:]{1,30}(?:,\s*[^,?:]{1,30})+$")
 # "…라고 한다 / 합니다 / 부른다": the wording that gives a thing its name
 _CALLING = "한다|합니다|함|해요|하며|하고|부른다|부릅니다|불러|칭한다"
 _CALLS_BONUS = 1.2
+# A follow-up that names a new topic ("그럼 활성화 함수는?"): the like of the line the
+# answer before opened with (the next row of the same table) leads (3 to 6 alike on the
+# dev splits)
+_SIBLING_BONUS = 3.0
 # A line that needs the line before it to make sense.
 DANGLING = re.compile(
     r"^(?:이|그|저|해당)(?:\s|를|은|는|가|의|에|와|로|것|러한|렇게|런|래서|리고)"
@@ -349,6 +353,25 @@ def _calls(text: str, key: str) -> bool:
         or re.search(
             rf"[는은]\s+것이\s+{name}\s*(?:\([^)]*\))?\s*(?:이다|이며|이고|입니다|다)", text
         )
+    )
+
+
+def _sibling(unit: UnitRecord, beside: UnitRecord, keys: set[str]) -> bool:
+    """Whether `unit` stands beside `beside` as its like, and by its own name (its term,
+    the bullet it stands under, a table row's first cell) is about every subject in
+    `keys`: the row "활성화 함수 | …" beside "손실 함수 | …", the line under "RNN/LSTM"
+    beside the one under "트랜스포머", "회귀" > "데이터 유형: …" beside "분류" > "데이터
+    유형: …"."""
+    own = [unit.term, *unit.labels[unit.heading_depth :][-1:]]
+    named = _key_of(" ".join(own))
+    cells = _cell_names(unit) if unit.kind == "row" else set()
+    return (
+        unit.unit_id != beside.unit_id
+        and unit.source == beside.source
+        and unit.kind == beside.kind
+        and unit.labels[:-1] == beside.labels[:-1]
+        and bool(keys)
+        and all(_holds(named, k, keys, " ".join(own)) or k in cells for k in keys)
     )
 
 
@@ -824,6 +847,8 @@ class _Ask:
     domains: frozenset[str]
     anchors: frozenset[str]
     idf: Callable[[str], float] | None = None
+    beside: UnitRecord | None = None
+    """The unit the answer before opened with, for a follow-up that names a new topic."""
 
 
 class UnitSelector:
@@ -846,6 +871,7 @@ class UnitSelector:
         anchors: frozenset[str] = frozenset(),
         quoted: frozenset[str] = frozenset(),
         idf: Callable[[str], float] | None = None,
+        beside: UnitRecord | None = None,
     ) -> Selection:
         """`domains`: the subjects that only say where the asked one belongs
         ("선형회귀에서 경사하강법은": 선형회귀); they count less. `anchors`: the subjects a
@@ -858,9 +884,23 @@ class UnitSelector:
         notes; a line's share of the question's words weighs each word by it.
 
         When nothing found answers the kind asked ("LSTM은 누가 만들었어?" where the
-        notes name nobody), the answer is what the notes say the subject is."""
+        notes name nobody), the answer is what the notes say the subject is.
+
+        `beside`: for a follow-up that names a new topic ("손실 함수는 뭐야?" → "그럼 활성화
+        함수는?"), the unit the answer before opened with; the same question is asked of
+        the new topic, so its like beside that unit (the row of 활성화 함수 in the same
+        table, `_sibling`) leads, wherever search ranked it."""
         ask = _Ask(
-            question, subjects, hits, units_of, units_about, passage_of, domains, anchors, idf
+            question,
+            subjects,
+            hits,
+            units_of,
+            units_about,
+            passage_of,
+            domains,
+            anchors,
+            idf,
+            beside,
         )
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
@@ -1318,6 +1358,15 @@ class UnitSelector:
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
                     ):
                         candidates.append((self.passages, passage, unit))
+        if ask.beside is not None and passage_of is not None:
+            # the like of the unit the answer before opened with, beside it
+            near = passage_of(ask.beside.chunk_id)
+            if near is not None:
+                candidates.extend(
+                    (self.passages, near, u)
+                    for u in units_of(near)
+                    if _sibling(u, ask.beside, subject_keys)
+                )
         people = _people([u for _, _, u in candidates]) if kind == "who" else {}
         if any(_SPACES.sub("", s).casefold() in people for s in subjects):
             people = {}  # a named person is asked about: the lines under that name answer
@@ -1347,7 +1396,15 @@ class UnitSelector:
             own = passage_of(unit.chunk_id) if passage_of is not None else None
             passage = replace(own, score=hit.score) if own is not None else hit
             score, lift = self._score(
-                unit, kind, subject_pairs, weights, q_weights, rank, pros=asks_pros, heads=heads
+                unit,
+                kind,
+                subject_pairs,
+                weights,
+                q_weights,
+                rank,
+                pros=asks_pros,
+                heads=heads,
+                beside=ask.beside,
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
@@ -1792,6 +1849,7 @@ class UnitSelector:
         *,
         pros: bool = False,
         heads: set[str] | frozenset[str] = frozenset(),
+        beside: UnitRecord | None = None,
     ) -> tuple[float, float]:
         """The unit's score, and the part of it that naming every thing asked about
         added (see `Chosen.lift`)."""
@@ -1899,6 +1957,11 @@ class UnitSelector:
             both = 1.5 * max(0, sides - 1)
             lift += both
             score += both
+        if beside is not None and _sibling(unit, beside, keys):
+            # what the answer before said of its topic, said here of the new one: it picks
+            # the lead, and does not raise the bar for the lines that follow
+            score += _SIBLING_BONUS
+            lift += _SIBLING_BONUS
         if _leans_back(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)

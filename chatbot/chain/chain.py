@@ -56,7 +56,7 @@ from chatbot.routing.features import is_statement, tells_a_feeling, tells_what_h
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer, acronyms
 from vector_store.embeddings import NamedEmbeddings
-from vector_store.passage import Passage
+from vector_store.passage import Passage, UnitRecord
 from vector_store.retriever import HybridSearcher, SearchResult
 from vector_store.store import IndexSnapshot
 
@@ -101,6 +101,10 @@ class Plan:
     avoid: set[str] = field(default_factory=set)
     missing: list[str] = field(default_factory=list)
     """The subjects the notes do not hold ("Grad-CAM" in "Grad-CAM으로 CNN이 …")."""
+    lead: UnitRecord | None = None
+    """The unit the answer opens with: a follow-up that names a new topic ("그럼 활성화
+    함수는?") asks of it what this answer said of its own (`UnitSelector.select`'s
+    `beside`)."""
 
     @property
     def snapshot(self) -> IndexSnapshot:
@@ -353,11 +357,24 @@ class ChatChain:
                 # going on from an answer that quoted the code asks about that code
                 quoted=frozenset(quoted if followup.kind == "continue" else ()),
                 idf=snapshot.idf,
+                # "그럼 활성화 함수는?" after the row of 손실 함수 asks for the row beside it
+                beside=self._previous_lead(history, previous)
+                if followup.kind == "switch" and not inputs.get("lead_only")
+                else None,
             )
+            plan.lead = selection.units[0].unit if selection.units else None
             plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
             if not plan.answer.lines:
                 plan.intent = "out_of_scope"
         return plan
+
+    def _previous_lead(self, history: list[Turn], previous: Turn | None) -> UnitRecord | None:
+        """The unit the answer to `previous` opened with, found again (a turn keeps only
+        its text); no further back than that question."""
+        if previous is None:
+            return None
+        earlier = history[: history.index(previous)]
+        return self.plan({"message": previous.user, "history": earlier, "lead_only": True}).lead
 
     # ---------------------------------------------------------------- responding
     def stream(self, inputs: dict[str, Any]) -> Iterator[dict[str, Any]]:
