@@ -1258,6 +1258,19 @@ def test_a_direction_is_no_reference_back() -> None:
     assert _answer_over(notes, "캡쳐링은 어느 방향이야?")[0].startswith("캡쳐링: 위에서 밑으로")
 
 
+def test_before_and_after_written_apart_are_no_reference_back() -> None:
+    """ "이 전까지의 과정" is 이전 (before) with a space, not "이" pointing back."""
+    notes = _notes(
+        "##### 어텐션(attention)\n"
+        "- 이 전까지의 과정을 검토하는 것을 의미한다. 대화했던 내용들을 검토한다.\n"
+        "- 이 전략은 다음 시간에 다룬다.\n"
+    )
+    by_text = {u.text.split(".")[0]: u for u in notes[1][1]}
+    assert standalone(by_text["이 전까지의 과정을 검토하는 것을 의미한다"])
+    assert not standalone(by_text["이 전략은 다음 시간에 다룬다"])
+    assert _answer_over(notes, "어텐션이 뭐야?")[0].startswith("어텐션(attention): 이 전까지의")
+
+
 def test_a_line_that_answers_the_kind_asked_leads_its_section() -> None:
     notes = _notes(
         "## 과적합과 정규화\n\n"
