@@ -1894,3 +1894,16 @@ def test_another_row_of_a_table_is_about_its_own_name() -> None:
     # a comparison reads on through the rows
     compared = "\n".join(_answer_over(_notes(note), "활성화 함수랑 손실 함수 차이가 뭐야?"))
     assert "신호를 입력받아" in compared and "오차를 측정" in compared
+
+
+def test_a_short_sentence_that_says_what_its_topic_is_stands_alone() -> None:
+    """ "모델은 구조이다." is short, yet a whole statement; "소스가 기억이 안남." is a note."""
+    units = unit_records(
+        "model.md", 1, "NN과 딥러닝 MODEL\n\n- dnn은 딥러닝의 모델이다.\n- 모델은 구조이다.\n", 0
+    )
+    by_text = {u.text: u for u in units}
+    assert standalone(by_text["모델은 구조이다."])
+    (note,) = unit_records("log.md", 2, "1. 소스가 기억이 안남.\n2. 스케일러 스펠링\n", 0)[:1]
+    assert not standalone(note)
+    lines = _answer_over(_notes("NN과 딥러닝 MODEL\n\n- 모델은 구조이다.\n"), "모델은 뭐야?")
+    assert lines[0].startswith("모델은 구조이다.")

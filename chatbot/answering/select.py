@@ -758,6 +758,10 @@ def _leans_back(text: str) -> bool:
     return bool(_LEANS_BACK.search(clause)) and not _NAMES_IT.search(first)
 
 
+# "모델은 구조이다.": a sentence that says what its topic is, however short
+_STATES_OF_TOPIC = re.compile(r"^[^\s,]{1,20}[은는]\s.*(?:다|요|함|음)\.?$")
+
+
 def standalone(unit: UnitRecord) -> bool:
     """Whether a unit can be read on its own, as a line of an answer."""
     if unit.kind == "label" and (_DESCRIBES.search(unit.text) or _NAMES_SEVERAL.match(unit.text)):
@@ -796,9 +800,10 @@ def standalone(unit: UnitRecord) -> bool:
         return True
     # A short line stands only with the label it belongs to ("노이즈 정의" under 절차,
     # "MVC" under API 구조): the answer writes it after its label.
-    return len(unit.terms) >= (1 if unit.context else 3) and (
-        bool(unit.context) or len(text) >= _MIN_ALONE
-    )
+    return (
+        len(unit.terms) >= (1 if unit.context else 3)
+        and (bool(unit.context) or len(text) >= _MIN_ALONE)
+    ) or (len(unit.terms) >= 2 and bool(_STATES_OF_TOPIC.match(text)))
 
 
 # "즉, 구한 오차를 이용하여 … 업데이트함", "위와 같이 …": a connective that only ties a
