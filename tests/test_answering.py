@@ -1907,3 +1907,16 @@ def test_a_short_sentence_that_says_what_its_topic_is_stands_alone() -> None:
     assert not standalone(note)
     lines = _answer_over(_notes("NN과 딥러닝 MODEL\n\n- 모델은 구조이다.\n"), "모델은 뭐야?")
     assert lines[0].startswith("모델은 구조이다.")
+
+
+def test_a_keyword_of_code_before_a_korean_word_opens_prose() -> None:
+    units = unit_records(
+        "act.md",
+        1,
+        "#### 활성화 함수\n- 뉴런이 반응할지 결정하는 함수이다.\n"
+        "- return 뒤에 있는 함수를 의미함\n",
+        0,
+    )
+    prose = next(u for u in units if u.text.startswith("return"))
+    assert standalone(prose)
+    assert not standalone(replace(prose, text="return model(x)"))

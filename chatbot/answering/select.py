@@ -88,6 +88,8 @@ _NAMES_IT = re.compile(r"[,.]\s*(?:이것|이를)\s?을?\s.{1,40}?이?라고")
 # composed, "분류 모델 성능 지표", is rarely written as such: its words count whole.)
 _SCATTERED = 0.5
 _CODE_START = re.compile(r"^\s*(?:import|from|def|class|return|print|for|if|while)\b")
+# "return 뒤에 있는 함수를 의미함": a keyword of code that a Korean word follows is prose
+_WORD_AFTER_KEYWORD = re.compile(r"^\s*[a-z]+\s+[가-힣]")
 _MIN_ALONE = 12
 _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|print)\b|^#")
 # Done by someone the sentence marks as the doer ("얀 르쿤이 개발한", "구글에서 개발"), not
@@ -774,7 +776,7 @@ def standalone(unit: UnitRecord) -> bool:
     text = unit.text
     if _MATH_ROW.search(unit.term) or _MATH_ROW.search(text):
         return False
-    if _CODE_START.match(text) or (
+    if (_CODE_START.match(text) and not _WORD_AFTER_KEYWORD.match(text)) or (
         unit.kind != "row"
         and _LATEX.search(text)
         and len(_HANGUL.findall(text)) < _PROSE_AROUND_MATH
