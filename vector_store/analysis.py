@@ -397,6 +397,10 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     return tuple(out)
 
 
+# A word in quotes ('특징', “파일”), not a quoted argument of code ("astype('float32')")
+_QUOTED_TERM = re.compile(r"(?<![(\w])['‘\"“]([^'’\"”()]{1,24})['’\"”]")
+
+
 class KoreanAnalyzer:
     """Thread-safe wrapper around one Kiwi instance."""
 
@@ -697,6 +701,12 @@ class KoreanAnalyzer:
         # a number alone names nothing ("10만 원 이하": 10)
         found = [f for f in found if any(ch.isalpha() for ch in f[0])]
         found = _join_possessed(found, text)
+        # "특징 맵에서 말하는 '특징'": a word in quotes is the one asked about, first
+        quoted = [m.group(1).strip() for m in _QUOTED_TERM.finditer(text)]
+        quoted = [q for q in quoted if any(ch.isalpha() for ch in q)]
+        if quoted:
+            rest = [f for f in found if f[0] not in quoted]
+            found = [(q, "marked", -1, -1) for q in quoted] + rest
         if any(role == "marked" for _, role, _, _ in found):
             # what is asked about first, then where it belongs
             # ("그 안에서": a one-syllable place word names no domain)
