@@ -229,6 +229,8 @@ def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
 
 # An object and the verb it goes with, joined to what follows ("크기를 줄이고 …"): a clause
 _CLAUSE = re.compile(r"[을를]\s\S+고\s")
+# a Korean sentence that ends inside what would be the term
+_SENTENCE_END = re.compile(r"[가-힣][.!?]\s")
 
 
 def _term_split(text: str) -> tuple[str, str] | None:
@@ -240,6 +242,9 @@ def _term_split(text: str) -> tuple[str, str] | None:
     if len(term) == 1 and term.isalpha() and m.group("mark").strip() in "-–":
         # "K - 최근접 이웃 (K-Nearest Neighbor)": a letter before a spaced hyphen is part
         # of the name, not a term of its own
+        return None
+    if _SENTENCE_END.search(term):
+        # a sentence, then a remark: "머신러닝에서 파일은 학습된 모델이다. 예: .xml, .chkt"
         return None
     if _CLAUSE.search(term):
         # a clause, not a name: "크기를 줄이고 불변성 확보 (압축 및 저장) - 영속성이 …"

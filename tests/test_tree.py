@@ -225,6 +225,16 @@ def test_a_clause_before_a_spaced_hyphen_is_no_term() -> None:
     assert [u.term for u in units if u.kind == "term"] == ["최고 성능 모델"]
 
 
+def test_a_sentence_before_a_remark_is_no_term() -> None:
+    units = parse_units(
+        "## 모델\n- 딥러닝에서 파일은 모델이다.\n"
+        "- 머신러닝에서 파일은 학습된 모델이다. 예: .xml, .chkt\n- 예: 모델 파일의 확장자\n"
+    )
+    line = _by_text(units, "머신러닝에서 파일은 학습된 모델이다. 예: .xml, .chkt")
+    assert (line.kind, line.term) == ("item", "")
+    assert [u.term for u in units if u.kind == "term"] == ["예"]
+
+
 def test_a_question_line_above_a_list_labels_it_and_names_its_subject() -> None:
     units = parse_units(
         "### mnist_service.py 만들기....\n\nmnist란?\n- 손글씨 숫자 이미지를 모은 데이터 셋이다.\n"
