@@ -215,6 +215,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("토큰화하면 문장을 어떻게 처리해?", ["토큰화"]),
         ("배치 정규화를 하면 학습이 빨라져?", ["배치 정규화", "학습"]),
         ("DBSCAN을 K-means랑 비교하면 뭐가 달라?", ["DBSCAN", "K-means"]),
+        # a light verb written onto a noun ("추천받을") makes the noun what is done
+        ("허깅페이스 모델 추천받을 때 쓴 프롬프트 예시 있어?", ["허깅페이스 모델", "프롬프트"]),
         # a word in quotes is the one asked about, before the phrase it stands in
         ("특징 맵에서 말하는 '특징'의 예를 들어주세요", ["특징", "특징 맵"]),
         ("노트에서 ‘에이전트’는 뭐라고 해?", ["에이전트", "노트"]),

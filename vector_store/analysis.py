@@ -401,6 +401,10 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
 _QUOTED_TERM = re.compile(r"(?<![(\w])['‘\"“]([^'’\"”()]{1,24})['’\"”]")
 
 
+# Verbs written onto a noun to make it one ("추천받다", "학습시키다"), as 하다 does
+_LIGHT_VERBS = frozenset({"받", "시키", "당하"})
+
+
 class KoreanAnalyzer:
     """Thread-safe wrapper around one Kiwi instance."""
 
@@ -665,7 +669,15 @@ class KoreanAnalyzer:
                 paired = pair and opened
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
-            elif tag in ("XSV", "XSA") and start >= 0 and end == tok.start:
+            elif (
+                (
+                    tag in ("XSV", "XSA")
+                    # "모델 추천받을 때": a light verb written onto its noun makes it a verb too
+                    or (tag == "VV" and tok.form in _LIGHT_VERBS)
+                )
+                and start >= 0
+                and end == tok.start
+            ):
                 if tag == "XSV" and i + 1 < len(tokens) and tokens[i + 1].form.endswith("다는"):
                     # "파인튜닝한다는 게 무슨 뜻이야": what doing it means is asked (not
                     # "등분산성이 왜 중요하다는 거야": 중요 is what is said of the subject)
