@@ -1920,3 +1920,14 @@ def test_a_keyword_of_code_before_a_korean_word_opens_prose() -> None:
     prose = next(u for u in units if u.text.startswith("return"))
     assert standalone(prose)
     assert not standalone(replace(prose, text="return model(x)"))
+
+
+def test_the_word_that_asks_for_a_comparison_is_not_what_it_is_about() -> None:
+    notes = _notes(
+        "## CNN\n- CNN은 이미지 처리에 특화된 합성곱 신경망이다.\n"
+        "- AlexNet은 ImageNet 대회에서 큰 차이로 우승하며 CNN이 주목받게 했다.\n"
+        "## RNN\n- RNN은 시퀀스를 한 시점씩 읽는 순환 신경망이다.\n"
+    )
+    lines = _answer_over(notes, "CNN이랑 RNN 차이가 뭐야?")
+    assert lines[0].startswith("CNN은 이미지 처리에 특화된")
+    assert any("RNN은 시퀀스를" in line for line in lines)

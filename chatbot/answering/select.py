@@ -104,6 +104,7 @@ _MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
 _KIND_TERMS = frozenset(
     {"왜", "이유", "언제", "경우", "때", "어떻", "방법", "예시", "예", "종류", "누구", "누가"}
 )
+_COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
@@ -1327,6 +1328,10 @@ class UnitSelector:
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
+        if kind == "compare":
+            # "차이가 뭐야?" says a comparison is asked, not what it is about ("큰 차이로
+            # 우승하며" is no comparison)
+            q_terms -= _COMPARE_TERMS
         # a rare word of the question ("시계열") says more of what is asked than a common
         # one ("데이터"); without the notes' statistics each word weighs one
         q_weights = {t: ask.idf(t) if ask.idf else 1.0 for t in q_terms}
