@@ -205,6 +205,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("MNIST 데이터셋은 뭐야?", ["MNIST 데이터셋"]),
         # a quoted argument stays inside the call it is passed to
         ("astype('float32')는 왜 해?", ["astype('float32')"]),
+        # and so does a setting written onto its name, not a word in quotes
+        ("Conv2D에서 padding='same'은 무슨 뜻이야?", ["padding='same'", "Conv2D"]),
         # the loanword "to" inside a name ("시퀀스 투 시퀀스")
         ("시퀀스 투 시퀀스가 뭐예요?", ["시퀀스 투 시퀀스"]),
         # what a thing does frames the question ("하는 일"), as 역할 does

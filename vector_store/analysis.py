@@ -397,8 +397,9 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     return tuple(out)
 
 
-# A word in quotes ('특징', “파일”), not a quoted argument of code ("astype('float32')")
-_QUOTED_TERM = re.compile(r"(?<![(\w])['‘\"“]([^'’\"”()]{1,24})['’\"”]")
+# A word in quotes ('특징', “파일”), not a quoted argument of code ("astype('float32')",
+# "padding='same'")
+_QUOTED_TERM = re.compile(r"(?<![(\w=])(?<!= )['‘\"“]([^'’\"”()=]{1,24})['’\"”]")
 
 
 # Verbs written onto a noun to make it one ("추천받다", "학습시키다"), as 하다 does
@@ -608,6 +609,9 @@ class KoreanAnalyzer:
                         tok.form in ("'", '"')
                         and text[start:end].count("(") > text[start:end].count(")")
                     )
+                    # a setting written onto its name: "padding='same'"
+                    or tok.form == "="
+                    or (tok.form in ("'", '"') and "=" in text[start:end])
                 )
             )
             # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
