@@ -1931,3 +1931,16 @@ def test_the_word_that_asks_for_a_comparison_is_not_what_it_is_about() -> None:
     lines = _answer_over(notes, "CNN이랑 RNN 차이가 뭐야?")
     assert lines[0].startswith("CNN은 이미지 처리에 특화된")
     assert any("RNN은 시퀀스를" in line for line in lines)
+
+
+def test_of_two_lines_that_say_why_the_one_that_says_what_is_asked_leads() -> None:
+    notes = _notes(
+        "## LSTM\n"
+        "- LSTM은 RNN 변형으로, 장기 의존성 문제를 줄이기 위해 셀 상태를 따로 둔다.\n"
+        "- 각 게이트는 정보를 얼마나 통과시킬지 곱셈으로 조절한다.\n"
+        "- 셀 상태가 덧셈 위주로 갱신되기 때문에 기울기가 먼 시점까지 잘 전달된다.\n"
+    )
+    lines = _answer_over(notes, "LSTM은 왜 기울기 소실에 강해?")
+    assert lines[0].startswith("LSTM: 셀 상태가 덧셈 위주로"), lines
+    # asked why it exists, the line that says what it is for leads
+    assert _answer_over(notes, "LSTM은 왜 써?")[0].startswith("LSTM은 RNN 변형으로")

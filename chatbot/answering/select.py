@@ -830,6 +830,9 @@ def readable(unit: UnitRecord) -> UnitRecord | None:
 # it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
+# Kinds whose lead, among lines that answer them, is the one that says most of what is
+# asked (not how or a list: a procedure leads with its first step)
+_ASKED_LEADS = frozenset({"why", "when", "example"})
 _KIND_LEAD_LINES = 6
 # A line that names the thing asked leads over a better one that names only where it
 # belongs, when it scores this share of it
@@ -1085,7 +1088,14 @@ class UnitSelector:
             for word in _LATIN_WORD.findall(text)
         )
 
-    def _lead_by_kind(self, pool: list[Chosen], kind: str, question: str, keys: set[str]) -> Chosen:
+    def _lead_by_kind(
+        self,
+        pool: list[Chosen],
+        kind: str,
+        question: str,
+        keys: set[str],
+        subjects: list[str] | None = None,
+    ) -> Chosen:
         """The best line, or, when it does not answer the kind asked, a line a few lines
         from it under the same labels that does and scores near it: "대처 방법으로는 …"
         leads "과적합은 어떻게 막아?" over the line that says what 과적합 is, which follows.
@@ -1102,6 +1112,23 @@ class UnitSelector:
                     and c.unit.labels == best.unit.labels
                     and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
                     and answers_kind(c.unit, kind)
+                    and not self._other_thing(c.unit.text, question, keys)
+                ):
+                    return c
+        if kind in _ASKED_LEADS and subjects is not None:
+            # of two lines near each other that both say why, the one that says more of
+            # what is asked ("LSTM은 왜 기울기 소실에 강해?": "… 갱신되기 때문에 기울기가 …
+            # 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")
+            own = self._asked_share(best.unit, question, subjects)
+            for c in pool[1:]:
+                if c.score < _KIND_LEAD_SHARE * best.score:
+                    break
+                if (
+                    c.unit.source == best.unit.source
+                    and c.unit.labels == best.unit.labels
+                    and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
+                    and answers_kind(c.unit, kind)
+                    and self._asked_share(c.unit, question, subjects) > own
                     and not self._other_thing(c.unit.text, question, keys)
                 ):
                     return c
@@ -1500,7 +1527,11 @@ class UnitSelector:
         else:
             chosen = [
                 self._lead_by_kind(
-                    self._naming_first(pool, subject_pairs, weights), kind, question, subject_keys
+                    self._naming_first(pool, subject_pairs, weights),
+                    kind,
+                    question,
+                    subject_keys,
+                    subjects,
                 )
             ]
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
