@@ -244,6 +244,8 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
     # alone, Kiwi reads "보틀" as 보 + 틀; in "보틀은" as one noun: now one term either way
     assert analyzer.terms("보틀") == analyzer.terms("보틀은") == ["bottle"]
+    # an abbreviation is a spelling too: "DB 안에 있는 정보" finds "데이터베이스 안에 …"
+    assert analyzer.terms("DB") == analyzer.terms("데이터베이스") == ["database"]
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
 
