@@ -219,6 +219,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("DBSCAN을 K-means랑 비교하면 뭐가 달라?", ["DBSCAN", "K-means"]),
         # a light verb written onto a noun ("추천받을") makes the noun what is done
         ("허깅페이스 모델 추천받을 때 쓴 프롬프트 예시 있어?", ["허깅페이스 모델", "프롬프트"]),
+        # a word of place after a name says where ("DB 안에", "비트코인 시세 앞으로")
+        ("DB 안에 있는 정보를 불러오려면 어떻게 해?", ["DB", "정보"]),
+        ("비트코인 시세 앞으로 어떻게 될 것 같아요?", ["비트코인 시세"]),
         # a word in quotes is the one asked about, before the phrase it stands in
         ("특징 맵에서 말하는 '특징'의 예를 들어주세요", ["특징", "특징 맵"]),
         ("노트에서 ‘에이전트’는 뭐라고 해?", ["에이전트", "노트"]),
