@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import takewhile
 
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
@@ -1089,49 +1090,33 @@ class UnitSelector:
         )
 
     def _lead_by_kind(
-        self,
-        pool: list[Chosen],
-        kind: str,
-        question: str,
-        keys: set[str],
-        subjects: list[str] | None = None,
+        self, pool: list[Chosen], kind: str, question: str, keys: set[str], subjects: list[str]
     ) -> Chosen:
         """The best line, or, when it does not answer the kind asked, a line a few lines
         from it under the same labels that does and scores near it: "대처 방법으로는 …"
         leads "과적합은 어떻게 막아?" over the line that says what 과적합 is, which follows.
         Not a line about another thing under a shared label (`_other_thing`: "드롭아웃은
         어떻게 동작해?" is not led by "조기 종료(early stopping)는 … 방법이다", under
-        "드롭아웃과 조기 종료")."""
+        "드롭아웃과 조기 종료"). Of two such lines that both say why (when, an example),
+        the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
+        갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
+        near = [
+            c
+            for c in takewhile(lambda c: c.score >= _KIND_LEAD_SHARE * best.score, pool[1:])
+            if c.unit.source == best.unit.source
+            and c.unit.labels == best.unit.labels
+            and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
+            and answers_kind(c.unit, kind)
+            and not self._other_thing(c.unit.text, question, keys)
+        ]
         if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
-            for c in pool[1:]:
-                if c.score < _KIND_LEAD_SHARE * best.score:
-                    break
-                if (
-                    c.unit.source == best.unit.source
-                    and c.unit.labels == best.unit.labels
-                    and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
-                    and answers_kind(c.unit, kind)
-                    and not self._other_thing(c.unit.text, question, keys)
-                ):
-                    return c
-        if kind in _ASKED_LEADS and subjects is not None:
-            # of two lines near each other that both say why, the one that says more of
-            # what is asked ("LSTM은 왜 기울기 소실에 강해?": "… 갱신되기 때문에 기울기가 …
-            # 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")
+            return near[0] if near else best
+        if kind in _ASKED_LEADS:
             own = self._asked_share(best.unit, question, subjects)
-            for c in pool[1:]:
-                if c.score < _KIND_LEAD_SHARE * best.score:
-                    break
-                if (
-                    c.unit.source == best.unit.source
-                    and c.unit.labels == best.unit.labels
-                    and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
-                    and answers_kind(c.unit, kind)
-                    and self._asked_share(c.unit, question, subjects) > own
-                    and not self._other_thing(c.unit.text, question, keys)
-                ):
-                    return c
+            return next(
+                (c for c in near if self._asked_share(c.unit, question, subjects) > own), best
+            )
         return best
 
     def _named_share(self, unit: UnitRecord, subjects: list[str]) -> float:
