@@ -404,6 +404,13 @@ _QUOTED_TERM = re.compile(r"(?<![(\w=])(?<!= )['‘\"“]([^'’\"”()=]{1,24})
 
 # Words of place that follow a name ("DB 안에", "시세 앞으로"): where, not what
 _PLACE_WORDS = frozenset({"안", "속", "밖", "위", "아래", "앞", "뒤", "옆", "사이", "내부", "외부"})
+
+
+def _without_place(phrase: str) -> str:
+    words = phrase.split()
+    return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in _PLACE_WORDS else phrase
+
+
 # Verbs written onto a noun to make it one ("추천받다", "학습시키다"), as 하다 does
 _LIGHT_VERBS = frozenset({"받", "시키", "당하"})
 
@@ -720,12 +727,7 @@ class KoreanAnalyzer:
         found = [f for f in found if any(ch.isalpha() for ch in f[0])]
         found = _join_possessed(found, text)
         # "DB 안에 있는 정보": the word of place is no part of the name
-        found = [
-            (p[: -len(last) - 1].rstrip(), r, a, b - len(last) - 1)
-            if len(words := p.split()) >= 2 and (last := words[-1]) in _PLACE_WORDS
-            else (p, r, a, b)
-            for p, r, a, b in found
-        ]
+        found = [(_without_place(p), r, a, b) for p, r, a, b in found]
         # "특징 맵에서 말하는 '특징'": a word in quotes is the one asked about, first
         quoted = [m.group(1).strip() for m in _QUOTED_TERM.finditer(text)]
         quoted = [q for q in quoted if any(ch.isalpha() for ch in q)]
