@@ -128,6 +128,20 @@ def test_who_reads_a_line_as_the_person_it_stands_under() -> None:
     assert lines[0].startswith("앤드루 응(Andrew Ng)")
 
 
+def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
+    """ "얀 르쿤(Yann LeCun) 연구진이 … 정리한": the notes name who, so the answer does not
+    say they do not."""
+    notes = _notes(
+        "## LeNet-5\n\nLeNet-5는 얀 르쿤(Yann LeCun) 연구진이 1998년 논문에서 정리한 초기 "
+        "CNN이다.\n손글씨 숫자 인식에 실제로 쓰였다.\n"
+    )
+    lines = _answer_over(notes, "LeNet-5는 누가 만들었어?")
+    assert lines[0].startswith("LeNet-5는 얀 르쿤(Yann LeCun) 연구진이"), lines
+    # a study named by its English title is no person
+    notes = _notes("## 어텐션\n\n어텐션은 2017년 논문(Attention Is All)이 널리 알렸다.\n")
+    assert _answer_over(notes, "어텐션은 누가 만들었어?")[0].startswith("노트에는")
+
+
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
     assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")

@@ -99,6 +99,12 @@ _WHO_HINT = re.compile(
     r"([가-힣])(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)(?!된|되|어진|어졌)"
 )
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
+# a person named as the notes name one (a name of two words, spelled out in Latin letters),
+# doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"
+_NAMED_DOER = re.compile(
+    r"(?<!\w)[가-힣]{1,5} [가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)\s?"
+    r"(?:연구진|연구팀|팀|등)?(?:이|가|께서)\s"
+)
 # A name with its maker in parentheses: "T5 (Google)", "GPT (OpenAI)"
 _MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
 # The words that ask a kind rather than say what is asked ("왜", "이유", "예시")
@@ -289,7 +295,7 @@ def _by_someone(text: str) -> bool:
         final = (ord(m.group(1)) - 0xAC00) % 28 != 0
         if m.group(2) not in ("이", "가") or final == (m.group(2) == "이"):
             return True
-    return bool(_MAKER_NOUN.search(text))
+    return bool(_MAKER_NOUN.search(text)) or bool(_NAMED_DOER.search(text))
 
 
 # "…을 때", "…할 때", "알고싶을 때": a clause ending in ㄹ before 때 says when
