@@ -1958,3 +1958,12 @@ def test_of_two_lines_that_say_why_the_one_that_says_what_is_asked_leads() -> No
     assert lines[0].startswith("LSTM: 셀 상태가 덧셈 위주로"), lines
     # asked why it exists, the line that says what it is for leads
     assert _answer_over(notes, "LSTM은 왜 써?")[0].startswith("LSTM은 RNN 변형으로")
+
+
+def test_what_it_is_often_used_for_says_when() -> None:
+    notes = _notes(
+        "## 옵티마이저\n\n| 이름 | 핵심 아이디어 | 비고 |\n|---|---|---|\n"
+        "| RMSProp | 최근 기울기 제곱의 이동 평균으로 학습률 조절 | RNN 학습에 자주 사용 |\n"
+    )
+    lines = _answer_over(notes, "RMSProp은 언제 써?")
+    assert lines[0].startswith("RMSProp: ") and "RNN 학습에 자주 사용" in lines[0]
