@@ -1967,3 +1967,12 @@ def test_what_it_is_often_used_for_says_when() -> None:
     )
     lines = _answer_over(notes, "RMSProp은 언제 써?")
     assert lines[0].startswith("RMSProp: ") and "RNN 학습에 자주 사용" in lines[0]
+
+
+def test_a_list_before_cheoreom_gives_examples() -> None:
+    notes = _notes(
+        "## 데이터 증강\n\n데이터 증강은 좌우 뒤집기, 무작위 자르기, 회전처럼 정답이 바뀌지 않는 "
+        "변형을 학습 이미지에 적용해 데이터를 늘리는 방법이다.\n"
+    )
+    lines = _answer_over(notes, "데이터 증강 예시 좀 들어줘")
+    assert lines[0].startswith("데이터 증강은 좌우 뒤집기"), lines

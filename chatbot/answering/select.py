@@ -245,7 +245,10 @@ _TEXT_KIND = {
         r"|구해서|(?:한|된) 후|[A-Za-z_]+\s?=\s?['\"\w]"
     ),
     # or names some of a kind ("<GPT, BERT, PaLM 등이 있음")
-    "example": re.compile(r"예시|예를 들|예\)|예\s?:|ex\)|e\.g\.|등이?\s?있", re.I),
+    # or gives some as a list before "처럼" ("좌우 뒤집기, 무작위 자르기, 회전처럼")
+    "example": re.compile(
+        r"예시|예를 들|예\)|예\s?:|ex\)|e\.g\.|등이?\s?있|,\s[^,]{1,30}처럼", re.I
+    ),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다", "신경망은
     # layer로 되어 있다")
     # or names them ("정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 …")
