@@ -71,6 +71,8 @@ NOTES = """## 비지도 학습
         ("과적합을 막는 방법 뭐뭐 있어?", "how"),
         ("Conv2D 인자 뭐뭐 있어?", "list"),
         ("계층적 군집 예시 좀", "example"),
+        # 어떻게 as it is typed in chat
+        ("서버 띄우려면 어케 쳐?", "how"),
     ],
 )
 def test_question_kind(message: str, kind: str) -> None:

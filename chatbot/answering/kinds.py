@@ -67,8 +67,13 @@ KIND_PHRASE = {
 }
 
 
+# "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat
+_HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
+
+
 def question_kind(message: str) -> str:
     """The kind of `message`; a bare term or "…이 뭐야?" asks for a definition."""
+    message = _HOW_TYPED.sub("어떻게", message)
     for kind, pattern in _PATTERNS:
         if pattern.search(message):
             return kind
