@@ -1978,3 +1978,15 @@ def test_a_list_before_cheoreom_gives_examples() -> None:
     )
     lines = _answer_over(notes, "데이터 증강 예시 좀 들어줘")
     assert lines[0].startswith("데이터 증강은 좌우 뒤집기"), lines
+
+
+def test_what_to_type_is_the_command_that_holds_what_is_asked() -> None:
+    notes = _notes(
+        "http://127.0.0.1:8000/\nuvicorn main:app --reload --port=8888\n\n"
+        "## 서버 실행\n\n```python\nif __name__ == \"__main__\":\n"
+        "    uvicorn.run(\"app.main:app\", host=\"0.0.0.0\", port=port, reload=True)\n```\n"
+    )
+    lines = _answer_over(notes, "uvicorn으로 8888 포트에 reload 켜고 서버 띄우려면 어케 쳐?")
+    assert lines[1:] == ["```", "uvicorn main:app --reload --port=8888", "```"], lines
+    # a command that holds too little of what is asked is not it
+    assert "8888" not in "\n".join(_answer_over(notes, "gunicorn 워커 4개로 띄우려면 뭐라고 쳐?"))

@@ -151,6 +151,11 @@ _COMMAND_LINE = re.compile(
     r"^\s*(?:\([\w.-]+\)\s*)?\$\s*\S"
     r"|^\s*(?:pip3?|python3?|flask|uvicorn|conda|git|docker|npm|alembic|streamlit)\s+\S"
 )
+# "어케 쳐?", "뭐라고 입력해?": what to type is asked
+_ASKS_TYPING = re.compile(r"(?:어떻게|어케|뭐라고|뭘)\s*(?:쳐|치|입력)")
+# the names and numbers a command is written with ("uvicorn", "8888", "--reload")
+_NAME_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9_]*|\d+")
+_COMMAND_SHARE = 0.5
 _CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
@@ -931,6 +936,10 @@ class UnitSelector:
             code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
                 return code
+        if _ASKS_TYPING.search(question):
+            command = self._command(ask)
+            if command.units:
+                return command
         days = days_asked(question)
         if days:
             what = self._day(ask, days)
@@ -1010,6 +1019,23 @@ class UnitSelector:
             found = selection.kind_found or bool(units[0].command)
             selection = replace(selection, units=units, kind_found=found)
         return selection
+
+    def _command(self, ask: _Ask) -> Selection:
+        """For a question that asks what to type ("uvicorn으로 8888 포트에 reload 켜고
+        서버 띄우려면 어케 쳐?"): the shell command of the notes that holds the most of the
+        names and numbers it asks with, at least half of them."""
+        asked = {w.casefold() for w in _NAME_OR_NUMBER.findall(ask.question)}
+        best: Chosen | None = None
+        share = _COMMAND_SHARE
+        for hit in ask.hits[: self.passages]:
+            for unit in ask.units_of(hit):
+                if not asked or not _COMMAND_LINE.match(unit.text):
+                    continue
+                words = {w.casefold() for w in _NAME_OR_NUMBER.findall(unit.text)}
+                if len(asked & words) / len(asked) >= share:
+                    share = len(asked & words) / len(asked) + 1e-9
+                    best = Chosen(unit, hit, 1.0)
+        return Selection([best], True, code=True) if best is not None else Selection()
 
     @staticmethod
     def _with_commands(ask: _Ask, chosen: list[Chosen]) -> list[Chosen]:
