@@ -1983,8 +1983,8 @@ def test_a_list_before_cheoreom_gives_examples() -> None:
 def test_what_to_type_is_the_command_that_holds_what_is_asked() -> None:
     notes = _notes(
         "http://127.0.0.1:8000/\nuvicorn main:app --reload --port=8888\n\n"
-        "## 서버 실행\n\n```python\nif __name__ == \"__main__\":\n"
-        "    uvicorn.run(\"app.main:app\", host=\"0.0.0.0\", port=port, reload=True)\n```\n"
+        '## 서버 실행\n\n```python\nif __name__ == "__main__":\n'
+        '    uvicorn.run("app.main:app", host="0.0.0.0", port=port, reload=True)\n```\n'
     )
     lines = _answer_over(notes, "uvicorn으로 8888 포트에 reload 켜고 서버 띄우려면 어케 쳐?")
     assert lines[1:] == ["```", "uvicorn main:app --reload --port=8888", "```"], lines

@@ -1025,17 +1025,24 @@ class UnitSelector:
         서버 띄우려면 어케 쳐?"): the shell command of the notes that holds the most of the
         names and numbers it asks with, at least half of them."""
         asked = {w.casefold() for w in _NAME_OR_NUMBER.findall(ask.question)}
-        best: Chosen | None = None
-        share = _COMMAND_SHARE
-        for hit in ask.hits[: self.passages]:
-            for unit in ask.units_of(hit):
-                if not asked or not _COMMAND_LINE.match(unit.text):
-                    continue
-                words = {w.casefold() for w in _NAME_OR_NUMBER.findall(unit.text)}
-                if len(asked & words) / len(asked) >= share:
-                    share = len(asked & words) / len(asked) + 1e-9
-                    best = Chosen(unit, hit, 1.0)
-        return Selection([best], True, code=True) if best is not None else Selection()
+        if not asked:
+            return Selection()
+
+        def share(unit: UnitRecord) -> float:
+            words = {w.casefold() for w in _NAME_OR_NUMBER.findall(unit.text)}
+            return len(asked & words) / len(asked)
+
+        commands = [
+            (share(unit), Chosen(unit, hit, 1.0))
+            for hit in ask.hits[: self.passages]
+            for unit in ask.units_of(hit)
+            if _COMMAND_LINE.match(unit.text)
+        ]
+        # the first of the best, in the order search ranked them
+        best = max(commands, key=lambda sc: sc[0], default=None)
+        if best is None or best[0] < _COMMAND_SHARE:
+            return Selection()
+        return Selection([best[1]], True, code=True)
 
     @staticmethod
     def _with_commands(ask: _Ask, chosen: list[Chosen]) -> list[Chosen]:
