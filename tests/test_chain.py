@@ -761,3 +761,14 @@ def test_then_x_after_a_row_answers_with_the_row_of_x(
     assert plan.answer.lines[0].startswith("함수: 구성 요소: 활성화 함수")  # type: ignore[union-attr]
     # asked on its own, the section about it answers
     assert not alone.answer.lines[0].startswith("함수: 구성 요소")  # type: ignore[union-attr]
+
+
+def test_a_question_about_a_thing_of_its_own_is_no_follow_up(services: Services) -> None:
+    """ "RMSProp은 언제 써?" after a question about 손실 함수 asks about RMSProp, though one
+    passage of the notes holds both; "정확도는 …" after "DNN이 뭐야?" would go on."""
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="손실 함수 고르는 법 알려줘", assistant="...", intent="question")]
+    plan = chain.plan({"message": "RMSProp은 언제 써?", "history": history})
+    assert plan.followup.kind != "continue"
+    assert plan.topic == "RMSProp"
+    assert "RNN 학습에 자주 사용" in plan.answer.lines[0]  # type: ignore[union-attr]

@@ -43,6 +43,7 @@ from chatbot.chain.routing import (
     is_bare_term,
     is_specific,
     may_continue,
+    names_a_thing,
     resolve_followup,
     subject_covered,
 )
@@ -195,7 +196,12 @@ class ChatChain:
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
             # after an answer that quoted code, a short question asks about that code
             # ("버전은 몇으로 적혀 있어?")
-            if quoted or continues_in(found.hits, previous_subjects, followup.subjects, covers):
+            # ("RMSProp은 언제 써?" after a question about 손실 함수 names a thing of its own,
+            # though one passage of the notes holds both)
+            if quoted or (
+                not names_a_thing(message, followup.subjects, previous_subjects)
+                and continues_in(found.hits, previous_subjects, followup.subjects, covers)
+            ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, previous.user)
                 result = found

@@ -273,6 +273,20 @@ def may_continue(message: str, own: list[str]) -> bool:
     return not (own and _DEFINES.search(compact))
 
 
+def names_a_thing(message: str, own: list[str], previous: list[str]) -> bool:
+    """Whether a question is about a thing of its own, named in Latin letters as its topic
+    or subject, that the question before did not name ("RMSProp은 언제 써?"): a new
+    question, not more of the same ("정확도는 어느 정도 나와?" after "DNN이 뭐야?", or
+    "return이랑은 무슨 상관이야?", goes on)."""
+    before = {p.casefold() for p in previous}
+    return any(
+        _LATIN_WORD.search(s)
+        and s.casefold() not in before
+        and re.search(re.escape(s) + r"\s*(?:은|는|이|가)(?![가-힣])", message)
+        for s in own
+    )
+
+
 def continues_in(
     hits: list[Passage],
     previous_subjects: list[str],
