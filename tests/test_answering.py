@@ -139,6 +139,12 @@ def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
     )
     lines = _answer_over(notes, "LeNet-5는 누가 만들었어?")
     assert lines[0].startswith("LeNet-5는 얀 르쿤(Yann LeCun) 연구진이"), lines
+    # a thing that makes something as it runs is no maker ("디코더가 … 만들 때마다")
+    notes = _notes(
+        "## Seq2Seq\n\n- 어텐션은 디코더가 단어를 하나 만들 때마다 인코더의 상태를 다시 본다.\n"
+        "- Seq2Seq는 인코더와 디코더로 시퀀스를 바꾸는 구조이다.\n"
+    )
+    assert _answer_over(notes, "Seq2Seq는 누가 제안했어?")[0].startswith("노트에는")
     # a study named by its English title is no person
     notes = _notes("## 어텐션\n\n어텐션은 2017년 논문(Attention Is All)이 널리 알렸다.\n")
     assert _answer_over(notes, "어텐션은 누가 만들었어?")[0].startswith("노트에는")

@@ -96,7 +96,9 @@ _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|p
 # Done by someone the sentence marks as the doer ("얀 르쿤이 개발한", "구글에서 개발"), not
 # only done ("1997년에 제안된 RNN 변형"); or the maker named ("초기 개발자: …")
 _WHO_HINT = re.compile(
-    r"([가-힣])(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)(?!된|되|어진|어졌)"
+    r"([가-힣])(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)"
+    # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
+    r"(?!된|되|어진|어졌|\s?때)"
 )
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
