@@ -1996,3 +1996,13 @@ def test_what_to_type_is_the_command_that_holds_what_is_asked() -> None:
     assert lines[1:] == ["```", "uvicorn main:app --reload --port=8888", "```"], lines
     # a command that holds too little of what is asked is not it
     assert "8888" not in "\n".join(_answer_over(notes, "gunicorn 워커 4개로 띄우려면 뭐라고 쳐?"))
+
+
+def test_a_line_that_sets_kinds_of_the_sides_against_each_other_answers_a_comparison() -> None:
+    notes = _notes(
+        "## Transformer\n\n"
+        "- 원 논문은 고정 위치 인코딩을 썼고, BERT와 GPT-2는 위치별 임베딩을 학습한다.\n"
+        "- 인코더만 쓰는 BERT는 문장 이해에, 디코더만 쓰는 GPT 계열은 텍스트 생성에 쓰인다.\n"
+    )
+    lines = _answer_over(notes, "BERT랑 GPT는 뭐가 달라?")
+    assert lines[0].startswith("Transformer: 인코더만 쓰는 BERT는"), lines

@@ -451,11 +451,15 @@ def _longer_name(term: str, key: str) -> bool:
     return all(_key_of(part) != key for part in re.split(r"[=,/]| vs ", term))
 
 
+# "GPT 계열은", "BERT 모델은": the kind of thing after a name still makes it the topic
+_KIND_OF = r"(?:\s?(?:계열|모델|방식|쪽))?"
+
+
 def _contrasts(text: str, subjects: list[str]) -> int:
     """How many of `subjects` stand in `text` as a topic or a setting ("회귀는",
     "딥러닝에서")."""
     return sum(
-        bool(re.search(re.escape(s) + r"\s*(?:은|는|에서|이|가)(?![가-힣])", text))
+        bool(re.search(re.escape(s) + _KIND_OF + r"\s*(?:은|는|에서|이|가)(?![가-힣])", text))
         for s in subjects
     )
 
