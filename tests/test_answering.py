@@ -1247,6 +1247,23 @@ def test_a_compound_subject_reads_by_the_word_that_names_its_thing() -> None:
     assert "스스로 판단하고 행동하는" in lines[0]
 
 
+def test_a_name_glossed_in_parentheses_in_another_note_adds_to_its_definition() -> None:
+    notes = _ranked(
+        ("a.md", "## 모델 종류\n\n- cnn은 이미지를 다루는 모델이다.\n- gan은 생성 모델이다.\n"),
+        (
+            "b.md",
+            "## 신경망의 층\n\n- 은닉층을 여러 겹 쌓으면 깊은 신경망이 된다. "
+            "이렇게 만든 망이 GAN(생성자와 판별자가 서로 겨루는 구조를 의미함)의 바탕이다.\n"
+            "- 출력층은 마지막 층이다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "GAN이 뭐야?")
+    # the short line that says what it is leads; the note that glosses the name follows
+    assert "gan은 생성 모델이다" in lines[0]
+    assert any("서로 겨루는 구조" in line for line in lines[1:])
+    assert not any("출력층" in line for line in lines)
+
+
 def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
     notes = _notes(
         "## 전파\n\n- 순전파는 입력 -> 출력 방향으로 연산을 수행한다.\n"

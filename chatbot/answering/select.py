@@ -377,6 +377,8 @@ def _calls(text: str, key: str) -> bool:
         or re.search(
             rf"[는은]\s+것이\s+{name}\s*(?:\([^)]*\))?\s*(?:이다|이며|이고|입니다|다)", text
         )
+        # "DNN(은닉층이 여러개 있는 것을 의미함)": the name, glossed in parentheses
+        or re.search(rf"(?<![\w-]){name}\s*\([^)]*(?:의미|뜻|말한다|말함|말해)[^)]*\)", text)
     )
 
 
@@ -868,6 +870,9 @@ _OWN_SIDE_SHARE = 0.5
 _OTHER_THING = 0.5
 # A line from another section than the lead's joins it when it scores this share of it
 _ELSEWHERE_SHARE = 0.8
+# (a line that gives the subject its name, "DNN(은닉층이 여러개 있는 것을 의미함)", defines it
+# wherever it stands)
+_CALLS_ELSEWHERE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -1783,7 +1788,7 @@ class UnitSelector:
                     for c in pool
                     if c not in chosen
                     and _section(c.unit) not in sections
-                    and c.score >= _ELSEWHERE_SHARE * best.base
+                    and c.score >= self._elsewhere_share(c.unit, kind, subject_keys) * best.base
                     and self._says_enough(c.unit)
                 ),
                 None,
@@ -1870,6 +1875,12 @@ class UnitSelector:
         if not terms <= asked and whole in asked:
             terms = {whole}
         return terms - QUERY_STOPWORDS
+
+    @staticmethod
+    def _elsewhere_share(unit: UnitRecord, kind: str, keys: set[str]) -> float:
+        if kind == "definition" and any(k and _calls(unit.text, k) for k in keys):
+            return _CALLS_ELSEWHERE_SHARE
+        return _ELSEWHERE_SHARE
 
     def _says_enough(self, unit: UnitRecord) -> bool:
         """A supporting line says something of its own: three content words after its
