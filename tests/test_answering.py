@@ -1264,6 +1264,20 @@ def test_a_name_glossed_in_parentheses_in_another_note_adds_to_its_definition() 
     assert not any("출력층" in line for line in lines)
 
 
+def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## 단어 표현\n\n### 원-핫 벡터 vs 워드 임배딩\n\n"
+            "- 원-핫 벡터의 개선안은 워드 임배딩이다.\n"
+            "- 워드 임베딩은 비슷한 단어를 가까운 벡터로 모아 둔 표이다.\n",
+        ),
+        ("b.md", "## 검색 도구\n\n- 임배딩을 쓴다는 것은 벡터 검색 라이브러리를 쓰면 된다.\n"),
+    )
+    # "임배딩을 쓴다는 것은 …" is a sentence about using 임베딩 (another spelling of it)
+    assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
+
+
 def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
     notes = _notes(
         "## 전파\n\n- 순전파는 입력 -> 출력 방향으로 연산을 수행한다.\n"

@@ -208,7 +208,10 @@ _MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 # "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
-_TOPIC_SENTENCE = re.compile(r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s)")
+# "임베딩을 쓴다는 것은 …": a sentence about doing a thing is about the thing
+_TOPIC_SENTENCE = re.compile(
+    r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s|[을를]\s\S{1,8}다는\s(?:것은|건)\s)"
+)
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
@@ -441,7 +444,19 @@ def _opens_with(text: str, keys: set[str]) -> bool:
     topic = m.group(1)
     # "에포크(epoch)는": the spelling in parentheses names the topic only when it closes it
     names = _names_of(topic) if re.search(r"[)）]\s*$", topic) else {_key_of(topic)}
-    return bool(names & keys)
+    # or one spelling of it ("임배딩을 쓴다는 것은" for 임베딩: the analyser's aliases)
+    return bool(names & keys) or any(_one_term(topic) == _one_term(k) != "" for k in keys)
+
+
+@lru_cache(maxsize=4096)
+def _one_term(name: str) -> str:
+    """The single term a one-word name analyses to ("임배딩", "임베딩": embedding), else ""."""
+    analyzer = default_analyzer()
+    # the word itself, no particle on it ("DNN에서" is not DNN)
+    if analyzer.noun_phrases(name) != [name.strip()] or " " in name.strip():
+        return ""
+    terms = analyzer.terms(name)
+    return terms[0] if len(terms) == 1 else ""
 
 
 def _longer_name(term: str, key: str) -> bool:
