@@ -150,6 +150,26 @@ def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
     assert _answer_over(notes, "어텐션은 누가 만들었어?")[0].startswith("노트에는")
 
 
+def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
+    notes = _notes(
+        "## LSTM\n\n- LSTM은 1997년에 제안된 RNN 변형으로, 셀 상태를 따로 둔다.\n"
+        "- 각 게이트는 시그모이드로 0~1 사이 값을 만들어 정보를 조절한다.\n\n"
+        "## GRU\n\n- GRU는 2014년 조경현(Kyunghyun Cho) 등이 제안한 구조로, LSTM을 단순화한 "
+        "모델이다.\n"
+    )
+    lines = _answer_over(notes, "LSTM은 누가 만들었어?")
+    assert lines[0].startswith("노트에는 'LSTM'에 대해 누가 관련되었는지는 따로 적혀 있지"), lines
+    # then what the notes say LSTM is; "만들" asked who, and picks no line ("값을 만들어")
+    assert "1997년에 제안된 RNN 변형" in lines[1]
+    # a thing titled as a person's ("얀 르쿤의 …") names who made it
+    notes = _notes(
+        "## 얀 르쿤의 손글씨 인식기\n\n- 우체국에서 손으로 쓴 우편번호를 읽는 문제를 풀려고 "
+        "시작한 연구이다.\n"
+    )
+    lines = _answer_over(notes, "손글씨 인식기 만든 사람이 누구야?")
+    assert not lines[0].startswith("노트에는"), lines
+
+
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
     assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")

@@ -100,6 +100,9 @@ _WHO_HINT = re.compile(
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
+# The verbs a who-question asks with ("누가 만들었어?")
+_WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
+_ASKS_WHO = re.compile(r"누가|누구")
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
 # doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"
@@ -292,6 +295,7 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
             is_person(unit.term)
             or bool(_MAKER.match(unit.term))
             or _by_someone(f"{unit.term} {unit.text}")
+            or any(_owned_by_someone(label) for label in unit.labels)
         )
     if kind == "when" and _says_when(unit.text):
         return True
@@ -311,6 +315,14 @@ def _by_someone(text: str) -> bool:
         if m.group(2) not in ("이", "가") or final == (m.group(2) == "이"):
             return True
     return bool(_MAKER_NOUN.search(text)) or bool(_NAMED_DOER.search(text))
+
+
+# "얀 르쿤의 우편번호 자동 인식기": a thing titled as a person's
+_OWNED = re.compile(r"^[가-힣]{1,5} [가-힣]{1,5}의\s")
+
+
+def _owned_by_someone(label: str) -> bool:
+    return bool(_OWNED.match(label)) and default_analyzer().opens_with_name(label)
 
 
 # "…을 때", "…할 때", "알고싶을 때": a clause ending in ㄹ before 때 says when
@@ -457,6 +469,15 @@ def _one_term(name: str) -> str:
         return ""
     terms = analyzer.terms(name)
     return terms[0] if len(terms) == 1 else ""
+
+
+def _of_another(text: str, keys: set[str]) -> bool:
+    """Whether `text` is a sentence whose topic is some other thing than `keys` name
+    ("GRU는 …" for LSTM)."""
+    m = _TOPIC_SENTENCE.match(_MARKS.sub("", text))
+    # a name of a word or two ("GRU(Gated Recurrent Unit)"), not a clause ("… 인식하는")
+    topic = _PARENS.sub("", m.group(1)) if m else ""
+    return 0 < len(topic.split()) <= 2 and "," not in topic and not _opens_with(text, keys)
 
 
 def _longer_name(term: str, key: str) -> bool:
@@ -1099,13 +1120,22 @@ class UnitSelector:
         if answers_kind(unit, kind) or (unit.labels and ask_of(unit.labels[-1]) == kind):
             # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
-        return self._asked_share(unit, question, subjects) >= 0.5
+        # ("LSTM은 누가 만들었어?": 만들 asks who, which "… 값을 만들어" does not say)
+        frame = _WHO_VERBS if kind == "who" else frozenset()
+        return self._asked_share(unit, question, subjects, frame) >= 0.5
 
-    def _asked_share(self, unit: UnitRecord, question: str, subjects: list[str]) -> float:
-        """The share of what the question asks beyond its subjects that `unit` or its labels
-        say, in Korean or in the English names code gives those words."""
+    def _asked_share(
+        self,
+        unit: UnitRecord,
+        question: str,
+        subjects: list[str],
+        frame: frozenset[str] = frozenset(),
+    ) -> float:
+        """The share of what the question asks beyond its subjects (and the words of
+        `frame`) that `unit` or its labels say, in Korean or in the English names code
+        gives those words."""
         named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
-        rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+        rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS - frame
         if not rest:
             return 0.0
         words = set(unit.terms | unit.context_terms)
@@ -1414,6 +1444,10 @@ class UnitSelector:
             # "차이가 뭐야?" says a comparison is asked, not what it is about ("큰 차이로
             # 우승하며" is no comparison)
             q_terms -= _COMPARE_TERMS
+        if kind != "who" and _ASKS_WHO.search(question):
+            # "LSTM은 누가 만들었어?" where the notes name nobody: what they say LSTM is
+            # answers, and 만들 picks no line ("… 값을 만들어")
+            q_terms -= _WHO_VERBS
         # a rare word of the question ("시계열") says more of what is asked than a common
         # one ("데이터"); without the notes' statistics each word weighs one
         q_weights = {t: ask.idf(t) if ask.idf else 1.0 for t in q_terms}
@@ -1551,7 +1585,12 @@ class UnitSelector:
         ]
         pool = about or scored
         kind_found = kind == "definition" or any(
-            answers_kind(c.unit, kind) for c in pool if c.score >= 0.5 * pool[0].score
+            answers_kind(c.unit, kind)
+            # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
+            # 모델이다" for LSTM) says nothing of who made this one
+            and not (kind == "who" and _of_another(c.unit.text, subject_keys))
+            for c in pool
+            if c.score >= 0.5 * pool[0].score
         )
         # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조", "회귀는 연속적인 … 분류는
         # 이산적인 …": one line that sets the sides against each other, each as a topic
