@@ -257,6 +257,16 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     assert plan.topic == "SVM"  # the subject of the question it continues
 
 
+def test_a_comparison_brings_each_side_s_own_row(services: Services) -> None:
+    """The sample notes set 정밀도 against 재현율 in one line under a title naming both,
+    and define each in a row of the table above: the answer holds both rows, not only the
+    lines under that title."""
+    answer = services.chat.answer("정밀도랑 재현율 차이 알려줘", None)["answer"]
+    lines = answer.splitlines()[:3]
+    assert any("양성이라고 예측한 것 중 실제 양성의 비율" in line for line in lines), answer
+    assert any("실제 양성 중 모델이 찾아낸 비율" in line for line in lines), answer
+
+
 def test_asking_after_a_meal_or_telling_of_a_day_is_small_talk(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     for message in [

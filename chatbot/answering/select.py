@@ -902,6 +902,7 @@ _NAMING_LEAD_SHARE = 0.5
 _WHOLE_COMPARISON_RANK = 15
 # A side's own line joins a comparison led by a line about both when it scores this share
 _OWN_SIDE_SHARE = 0.5
+_SIDE_ROW_SHARE = 0.4
 # How much a line about a longer name that holds the subject mentions the subject
 _OTHER_THING = 0.5
 # A line from another section than the lead's joins it when it scores this share of it
@@ -1632,18 +1633,30 @@ class UnitSelector:
             # a line that compares the sides, then each side in a line of its own about it
             # ("라벨의 유무", then "비지도 학습은 …")
             for side, key in subject_pairs:
+                enough = [
+                    c
+                    for c in pool
+                    if c not in chosen
+                    and c.score >= _SIDE_ROW_SHARE * chosen[0].score
+                    and self._says_enough(c.unit)
+                ]
+                # a line of the side's own (its row, "정밀도 (Precision) | …", or a sentence
+                # about it) before one under its label or that names it among others ("…
+                # 정밀도를 중시한다" under "정밀도와 재현율 중 무엇을 볼까"), which must
+                # score nearer the lead
                 side_line = next(
                     (
                         c
-                        for c in pool
-                        if c not in chosen
-                        and c.score >= _OWN_SIDE_SHARE * chosen[0].score
-                        and self._says_enough(c.unit)
-                        and (
-                            _opens_with(c.unit.text, {key})
-                            or key in (_key_of(c.unit.term), _key_of(c.unit.context))
-                            or self._named_as(c.unit, side)
-                        )
+                        for c in enough
+                        if _opens_with(c.unit.text, {key}) or key == _key_of(c.unit.term)
+                    ),
+                    None,
+                ) or next(
+                    (
+                        c
+                        for c in enough
+                        if c.score >= _OWN_SIDE_SHARE * chosen[0].score
+                        and (key == _key_of(c.unit.context) or self._named_as(c.unit, side))
                     ),
                     None,
                 )
