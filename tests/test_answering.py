@@ -1298,6 +1298,16 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
+def test_what_a_thing_is_that_makes_it_work_well_says_why() -> None:
+    notes = _notes(
+        "## 활성화 함수\n\n| 함수 | 식 | 용도 |\n|---|---|---|\n"
+        "| Swish | x · sigmoid(x) | 깊은 망의 은닉층 |\n\n"
+        "Swish는 매끄럽고 음수 쪽도 조금 남겨 두는 함수라 깊은 망에서도 학습이 잘 된다.\n"
+    )
+    lines = _answer_over(notes, "Swish는 왜 써?")
+    assert "학습이 잘 된다" in lines[0], lines
+
+
 def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
     notes = _notes(
         "## 전파\n\n- 순전파는 입력 -> 출력 방향으로 연산을 수행한다.\n"
