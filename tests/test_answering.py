@@ -1308,6 +1308,20 @@ def test_what_a_thing_is_that_makes_it_work_well_says_why() -> None:
     assert "학습이 잘 된다" in lines[0], lines
 
 
+def test_a_line_about_the_note_itself_answers_only_a_question_about_the_notes() -> None:
+    note = (
+        "# 자연어 처리\n\n문장을 나누는 토큰화와 토큰을 벡터로 바꾸는 임베딩을 정리한 노트이다.\n\n"
+        "## 임베딩\n\n임베딩은 토큰을 수백 차원의 실수 벡터로 나타내며, 뜻이 비슷하면 가깝다.\n"
+        "Word2Vec은 주변 단어로 단어 임베딩을 학습한다.\n\n"
+        "## 서브워드\n\n토큰화(tokenization)는 문장을 모델 입력 단위인 토큰으로 쪼개는 과정이다.\n"
+    )
+    lines = _answer_over(_ranked(("a.md", note)), "임베딩이랑 토큰화 차이가 뭐야?")
+    assert not any("정리한 노트" in line for line in lines), lines
+    assert any("토큰으로 쪼개는 과정" in line for line in lines), lines
+    lines = _answer_over(_ranked(("a.md", note)), "자연어 처리 노트는 뭘 정리한 거야?")
+    assert "정리한 노트" in lines[0], lines
+
+
 def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:
     notes = _notes(
         "## 전파\n\n- 순전파는 입력 -> 출력 방향으로 연산을 수행한다.\n"

@@ -201,6 +201,13 @@ _TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
+# "… 평가 지표를 정리한 노트이다", "… 사용하는 레포지토리 입니다": a line about the note itself
+_ABOUT_THE_NOTE = re.compile(
+    r"(?:정리한|모은|다룬|담은|정리해 둔|모아 둔|사용하는)\s?(?:노트|문서|자료|레포지토리|저장소)"
+    r"\s?(?:이다|입니다|예요|임)?\.?\s*$"
+)
+_NOTES_WORDS = re.compile(r"노트|레포|문서|저장소|자료")
+_ABOUT_THE_NOTE_COST = 1.5
 # A line that ends as a sentence does ("…이다.", "…함"), not as a name or a label
 SENTENCE_END = re.compile(r"[.!?。…]$|[다요음함임됨짐]$")
 _SUPPORT_TERMS = 3
@@ -1458,6 +1465,7 @@ class UnitSelector:
         q_weights = {t: ask.idf(t) if ask.idf else 1.0 for t in q_terms}
         # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
         asks_pros = bool(_PROS.search(question))
+        asks_of_notes = bool(_NOTES_WORDS.search(question))
 
         def asked_label(label: str) -> bool:
             # a bullet label of two or more words, every one of them in the question; for
@@ -1543,6 +1551,10 @@ class UnitSelector:
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
+            if score > 0 and _ABOUT_THE_NOTE.search(unit.text) and not asks_of_notes:
+                # "… 모델을 정리한 노트이다": what a note is about answers only a question
+                # about the notes themselves
+                score = max(score - _ABOUT_THE_NOTE_COST, 0.1)
             if (
                 score > 0
                 and kind in ("list", "how")
