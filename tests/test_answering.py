@@ -1781,6 +1781,36 @@ def test_code_that_names_every_thing_asked_answers_over_prose_that_names_one() -
     assert any('api_router = APIRouter(prefix="/ai/v1"' in line for line in lines)
 
 
+SAVE_NOTE = """## 저장 API
+
+사진을 올리면 서버 폴더에 저장하는 API를 만들었다. 저장 API는 학습용 사진을 모을 때 쓴다.
+
+```python
+@router.post("/save")
+async def save_photo(photo: UploadFile = File(...)):
+    path = os.path.join(PHOTO_DIR, photo.filename)
+    try:
+        with open(path, "wb") as out:
+            shutil.copyfileobj(photo.file, out)
+        return JSONResponse(content={"name": photo.filename, "message": "저장 완료"})
+    except Exception as e:
+        logger.error(f"저장 실패: {e}")
+        return JSONResponse(content={"error": str(e)}, status_code=500)
+
+@router.get("/photos")
+async def list_photos():
+    return {"photos": os.listdir(PHOTO_DIR)}
+```
+"""
+
+
+def test_what_an_api_gives_back_is_quoted_from_its_code() -> None:
+    lines = _answer_over(_notes(SAVE_NOTE), "저장 API는 성공하면 뭘 돌려줘?")
+    assert any('"message": "저장 완료"' in line for line in lines), lines
+    # only that step: not the handler of a failure, nor the next endpoint
+    assert not any("except" in line or "@router.get" in line for line in lines), lines
+
+
 SAMPLE_ENDPOINT_NOTE = """## 샘플 API
 ```python
 @router.post("/digit-sample")

@@ -50,6 +50,9 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
     "찾아내": ("find", "detect"),
     "자르": ("crop",),
     "허용": ("allow",),
+    "돌려주": ("return",),
+    "반환": ("return",),
+    "리턴": ("return",),
 }
 
 # Words that speak of code itself, not of what it does ("코드에서 얼굴 부분은")

@@ -144,7 +144,11 @@ _PART_LINE = 80
 # matter (`UnitSelector._trimmed`).
 _LONG_LINE, _TRIM_SENTENCES = 240, 3
 # A question about the notes' code ("코드에서 …"); words that only say it is code.
-_ASKS_CODE = re.compile(r"코드")
+_ASKS_CODE = re.compile(
+    r"코드"
+    # what an API gives back is written in its code ("파일 업로드 API는 성공하면 뭘 돌려줘?")
+    r"|(?:api|API|엔드포인트|endpoint|함수|프록시)(?:는|가|은|이|에서)?\s.*(?:돌려|반환|리턴)"
+)
 # "마이그레이션 파일 만드는 명령어 어떻게 쳐?", "DB에 반영하려면 뭐 실행해야 돼?": the
 # command is asked for, not only what it does
 _ASKS_COMMAND = re.compile(
@@ -187,6 +191,9 @@ _CODE_LINES = 8
 _DAY_ITEMS = 16
 _CODE_BLOCK = 3
 _OPENS = ("(", "[", "{", ",")
+# a line that opens what runs when the lines before did not ("except …:", "else:"), or the
+# next function ("@router.get(…)"): no step of theirs
+_OTHER_BRANCH = re.compile(r"^\s*(?:except|else|elif|finally)\b|^\s*@")
 # a name as code writes it: snake_case or camelCase ("UPLOAD_DIR", "MnistSampleRequest")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
@@ -1415,6 +1422,13 @@ class UnitSelector:
             if after is not None and joins(after):
                 block = [*block, *(u for u in _statement(after, code) if u not in block)]
             block = list(dict.fromkeys(block))[:_CODE_LINES]
+        # up to what runs when the lines before did not, or the next function: no step of
+        # what is asked
+        at = block.index(unit) if unit in block else 0
+        cut = next(
+            (i for i in range(at + 1, len(block)) if _OTHER_BRANCH.match(block[i].text)), None
+        )
+        block = block[:cut]
         passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
         passage = replace(passage, score=hit.score) if passage is not None else hit
         return Selection([Chosen(u, passage, score) for u in block], True, code=True)
