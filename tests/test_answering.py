@@ -170,6 +170,28 @@ def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
     assert not lines[0].startswith("노트에는"), lines
 
 
+def test_who_of_a_group_gives_a_line_for_each_person() -> None:
+    notes = _notes(
+        "## 강화학습의 세 기둥\n\n"
+        "- 리처드 서튼 (Richard Sutton) - 캐나다\n"
+        "    - 시간차 학습을 정리하고 강화학습 교과서를 함께 썼다.\n"
+        "    - 보상 예측 오차로 가치를 조금씩 고치는 방법을 널리 알렸다.\n"
+        "    - 강화학습 연구실을 오래 이끌며 많은 연구자를 길렀다.\n"
+        "- 앤드루 바토 (Andrew Barto) - 미국\n"
+        "    - 행위자-비평가 구조를 연구하고 교과서를 함께 썼다.\n"
+        "    - 신경망 기반 강화학습의 초기 실험을 이끌었다.\n"
+        "    - 적응 제어와 강화학습을 잇는 연구를 했다.\n"
+        "- 크리스 왓킨스 (Chris Watkins) - 영국\n"
+        "    - 큐 러닝 알고리즘을 박사 논문에서 처음 제안했다.\n"
+    )
+    lines = _answer_over(notes, "강화학습의 세 기둥은 누구야?")
+    for name in ("리처드 서튼", "앤드루 바토", "크리스 왓킨스"):
+        assert any(name in line for line in lines), (name, lines)
+    # one person asked about keeps all of that person's lines
+    lines = _answer_over(notes, "리처드 서튼은 누구야?")
+    assert sum("리처드 서튼" in line for line in lines) >= 2, lines
+
+
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
     assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")

@@ -1866,9 +1866,18 @@ class UnitSelector:
             order = sorted([*siblings, *others], key=lambda c: (-c.score, c.unit.line))
         else:
             order = [*siblings, *others]
+        # "4대 천왕은 누구야?": the people of a group, a line each (not "제프리 힌턴은
+        # 누구야?", whose lines are all of the one asked about)
+        a_group = kind == "who" and self._names_a_group(best.unit, subject_terms)
         for c in order:
             if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
+            if (
+                a_group
+                and is_person(c.unit.term)
+                and any(_key_of(c.unit.term) == _key_of(x.unit.term) for x in chosen)
+            ):
+                continue
             if (c in siblings or c.score >= 0.6 * best.base) and (
                 self._says_enough(c.unit)
                 # an entry of a list, or a step
@@ -1887,6 +1896,7 @@ class UnitSelector:
                     and _section(c.unit) not in sections
                     and c.score >= self._elsewhere_share(c.unit, kind, subject_keys) * best.base
                     and self._says_enough(c.unit)
+                    and not (a_group and is_person(c.unit.term))
                 ),
                 None,
             )
@@ -1972,6 +1982,17 @@ class UnitSelector:
         if not terms <= asked and whole in asked:
             terms = {whole}
         return terms - QUERY_STOPWORDS
+
+    def _names_a_group(self, unit: UnitRecord, subject_terms: set[str]) -> bool:
+        """Whether the question names the label over the people `unit` stands among
+        ("딥러닝 4대 천왕" over "제프리 힌턴 (Geoffrey Hinton)")."""
+        labels = unit.labels
+        return bool(subject_terms) and any(
+            is_person(labels[i + 1])
+            and not is_person(labels[i])
+            and subject_terms <= set(self.analyzer.terms(labels[i]))
+            for i in range(len(labels) - 1)
+        )
 
     @staticmethod
     def _elsewhere_share(unit: UnitRecord, kind: str, keys: set[str]) -> float:
