@@ -147,7 +147,7 @@ _LONG_LINE, _TRIM_SENTENCES = 240, 3
 _ASKS_CODE = re.compile(
     r"코드"
     # what an API gives back is written in its code ("파일 업로드 API는 성공하면 뭘 돌려줘?")
-    r"|(?:api|API|엔드포인트|endpoint|함수|프록시)(?:는|가|은|이|에서)?\s.*(?:돌려|반환|리턴)"
+    r"|(?:api|API|엔드포인트|endpoint|프록시)(?:는|가|은|이|에서)?\s.*(?:돌려|반환|리턴)"
 )
 # "마이그레이션 파일 만드는 명령어 어떻게 쳐?", "DB에 반영하려면 뭐 실행해야 돼?": the
 # command is asked for, not only what it does
