@@ -21,6 +21,7 @@ from itertools import takewhile
 
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
+from chatbot.answering.kinds import question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
     QUERY_STOPWORDS,
@@ -102,7 +103,6 @@ _WHO_HINT = re.compile(
 )
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
-_ASKS_WHO = re.compile(r"누가|누구")
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
 # doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"
@@ -1470,7 +1470,7 @@ class UnitSelector:
             # "차이가 뭐야?" says a comparison is asked, not what it is about ("큰 차이로
             # 우승하며" is no comparison)
             q_terms -= _COMPARE_TERMS
-        if kind != "who" and _ASKS_WHO.search(question):
+        if kind != "who" and question_kind(question) == "who":
             # "LSTM은 누가 만들었어?" where the notes name nobody: what they say LSTM is
             # answers, and 만들 picks no line ("… 값을 만들어")
             q_terms -= _WHO_VERBS
