@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chatbot.chain.chain import Turn
+from chatbot.chain.chain import Plan, Turn
 from chatbot.chain.routing import may_continue, resolve_followup, subject_covered
 from chatbot.generation.base import GenerationRequest, Passage
 from chatbot.services import Services
@@ -662,6 +662,28 @@ def _services_with_note(app_settings: Settings, tmp_path: Path, name: str, text:
     return services
 
 
+def _plans_after(
+    app_settings: Settings,
+    tmp_path: Path,
+    note: tuple[str, str],
+    previous: str,
+    *messages: str,
+    alone: tuple[str, ...] = (),
+) -> tuple[Plan, ...]:
+    """Over the sample notes and `note` (name, text): the plan of `previous`, then of each
+    of `messages` asked after it, then of each of `alone` asked on its own."""
+    services = _services_with_note(app_settings, tmp_path, *note)
+    try:
+        chain = services.chat.chain  # type: ignore[union-attr]
+        first = chain.plan({"message": previous, "history": []})
+        history = [Turn(user=previous, assistant="...", intent="question")]
+        after = [chain.plan({"message": m, "history": history}) for m in messages]
+        lone = [chain.plan({"message": m, "history": []}) for m in alone]
+    finally:
+        services.close()
+    return (first, *after, *lone)
+
+
 def test_a_day_of_a_course_log_is_asked_by_its_date(app_settings: Settings, tmp_path: Path) -> None:
     services = _services_with_note(app_settings, tmp_path, "log.md", COURSE_LOG)
     try:
@@ -718,17 +740,16 @@ def test_then_x_asks_the_previous_question_of_x_within_its_context(
     """ "그럼 토끼는?" after "원-핫 인코딩에서 강아지는 어떻게 표현해?" asks of 토끼 in 원-핫
     인코딩: searched within that context, and read as that request, though "그럼 토끼는?"
     alone reads as chatter."""
-    services = _services_with_note(app_settings, tmp_path, "encoding.md", ENCODING_TABLE)
-    try:
-        chain = services.chat.chain  # type: ignore[union-attr]
-        previous = "원-핫 인코딩에서 강아지는 어떻게 표현해?"
-        first = chain.plan({"message": previous, "history": []})
-        history = [Turn(user=previous, assistant="...", intent="question")]
-        plan = chain.plan({"message": "그럼 토끼는?", "history": history})
-        # of a thing the notes do not hold, the classifier reads the message as written
-        chatter = chain.plan({"message": "그럼 엄마는?", "history": history})
-    finally:
-        services.close()
+    # of a thing the notes do not hold ("그럼 엄마는?"), the classifier reads the message
+    # as written
+    first, plan, chatter = _plans_after(
+        app_settings,
+        tmp_path,
+        ("encoding.md", ENCODING_TABLE),
+        "원-핫 인코딩에서 강아지는 어떻게 표현해?",
+        "그럼 토끼는?",
+        "그럼 엄마는?",
+    )
     # the cell of the row and the column asked: no header says the notes do not say how
     assert first.answer.lines == ["강아지: 원-핫 인코딩: [1, 0, 0]. [1]"]  # type: ignore[union-attr]
     assert "인코딩" in plan.followup.query and "강아지" not in plan.followup.query
@@ -757,16 +778,14 @@ def test_then_x_after_a_row_answers_with_the_row_of_x(
 ) -> None:
     """ "그럼 활성화 함수는?" after the row of 손실 함수 asks what that row said, of 활성화
     함수: its row in the same table leads, before what another section says of it."""
-    services = _services_with_note(app_settings, tmp_path, "parts.md", NETWORK_PARTS)
-    try:
-        chain = services.chat.chain  # type: ignore[union-attr]
-        previous = "손실 함수는 뭐야?"
-        first = chain.plan({"message": previous, "history": []})
-        history = [Turn(user=previous, assistant="...", intent="question")]
-        plan = chain.plan({"message": "그럼 활성화 함수는?", "history": history})
-        alone = chain.plan({"message": "활성화 함수는 뭐야?", "history": []})
-    finally:
-        services.close()
+    first, plan, alone = _plans_after(
+        app_settings,
+        tmp_path,
+        ("parts.md", NETWORK_PARTS),
+        "손실 함수는 뭐야?",
+        "그럼 활성화 함수는?",
+        alone=("활성화 함수는 뭐야?",),
+    )
     assert first.answer.lines[0].startswith("함수: 구성 요소: 손실 함수")  # type: ignore[union-attr]
     assert plan.answer.lines[0].startswith("함수: 구성 요소: 활성화 함수")  # type: ignore[union-attr]
     # asked on its own, the section about it answers
