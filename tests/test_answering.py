@@ -1341,6 +1341,26 @@ def test_what_a_thing_is_that_makes_it_work_well_says_why() -> None:
     assert "학습이 잘 된다" in lines[0], lines
 
 
+def test_a_side_is_not_a_line_that_holds_one_of_its_two_words() -> None:
+    notes = _ranked(
+        (
+            "trees.md",
+            "## 랜덤 포레스트\n\n"
+            "- 랜덤 포레스트는 여러 결정 트리의 결과를 모으는 앙상블 모델이다.\n"
+            "- 트리를 차례로 쌓아 앞 트리의 오차를 고치는 그래디언트 부스팅과는 "
+            "학습 방식이 다르다.\n",
+        ),
+        (
+            "nn.md",
+            "## 기울기 소실\n\n- 층이 깊어지면 앞쪽 층의 기울기가 거의 0이 되어 학습되지 않는다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "랜덤 포레스트랑 그래디언트 부스팅 차이가 뭐야?")
+    # "기울기" (gradient) alone does not make a line about 그래디언트 부스팅
+    assert not any("앞쪽 층의 기울기" in line for line in lines), lines
+    assert any("그래디언트 부스팅과는 학습 방식이 다르다" in line for line in lines), lines
+
+
 def test_a_line_about_the_note_itself_answers_only_a_question_about_the_notes() -> None:
     note = (
         "# 자연어 처리\n\n문장을 나누는 토큰화와 토큰을 벡터로 바꾸는 임베딩을 정리한 노트이다.\n\n"

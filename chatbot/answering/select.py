@@ -1643,7 +1643,7 @@ class UnitSelector:
                 found = self._best_for([c for c in pool if c not in lead], s, k)
                 if found is not None:
                     lead.append(found)
-            chosen = lead
+            chosen = lead or pool[:1]
             # each side found, or one line that speaks of two sides (a table row)
             kind_found = (
                 kind_found
@@ -2029,7 +2029,13 @@ class UnitSelector:
         """The best line on one side of a comparison, one that says enough of its own
         where there is one ("sparse: 희소하다" only when nothing says more); one that names
         the side whole where one does ("out_channel", not any line with "channel")."""
-        side = [c for c in pool if subject & (c.unit.context_terms | c.unit.terms)]
+        # (more than half of a side's words: "기울기" alone, in a line about 기울기 소실, is
+        # no side "그래디언트 부스팅")
+        side = [
+            c
+            for c in pool
+            if 2 * len(subject & (c.unit.context_terms | c.unit.terms)) > len(subject)
+        ]
         whole = [
             c
             for c in side
