@@ -1320,25 +1320,31 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
-def test_a_cause_says_why() -> None:
-    notes = _notes(
-        "## 과소적합\n\n- 과소적합은 모델이 학습 데이터조차 잘 맞히지 못하는 상태이다.\n"
-        "- 학습 손실이 처음부터 높게 머무르면 과소적합을 의심한다.\n"
-        "- 과소적합의 주된 원인은 데이터에 비해 모델이 너무 단순한 것이다.\n"
-    )
-    lines = _answer_over(notes, "과소적합은 왜 생겨?")
-    # the notes say why: no header says they do not, and the cause leads
-    assert "주된 원인은" in lines[0], lines
-
-
-def test_what_a_thing_is_that_makes_it_work_well_says_why() -> None:
-    notes = _notes(
-        "## 활성화 함수\n\n| 함수 | 식 | 용도 |\n|---|---|---|\n"
-        "| Swish | x · sigmoid(x) | 깊은 망의 은닉층 |\n\n"
-        "Swish는 매끄럽고 음수 쪽도 조금 남겨 두는 함수라 깊은 망에서도 학습이 잘 된다.\n"
-    )
-    lines = _answer_over(notes, "Swish는 왜 써?")
-    assert "학습이 잘 된다" in lines[0], lines
+@pytest.mark.parametrize(
+    ("note", "question", "reason"),
+    [
+        # a cause ("주된 원인은 …")
+        (
+            "## 과소적합\n\n- 과소적합은 모델이 학습 데이터조차 잘 맞히지 못하는 상태이다.\n"
+            "- 학습 손실이 처음부터 높게 머무르면 과소적합을 의심한다.\n"
+            "- 과소적합의 주된 원인은 데이터에 비해 모델이 너무 단순한 것이다.\n",
+            "과소적합은 왜 생겨?",
+            "주된 원인은",
+        ),
+        # what a thing is that makes it work well ("… 함수라 … 학습이 잘 된다")
+        (
+            "## 활성화 함수\n\n| 함수 | 식 | 용도 |\n|---|---|---|\n"
+            "| Swish | x · sigmoid(x) | 깊은 망의 은닉층 |\n\n"
+            "Swish는 매끄럽고 음수 쪽도 조금 남겨 두는 함수라 깊은 망에서도 학습이 잘 된다.\n",
+            "Swish는 왜 써?",
+            "학습이 잘 된다",
+        ),
+    ],
+)
+def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reason: str) -> None:
+    lines = _answer_over(_notes(note), question)
+    # the notes say why: no header says they do not, and the reason leads
+    assert reason in lines[0], lines
 
 
 def test_a_side_is_not_a_line_that_holds_one_of_its_two_words() -> None:
