@@ -168,6 +168,15 @@ def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
     )
     lines = _answer_over(notes, "손글씨 인식기 만든 사람이 누구야?")
     assert not lines[0].startswith("노트에는"), lines
+    # the maker of a model in a table under the topic's name is not the topic's maker
+    notes = _notes(
+        "## 트랜스포머\n\n- 트랜스포머는 문장 전체를 한꺼번에 병렬로 처리한다.\n\n"
+        "## 트랜스포머 기반 대표 모델들\n\n| 모델 | 설명 |\n|---|---|\n"
+        "| GPT (OpenAI) | 문장 생성에 강함 |\n| BERT (Google) | 문장 이해에 강함 |\n"
+    )
+    lines = _answer_over(notes, "트랜스포머는 누가 만들었어?")
+    assert lines[0].startswith("노트에는 '트랜스포머'에 대해 누가 관련되었는지는"), lines
+    assert _answer_over(notes, "GPT는 누가 만들었어?")[0].startswith("GPT (OpenAI)")
 
 
 def test_who_of_a_group_gives_a_line_for_each_person() -> None:

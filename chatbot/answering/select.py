@@ -1619,8 +1619,15 @@ class UnitSelector:
         kind_found = kind == "definition" or any(
             answers_kind(c.unit, kind)
             # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
-            # 모델이다" for LSTM) says nothing of who made this one
-            and not (kind == "who" and _of_another(c.unit.text, subject_keys))
+            # 모델이다" for LSTM, the row "GPT (OpenAI)" under "트랜스포머 기반 대표 모델들"
+            # for the transformer) says nothing of who made this one
+            and not (
+                kind == "who"
+                and (
+                    _of_another(c.unit.text, subject_keys)
+                    or (_MAKER.match(c.unit.term) and _key_of(c.unit.term) not in subject_keys)
+                )
+            )
             for c in pool
             if c.score >= 0.5 * pool[0].score
         )
