@@ -257,6 +257,15 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     assert plan.topic == "SVM"  # the subject of the question it continues
 
 
+def test_who_someone_the_notes_name_is_a_question(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plan = chain.plan({"message": "얀 르쿤은 누구야?", "history": []})
+    assert plan.intent == "question"
+    assert plan.answer.lines[0].startswith("LeNet-5는 얀 르쿤(Yann LeCun) 연구진이")  # type: ignore[union-attr]
+    for message in ["그 사람 누구야?", "아이유 누구야?"]:
+        assert chain.plan({"message": message, "history": []}).intent == "greeting", message
+
+
 def test_a_comparison_brings_each_side_s_own_row(services: Services) -> None:
     """The sample notes set 정밀도 against 재현율 in one line under a title naming both,
     and define each in a row of the table above: the answer holds both rows, not only the
@@ -542,6 +551,10 @@ def test_chats_while_ingests_commit_new_generations(app_settings: Settings, tmp_
         (0.95, True, {"everyday": True}, "out_of_scope"),  # a clear request is declined
         (0.56, False, {"everyday": True}, "out_of_scope"),  # "내일 우산 챙겨야 할까요?"
         (0.14, False, {"everyday": True}, "greeting"),  # "오늘 저녁 뭐 먹지"
+        # "얀 르쿤은 누구야?" reads as chatter about someone one knows, but the notes name him
+        (0.002, True, {"asks_who": True}, "question"),
+        (0.002, True, {"asks_who": True, "everyday": True}, "greeting"),  # "그 사람 누구야?"
+        (0.002, False, {"asks_who": True}, "greeting"),  # "아이유 누구야?"
     ],
 )
 def test_decide_intent(p_request: float, covered: bool, extra: dict, expected: str) -> None:

@@ -319,6 +319,7 @@ class ChatChain:
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
             dated=bool(dated),
+            asks_who=question_kind(message) == "who",
             everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
         )
         intent = decide_intent(signals, self.chat)

@@ -119,6 +119,9 @@ class Signals:
     """It asks what a named thing is ("드롭아웃이 뭐야?")."""
     dated: bool = False
     """It names a day that heads a section of the notes ("9월 12일 수업에서 뭐 배웠어?")."""
+    asks_who: bool = False
+    """It asks who someone is or who made a thing ("얀 르쿤은 누구야?", "LeNet-5는 누가
+    만들었어?")."""
     everyday: bool = False
     """Every word of it is one that people chat with ("공부 언제까지 해야 돼?"; see
     `chatbot.routing.everyday`), and it follows no question."""
@@ -128,8 +131,12 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     """Route one message (kept apart from the chain so that eval can sweep thresholds):
 
     - a follow-up that continues the previous question, a bare term the notes cover
-      ("드롭아웃"), or a question that names a day the notes have a section of ("9월 12일
-      수업에서 뭐 배웠어?", which reads as chatter to the classifier): question;
+      ("드롭아웃"), a question that names a day the notes have a section of ("9월 12일
+      수업에서 뭐 배웠어?", which reads as chatter to the classifier), or one that asks who
+      someone or something the notes name is or was made by, in words that are not
+      everyday chat ("얀 르쿤은 누구야?": the classifier, trained on chatter about people
+      one knows, reads "…은 누구야?" as chatter; "그 사람 누구야?" stays chatter):
+      question;
     - a message that names nothing ("흐음...", "ㅋㅋㅋ 웃기네") or has no subject beyond the
       words that frame a request ("재밌는 이야기 해줘": nothing to look up or decline), unless
       it is a clear request (`cfg.smalltalk_request_max`), or a social one (`social`:
@@ -155,7 +162,12 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       chance as often as not (`specific` false), so it needs `cfg.request_threshold`;
     - below: small talk."""
     s = signals
-    if s.followup == "continue" or (s.bare_term and s.covered) or s.dated:
+    if (
+        s.followup == "continue"
+        or (s.bare_term and s.covered)
+        or s.dated
+        or (s.asks_who and s.covered and s.specific and not s.everyday)
+    ):
         return "question"
     if (
         s.names_nothing
