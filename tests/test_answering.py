@@ -139,6 +139,24 @@ def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
     )
     lines = _answer_over(notes, "LeNet-5는 누가 만들었어?")
     assert lines[0].startswith("LeNet-5는 얀 르쿤(Yann LeCun) 연구진이"), lines
+    # the doer's name spelled out before its particle ("로젠블랫(Frank Rosenblatt)이"), and
+    # the person asked about by name
+    notes = _notes(
+        "## 퍼셉트론\n\n퍼셉트론은 1958년 로젠블랫(Frank Rosenblatt)이 제안한 가장 단순한 "
+        "신경망이다.\n입력에 가중치를 곱해 더한다.\n"
+    )
+    for question in ("퍼셉트론은 누가 만들었어?", "로젠블랫은 누구야?"):
+        lines = _answer_over(notes, question)
+        assert lines[0].startswith("퍼셉트론은 1958년 로젠블랫"), (question, lines)
+    # code under a title that makes something ("CNN 만들기") says nothing of who made it
+    notes = _notes(
+        "## 기울기 소실\n\n배치 정규화(Batch Normalization)는 깊은 신경망에서 기울기가 잘 "
+        "흐르도록 돕는다.\n\n## Keras로 간단한 CNN 만들기\n\n```python\n"
+        "model.fit(x_train, y_train, epochs=5, batch_size=128)\n```\n"
+    )
+    lines = _answer_over(notes, "배치 정규화는 누가 만들었어?")
+    assert lines[0].startswith("노트에는 '배치 정규화'에 대해 누가"), lines
+    assert "배치 정규화(Batch Normalization)는 깊은" in lines[1]
     # a thing that makes something as it runs is no maker ("디코더가 … 만들 때마다")
     notes = _notes(
         "## Seq2Seq\n\n- 어텐션은 디코더가 단어를 하나 만들 때마다 인코더의 상태를 다시 본다.\n"

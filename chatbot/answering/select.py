@@ -97,7 +97,8 @@ _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|p
 # Done by someone the sentence marks as the doer ("얀 르쿤이 개발한", "구글에서 개발"), not
 # only done ("1997년에 제안된 RNN 변형"); or the maker named ("초기 개발자: …")
 _WHO_HINT = re.compile(
-    r"([가-힣])(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)"
+    # the doer's spelling may stand between it and its particle ("로젠블랫(Frank Rosenblatt)이")
+    r"([가-힣])(?:\s?\([^)]*\))?(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)"
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
@@ -120,6 +121,21 @@ _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분",
 _HANGUL = re.compile(r"[가-힣]")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
+
+
+# "…은 누구야?", "어떤 사람이야?": who someone is, not who made a thing
+_ASKS_WHO_IS = re.compile(
+    r"누구(?:야|예요|에요|인가요|니|지|임)|(?:어떤|뭐 한|무엇을 한|무슨 일을 한) 사람"
+)
+
+
+def _as_person(text: str, subjects: list[str]) -> bool:
+    """Whether `text` names one of `subjects` as a person, spelled out in Latin letters
+    ("1958년 로젠블랫(Frank Rosenblatt)이 제안한 …", "러멜하트(Rumelhart), 힌턴(Hinton)"):
+    what it says of them says who they are."""
+    return any(
+        re.search(re.escape(s) + r"\s?\((?:[A-Z][A-Za-z.'-]+ ?){1,4}\)", text) for s in subjects
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -1043,9 +1059,11 @@ class UnitSelector:
             # the notes' code says it ("모자이크 처리한 얼굴은 원본 이미지에 어떻게 다시
             # 붙여?": the line under the comment "원본 이미지에 다시 붙이기")
             code = self._code(ask, by_asked=True)
-            if code.units and self._asked_share(code.units[0].unit, question, subjects) > max(
-                0.5, self._asked_share(selection.units[0].unit, question, subjects)
-            ):
+            # ("배치 정규화는 누가 만들었어?": 만들 asks who, which "CNN 만들기" does not say)
+            frame = _WHO_VERBS if kind == "who" else frozenset()
+            if code.units and self._asked_share(
+                code.units[0].unit, question, subjects, frame
+            ) > max(0.5, self._asked_share(selection.units[0].unit, question, subjects, frame)):
                 return code
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
             selection = replace(selection, says_little=True)
@@ -1617,16 +1635,25 @@ class UnitSelector:
         ]
         pool = about or scored
         kind_found = kind == "definition" or any(
-            answers_kind(c.unit, kind)
-            # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
-            # 모델이다" for LSTM, the row "GPT (OpenAI)" under "트랜스포머 기반 대표 모델들"
-            # for the transformer) says nothing of who made this one
-            and not (
-                kind == "who"
-                and (
-                    _of_another(c.unit.text, subject_keys)
-                    or (_MAKER.match(c.unit.term) and _key_of(c.unit.term) not in subject_keys)
+            (
+                answers_kind(c.unit, kind)
+                # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
+                # 모델이다" for LSTM, the row "GPT (OpenAI)" under "트랜스포머 기반 대표
+                # 모델들" for the transformer) says nothing of who made this one
+                and not (
+                    kind == "who"
+                    and (
+                        _of_another(c.unit.text, subject_keys)
+                        or (_MAKER.match(c.unit.term) and _key_of(c.unit.term) not in subject_keys)
+                    )
                 )
+            )
+            # the person asked about ("로젠블랫은 누구야?"), named in a line about what they
+            # made ("퍼셉트론은 1958년 로젠블랫(Frank Rosenblatt)이 제안한 …")
+            or (
+                kind == "who"
+                and _ASKS_WHO_IS.search(question) is not None
+                and _as_person(c.unit.text, subjects)
             )
             for c in pool
             if c.score >= 0.5 * pool[0].score
