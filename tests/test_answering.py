@@ -1366,6 +1366,14 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
             "Swish는 왜 써?",
             "학습이 잘 된다",
         ),
+        # what goes wrong without it ("패딩이 없으면 … 작아진다")
+        (
+            "## 패딩\n\n- 스트라이드는 필터가 한 번에 이동하는 칸 수이다.\n"
+            "- 패딩은 입력 가장자리에 0을 덧대는 것이다. 패딩이 없으면 합성곱을 거칠 때마다 "
+            "출력이 작아진다.\n",
+            "패딩은 왜 해?",
+            "패딩이 없으면",
+        ),
     ],
 )
 def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reason: str) -> None:
