@@ -1601,6 +1601,18 @@ def test_a_title_that_names_the_kind_answers_it() -> None:
     assert not _answer_over(notes, "activity_regularizer는 언제 써?")[0].startswith("노트에는")
 
 
+def test_a_case_in_which_it_is_the_one_chosen_says_when() -> None:
+    notes = _notes(
+        "## 평가 지표\n\n- 재현율은 실제 양성 중 모델이 찾아낸 비율이다.\n"
+        "- 클래스 비율이 크게 다르면 정확도만으로는 부족하다.\n"
+        "- 암 진단처럼 환자를 놓치는 비용이 크면 재현율을 중시한다.\n"
+    )
+    lines = _answer_over(notes, "재현율은 언제 중요해?")
+    # the notes say when: no header says they do not
+    assert not lines[0].startswith("노트에는"), lines
+    assert any("크면 재현율을 중시한다" in line for line in lines)
+
+
 def test_an_official_site_is_no_formula() -> None:
     site = UnitRecord(
         unit_id=1, chunk_id=1, source="web.md", labels=("웹 프레임워크",), heading_depth=0,
