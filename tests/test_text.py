@@ -150,6 +150,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("앤드류 응은 누구야?", ["앤드류 응"]),
         # "뭐 한 사람" asks who: 사람 is the frame
         ("앤드류 응은 뭐 한 사람이야?", ["앤드류 응"]),
+        # a title after a name is how one speaks of the person, not part of the name
+        ("힌턴 교수님은 누구야?", ["힌턴"]),
+        ("얀 르쿤 교수가 만든 게 뭐야?", ["얀 르쿤"]),
         ("HalvingRandomSearchCV 쓸 때 설정하는 인자 뭐뭐 있어?", ["HalvingRandomSearchCV"]),
         # "X한다는 게": what doing X means is asked
         ("LLM을 파인튜닝한다는 게 무슨 뜻이에요?", ["파인튜닝", "LLM"]),

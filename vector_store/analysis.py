@@ -192,6 +192,9 @@ CLASS_WORDS = frozenset({"데이터셋", "데이터세트"})
 _MODIFIER_FRAMES = frozenset({"특징"})
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
+# Titles after a name ("힌턴 교수님", "앤드루 응 박사"): how one speaks of a person, not
+# part of the name the notes write
+_TITLE_NOUNS = frozenset({"교수", "박사", "선생", "선생님"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
@@ -633,6 +636,7 @@ class KoreanAnalyzer:
                 (
                     tag in _PHRASE
                     and (tok.form not in _FRAMING_NOUNS or inside)
+                    and (tok.form not in _TITLE_NOUNS or inside)
                     and not (asks_who and tok.form in _WHO_NOUNS and not inside)
                     and tok.form not in _REQUEST_NOUNS
                     and tok.form not in _VIEW_NOUNS
@@ -672,7 +676,13 @@ class KoreanAnalyzer:
             ):
                 # "gateway 코드에서 환경 변수는": the code it stands in is where it belongs
                 close("domain")
-            elif tag in _SUBJECT_PARTICLES or tok.form in _FRAMING_NOUNS or pair or naming:
+            elif (
+                tag in _SUBJECT_PARTICLES
+                or tok.form in _FRAMING_NOUNS
+                or tok.form in _TITLE_NOUNS
+                or pair
+                or naming
+            ):
                 opened = start >= 0
                 if pair and opened and found and found[-1][1] == "":
                     # "DBSCAN을 K-means랑 비교하면": the object paired with it is a side too
