@@ -1382,6 +1382,17 @@ def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reas
     assert reason in lines[0], lines
 
 
+def test_each_side_is_its_own_row_not_a_row_of_another_thing_that_names_both() -> None:
+    notes = _notes(
+        "## 트랜스포머 기반 모델\n\n| 모델 | 설명 |\n|---|---|\n"
+        "| BART (Meta) | GPT + BERT 구조 혼합 (텍스트 복원, 생성) |\n"
+        "| GPT (OpenAI) | 문장 생성에 강함 |\n| BERT (Google) | 문장 이해와 분류에 강함 |\n"
+    )
+    lines = _answer_over(notes, "BERT랑 GPT 차이가 뭐야?")
+    assert lines[0].startswith("BERT (Google)"), lines
+    assert lines[1].startswith("- GPT (OpenAI)"), lines
+
+
 def test_a_side_is_not_a_line_that_holds_one_of_its_two_words() -> None:
     notes = _ranked(
         (

@@ -2089,6 +2089,18 @@ class UnitSelector:
         side = whole or side
         if not side:
             return None
+        # the side's own row or term line ("GPT (OpenAI): 문장 생성에 강함"), not one of
+        # another thing that names both sides ("BART (Meta): GPT + BERT 구조 혼합")
+        first = side[0].unit
+        if (
+            first.kind in ("term", "row")
+            and first.term
+            and key not in _key_of(first.term)
+            and not ask_of(first.term)  # a row of what the sides are compared by ("예시")
+        ):
+            own = [c for c in side if c.unit.term and key == _key_of(c.unit.term)]
+            if own and own[0].score >= _OWN_SIDE_SHARE * side[0].score:
+                side = own
         full = [c for c in side if self._says_enough(c.unit) and c.score >= 0.8 * side[0].score]
         return full[0] if full else side[0]
 
