@@ -1366,6 +1366,15 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
             "Swish는 왜 써?",
             "학습이 잘 된다",
         ),
+        # why it came to be, in other words than the question's ("왜 나왔어?": 등장한)
+        (
+            "## RNN vs LSTM vs GRU\n\nRNN과 LSTM 그리고 GRU는 모두 시퀀스 모델이다.\n\n"
+            "- GRU: 상태가 길어지면 느려지니까 줄여준다. 다음 말이 나올 수 있게끔.\n\n"
+            "## RNN, LSTM, GRU의 관계\n\n"
+            "- LSTM/GRU는 기억력 향상을 위해 등장한 RNN의 개선형이다.\n",
+            "LSTM은 왜 나왔어?",
+            "기억력 향상을 위해 등장한",
+        ),
         # what goes wrong without it ("패딩이 없으면 … 작아진다")
         (
             "## 패딩\n\n- 스트라이드는 필터가 한 번에 이동하는 칸 수이다.\n"

@@ -102,6 +102,8 @@ _WHO_HINT = re.compile(
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
+# The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
+_ORIGIN_VERBS = frozenset({"나오", "생기"})
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
@@ -1493,6 +1495,10 @@ class UnitSelector:
             # "차이가 뭐야?" says a comparison is asked, not what it is about ("큰 차이로
             # 우승하며" is no comparison)
             q_terms -= _COMPARE_TERMS
+        if kind == "why":
+            # "LSTM은 왜 나왔어?" asks why it was made, in whatever words the notes say it
+            # ("… 향상을 위해 등장한"), not for a line that says 나오 ("… 나올 수 있게끔")
+            q_terms -= _ORIGIN_VERBS
         if kind != "who" and question_kind(question) == "who":
             # "LSTM은 누가 만들었어?" where the notes name nobody: what they say LSTM is
             # answers, and 만들 picks no line ("… 값을 만들어")
