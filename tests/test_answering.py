@@ -2067,6 +2067,18 @@ def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() ->
     assert not any("cv2.resize(face_img" in line for line in lines)
 
 
+def test_the_step_under_a_comment_that_names_the_subject_is_quoted_whole() -> None:
+    """Three lines name the mosaic in their own words; the ones to quote are the step
+    under the comment that names it ("모자이크 적용"), both of its lines."""
+    lines = _answer_over(_notes(FACE_CODE_NOTE), "모자이크는 어떻게 처리해?")
+    assert lines[0] == "노트의 코드 중 '모자이크 적용' 부분에 이렇게 적혀 있어요. [1]", lines
+    assert lines[2:4] == [
+        "        small = cv2.resize(face_img, (8, 8))",
+        "        mosaic = cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST)",
+    ]
+    assert not any("img[y:y+h, x:x+w] = mosaic" in line for line in lines)
+
+
 def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
     """detectMultiScale is how the face is found (찾: detect), faces are faces."""
     notes = _notes(FACE_CODE_NOTE)

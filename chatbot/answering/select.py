@@ -102,6 +102,8 @@ _WHO_HINT = re.compile(
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
+_IDENTIFIER = re.compile(r"[\w.]+")
+_ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 # The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
 _ORIGIN_VERBS = frozenset({"나오", "생기"})
 # The verbs a who-question asks with ("누가 만들었어?")
@@ -1067,8 +1069,10 @@ class UnitSelector:
             code = self._code(ask, by_asked=True)
             # ("배치 정규화는 누가 만들었어?": 만들 asks who, which "CNN 만들기" does not say)
             frame = _WHO_VERBS if kind == "who" else frozenset()
-            if code.units and self._asked_share(
-                code.units[0].unit, question, subjects, frame
+            # (any line of the quoted step: the one that names what is asked may follow
+            # the line before it in its step)
+            if code.units and max(
+                self._asked_share(c.unit, question, subjects, frame) for c in code.units
             ) > max(0.5, self._asked_share(selection.units[0].unit, question, subjects, frame)):
                 return code
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
@@ -1360,7 +1364,7 @@ class UnitSelector:
         places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
         # (a line that reports, then its score): a reporting line answers only where no
         # other line names what is asked
-        best: tuple[tuple[bool, int, float, int], UnitRecord, Passage] | None = None
+        best: tuple[tuple[bool, int, float, int, bool], UnitRecord, Passage] | None = None
         naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
             words = in_korean(unit.terms)
@@ -1416,12 +1420,28 @@ class UnitSelector:
             # (at equal scores, the line that says more of what is asked in its own words)
             # (`by_asked`: the line that names most of what is asked beyond the subjects)
             beyond_named = len(beyond & (words | around)) if by_asked else 0
-            key = (not _reports(unit.text, ask.question), beyond_named, score, len(asked & words))
+            # (then the line whose comment or function names the subject too: "모자이크(픽셀화)
+            # 적용" over "원본 이미지에 다시 붙이기" for 모자이크)
+            # (a comment, not the name of the function it stands in)
+            comment = unit.labels[-1] if unit.labels else ""
+            nearest = (
+                frozenset(self.analyzer.terms(comment))
+                if not _IDENTIFIER.fullmatch(comment)
+                else frozenset()
+            )
+            titled = any(side & in_korean(nearest) for side in sides)
+            key = (
+                not _reports(unit.text, ask.question),
+                beyond_named,
+                score,
+                len(asked & words),
+                titled,
+            )
             if best is None or key > best[0]:
                 best = (key, unit, hit)
         if best is None:
             return Selection()
-        (_, _, score, _), unit, hit = best
+        (_, _, score, _, titled), unit, hit = best
         code = [u for u in ask.units_of(hit) if u.kind == "code"]
         block = _statement(unit, code)
         # the line just before or after it, under the same labels, that names what is
@@ -1435,11 +1455,14 @@ class UnitSelector:
             after = lines[last + 1] if last + 1 < len(lines) else None
 
             def joins(line: UnitRecord) -> bool:
-                # not a line that only logs or returns what was done
+                # not a line that only logs or returns what was done; under a comment that
+                # names the subject ("모자이크 적용"), any line of its step
                 return (
-                    line.unit_id in naming
+                    (line.unit_id in naming or titled)
                     and line.labels == unit.labels
                     and not _reports(line.text, ask.question)
+                    # (nor the end of the step before: "continue")
+                    and not _ENDS_A_STEP.match(line.text)
                 )
 
             if before is not None and joins(before):
