@@ -2079,6 +2079,23 @@ def test_the_step_under_a_comment_that_names_the_subject_is_quoted_whole() -> No
     assert not any("img[y:y+h, x:x+w] = mosaic" in line for line in lines)
 
 
+def test_code_under_a_comment_naming_the_subject_answers_where_no_prose_names_it() -> None:
+    """No line of prose names CORS, only 설정 of other things; the code's comment "CORS
+    설정" names it whole, over the lines that do it (not the import that names cors)."""
+    note = (
+        "## 튜닝\n\n- verbose: 출력의 자세함 정도를 설정합니다.\n"
+        "- scoring: 모델 성능을 평가할 기준을 설정합니다.\n\n"
+        "## 게이트웨이\n\n```python\nfrom fastapi import FastAPI\n"
+        "from fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n\n"
+        '# CORS 설정\napp.add_middleware(\n    CORSMiddleware,\n    allow_origins=["*"],\n)\n'
+        "```\n"
+    )
+    lines = _answer_over(_notes(note), "CORS 설정은 어떻게 해?")
+    assert lines[0] == "노트의 코드 중 'CORS 설정' 부분에 이렇게 적혀 있어요. [1]", lines
+    assert lines[2] == "app.add_middleware(", lines
+    assert not any("import" in line or "설정합니다" in line for line in lines)
+
+
 def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
     """detectMultiScale is how the face is found (찾: detect), faces are faces."""
     notes = _notes(FACE_CODE_NOTE)

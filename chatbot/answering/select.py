@@ -1075,6 +1075,17 @@ class UnitSelector:
                 self._asked_share(c.unit, question, subjects, frame) for c in code.units
             ) > max(0.5, self._asked_share(selection.units[0].unit, question, subjects, frame)):
                 return code
+        if (
+            selection.units
+            and not selection.code
+            and max(self._named_share(c.unit, subjects) for c in selection.units[:1]) < 1.0
+        ):
+            # no line of prose names what is asked whole ("CORS 설정은 어떻게 해?": lines
+            # that say 설정 of other things), where the notes' code does (the lines under
+            # the comment "CORS 설정")
+            code = self._code(ask, asked_for=True)
+            if code.units and self._named_share(code.units[0].unit, subjects) >= 1.0:
+                return code
         if len(selection.units) == 1 and not self._says_enough(selection.units[0].unit):
             selection = replace(selection, says_little=True)
         if not selection.units:
@@ -1369,9 +1380,18 @@ class UnitSelector:
         for unit, hit, rank in found.values():
             words = in_korean(unit.terms)
             around = in_korean(unit.context_terms) - words
-            # a side is named when half its words are, more so by the line's own words
+            # the comment over the line (not the name of the function it stands in)
+            comment = unit.labels[-1] if unit.labels else ""
+            nearest = (
+                in_korean(frozenset(self.analyzer.terms(comment)))
+                if not _IDENTIFIER.fullmatch(comment)
+                else frozenset()
+            )
+            # a side is named when half its words are, more so by the line's own words, or
+            # by the comment over it that names it whole ("✅ CORS 설정" over the lines of
+            # app.add_middleware(…), not "from fastapi.middleware.cors import …")
             named = sum(
-                weight * (1.0 + len(side & words) / len(side))
+                weight * (1.0 + max(len(side & words), len(side) * (side <= nearest)) / len(side))
                 for side, weight in pairs
                 if _half_named(side, words | around)
             ) or (_CODE_NEAR_NAMED if unit.labels in places else 0.0)
@@ -1422,14 +1442,7 @@ class UnitSelector:
             beyond_named = len(beyond & (words | around)) if by_asked else 0
             # (then the line whose comment or function names the subject too: "모자이크(픽셀화)
             # 적용" over "원본 이미지에 다시 붙이기" for 모자이크)
-            # (a comment, not the name of the function it stands in)
-            comment = unit.labels[-1] if unit.labels else ""
-            nearest = (
-                frozenset(self.analyzer.terms(comment))
-                if not _IDENTIFIER.fullmatch(comment)
-                else frozenset()
-            )
-            titled = any(side & in_korean(nearest) for side in sides)
+            titled = any(side & nearest for side in sides)
             key = (
                 not _reports(unit.text, ask.question),
                 beyond_named,
