@@ -1402,6 +1402,22 @@ def test_each_side_is_its_own_row_not_a_row_of_another_thing_that_names_both() -
     assert lines[1].startswith("- GPT (OpenAI)"), lines
 
 
+def test_a_name_inside_a_longer_name_does_not_make_a_line_about_it() -> None:
+    """"RandomSearchCV" is in the letters of HalvingRandomSearchCV, which is another thing:
+    the lines about it are not the only ones about the subject (the notes spell it
+    "RandomSerachCV")."""
+    note = (
+        "* HalvingRandomSearchCV\n\n주요 파라미터\n"
+        "param_distributions: 후보 값의 범위. HalvingRandomSearchCV는 랜덤 샘플링을 쓰므로 "
+        "넓은 범위에서 고른다.\nfactor: 단계마다 남길 후보의 비율.\n\n"
+        "* RandomSerachCV\n\n주요 파라미터\n"
+        "uniform(a, b) 같은 분포를 주면 하이퍼파라미터를 무작위로 샘플링한다.\n"
+        "n_iter: 시도할 조합의 수.\n"
+    )
+    lines = _answer_over(_notes(note), "RandomSearchCV는 하이퍼파라미터를 어떻게 샘플링해?")
+    assert any("무작위로 샘플링한다" in line for line in lines), lines
+
+
 def test_a_side_is_not_a_line_that_holds_one_of_its_two_words() -> None:
     notes = _ranked(
         (

@@ -472,6 +472,13 @@ def _cell_names(unit: UnitRecord) -> set[str]:
     return _names_of(first.partition(": ")[2] or first)
 
 
+def _inside_a_longer_word(key: str, unit: UnitRecord) -> bool:
+    """Whether `key` is in the unit's letters only as part of a longer word of it
+    ("로그" in 로그인), not as a word of its own nor cut in two by the analyser."""
+    words = unit.terms | unit.context_terms
+    return key not in words and any(key in w and w != key for w in words)
+
+
 def _holds(text_key: str, key: str, keys: set[str], raw: str = "") -> bool:
     """Whether `key` is in `text_key` as itself, not only inside a longer subject of the
     same question ("지도학습" inside "비지도학습" when both are asked about); a short name
@@ -1677,7 +1684,10 @@ class UnitSelector:
             c
             for c in scored
             if subject_terms & (c.unit.context_terms | c.unit.terms)
-            or any(k in _whole_key(c.unit) for k in subject_keys)
+            or any(
+                k in _whole_key(c.unit) and not _inside_a_longer_word(k, c.unit)
+                for k in subject_keys
+            )
         ]
         pool = about or scored
         kind_found = kind == "definition" or any(
