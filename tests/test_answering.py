@@ -1403,7 +1403,7 @@ def test_each_side_is_its_own_row_not_a_row_of_another_thing_that_names_both() -
 
 
 def test_a_name_inside_a_longer_name_does_not_make_a_line_about_it() -> None:
-    """"RandomSearchCV" is in the letters of HalvingRandomSearchCV, which is another thing:
+    """ "RandomSearchCV" is in the letters of HalvingRandomSearchCV, which is another thing:
     the lines about it are not the only ones about the subject (the notes spell it
     "RandomSerachCV")."""
     note = (

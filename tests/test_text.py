@@ -253,7 +253,7 @@ def test_aliases_make_spellings_one_term() -> None:
     # an abbreviation is a spelling too: "DB 안에 있는 정보" finds "데이터베이스 안에 …"
     assert analyzer.terms("DB") == analyzer.terms("데이터베이스") == ["database"]
     # 로그인 is a word of its own, not 로그 ("로그는 어떻게 남겨?" is not about logging in)
-    assert analyzer.terms("로그인 기능") == ["login", "기능"]
+    assert analyzer.terms("로그인 기능") == ["로그인", "기능"]
     assert analyzer.terms("로그를 남긴다")[0] == "log"
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
