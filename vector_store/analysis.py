@@ -568,6 +568,11 @@ class KoreanAnalyzer:
                 # "판별자는 하는 일이": what a thing does frames the question, as 역할 does
                 close("marked")
                 continue
+            if tok.form == "대신" and tag == "NNG" and start >= 0:
+                # "풀링 대신 스트라이드": the thing replaced and its replacement, a pair
+                close("marked")
+                paired = True
+                continue
             if (
                 tag == "NNG"
                 and tok.form in _QUALIFIERS
