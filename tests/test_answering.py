@@ -2112,6 +2112,21 @@ def test_code_under_a_comment_naming_the_subject_answers_where_no_prose_names_it
     assert not any("import" in line or "설정합니다" in line for line in lines)
 
 
+def test_the_code_of_a_heading_asked_to_be_shown_is_its_whole_block() -> None:
+    note = (
+        "## 학습 루프 만들기\n\n학습 루프는 에포크마다 배치를 돌며 가중치를 갱신한다.\n\n"
+        "```python\nimport torch\n\nmodel = make_model()\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n\n"
+        "for epoch in range(5):\n    for x, y in loader:\n        optimizer.zero_grad()\n"
+        "        loss = loss_fn(model(x), y)\n        loss.backward()\n        optimizer.step()\n"
+        "```\n\n## 평가\n\n```python\nmodel.eval()\n```\n"
+    )
+    lines = _answer_over(_notes(note), "학습 루프 코드로 보여줘")
+    assert lines[0] == "노트의 코드 중 '학습 루프 만들기' 부분에 이렇게 적혀 있어요. [1]", lines
+    assert lines[2] == "import torch" and lines[-2] == "        optimizer.step()", lines
+    assert "model.eval()" not in lines  # the block of another heading
+
+
 def test_a_name_that_opens_a_word_of_code_is_found_in_it() -> None:
     """detectMultiScale is how the face is found (찾: detect), faces are faces."""
     notes = _notes(FACE_CODE_NOTE)

@@ -103,6 +103,12 @@ _WHO_HINT = re.compile(
     r"(?!된|되|어진|어졌|\s?때)"
 )
 _IDENTIFIER = re.compile(r"[\w.]+")
+# "코드로 보여줘", "코드 예시": the code itself is to be shown
+_SHOWS_CODE = re.compile(
+    r"코드\s*(?:로|를|도|좀)?\s*(?:좀\s*)?(?:보여|알려|짜)|코드\s*(?:예시|예제|전체)"
+)
+_SHOWN_CODE_LINES = 20
+_CODE_GAP = 3  # blank lines between the lines of one block
 _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 # The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
 _ORIGIN_VERBS = frozenset({"나오", "생기"})
@@ -470,6 +476,27 @@ def _cell_names(unit: UnitRecord) -> set[str]:
     function) | …": 손실 함수, loss function)."""
     first = _CELL_SPLIT.split(unit.text)[0]
     return _names_of(first.partition(": ")[2] or first)
+
+
+def _code_block(unit: UnitRecord, lines: list[UnitRecord]) -> list[UnitRecord]:
+    """The lines of code around `unit` (`lines` in the notes' order) under the same
+    headings with no other line between them: its fenced block."""
+    headings = unit.labels[: unit.heading_depth]
+    at = next(i for i, u in enumerate(lines) if u.unit_id == unit.unit_id)
+    start = end = at
+    while (
+        start > 0
+        and lines[start - 1].labels[: lines[start - 1].heading_depth] == headings
+        and lines[start].line - lines[start - 1].line <= _CODE_GAP
+    ):
+        start -= 1
+    while (
+        end + 1 < len(lines)
+        and lines[end + 1].labels[: lines[end + 1].heading_depth] == headings
+        and lines[end + 1].line - lines[end].line <= _CODE_GAP
+    ):
+        end += 1
+    return lines[start : end + 1]
 
 
 def _inside_a_longer_word(key: str, unit: UnitRecord) -> bool:
@@ -1497,6 +1524,17 @@ class UnitSelector:
             (i for i in range(at + 1, len(block)) if _OTHER_BRANCH.match(block[i].text)), None
         )
         block = block[:cut]
+        if asked_for and _SHOWS_CODE.search(ask.question):
+            # "학습 루프 코드로 보여줘" under the heading "PyTorch로 학습 루프 만들기": the
+            # code block of that heading, whole, where it is short enough to read
+            whole = _code_block(unit, lines)
+            headings: set[str] = set().union(
+                *(self.analyzer.terms(label) for label in unit.labels[: unit.heading_depth])
+            )
+            if len(whole) <= _SHOWN_CODE_LINES and any(
+                _half_named(side, headings) for side in sides
+            ):
+                block = whole
         passage = ask.passage_of(unit.chunk_id) if ask.passage_of is not None else None
         passage = replace(passage, score=hit.score) if passage is not None else hit
         return Selection([Chosen(u, passage, score) for u in block], True, code=True)
