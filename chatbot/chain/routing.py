@@ -42,6 +42,11 @@ _ANAPHORA = re.compile(
 _PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
 # "보틀은 어때?", "LSTM은요?": a new subject asked the way the last question asked
+# "GRU랑 차이는?", "GRU와 비교하면?": one side of a comparison, the other left unsaid
+_ONE_SIDE = re.compile(
+    r"(?:이랑|랑|와|과|하고)(?:은|는|도)?\s*(?:(?:뭐가|무엇이|어떻게|어디가)\s*)?"
+    r"(?:차이|달라|다르|다른|비교)"
+)
 _ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 # What a short follow-up without a pronoun must look like to go on from the question
@@ -235,6 +240,16 @@ def resolve_followup(
         or bool(_SWITCH.match(compact))
         or (len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact)))
     )
+    if (
+        len(own) == 1
+        and own[0] not in previous_subjects
+        and previous_subjects
+        and _ONE_SIDE.search(compact)
+        and not _PRONOUN.search(compact)
+    ):
+        # "GRU랑 차이는?" after "LSTM이 뭐야?": the side left unsaid is the previous subject
+        asked = f"{message} {' '.join(previous_subjects)}"
+        return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
     switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
     if switch and own and not _ANAPHORA.search(compact):
         rest = _SWITCH.sub("", compact).strip()
