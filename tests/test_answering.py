@@ -1418,6 +1418,18 @@ def test_a_name_inside_a_longer_name_does_not_make_a_line_about_it() -> None:
     assert any("무작위로 샘플링한다" in line for line in lines), lines
 
 
+def test_entries_under_a_title_that_names_the_subject_are_the_list_asked_for() -> None:
+    note = (
+        "## 하이퍼파라미터 탐색\n\n기존 방법\n\nGridSearch: 모든 조합을 다 돌린다 → 느리다\n\n"
+        "Bayesian Optimization\n\n앞선 탐색 결과를 보고 다음 후보를 고른다\n"
+        "적은 횟수로 좋은 하이퍼파라미터를 찾는다\n탐색할수록 모델이 나아진다\n"
+    )
+    lines = _answer_over(_notes(note), "bayesian optimization 장점들 쭉 나열해줘")
+    # the notes list them: no header says they do not
+    assert lines[0].startswith("Bayesian Optimization: 앞선 탐색 결과를"), lines
+    assert len(lines) == 3
+
+
 def test_a_side_is_not_a_line_that_holds_one_of_its_two_words() -> None:
     notes = _ranked(
         (

@@ -108,6 +108,7 @@ _SHOWS_CODE = re.compile(
     r"코드\s*(?:로|를|도|좀)?\s*(?:좀\s*)?(?:보여|알려|짜)|코드\s*(?:예시|예제|전체)"
 )
 _SHOWN_CODE_LINES = 20
+_LIST_ENTRIES = 3  # entries under a title that names the subject: a list of its kinds
 _CODE_GAP = 3  # blank lines between the lines of one block
 _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 # The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
@@ -2045,6 +2046,15 @@ class UnitSelector:
                 key=lambda c: c.unit.line,
             )
             chosen = same + [c for c in chosen if c not in same]
+        if kind == "list" and not kind_found and subject_terms:
+            # the entries under a title that names what is asked ("트랜스포머 기반 모델 뭐뭐
+            # 있어?": the rows GPT, BERT, … under "트랜스포머 기반 대표 모델들") are its kinds
+            listed = [
+                c
+                for c in chosen
+                if c.unit.kind in ("row", "item") and subject_terms <= c.unit.context_terms
+            ]
+            kind_found = len(listed) >= _LIST_ENTRIES
         return Selection(self._all_trimmed(chosen, q_terms, kind), kind_found)
 
     def _with_children(self, chosen: list[Chosen], pool: list[Chosen], limit: int) -> list[Chosen]:
