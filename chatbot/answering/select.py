@@ -1475,8 +1475,8 @@ class UnitSelector:
             # (at equal scores, the line that says more of what is asked in its own words)
             # (`by_asked`: the line that names most of what is asked beyond the subjects)
             beyond_named = len(beyond & (words | around)) if by_asked else 0
-            # (then the line whose comment or function names the subject too: "모자이크(픽셀화)
-            # 적용" over "원본 이미지에 다시 붙이기" for 모자이크)
+            # (then the line whose comment names the subject too: "모자이크(픽셀화) 적용"
+            # over "원본 이미지에 다시 붙이기" for 모자이크)
             titled = any(side & nearest for side in sides)
             key = (
                 not _reports(unit.text, ask.question),
