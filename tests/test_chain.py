@@ -382,6 +382,11 @@ def test_decline_names_topics_as_the_headings_write_them(services: Services) -> 
     final = list(chain.stream({"message": "비트코인 시세 알려줘", "history": []}))[-1]
     assert final["intent"] == "out_of_scope" and ", ".join(topics) in final["answer"]
     assert "'비트코인 시세'에 대한 내용이 없어서" in final["answer"]
+    # a thing the notes hold, asked of something they do not say of it: the decline
+    # offers the thing
+    final = list(chain.stream({"message": "드롭아웃 비율은 보통 얼마로 해?", "history": []}))[-1]
+    assert final["intent"] == "out_of_scope"
+    assert "노트에 있는 '드롭아웃'에 대해 물어보시면" in final["answer"], final["answer"]
 
 
 def test_a_name_spelled_out_beside_its_letters_is_one_topic(

@@ -102,6 +102,9 @@ class Plan:
     avoid: set[str] = field(default_factory=set)
     missing: list[str] = field(default_factory=list)
     """The subjects the notes do not hold ("Grad-CAM" in "Grad-CAM으로 CNN이 …")."""
+    held_part: str = ""
+    """The leading words of a missing subject that the notes do hold ("드롭아웃" of
+    "드롭아웃 비율"): what a decline suggests asking about."""
     lead: UnitRecord | None = None
     """The unit the answer opens with: a follow-up that names a new topic ("그럼 활성화
     함수는?") asks of it what this answer said of its own (`UnitSelector.select`'s
@@ -323,6 +326,18 @@ class ChatChain:
             everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
         )
         intent = decide_intent(signals, self.chat)
+        held_part = ""
+        if intent == "out_of_scope" and missed:
+            # "드롭아웃 비율은 보통 얼마로 해?": the notes hold 드롭아웃, not its 비율
+            words = missed[0].split()
+            held_part = next(
+                (
+                    part
+                    for n in range(len(words) - 1, 0, -1)
+                    if covers(part := " ".join(words[:n]), result.hits)
+                ),
+                "",
+            )
         plan = Plan(
             message=message,
             query=followup.query,
@@ -335,6 +350,7 @@ class ChatChain:
             subjects=subjects,
             avoid={t.assistant for t in history[-3:]},
             missing=missed,
+            held_part=held_part,
         )
         if intent == "question":
             plan.kind = question_kind(message if followup.kind != "switch" else followup.query)
@@ -427,7 +443,9 @@ class ChatChain:
         """What a decline says: which asked subject the notes lack, and what to ask
         instead: a subject of the question they do hold, else the topics they cover."""
         missing = ", ".join(f"'{s}'" for s in plan.missing)
-        held = [s for s in plan.subjects if s not in plan.missing]
+        held = [s for s in plan.subjects if s not in plan.missing] or (
+            [plan.held_part] if plan.held_part else []
+        )
         if missing and held:
             return (
                 f"죄송해요, 강의 노트에 {missing}에 대한 내용이 없어서 답을 드릴 수 없어요. "
