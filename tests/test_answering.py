@@ -219,6 +219,23 @@ def test_who_of_a_group_gives_a_line_for_each_person() -> None:
     assert sum("리처드 서튼" in line for line in lines) >= 2, lines
 
 
+def test_who_of_a_group_is_each_person_of_its_list_and_nothing_else() -> None:
+    """The people are lines right under the group's title, one with its name in Hangul
+    only; a short line ("비전의 설계자") is still one of them, and the other lines under
+    the title are none of them."""
+    note = (
+        "## 딥러닝 4대 천왕을 비유하면\n\n- 제프리 힌턴 (Geoffrey Hinton) → 신경망의 사상가\n\n"
+        "- 얀 르쿤 (Yann LeCun) → 비전의 설계자\n\n- 요슈아 벤지오 → 언어 모델의 개척자\n\n"
+        "합성곱 층(Layer)의 등장\n\nlayer: 웹 서비스의 계층을 말한다.\n"
+    )
+    lines = _answer_over(_notes(note), "4대 천왕이 누구야?")
+    assert lines == [
+        "제프리 힌턴 (Geoffrey Hinton): 신경망의 사상가. [1]",
+        "- 얀 르쿤 (Yann LeCun): 비전의 설계자. [1]",
+        "- 요슈아 벤지오: 언어 모델의 개척자. [1]",
+    ], lines
+
+
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
     assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")

@@ -131,6 +131,8 @@ _KIND_TERMS = frozenset(
 _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
+# a name of two or three words in Hangul ("요슈아 벤지오")
+_NAME_SHAPE = re.compile(r"[가-힣]{1,5}(?: [가-힣]{1,5}){1,2}")
 _PERSON = re.compile(r"^[가-힣]{1,5}(?: [가-힣]{1,5}){0,2}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)$")
 
 
@@ -2002,16 +2004,27 @@ class UnitSelector:
         for c in order:
             if len(chosen) >= limit or (c in others and len(chosen) >= self.max_units):
                 break
-            if (
-                a_group
-                and is_person(c.unit.term)
-                and any(_key_of(c.unit.term) == _key_of(x.unit.term) for x in chosen)
+            if a_group and (
+                # (a person, or an entry of the same list: "요슈아 벤지오 → …" beside
+                # "제프리 힌턴 → …", its name not spelled out)
+                not (
+                    is_person(c.unit.term)
+                    or (
+                        c.unit.kind == "term"
+                        and c.unit.labels == best.unit.labels
+                        and bool(_NAME_SHAPE.fullmatch(c.unit.term))
+                    )
+                )
+                or any(_key_of(c.unit.term) == _key_of(x.unit.term) for x in chosen)
             ):
+                # a line for each person of the group, and nothing else
                 continue
             if (c in siblings or c.score >= 0.6 * best.base) and (
                 self._says_enough(c.unit)
                 # an entry of a list, or a step
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
+                # one of the people asked for, however short its line ("시각 분야의 건축가")
+                or a_group
             ):
                 chosen.append(c)
         if kind not in ("list", "compare") and len(chosen) < self.max_units:
@@ -2126,11 +2139,21 @@ class UnitSelector:
         """Whether the question names the label over the people `unit` stands among
         ("딥러닝 4대 천왕" over "제프리 힌턴 (Geoffrey Hinton)")."""
         labels = unit.labels
-        return bool(subject_terms) and any(
-            is_person(labels[i + 1])
-            and not is_person(labels[i])
-            and subject_terms <= set(self.analyzer.terms(labels[i]))
-            for i in range(len(labels) - 1)
+        return bool(subject_terms) and (
+            any(
+                is_person(labels[i + 1])
+                and not is_person(labels[i])
+                and subject_terms <= set(self.analyzer.terms(labels[i]))
+                for i in range(len(labels) - 1)
+            )
+            # or the line of a person right under it ("딥러닝의 4대 천왕" > "제프리 힌턴 →
+            # 신경망의 근본 철학자")
+            or (
+                bool(labels)
+                and is_person(unit.term)
+                and not is_person(labels[-1])
+                and subject_terms <= set(self.analyzer.terms(labels[-1]))
+            )
         )
 
     @staticmethod
