@@ -150,6 +150,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("앤드류 응은 누구야?", ["앤드류 응"]),
         # "뭐 한 사람" asks who: 사람 is the frame
         ("앤드류 응은 뭐 한 사람이야?", ["앤드류 응"]),
+        # names from code stand each for itself; 기본값 asks for a value of it
+        ("flow_from_directory target_size 기본값이 뭐야?", ["flow_from_directory", "target_size"]),
         # "X 대신 Y": the thing replaced and its replacement, two subjects
         ("CNN에서 풀링 대신 스트라이드 써도 돼?", ["풀링", "스트라이드", "CNN"]),
         # a title after a name is how one speaks of the person, not part of the name

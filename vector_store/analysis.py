@@ -108,6 +108,7 @@ _FRAMING_NOUNS = frozenset(
         "정도",
         "규모",
         "얼마",
+        "기본값",
         # "확률을 구한 다음엔": when, not what
         "다음",
         "후",
@@ -192,6 +193,8 @@ CLASS_WORDS = frozenset({"데이터셋", "데이터세트"})
 _MODIFIER_FRAMES = frozenset({"특징"})
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
+# a name code writes: "flow_from_directory", "target_size"
+_CODE_IDENT = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")
 # Titles after a name ("힌턴 교수님", "앤드루 응 박사"): how one speaks of a person, not
 # part of the name the notes write
 _TITLE_NOUNS = frozenset({"교수", "박사", "선생", "선생님"})
@@ -649,6 +652,17 @@ class KoreanAnalyzer:
                 or ((glue or suffix or paren) and start >= 0)
                 or prefix
             ):
+                if (
+                    start >= 0
+                    and tok.start > end
+                    and (
+                        _CODE_IDENT.search(text[start:end].split()[-1])
+                        or _CODE_IDENT.search(text[tok.start :].split()[0])
+                    )
+                ):
+                    # "flow_from_directory target_size": names from code stand each for
+                    # itself, not as one phrase
+                    close("marked")
                 if start < 0:
                     start = tok.start
                     pointed = (
