@@ -240,17 +240,18 @@ def resolve_followup(
         or bool(_SWITCH.match(compact))
         or (len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact)))
     )
+    switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
+    one_side = len(own) == 1 and own[0] not in previous_subjects and _ONE_SIDE.search(compact)
     if (
-        len(own) == 1
-        and own[0] not in previous_subjects
-        and previous_subjects
-        and _ONE_SIDE.search(compact)
-        and not _PRONOUN.search(compact)
+        own
+        and (switch or one_side)
+        and not _ANAPHORA.search(compact)
+        and question_kind(message) == "compare"
     ):
-        # "GRU랑 차이는?" after "LSTM이 뭐야?": the side left unsaid is the previous subject
+        # "그럼 RNN이랑은 뭐가 달라?", "GRU랑 차이는?" after "LSTM이 뭐야?": a comparison of
+        # a new subject with the previous one, the side left unsaid
         asked = f"{message} {' '.join(previous_subjects)}"
         return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
-    switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
     if switch and own and not _ANAPHORA.search(compact):
         rest = _SWITCH.sub("", compact).strip()
         if _ELLIPTIC.match(rest) or not rest:
@@ -263,11 +264,7 @@ def resolve_followup(
             query = f"{message} {_strip_subjects(previous, replaced)}"
             asked = f"{message} {_strip_subjects(previous, previous_subjects)}"
             return Followup("switch", query, own, previous, asked=asked)
-        # "그럼 로지스틱 회귀는 뭐야?": a new subject asked in its own words; "그럼
-        # RNN이랑은 뭐가 달라?" compares it with the previous one
-        if question_kind(message) == "compare":
-            asked = f"{message} {' '.join(previous_subjects)}"
-            return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
+        # "그럼 로지스틱 회귀는 뭐야?": a new subject asked in its own words
         return Followup("switch", message, own, previous)
     if refers and not own:
         return Followup("continue", f"{previous} {message}", previous_subjects, previous)
