@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from chatbot.answering.kinds import KIND_PHRASE
-from chatbot.answering.select import SENTENCE_END, Chosen, Selection
+from chatbot.answering.select import CODE_NAME_LABEL, SENTENCE_END, Chosen, Selection
 from vector_store.passage import Passage
 
 _SHORT = 20
@@ -63,9 +63,6 @@ def _under_day(chosen: Chosen, day: str) -> str:
     return labels[at + 1] if at + 1 < len(labels) else ""
 
 
-# "@login_required", "model.fit()", "requires_grad": a label that is a name from code,
-# written as code (the notes mark it so)
-_CODE_LABEL = re.compile(r"^(?=\S*[@_.(])[@$]?[A-Za-z_][\w.]*(?:\(\))?$")
 # "-> 이미지를 … 쪼개는 것": an arrow a note's bullet opens with points at the line above
 _OPENING_ARROW = re.compile(r"^\s*(?:-+>|=>|→)\s*")
 
@@ -140,7 +137,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
             and not mentioned
             and (context != previous or short or group[0].unit.kind in ("term", "row"))
         )
-        label = f"`{context}`" if _CODE_LABEL.match(context) else context
+        # a name from code is written as code (the notes mark it so)
+        label = f"`{context}`" if CODE_NAME_LABEL.match(context) else context
         line = f"{label}: {body}" if show_context else body
         if group[0].command:
             line = f"{line} `{group[0].command}`"

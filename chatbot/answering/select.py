@@ -102,7 +102,9 @@ _WHO_HINT = re.compile(
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
-_IDENTIFIER = re.compile(r"[\w.]+")
+# "@login_required", "model.fit()", "requires_grad": a label that is a name from code (a
+# function a line stands in), not a comment in words
+CODE_NAME_LABEL = re.compile(r"^(?=\S*[@_.(])[@$]?[A-Za-z_][\w.]*(?:\(\))?$")
 # "코드로 보여줘", "코드 예시": the code itself is to be shown
 _SHOWS_CODE = re.compile(
     r"코드\s*(?:로|를|도|좀)?\s*(?:좀\s*)?(?:보여|알려|짜)|코드\s*(?:예시|예제|전체)"
@@ -1421,7 +1423,7 @@ class UnitSelector:
             comment = unit.labels[-1] if unit.labels else ""
             nearest = (
                 in_korean(frozenset(self.analyzer.terms(comment)))
-                if not _IDENTIFIER.fullmatch(comment)
+                if not CODE_NAME_LABEL.match(comment)
                 else frozenset()
             )
             # a side is named when half its words are, more so by the line's own words, or
