@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 11
+ANALYZER_VERSION = 12
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -436,6 +436,9 @@ class KoreanAnalyzer:
         self._tokens = lru_cache(maxsize=2048)(self._tokenize)
         self._sentences = lru_cache(maxsize=2048)(self._split)
         self._canonical: dict[str, str] = {}  # filled below; the checks use terms() first
+        # Hangul spellings of known terms, which notes also write with a space inside
+        # ("소프트 맥스" for 소프트맥스): two adjacent nouns that spell one are that term
+        self._spelled: frozenset[str] = frozenset()
         groups = read_alias_groups(aliases_path) if aliases_path else []
         user_words: list[str] = []
         for group in groups:
@@ -459,6 +462,7 @@ class KoreanAnalyzer:
             for term in spellings[1:]:
                 canonical[term] = spellings[0]
         self._canonical = canonical
+        self._spelled = frozenset(w.casefold() for w in user_words)
         key = "|".join([str(ANALYZER_VERSION), *user_words, *map(str, sorted(canonical.items()))])
         self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         """Changes whenever the same text could analyse to other terms."""
@@ -849,7 +853,9 @@ class KoreanAnalyzer:
 
         negation: Morph | None = None
         last_kept: Morph | None = None
+        previous: Morph | None = None
         for tok in tokens:
+            previous, adjacent = tok, previous is not None and previous is last_kept
             tag = tok.tag.split("-")[0]
             is_glue = tag in _GLUE and (tag not in ("SW", "SO", "SP") or tok.form in _GLUE_SYMBOLS)
             if is_glue:
@@ -875,6 +881,15 @@ class KoreanAnalyzer:
                 out[-1] += "률"
                 continue
             if tag in _KEEP and tok.form not in _SINGLE_HANGUL_NOISE:
+                joined = out[-1] + tok.form if out and adjacent else ""
+                if (
+                    joined in self._spelled
+                    and last_kept is not None
+                    and tok.start - (last_kept.start + last_kept.len) <= 1
+                ):
+                    out[-1] = joined
+                    last_kept = tok
+                    continue
                 last_kept = tok
                 # Kiwi may return a multi-word proper noun ("합성곱 신경망"): index its words.
                 words = tok.form.casefold().split()
