@@ -1047,6 +1047,22 @@ def test_a_comparison_reads_each_side_in_any_spelling_and_nothing_else() -> None
     assert "퍼셉트론" not in text  # under the same heading, about neither side
 
 
+TERSE_SIDES_NOTE = """## eager vs lazy
+- eager: 곧바로 계산한다.
+- lazy: 값이 필요할 때까지 계산을 미뤄 두었다가 한 번에 처리한다.
+- 컴파일러: 소스 코드를 기계어로 옮겨 실행 파일을 만든다.
+"""
+
+
+def test_a_side_said_in_few_words_is_still_its_own_line() -> None:
+    passage = Passage(18, "eval.md", "eager vs lazy", TERSE_SIDES_NOTE, 1.0)
+    notes = ([passage], {18: unit_records("eval.md", 18, TERSE_SIDES_NOTE, 1020)})
+    text = "\n".join(_answer_over(notes, "eager랑 lazy 차이가 뭐야?"))
+    assert "곧바로 계산한다" in text and "미뤄 두었다가" in text
+    # a fuller line under the same heading, of neither side, does not stand in for one
+    assert "컴파일러" not in text
+
+
 TABLE_NOTE = """## 레이어
 Dense 인자 값 설명
 

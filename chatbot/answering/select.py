@@ -2226,7 +2226,19 @@ class UnitSelector:
             own = [c for c in side if c.unit.term and key == _key_of(c.unit.term)]
             if own and own[0].score >= _OWN_SIDE_SHARE * side[0].score:
                 side = own
-        full = [c for c in side if self._says_enough(c.unit) and c.score >= 0.8 * side[0].score]
+        # a fuller line in place of a short one is still of this side, by its own words
+        # ("sparse: 희소하다", not "토크나이저 = …" that stands under "sparse vs dense")
+        full = [
+            c
+            for c in side
+            if self._says_enough(c.unit)
+            and c.score >= 0.8 * side[0].score
+            and (
+                c is side[0]
+                or key in _key_of(c.unit.term) + _key_of(c.unit.text)
+                or self._named_as(c.unit, subject)
+            )
+        ]
         return full[0] if full else side[0]
 
     def _score(
