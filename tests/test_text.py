@@ -65,7 +65,8 @@ def test_loanword_spelling_variants_fold_into_one() -> None:
 def test_a_known_term_written_with_a_space_inside_is_that_term() -> None:
     analyzer = default_analyzer()
     # notes space loanwords as they like: "소프트 맥스" is 소프트맥스, found as softmax
-    assert analyzer.terms("소프트 맥스: 확률로 하나를 고른다") == ["softmax", "확률", "하나", "고르"]
+    terms = analyzer.terms("소프트 맥스: 확률로 하나를 고른다")
+    assert terms == ["softmax", "확률", "하나", "고르"]
     assert analyzer.terms("드롭 아웃 비율") == analyzer.terms("드롭아웃 비율")
     # two nouns that spell no known term stay two
     assert analyzer.terms("배치 정규화") == ["batch", "정규화"]
