@@ -261,6 +261,13 @@ def test_standalone_rejects_labels_code_and_dangling_lines(units) -> None:
     assert texts["가까운 데이터끼리 차례로 묶어 올라가는 군집 방법"] is True
 
 
+def test_a_word_that_opens_like_a_connective_is_no_connective() -> None:
+    from chatbot.answering.select import DANGLING
+
+    assert DANGLING.match("즉, 앞의 값을 다시 쓴다.") is not None
+    assert DANGLING.match("즉시 계산한다.") is None  # 즉시 is a word, not 즉
+
+
 def test_a_line_that_names_what_it_just_said_does_not_lean_back() -> None:
     from chatbot.answering.select import _leans_back
 
