@@ -50,6 +50,10 @@ NOTES = """## 비지도 학습
         # what a word stands for, not who made it
         ("여기서 외부 환경은 누구를 말하는 거예요?", "definition"),
         ("계층적 군집은 왜 써?", "why"),
+        # the problem it was made to fix is why it was made
+        ("LSTM은 RNN의 어떤 문제를 해결했어?", "why"),
+        ("어텐션은 어떤 한계를 극복했어?", "why"),
+        ("GRU는 LSTM보다 뭐가 좋아?", "compare"),
         ("계층적 군집은 언제 쓰면 좋아?", "when"),
         ("장고는 어느 정도 규모의 웹 만들 때 써?", "when"),
         ("트랜스포머는 어디에 널리 사용돼?", "when"),

@@ -25,6 +25,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"차이|비교|다른 ?점|다르|달라(?:요|\?|$)|다릅|vs\.?\s|어느 쪽이 (?:더|나)|구분"
             r"|(?:뭐가|무엇이|어떻게|어디가|어떤 점이) 다른|헷갈"
             r"|보다\s*(?:나은|좋은|낫|뛰어난|빠른|느린)|나은 점"
+            # "GRU는 LSTM보다 뭐가 좋아?"
+            r"|보다\s*(?:뭐가|무엇이|어떤 점이|어디가|어떤 게)\s*(?:더\s*)?"
+            r"(?:좋|낫|나아|뛰어나|빠르)"
         ),
     ),
     (
@@ -33,7 +36,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     # "…만들 때 써?": asks in which case it is used
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
-    ("why", re.compile(r"왜|이유|목적|무슨 (?:용도|쓸모)")),
+    # "LSTM은 RNN의 어떤 문제를 해결했어?": what it was made to fix is why it was made
+    (
+        "why",
+        re.compile(
+            r"왜|이유|목적|무슨 (?:용도|쓸모)"
+            r"|(?:어떤|무슨|어느) (?:문제|한계|단점)(?:를|을|점을)? ?(?:해결|극복|보완|개선|풀|줄)"
+            r"|(?:뭘|무엇을|뭐를) (?:해결|극복|보완|개선)"
+        ),
+    ),
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
     # "어디에 널리 사용돼?": where it is used (an example asked for where it is used is
     # still an example)
