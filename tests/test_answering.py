@@ -1074,6 +1074,32 @@ def test_a_side_said_in_few_words_is_still_its_own_line() -> None:
     assert "컴파일러" not in text
 
 
+PAIR_TITLE_NOTE = """## 가지치기와 앙상블
+- 가지치기(pruning)는 트리가 너무 깊게 자라지 않도록 쓸모없는 가지를 잘라 내는 방법이다.
+- 깊이 제한이나 잎 노드의 최소 샘플 수로 얼마나 자를지 조절한다.
+- 앙상블(ensemble)은 여러 모델의 예측을 모아 하나의 결과를 내는 방법이다.
+- 배깅과 부스팅이 대표적인 방식으로 널리 쓰인다.
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "said", "unsaid"),
+    [
+        ("가지치기는 뭐야?", "깊이 제한이나", "배깅과 부스팅"),
+        ("앙상블은 뭐야?", "배깅과 부스팅", "깊이 제한이나"),
+    ],
+)
+def test_under_a_title_of_two_things_the_answer_keeps_to_the_one_asked(
+    message: str, said: str, unsaid: str
+) -> None:
+    passage = Passage(19, "trees.md", "가지치기와 앙상블", PAIR_TITLE_NOTE, 1.0)
+    notes = ([passage], {19: unit_records("trees.md", 19, PAIR_TITLE_NOTE, 1030)})
+    text = "\n".join(_answer_over(notes, message))
+    # the lines after the one that names it go on about it, up to the other thing's
+    assert said in text
+    assert unsaid not in text
+
+
 TABLE_NOTE = """## 레이어
 Dense 인자 값 설명
 

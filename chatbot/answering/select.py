@@ -55,6 +55,8 @@ DANGLING = re.compile(
     # ("즉, …" leans on the line before it; "즉시 계산한다" is a word of its own)
     r"|^(?:따라서|그래서|그러므로|그러나|하지만|또한|또는|즉(?![가-힣])|결국|이를|이것|이는|이때|여기서|앞서)"
 )
+# "(MLP)", "(Attention)": a name spelled out again in parentheses
+_SPELLED_OUT = re.compile(r"\s*\([^)]*\)")
 # "시퀀스 모델은.": a topic with nothing said of it
 _TOPIC_ONLY = re.compile(r"(?:은|는)\.?\s*$")
 # "MVC", "StandardScaler", "Adam": a name listed under a label ("API 구조")
@@ -1363,6 +1365,17 @@ class UnitSelector:
         unit = replace(first, kind="term", term=day, text=", ".join(n for n, _ in ordered))
         return Selection([Chosen(unit, passage, 1.0)], True)
 
+    def _shares_title(self, unit: UnitRecord, keys: set[str]) -> list[str]:
+        """The other things the title `unit` stands under names beside the subject
+        ("드롭아웃과 조기 종료": 조기 종료, for 드롭아웃); none when it names one thing
+        ("다층 퍼셉트론 (MLP)" is one thing under two names)."""
+        if not unit.labels:
+            return []
+        named = self.analyzer.subjects(_SPELLED_OUT.sub("", unit.labels[-1]))
+        if len(named) < 2 or not any(_key_of(n) in keys for n in named):
+            return []
+        return [n for n in named if _key_of(n) not in keys]
+
     def _names_subject(self, unit: UnitRecord, subjects: list[str]) -> bool:
         words = unit.terms | unit.context_terms
         whole = _whole_key(unit)
@@ -1855,10 +1868,50 @@ class UnitSelector:
                 low < line < high for line in outside
             )
 
+        # "드롭아웃과 조기 종료": a title that names the subject beside other things holds
+        # lines of each; under it, a line goes with the answer only when it names the
+        # subject itself ("드롭아웃은 뭐야?" is not told how early stopping works)
+        # or goes on about it in the lines after one that does, up to a line that names
+        # another thing of the title ("전이 학습은 …", then "가장 간단한 방식은 …")
+        beside = (
+            self._shares_title(best.unit, subject_keys) if kind not in ("list", "compare") else []
+        )
+        shared = bool(beside)
+
+        def rarest(name: str) -> str:
+            # a name by its rarest word ("데이터 증강" by 증강, not by any 데이터)
+            words = sorted(set(self.analyzer.terms(name)) - QUERY_STOPWORDS)
+            return max(words, key=lambda t: ask.idf(t) if ask.idf else 1.0) if words else ""
+
+        def naming(unit: UnitRecord, names: list[str]) -> bool:
+            # (by its own words, or the bullet it stands under: "종속변수(y): …" > "독립변수에
+            # 따라 값이 달라지는 변수" is of 종속변수)
+            bullets = [label for label in unit.labels[unit.heading_depth :] if label != title]
+            own = _key_of(" ".join([unit.term, *bullets, unit.text]))
+            return any(
+                ((key := _key_of(n)) and key in own) or rarest(n) in unit.terms for n in names
+            )
+
+        title = best.unit.labels[-1] if best.unit.labels else ""
+        owner: dict[int, bool] = {}
+        if shared:
+            mine = True
+            section = {u.unit_id: u for _, _, u in candidates if _section(u) == _section(best.unit)}
+            for u in sorted(section.values(), key=lambda u: u.line):
+                if naming(u, subjects):
+                    mine = True
+                elif naming(u, beside):
+                    mine = False
+                owner[u.unit_id] = mine
+
+        def of_subject(unit: UnitRecord) -> bool:
+            return owner.get(unit.unit_id, naming(unit, subjects))
+
         siblings = [
             c
             for c in pool
-            if c.unit.labels == best.unit.labels
+            if (not shared or of_subject(c.unit))
+            and c.unit.labels == best.unit.labels
             # the same place: three "주요 파라미터" runs in one file are three lists
             and same_run(c.unit)
             and c not in chosen
@@ -1992,6 +2045,7 @@ class UnitSelector:
             # a comparison goes on only with lines that name a side themselves, not by
             # the heading they stand under (so do its siblings, above)
             and (kind != "compare" or bool(subject_terms & c.unit.terms))
+            and not (shared and _section(c.unit) == _section(best.unit) and not of_subject(c.unit))
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
