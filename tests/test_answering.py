@@ -1100,6 +1100,20 @@ def test_under_a_title_of_two_things_the_answer_keeps_to_the_one_asked(
     assert unsaid not in text
 
 
+RESIDUAL_NOTE = """## 잔차 연결
+- 잔차 연결은 층의 입력을 출력에 그대로 더해 주는 구조로, ResNet에서 처음 쓰였다.
+- 역전파 기울기는 층이 많으면 앞쪽까지 잘 전달되지 않으므로, 입력을 건너뛰는 길을 만든다.
+"""
+
+
+def test_why_is_led_by_the_line_that_says_why_whatever_its_topic() -> None:
+    passage = Passage(20, "resnet.md", "잔차 연결", RESIDUAL_NOTE, 1.0)
+    notes = ([passage], {20: unit_records("resnet.md", 20, RESIDUAL_NOTE, 1040)})
+    lines = _answer_over(notes, "잔차 연결은 왜 필요해?")
+    # under a title of one thing, a line with a topic of its own still speaks of it
+    assert "전달되지 않으므로" in lines[0]
+
+
 TABLE_NOTE = """## 레이어
 Dense 인자 값 설명
 

@@ -1302,6 +1302,9 @@ class UnitSelector:
         the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
+        # (a topic of its own is another thing only under a title of several: under
+        # "위치 인코딩", "어텐션 연산 자체는 … 구분하지 못하므로 …" says why it is needed)
+        shared = bool(self._shares_title(best.unit, keys))
         near = [
             c
             for c in takewhile(lambda c: c.score >= _KIND_LEAD_SHARE * best.score, pool[1:])
@@ -1309,7 +1312,7 @@ class UnitSelector:
             and c.unit.labels == best.unit.labels
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
             and answers_kind(c.unit, kind)
-            and not self._other_thing(c.unit.text, question, keys)
+            and not (shared and self._other_thing(c.unit.text, question, keys))
         ]
         if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
             return near[0] if near else best
