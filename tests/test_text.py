@@ -72,6 +72,14 @@ def test_a_known_term_written_with_a_space_inside_is_that_term() -> None:
     assert analyzer.terms("배치 정규화") == ["batch", "정규화"]
 
 
+def test_a_hyphen_inside_a_korean_word_is_no_break() -> None:
+    analyzer = default_analyzer()
+    # "원-핫", "원핫": one word however the notes write it, and whole in a question
+    assert analyzer.terms("원-핫 인코딩") == analyzer.terms("원핫 인코딩") == ["원핫", "인코딩"]
+    assert analyzer.subjects("원핫 인코딩은 왜 써?") == ["원핫 인코딩"]
+    assert analyzer.terms("K-평균") == ["k", "평균"]  # a Latin letter before it stays apart
+
+
 def test_a_rate_suffix_stays_on_its_noun() -> None:
     analyzer = default_analyzer()
     # "학습률" is not "학습"; 율 and 률 are one suffix

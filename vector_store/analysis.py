@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 12
+ANALYZER_VERSION = 13
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -271,9 +271,14 @@ def holds_term(term: str, bag: frozenset[str] | set[str]) -> bool:
     return term in bag or any(term[:i] in bag and term[i:] in bag for i in range(1, len(term)))
 
 
+# "원-핫": a hyphen inside a Korean word, which notes write or leave out as they like
+_HANGUL_HYPHEN = re.compile(r"(?<=[가-힣])-(?=[가-힣])")
+
+
 def normalize(text: str) -> str:
-    """NFC-normalise so that decomposed Hangul (common in files from macOS) matches."""
-    return unicodedata.normalize("NFC", text)
+    """NFC-normalise so that decomposed Hangul (common in files from macOS) matches, and
+    read a Korean word the same with or without a hyphen inside ("원-핫" is 원핫)."""
+    return _HANGUL_HYPHEN.sub("", unicodedata.normalize("NFC", text))
 
 
 def read_alias_groups(path: Path = ALIASES_PATH) -> list[list[str]]:
