@@ -1114,6 +1114,26 @@ def test_why_is_led_by_the_line_that_says_why_whatever_its_topic() -> None:
     assert "전달되지 않으므로" in lines[0]
 
 
+LABELS_NOTE = """## 원-핫 벡터
+- 범주형 값을 숫자로 표현하는 흔한 방법을 말한다.
+- 한 칸만 1이고 나머지는 모두 0으로 표현하는 방식이다.
+
+| 과일 | 정수 라벨 | 원-핫 벡터 |
+|---|---|---|
+| 사과 | 0 | [1, 0, 0] |
+| 배 | 1 | [0, 1, 0] |
+| 귤 | 2 | [0, 0, 1] |
+"""
+
+
+def test_how_a_thing_is_written_is_the_cell_of_its_row_under_the_column_named() -> None:
+    passage = Passage(21, "labels.md", "원-핫 벡터", LABELS_NOTE, 1.0)
+    notes = ([passage], {21: unit_records("labels.md", 21, LABELS_NOTE, 1050)})
+    lines = _answer_over(notes, "원핫 벡터에서 사과는 어떻게 표현해?")
+    assert lines[0].startswith("사과: 원-핫 벡터: [1, 0, 0]")
+    assert len(lines) == 1  # the cell asked for is the whole answer, not the section
+
+
 TABLE_NOTE = """## 레이어
 Dense 인자 값 설명
 

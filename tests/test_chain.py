@@ -58,6 +58,15 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
         assert "CNN" in followup.previous_subjects and "CNN" in followup.query
 
 
+def test_a_switch_asks_of_the_new_subject_where_the_previous_question_asked() -> None:
+    analyzer = default_analyzer()
+    previous = "원핫 벡터에서 사과는 어떻게 표현해?"
+    followup = resolve_followup("그럼 귤은?", previous, analyzer, analyzer.subjects(previous))
+    assert followup.kind == "switch" and followup.subjects == ["귤"]
+    # 귤 stands for 사과; the column it is asked under stays in what is asked
+    assert "사과" not in followup.asked and "원핫 벡터에서" in followup.asked
+
+
 def _hit(text: str) -> Passage:
     return Passage(1, "n.md", "정규화", text, 1.0, terms=tuple(default_analyzer().terms(text)))
 

@@ -1086,7 +1086,17 @@ class UnitSelector:
                 if any(any(map(day_of_label, u.labels)) for u in ask.units_of(h))
             ]
             ask = replace(ask, hits=dated) if dated else ask
-        selection = self._select(ask, kind)
+        cell = (
+            self._select(ask, "definition")
+            if kind == "how" and _ASKS_FORM.search(question)
+            else None
+        )
+        if cell is not None and cell.units and cell.units[0].cell:
+            # "원핫 인코딩에서 고양이는 어떻게 표현해?": the cell of 고양이's row under the
+            # column named is how it is written, before any procedure under the title
+            selection = Selection(cell.units, True)
+        else:
+            selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = self._select(ask, "definition")
             if instead.units:

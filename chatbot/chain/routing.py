@@ -259,10 +259,15 @@ def resolve_followup(
             # It stands for what the previous question marked as asked; the thing that
             # was asked within stays ("원핫 인코딩에서 고양이는 어떻게 표현해?" → "그럼
             # 토끼는?" asks of 토끼 in 원핫 인코딩).
-            marked = [p for p, role in analyzer.subject_roles(previous) if role == "marked"]
+            roles = analyzer.subject_roles(previous)
+            marked = [p for p, role in roles if role == "marked"]
             replaced = [s for s in previous_subjects if s in marked] or previous_subjects
             query = f"{message} {_strip_subjects(previous, replaced)}"
-            asked = f"{message} {_strip_subjects(previous, previous_subjects)}"
+            # (what it asks keeps where it asks it: "… 원핫 인코딩에서 … 어떻게 표현해?"
+            # names the column of 토끼's row)
+            domain = {p for p, role in roles if role == "domain"}
+            named = [s for s in previous_subjects if s not in domain]
+            asked = f"{message} {_strip_subjects(previous, named)}"
             return Followup("switch", query, own, previous, asked=asked)
         # "그럼 로지스틱 회귀는 뭐야?": a new subject asked in its own words
         return Followup("switch", message, own, previous)
