@@ -1123,6 +1123,7 @@ LABELS_NOTE = """## 원-핫 벡터
 | 사과 | 0 | [1, 0, 0] |
 | 배 | 1 | [0, 1, 0] |
 | 귤 | 2 | [0, 0, 1] |
+- 범주가 세 개이므로 위 벡터들은 모두 세 칸이다.
 """
 
 
@@ -1132,6 +1133,15 @@ def test_how_a_thing_is_written_is_the_cell_of_its_row_under_the_column_named() 
     lines = _answer_over(notes, "원핫 벡터에서 사과는 어떻게 표현해?")
     assert lines[0].startswith("사과: 원-핫 벡터: [1, 0, 0]")
     assert len(lines) == 1  # the cell asked for is the whole answer, not the section
+
+
+def test_a_row_that_names_the_subject_only_as_its_column_does_not_lead_why() -> None:
+    passage = Passage(21, "labels.md", "원-핫 벡터", LABELS_NOTE, 1.0)
+    notes = ([passage], {21: unit_records("labels.md", 21, LABELS_NOTE, 1050)})
+    lines = _answer_over(notes, "원핫 벡터는 왜 써?")
+    # "사과 | 0 | [1, 0, 0]" shows a value under the column 원-핫 벡터; the line that
+    # says what it is for leads
+    assert "범주형 값을 숫자로" in lines[0]
 
 
 TABLE_NOTE = """## 레이어

@@ -2330,7 +2330,14 @@ class UnitSelector:
         # "오버"+"라이딩" in a question); weighted by `weights` (where the subject belongs
         # counts less than the subject).
         named = _key_of(f"{unit.term} {unit.context}")
-        said = _key_of(unit.text)
+        # a table row says why or when by its cells; its columns' names are the table's
+        # ("고양이 | 정수 인코딩: 0, 원-핫 인코딩: [1, 0, 0]" says nothing of why one uses
+        # 원-핫 인코딩), though they say what it is or shows (a definition, an example)
+        said = _key_of(
+            " ".join(c.partition(": ")[2] or c for c in _CELL_SPLIT.split(unit.text))
+            if unit.kind == "row" and kind in ("why", "when")
+            else unit.text
+        )
         keys = {k for _, k in subjects if k}
         # "RNN은 …" is a statement about RNN as much as a line under the label "RNN"
         # a row whose first cell is a category ("함수") is named by a cell of its own
