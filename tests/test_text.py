@@ -80,6 +80,15 @@ def test_a_hyphen_inside_a_korean_word_is_no_break() -> None:
     assert analyzer.terms("K-평균") == ["k", "평균"]  # a Latin letter before it stays apart
 
 
+def test_a_verb_form_read_as_a_name_is_read_before_the_word_after_it() -> None:
+    analyzer = default_analyzer()
+    # Kiwi reads "정해준" alone as a proper noun; before "다음" it is 정하 + 어 + 주 + ㄴ
+    question = "원핫 인코딩 정해준 다음엔 어떻게 해야 돼?"
+    assert analyzer.subjects(question) == ["원핫 인코딩"]
+    assert "정해준" not in analyzer.terms(question)
+    assert analyzer.subjects("제프리 힌턴 교수는 누구야?") == ["제프리 힌턴"]  # a name stays
+
+
 def test_a_rate_suffix_stays_on_its_noun() -> None:
     analyzer = default_analyzer()
     # "학습률" is not "학습"; 율 and 률 are one suffix

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 13
+ANALYZER_VERSION = 14
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -377,8 +377,16 @@ def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
             out.append(tokens[i])
             i += 1
             continue
-        for tok in tokens[i:j]:
+        for k in range(i, j):
+            tok = tokens[k]
             alone = kiwi.tokenize(tok.form)
+            if not any(t.tag.startswith(("J", "E", "VCP")) for t in alone) and k + 1 < len(tokens):
+                # a verb form Kiwi reads as a name on its own ("정해준") it reads as one
+                # before the word that follows it ("정해준 다음": 정하 + 어 + 주 + ㄴ)
+                before = kiwi.tokenize(f"{tok.form} {tokens[k + 1].form}")
+                alone = [t for t in before if t.start + t.len <= len(tok.form)]
+                if not alone or alone[-1].start + alone[-1].len != len(tok.form):
+                    alone = []
             if any(t.tag.startswith(("J", "E", "VCP")) for t in alone):
                 out.extend(_Piece(t.form, t.tag, tok.start + t.start, t.len) for t in alone)
             else:  # a name stays one ("제프리 힌턴")
