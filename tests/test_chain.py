@@ -271,6 +271,19 @@ def test_chatter_that_names_nothing_is_small_talk(services: Services) -> None:
     assert plan.topic == "SVM"  # the subject of the question it continues
 
 
+def test_a_column_of_the_previous_subjects_row_is_asked_of_it(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="Adam은 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "비고는?", "history": history})
+    assert plan.intent == "question"
+    assert plan.answer.lines[0].startswith("Adam: 비고: 기본값 학습률")  # type: ignore[union-attr]
+    # and the next one asked after it, still of Adam
+    history.append(Turn(user="비고는?", assistant="...", intent="question"))
+    plan = chain.plan({"message": "그럼 핵심 아이디어는?", "history": history})
+    assert plan.answer.lines[0].startswith("Adam: 핵심 아이디어: Momentum과")  # type: ignore[union-attr]
+    assert len(plan.answer.lines) == 1  # type: ignore[union-attr]
+
+
 def test_who_someone_the_notes_name_is_a_question(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     plan = chain.plan({"message": "얀 르쿤은 누구야?", "history": []})

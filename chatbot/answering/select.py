@@ -479,6 +479,19 @@ def _whole_key(unit: UnitRecord) -> str:
     return _key_of(f"{unit.term} {unit.context} {unit.text}")
 
 
+def has_column(units: list[UnitRecord], row: str, column: str) -> bool:
+    """Whether `units` hold a table row of `row` with a cell under `column` ("플라스크 |
+    라이선스: BSD License" for 플라스크 and 라이선스)."""
+    row_key, column_key = _key_of(row), _key_of(column)
+    return bool(row_key and column_key) and any(
+        u.kind == "row"
+        # (a row's name may carry its maker: "GPT2 (OpenAI)")
+        and row_key in (_key_of(u.term), _key_of(_SPELLED_OUT.sub("", u.term)))
+        and any(_key_of(c.partition(": ")[0]) == column_key for c in _CELL_SPLIT.split(u.text))
+        for u in units
+    )
+
+
 def _cell_names(unit: UnitRecord) -> set[str]:
     """The names a table row's first cell after its term gives ("함수 | 손실 함수 (loss
     function) | …": 손실 함수, loss function)."""
@@ -2244,8 +2257,9 @@ class UnitSelector:
         ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names another row, no
         cell or all of them."""
         asked = _key_of(question)
-        if not unit.term or _key_of(unit.term) not in asked:
-            return ""  # a row of something else
+        names = {_key_of(unit.term), _key_of(_SPELLED_OUT.sub("", unit.term))} - {""}
+        if not any(name in asked for name in names):
+            return ""  # a row of something else (named with its maker or not: "GPT2 (OpenAI)")
         cells = _CELL_SPLIT.split(unit.text)
         wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""

@@ -30,7 +30,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
-from chatbot.answering.select import UnitSelector
+from chatbot.answering.select import UnitSelector, has_column
 from chatbot.chain.routing import (
     Followup,
     RequestClassifier,
@@ -76,6 +76,10 @@ _CODE_PUNCT = re.compile(r"[._()]")
 _CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 # "크롤링하는 법", "주식 예측 하는": a noun the question makes a verb of is what it does
 _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
+
+
+# "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
+_COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
 
 
 @dataclass
@@ -171,6 +175,31 @@ class ChatChain:
             self.analyzer,
             self.analyzer.subjects(previous.user) if previous else [],
         )
+        column = _COLUMN_ASKED.match(message.strip())
+        if column is not None and previous is not None:
+            # "플라스크가 뭐야?" → "라이선스는?": a column of the previous subject's row in a
+            # table of the notes is asked of it, not as a new subject (nor of the
+            # question's words alone: "크기는?" after "GPT2는 뭐야?"), and so is one asked
+            # after it ("라이선스는?" → "최초 릴리스는?" still asks of 플라스크)
+            asked = column.group(1)
+            earlier = [t.user for t in reversed(history) if t.intent == "question"][:2]
+            owner = next(
+                (
+                    s
+                    for text in earlier
+                    for s in self.analyzer.subjects(text)
+                    if has_column(snapshot.units_about(set(self.analyzer.terms(s))), s, asked)
+                ),
+                None,
+            )
+            if owner is not None:
+                followup = Followup(
+                    "continue",
+                    f"{previous.user} {message}",
+                    [owner, *self.analyzer.subjects(asked)],
+                    previous.user,
+                    asked=f"{owner} {message}",
+                )
         roles = self.analyzer.subject_roles(message)
         domains = {p for p, role in roles if role != "marked"}
 
@@ -365,9 +394,8 @@ class ChatChain:
             )
             selection = self.selector.select(
                 # a continuing follow-up's own words say what it asks of the same subject
-                question=message
-                if followup.kind == "continue"
-                else followup.asked or followup.query,
+                question=followup.asked
+                or (message if followup.kind == "continue" else followup.query),
                 kind=plan.kind,
                 subjects=subjects,
                 hits=result.hits,
