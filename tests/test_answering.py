@@ -1144,6 +1144,20 @@ def test_a_row_that_names_the_subject_only_as_its_column_does_not_lead_why() -> 
     assert "범주형 값을 숫자로" in lines[0]
 
 
+LOADER_NOTE = """## 이미지 불러오기
+- `color_space`: 타입: str, 기본값: 'rgb', 설명: 'rgb', 'hsv', 'lab' 중 하나.
+- `resize_to`: 타입: tuple, 기본값: (128, 128), 설명: 불러온 뒤 맞출 크기.
+"""
+
+
+def test_kinds_listed_on_the_subjects_own_line_answer_a_list() -> None:
+    passage = Passage(22, "loader.md", "이미지 불러오기", LOADER_NOTE, 1.0)
+    notes = ([passage], {22: unit_records("loader.md", 22, LOADER_NOTE, 1060)})
+    lines = _answer_over(notes, "color_space 종류 알려줘")
+    # the values it takes are its kinds: no "not written" header before them
+    assert lines[0].startswith("`color_space`:") and "'hsv', 'lab'" in lines[0]
+
+
 TABLE_NOTE = """## 레이어
 Dense 인자 값 설명
 

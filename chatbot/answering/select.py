@@ -114,6 +114,8 @@ _SHOWS_CODE = re.compile(
 )
 _SHOWN_CODE_LINES = 20
 _LIST_ENTRIES = 3  # entries under a title that names the subject: a list of its kinds
+# "'categorical', 'binary', 'sparse'": short entries one after another, split at each comma
+_ENTRY_SPLIT = re.compile(r",\s(?=[^,]{1,24}(?:,|$))")
 _CODE_GAP = 3  # blank lines between the lines of one block
 _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 # The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
@@ -2150,7 +2152,15 @@ class UnitSelector:
                 for c in chosen
                 if c.unit.kind in ("row", "item") and subject_terms <= c.unit.context_terms
             ]
-            kind_found = len(listed) >= _LIST_ENTRIES
+            kind_found = len(listed) >= _LIST_ENTRIES or (
+                # or the subject's own line lists them ("class_mode: … 'categorical',
+                # 'binary', 'sparse', 'input', None")
+                _key_of(best.unit.term) in subject_keys
+                and any(
+                    len(_ENTRY_SPLIT.split(cell.partition(": ")[2] or cell)) >= _LIST_ENTRIES
+                    for cell in _CELL_SPLIT.split(best.unit.text)
+                )
+            )
         return Selection(self._all_trimmed(chosen, q_terms, kind), kind_found)
 
     def _with_children(self, chosen: list[Chosen], pool: list[Chosen], limit: int) -> list[Chosen]:
