@@ -1241,6 +1241,29 @@ def test_a_name_only_the_code_holds_is_answered_by_quoting_the_code() -> None:
     assert lines == ["업로드 서비스: 업로드한 파일은 서버 폴더에 저장한다. [1]"]
 
 
+THUMBNAIL_NOTE = """## 썸네일 서비스
+```python
+@router.post("/thumbnail")
+async def make_thumbnail(request: ThumbRequest):
+    \"\"\"
+    썸네일 이미지를 만듭니다.
+    - **gray**: 흑백 변환 여부
+    \"\"\"
+    image = load_image(request.path)
+    if request.gray:
+        image = to_gray(image)
+    return save_image(image)
+```
+"""
+
+
+def test_when_the_code_does_a_thing_is_the_condition_it_tests() -> None:
+    passage = Passage(31, "thumb.md", "썸네일 서비스", THUMBNAIL_NOTE, 1.0)
+    notes = ([passage], {31: unit_records("thumb.md", 31, THUMBNAIL_NOTE, 960)})
+    lines = _answer_over(notes, "썸네일 이미지에 흑백은 언제 적용돼?")
+    assert "    if request.gray:" in lines or "if request.gray:" in lines
+
+
 GATEWAY_NOTE = """## 서버 설정
 ```python
 # 로깅 설정

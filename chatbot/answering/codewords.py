@@ -43,6 +43,7 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
     "주소": ("url", "host"),
     "모자이크": ("mosaic",),
     "노이즈": ("noise",),
+    "흑백": ("gray", "grey"),
     "라벨": ("label",),
     "레이블": ("label",),
     "변환": ("transform", "convert"),

@@ -208,6 +208,8 @@ _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
 _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
 _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
+_CODE_CONDITION = 1.0  # a line that tests a condition ("if request.add_noise:"), for 언제
+_CONDITION = re.compile(r"^\s*(?:if|elif|while)\b")
 _CODE_BEYOND = 1.0  # a word asked beyond the subjects ("얼굴 부분만 어떻게 잘라내": 잘라내)
 _CODE_SCOPE = 6  # the lines of code either side of one that stand in its context
 _CODE_NEAR_NAMED = 0.5  # and such a line is about what was asked before
@@ -1027,6 +1029,8 @@ class _Ask:
     idf: Callable[[str], float] | None = None
     beside: UnitRecord | None = None
     """The unit the answer before opened with, for a follow-up that names a new topic."""
+    kind: str = "definition"
+    """The kind the question asks, whatever kind it is answered as."""
 
 
 class UnitSelector:
@@ -1079,6 +1083,7 @@ class UnitSelector:
             anchors,
             idf,
             beside,
+            kind,
         )
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
@@ -1507,6 +1512,9 @@ class UnitSelector:
             score += _CODE_BEYOND * len(beyond & (words | around))
             if _IMPORT.match(unit.text.lstrip()):
                 score -= _CODE_IMPORT
+            if ask.kind == "when" and _CONDITION.match(unit.text):
+                # "노이즈는 언제 추가돼?": the condition the code tests says when
+                score += _CODE_CONDITION
             defined = next((name for side in sides if (name := _defines(unit.text, side))), "")
             if defined and not (asked - words - set().union(*sides)) & ENGLISH_IN_CODE.keys():
                 # a name only code would write ("OUTPUT_DIR") is asked for where it is set,
