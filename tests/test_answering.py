@@ -1264,6 +1264,20 @@ def test_when_the_code_does_a_thing_is_the_condition_it_tests() -> None:
     assert "    if request.gray:" in lines or "if request.gray:" in lines
 
 
+HEAPSORT_NOTE = """## 힙 정렬
+- 힙 정렬은 정렬 과정을 눈으로 따라가기 어렵지만 추가 메모리가 거의 필요 없다는 장점이 있다.
+- 매번 뿌리를 꺼낸 뒤에는 남은 원소로 힙을 다시 맞추며 교환을 이어 간다.
+"""
+
+
+def test_how_is_not_led_by_a_line_that_only_names_a_process() -> None:
+    passage = Passage(33, "sort.md", "힙 정렬", HEAPSORT_NOTE, 1.0)
+    notes = ([passage], {33: unit_records("sort.md", 33, HEAPSORT_NOTE, 980)})
+    lines = _answer_over(notes, "힙 정렬은 교환을 어떻게 이어 가?")
+    # "정렬 과정을 눈으로 따라가기" names a process; the line that says what is asked leads
+    assert "교환을 이어 간다" in lines[0]
+
+
 GATEWAY_NOTE = """## 서버 설정
 ```python
 # 로깅 설정

@@ -1345,7 +1345,13 @@ class UnitSelector:
             and not (shared and self._other_thing(c.unit.text, question, keys))
         ]
         if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
-            return near[0] if near else best
+            # (not one that says less of what is asked: "결정 트리는 어떻게 분할해?" is led
+            # by "각 분할에서는 …", not by "예측 과정을 … 읽을 수 있어 …", which only
+            # reads as a procedure)
+            own = self._asked_share(best.unit, question, subjects)
+            return next(
+                (c for c in near if self._asked_share(c.unit, question, subjects) >= own), best
+            )
         if kind in _ASKED_LEADS:
             own = self._asked_share(best.unit, question, subjects)
             return next(
