@@ -75,7 +75,8 @@ def test_a_known_term_written_with_a_space_inside_is_that_term() -> None:
 def test_a_hyphen_inside_a_korean_word_is_no_break() -> None:
     analyzer = default_analyzer()
     # "원-핫", "원핫": one word however the notes write it, and whole in a question
-    assert analyzer.terms("원-핫 인코딩") == analyzer.terms("원핫 인코딩") == ["원핫", "인코딩"]
+    spelled = analyzer.terms("원-핫 인코딩")
+    assert spelled == analyzer.terms("원핫 인코딩") == ["one-hot", "encoding"]
     assert analyzer.subjects("원핫 인코딩은 왜 써?") == ["원핫 인코딩"]
     assert analyzer.terms("K-평균") == ["k", "평균"]  # a Latin letter before it stays apart
 
@@ -87,6 +88,13 @@ def test_a_verb_form_read_as_a_name_is_read_before_the_word_after_it() -> None:
     assert analyzer.subjects(question) == ["원핫 인코딩"]
     assert "정해준" not in analyzer.terms(question)
     assert analyzer.subjects("제프리 힌턴 교수는 누구야?") == ["제프리 힌턴"]  # a name stays
+
+
+def test_a_known_term_spelled_with_a_hyphen_stays_whole() -> None:
+    analyzer = default_analyzer()
+    # "one-hot" is a spelling of 원핫, not one + hot
+    assert analyzer.terms("one-hot encoding") == analyzer.terms("원핫 인코딩")
+    assert analyzer.terms("Grad-CAM") == ["grad-cam", "grad", "cam"]  # an unknown one splits
 
 
 def test_a_rate_suffix_stays_on_its_noun() -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 14
+ANALYZER_VERSION = 15
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -453,6 +453,7 @@ class KoreanAnalyzer:
         # ("소프트 맥스" for 소프트맥스): two adjacent nouns that spell one are that term
         self._spelled: frozenset[str] = frozenset()
         groups = read_alias_groups(aliases_path) if aliases_path else []
+        self._alias_words = frozenset(w.casefold() for group in groups for w in group)
         user_words: list[str] = []
         for group in groups:
             for word in group:
@@ -858,7 +859,8 @@ class KoreanAnalyzer:
             word = "".join(f for f, _ in run).casefold().strip(_EDGE_PUNCT)
             if word:
                 out.append(word)
-                if len(run) > 1:
+                # (a spelling of a known term stays whole: "one-hot" is 원핫, not one + hot)
+                if len(run) > 1 and word not in self._alias_words:
                     parts = [p for p in _SPLIT_IDENT.split(word) if p and p != word]
                     if len(parts) > 1:
                         out.extend(parts)
