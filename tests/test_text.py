@@ -97,6 +97,14 @@ def test_a_known_term_spelled_with_a_hyphen_stays_whole() -> None:
     assert analyzer.terms("Grad-CAM") == ["grad-cam", "grad", "cam"]  # an unknown one splits
 
 
+def test_a_term_spelled_in_several_words_is_that_term() -> None:
+    analyzer = default_analyzer()
+    # "gradient descent" is 경사하강법; "confusion matrix" is 혼동 행렬, two words either way
+    assert analyzer.terms("gradient descent") == analyzer.terms("경사 하강법") == ["경사하강법"]
+    assert analyzer.terms("confusion matrix가 뭐야?") == ["혼동", "행렬"]
+    assert analyzer.terms("gradient 값") == ["gradient", "값"]  # one word alone stays
+
+
 def test_a_rate_suffix_stays_on_its_noun() -> None:
     analyzer = default_analyzer()
     # "학습률" is not "학습"; 율 and 률 are one suffix
@@ -315,7 +323,12 @@ def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> Non
         analyzer = KoreanAnalyzer()
     assert not caplog.records, [r.getMessage() for r in caplog.records]
     for group in read_alias_groups():
-        assert {analyzer.terms(word)[0] for word in group} == {group[0].casefold()}, group
+        # every spelling reads as the first, one term or, for a name of several words,
+        # its words ("confusion matrix" as 혼동 행렬)
+        assert {tuple(analyzer.terms(word)) for word in group} == {
+            tuple(analyzer.terms(group[0]))
+        }, group
+        assert " " in group[0] or analyzer.terms(group[0]) == [group[0].casefold()], group
 
 
 def test_nfc_makes_decomposed_hangul_match() -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 15
+ANALYZER_VERSION = 16
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -449,6 +449,8 @@ class KoreanAnalyzer:
         self._tokens = lru_cache(maxsize=2048)(self._tokenize)
         self._sentences = lru_cache(maxsize=2048)(self._split)
         self._canonical: dict[str, str] = {}  # filled below; the checks use terms() first
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._longest = 0
         # Hangul spellings of known terms, which notes also write with a space inside
         # ("소프트 맥스" for 소프트맥스): two adjacent nouns that spell one are that term
         self._spelled: frozenset[str] = frozenset()
@@ -465,19 +467,39 @@ class KoreanAnalyzer:
                 ):
                     user_words.append(word)
         canonical: dict[str, str] = {}
+        # spellings of several words ("gradient descent" for 경사하강법, "confusion matrix"
+        # for 혼동 행렬): the terms of one, in a row, read as the terms of the first
+        several: list[tuple[list[str], list[str]]] = []
         for group in groups:
-            spellings = []
+            spellings: list[str] = []
+            phrases: list[list[str]] = []
             for word in group:
                 terms = self.terms(word)
-                if terms == [word.casefold()]:
+                if terms == [word.casefold()] and " " not in group[0]:
                     spellings.append(terms[0])
+                elif " " in word or " " in group[0]:
+                    phrases.append(terms)
                 else:
                     logger.warning("alias %r analyses to %s, not itself: left out", word, terms)
             for term in spellings[1:]:
                 canonical[term] = spellings[0]
+            head = [spellings[0]] if spellings else phrases[0] if phrases else []
+            several.extend((terms, head) for terms in phrases if terms != head)
         self._canonical = canonical
+        self._phrases = {
+            tuple(canonical.get(t, t) for t in terms): tuple(canonical.get(t, t) for t in head)
+            for terms, head in several
+        }
+        self._longest = max(map(len, self._phrases), default=0)
         self._spelled = frozenset(w.casefold() for w in user_words)
-        key = "|".join([str(ANALYZER_VERSION), *user_words, *map(str, sorted(canonical.items()))])
+        key = "|".join(
+            [
+                str(ANALYZER_VERSION),
+                *user_words,
+                *map(str, sorted(canonical.items())),
+                *map(str, sorted(self._phrases.items())),
+            ]
+        )
         self.fingerprint = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
         """Changes whenever the same text could analyse to other terms."""
 
@@ -913,7 +935,25 @@ class KoreanAnalyzer:
                     words[0] = before.form + words[0]
                 out.extend(words)
         flush()
-        return [self._canonical.get(t, t) for t in out]
+        out = [self._canonical.get(t, t) for t in out]
+        return self._read_phrases(out) if self._longest else out
+
+    def _read_phrases(self, terms: list[str]) -> list[str]:
+        """`terms` with each run that spells a known term in several words ("gradient",
+        "descent") read as that term ("경사하강법")."""
+        out: list[str] = []
+        i = 0
+        while i < len(terms):
+            for n in range(min(self._longest, len(terms) - i), 0, -1):
+                head = self._phrases.get(tuple(terms[i : i + n]))
+                if head is not None:
+                    out.extend(head)
+                    i += n
+                    break
+            else:
+                out.append(terms[i])
+                i += 1
+        return out
 
 
 def _conditional(tokens: tuple[Morph, ...], i: int) -> bool:
