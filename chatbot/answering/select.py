@@ -1915,10 +1915,11 @@ class UnitSelector:
         # subject itself ("드롭아웃은 뭐야?" is not told how early stopping works)
         # or goes on about it in the lines after one that does, up to a line that names
         # another thing of the title ("전이 학습은 …", then "가장 간단한 방식은 …")
-        beside = (
+        title = best.unit.labels[-1] if best.unit.labels else ""
+        title_others = (
             self._shares_title(best.unit, subject_keys) if kind not in ("list", "compare") else []
         )
-        shared = bool(beside)
+        shared = bool(title_others)
 
         def rarest(name: str) -> str:
             # a name by its rarest word ("데이터 증강" by 증강, not by any 데이터)
@@ -1934,7 +1935,6 @@ class UnitSelector:
                 ((key := _key_of(n)) and key in own) or rarest(n) in unit.terms for n in names
             )
 
-        title = best.unit.labels[-1] if best.unit.labels else ""
         owner: dict[int, bool] = {}
         if shared:
             mine = True
@@ -1942,7 +1942,7 @@ class UnitSelector:
             for u in sorted(section.values(), key=lambda u: u.line):
                 if naming(u, subjects):
                     mine = True
-                elif naming(u, beside):
+                elif naming(u, title_others):
                     mine = False
                 owner[u.unit_id] = mine
 
