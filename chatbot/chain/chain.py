@@ -181,14 +181,14 @@ class ChatChain:
             # table of the notes is asked of it, not as a new subject (nor of the
             # question's words alone: "크기는?" after "GPT2는 뭐야?"), and so is one asked
             # after it ("라이선스는?" → "최초 릴리스는?" still asks of 플라스크)
-            asked = column.group(1)
+            column_name = column.group(1)
             earlier = [t.user for t in reversed(history) if t.intent == "question"][:2]
             owner = next(
                 (
                     s
                     for text in earlier
                     for s in self.analyzer.subjects(text)
-                    if has_column(snapshot.units_about(set(self.analyzer.terms(s))), s, asked)
+                    if has_column(snapshot.units_about(set(self.analyzer.terms(s))), s, column_name)
                 ),
                 None,
             )
@@ -196,7 +196,7 @@ class ChatChain:
                 followup = Followup(
                     "continue",
                     f"{previous.user} {message}",
-                    [owner, *self.analyzer.subjects(asked)],
+                    [owner, *self.analyzer.subjects(column_name)],
                     previous.user,
                     asked=f"{owner} {message}",
                 )
