@@ -1278,6 +1278,25 @@ def test_how_is_not_led_by_a_line_that_only_names_a_process() -> None:
     assert "교환을 이어 간다" in lines[0]
 
 
+PRACTICE_STEPS_NOTE = """## 실습 순서
+* keras code
+    * 이미지 불러오기
+    * 픽셀 값 정규화
+    * 모델 층 쌓기
+    * 컴파일
+    * 학습 돌리기
+* 복습
+"""
+
+
+def test_what_comes_next_is_the_entries_after_the_one_named() -> None:
+    passage = Passage(34, "steps.md", "실습 순서", PRACTICE_STEPS_NOTE, 1.0)
+    notes = ([passage], {34: unit_records("steps.md", 34, PRACTICE_STEPS_NOTE, 990)})
+    text = "\n".join(_answer_over(notes, "픽셀 값 정규화 다음 단계는 뭐야?"))
+    assert "모델 층 쌓기" in text and "컴파일" in text and "학습 돌리기" in text
+    assert "이미지 불러오기" not in text  # before it, not after
+
+
 GATEWAY_NOTE = """## 서버 설정
 ```python
 # 로깅 설정

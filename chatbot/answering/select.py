@@ -180,6 +180,8 @@ _PART_LINE = 80
 # matter (`UnitSelector._trimmed`).
 _LONG_LINE, _TRIM_SENTENCES = 240, 3
 # A question about the notes' code ("코드에서 …"); words that only say it is code.
+# "데이터셋 분포 확인한 다음 단계들", "… 다음엔 뭐 해?": what comes after an entry of a list
+_ASKS_NEXT = re.compile(r"다음\s?(?:단계|순서|과정|할\s?일|엔\s?뭐|에는?\s?뭐|은\s?뭐)")
 _ASKS_CODE = re.compile(
     r"코드"
     # what an API gives back is written in its code ("파일 업로드 API는 성공하면 뭘 돌려줘?")
@@ -1085,6 +1087,10 @@ class UnitSelector:
             beside,
             kind,
         )
+        if _ASKS_NEXT.search(question):
+            after = self._entries_after(ask)
+            if after.units:
+                return after
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
@@ -1403,6 +1409,31 @@ class UnitSelector:
         ordered = sorted(names.values(), key=lambda nl: nl[1])[:_DAY_ITEMS]
         unit = replace(first, kind="term", term=day, text=", ".join(n for n, _ in ordered))
         return Selection([Chosen(unit, passage, 1.0)], True)
+
+    def _entries_after(self, ask: _Ask) -> Selection:
+        """For "데이터셋 분포 확인한 다음 단계들": the entries of a list after the one a
+        subject names ("* 데이터셋 분포", then "* 데이터셋 변환", "* 데이터셋 분리", …), in
+        the notes' order; none where no entry of a list is named so."""
+        keys = {_key_of(s) for s in ask.subjects} - {""}
+        for hit in ask.hits[: self.passages]:
+            units = ask.units_of(hit)
+            for unit in units:
+                entry = _key_of(unit.text)
+                # (named whole, or by its words apart: "픽셀 값 정규화" as 픽셀, 정규화)
+                if unit.kind != "item" or not (
+                    entry in keys or (len(keys) > 1 and all(k in entry for k in keys))
+                ):
+                    continue
+                run = [
+                    u
+                    for u in _adjacent(unit, [u for u in units if u.labels == unit.labels])
+                    if u.line > unit.line and u.kind == "item"
+                ]
+                if len(run) >= 2:
+                    return Selection(
+                        [Chosen(u, hit, hit.score) for u in run[: 2 * self.max_units]], True
+                    )
+        return Selection()
 
     def _shares_title(self, unit: UnitRecord, keys: set[str]) -> list[str]:
         """The other things the title `unit` stands under names beside the subject
