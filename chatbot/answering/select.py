@@ -485,14 +485,19 @@ def _whole_key(unit: UnitRecord) -> str:
     return _key_of(f"{unit.term} {unit.context} {unit.text}")
 
 
+def _row_names(term: str) -> set[str]:
+    """A table row's name, with or without the maker it carries ("GPT2 (OpenAI)": gpt2openai,
+    gpt2)."""
+    return {_key_of(term), _key_of(_SPELLED_OUT.sub("", term))} - {""}
+
+
 def has_column(units: list[UnitRecord], row: str, column: str) -> bool:
     """Whether `units` hold a table row of `row` with a cell under `column` ("플라스크 |
     라이선스: BSD License" for 플라스크 and 라이선스)."""
     row_key, column_key = _key_of(row), _key_of(column)
     return bool(row_key and column_key) and any(
         u.kind == "row"
-        # (a row's name may carry its maker: "GPT2 (OpenAI)")
-        and row_key in (_key_of(u.term), _key_of(_SPELLED_OUT.sub("", u.term)))
+        and row_key in _row_names(u.term)
         and any(_key_of(c.partition(": ")[0]) == column_key for c in _CELL_SPLIT.split(u.text))
         for u in units
     )
@@ -1957,13 +1962,17 @@ class UnitSelector:
             words = sorted(set(self.analyzer.terms(name)) - QUERY_STOPWORDS)
             return max(words, key=lambda t: ask.idf(t) if ask.idf else 1.0) if words else ""
 
+        # each name by its letters and its rarest word, worked out once for every line
+        signs = {n: (_key_of(n), rarest(n)) for n in [*subjects, *title_others]} if shared else {}
+
         def naming(unit: UnitRecord, names: list[str]) -> bool:
             # (by its own words, or the bullet it stands under: "종속변수(y): …" > "독립변수에
             # 따라 값이 달라지는 변수" is of 종속변수)
             bullets = [label for label in unit.labels[unit.heading_depth :] if label != title]
             own = _key_of(" ".join([unit.term, *bullets, unit.text]))
             return any(
-                ((key := _key_of(n)) and key in own) or rarest(n) in unit.terms for n in names
+                (key and key in own) or word in unit.terms
+                for key, word in (signs[n] for n in names)
             )
 
         owner: dict[int, bool] = {}
@@ -2312,9 +2321,8 @@ class UnitSelector:
         ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names another row, no
         cell or all of them."""
         asked = _key_of(question)
-        names = {_key_of(unit.term), _key_of(_SPELLED_OUT.sub("", unit.term))} - {""}
-        if not any(name in asked for name in names):
-            return ""  # a row of something else (named with its maker or not: "GPT2 (OpenAI)")
+        if not any(name in asked for name in _row_names(unit.term)):
+            return ""  # a row of something else
         cells = _CELL_SPLIT.split(unit.text)
         wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
