@@ -1117,25 +1117,22 @@ class UnitSelector:
                 if any(any(map(day_of_label, u.labels)) for u in ask.units_of(h))
             ]
             ask = replace(ask, hits=dated) if dated else ask
-        cell = (
+        # how a thing is written is the cell of its row under the column the question
+        # names ("원핫 인코딩에서 고양이는 어떻게 표현해?": 고양이's 원-핫 인코딩), before any
+        # procedure under the title; how a thing is done is not ("라이선스는 어떻게 적용돼?")
+        defined = (
             self._select(ask, "definition")
             if kind == "how" and _ASKS_FORM.search(question)
             else None
         )
-        if cell is not None and cell.units and cell.units[0].cell:
-            # "원핫 인코딩에서 고양이는 어떻게 표현해?": the cell of 고양이's row under the
-            # column named is how it is written, before any procedure under the title
-            selection = Selection(cell.units, True)
+        if defined is not None and defined.units and defined.units[0].cell:
+            selection = Selection(defined.units, True)
         else:
             selection = self._select(ask, kind)
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
-            instead = self._select(ask, "definition")
+            instead = defined or self._select(ask, "definition")
             if instead.units:
-                # how a thing is written is the cell of its row under the column the
-                # question names ("원-핫 인코딩에서 토끼는 어떻게 표현해?": 토끼's 원-핫
-                # 인코딩); how a thing is done is not ("라이선스는 어떻게 적용돼?")
-                found = instead.units[0].cell and bool(_ASKS_FORM.search(question))
-                selection = Selection(instead.units, found)
+                selection = Selection(instead.units, False)
         if (
             not selection.kind_found
             and selection.units
