@@ -90,6 +90,15 @@ def test_a_verb_form_read_as_a_name_is_read_before_the_word_after_it() -> None:
     assert analyzer.subjects("제프리 힌턴 교수는 누구야?") == ["제프리 힌턴"]  # a name stays
 
 
+def test_a_noun_read_as_an_adverb_and_a_bound_noun_is_read_alone() -> None:
+    analyzer = default_analyzer()
+    # after "랑", Kiwi reads "다중" as 다 ("all") + 중: the word alone is one noun
+    question = "단순 선형 회귀랑 다중 선형 회귀 차이"
+    assert analyzer.subjects(question) == ["단순 선형 회귀", "다중 선형 회귀"]
+    assert analyzer.terms("다항식 커널") == ["다항식", "kernel"]
+    assert analyzer.terms("다 중요해") == ["중요"]  # an adverb before a space stays one
+
+
 def test_a_known_term_spelled_with_a_hyphen_stays_whole() -> None:
     analyzer = default_analyzer()
     # "one-hot" is a spelling of 원핫, not one + hot

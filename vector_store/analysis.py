@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 16
+ANALYZER_VERSION = 17
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -395,6 +395,39 @@ def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     return out
 
 
+def _unsplit_adverb(kiwi: Kiwi, text: str, tokens: list[Any]) -> list[Any]:
+    """Kiwi may read the first syllable of a noun as an adverb after a particle ("단순 선형
+    회귀랑 다중 선형 회귀": 다 + 중, "all" + a bound noun; "다항식": 다 + 항 + 식). A word that
+    opens with an adverb glued to a noun is analysed again on its own, and kept so where
+    that reads it as opening with a noun ("다중" alone is one noun). The caller holds the
+    analyser's lock."""
+    out: list[Any] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not (
+            tok.tag == "MAG"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].start == tok.end
+            and tokens[i + 1].tag.startswith("NN")
+            and (tok.start == 0 or text[tok.start - 1].isspace())
+        ):
+            out.append(tok)
+            i += 1
+            continue
+        j = i + 1
+        while j + 1 < len(tokens) and tokens[j + 1].start == tokens[j].end:
+            j += 1
+        word = text[tok.start : tokens[j].end]
+        alone = kiwi.tokenize(word)
+        if alone and alone[0].tag.startswith("NN") and alone[0].len > tok.len:
+            out.extend(_Piece(t.form, t.tag, tok.start + t.start, t.len) for t in alone)
+        else:
+            out.extend(tokens[i : j + 1])
+        i = j + 1
+    return out
+
+
 def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
     """Kiwi's tokens as `Morph`s, a verb stem read as a noun where `_stem_as_noun` says,
     and a pair particle split off a word Kiwi did not know ("순전파랑 역전파": 순전파 + 랑)."""
@@ -505,7 +538,10 @@ class KoreanAnalyzer:
 
     def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            tokens = _unglue_pair(self._kiwi, _unchain(self._kiwi, self._kiwi.tokenize(text)))
+            tokens = _unglue_pair(
+                self._kiwi,
+                _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, self._kiwi.tokenize(text))),
+            )
         return _morphs(tokens)
 
     def terms_many(self, texts: list[str]) -> list[list[str]]:
@@ -517,8 +553,8 @@ class KoreanAnalyzer:
             return []
         with self._lock:
             batches = [
-                _unglue_pair(self._kiwi, _unchain(self._kiwi, t))
-                for t in self._kiwi.tokenize(normalized)
+                _unglue_pair(self._kiwi, _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, t)))
+                for text, t in zip(normalized, self._kiwi.tokenize(normalized), strict=True)
             ]
         return [self._terms(_morphs(tokens)) for tokens in batches]
 
