@@ -2493,3 +2493,22 @@ def test_a_line_that_sets_kinds_of_the_sides_against_each_other_answers_a_compar
     )
     lines = _answer_over(notes, "BERT랑 GPT는 뭐가 달라?")
     assert lines[0].startswith("Transformer: 인코더만 쓰는 BERT는"), lines
+
+
+def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() -> None:
+    notes = _notes(
+        "## 지도 학습\n\n"
+        "* 배깅과 부스팅의 차이\n"
+        "    * 배깅\n"
+        "        * 학습 방식 : 여러 모델을 서로 독립적으로 학습\n"
+        "        * 결합 : 예측을 평균 내거나 투표로 정함\n"
+        "    * 부스팅\n"
+        "        * 학습 방식 : 앞 모델이 틀린 샘플에 가중치를 두고 차례로 학습\n"
+        "        * 결합 : 모델마다 가중치를 두어 더함\n"
+        "* 부스팅 모델은 배깅보다 과적합에 약할 수 있다.\n"
+    )
+    lines = _answer_over(notes, "부스팅이랑 배깅 차이 알려줘")
+    assert lines[0].startswith("부스팅: 학습 방식: 앞 모델이 틀린 샘플에"), lines
+    assert "결합: 모델마다 가중치를 두어 더함" in lines[0]
+    assert lines[1].startswith("- 배깅: 학습 방식: 여러 모델을 서로 독립적으로 학습"), lines
+    assert len(lines) == 2

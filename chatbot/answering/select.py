@@ -714,6 +714,63 @@ def _subsections(
     return [Chosen(unit, first.passage, first.score), *parts]
 
 
+def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, str] | None:
+    """Where `unit` stands as one side of a comparison the notes make under a label of
+    their own: (the labels down to the comparing one, the side's key, its label). A side
+    is a label under the comparing one ("분류와 회귀의 차이" > "분류"), or a line's own term
+    ("순전파: …" under "순전파 vs 역전파")."""
+    names = (*unit.labels, unit.term) if unit.term else unit.labels
+    for i in range(len(names) - 1):
+        side = _key_of(names[i + 1])
+        if side in keys and ask_of(names[i]) == "compare":
+            return names[: i + 1], side, names[i + 1]
+    return None
+
+
+def _compared_sides(
+    pool: list[Chosen], keys: list[str], units_of: Callable[[Passage], list[UnitRecord]]
+) -> list[Chosen]:
+    """For "분류랑 회귀 차이 알려줘" where the notes compare the sides under a label of their
+    own ("분류와 회귀의 차이" with "분류" and "회귀" under it, each with lines of its own):
+    each side as one line, all its lines joined in the notes' order ("분류: 데이터 유형:
+    이산형 데이터. 결과: …"), in the order the question names the sides."""
+    if len(keys) < 2:
+        return []
+    found: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
+    passages: dict[tuple[str, tuple[str, ...]], dict[int, Passage]] = {}
+    for c in pool:
+        side = _side_of(c.unit, keys)
+        if side is not None:
+            group = (c.unit.source, side[0])
+            scores = found.setdefault(group, {})
+            scores[side[1]] = scores.get(side[1], 0.0) + c.score
+            passages.setdefault(group, {})[c.passage.chunk_id] = c.passage
+    whole = [g for g, sides in found.items() if len(sides) == len(keys)]
+    if not whole:
+        return []
+    group = max(whole, key=lambda g: sum(found[g].values()))
+    lines: dict[str, list[tuple[UnitRecord, Passage]]] = {}
+    labels: dict[str, str] = {}
+    seen: set[int] = set()
+    for passage in passages[group].values():
+        for unit in units_of(passage):
+            side = _side_of(unit, keys)
+            if side is not None and side[0] == group[1] and unit.line not in seen:
+                seen.add(unit.line)
+                lines.setdefault(side[1], []).append((unit, passage))
+                labels.setdefault(side[1], side[2])
+    out = []
+    for key in keys:
+        said = sorted(lines[key], key=lambda up: up[0].line)
+        text = " ".join(
+            _end_sentence(f"{u.term}: {u.text}" if u.term and _key_of(u.term) != key else u.text)
+            for u, _ in said
+        )
+        unit, passage = said[0]
+        out.append(Chosen(replace(unit, kind="term", term=labels[key], text=text), passage, 0.0))
+    return out
+
+
 def _end_sentence(text: str) -> str:
     """`text` closed by a full stop, so that the next line joined after it reads apart."""
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
@@ -1856,6 +1913,13 @@ class UnitSelector:
             and sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
             >= 2
         ]
+        sides = (
+            _compared_sides(pool, [k for _, k in subject_pairs], ask.units_of) if comparing else []
+        )
+        if sides:
+            # the line that sets them against each other, then each side as the notes
+            # compare them
+            return Selection([*whole[:1], *sides], True)
         if whole:
             chosen, kind_found = [whole[0]], True
         elif comparing:
