@@ -2512,3 +2512,16 @@ def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() 
     assert "결합: 모델마다 가중치를 두어 더함" in lines[0]
     assert lines[1].startswith("- 배깅: 학습 방식: 여러 모델을 서로 독립적으로 학습"), lines
     assert len(lines) == 2
+
+
+def test_a_question_that_asks_more_than_what_a_thing_is_is_led_by_the_line_that_says_it() -> None:
+    notes = _notes(
+        "## 순환 신경망\n\n"
+        "- RNN은 순서가 있는 데이터를 앞 단계의 출력을 이어 받아 처리하는 신경망이다.\n"
+        "- 1980년대에 처음 제안된 RNN은 음성 인식에서 처음 크게 성과를 냈다.\n"
+    )
+    lines = _answer_over(notes, "RNN은 처음 어디서 성과를 냈어?")
+    assert lines[0].startswith("순환 신경망: 1980년대에 처음 제안된 RNN은"), lines
+    # what it is, asked as such, is still led by what it is
+    lines = _answer_over(notes, "RNN이 뭐야?")
+    assert lines[0].startswith("순환 신경망: RNN은 순서가 있는"), lines

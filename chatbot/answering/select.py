@@ -1061,6 +1061,9 @@ _KIND_LEAD_SHARE = 0.7
 # asked (not how or a list: a procedure leads with its first step)
 _ASKED_LEADS = frozenset({"why", "when", "example"})
 _KIND_LEAD_LINES = 6
+# How near the best line's score a line that says all a question asks beyond its subject
+# must score to lead a question that asks more than what the subject is
+_ASKED_LEAD_SHARE = 0.6
 # A line that names the thing asked leads over a better one that names only where it
 # belongs, when it scores this share of it
 _NAMING_LEAD_SHARE = 0.5
@@ -1320,6 +1323,11 @@ class UnitSelector:
         frame = _WHO_VERBS if kind == "who" else frozenset()
         return self._asked_share(unit, question, subjects, frame) >= 0.5
 
+    def _asked_rest(self, question: str, subjects: list[str]) -> set[str]:
+        """The words of what the question asks beyond its subjects."""
+        named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
+        return set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+
     def _asked_share(
         self,
         unit: UnitRecord,
@@ -1330,8 +1338,7 @@ class UnitSelector:
         """The share of what the question asks beyond its subjects (and the words of
         `frame`) that `unit` or its labels say, in Korean or in the English names code
         gives those words."""
-        named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
-        rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS - frame
+        rest = self._asked_rest(question, subjects) - frame
         if not rest:
             return 0.0
         words = set(unit.terms | unit.context_terms)
@@ -1397,6 +1404,24 @@ class UnitSelector:
         the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
+        if (
+            kind == "definition"
+            and len(self._asked_rest(question, subjects)) >= 2
+            and self._asked_share(best.unit, question, subjects) < 1.0
+        ):
+            # "CNN은 처음 어디에 성공적으로 적용됐어?" asks more than what CNN is: the line
+            # that says all of it ("… 데이터에 CNN을 처음 성공적으로 적용하였다") leads
+            holds = next(
+                (
+                    c
+                    for c in pool[1:]
+                    if c.score >= _ASKED_LEAD_SHARE * best.score
+                    and self._asked_share(c.unit, question, subjects) == 1.0
+                ),
+                None,
+            )
+            if holds is not None:
+                return holds
         # (a topic of its own is another thing only under a title of several: under
         # "위치 인코딩", "어텐션 연산 자체는 … 구분하지 못하므로 …" says why it is needed)
         shared = bool(self._shares_title(best.unit, keys))
