@@ -2525,3 +2525,19 @@ def test_a_question_that_asks_more_than_what_a_thing_is_is_led_by_the_line_that_
     # what it is, asked as such, is still led by what it is
     lines = _answer_over(notes, "RNN이 뭐야?")
     assert lines[0].startswith("순환 신경망: RNN은 순서가 있는"), lines
+
+
+def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
+    notes = _notes(
+        "## 스케일링\n\n"
+        "- 로그 변환은 값의 범위를 줄이는 변환이다.\n"
+        "- 한쪽으로 치우친 값이 많으면 로그 변환이 분포를 고르게 만든다.\n"
+    )
+    lines = _answer_over(notes, "로그 변환은 언제 써?")
+    # the notes say when: no header says they do not
+    assert "따로 적혀 있지 않아요" not in lines[0], lines
+    assert any("한쪽으로 치우친 값이 많으면" in line for line in lines), lines
+    # a line that opens with doing it says how, not when
+    notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
+    lines = _answer_over(notes, "ReLU는 언제 써?")
+    assert "언제 쓰는지는 따로 적혀 있지 않아요" in lines[0], lines
