@@ -296,6 +296,13 @@ def test_a_line_that_opens_with_a_connective_is_read_without_it() -> None:
     # without it
     assert lines[0] == "역전파: 구한 오차를 이용하여 가중치와 바이어스를 업데이트함 [1]"
     assert not any("즉," in line for line in lines)
+    # "이 밖에 …도 있다" names things beside those before it, each said in full
+    notes = _notes(
+        "## 학습 방식\n\n지도 학습은 정답이 붙은 데이터로 배운다.\n"
+        "이 밖에 보상을 최대화하는 행동을 배우는 강화 학습도 있다.\n"
+    )
+    lines = _answer_over(notes, "강화 학습이 뭐야?")
+    assert lines[0] == "학습 방식: 보상을 최대화하는 행동을 배우는 강화 학습도 있다. [1]", lines
 
 
 PACKAGES_NOTE = """## 9월 13일

@@ -1041,7 +1041,9 @@ def standalone(unit: UnitRecord) -> bool:
 
 # "즉, 구한 오차를 이용하여 … 업데이트함", "위와 같이 …": a connective that only ties a
 # line to the one before it; what follows it says something of its own
-_CONNECTIVE = re.compile(r"^(?:즉|따라서|그래서|그러므로|결국|또한|위와\s같이)\s*,?\s+")
+_CONNECTIVE = re.compile(
+    r"^(?:즉|따라서|그래서|그러므로|결국|또한|위와\s같이|(?:이|그)\s?(?:밖에|외에)도?)\s*,?\s+"
+)
 
 
 def readable(unit: UnitRecord) -> UnitRecord | None:
