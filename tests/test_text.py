@@ -241,6 +241,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("SVM이 로지스틱 회귀보다 좋은 점이 뭐야?", ["SVM"]),
         ("요수아 벤지오 업적 정리해줘", ["요수아 벤지오"]),
         ("LangChain 들어봤는데 정체가 뭐야?", ["LangChain"]),
+        # how a thing shows is said of it
+        ("과적합을 의심할 수 있는 신호는?", ["과적합"]),
         # who the asking is about, and when, frame it too
         ("로그인 안 한 사람은 접근 못 하게 하려면 어떻게 해?", ["로그인", "접근"]),
         ("오늘 수업 진짜 알차더라", []),

@@ -139,6 +139,10 @@ _FRAMING_NOUNS = frozenset(
         "업적",
         # "LangChain 들어봤는데 정체가 뭐야?": what it really is
         "정체",
+        # "과적합을 의심할 수 있는 신호는?": how it shows, said of the subject
+        "신호",
+        "징후",
+        "증상",
         # "오늘 수업 진짜 알차더라", "요즘 어떻게 지내?": when something is said, not what
         "오늘",
         "어제",
