@@ -7,7 +7,7 @@ import pytest
 
 from ingest.chunker import chunk_sections
 from ingest.config import ChunkingConfig
-from ingest.markdown import parse_markdown
+from ingest.markdown import clean_inline, parse_markdown
 from vector_store.analysis import KoreanAnalyzer, default_analyzer, read_alias_groups
 
 
@@ -123,7 +123,6 @@ def test_a_rate_suffix_stays_on_its_noun() -> None:
 
 
 def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
-    from ingest.markdown import clean_inline
 
     assert clean_inline("에포크(epoch)**는 **전체 데이터를 한 번 학습한 횟수**") == (
         "에포크(epoch)는 전체 데이터를 한 번 학습한 횟수"
@@ -308,6 +307,9 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
     # alone, Kiwi reads "보틀" as 보 + 틀; in "보틀은" as one noun: now one term either way
     assert analyzer.terms("보틀") == analyzer.terms("보틀은") == ["bottle"]
+    # a Greek letter the notes write in LaTeX ("$\\lambda$가 클수록") is asked by its name
+    in_notes = clean_inline("$\\lambda$가 크면")
+    assert analyzer.terms("람다가 크면") == analyzer.terms(in_notes) == ["lambda", "크"]
     # an abbreviation is a spelling too: "DB 안에 있는 정보" finds "데이터베이스 안에 …"
     assert analyzer.terms("DB") == analyzer.terms("데이터베이스") == ["database"]
     # 로그인 is a word of its own, not 로그 ("로그는 어떻게 남겨?" is not about logging in)
