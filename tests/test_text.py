@@ -123,7 +123,6 @@ def test_a_rate_suffix_stays_on_its_noun() -> None:
 
 
 def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
-
     assert clean_inline("에포크(epoch)**는 **전체 데이터를 한 번 학습한 횟수**") == (
         "에포크(epoch)는 전체 데이터를 한 번 학습한 횟수"
     )
