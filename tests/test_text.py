@@ -239,6 +239,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("SVM이 로지스틱 회귀보다 좋은 점이 뭐야?", ["SVM"]),
         ("요수아 벤지오 업적 정리해줘", ["요수아 벤지오"]),
         ("LangChain 들어봤는데 정체가 뭐야?", ["LangChain"]),
+        # a pair particle written onto the noun after it is a syllable of a name
+        ("바다나우는 누구야?", ["바다나우"]),
         # how a thing shows is said of it
         ("과적합을 의심할 수 있는 신호는?", ["과적합"]),
         # who the asking is about, and when, frame it too

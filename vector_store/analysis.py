@@ -693,8 +693,18 @@ class KoreanAnalyzer:
                     )
                 )
             )
-            suffix = tag == "XSN" and start >= 0
             following = tokens[i + 1].tag.split("-")[0] if i + 1 < len(tokens) else ""
+            # a pair particle written onto the noun after it is no particle, but a syllable
+            # of a name Kiwi does not know ("바다나우는": 바다 + 나 + 우, "sea or cow"): the
+            # word stays whole
+            glue = glue or (
+                tag == "JC"
+                and start >= 0
+                and tok.start == end
+                and following.startswith("NN")
+                and tokens[i + 1].start == tok.start + tok.len
+            )
+            suffix = tag == "XSN" and start >= 0
             # "비지도 학습": a prefix opens the noun it stands on
             prefix = tag == "XPN"
             # "보틀(bottle) 프레임워크": a spelling in parentheses stays with its name
