@@ -220,7 +220,10 @@ def _ask_for(labels: tuple[str, ...], heading_depth: int) -> str:
             return ask_of(label)
     for label in reversed(labels[-2:]):
         kind = ask_of(label)
-        if kind in ("how", "list", "example", "pros"):
+        if kind in ("how", "list", "example", "pros") or (
+            # a title that ends by naming the reason ("CNN을 쓰는 이유")
+            kind == "why" and _ASKING_TITLE.search(label)
+        ):
             return kind
     if len(labels) > heading_depth >= 1 and _restates(labels[-1], labels[heading_depth - 1]):
         return "definition"

@@ -2548,3 +2548,15 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
     lines = _answer_over(notes, "ReLU는 언제 써?")
     assert "언제 쓰는지는 따로 적혀 있지 않아요" in lines[0], lines
+
+
+def test_the_lines_under_a_title_that_names_the_reason_say_why() -> None:
+    notes = _notes(
+        "# 임베딩\n\n"
+        "임베딩 층은 단어 번호를 밀집 벡터로 바꾸는 층이다.\n"
+        "Keras에서는 Embedding(input_dim, output_dim)으로 만든다.\n\n"
+        "## 임베딩을 쓰는 이유\n\n"
+        "원-핫 벡터는 어휘 수만큼 길고 단어 사이의 거리를 담지 못한다.\n"
+    )
+    lines = _answer_over(notes, "임베딩은 왜 써?")
+    assert lines[0].startswith("임베딩을 쓰는 이유: 원-핫 벡터는 어휘 수만큼 길고"), lines

@@ -2564,6 +2564,14 @@ class UnitSelector:
                 and kind != "list"
                 and any(_names_of(label) & exact for label in parents)
             )
+            # a line under a title that names the subject and the kind asked ("임베딩을
+            # 쓰는 이유" for "임베딩은 왜 써?")
+            or (
+                kind in ("why", "how")
+                and bool(unit.labels)
+                and ask_of(unit.labels[-1]) == kind
+                and any(k in _key_of(unit.labels[-1]) for k in exact)
+            )
         ):
             # The unit is about exactly the subject ("회귀", not "로지스틱 회귀"), or is a
             # sentence about it ("RNN은 …"); for a why/when/how question, the kind of
