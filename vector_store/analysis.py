@@ -139,6 +139,9 @@ _FRAMING_NOUNS = frozenset(
         "업적",
         # "LangChain 들어봤는데 정체가 뭐야?": what it really is
         "정체",
+        # "출력 크기 공식이 뭐야?": how it is computed ("공식 사이트" stays a name)
+        "공식",
+        "수식",
         # "과적합을 의심할 수 있는 신호는?": how it shows, said of the subject
         "신호",
         "징후",
@@ -194,7 +197,7 @@ CLASS_NOUNS = frozenset(
 # Words whose parts alone say more ("데이터" + "셋"): "MNIST 데이터셋" names MNIST
 CLASS_WORDS = frozenset({"데이터셋", "데이터세트"})
 # Framing words that also qualify a following noun ("특징 맵")
-_MODIFIER_FRAMES = frozenset({"특징"})
+_MODIFIER_FRAMES = frozenset({"특징", "공식"})
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # a name code writes: "flow_from_directory", "target_size"
