@@ -116,6 +116,19 @@ def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(
     assert "model.eval()" in plan.answer.lines[0]
 
 
+def test_a_follow_up_about_both_asks_of_the_last_two_subjects(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [
+        Turn(user="정밀도가 뭐야?", assistant="...", intent="question"),
+        Turn(user="재현율은?", assistant="...", intent="question"),
+    ]
+    plan = chain.plan({"message": "둘 중 뭘 봐야 해?", "history": history})
+    assert plan.followup.kind == "continue" and plan.subjects == ["정밀도", "재현율"]
+    assert plan.answer is not None
+    text = "\n".join(plan.answer.lines)
+    assert "정밀도를 중시한다" in text and "재현율을 중시한다" in text, text
+
+
 def test_subject_is_covered_only_as_a_phrase() -> None:
     analyzer = default_analyzer()
     hits = [_hit("배치 크기는 한 번에 학습하는 샘플 수이다.\n입력 정규화는 값을 0~1로 맞춘다.")]

@@ -79,6 +79,8 @@ _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 
 
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
+# "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
+_BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
 
 
@@ -237,6 +239,17 @@ class ChatChain:
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, previous.user)
                 result = found
+        if followup.kind == "continue" and _BOTH.search(message):
+            # "정밀도가 뭐야?" → "재현율은?" → "둘 중 뭘 봐야 해?": both of them
+            earlier = [t.user for t in reversed(history) if t.intent == "question"][1:2]
+            if earlier:
+                both = [*self.analyzer.subjects(earlier[0]), *followup.subjects]
+                followup = replace(
+                    followup,
+                    query=f"{earlier[0]} {followup.query}",
+                    subjects=list(dict.fromkeys(both)),
+                )
+                result = None
         if result is None:
             result = self.searcher.search(followup.query, self.k, snapshot=snapshot)
         days = days_asked(message)
