@@ -128,6 +128,10 @@ def test_a_bold_mark_without_its_pair_is_dropped_and_a_power_stays() -> None:
     )
     assert clean_inline("시그모이드 함수:** 이진분류에 쓴다") == "시그모이드 함수: 이진분류에 쓴다"
     assert clean_inline("x**2 + y") == "x**2 + y"
+    # a third mark between Hangul is no power ("**는 … **주어진 … 시스템**을")
+    assert clean_inline("에이전트**는 **목표를 이루는 시스템**을 말한다") == (
+        "에이전트는 목표를 이루는 시스템을 말한다"
+    )
     # empty parentheses after a word say nothing; a call keeps its own
     assert clean_inline("디코딩 해주는 것() 그리고 fit()") == "디코딩 해주는 것 그리고 fit()"
 
