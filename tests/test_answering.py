@@ -2560,3 +2560,26 @@ def test_the_lines_under_a_title_that_names_the_reason_say_why() -> None:
     )
     lines = _answer_over(notes, "임베딩은 왜 써?")
     assert lines[0].startswith("임베딩을 쓰는 이유: 원-핫 벡터는 어휘 수만큼 길고"), lines
+
+
+def test_when_a_thing_is_used_is_not_the_year_it_came() -> None:
+    notes = _notes(
+        "## ResNet\n\n"
+        "- ResNet은 2015년에 제안된 잔차 연결을 쓰는 CNN이다.\n"
+        "- 잔차 블록은 입력을 출력에 더해 기울기가 잘 흐르게 한다.\n"
+        "- 층을 아주 깊게 쌓아야 할 때 유리하다.\n"
+    )
+    lines = _answer_over(notes, "ResNet은 언제 써?")
+    assert lines[0] == "ResNet: 층을 아주 깊게 쌓아야 할 때 유리하다. [1]", lines
+    # since when it exists is its year
+    lines = _answer_over(notes, "ResNet은 언제 나왔어?")
+    assert lines[0].startswith("ResNet은 2015년에 제안된"), lines
+    # a line that says when it is used leads one with a clause of time only
+    notes = _notes(
+        "## GRU\n\n"
+        "- GRU는 2014년에 제안된 순환 신경망이다.\n"
+        "- 리셋 게이트는 새 상태를 만들 때 과거를 얼마나 버릴지 정한다.\n"
+        "- 파라미터가 적어 데이터가 적을 때 유리하다.\n"
+    )
+    lines = _answer_over(notes, "GRU는 언제 써?")
+    assert lines[0] == "GRU: 파라미터가 적어 데이터가 적을 때 유리하다. [1]", lines

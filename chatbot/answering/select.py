@@ -275,6 +275,9 @@ _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # A line of a math environment ("&n: \text{…} \\"): never prose, whatever it holds
 _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
+_YEAR = re.compile(r"\d{4}년")
+# "언제 써?", "언제 사용하면 좋아?": when a thing is used, not since when it exists
+_ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
@@ -293,15 +296,17 @@ _TEXT_KIND = {
         r"|(?<=[가-힣0-9])이?라\s(?!(?:고|는|면|도)\b)\S+.{0,40}?"
         r"(?:잘\s?(?:된다|됨|돼|되)|좋다|좋음|쉽다|쉬움|빠르다|빠름)"
     ),
-    # or where it is used, for what, since when ("3차원 식에서 사용", "디버깅 용도",
-    # "최초 릴리스: 2010년")
+    # or where it is used, for what ("3차원 식에서 사용", "디버깅 용도"; since when is
+    # `_YEAR`)
     "when": re.compile(
-        r"(?:때|시에?|경우에?)\s*(?:사용|유용|좋|자주|쓰|적합)|할 때|일 때"
-        r"|에서 사용|용도|\d{4}년"
+        r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|적합)|할 때|일 때"
+        r"|에서 사용|용도"
         # what it is used for, and how often: "RNN 학습에 자주 사용"
         r"|에\s(?:자주|주로|많이|널리)\s?(?:사용|쓰|쓰이|쓰인|활용)"
         # where it is used: "단어예측, 문장생성, 시계열 예측 등 널리 사용된다"
         r"|등(?:에서|에)?\s*(?:널리|많이|주로|자주)?\s*(?:사용|쓰이|쓰인|활용)"
+        # "기계 번역, 음성 인식 등에서 Transformer 이전까지 가장 널리 쓰인"
+        r"|등(?:에서|에)\s(?:\S+\s){0,3}?(?:널리|많이|주로|자주)\s?(?:사용|쓰이|쓰인|쓰였|활용)"
         # how often: "거의 안 씀", "잘 안 쓴다"
         r"|(?:거의|잘) 안 (?:씀|쓴|써|사용)"
         # a case, then that it is the one chosen ("놓치는 비용이 크면 재현율을 중시한다")
@@ -350,10 +355,14 @@ def asks(unit: UnitRecord) -> str:
     return own if own in _TERM_KINDS else ""
 
 
-def answers_kind(unit: UnitRecord, kind: str) -> bool:
+def answers_kind(unit: UnitRecord, kind: str, *, year: bool = True) -> bool:
     """Whether a unit answers a question of `kind`: by its labels (`asks`), or by its own
-    wording."""
+    wording; a year says when (since when: "최초 릴리스: 2010년") unless `year` is off,
+    for a question that asks when a thing is used ("LSTM은 언제 써?": not "1997년에
+    제안된 …")."""
     if asks(unit) == kind:
+        return True
+    if kind == "when" and year and _YEAR.search(unit.text):
         return True
     if kind == "who":
         # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
@@ -370,6 +379,11 @@ def answers_kind(unit: UnitRecord, kind: str) -> bool:
         return True
     pattern = _TEXT_KIND.get(kind)
     return bool(pattern and pattern.search(unit.text))
+
+
+def _year_answers(question: str) -> bool:
+    """Whether a year answers `question` (when a thing came, not when it is used)."""
+    return not _ASKS_USE.search(question)
 
 
 def _by_someone(text: str) -> bool:
@@ -1321,7 +1335,9 @@ class UnitSelector:
     ) -> bool:
         """Whether `unit` answers the kind asked by its wording, or holds what the question
         asks beyond its subject (half its words or more)."""
-        if answers_kind(unit, kind) or (unit.labels and ask_of(unit.labels[-1]) == kind):
+        if answers_kind(unit, kind, year=_year_answers(question)) or (
+            unit.labels and ask_of(unit.labels[-1]) == kind
+        ):
             # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
         # ("LSTM은 누가 만들었어?": 만들 asks who, which "… 값을 만들어" does not say)
@@ -1409,6 +1425,7 @@ class UnitSelector:
         the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
+        year = _year_answers(question)
         if (
             kind == "definition"
             and len(self._asked_rest(question, subjects)) >= 2
@@ -1436,10 +1453,14 @@ class UnitSelector:
             if c.unit.source == best.unit.source
             and c.unit.labels == best.unit.labels
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
-            and answers_kind(c.unit, kind)
+            and answers_kind(c.unit, kind, year=year)
             and not (shared and self._other_thing(c.unit.text, question, keys))
         ]
-        if kind in _KIND_LEADS and not answers_kind(best.unit, kind):
+        if kind == "when":
+            # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
+            # clause of time only ("새 후보 상태를 만들 때 …")
+            near.sort(key=lambda c: not _TEXT_KIND["when"].search(c.unit.text))
+        if kind in _KIND_LEADS and not answers_kind(best.unit, kind, year=year):
             # (not one that says less of what is asked: "결정 트리는 어떻게 분할해?" is led
             # by "각 분할에서는 …", not by "예측 과정을 … 읽을 수 있어 …", which only
             # reads as a procedure)
@@ -1737,6 +1758,7 @@ class UnitSelector:
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
+        year = _year_answers(question)
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
         # a subject goes by its name ("torchsummary 라이브러리": torchsummary)
         subjects = [self.analyzer.name_of(s) for s in subjects]
@@ -1853,6 +1875,7 @@ class UnitSelector:
                 pros=asks_pros,
                 heads=heads,
                 beside=ask.beside,
+                year=year,
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
@@ -1911,7 +1934,7 @@ class UnitSelector:
         pool = about or scored
         kind_found = kind == "definition" or any(
             (
-                answers_kind(c.unit, kind)
+                answers_kind(c.unit, kind, year=year)
                 # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
                 # 모델이다" for LSTM, the row "GPT (OpenAI)" under "트랜스포머 기반 대표
                 # 모델들" for the transformer) says nothing of who made this one
@@ -2489,6 +2512,7 @@ class UnitSelector:
         pros: bool = False,
         heads: set[str] | frozenset[str] = frozenset(),
         beside: UnitRecord | None = None,
+        year: bool = True,
     ) -> tuple[float, float]:
         """The unit's score, and the part of it that naming every thing asked about
         added (see `Chosen.lift`)."""
@@ -2598,7 +2622,7 @@ class UnitSelector:
         elif kind == "who":
             if answers_kind(unit, "who"):
                 score += 1.0
-        elif answers_kind(unit, kind):
+        elif answers_kind(unit, kind, year=year):
             score += 1.5 if asks(unit) == kind else 0.8
         if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
