@@ -2583,3 +2583,16 @@ def test_when_a_thing_is_used_is_not_the_year_it_came() -> None:
     )
     lines = _answer_over(notes, "GRU는 언제 써?")
     assert lines[0] == "GRU: 파라미터가 적어 데이터가 적을 때 유리하다. [1]", lines
+
+
+def test_a_weakness_asked_for_is_led_by_the_line_that_says_one() -> None:
+    notes = _notes(
+        "## KNN\n\n"
+        "- KNN은 가장 가까운 K개 이웃의 다수결로 분류하는 모델이다.\n"
+        "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
+        "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
+    )
+    lines = _answer_over(notes, "KNN 단점은?")
+    assert lines[0].startswith("KNN은 특성이 많아지면"), lines
+    lines = _answer_over(notes, "KNN 장점은?")
+    assert lines[0].startswith("KNN은 학습 단계가 없어 구현이 간단하다"), lines

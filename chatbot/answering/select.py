@@ -248,6 +248,18 @@ _TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
+# What a line says that makes it a weakness or a strength ("… 과적합되기 쉬우므로", "이상치가
+# 많은 데이터에는 약하다"; "과적합에 강해진다"), for a question that asks for one
+_WEAKNESS = re.compile(
+    r"단점|한계|약점|약하|약해|취약|민감|어렵|어려[운워]|느리|느려|[되하]기 쉽|[되하]기 쉬"
+    r"|흔들리|못한다|부족"
+)
+_STRENGTH = re.compile(
+    r"장점|강점|강하|강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋다|좋아진"
+)
+_ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
+_ASKS_STRENGTH = re.compile(r"장점|강점|좋은 점|나은 점")
+_PROS_TEXT_BONUS = 0.8
 # "… 평가 지표를 정리한 노트이다", "… 사용하는 레포지토리 입니다": a line about the note itself
 _ABOUT_THE_NOTE = re.compile(
     r"(?:정리한|모은|다룬|담은|정리해 둔|모아 둔|사용하는)\s?(?:노트|문서|자료|레포지토리|저장소)"
@@ -1792,6 +1804,12 @@ class UnitSelector:
         q_weights = {t: ask.idf(t) if ask.idf else 1.0 for t in q_terms}
         # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
         asks_pros = bool(_PROS.search(question))
+        # "결정 트리 단점은?": lines that say a weakness (or, for 장점, a strength) in prose
+        said_pros = [
+            pattern
+            for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+            if asked.search(question)
+        ]
         asks_of_notes = bool(_NOTES_WORDS.search(question))
 
         def asked_label(label: str) -> bool:
@@ -1873,6 +1891,7 @@ class UnitSelector:
                 q_weights,
                 rank,
                 pros=asks_pros,
+                said_pros=said_pros,
                 heads=heads,
                 beside=ask.beside,
                 year=year,
@@ -2510,6 +2529,7 @@ class UnitSelector:
         rank: int,
         *,
         pros: bool = False,
+        said_pros: list[re.Pattern[str]] | None = None,
         heads: set[str] | frozenset[str] = frozenset(),
         beside: UnitRecord | None = None,
         year: bool = True,
@@ -2627,6 +2647,8 @@ class UnitSelector:
         if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
             score += _PROS_BONUS
+        elif said_pros and any(p.search(unit.text) for p in said_pros):
+            score += _PROS_TEXT_BONUS
         lift = asked + calls
         if len(subjects) > 1 and (kind == "compare" or len(set(weights)) == 1):
             # one line that speaks of both sides answers a comparison best, and a question
