@@ -2596,3 +2596,17 @@ def test_a_weakness_asked_for_is_led_by_the_line_that_says_one() -> None:
     assert lines[0].startswith("KNN은 특성이 많아지면"), lines
     lines = _answer_over(notes, "KNN 장점은?")
     assert lines[0].startswith("KNN은 학습 단계가 없어 구현이 간단하다"), lines
+
+
+def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
+    notes = _notes(
+        "## 파이썬 웹 프레임워크\n\n"
+        "| 이름 | 라이선스 | 초기 개발자 | 최초 릴리스 |\n"
+        "|---|---|---|---|\n"
+        "| 팔콘 | Apache License | Kurt Griffiths | 2013년 |\n"
+        "| 새니크 | MIT License | Adam Hopkins | 2016년 |\n"
+    )
+    lines = _answer_over(notes, "팔콘은 누가 만들었어?")
+    assert lines == ["팔콘: 초기 개발자: Kurt Griffiths. [1]"], lines
+    lines = _answer_over(notes, "새니크는 언제 나왔어?")
+    assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines

@@ -1869,7 +1869,7 @@ class UnitSelector:
             focused = (
                 unit.kind == "row"
                 and kind in ("definition", "who", "when")
-                and self._focus_row(unit, question)
+                and self._focus_row(unit, question, kind)
             )
             if focused:
                 unit = replace(unit, text=focused)
@@ -2449,15 +2449,25 @@ class UnitSelector:
         return len(self.analyzer.terms(unit.text)) >= _SUPPORT_TERMS
 
     @staticmethod
-    def _focus_row(unit: UnitRecord, question: str) -> str:
+    def _focus_row(unit: UnitRecord, question: str, kind: str = "") -> str:
         """The cells of a table row that a lookup question names, with the row itself
-        ("플라스크 라이선스는?" → "라이선스: BSD License"); "" when it names another row, no
-        cell or all of them."""
+        ("플라스크 라이선스는?" → "라이선스: BSD License"), or that answer the kind it asks
+        ("장고는 누가 만들었어?" → "초기 개발자: …"; "장고는 언제 나왔어?" → the cell with a
+        year); "" when it names another row, no cell or all of them."""
         asked = _key_of(question)
         if not any(name in asked for name in _row_names(unit.term)):
             return ""  # a row of something else
         cells = _CELL_SPLIT.split(unit.text)
-        wanted = [c for c in cells if _key_of(c.partition(": ")[0]) in asked]
+
+        def answers(cell: str) -> bool:
+            header, _, value = cell.partition(": ")
+            return (
+                _key_of(header) in asked
+                or (kind == "who" and bool(_MAKER_NOUN.search(header)))
+                or (kind == "when" and _year_answers(question) and bool(_YEAR.search(value)))
+            )
+
+        wanted = [c for c in cells if answers(c)]
         return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
 
     def _named_as(self, unit: UnitRecord, subject: set[str]) -> bool:
