@@ -2610,3 +2610,13 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     assert lines == ["팔콘: 초기 개발자: Kurt Griffiths. [1]"], lines
     lines = _answer_over(notes, "새니크는 언제 나왔어?")
     assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
+
+
+def test_how_a_thing_is_used_is_answered_by_when_it_is_used() -> None:
+    notes = _notes(
+        "## 학습 곡선\n\n"
+        "- 학습 곡선: 에포크마다 손실을 그린 그래프이다.\n"
+        "- 검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다.\n"
+    )
+    lines = _answer_over(notes, "학습 곡선은 어떻게 써?")
+    assert lines[0] == "검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다. [1]", lines

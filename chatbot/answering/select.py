@@ -288,6 +288,8 @@ _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _YEAR = re.compile(r"\d{4}년")
+# "어떻게 써?", "어떻게 활용해?": how a thing is used
+_HOW_USED = re.compile(r"어떻게\s?(?:써|쓰|사용|활용)")
 # "언제 써?", "언제 사용하면 좋아?": when a thing is used, not since when it exists
 _ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
 _TEXT_KIND = {
@@ -1220,6 +1222,12 @@ class UnitSelector:
             selection = Selection(defined.units, True)
         else:
             selection = self._select(ask, kind)
+        if not selection.kind_found and kind == "how" and _HOW_USED.search(question):
+            # "혼동 행렬은 어떻게 써?" asks what it is used for as much as the steps: the
+            # lines that say when ("오답이 나왔을 때, 혼동 행렬을 작성해서 …") answer it
+            used = self._select(ask, "when")
+            if used.kind_found:
+                selection = used
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = defined or self._select(ask, "definition")
             if instead.units:
