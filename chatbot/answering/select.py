@@ -286,12 +286,13 @@ _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
 # A line of a math environment ("&n: \text{…} \\"): never prose, whatever it holds
 _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
-# Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
+# A year says since when a thing exists ("최초 릴리스: 2010년")
 _YEAR = re.compile(r"\d{4}년")
 # "어떻게 써?", "어떻게 활용해?": how a thing is used
 _HOW_USED = re.compile(r"어떻게\s?(?:써|쓰|사용|활용)")
 # "언제 써?", "언제 사용하면 좋아?": when a thing is used, not since when it exists
 _ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
+# Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
