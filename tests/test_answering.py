@@ -2620,3 +2620,21 @@ def test_how_a_thing_is_used_is_answered_by_when_it_is_used() -> None:
     )
     lines = _answer_over(notes, "학습 곡선은 어떻게 써?")
     assert lines[0] == "검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다. [1]", lines
+
+
+def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
+    notes = _notes(
+        "## 옵티마이저\n\n"
+        "* 경사 하강 계열\n"
+        "    * `배치 경사 하강법`\n"
+        "        * 전체 데이터로 한 번에 기울기를 구한다\n"
+        "    * `확률적 경사 하강법`\n"
+        "        * 샘플 하나로 기울기를 구한다\n"
+        "* 학습률을 스스로 조절하는 방법\n"
+        "    * `적응형 경사 하강법`\n"
+        "        * 파라미터마다 학습률을 따로 둔다\n"
+    )
+    lines = _answer_over(notes, "옵티마이저 경사 하강법 종류 알려줘")
+    assert lines == [
+        "옵티마이저 경사 하강법: 배치 경사 하강법, 확률적 경사 하강법, 적응형 경사 하강법. [1]"
+    ], lines

@@ -176,6 +176,8 @@ _SPACES = re.compile(r"\s+")
 _ASKS_FORM = re.compile(r"어떻게\s?(?:표현|나타내|나타낼|표시|표기)")
 _FALL_BACK_TO_DEFINITION = frozenset({"who", "why", "when", "how", "example"})
 _PART_LINE = 80
+# A title that says what a thing is for or does, not its name ("비선형을 위한 커널")
+_SAYS_MORE = re.compile(r"[가-힣][을를이가은는의에]\s|위한|하는\s")
 # A line longer than this, of more sentences than `_TRIM_SENTENCES`, is cut to those that
 # matter (`UnitSelector._trimmed`).
 _LONG_LINE, _TRIM_SENTENCES = 240, 3
@@ -801,6 +803,37 @@ def _compared_sides(
         unit, passage = said[0]
         out.append(Chosen(replace(unit, kind="term", term=labels[key], text=text), passage, 0.0))
     return out
+
+
+def _kinds_named(scored: list[Chosen], subject: str) -> list[Chosen]:
+    """For "SVM 커널 종류 알려줘" where the notes title each kind with the subject's last
+    word ("선형 커널", "다항식 커널", "가우시안 RBF 커널", at whatever depth under the
+    section): those titles, in the notes' order, as one line under the subject ("SVM 커널:
+    선형 커널, 다항식 커널, 가우시안 RBF 커널"). A title that says more than a name ("비선형을
+    위한 커널") is no kind."""
+    words = subject.split()
+    if len(words) < 2:
+        return []
+    head = words[-1]
+    first: dict[str, Chosen] = {}
+    for c in scored:
+        for label in c.unit.labels:
+            name = label.strip("`* ")
+            if (
+                name.endswith(f" {head}")
+                and _key_of(name) != _key_of(subject)
+                and not _SAYS_MORE.search(name)
+                and (name not in first or c.unit.line < first[name].unit.line)
+            ):
+                first[name] = c
+    if len(first) < _LIST_ENTRIES or len({c.unit.source for c in first.values()}) > 1:
+        return []
+    ordered = sorted(first.items(), key=lambda kv: kv[1].unit.line)
+    lead = ordered[0][1]
+    text = ", ".join(name for name, _ in ordered)
+    return [
+        Chosen(replace(lead.unit, kind="term", term=subject, text=text), lead.passage, lead.score)
+    ]
 
 
 def _end_sentence(text: str) -> str:
@@ -1949,6 +1982,10 @@ class UnitSelector:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
+        if kind == "list" and len(subjects) == 1:
+            named = _kinds_named(scored, subjects[0])
+            if named:
+                return Selection(named, True)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
