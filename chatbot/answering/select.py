@@ -1983,9 +1983,9 @@ class UnitSelector:
             if overview:
                 return Selection(overview, True)
         if kind == "list" and len(subjects) == 1:
-            named = _kinds_named(scored, subjects[0])
-            if named:
-                return Selection(named, True)
+            kinds = _kinds_named(scored, subjects[0])
+            if kinds:
+                return Selection(kinds, True)
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
