@@ -81,7 +81,7 @@ _BROKEN = re.compile(r"(?:,|[가-힣](?:은|는|을|를|에서|으로|에게|이
 # says nothing alone, so it joins that line.
 _GOES_ON = re.compile(
     r"^(?:즉|따라서|그래서|그러므로|그러나|하지만|또한|결국|다만|단,|이때|이 때|여기서|"
-    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과)(?=[\s,])"
+    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과|[이그]럴\s?(?:때|경우)[는에]?)(?=[\s,])"
 )
 # "여기서 특징이라는 것은 …을 의미한다": a definition that says "here" of its parent; the
 # term it defines names its subject, so it stands without the word

@@ -270,6 +270,7 @@ def test_a_word_that_opens_like_a_connective_is_no_connective() -> None:
 
     assert DANGLING.match("즉, 앞의 값을 다시 쓴다.") is not None
     assert DANGLING.match("즉시 계산한다.") is None  # 즉시 is a word, not 즉
+    assert DANGLING.match("이럴 때는 재현율을 본다.") is not None  # in the case said above
 
 
 def test_a_line_that_names_what_it_just_said_does_not_lean_back() -> None:

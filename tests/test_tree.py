@@ -160,6 +160,21 @@ def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
     ]
 
 
+def test_a_line_that_opens_with_in_that_case_joins_the_line_above() -> None:
+    text = (
+        "## 평가\n\n"
+        "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다.\n"
+        "이럴 때는 재현율을 함께 본다.\n\n"
+        "- 입력이 (100, 8, 2)이다\n"
+        "- 이럴경우 input_shape는 (8, 2)이다\n"
+    )
+    texts = [u.text for u in parse_units(text) if u.kind != "label"]
+    assert texts == [
+        "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다. 이럴 때는 재현율을 함께 본다.",
+        "입력이 (100, 8, 2)이다 이럴경우 input_shape는 (8, 2)이다",
+    ]
+
+
 def test_code_is_a_unit_of_its_own_kind_and_broken_lines_are_joined() -> None:
     text = (
         "### 예제\n\n```python\nmodel = Net()\nprint(model)\n```\n\n"
