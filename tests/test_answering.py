@@ -2545,6 +2545,14 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     # the notes say when: no header says they do not
     assert "따로 적혀 있지 않아요" not in lines[0], lines
     assert any("한쪽으로 치우친 값이 많으면" in line for line in lines), lines
+    # a case a few words long, said in the negative
+    notes = _notes(
+        "## 응답 코드\n\n- 요청 본문이 선언한 스키마와 맞지 않으면 서버가 422 오류를 돌려준다.\n"
+    )
+    lines = _answer_over(notes, "422 오류는 언제 나?")
+    assert lines == [
+        "응답 코드: 요청 본문이 선언한 스키마와 맞지 않으면 서버가 422 오류를 돌려준다. [1]"
+    ], lines
     # a line that opens with doing it says how, not when
     notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
     lines = _answer_over(notes, "ReLU는 언제 써?")

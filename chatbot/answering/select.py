@@ -330,7 +330,7 @@ _TEXT_KIND = {
         r"|[가-힣]면\s(?:\S+\s){0,3}?\S*(?:중시|선택한다|고른다|택한다)"
         # a line that opens with the case it speaks of ("이상치가 많으면 … RobustScaler가 덜
         # 흔들린다", "데이터가 적을 때는 …"); not with doing it ("ReLU를 쓰면 …": how)
-        r"|^(?:\S+\s){0,3}\S*(?:많|적|크|작|없|있|높|낮|길|짧|부족하|충분하)(?:으?면\s|을 때)"
+        r"|^(?:\S+\s){0,6}\S*(?:많|적|크|작|없|있|않|높|낮|길|짧|부족하|충분하)(?:으?면\s|을 때)"
     ),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
