@@ -387,7 +387,7 @@ def _answer_over(notes, message: str, domains: frozenset[str] = frozenset()) -> 
         passage_of={p.chunk_id: p for p in passages}.get,
         domains=domains,
     )
-    return render_answer(selection, kind=kind, topic=subjects[0]).lines
+    return render_answer(selection, kind=kind, topic=subjects[0], question=message).lines
 
 
 def test_a_compound_subject_is_not_answered_by_half_of_its_words(two_notes) -> None:
@@ -2647,3 +2647,11 @@ def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
     assert lines == [
         "옵티마이저 경사 하강법: 배치 경사 하강법, 확률적 경사 하강법, 적응형 경사 하강법. [1]"
     ], lines
+
+
+def test_the_header_names_when_as_the_question_asks_it() -> None:
+    notes = _notes("## 지표\n\n- 로그 손실은 예측 확률과 정답의 차이를 재는 값이다.\n")
+    lines = _answer_over(notes, "로그 손실은 언제 생겨?")
+    assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 그런지는 따로 적혀 있지 않"), lines
+    lines = _answer_over(notes, "로그 손실은 언제 써?")
+    assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines

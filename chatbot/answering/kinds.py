@@ -78,6 +78,18 @@ KIND_PHRASE = {
 }
 
 
+# "언제 써?", "언제 사용하면 좋아?": when a thing is used, not when it happens or came
+ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
+
+
+def kind_phrase(kind: str, question: str = "") -> str:
+    """How the kind `question` asks is named in a sentence; "422 오류는 언제 나?" asks
+    when it happens, not when one uses it."""
+    if kind == "when" and question and not ASKS_USE.search(question):
+        return "언제 그런지"
+    return KIND_PHRASE[kind]
+
+
 # "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat
 _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chatbot.answering.kinds import KIND_PHRASE
+from chatbot.answering.kinds import KIND_PHRASE, kind_phrase
 from chatbot.answering.select import CODE_NAME_LABEL, SENTENCE_END, Chosen, Selection
 from vector_store.passage import Passage
 
@@ -81,7 +81,7 @@ def _quoted_as(text: str) -> str:
     return "라고만" if last.isalpha() and last.lower() in "aeiouy" else "이라고만"
 
 
-def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
+def render_answer(selection: Selection, *, kind: str, topic: str, question: str = "") -> Rendered:
     passages: list[Passage] = []
 
     def mark(passage: Passage) -> str:
@@ -97,7 +97,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
     header = not selection.kind_found and kind in KIND_PHRASE and bool(topic)
     if header:
         lines.append(
-            f"노트에는 '{topic}'에 대해 {KIND_PHRASE[kind]}는 따로 적혀 있지 않아요. "
+            f"노트에는 '{topic}'에 대해 {kind_phrase(kind, question)}는 따로 적혀 있지 않아요. "
             "대신 이렇게 정리되어 있어요."
         )
     groups: list[list[Chosen]] = []
@@ -158,7 +158,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str) -> Rendered:
         # so, instead of the line standing alone under the header
         said = lines.pop().removesuffix(f" {marks}").rstrip(".")
         lines = [
-            f"노트에는 '{topic}'에 대해 {KIND_PHRASE[kind]}는 따로 적혀 있지 않고, "
+            f"노트에는 '{topic}'에 대해 {kind_phrase(kind, question)}는 따로 적혀 있지 않고, "
             f"'{said}'{_quoted_as(said)} 적혀 있어요. {marks}"
         ]
     return Rendered(lines, passages)

@@ -21,7 +21,7 @@ from itertools import takewhile
 
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
-from chatbot.answering.kinds import question_kind
+from chatbot.answering.kinds import ASKS_USE, question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
     QUERY_STOPWORDS,
@@ -292,8 +292,6 @@ _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 _YEAR = re.compile(r"\d{4}년")
 # "어떻게 써?", "어떻게 활용해?": how a thing is used
 _HOW_USED = re.compile(r"어떻게\s?(?:써|쓰|사용|활용)")
-# "언제 써?", "언제 사용하면 좋아?": when a thing is used, not since when it exists
-_ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
@@ -400,7 +398,7 @@ def answers_kind(unit: UnitRecord, kind: str, *, year: bool = True) -> bool:
 
 def _year_answers(question: str) -> bool:
     """Whether a year answers `question` (when a thing came, not when it is used)."""
-    return not _ASKS_USE.search(question)
+    return not ASKS_USE.search(question)
 
 
 def _by_someone(text: str) -> bool:

@@ -395,7 +395,8 @@ class ChatChain:
             held_part=held_part,
         )
         if intent == "question":
-            plan.kind = question_kind(message if followup.kind != "switch" else followup.query)
+            asked_as = message if followup.kind != "switch" else followup.query
+            plan.kind = question_kind(asked_as)
             if plan.kind == "compare" and followup.previous_subjects:
                 subjects = list(dict.fromkeys([*followup.previous_subjects, *subjects]))
                 plan.subjects = subjects
@@ -427,7 +428,9 @@ class ChatChain:
                 else None,
             )
             plan.lead = selection.units[0].unit if selection.units else None
-            plan.answer = render_answer(selection, kind=plan.kind, topic=plan.topic)
+            plan.answer = render_answer(
+                selection, kind=plan.kind, topic=plan.topic, question=asked_as
+            )
             if not plan.answer.lines:
                 plan.intent = "out_of_scope"
         return plan
