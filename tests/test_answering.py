@@ -2605,6 +2605,14 @@ def test_a_weakness_asked_for_is_led_by_the_line_that_says_one() -> None:
     assert lines[0].startswith("KNN은 특성이 많아지면"), lines
     lines = _answer_over(notes, "KNN 장점은?")
     assert lines[0].startswith("KNN은 학습 단계가 없어 구현이 간단하다"), lines
+    # what is better in it than in another is a strength too
+    notes = _notes(
+        "## GRU\n\n"
+        "- GRU는 2014년에 제안된 구조로, LSTM을 단순화한 모델이다.\n"
+        "- 파라미터가 LSTM보다 적어 학습이 빠르다.\n"
+    )
+    lines = _answer_over(notes, "GRU는 LSTM보다 뭐가 좋아?")
+    assert lines[0] == "GRU: 파라미터가 LSTM보다 적어 학습이 빠르다. [1]", lines
 
 
 def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:

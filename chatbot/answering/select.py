@@ -260,7 +260,11 @@ _STRENGTH = re.compile(
     r"장점|강점|강하|강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋다|좋아진"
 )
 _ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
-_ASKS_STRENGTH = re.compile(r"장점|강점|좋은 점|나은 점")
+# (or what is better in it than in another: "GRU는 LSTM보다 뭐가 좋아?")
+_ASKS_STRENGTH = re.compile(
+    r"장점|강점|좋은 점|나은 점"
+    r"|보다\s*(?:뭐가|무엇이|어떤 점이|어디가|어떤 게)?\s*(?:더\s*)?(?:좋|낫|나아|나은|뛰어나|빠르)"
+)
 _PROS_TEXT_BONUS = 0.8
 # "… 평가 지표를 정리한 노트이다", "… 사용하는 레포지토리 입니다": a line about the note itself
 _ABOUT_THE_NOTE = re.compile(
