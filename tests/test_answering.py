@@ -2663,3 +2663,15 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 그런지는 따로 적혀 있지 않"), lines
     lines = _answer_over(notes, "로그 손실은 언제 써?")
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
+
+
+def test_why_is_led_by_what_a_thing_is_for_not_by_a_cause_said_of_another() -> None:
+    notes = _notes(
+        "## 주성분 분석\n\n"
+        "- 주성분 분석은 분산이 가장 큰 방향으로 데이터를 투영하는 차원 축소 기법이다.\n"
+        "- 단위가 다른 특성이 섞이면 큰 값이 주성분을 지배하므로 먼저 표준화한다.\n"
+        "- 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다.\n"
+    )
+    lines = _answer_over(notes, "주성분 분석은 왜 써?")
+    lead = "주성분 분석: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]"
+    assert lines[0] == lead, lines
