@@ -1654,6 +1654,10 @@ def test_a_line_about_the_note_itself_answers_only_a_question_about_the_notes() 
     assert any("토큰으로 쪼개는 과정" in line for line in lines), lines
     lines = _answer_over(_ranked(("a.md", note)), "자연어 처리 노트는 뭘 정리한 거야?")
     assert "정리한 노트" in lines[0], lines
+    # not even when it holds a word of the question ("예시 코드는 …")
+    note = note.replace("정리한 노트이다.", "정리한 노트이다. 예시 코드는 PyTorch 기준이다.")
+    lines = _answer_over(_ranked(("a.md", note)), "임베딩 모델 예시")
+    assert not any("정리한 노트" in line for line in lines), lines
 
 
 def test_a_line_that_gives_the_subject_its_name_defines_it() -> None:

@@ -269,10 +269,10 @@ _PROS_TEXT_BONUS = 0.8
 # "… 평가 지표를 정리한 노트이다", "… 사용하는 레포지토리 입니다": a line about the note itself
 _ABOUT_THE_NOTE = re.compile(
     r"(?:정리한|모은|다룬|담은|정리해 둔|모아 둔|사용하는)\s?(?:노트|문서|자료|레포지토리|저장소)"
-    r"\s?(?:이다|입니다|예요|임)?\.?\s*$"
+    # (at the end of its sentence: "… 정리한 노트이다. 예시 코드는 scikit-learn 기준이다.")
+    r"\s?(?:이다|입니다|예요|임)?(?:\.\s|\.?\s*$)"
 )
 _NOTES_WORDS = re.compile(r"노트|레포|문서|저장소|자료")
-_ABOUT_THE_NOTE_COST = 1.5
 # A line that ends as a sentence does ("…이다.", "…함"), not as a name or a label
 SENTENCE_END = re.compile(r"[.!?。…]$|[다요음함임됨짐]$")
 _SUPPORT_TERMS = 3
@@ -1968,7 +1968,7 @@ class UnitSelector:
             if score > 0 and _ABOUT_THE_NOTE.search(unit.text) and not asks_of_notes:
                 # "… 모델을 정리한 노트이다": what a note is about answers only a question
                 # about the notes themselves
-                score = max(score - _ABOUT_THE_NOTE_COST, 0.1)
+                continue
             if (
                 score > 0
                 and kind in ("list", "how")
