@@ -2679,3 +2679,13 @@ def test_why_is_led_by_what_a_thing_is_for_not_by_a_cause_said_of_another() -> N
     lines = _answer_over(notes, "주성분 분석은 왜 써?")
     lead = "주성분 분석: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]"
     assert lines[0] == lead, lines
+
+
+def test_two_things_joined_before_cheoreom_are_examples() -> None:
+    notes = _notes(
+        "## 분류와 회귀 구분\n\n"
+        "- 스팸 판별이나 숫자 인식처럼 후보 중 하나를 고르는 문제는 분류이다.\n"
+        "- 집값, 기온처럼 실수 값을 맞히는 문제는 회귀이다.\n"
+    )
+    lines = _answer_over(notes, "분류 문제 예시")
+    assert lines[0].startswith("분류와 회귀 구분: 스팸 판별이나 숫자 인식처럼"), lines

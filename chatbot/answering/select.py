@@ -356,8 +356,11 @@ _TEXT_KIND = {
     ),
     # or names some of a kind ("<GPT, BERT, PaLM 등이 있음")
     # or gives some as a list before "처럼" ("좌우 뒤집기, 무작위 자르기, 회전처럼")
+    # or two joined by 이나/와 ("스팸 메일 판별이나 손글씨 숫자 인식처럼")
     "example": re.compile(
-        r"예시|예를 들|예\)|예\s?:|ex\)|e\.g\.|등이?\s?있|,\s[^,]{1,30}처럼", re.I
+        r"예시|예를 들|예\)|예\s?:|ex\)|e\.g\.|등이?\s?있|,\s[^,]{1,30}처럼"
+        r"|[가-힣](?:이나|와|과)\s[^,]{1,30}처럼",
+        re.I,
     ),
     # what it is made of ("입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다", "신경망은
     # layer로 되어 있다")
