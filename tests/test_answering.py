@@ -2689,3 +2689,16 @@ def test_two_things_joined_before_cheoreom_are_examples() -> None:
     )
     lines = _answer_over(notes, "분류 문제 예시")
     assert lines[0].startswith("분류와 회귀 구분: 스팸 판별이나 숫자 인식처럼"), lines
+
+
+def test_one_side_asked_of_a_comparison_the_notes_make_is_not_answered_by_the_other() -> None:
+    notes = _notes(
+        "## 지도 학습\n\n"
+        "* 분류와 회귀의 차이\n"
+        "    * 분류\n"
+        "        * 예시 : 메일을 스팸과 정상 중 하나로 매핑\n"
+        "    * 회귀\n"
+        "        * 예시 : 내일 기온처럼 어떤 값이든 나올 수 있음\n"
+    )
+    lines = _answer_over(notes, "회귀 예시 하나만")
+    assert lines == ["예시: 내일 기온처럼 어떤 값이든 나올 수 있음 [1]"], lines

@@ -773,6 +773,21 @@ def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, s
     return None
 
 
+def _of_another_side(unit: UnitRecord, words: set[str]) -> bool:
+    """Whether `unit` stands under a side of a comparison the notes make ("분류와 회귀의
+    차이" > "분류") that no word of the subjects (`words`, as keys) names, while the
+    comparing label names one ("회귀 결과는 …": 회귀)."""
+    labels = unit.labels
+    for i in range(len(labels) - 1):
+        if ask_of(labels[i]) == "compare":
+            side = _key_of(labels[i + 1])
+            title = _key_of(labels[i])
+            # (a side is one of the things the label compares, not a facet: "계층 구조"
+            # under "RNN, LSTM, GRU의 관계 (크기 비교)")
+            return side in title and side not in words and any(w in title for w in words)
+    return False
+
+
 def _compared_sides(
     pool: list[Chosen], keys: list[str], units_of: Callable[[Passage], list[UnitRecord]]
 ) -> list[Chosen]:
@@ -1856,6 +1871,7 @@ class UnitSelector:
         )
         subject_terms = set().union(*subject_sets) if subject_sets else set()
         subject_keys = {_key_of(s) for s in subjects} - {""}
+        subject_words = {_key_of(w) for s in subjects for w in s.split()} - {""}
         q_terms = set(self.analyzer.terms(question)) - QUERY_STOPWORDS
         if kind == "compare":
             # "차이가 뭐야?" says a comparison is asked, not what it is about ("큰 차이로
@@ -1968,6 +1984,10 @@ class UnitSelector:
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
+            if kind != "compare" and _of_another_side(unit, subject_words):
+                # "회귀 예시": not the 예시 under 분류, where the notes set 분류 and 회귀
+                # side by side ("분류와 회귀의 차이" > 분류 > 예시)
+                continue
             if score > 0 and _ABOUT_THE_NOTE.search(unit.text) and not asks_of_notes:
                 # "… 모델을 정리한 노트이다": what a note is about answers only a question
                 # about the notes themselves
