@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.tree import parse_units, spelled_out
 
 DETAILS = """<details>
@@ -146,33 +148,36 @@ def test_a_bullet_written_with_a_no_break_space_is_a_bullet() -> None:
     assert line.labels == ("앤드루 응(Andrew Ng)",)
 
 
-def test_a_line_that_goes_on_from_the_one_before_joins_it() -> None:
-    text = (
-        "* `출력층 계산`\n"
-        "    * 심층 신경망과 계산 방법이 동일  \n"
-        "    즉, 은닉 상태에 가중치를 곱해 소프트맥스 함수를 적용\n"
-        "    * 즉, 다른 항목으로 시작하는 줄은 그대로 둔다\n"
-    )
-    texts = [u.text for u in parse_units(text) if u.kind != "label"]
-    assert texts == [
-        "심층 신경망과 계산 방법이 동일 즉, 은닉 상태에 가중치를 곱해 소프트맥스 함수를 적용",
-        "즉, 다른 항목으로 시작하는 줄은 그대로 둔다",
-    ]
-
-
-def test_a_line_that_opens_with_in_that_case_joins_the_line_above() -> None:
-    text = (
-        "## 평가\n\n"
-        "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다.\n"
-        "이럴 때는 재현율을 함께 본다.\n\n"
-        "- 입력이 (100, 8, 2)이다\n"
-        "- 이럴경우 input_shape는 (8, 2)이다\n"
-    )
-    texts = [u.text for u in parse_units(text) if u.kind != "label"]
-    assert texts == [
-        "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다. 이럴 때는 재현율을 함께 본다.",
-        "입력이 (100, 8, 2)이다 이럴경우 input_shape는 (8, 2)이다",
-    ]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "* `출력층 계산`\n"
+            "    * 심층 신경망과 계산 방법이 동일  \n"
+            "    즉, 은닉 상태에 가중치를 곱해 소프트맥스 함수를 적용\n"
+            "    * 즉, 다른 항목으로 시작하는 줄은 그대로 둔다\n",
+            [
+                "심층 신경망과 계산 방법이 동일 즉, 은닉 상태에 가중치를 곱해 "
+                "소프트맥스 함수를 적용",
+                "즉, 다른 항목으로 시작하는 줄은 그대로 둔다",
+            ],
+        ),
+        # "이럴 때는", "이럴경우": in the case the line above gives
+        (
+            "## 평가\n\n"
+            "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다.\n"
+            "이럴 때는 재현율을 함께 본다.\n\n"
+            "- 입력이 (100, 8, 2)이다\n"
+            "- 이럴경우 input_shape는 (8, 2)이다\n",
+            [
+                "불균형한 데이터에서는 정확도가 높아도 믿기 어렵다. 이럴 때는 재현율을 함께 본다.",
+                "입력이 (100, 8, 2)이다 이럴경우 input_shape는 (8, 2)이다",
+            ],
+        ),
+    ],
+)
+def test_a_line_that_goes_on_from_the_one_before_joins_it(text: str, expected: list[str]) -> None:
+    assert [u.text for u in parse_units(text) if u.kind != "label"] == expected
 
 
 def test_code_is_a_unit_of_its_own_kind_and_broken_lines_are_joined() -> None:
