@@ -2702,3 +2702,34 @@ def test_one_side_asked_of_a_comparison_the_notes_make_is_not_answered_by_the_ot
     )
     lines = _answer_over(notes, "회귀 예시 하나만")
     assert lines == ["예시: 내일 기온처럼 어떤 값이든 나올 수 있음 [1]"], lines
+
+
+CLASS_DAY_NOTE = """## 9월 4일
+* 데이터
+    * 스칼라 (scalar)
+        * 하나의 숫자
+    * 벡터 (vector)
+        * 숫자의 배열
+    * 행렬 (matrix)
+        * 2차원의 배열
+"""
+
+
+def test_the_parts_of_a_label_are_found_wherever_search_ranked_it() -> None:
+    # "데이터" is too common a word for search to rank the bullet that names it
+    units = unit_records("day.md", 17, CLASS_DAY_NOTE, 1400)
+    other = "## 수집\n- 데이터는 설문과 로그에서 모은다.\n"
+    hit = Passage(18, "other.md", "수집", other, 1.0)
+    own = Passage(17, "day.md", "9월 4일", CLASS_DAY_NOTE, 0.1)
+    found = {17: units, 18: unit_records("other.md", 18, other, 1500)}
+    selection = UnitSelector(default_analyzer()).select(
+        question="데이터 종류 알려줘",
+        kind="list",
+        subjects=["데이터"],
+        hits=[hit],
+        units_of=lambda p: found[p.chunk_id],
+        units_about=lambda terms: [u for u in units if terms <= u.context_terms],
+        passage_of={17: own, 18: hit}.get,
+    )
+    lead = selection.units[0].unit
+    assert (lead.term, lead.text) == ("데이터", "스칼라 (scalar), 벡터 (vector), 행렬 (matrix)")

@@ -2030,6 +2030,18 @@ class UnitSelector:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
+        if kind == "list" and not entries and units_about is not None and passage_of is not None:
+            # "데이터 종류 알려줘": a word too common for search to rank the bullet "데이터"
+            # (스칼라, 벡터, 행렬, 텐서 under it) is still a label the notes give parts to
+            labelled = [
+                Chosen(u, p, 0.0)
+                for u in units_about(subject_terms)
+                if any(_key_of(label) in subject_keys for label in u.labels)
+                and (p := passage_of(u.chunk_id)) is not None
+            ]
+            overview = _subsections(labelled, subject_keys, asked_label)
+            if overview:
+                return Selection(overview, True)
         if kind == "list" and len(subjects) == 1:
             kinds = _kinds_named(scored, subjects[0])
             if kinds:
