@@ -2557,6 +2557,10 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     assert lines == [
         "응답 코드: 요청 본문이 선언한 스키마와 맞지 않으면 서버가 422 오류를 돌려준다. [1]"
     ], lines
+    # what it is used for is when it is used
+    notes = _notes("## 시각화\n\n- subplots: 한 그림에 여러 그래프를 담기 위해 사용\n")
+    lines = _answer_over(notes, "subplots는 언제 써?")
+    assert lines == ["subplots: 한 그림에 여러 그래프를 담기 위해 사용. [1]"], lines
     # a line that opens with doing it says how, not when
     notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
     lines = _answer_over(notes, "ReLU는 언제 써?")
