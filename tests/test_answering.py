@@ -2526,17 +2526,147 @@ def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() 
     assert len(lines) == 2
 
 
-def test_a_question_that_asks_more_than_what_a_thing_is_is_led_by_the_line_that_says_it() -> None:
-    notes = _notes(
-        "## 순환 신경망\n\n"
-        "- RNN은 순서가 있는 데이터를 앞 단계의 출력을 이어 받아 처리하는 신경망이다.\n"
-        "- 1980년대에 처음 제안된 RNN은 음성 인식에서 처음 크게 성과를 냈다.\n"
-    )
-    lines = _answer_over(notes, "RNN은 처음 어디서 성과를 냈어?")
-    assert lines[0].startswith("순환 신경망: 1980년대에 처음 제안된 RNN은"), lines
-    # what it is, asked as such, is still led by what it is
-    lines = _answer_over(notes, "RNN이 뭐야?")
-    assert lines[0].startswith("순환 신경망: RNN은 순서가 있는"), lines
+RNN_NOTE = (
+    "## 순환 신경망\n\n"
+    "- RNN은 순서가 있는 데이터를 앞 단계의 출력을 이어 받아 처리하는 신경망이다.\n"
+    "- 1980년대에 처음 제안된 RNN은 음성 인식에서 처음 크게 성과를 냈다.\n"
+)
+EMBEDDING_REASON_NOTE = (
+    "# 임베딩\n\n"
+    "임베딩 층은 단어 번호를 밀집 벡터로 바꾸는 층이다.\n"
+    "Keras에서는 Embedding(input_dim, output_dim)으로 만든다.\n\n"
+    "## 임베딩을 쓰는 이유\n\n"
+    "원-핫 벡터는 어휘 수만큼 길고 단어 사이의 거리를 담지 못한다.\n"
+)
+RESNET_NOTE = (
+    "## ResNet\n\n"
+    "- ResNet은 2015년에 제안된 잔차 연결을 쓰는 CNN이다.\n"
+    "- 잔차 블록은 입력을 출력에 더해 기울기가 잘 흐르게 한다.\n"
+    "- 층을 아주 깊게 쌓아야 할 때 유리하다.\n"
+)
+GRU_WHEN_NOTE = (
+    "## GRU\n\n"
+    "- GRU는 2014년에 제안된 순환 신경망이다.\n"
+    "- 리셋 게이트는 새 상태를 만들 때 과거를 얼마나 버릴지 정한다.\n"
+    "- 파라미터가 적어 데이터가 적을 때 유리하다.\n"
+)
+KNN_NOTE = (
+    "## KNN\n\n"
+    "- KNN은 가장 가까운 K개 이웃의 다수결로 분류하는 모델이다.\n"
+    "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
+    "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
+)
+GRU_BETTER_NOTE = (
+    "## GRU\n\n"
+    "- GRU는 2014년에 제안된 구조로, LSTM을 단순화한 모델이다.\n"
+    "- 파라미터가 LSTM보다 적어 학습이 빠르다.\n"
+)
+LEARNING_CURVE_NOTE = (
+    "## 학습 곡선\n\n"
+    "- 학습 곡선: 에포크마다 손실을 그린 그래프이다.\n"
+    "- 검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다.\n"
+)
+PCA_PURPOSE_NOTE = (
+    "## 주성분 분석\n\n"
+    "- 주성분 분석은 분산이 가장 큰 방향으로 데이터를 투영하는 차원 축소 기법이다.\n"
+    "- 단위가 다른 특성이 섞이면 큰 값이 주성분을 지배하므로 먼저 표준화한다.\n"
+    "- 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다.\n"
+)
+EXAMPLES_NOTE = (
+    "## 분류와 회귀 구분\n\n"
+    "- 스팸 판별이나 숫자 인식처럼 후보 중 하나를 고르는 문제는 분류이다.\n"
+    "- 집값, 기온처럼 실수 값을 맞히는 문제는 회귀이다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "question", "lead"),
+    [
+        # a question that asks more than what the subject is: the line that says all of it
+        pytest.param(
+            RNN_NOTE,
+            "RNN은 처음 어디서 성과를 냈어?",
+            "순환 신경망: 1980년대에 처음 제안된 RNN은 음성 인식에서 처음 크게 성과를 냈다. [1]",
+            id="asks-more",
+        ),
+        # what it is, asked as such, is still led by what it is
+        pytest.param(
+            RNN_NOTE,
+            "RNN이 뭐야?",
+            "순환 신경망: RNN은 순서가 있는 데이터를 앞 단계의 출력을 이어 받아 "
+            "처리하는 신경망이다. [1]",
+            id="asks-what",
+        ),
+        # the lines under a title that ends by naming the reason say why
+        pytest.param(
+            EMBEDDING_REASON_NOTE,
+            "임베딩은 왜 써?",
+            "임베딩을 쓰는 이유: 원-핫 벡터는 어휘 수만큼 길고 단어 사이의 거리를 담지 못한다. [1]",
+            id="reason-title",
+        ),
+        # when a thing is used is not the year it came; since when it exists is
+        pytest.param(
+            RESNET_NOTE,
+            "ResNet은 언제 써?",
+            "ResNet: 층을 아주 깊게 쌓아야 할 때 유리하다. [1]",
+            id="when-used",
+        ),
+        pytest.param(
+            RESNET_NOTE,
+            "ResNet은 언제 나왔어?",
+            "ResNet은 2015년에 제안된 잔차 연결을 쓰는 CNN이다. [1]",
+            id="when-came",
+        ),
+        # a line that says when it is used leads one with a clause of time only
+        pytest.param(
+            GRU_WHEN_NOTE,
+            "GRU는 언제 써?",
+            "GRU: 파라미터가 적어 데이터가 적을 때 유리하다. [1]",
+            id="when-over-clause",
+        ),
+        # a weakness or a strength asked for; what is better than in another is a strength
+        pytest.param(
+            KNN_NOTE,
+            "KNN 단점은?",
+            "KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다. [1]",
+            id="weakness",
+        ),
+        pytest.param(
+            KNN_NOTE, "KNN 장점은?", "KNN은 학습 단계가 없어 구현이 간단하다. [1]", id="strength"
+        ),
+        pytest.param(
+            GRU_BETTER_NOTE,
+            "GRU는 LSTM보다 뭐가 좋아?",
+            "GRU: 파라미터가 LSTM보다 적어 학습이 빠르다. [1]",
+            id="better-than",
+        ),
+        # how a thing is used, with no steps in the notes: when it is used
+        pytest.param(
+            LEARNING_CURVE_NOTE,
+            "학습 곡선은 어떻게 써?",
+            "검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다. [1]",
+            id="how-used",
+        ),
+        # why: what a thing is for, not a cause said of something else
+        pytest.param(
+            PCA_PURPOSE_NOTE,
+            "주성분 분석은 왜 써?",
+            "주성분 분석: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]",
+            id="purpose",
+        ),
+        # two things joined by 이나 before 처럼 are examples
+        pytest.param(
+            EXAMPLES_NOTE,
+            "분류 문제 예시",
+            "분류와 회귀 구분: 스팸 판별이나 숫자 인식처럼 후보 중 하나를 고르는 "
+            "문제는 분류이다. [1]",
+            id="joined-examples",
+        ),
+    ],
+)
+def test_the_line_that_answers_what_is_asked_leads(note: str, question: str, lead: str) -> None:
+    lines = _answer_over(_notes(note), question)
+    assert lines[0] == lead, lines
 
 
 def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
@@ -2567,62 +2697,6 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     assert "언제 쓰는지는 따로 적혀 있지 않아요" in lines[0], lines
 
 
-def test_the_lines_under_a_title_that_names_the_reason_say_why() -> None:
-    notes = _notes(
-        "# 임베딩\n\n"
-        "임베딩 층은 단어 번호를 밀집 벡터로 바꾸는 층이다.\n"
-        "Keras에서는 Embedding(input_dim, output_dim)으로 만든다.\n\n"
-        "## 임베딩을 쓰는 이유\n\n"
-        "원-핫 벡터는 어휘 수만큼 길고 단어 사이의 거리를 담지 못한다.\n"
-    )
-    lines = _answer_over(notes, "임베딩은 왜 써?")
-    assert lines[0].startswith("임베딩을 쓰는 이유: 원-핫 벡터는 어휘 수만큼 길고"), lines
-
-
-def test_when_a_thing_is_used_is_not_the_year_it_came() -> None:
-    notes = _notes(
-        "## ResNet\n\n"
-        "- ResNet은 2015년에 제안된 잔차 연결을 쓰는 CNN이다.\n"
-        "- 잔차 블록은 입력을 출력에 더해 기울기가 잘 흐르게 한다.\n"
-        "- 층을 아주 깊게 쌓아야 할 때 유리하다.\n"
-    )
-    lines = _answer_over(notes, "ResNet은 언제 써?")
-    assert lines[0] == "ResNet: 층을 아주 깊게 쌓아야 할 때 유리하다. [1]", lines
-    # since when it exists is its year
-    lines = _answer_over(notes, "ResNet은 언제 나왔어?")
-    assert lines[0].startswith("ResNet은 2015년에 제안된"), lines
-    # a line that says when it is used leads one with a clause of time only
-    notes = _notes(
-        "## GRU\n\n"
-        "- GRU는 2014년에 제안된 순환 신경망이다.\n"
-        "- 리셋 게이트는 새 상태를 만들 때 과거를 얼마나 버릴지 정한다.\n"
-        "- 파라미터가 적어 데이터가 적을 때 유리하다.\n"
-    )
-    lines = _answer_over(notes, "GRU는 언제 써?")
-    assert lines[0] == "GRU: 파라미터가 적어 데이터가 적을 때 유리하다. [1]", lines
-
-
-def test_a_weakness_asked_for_is_led_by_the_line_that_says_one() -> None:
-    notes = _notes(
-        "## KNN\n\n"
-        "- KNN은 가장 가까운 K개 이웃의 다수결로 분류하는 모델이다.\n"
-        "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
-        "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
-    )
-    lines = _answer_over(notes, "KNN 단점은?")
-    assert lines[0].startswith("KNN은 특성이 많아지면"), lines
-    lines = _answer_over(notes, "KNN 장점은?")
-    assert lines[0].startswith("KNN은 학습 단계가 없어 구현이 간단하다"), lines
-    # what is better in it than in another is a strength too
-    notes = _notes(
-        "## GRU\n\n"
-        "- GRU는 2014년에 제안된 구조로, LSTM을 단순화한 모델이다.\n"
-        "- 파라미터가 LSTM보다 적어 학습이 빠르다.\n"
-    )
-    lines = _answer_over(notes, "GRU는 LSTM보다 뭐가 좋아?")
-    assert lines[0] == "GRU: 파라미터가 LSTM보다 적어 학습이 빠르다. [1]", lines
-
-
 def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     notes = _notes(
         "## 파이썬 웹 프레임워크\n\n"
@@ -2635,16 +2709,6 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     assert lines == ["팔콘: 초기 개발자: Kurt Griffiths. [1]"], lines
     lines = _answer_over(notes, "새니크는 언제 나왔어?")
     assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
-
-
-def test_how_a_thing_is_used_is_answered_by_when_it_is_used() -> None:
-    notes = _notes(
-        "## 학습 곡선\n\n"
-        "- 학습 곡선: 에포크마다 손실을 그린 그래프이다.\n"
-        "- 검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다.\n"
-    )
-    lines = _answer_over(notes, "학습 곡선은 어떻게 써?")
-    assert lines[0] == "검증 손실이 오르기 시작할 때 학습 곡선을 보고 학습을 멈춘다. [1]", lines
 
 
 def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
@@ -2671,28 +2735,6 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 그런지는 따로 적혀 있지 않"), lines
     lines = _answer_over(notes, "로그 손실은 언제 써?")
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
-
-
-def test_why_is_led_by_what_a_thing_is_for_not_by_a_cause_said_of_another() -> None:
-    notes = _notes(
-        "## 주성분 분석\n\n"
-        "- 주성분 분석은 분산이 가장 큰 방향으로 데이터를 투영하는 차원 축소 기법이다.\n"
-        "- 단위가 다른 특성이 섞이면 큰 값이 주성분을 지배하므로 먼저 표준화한다.\n"
-        "- 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다.\n"
-    )
-    lines = _answer_over(notes, "주성분 분석은 왜 써?")
-    lead = "주성분 분석: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]"
-    assert lines[0] == lead, lines
-
-
-def test_two_things_joined_before_cheoreom_are_examples() -> None:
-    notes = _notes(
-        "## 분류와 회귀 구분\n\n"
-        "- 스팸 판별이나 숫자 인식처럼 후보 중 하나를 고르는 문제는 분류이다.\n"
-        "- 집값, 기온처럼 실수 값을 맞히는 문제는 회귀이다.\n"
-    )
-    lines = _answer_over(notes, "분류 문제 예시")
-    assert lines[0].startswith("분류와 회귀 구분: 스팸 판별이나 숫자 인식처럼"), lines
 
 
 def test_one_side_asked_of_a_comparison_the_notes_make_is_not_answered_by_the_other() -> None:
