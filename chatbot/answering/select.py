@@ -296,11 +296,11 @@ _MATH_ROW = re.compile(r"^&|\\\\\s*$|\\text\{")
 _YEAR = re.compile(r"\d{4}년")
 # "어떻게 써?", "어떻게 활용해?": how a thing is used
 _HOW_USED = re.compile(r"어떻게\s?(?:써|쓰|사용|활용)")
+# What a thing is used as ("… 입력 크기를 줄이는 전처리로 쓴다")
+_USED_AS = r"[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된다|활용한다)"
 # What a thing is for, said as such ("… 위해", "… 전처리로 쓴다"), not only a cause inside
 # a statement of something else ("… 지배하므로 먼저 표준화하는 것이 좋다")
-_PURPOSE = re.compile(
-    r"위해|위함|위한|목적|하려고|해결하고자|[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된다|활용한다)"
-)
+_PURPOSE = re.compile(rf"위해|위함|위한|목적|하려고|해결하고자|{_USED_AS}")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
@@ -315,8 +315,8 @@ _TEXT_KIND = {
         r"|(?:올라|좋아|빨라|높아|쉬워)(?:간|감|갔|진|짐|졌)|줄어[든듦]"
         # what goes wrong without it ("패딩이 없으면 … 출력이 작아진다")
         r"|[이가]\s?없으면|쓰지 않으면|하지 않으면"
-        # what it is used as ("… 시각화하거나, … 입력 크기를 줄이는 전처리로 쓴다")
-        r"|[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된다|활용한다)"
+        # what it is used as
+        rf"|{_USED_AS}"
         # what it is that makes it so ("기울기가 항상 1이라 깊은 신경망에서도 학습이 잘
         # 된다")
         r"|(?<=[가-힣0-9])이?라\s(?!(?:고|는|면|도)\b)\S+.{0,40}?"
