@@ -170,6 +170,10 @@ def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
     # a study named by its English title is no person
     notes = _notes("## 어텐션\n\n어텐션은 2017년 논문(Attention Is All)이 널리 알렸다.\n")
     assert _answer_over(notes, "어텐션은 누가 만들었어?")[0].startswith("노트에는")
+    # a maker in Latin letters that put it out ("Meta가 공개한")
+    notes = _notes("## 벡터 검색\n\n- FAISS는 Meta가 공개한 벡터 검색 라이브러리이다.\n")
+    lines = _answer_over(notes, "FAISS는 누가 만들었어?")
+    assert lines == ["FAISS는 Meta가 공개한 벡터 검색 라이브러리이다. [1]"], lines
 
 
 def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:

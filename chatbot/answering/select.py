@@ -101,7 +101,9 @@ _CODE = re.compile(r"[{};]|==|\w+\s*=\s*\S|^\s*(?:import|from|def|class|return|p
 # only done ("1997년에 제안된 RNN 변형"); or the maker named ("초기 개발자: …")
 _WHO_HINT = re.compile(
     # the doer's spelling may stand between it and its particle ("로젠블랫(Frank Rosenblatt)이")
-    r"([가-힣])(?:\s?\([^)]*\))?(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?(?:개발|만들|제안|발명|고안|창시)"
+    # ("Meta가 공개한": a maker in Latin letters, and what it put out)
+    r"([가-힣A-Za-z])(?:\s?\([^)]*\))?(이|가|께서|에서)\s+(?:[^\s.]+\s+){0,3}?"
+    r"(?:개발|만들|제안|발명|고안|창시|공개|발표)"
     # not what is made, nor when ("디코더가 단어를 하나 만들 때마다")
     r"(?!된|되|어진|어졌|\s?때)"
 )
@@ -422,8 +424,10 @@ def _by_someone(text: str) -> bool:
     (이 after a final consonant, 가 after none: "조경현 등이 제안한", not "0~1 사이 값을
     만들어"), or the maker named."""
     for m in _WHO_HINT.finditer(text):
+        if m.group(2) not in ("이", "가") or m.group(1).isascii():
+            return True
         final = (ord(m.group(1)) - 0xAC00) % 28 != 0
-        if m.group(2) not in ("이", "가") or final == (m.group(2) == "이"):
+        if final == (m.group(2) == "이"):
             return True
     return bool(_MAKER_NOUN.search(text)) or bool(_NAMED_DOER.search(text))
 
