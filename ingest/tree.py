@@ -106,6 +106,10 @@ _SENTENCE_WITHIN = re.compile(r"[다함됨임]\.\s+\S")
 # title
 _RULED_TITLE = re.compile(r"^[-=~]{3,}\s*([^-=~\s][^\n]{0,40}?)\s*[-=~]{3,}$")
 _RULED_LEVEL = 6
+# Blank lines that end the innermost heading's section: notes written as plain text set a
+# new topic apart by a wide gap, not by a heading ("#### 정확도 vs 정밀도", its bullets,
+# four blank lines, "퍼셉트론: 인식하는 기계를 의미함.")
+_TOPIC_GAP = 3
 # "스팸 분류 --> 로지스틱 회귀": one thing said to be another
 _ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
@@ -360,7 +364,8 @@ def _isolate_details(text: str) -> tuple[str, list[int]]:
 
 
 class _Builder:
-    def __init__(self, origin: list[int]) -> None:
+    def __init__(self, source: list[str], origin: list[int]) -> None:
+        self.source = source
         self.origin = origin
         self.units: list[UnitDraft] = []
         self.headings: list[tuple[int, str]] = []
@@ -380,6 +385,21 @@ class _Builder:
         if title:
             self.headings.append((level, title))
         return bool(title)
+
+    def topic_gap(self, before: _Node, node: _Node) -> bool:
+        """Whether `node` stands `_TOPIC_GAP` or more blank lines below `before`, the end
+        of what a heading already holds (not the heading itself, which may stand apart
+        from its first lines)."""
+        if before.type == "heading" or node.type == "heading" or not node.map:
+            return False
+        above = self.source[max(0, self.line_of(node) - 1 - _TOPIC_GAP) : self.line_of(node) - 1]
+        return len(above) == _TOPIC_GAP and not any(line.strip() for line in above)
+
+    def close_heading(self) -> None:
+        """End the innermost heading's section (not one a `<details>` holds open)."""
+        floor = self.floors[-1] if self.floors else 0
+        if len(self.headings) > floor:
+            self.headings.pop()
 
     def html(self, content: str) -> None:
         for tag in _DETAILS_TAG.findall(content):
@@ -621,10 +641,14 @@ class _Builder:
         children = node.children
         skip: _Node | None = None
         outer = parents
+        before: _Node | None = None
         for child, after in zip(children, [*children[1:], None], strict=False):
             kind = child.type
             if child is skip:
                 continue
+            if not parents and before is not None and self.topic_gap(before, child):
+                self.close_heading()
+            before = child
             named = self.name_bullet(child, after)
             if named is not None:
                 # "* GridSearchCV" alone, then "주요 파라미터" and its lines: a bullet that is
@@ -911,7 +935,8 @@ _MD.core.ruler.disable(["inline", "text_join"])
 
 def parse_units(text: str) -> list[UnitDraft]:
     """All answer units of one notes file, in reading order."""
-    isolated, origin = _isolate_details(text.replace("\r\n", "\n").replace("\r", "\n"))
-    builder = _Builder(origin)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    isolated, origin = _isolate_details(text)
+    builder = _Builder(text.split("\n"), origin)
     builder.walk(_tree(_MD.parse(isolated)))
     return builder.units

@@ -549,3 +549,26 @@ def test_a_table_of_one_column_is_one_line_under_its_header() -> None:
     assert [(u.kind, u.term, u.text) for u in units] == [
         ("term", "계보", "RNN (기본), ↳ LSTM (장기 기억), ↳ GRU (더 가벼움)")
     ]
+
+
+def test_a_wide_gap_of_blank_lines_ends_the_section_above_it() -> None:
+    text = (
+        "## 평가\n\n"
+        "#### 정밀도 vs 재현율\n\n"
+        "\n\n"
+        "- 정밀도\n"
+        "\t- 양성이라고 예측한 것 중 실제 양성의 비율\n\n"
+        "재현율은 실제 양성 중 찾아낸 비율이다.\n"
+        "\n\n\n\n"
+        "퍼셉트론: 입력에 가중치를 곱해 더하는 모델\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    # a heading may stand apart from its first lines, and a single blank line ends nothing
+    assert units["양성이라고 예측한 것 중 실제 양성의 비율"].labels == (
+        "평가",
+        "정밀도 vs 재현율",
+        "정밀도",
+    )
+    assert units["재현율은 실제 양성 중 찾아낸 비율이다."].labels == ("평가", "정밀도 vs 재현율")
+    # four blank lines set a new topic apart: it is no longer under the innermost heading
+    assert units["입력에 가중치를 곱해 더하는 모델"].labels == ("평가",)
