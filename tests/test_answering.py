@@ -1974,6 +1974,20 @@ def test_no_header_denies_what_the_leading_line_says_in_the_question_s_words() -
     assert lines[0].startswith("노트에는 '시계열 분석'에 대해 어떻게 하는지는 따로 적혀 있지")
 
 
+def test_a_line_saying_where_a_thing_suits_does_not_say_how_it_works() -> None:
+    notes = _notes(
+        "## 분류 모델\n\n"
+        "* `K-최근접 이웃`\n"
+        "    * 언제 사용하면 좋을까?\n"
+        "        * 훈련 데이터를 충분히 확보할 수 있는 환경에서 사용하면 좋습니다.\n"
+    )
+    # "… 사용하면 좋습니다" says when it suits, not how it works: the header says the
+    # notes do not say how, in the question's words, and what they hold follows
+    lines = _answer_over(notes, "K-최근접 이웃은 어떻게 작동해?")
+    assert lines[0].startswith("노트에는 'K-최근접 이웃'에 대해 어떻게 동작하는지는"), lines
+    assert any("충분히 확보할 수 있는 환경에서" in line for line in lines[1:])
+
+
 def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:
     note = (
         "## 로지스틱 회귀\n\n"

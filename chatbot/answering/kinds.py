@@ -82,11 +82,17 @@ KIND_PHRASE = {
 ASKS_USE = re.compile(r"써|쓰|사용|좋|유용|적합|활용")
 
 
+# "어떻게 동작해?", "어떻게 돌아가?": how a thing works, not how one does it
+_ASKS_WORKING = re.compile(r"동작|작동|돌아가")
+
+
 def kind_phrase(kind: str, question: str = "") -> str:
     """How the kind `question` asks is named in a sentence; "422 오류는 언제 나?" asks
-    when it happens, not when one uses it."""
+    when it happens, not when one uses it; "KNN은 어떻게 작동해?" how it works."""
     if kind == "when" and question and not ASKS_USE.search(question):
         return "언제 그런지"
+    if kind == "how" and _ASKS_WORKING.search(question):
+        return "어떻게 동작하는지"
     return KIND_PHRASE[kind]
 
 

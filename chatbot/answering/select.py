@@ -351,7 +351,8 @@ _TEXT_KIND = {
         # a formula, not an official site ("공식 사이트")
         r"|공식(?!\s?(?:사이트|문서|홈페이지))"
         # a remedy: "ReLU를 쓰면 이 문제가 줄어든다", "클리핑으로 막는다"
-        r"|(?:쓰|사용하|적용하)면|(?:으로|로) 막|해결한다"
+        # (not a case it suits: "… 환경에서 사용하면 좋습니다" says when)
+        r"|(?:쓰|사용하|적용하)면(?!\s*(?:좋|유용|편리))|(?:으로|로) 막|해결한다"
         # a means and what it makes ("필터 간의 연산으로 특징 맵을 만든다")
         r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산)"
         # steps ("차를 구해서 제곱한 값을 모두 더한 후"), or a setting written out
