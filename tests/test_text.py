@@ -325,6 +325,13 @@ def test_aliases_make_spellings_one_term() -> None:
     # 로그인 is a word of its own, not 로그 ("로그는 어떻게 남겨?" is not about logging in)
     assert analyzer.terms("로그인 기능") == ["로그인", "기능"]
     assert analyzer.terms("로그를 남긴다")[0] == "log"
+    # the doer and the doing of a loanword are the thing the notes name ("Load Balance")
+    assert (
+        analyzer.terms("로드 밸런서")
+        == analyzer.terms("로드 밸런싱")
+        == analyzer.terms("Load Balance")
+        == ["load", "balance"]
+    )
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
 
