@@ -1988,6 +1988,20 @@ def test_a_line_saying_where_a_thing_suits_does_not_say_how_it_works() -> None:
     assert any("충분히 확보할 수 있는 환경에서" in line for line in lines[1:])
 
 
+def test_lines_above_the_first_naming_a_subject_its_title_leaves_out_are_not_of_it() -> None:
+    notes = _notes(
+        "## 스케일링과 인코딩\n\n"
+        "이상치가 많으면 중앙값을 쓰는 `RobustScaler`가 덜 흔들린다.\n"
+        "범주형 변수는 원-핫 인코딩(one-hot encoding)으로 바꾸는 경우가 많다.\n"
+    )
+    # the title does not name 원핫 인코딩: the line that says when, beside the one that
+    # names it, is of another thing
+    lines = _answer_over(notes, "원핫 인코딩은 언제 써?")
+    assert lines[0].startswith("스케일링과 인코딩: 범주형 변수는 원-핫 인코딩"), lines
+    # nor does it follow: the lines above the first that names the subject are of others
+    assert not any("RobustScaler" in line for line in lines), lines
+
+
 def test_a_line_that_names_the_thing_asked_leads_over_one_about_where_it_belongs() -> None:
     note = (
         "## 로지스틱 회귀\n\n"

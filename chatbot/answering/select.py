@@ -691,6 +691,20 @@ def _names(
     return subject <= words or (bool(key) and _holds(_key_of(said), key, set(keys), said))
 
 
+def _names_alone(unit: UnitRecord, pairs: list[tuple[set[str], str]], keys: set[str]) -> bool:
+    """Whether a unit names one of the subjects (`pairs` of words and key) in its own
+    words while the labels above it name none, nor the thing it is part of ("로지스틱
+    회귀" over "로지스틱 회귀 분석은 …")."""
+    context = _key_of(unit.context)
+    titled = any(
+        (words and words <= unit.context_terms)
+        or (key and key in context)
+        or (context and context in key)
+        for words, key in pairs
+    )
+    return not titled and any(_names(unit, s, k, own=True, keys=keys) for s, k in pairs)
+
+
 def _with_person(unit: UnitRecord) -> UnitRecord:
     """For "누가": a line or label written under a person ("제프리 힌턴 (Geoffrey Hinton)"
     > "MLP, 역전파 알고리즘") is read as that person's, the person first."""
@@ -1535,6 +1549,12 @@ class UnitSelector:
         # (a topic of its own is another thing only under a title of several: under
         # "위치 인코딩", "어텐션 연산 자체는 … 구분하지 못하므로 …" says why it is needed)
         shared = bool(self._shares_title(best.unit, keys))
+        # (where the best line names the subject and its title does not, a line beside it
+        # that does not name it either may be of another thing: "원핫 인코딩은 언제 써?" is
+        # not led by "이상치가 많으면 … RobustScaler가 …", both under "특성 스케일링과
+        # 범주형 인코딩")
+        pairs = [(set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects]
+        untitled = _names_alone(best.unit, pairs, keys)
         near = [
             c
             for c in takewhile(lambda c: c.score >= _KIND_LEAD_SHARE * best.score, pool[1:])
@@ -1543,6 +1563,9 @@ class UnitSelector:
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
             and answers_kind(c.unit, kind, year=year)
             and not (shared and self._other_thing(c.unit.text, question, keys))
+            and not (
+                untitled and not any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
+            )
         ]
         if kind == "when":
             # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
@@ -2202,6 +2225,12 @@ class UnitSelector:
             self._shares_title(best.unit, subject_keys) if kind not in ("list", "compare") else []
         )
         shared = bool(title_others)
+        # a title that does not name the subject, over a line that does ("특성 스케일링과
+        # 범주형 인코딩" > "범주형 변수는 원-핫 인코딩으로 …"): the lines under it are of the
+        # subject from the first line that names it on
+        untitled = kind not in ("list", "compare") and _names_alone(
+            best.unit, subject_pairs, subject_keys
+        )
 
         def rarest(name: str) -> str:
             # a name by its rarest word ("데이터 증강" by 증강, not by any 데이터)
@@ -2209,7 +2238,8 @@ class UnitSelector:
             return max(words, key=lambda t: ask.idf(t) if ask.idf else 1.0) if words else ""
 
         # each name by its letters and its rarest word, worked out once for every line
-        signs = {n: (_key_of(n), rarest(n)) for n in [*subjects, *title_others]} if shared else {}
+        tracked = shared or untitled
+        signs = {n: (_key_of(n), rarest(n)) for n in [*subjects, *title_others]} if tracked else {}
 
         def naming(unit: UnitRecord, names: list[str]) -> bool:
             # (by its own words, or the bullet it stands under: "종속변수(y): …" > "독립변수에
@@ -2222,11 +2252,13 @@ class UnitSelector:
             )
 
         owner: dict[int, bool] = {}
-        if shared:
-            mine = True
+        if tracked:
+            # (under a title that does not name it, the lines before the one that does
+            # are of other things)
+            mine = shared
             section = {u.unit_id: u for _, _, u in candidates if _section(u) == _section(best.unit)}
             for u in sorted(section.values(), key=lambda u: u.line):
-                if naming(u, subjects):
+                if naming(u, subjects) or u.unit_id == best.unit.unit_id:
                     mine = True
                 elif naming(u, title_others):
                     mine = False
@@ -2238,7 +2270,7 @@ class UnitSelector:
         siblings = [
             c
             for c in pool
-            if (not shared or of_subject(c.unit))
+            if (not tracked or of_subject(c.unit))
             and c.unit.labels == best.unit.labels
             # the same place: three "주요 파라미터" runs in one file are three lists
             and same_run(c.unit)
@@ -2373,7 +2405,7 @@ class UnitSelector:
             # a comparison goes on only with lines that name a side themselves, not by
             # the heading they stand under (so do its siblings, above)
             and (kind != "compare" or bool(subject_terms & c.unit.terms))
-            and not (shared and _section(c.unit) == _section(best.unit) and not of_subject(c.unit))
+            and not (tracked and _section(c.unit) == _section(best.unit) and not of_subject(c.unit))
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
