@@ -2588,6 +2588,12 @@ KNN_NOTE = (
     "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
     "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
 )
+RELU_CAVEAT_NOTE = (
+    "## 활성화 함수\n\n"
+    "| 이름 | 식 | 주 용도 |\n|---|---|---|\n| ReLU | max(0, x) | 은닉층의 기본값 |\n\n"
+    "ReLU는 계산이 단순해 학습이 빠르다. 다만 입력이 계속 음수인 뉴런은 기울기가 0이 되는 "
+    "죽은 ReLU 문제가 생길 수 있다.\n"
+)
 GRU_BETTER_NOTE = (
     "## GRU\n\n"
     "- GRU는 2014년에 제안된 구조로, LSTM을 단순화한 모델이다.\n"
@@ -2662,6 +2668,14 @@ EXAMPLES_NOTE = (
             "KNN 단점은?",
             "KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다. [1]",
             id="weakness",
+        ),
+        # a caveat ("다만 …") and the trouble it brings say a weakness
+        pytest.param(
+            RELU_CAVEAT_NOTE,
+            "ReLU 단점은?",
+            "활성화 함수: ReLU는 계산이 단순해 학습이 빠르다. 다만 입력이 계속 음수인 뉴런은 "
+            "기울기가 0이 되는 죽은 ReLU 문제가 생길 수 있다. [1]",
+            id="caveat",
         ),
         pytest.param(
             KNN_NOTE, "KNN 장점은?", "KNN은 학습 단계가 없어 구현이 간단하다. [1]", id="strength"

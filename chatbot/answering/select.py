@@ -257,6 +257,8 @@ _PROS_BONUS = 1.5
 _WEAKNESS = re.compile(
     r"단점|한계|약점|약하|약해|취약|민감|어렵|어려[운워]|느리|느려|[되하]기 쉽|[되하]기 쉬"
     r"|흔들리|못한다|부족"
+    # a caveat, and the trouble it brings ("다만 … 죽은 ReLU 문제가 생길 수 있다")
+    r"|다만 |문제가 (?:생|발생)"
 )
 _STRENGTH = re.compile(
     r"장점|강점|강하|강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋다|좋아진"
