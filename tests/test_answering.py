@@ -2783,6 +2783,17 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
 
 
+def test_a_setting_s_effect_does_not_say_when_a_thing_is_used() -> None:
+    notes = _notes(
+        "## SVM\n\n"
+        "SVM은 마진이 가장 큰 경계를 찾는 분류 모델이다.\n"
+        "하이퍼파라미터 `C`가 크면 마진이 좁아지고 과적합 위험이 커진다.\n"
+    )
+    # a line opening with a setting named in code ("`C`가 크면") says what it does, not when
+    lines = _answer_over(notes, "SVM은 언제 써?")
+    assert lines[0].startswith("노트에는 'SVM'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
+
+
 def test_one_side_asked_of_a_comparison_the_notes_make_is_not_answered_by_the_other() -> None:
     notes = _notes(
         "## 지도 학습\n\n"

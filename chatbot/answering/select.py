@@ -306,6 +306,8 @@ _USED_AS = r"[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된
 # a statement of something else ("… 지배하므로 먼저 표준화하는 것이 좋다")
 _PURPOSE = re.compile(rf"위해|위함|위한|목적|하려고|해결하고자|{_USED_AS}")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
+# "… 많으면", "… 적을 때": the predicate of a case
+_CASE = r"(?:많|적|크|작|없|있|않|높|낮|길|짧|부족하|충분하)(?:으?면\s|을 때)"
 _TEXT_KIND = {
     # a purpose, or what it achieves ("정확도를 높인다", "과적합을 막는다")
     "why": re.compile(
@@ -344,8 +346,10 @@ _TEXT_KIND = {
         # a case, then that it is the one chosen ("놓치는 비용이 크면 재현율을 중시한다")
         r"|[가-힣]면\s(?:\S+\s){0,3}?\S*(?:중시|선택한다|고른다|택한다)"
         # a line that opens with the case it speaks of ("이상치가 많으면 … RobustScaler가 덜
-        # 흔들린다", "데이터가 적을 때는 …"); not with doing it ("ReLU를 쓰면 …": how)
-        r"|^(?:\S+\s){0,6}\S*(?:많|적|크|작|없|있|않|높|낮|길|짧|부족하|충분하)(?:으?면\s|을 때)"
+        # 흔들린다", "데이터가 적을 때는 …"); not with doing it ("ReLU를 쓰면 …": how), nor
+        # with a setting named in code ("하이퍼파라미터 `C`가 크면 마진이 좁아지고": what
+        # the setting does)
+        rf"|^(?!(?:\S+\s){{0,6}}?[A-Za-z_][\w.]*[이가]\s{_CASE})(?:\S+\s){{0,6}}\S*{_CASE}"
     ),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
