@@ -2588,6 +2588,12 @@ KNN_NOTE = (
     "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
     "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
 )
+CNN_MAKER_NOTE = (
+    "## CNN\n\n"
+    "- CNN은 딥러닝 모델의 구조이자, 학습된 파라미터를 포함한 모델 그 자체이다.\n\n"
+    "## 모델 메모\n\n"
+    "CNN으로 하면 정확도가 올라간다. -->얀 르쿤이 개발하였다.\n"
+)
 RELU_CAVEAT_NOTE = (
     "## 활성화 함수\n\n"
     "| 이름 | 식 | 주 용도 |\n|---|---|---|\n| ReLU | max(0, x) | 은닉층의 기본값 |\n\n"
@@ -2668,6 +2674,13 @@ EXAMPLES_NOTE = (
             "KNN 단점은?",
             "KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다. [1]",
             id="weakness",
+        ),
+        # who made it: a line that says so leads one that says what it is
+        pytest.param(
+            CNN_MAKER_NOTE,
+            "CNN은 누가 개발한 거야?",
+            "모델 메모: CNN으로 하면 정확도가 올라간다. -->얀 르쿤이 개발하였다. [1]",
+            id="who-made",
         ),
         # a caveat ("다만 …") and the trouble it brings say a weakness
         pytest.param(

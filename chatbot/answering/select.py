@@ -648,6 +648,15 @@ def _of_another(text: str, keys: set[str]) -> bool:
     return 0 < len(topic.split()) <= 2 and "," not in topic and not _opens_with(text, keys)
 
 
+def _tells_who(unit: UnitRecord, keys: set[str]) -> bool:
+    """Whether a unit says who made the thing `keys` name, not who made another thing
+    ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한 모델이다" for LSTM, the row
+    "GPT (OpenAI)" under "트랜스포머 기반 대표 모델들" for the transformer)."""
+    return answers_kind(unit, "who") and not (
+        _of_another(unit.text, keys) or (_MAKER.match(unit.term) and _key_of(unit.term) not in keys)
+    )
+
+
 def _longer_name(term: str, key: str) -> bool:
     """Whether a term names something longer that holds `key` ("선형회귀 (직선 …)" and
     "회귀"), not the thing itself among its names ("토크나이저 = 토큰화")."""
@@ -1176,6 +1185,9 @@ def readable(unit: UnitRecord) -> UnitRecord | None:
 
 # Kinds whose answer may lead over a better-named line that does not answer them, when
 # it scores this share of that line and stands this many lines from it, under its labels
+# How near the best line's score a line that answers the kind asked must score for the
+# answer to have found it (else a header says the notes do not say it)
+_KIND_FOUND_SHARE = 0.5
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
 # Kinds whose lead, among lines that answer them, is the one that says most of what is
@@ -1534,6 +1546,18 @@ class UnitSelector:
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
         year = _year_answers(question)
+        if kind == "who" and not _ASKS_WHO_IS.search(question) and not _tells_who(best.unit, keys):
+            # "CNN은 누가 만들었어?": a line that says who made it ("… 얀루큰이
+            # 개발하였다") leads one that only says what it is, as far below as a line
+            # that finds the kind asked may score
+            return next(
+                (
+                    c
+                    for c in pool[1:]
+                    if c.score >= _KIND_FOUND_SHARE * best.score and _tells_who(c.unit, keys)
+                ),
+                best,
+            )
         if (
             kind == "definition"
             and len(self._asked_rest(question, subjects)) >= 2
@@ -2095,17 +2119,9 @@ class UnitSelector:
         pool = about or scored
         kind_found = kind == "definition" or any(
             (
-                answers_kind(c.unit, kind, year=year)
-                # who made another thing ("GRU는 … 조경현 등이 제안한 구조로, LSTM을 단순화한
-                # 모델이다" for LSTM, the row "GPT (OpenAI)" under "트랜스포머 기반 대표
-                # 모델들" for the transformer) says nothing of who made this one
-                and not (
-                    kind == "who"
-                    and (
-                        _of_another(c.unit.text, subject_keys)
-                        or (_MAKER.match(c.unit.term) and _key_of(c.unit.term) not in subject_keys)
-                    )
-                )
+                _tells_who(c.unit, subject_keys)
+                if kind == "who"
+                else answers_kind(c.unit, kind, year=year)
             )
             # the person asked about ("로젠블랫은 누구야?"), named in a line about what they
             # made ("퍼셉트론은 1958년 로젠블랫(Frank Rosenblatt)이 제안한 …")
@@ -2115,7 +2131,7 @@ class UnitSelector:
                 and _as_person(c.unit.text, subjects)
             )
             for c in pool
-            if c.score >= 0.5 * pool[0].score
+            if c.score >= _KIND_FOUND_SHARE * pool[0].score
         )
         # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조", "회귀는 연속적인 … 분류는
         # 이산적인 …": one line that sets the sides against each other, each as a topic
