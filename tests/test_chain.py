@@ -129,6 +129,28 @@ def test_a_follow_up_about_both_asks_of_the_last_two_subjects(services: Services
     assert "정밀도를 중시한다" in text and "재현율을 중시한다" in text, text
 
 
+def test_a_follow_up_about_that_person_asks_of_the_person_the_answer_named(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [
+        Turn(
+            user="LeNet-5는 누가 만들었어?",
+            assistant="LeNet-5는 얀 르쿤(Yann LeCun) 연구진이 1998년 논문에서 정리한 초기 "
+            "CNN으로, … [1]",
+            intent="question",
+        )
+    ]
+    plan = chain.plan({"message": "그 사람은 언제 논문을 냈어?", "history": history})
+    assert plan.intent == "question"
+    assert plan.followup.kind == "continue" and plan.subjects == ["얀 르쿤"]
+    assert plan.answer is not None and "1998년 논문" in plan.answer.lines[0]
+    # an answer that names no person leaves "그 사람" to the previous subject
+    history = [Turn(user="드롭아웃은 뭐야?", assistant="드롭아웃: … [1]", intent="question")]
+    plan = chain.plan({"message": "그 사람은 누구야?", "history": history})
+    assert plan.subjects != ["얀 르쿤"] and "드롭아웃" in plan.followup.query
+
+
 def test_subject_is_covered_only_as_a_phrase() -> None:
     analyzer = default_analyzer()
     hits = [_hit("배치 크기는 한 번에 학습하는 샘플 수이다.\n입력 정규화는 값을 0~1로 맞춘다.")]

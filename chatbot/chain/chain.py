@@ -30,7 +30,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
-from chatbot.answering.select import UnitSelector, has_column
+from chatbot.answering.select import UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
     Followup,
     RequestClassifier,
@@ -79,6 +79,11 @@ _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 
 
 # "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
+# "그 사람은 어느 나라 사람이야?", "그분은 뭘 했어?": the person the answer before named
+_THAT_PERSON = re.compile(r"(?<![가-힣])(?:그|이|저)\s?(?:사람|분)(?=[은는이가을를의도]|\s|$)")
+_SPELLING = re.compile(r"\s*\([^)]*\)")
+# a name in Hangul with its spelling in Latin letters, and up to two words before it
+_NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
@@ -177,6 +182,12 @@ class ChatChain:
             self.analyzer,
             self.analyzer.subjects(previous.user) if previous else [],
         )
+        person = _person_meant(message, previous)
+        if person and previous is not None:
+            # "CNN은 누가 만들었어?" → "그 사람은 어느 나라 사람이야?": it goes on, asked of
+            # the person the answer named
+            asked = _THAT_PERSON.sub(person, message, count=1)
+            followup = Followup("continue", asked, [person], previous.user, asked=asked)
         column = _COLUMN_ASKED.match(message.strip())
         if column is not None and previous is not None:
             # "플라스크가 뭐야?" → "라이선스는?": a column of the previous subject's row in a
@@ -532,6 +543,28 @@ class ChatChain:
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
+
+
+def _person_meant(message: str, previous: Turn | None) -> str:
+    """The person "그 사람" in `message` points to: the first the answer to `previous`
+    names, as the topic of a line ("얀 르쿤 (Yann LeCun): …") or within it ("LeNet-5는 얀
+    르쿤(Yann LeCun) 연구진이 …"), in Korean; none when the message points to no person
+    or that answer names none."""
+    if previous is None or not _THAT_PERSON.search(message):
+        return ""
+    for line in previous.assistant.splitlines():
+        topic = line.lstrip("- ").partition(":")[0].strip()
+        named = [topic, *(m.group(0) for m in _NAME_SPELLED.finditer(line))]
+        for name in named:
+            # (the words before a name, "LeNet-5는 얀 르쿤(…)", are not part of it)
+            words = name.split(" ")
+            person = next(
+                (" ".join(words[i:]) for i in range(len(words)) if is_person(" ".join(words[i:]))),
+                "",
+            )
+            if person:
+                return _SPELLING.sub("", person).strip()
+    return ""
 
 
 def _reads_as_code(name: str) -> bool:
