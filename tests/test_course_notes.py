@@ -61,3 +61,6 @@ def test_chat_over_course_notes(services: Services) -> None:
     # the notes spell it out ("K - 최근접 이웃 (K-Nearest Neighbor)"); asked by its initials
     answer = services.chat.answer("KNN은 어떤 환경일 때 쓰면 좋아요?", None)
     assert answer["intent"] == "question" and "충분히 확보할 수 있는 환경" in answer["answer"]
+    # what a person the notes name did, asked as one asks a friend, is a question
+    answer = services.chat.answer("얀 르쿤은 뭘 했어?", None)
+    assert answer["intent"] == "question" and "얀 르쿤" in answer["answer"]

@@ -82,6 +82,8 @@ _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 # "그 사람은 어느 나라 사람이야?", "그분은 뭘 했어?": the person the answer before named
 _THAT_PERSON = re.compile(r"(?<![가-힣])(?:그|이|저)\s?(?:사람|분)(?=[은는이가을를의도]|\s|$)")
 _SPELLING = re.compile(r"\s*\([^)]*\)")
+# "얀 르쿤은 뭘 했어?": what a person did, asked as one asks a friend
+_ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
@@ -375,7 +377,11 @@ class ChatChain:
             smalltalk_match=match.score,
             defines=asks_what_it_is(message, subjects),
             dated=bool(dated),
-            asks_who=question_kind(message) == "who",
+            asks_who=question_kind(message) == "who"
+            or (
+                bool(_ASKS_DEEDS.search(message))
+                and any(self._is_person_noted(s, snapshot) for s in subjects)
+            ),
             everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
         )
         intent = decide_intent(signals, self.chat)
@@ -445,6 +451,16 @@ class ChatChain:
             if not plan.answer.lines:
                 plan.intent = "out_of_scope"
         return plan
+
+    def _is_person_noted(self, subject: str, snapshot: IndexSnapshot) -> bool:
+        """Whether the notes name `subject` as a person ("얀 르쿤 (Yann LeCun)" over the lines
+        about him)."""
+        key = _name_key(subject)
+        return any(
+            is_person(label) and _name_key(label) == key
+            for unit in snapshot.units_about(set(self.analyzer.terms(subject)))
+            for label in (*unit.labels, unit.term)
+        )
 
     def _previous_lead(self, history: list[Turn], previous: Turn | None) -> UnitRecord | None:
         """The unit the answer to `previous` opened with, found again (a turn keeps only
@@ -543,6 +559,10 @@ class ChatChain:
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", "", _SPELLING.sub("", name))
 
 
 def _person_meant(message: str, previous: Turn | None) -> str:
