@@ -249,6 +249,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("출력 크기 공식이 뭐야?", ["출력 크기"]),
         # in which order it goes is asked of it, as its steps are
         ("로지스틱 회귀 분석 절차 순서대로 알려줘", ["로지스틱 회귀 분석"]),
+        # and so are its parts
+        ("CNN 구성 요소 알려줘", ["CNN"]),
         ("플라스크 공식 사이트 어디야?", ["플라스크 공식 사이트"]),
         # how a thing shows is said of it
         ("과적합을 의심할 수 있는 신호는?", ["과적합"]),

@@ -74,6 +74,10 @@ _FRAMING_NOUNS = frozenset(
         "절차",
         "단계",
         "순서",
+        # "CNN 구성 요소": what a thing is made of is asked of it
+        "구성",
+        "요소",
+        "구성요소",
         "뜻",
         "사용",
         "때",
