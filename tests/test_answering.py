@@ -2594,6 +2594,11 @@ CNN_MAKER_NOTE = (
     "## 모델 메모\n\n"
     "CNN으로 하면 정확도가 올라간다. -->얀 르쿤이 개발하였다.\n"
 )
+VANISHING_NOTE = (
+    "## BPTT\n\n"
+    "- 기울기 소멸 문제를 보완하기 위해 오차를 몇 단계까지만 전파시키는 생략된-BPTT를 쓴다.\n"
+    "- 오차가 멀리 전파될 때 전파되는 양이 점차 적어지는 문제점(기울기 소멸 문제)이 발생함\n"
+)
 RELU_CAVEAT_NOTE = (
     "## 활성화 함수\n\n"
     "| 이름 | 식 | 주 용도 |\n|---|---|---|\n| ReLU | max(0, x) | 은닉층의 기본값 |\n\n"
@@ -2681,6 +2686,15 @@ EXAMPLES_NOTE = (
             "CNN은 누가 개발한 거야?",
             "모델 메모: CNN으로 하면 정확도가 올라간다. -->얀 르쿤이 개발하였다. [1]",
             id="who-made",
+        ),
+        # what causes a thing leads what is done about it, and the two spellings of the
+        # vanishing gradient are one
+        pytest.param(
+            VANISHING_NOTE,
+            "BPTT에서 기울기 소실 문제는 왜 생겨?",
+            "BPTT: 오차가 멀리 전파될 때 전파되는 양이 점차 적어지는 문제점(기울기 소멸 "
+            "문제)이 발생함 [1]",
+            id="cause",
         ),
         # a caveat ("다만 …") and the trouble it brings say a weakness
         pytest.param(

@@ -306,6 +306,11 @@ _USED_AS = r"[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된
 # a statement of something else ("… 지배하므로 먼저 표준화하는 것이 좋다")
 _PURPOSE = re.compile(rf"위해|위함|위한|목적|하려고|해결하고자|{_USED_AS}")
 # Prose that answers a kind without a label saying so ("…해결하고자 도입한 것이 커널 트릭").
+# a case, and what arises in it ("오차가 멀리 전파될 때 … 문제점(기울기 소멸 문제)이
+# 발생함"): what causes a thing
+_ARISES = re.compile(r"(?:때|면)[\s(].{0,80}?(?:발생|생긴다|생김|생겨|생기)")
+# "… 문제는 왜 생겨?": what causes it, not what it is for
+_ASKS_CAUSE = re.compile(r"왜\s?(?:\S+\s){0,3}(?:생기|생겨|생긴|발생|일어나|일어난|나타나)")
 # "… 많으면", "… 적을 때": the predicate of a case
 _CASE = r"(?:많|적|크|작|없|있|않|높|낮|길|짧|부족하|충분하)(?:으?면\s|을 때)"
 _TEXT_KIND = {
@@ -1585,22 +1590,39 @@ class UnitSelector:
         # 범주형 인코딩")
         pairs = [(set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects]
         untitled = _names_alone(best.unit, pairs, keys)
-        near = [
+        beside = [
             c
             for c in takewhile(lambda c: c.score >= _KIND_LEAD_SHARE * best.score, pool[1:])
             if c.unit.source == best.unit.source
             and c.unit.labels == best.unit.labels
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
-            and answers_kind(c.unit, kind, year=year)
             and not (shared and self._other_thing(c.unit.text, question, keys))
             and not (
                 untitled and not any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
             )
         ]
+        near = [c for c in beside if answers_kind(c.unit, kind, year=year)]
         if kind == "when":
             # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
             # clause of time only ("새 후보 상태를 만들 때 …")
             near.sort(key=lambda c: not _TEXT_KIND["when"].search(c.unit.text))
+        if kind == "why" and _ASKS_CAUSE.search(question):
+            # what causes it leads what is done about it ("기울기 소멸 문제는 왜 생겨?": "…
+            # 전파될 때 … 문제점이 발생함", not "… 문제를 보안하기 위해 …")
+            if _ARISES.search(best.unit.text):
+                return best
+            own = self._asked_share(best.unit, question, subjects)
+            cause = next(
+                (
+                    c
+                    for c in beside
+                    if _ARISES.search(c.unit.text)
+                    and self._asked_share(c.unit, question, subjects) >= own
+                ),
+                None,
+            )
+            if cause is not None:
+                return cause
         if kind == "why" and not _PURPOSE.search(best.unit.text):
             # what it is for, said as such, leads a cause that a statement of something
             # else gives ("PCA는 왜 써?": "… 전처리로 쓴다", not "… 지배하므로 먼저 표준화")
