@@ -401,6 +401,31 @@ def test_a_compound_subject_is_not_answered_by_half_of_its_words(two_notes) -> N
     assert any("여러 범주 가운데 하나를 고르는" in line for line in lines)
 
 
+def test_a_subject_no_line_read_names_whole_is_found_in_the_passages_ranked_below() -> None:
+    # five passages that say 환경 and 변수 apart rank above the one line that names them
+    # together, in a passage the answer would not read
+    apart = [
+        Passage(
+            i,
+            f"n{i}.md",
+            "회귀",
+            f"## 회귀\n\n- 성능이 낮은 환경에서 쓴다.\n- 변수 {i}개를 쓴다.\n",
+            1.0,
+        )
+        for i in range(1, 6)
+    ]
+    named = Passage(
+        6,
+        "web.md",
+        "패키지",
+        "## 패키지\n\n- python-dotenv\n    - 환경 변수를 .env 파일로부터 읽어 들임\n",
+        0.4,
+    )
+    lines = _answer_over(_found(*apart, named), "환경 변수는 어떻게 불러와?")
+    assert "python-dotenv: 환경 변수를 .env 파일로부터 읽어 들임 [1]" in lines, lines
+    assert not any("회귀:" in line for line in lines), lines
+
+
 def test_two_notes_defining_the_same_term_are_both_cited(two_notes) -> None:
     lines = _answer_over(two_notes, "경사하강법은 어떻게 최솟값을 찾아가?")
     text = "\n".join(lines)

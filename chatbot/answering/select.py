@@ -2014,6 +2014,17 @@ class UnitSelector:
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
                     ):
                         candidates.append((self.passages, passage, unit))
+        if subject_keys and not any(
+            k in _whole_key(u) for _, _, u in candidates if u.kind != "code" for k in subject_keys
+        ):
+            # no line of prose read names the subject whole ("환경 변수": 환경 and 변수
+            # apart): the lines that do in the passages search ranked below them
+            candidates.extend(
+                (self.passages, passage, unit)
+                for passage in hits[self.passages :]
+                for unit in units_of(passage)
+                if unit.kind != "code" and any(k in _key_of(unit.text) for k in subject_keys)
+            )
         if ask.beside is not None and passage_of is not None:
             # the like of the unit the answer before opened with, beside it
             near = passage_of(ask.beside.chunk_id)
