@@ -64,3 +64,8 @@ def test_chat_over_course_notes(services: Services) -> None:
     # what a person the notes name did, asked as one asks a friend, is a question
     answer = services.chat.answer("얀 르쿤은 뭘 했어?", None)
     assert answer["intent"] == "question" and "얀 르쿤" in answer["answer"]
+    # no line read names 환경 변수 whole: the one that does, in a passage ranked lower,
+    # answers, and no line that says 환경 alone joins it from another section
+    answer = services.chat.answer("환경 변수는 어떻게 불러와?", None)
+    assert "환경 변수를 .env 파일로부터 읽어 들임" in answer["answer"]
+    assert "환경(CPU/GPU" not in answer["answer"]

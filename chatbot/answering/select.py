@@ -2511,6 +2511,9 @@ class UnitSelector:
                     and _section(c.unit) not in sections
                     and c.score >= self._elsewhere_share(c.unit, kind, subject_keys) * best.base
                     and self._says_enough(c.unit)
+                    # (of the subject whole: "… 성능이 낮은 환경에서 …" is no line about
+                    # 환경 변수)
+                    and self._names_subject(c.unit, subjects)
                     and not (a_group and is_person(c.unit.term))
                 ),
                 None,
