@@ -661,6 +661,19 @@ def test_a_subject_of_one_syllable_is_not_specific() -> None:
     assert is_specific(["비", "드롭아웃"]) and is_specific(["X"]) and is_specific(["층 수"])
 
 
+def test_a_term_with_a_short_ask_of_its_use_is_asked_of_the_term(services: Services) -> None:
+    from chatbot.chain.routing import is_bare_term
+
+    assert is_bare_term("cnn 왜씀", ["cnn"]) and is_bare_term(
+        "로지스틱회귀 언제씀", ["로지스틱회귀"]
+    )
+    assert is_bare_term("SVM은 어케 써?", ["SVM"]) and is_bare_term("드롭아웃", ["드롭아웃"])
+    assert not is_bare_term("오늘 왜 그래", ["오늘"])  # no ask of use
+    chain = services.chat.chain  # type: ignore[union-attr]
+    # the classifier reads a lower-case "cnn 왜 써" as chatter
+    assert chain.plan({"message": "cnn 왜 써", "history": []}).intent == "question"
+
+
 def test_routing_searches_search_k_passages_and_answers_draw_on_default_k(
     app_settings: Settings,
 ) -> None:

@@ -47,6 +47,11 @@ _ONE_SIDE = re.compile(
     r"(?:이랑|랑|와|과|하고)(?:은|는|도)?\s*(?:(?:뭐가|무엇이|어떻게|어디가)\s*)?"
     r"(?:차이|달라|다르|다른|비교)"
 )
+# "왜씀", "언제 써", "어케 써": why, when or how a thing is used, and nothing else (after
+# its topic particle)
+_USE_ASKED = re.compile(
+    r"(?:은|는|이|가)?(?:왜|언제|어떻게|어케|어디에|어디서)(?:써|씀|쓰지|쓰냐|쓰나|사용해|사용함)"
+)
 _ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$")
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 # What a short follow-up without a pronoun must look like to go on from the question
@@ -220,8 +225,15 @@ def is_specific(subjects: list[str]) -> bool:
 
 
 def is_bare_term(message: str, subjects: list[str]) -> bool:
-    """The message is nothing but its subject ("드롭아웃", "SVM?")."""
-    return len(subjects) == 1 and _squeeze(message) == _squeeze(subjects[0])
+    """The message is nothing but its subject ("드롭아웃", "SVM?"), or its subject and a
+    short ask of why, when or how it is used, as a chat types it ("cnn 왜씀", "로지스틱회귀
+    언제씀": the classifier reads these as chatter)."""
+    if len(subjects) != 1:
+        return False
+    message, subject = _squeeze(message), _squeeze(subjects[0])
+    return message == subject or (
+        message.startswith(subject) and bool(_USE_ASKED.fullmatch(message[len(subject) :]))
+    )
 
 
 def _squeeze(text: str) -> str:
