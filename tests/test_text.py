@@ -334,6 +334,8 @@ def test_aliases_make_spellings_one_term() -> None:
         == analyzer.terms("Load Balance")
         == ["load", "balance"]
     )
+    # a spelling the notes split in two ("소프트 맥스: 확률로서 …")
+    assert analyzer.terms("소프트 맥스는") == analyzer.terms("소프트맥스는") == ["softmax"]
     # two Korean names of one problem ("기울기 소멸" in one note, "소실" in another)
     assert analyzer.terms("기울기 소실") == analyzer.terms("기울기 소멸") == ["gradient", "소실"]
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
