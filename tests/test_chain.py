@@ -674,6 +674,18 @@ def test_a_term_with_a_short_ask_of_its_use_is_asked_of_the_term(services: Servi
     assert chain.plan({"message": "cnn 왜 써", "history": []}).intent == "question"
 
 
+def test_names_side_by_side_in_a_comparison_are_its_sides(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plan = chain.plan({"message": "svm 로지스틱 회귀 차이", "history": []})
+    assert plan.intent == "question" and plan.subjects == ["svm", "로지스틱 회귀"]
+    assert plan.answer is not None
+    text = "\n".join(plan.answer.lines)
+    assert "SVM" in text and "로지스틱 회귀" in text, text
+    # a name of several words the notes write so stays one side
+    plan = chain.plan({"message": "소프트맥스 회귀 차이", "history": []})
+    assert plan.subjects == ["소프트맥스 회귀"]
+
+
 def test_routing_searches_search_k_passages_and_answers_draw_on_default_k(
     app_settings: Settings,
 ) -> None:

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from typing import Any
 
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
@@ -294,6 +295,33 @@ class ChatChain:
             or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
         }
         missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
+        if len(subjects) == 1 and question_kind(message) == "compare":
+            # "파이토치 텐서플로 차이", "svm 로지스틱 회귀 차이": names side by side, each
+            # one the notes hold, not one name they lack, are the sides compared
+            hits = result.hits
+
+            def held(name: str) -> bool:
+                # (a name of several words, all its terms in one line of a passage)
+                if not covers(name, hits):
+                    return False
+                terms = set(self.analyzer.terms(name))
+                return " " not in name or any(
+                    terms <= unit.terms for hit in hits for unit in snapshot.units_of(hit)
+                )
+
+            sides = _names_side_by_side(subjects[0], held)
+            if len(sides) >= 2:
+                # each side searched on its own, its passages taken in turn: one search
+                # for all may rank one side low
+                by_side = [
+                    self.searcher.search(side, self.k, snapshot=snapshot).hits for side in sides
+                ]
+                merged: dict[int, Passage] = {}
+                turns = [hit for turn in zip_longest(*by_side) for hit in turn if hit is not None]
+                for hit in [*turns, *result.hits]:
+                    merged.setdefault(hit.chunk_id, hit)
+                result = replace(result, hits=list(merged.values()))
+                subjects, missed = sides, []
         if missed and len(subjects) > len(missed):
             # "SVM이랑 로지스틱 회귀 차이가 뭐야?": one search for both may rank only one
             # side's passages; a side it missed is searched on its own, and what that finds
@@ -559,6 +587,20 @@ class ChatChain:
             top = [spellings[k].most_common(1)[0][0] for k, _ in counts.most_common(n)]
             self._topics = (snap.generation, top)
         return self._topics[1]
+
+
+def _names_side_by_side(phrase: str, held: Callable[[str], bool]) -> list[str]:
+    """`phrase` read from the left as the longest runs of its words that are each a name
+    `held` holds ("svm 로지스틱 회귀" → svm, 로지스틱 회귀); none unless every word is in
+    one."""
+    words, names = phrase.split(), []
+    while words:
+        n = next((n for n in range(len(words), 0, -1) if held(" ".join(words[:n]))), 0)
+        if n == 0:
+            return []
+        names.append(" ".join(words[:n]))
+        words = words[n:]
+    return names
 
 
 def _name_key(name: str) -> str:
