@@ -334,6 +334,9 @@ def test_aliases_make_spellings_one_term() -> None:
         == analyzer.terms("Load Balance")
         == ["load", "balance"]
     )
+    # kept whole: "머신러닝" is not 머신 (of 서포트 벡터 머신) and 러닝
+    assert analyzer.terms("머신러닝이") == analyzer.terms("머신 러닝") == ["머신러닝"]
+    assert "머신러닝" not in analyzer.terms("서포트 벡터 머신")
     # a spelling the notes split in two ("소프트 맥스: 확률로서 …")
     assert analyzer.terms("소프트 맥스는") == analyzer.terms("소프트맥스는") == ["softmax"]
     # two Korean names of one problem ("기울기 소멸" in one note, "소실" in another)
