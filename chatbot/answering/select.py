@@ -1606,37 +1606,33 @@ class UnitSelector:
             # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
             # clause of time only ("새 후보 상태를 만들 때 …")
             near.sort(key=lambda c: not _TEXT_KIND["when"].search(c.unit.text))
+
+        def saying(pattern: re.Pattern[str], lines: list[Chosen]) -> Chosen | None:
+            # the first of `lines` that says it, and no less of what is asked than the best
+            # line ("보틀은 왜 그렇게 가볍다고 해?")
+            own = self._asked_share(best.unit, question, subjects)
+            return next(
+                (
+                    c
+                    for c in lines
+                    if pattern.search(c.unit.text)
+                    and self._asked_share(c.unit, question, subjects) >= own
+                ),
+                None,
+            )
+
         if kind == "why" and _ASKS_CAUSE.search(question):
             # what causes it leads what is done about it ("기울기 소멸 문제는 왜 생겨?": "…
             # 전파될 때 … 문제점이 발생함", not "… 문제를 보안하기 위해 …")
             if _ARISES.search(best.unit.text):
                 return best
-            own = self._asked_share(best.unit, question, subjects)
-            cause = next(
-                (
-                    c
-                    for c in beside
-                    if _ARISES.search(c.unit.text)
-                    and self._asked_share(c.unit, question, subjects) >= own
-                ),
-                None,
-            )
+            cause = saying(_ARISES, beside)
             if cause is not None:
                 return cause
         if kind == "why" and not _PURPOSE.search(best.unit.text):
             # what it is for, said as such, leads a cause that a statement of something
             # else gives ("PCA는 왜 써?": "… 전처리로 쓴다", not "… 지배하므로 먼저 표준화")
-            # (not one that says less of what is asked: "보틀은 왜 그렇게 가볍다고 해?")
-            own = self._asked_share(best.unit, question, subjects)
-            purpose = next(
-                (
-                    c
-                    for c in near
-                    if _PURPOSE.search(c.unit.text)
-                    and self._asked_share(c.unit, question, subjects) >= own
-                ),
-                None,
-            )
+            purpose = saying(_PURPOSE, near)
             if purpose is not None:
                 return purpose
         if kind in _KIND_LEADS and not answers_kind(best.unit, kind, year=year):
