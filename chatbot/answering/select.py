@@ -1188,11 +1188,11 @@ def readable(unit: UnitRecord) -> UnitRecord | None:
     return unit if standalone(unit) else None
 
 
-# Kinds whose answer may lead over a better-named line that does not answer them, when
-# it scores this share of that line and stands this many lines from it, under its labels
 # How near the best line's score a line that answers the kind asked must score for the
 # answer to have found it (else a header says the notes do not say it)
 _KIND_FOUND_SHARE = 0.5
+# Kinds whose answer may lead over a better-named line that does not answer them, when
+# it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
 # Kinds whose lead, among lines that answer them, is the one that says most of what is

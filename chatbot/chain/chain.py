@@ -79,7 +79,6 @@ _CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASC
 _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 
 
-# "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 # "그 사람은 어느 나라 사람이야?", "그분은 뭘 했어?": the person the answer before named
 _THAT_PERSON = re.compile(r"(?<![가-힣])(?:그|이|저)\s?(?:사람|분)(?=[은는이가을를의도]|\s|$)")
 _SPELLING = re.compile(r"\s*\([^)]*\)")
@@ -87,6 +86,7 @@ _SPELLING = re.compile(r"\s*\([^)]*\)")
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
+# "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
