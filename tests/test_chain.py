@@ -29,6 +29,8 @@ from vector_store.analysis import default_analyzer
         # "그거": the previous subject itself, asked about with a word of its own
         ("그거 확률로 보면 무슨 의미야?", "지니 계수가 뭐야?", "continue", ["지니 계수", "확률"]),
         ("드롭아웃은 왜 써?", "SVM이 뭐야?", "", ["드롭아웃"]),  # a new question altogether
+        # it says what it asks of its new subject: not the previous question's ask
+        ("ReLU 단점은?", "원핫 인코딩은 언제 써?", "", ["ReLU"]),
     ],
 )
 def test_resolve_followup(message: str, previous: str, kind: str, subjects: list[str]) -> None:
@@ -87,6 +89,14 @@ def _hit(text: str) -> Passage:
 )
 def test_which_messages_may_go_on_without_a_pronoun(message: str, may: bool) -> None:
     assert may_continue(message, default_analyzer().subjects(message)) is may
+
+
+def test_a_question_naming_its_own_subject_before_what_it_asks_is_no_follow_up() -> None:
+    from chatbot.chain.routing import names_a_thing
+
+    assert names_a_thing("ReLU 단점은?", ["ReLU"], ["원핫 인코딩"])
+    assert names_a_thing("RMSProp은 언제 써?", ["RMSProp"], ["손실 함수"])
+    assert not names_a_thing("정확도는 어느 정도 나와?", ["정확도"], ["DNN"])
 
 
 def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(

@@ -41,7 +41,6 @@ _ANAPHORA = re.compile(
 # The thing itself, not a place in it ("그거", "그건"; "그 안에서" points into it)
 _PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
-# "보틀은 어때?", "LSTM은요?": a new subject asked the way the last question asked
 # "GRU랑 차이는?", "GRU와 비교하면?": one side of a comparison, the other left unsaid
 _ONE_SIDE = re.compile(
     r"(?:이랑|랑|와|과|하고)(?:은|는|도)?\s*(?:(?:뭐가|무엇이|어떻게|어디가)\s*)?"
@@ -52,7 +51,13 @@ _ONE_SIDE = re.compile(
 _USE_ASKED = re.compile(
     r"(?:은|는|이|가)?(?:왜|언제|어떻게|어케|어디에|어디서)(?:써|씀|쓰지|쓰냐|쓰나|사용해|사용함)"
 )
-_ELLIPTIC = re.compile(r"^[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$")
+# "LSTM은?", "보틀 프레임워크는 어때?": a new subject asked the way the question before
+# asked; not "ReLU 단점은?", which says what it asks of its subject
+_ELLIPTIC = re.compile(
+    r"^(?![^\s?]+\s(?:장점|단점|장단점|한계|특징|종류|예시|차이점?|원리|과정|절차|방법|이유|목적"
+    r"|역할|뜻|의미|정의|공식|구조)(?:은|는))"
+    r"[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$"
+)
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 # What a short follow-up without a pronoun must look like to go on from the question
 # before it: it asks something ("어떻게 해?", "하나만 알려줘", "쉽게 말하면?"), and not
@@ -316,14 +321,14 @@ def may_continue(message: str, own: list[str]) -> bool:
 
 def names_a_thing(message: str, own: list[str], previous: list[str]) -> bool:
     """Whether a question is about a thing of its own, named in Latin letters as its topic
-    or subject, that the question before did not name ("RMSProp은 언제 써?"): a new
-    question, not more of the same ("정확도는 어느 정도 나와?" after "DNN이 뭐야?", or
-    "return이랑은 무슨 상관이야?", goes on)."""
+    or subject, or as the owner of what it asks ("ReLU 단점은?"), that the question before
+    did not name ("RMSProp은 언제 써?"): a new question, not more of the same ("정확도는
+    어느 정도 나와?" after "DNN이 뭐야?", or "return이랑은 무슨 상관이야?", goes on)."""
     before = {p.casefold() for p in previous}
     return any(
         _LATIN_WORD.search(s)
         and s.casefold() not in before
-        and re.search(re.escape(s) + r"\s*(?:은|는|이|가)(?![가-힣])", message)
+        and re.search(re.escape(s) + r"(?:\s[가-힣]+)?\s*(?:은|는|이|가)(?![가-힣])", message)
         for s in own
     )
 
