@@ -53,10 +53,12 @@ _USE_ASKED = re.compile(
 )
 # "LSTM은?", "보틀 프레임워크는 어때?": a new subject asked the way the question before
 # asked; not "ReLU 단점은?", which says what it asks of its subject
+_OWN_ASK = (
+    r"\s(?:장점|단점|장단점|한계|특징|종류|예시|차이점?|원리|과정|절차|방법|이유|목적|역할|뜻"
+    r"|의미|정의|공식|구조)(?:은|는|이|가)"
+)
 _ELLIPTIC = re.compile(
-    r"^(?![^\s?]+\s(?:장점|단점|장단점|한계|특징|종류|예시|차이점?|원리|과정|절차|방법|이유|목적"
-    r"|역할|뜻|의미|정의|공식|구조)(?:은|는))"
-    r"[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$"
+    rf"^(?![^\s?]+{_OWN_ASK})[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$"
 )
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
 # What a short follow-up without a pronoun must look like to go on from the question
@@ -320,15 +322,22 @@ def may_continue(message: str, own: list[str]) -> bool:
 
 
 def names_a_thing(message: str, own: list[str], previous: list[str]) -> bool:
-    """Whether a question is about a thing of its own, named in Latin letters as its topic
-    or subject, or as the owner of what it asks ("ReLU 단점은?"), that the question before
-    did not name ("RMSProp은 언제 써?"): a new question, not more of the same ("정확도는
-    어느 정도 나와?" after "DNN이 뭐야?", or "return이랑은 무슨 상관이야?", goes on)."""
+    """Whether a question is about a thing of its own that the question before did not
+    name, in Latin letters as its topic or subject ("RMSProp은 언제 써?"), or in any letters
+    before what it asks of it ("ReLU 단점은?", "비지도 학습 예시는?"): a new question, not
+    more of the same ("정확도는 어느 정도 나와?" after "DNN이 뭐야?", or "return이랑은 무슨
+    상관이야?", goes on)."""
     before = {p.casefold() for p in previous}
     return any(
-        _LATIN_WORD.search(s)
-        and s.casefold() not in before
-        and re.search(re.escape(s) + r"(?:\s[가-힣]+)?\s*(?:은|는|이|가)(?![가-힣])", message)
+        s.casefold() not in before
+        and (
+            (
+                bool(_LATIN_WORD.search(s))
+                and re.search(re.escape(s) + r"\s*(?:은|는|이|가)(?![가-힣])", message) is not None
+            )
+            # ("비지도 학습 예시는?" after "지도 학습이 뭐야?")
+            or re.search(re.escape(s) + _OWN_ASK, message) is not None
+        )
         for s in own
     )
 
