@@ -2624,6 +2624,11 @@ VANISHING_NOTE = (
     "- 기울기 소멸 문제를 보완하기 위해 오차를 몇 단계까지만 전파시키는 생략된-BPTT를 쓴다.\n"
     "- 오차가 멀리 전파될 때 전파되는 양이 점차 적어지는 문제점(기울기 소멸 문제)이 발생함\n"
 )
+UNSUPERVISED_NOTE = (
+    "## 비지도 학습\n\n"
+    "- 비지도 학습은 레이블 없이 데이터 자체의 구조를 찾아내는 대표적인 방법이다.\n"
+    "- 대표적인 비지도 작업은 샘플을 묶는 군집화(K-Means, DBSCAN)와 차원 축소(PCA)이다.\n"
+)
 RELU_CAVEAT_NOTE = (
     "## 활성화 함수\n\n"
     "| 이름 | 식 | 주 용도 |\n|---|---|---|\n| ReLU | max(0, x) | 은닉층의 기본값 |\n\n"
@@ -2751,6 +2756,15 @@ EXAMPLES_NOTE = (
             "주성분 분석은 왜 써?",
             "주성분 분석: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]",
             id="purpose",
+        ),
+        # the things that stand for a kind are examples of it; a representative way is no
+        # example
+        pytest.param(
+            UNSUPERVISED_NOTE,
+            "비지도 학습 예시는?",
+            "비지도 학습: 대표적인 비지도 작업은 샘플을 묶는 군집화(K-Means, DBSCAN)와 차원 "
+            "축소(PCA)이다. [1]",
+            id="representative",
         ),
         # two things joined by 이나 before 처럼 are examples
         pytest.param(
