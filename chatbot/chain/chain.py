@@ -248,6 +248,7 @@ class ChatChain:
             # though one passage of the notes holds both)
             if quoted or (
                 not names_a_thing(message, followup.subjects, previous_subjects)
+                and not self._titled_ask(message, followup.subjects, snapshot)
                 and continues_in(found.hits, previous_subjects, followup.subjects, covers)
             ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
@@ -479,6 +480,25 @@ class ChatChain:
             if not plan.answer.lines:
                 plan.intent = "out_of_scope"
         return plan
+
+    def _titled_ask(self, message: str, subjects: list[str], snapshot: IndexSnapshot) -> bool:
+        """Whether `message` asks why, when or how of its topic, a thing with a title of
+        its own in the notes ("풀링은 왜 해?" after "CNN이 뭐야?": "## 풀링 계층 (Pooling)"):
+        a question of that thing, not more of the one before ("얼굴 못 찾은 파일은 어떻게
+        처리돼?" goes on)."""
+        if question_kind(message) not in ("why", "when", "how"):
+            return False
+        for subject in subjects:
+            key = _name_key(subject)
+            if not re.search(re.escape(subject) + r"(?:은|는)\s", message):
+                continue
+            if any(
+                _name_key(label).startswith(key)
+                for unit in snapshot.units_about(set(self.analyzer.terms(subject)))
+                for label in unit.labels[: unit.heading_depth]
+            ):
+                return True
+        return False
 
     def _is_person_noted(self, subject: str, snapshot: IndexSnapshot) -> bool:
         """Whether the notes name `subject` as a person ("얀 르쿤 (Yann LeCun)" over the lines
