@@ -100,17 +100,6 @@ def test_a_question_naming_its_own_subject_before_what_it_asks_is_no_follow_up()
     assert not names_a_thing("정확도는 어느 정도 나와?", ["정확도"], ["DNN"])
 
 
-def test_why_of_a_thing_with_a_title_of_its_own_is_a_question_of_that_thing(
-    services: Services,
-) -> None:
-    chain = services.chat.chain  # type: ignore[union-attr]
-    history = [Turn(user="CNN이 뭐야?", assistant="...", intent="question")]
-    # one passage holds both, yet 풀링 has a section of its own ("## 풀링 계층 (Pooling)")
-    plan = chain.plan({"message": "풀링은 왜 해?", "history": history})
-    assert plan.followup.kind == "" and plan.subjects == ["풀링"]
-    assert plan.answer is not None and "풀링" in plan.answer.lines[0]
-
-
 def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     services: Services,
 ) -> None:
@@ -126,6 +115,12 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     # only right after the question it would go on from
     later = [*history, Turn(user="고마워", assistant="...", intent="greeting")]
     assert chain.plan({"message": "게이트는 몇 개야?", "history": later}).followup.kind == ""
+    # why of a thing with a section of its own ("## 풀링 계층 (Pooling)") asks of it, though
+    # one passage holds both
+    history = [Turn(user="CNN이 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "풀링은 왜 해?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["풀링"]
+    assert plan.answer is not None and "풀링" in plan.answer.lines[0]
 
 
 def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(
