@@ -97,6 +97,7 @@ def test_a_question_naming_its_own_subject_before_what_it_asks_is_no_follow_up()
     assert names_a_thing("ReLU 단점은?", ["ReLU"], ["원핫 인코딩"])
     assert names_a_thing("비지도 학습 예시는?", ["비지도 학습"], ["지도 학습"])
     assert names_a_thing("RMSProp은 언제 써?", ["RMSProp"], ["손실 함수"])
+    assert names_a_thing("Adam이랑 SGD 차이 알려줘", ["Adam", "SGD"], ["드롭아웃"])
     assert not names_a_thing("정확도는 어느 정도 나와?", ["정확도"], ["DNN"])
 
 
