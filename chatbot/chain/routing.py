@@ -325,9 +325,8 @@ def names_a_thing(message: str, own: list[str], previous: list[str]) -> bool:
     """Whether a question is about a thing of its own that the question before did not
     name, in Latin letters as its topic or subject ("RMSProp은 언제 써?"), or in any letters
     before what it asks of it ("ReLU 단점은?", "비지도 학습 예시는?"), or two of them
-    compared ("Adam이랑 SGD 차이 알려줘"): a new question, not
-    more of the same ("정확도는 어느 정도 나와?" after "DNN이 뭐야?", or "return이랑은 무슨
-    상관이야?", goes on)."""
+    compared ("Adam이랑 SGD 차이 알려줘"): a new question, not more of the same ("정확도는
+    어느 정도 나와?" after "DNN이 뭐야?", or "return이랑은 무슨 상관이야?", goes on)."""
     before = {p.casefold() for p in previous}
     if question_kind(message) == "compare" and sum(s.casefold() not in before for s in own) >= 2:
         # ("Adam이랑 SGD 차이 알려줘" after "드롭아웃은?": two things of its own compared)
