@@ -116,12 +116,17 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     # only right after the question it would go on from
     later = [*history, Turn(user="고마워", assistant="...", intent="greeting")]
     assert chain.plan({"message": "게이트는 몇 개야?", "history": later}).followup.kind == ""
-    # why of a thing with a section of its own ("## 풀링 계층 (Pooling)") asks of it, though
-    # one passage holds both
+    # who, why or when of its own topic asks of that topic, though one passage holds both
     history = [Turn(user="CNN이 뭐야?", assistant="...", intent="question")]
     plan = chain.plan({"message": "풀링은 왜 해?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["풀링"]
     assert plan.answer is not None and "풀링" in plan.answer.lines[0]
+    history = [Turn(user="Adam이랑 SGD 차이 알려줘", assistant="...", intent="question")]
+    plan = chain.plan({"message": "어텐션은 왜 필요해?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["어텐션"]
+    history = [Turn(user="어텐션은 왜 필요해?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "트랜스포머는 누가 만들었어?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["트랜스포머"]
 
 
 def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(

@@ -248,7 +248,7 @@ class ChatChain:
             # though one passage of the notes holds both)
             if quoted or (
                 not names_a_thing(message, followup.subjects, previous_subjects)
-                and not self._titled_ask(message, followup.subjects, snapshot)
+                and not self._asks_of_its_topic(message, followup.subjects, snapshot)
                 and continues_in(found.hits, previous_subjects, followup.subjects, covers)
             ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
@@ -481,17 +481,23 @@ class ChatChain:
                 plan.intent = "out_of_scope"
         return plan
 
-    def _titled_ask(self, message: str, subjects: list[str], snapshot: IndexSnapshot) -> bool:
-        """Whether `message` asks why, when or how of its topic, a thing with a title of
-        its own in the notes ("풀링은 왜 해?" after "CNN이 뭐야?": "## 풀링 계층 (Pooling)"):
-        a question of that thing, not more of the one before ("얼굴 못 찾은 파일은 어떻게
-        처리돼?" goes on)."""
-        if question_kind(message) not in ("why", "when", "how"):
+    def _asks_of_its_topic(
+        self, message: str, subjects: list[str], snapshot: IndexSnapshot
+    ) -> bool:
+        """Whether `message` asks who, why or when of its own topic ("어텐션은 왜 필요해?",
+        "트랜스포머는 누가 만들었어?"), or how of a topic with a title of its own in the notes
+        ("풀링은 어떻게 해?": "## 풀링 계층 (Pooling)"): a question of that thing, not more of
+        the one before, though one passage holds both ("얼굴 못 찾은 파일은 어떻게 처리돼?"
+        and "정확도는 어느 정도 나와?" go on)."""
+        kind = question_kind(message)
+        if kind not in ("who", "why", "when", "how"):
             return False
         for subject in subjects:
-            key = _name_key(subject)
             if not re.search(re.escape(subject) + r"(?:은|는)\s", message):
                 continue
+            if kind != "how":
+                return True
+            key = _name_key(subject)
             if any(
                 _name_key(label).startswith(key)
                 for unit in snapshot.units_about(set(self.analyzer.terms(subject)))
