@@ -127,6 +127,10 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     history = [Turn(user="어텐션은 왜 필요해?", assistant="...", intent="question")]
     plan = chain.plan({"message": "트랜스포머는 누가 만들었어?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["트랜스포머"]
+    # and so does how it works
+    history = [Turn(user="배치랑 에포크는 뭐가 달라?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "경사 하강법은 어떻게 동작해?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["경사 하강법"]
 
 
 def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(

@@ -91,9 +91,14 @@ def kind_phrase(kind: str, question: str = "") -> str:
     when it happens, not when one uses it; "KNN은 어떻게 작동해?" how it works."""
     if kind == "when" and question and not ASKS_USE.search(question):
         return "언제 그런지"
-    if kind == "how" and _ASKS_WORKING.search(question):
+    if kind == "how" and asks_how_it_works(question):
         return "어떻게 동작하는지"
     return KIND_PHRASE[kind]
+
+
+def asks_how_it_works(question: str) -> bool:
+    """Whether `question` asks how a thing works ("어떻게 동작해?"), not how one does it."""
+    return bool(_ASKS_WORKING.search(question))
 
 
 # "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat

@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
 
 from chatbot.answering.dates import day_of_label, days_asked
-from chatbot.answering.kinds import question_kind
+from chatbot.answering.kinds import asks_how_it_works, question_kind
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
 from chatbot.answering.select import UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
@@ -485,7 +485,8 @@ class ChatChain:
         self, message: str, subjects: list[str], snapshot: IndexSnapshot
     ) -> bool:
         """Whether `message` asks who, why or when of its own topic ("어텐션은 왜 필요해?",
-        "트랜스포머는 누가 만들었어?"), or how of a topic with a title of its own in the notes
+        "트랜스포머는 누가 만들었어?"), how it works ("경사 하강법은 어떻게 동작해?"), or how
+        of a topic with a title of its own in the notes
         ("풀링은 어떻게 해?": "## 풀링 계층 (Pooling)"): a question of that thing, not more of
         the one before, though one passage holds both ("얼굴 못 찾은 파일은 어떻게 처리돼?"
         and "정확도는 어느 정도 나와?" go on)."""
@@ -495,7 +496,7 @@ class ChatChain:
         for subject in subjects:
             if not re.search(re.escape(subject) + r"(?:은|는)\s", message):
                 continue
-            if kind != "how":
+            if kind != "how" or asks_how_it_works(message):
                 return True
             key = _name_key(subject)
             if any(
