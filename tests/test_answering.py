@@ -1999,20 +1999,6 @@ def test_no_header_denies_what_the_leading_line_says_in_the_question_s_words() -
     assert lines[0].startswith("노트에는 '시계열 분석'에 대해 어떻게 하는지는 따로 적혀 있지")
 
 
-def test_a_line_saying_where_a_thing_suits_does_not_say_how_it_works() -> None:
-    notes = _notes(
-        "## 분류 모델\n\n"
-        "* `K-최근접 이웃`\n"
-        "    * 언제 사용하면 좋을까?\n"
-        "        * 훈련 데이터를 충분히 확보할 수 있는 환경에서 사용하면 좋습니다.\n"
-    )
-    # "… 사용하면 좋습니다" says when it suits, not how it works: the header says the
-    # notes do not say how, in the question's words, and what they hold follows
-    lines = _answer_over(notes, "K-최근접 이웃은 어떻게 작동해?")
-    assert lines[0].startswith("노트에는 'K-최근접 이웃'에 대해 어떻게 동작하는지는"), lines
-    assert any("충분히 확보할 수 있는 환경에서" in line for line in lines[1:])
-
-
 def test_lines_above_the_first_naming_a_subject_its_title_leaves_out_are_not_of_it() -> None:
     notes = _notes(
         "## 스케일링과 인코딩\n\n"
@@ -2849,15 +2835,37 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
     assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
 
 
-def test_a_setting_s_effect_does_not_say_when_a_thing_is_used() -> None:
-    notes = _notes(
-        "## SVM\n\n"
-        "SVM은 마진이 가장 큰 경계를 찾는 분류 모델이다.\n"
-        "하이퍼파라미터 `C`가 크면 마진이 좁아지고 과적합 위험이 커진다.\n"
-    )
-    # a line opening with a setting named in code ("`C`가 크면") says what it does, not when
-    lines = _answer_over(notes, "SVM은 언제 써?")
-    assert lines[0].startswith("노트에는 'SVM'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
+@pytest.mark.parametrize(
+    ("note", "question", "header", "held"),
+    [
+        # "… 사용하면 좋습니다" says when it suits, not how it works: the header says so in
+        # the question's words, and what the notes hold follows
+        pytest.param(
+            "## 분류 모델\n\n* `K-최근접 이웃`\n    * 언제 사용하면 좋을까?\n"
+            "        * 훈련 데이터를 충분히 확보할 수 있는 환경에서 사용하면 좋습니다.\n",
+            "K-최근접 이웃은 어떻게 작동해?",
+            "노트에는 'K-최근접 이웃'에 대해 어떻게 동작하는지는",
+            "충분히 확보할 수 있는 환경에서",
+            id="suits-is-no-how",
+        ),
+        # a line opening with a setting named in code ("`C`가 크면") says what it does, not
+        # when the thing is used
+        pytest.param(
+            "## SVM\n\nSVM은 마진이 가장 큰 경계를 찾는 분류 모델이다.\n"
+            "하이퍼파라미터 `C`가 크면 마진이 좁아지고 과적합 위험이 커진다.\n",
+            "SVM은 언제 써?",
+            "노트에는 'SVM'에 대해 언제 쓰는지는 따로 적혀 있지 않",
+            "마진이 가장 큰 경계",
+            id="setting-is-no-when",
+        ),
+    ],
+)
+def test_a_line_that_only_looks_like_the_kind_asked_does_not_answer_it(
+    note: str, question: str, header: str, held: str
+) -> None:
+    lines = _answer_over(_notes(note), question)
+    assert lines[0].startswith(header), lines
+    assert any(held in line for line in lines[1:]), lines
 
 
 def test_one_side_asked_of_a_comparison_the_notes_make_is_not_answered_by_the_other() -> None:
