@@ -322,6 +322,9 @@ def test_aliases_make_spellings_one_term() -> None:
     # a Greek letter the notes write in LaTeX ("$\\lambda$가 클수록") is asked by its name
     in_notes = clean_inline("$\\lambda$가 크면")
     assert analyzer.terms("람다가 크면") == analyzer.terms(in_notes) == ["lambda", "크"]
+    # and a root it writes "$\\sqrt{d_k}$" is asked as 루트 or 제곱근
+    assert analyzer.terms("루트") == analyzer.terms("제곱근") == ["sqrt"]
+    assert analyzer.terms(clean_inline("$\\sqrt{d_k}$로 나눈다"))[0] == "sqrt"
     # an abbreviation is a spelling too: "DB 안에 있는 정보" finds "데이터베이스 안에 …"
     assert analyzer.terms("DB") == analyzer.terms("데이터베이스") == ["database"]
     # 로그인 is a word of its own, not 로그 ("로그는 어떻게 남겨?" is not about logging in)
