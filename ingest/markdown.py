@@ -39,6 +39,12 @@ _MATH = re.compile(r"\$\$?(.+?)\$\$?")
 _HR = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _QUOTE = re.compile(r"^\s*>\s?")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# Blank lines that end a topic: notes written as plain text set a new one apart by a wide
+# gap, not by a heading ("#### 정확도 vs 정밀도", its bullets, four blank lines,
+# "퍼셉트론: 인식하는 기계를 의미함."). The gap ends the innermost heading's section and
+# those of the headings around it that hold lines of their own, up to one that only
+# gathers headings.
+TOPIC_GAP = 3
 
 
 @dataclass
@@ -141,6 +147,7 @@ def parse_markdown(text: str) -> list[Section]:
     """Split notes into sections, each with its heading path and cleaned blocks."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     stack: list[tuple[int, str]] = []  # (level, title)
+    opened: list[int] = []  # the section each open heading began, as long as `stack`
     floors: list[int] = []  # heading-stack depth when each open <details> began
     sections: list[Section] = [Section(path=(), line=1)]
     para: list[str] = []
@@ -163,9 +170,26 @@ def parse_markdown(text: str) -> list[Section]:
         while len(stack) > floor and stack[-1][0] >= level:
             stack.pop()
         title = clean_inline(title).replace("\n", " ").strip()
+        del opened[len(stack) :]
         if title:
             stack.append((level, title))
+            opened.append(len(sections))
         sections.append(Section(path=tuple(t for _, t in stack), line=lineno))
+
+    def close_topic(lineno: int) -> None:
+        flush_para()
+        floor = floors[-1] if floors else 0
+        del opened[len(stack) :]
+        if len(stack) <= floor:
+            return
+        while len(stack) > floor:
+            stack.pop()
+            depth = len(stack)
+            if not depth or not any(
+                s.blocks for s in sections[opened[depth - 1] :] if len(s.path) == depth
+            ):
+                break
+        sections.append(Section(path=tuple(t for _, t in stack), line=lineno, titled=False))
 
     def close_details(lineno: int) -> None:
         flush_para()
@@ -175,9 +199,16 @@ def parse_markdown(text: str) -> list[Section]:
             sections.append(Section(path=tuple(t for _, t in stack), line=lineno, titled=False))
 
     i = 0
+    blank = 0  # blank lines just above this one
     while i < len(lines):
         line = lines[i]
         lineno = i + 1
+        if not line.strip():
+            blank += 1
+        else:
+            if blank >= TOPIC_GAP and not _HEADING.match(line) and (current().blocks or para):
+                close_topic(lineno)
+            blank = 0
         fence = _FENCE.match(line)
         if fence:
             flush_para()

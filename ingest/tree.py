@@ -29,7 +29,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.markdown import clean_inline
+from ingest.markdown import TOPIC_GAP, clean_inline
 
 # The kinds of question a label can ask (and a message can ask, see chatbot.answering).
 ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -106,10 +106,6 @@ _SENTENCE_WITHIN = re.compile(r"[다함됨임]\.\s+\S")
 # title
 _RULED_TITLE = re.compile(r"^[-=~]{3,}\s*([^-=~\s][^\n]{0,40}?)\s*[-=~]{3,}$")
 _RULED_LEVEL = 6
-# Blank lines that end the innermost heading's section: notes written as plain text set a
-# new topic apart by a wide gap, not by a heading ("#### 정확도 vs 정밀도", its bullets,
-# four blank lines, "퍼셉트론: 인식하는 기계를 의미함.")
-_TOPIC_GAP = 3
 # "스팸 분류 --> 로지스틱 회귀": one thing said to be another
 _ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
@@ -369,6 +365,8 @@ class _Builder:
         self.origin = origin
         self.units: list[UnitDraft] = []
         self.headings: list[tuple[int, str]] = []
+        # how many units stood before each open heading (kept as long as `headings`)
+        self.opened: list[int] = []
         self.floors: list[int] = []
 
     def line_of(self, node: _Node) -> int:
@@ -383,23 +381,34 @@ class _Builder:
             self.headings.pop()
         title = clean(title).replace("\n", " ").strip()
         if title:
+            del self.opened[len(self.headings) :]
             self.headings.append((level, title))
+            self.opened.append(len(self.units))
         return bool(title)
 
     def topic_gap(self, before: _Node, node: _Node) -> bool:
-        """Whether `node` stands `_TOPIC_GAP` or more blank lines below `before`, the end
+        """Whether `node` stands `TOPIC_GAP` or more blank lines below `before`, the end
         of what a heading already holds (not the heading itself, which may stand apart
         from its first lines)."""
         if before.type == "heading" or node.type == "heading" or not node.map:
             return False
-        above = self.source[max(0, self.line_of(node) - 1 - _TOPIC_GAP) : self.line_of(node) - 1]
-        return len(above) == _TOPIC_GAP and not any(line.strip() for line in above)
+        above = self.source[max(0, self.line_of(node) - 1 - TOPIC_GAP) : self.line_of(node) - 1]
+        return len(above) == TOPIC_GAP and not any(line.strip() for line in above)
 
     def close_heading(self) -> None:
-        """End the innermost heading's section (not one a `<details>` holds open)."""
+        """End the innermost heading's section (not one a `<details>` holds open), and
+        those of the headings around it that hold lines of their own: a gap ends a topic
+        ("#### 코퍼스: …" over its line, then "##### 허깅 페이스"), not a heading that only
+        gathers others."""
         floor = self.floors[-1] if self.floors else 0
-        if len(self.headings) > floor:
+        del self.opened[len(self.headings) :]
+        while len(self.headings) > floor:
             self.headings.pop()
+            depth = len(self.headings)
+            if not depth or not any(
+                u.heading_depth == depth for u in self.units[self.opened[depth - 1] :]
+            ):
+                return
 
     def html(self, content: str) -> None:
         for tag in _DETAILS_TAG.findall(content):

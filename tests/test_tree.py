@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.markdown import parse_markdown
 from ingest.tree import parse_units, spelled_out
 
 DETAILS = """<details>
@@ -572,3 +573,22 @@ def test_a_wide_gap_of_blank_lines_ends_the_section_above_it() -> None:
     assert units["재현율은 실제 양성 중 찾아낸 비율이다."].labels == ("평가", "정밀도 vs 재현율")
     # four blank lines set a new topic apart: it is no longer under the innermost heading
     assert units["입력에 가중치를 곱해 더하는 모델"].labels == ("평가",)
+
+    # the gap ends the topics around the innermost heading too (a heading over lines of its
+    # own), up to one that only gathers headings
+    text = (
+        "## 자연어 처리\n\n"
+        "#### 말뭉치: 언어 모델이 읽는 글의 모음\n"
+        "- 모델이 배우는 문장을 모아 둔 것이다.\n\n"
+        "##### 토크나이저\n"
+        "문장을 토큰으로 나눈다.\n"
+        "\n\n\n"
+        "과제: 인사에 답하는 챗봇 만들기\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["문장을 토큰으로 나눈다."].labels[-1] == "토크나이저"
+    assert units["인사에 답하는 챗봇 만들기"].labels == ("자연어 처리",)
+    # chunks are cut on the same sections, so a passage holds the units of its own
+    sections = {b.text: s.path for s in parse_markdown(text) for b in s.blocks}
+    assert sections["문장을 토큰으로 나눈다."][-1] == "토크나이저"
+    assert sections["과제: 인사에 답하는 챗봇 만들기"] == ("자연어 처리",)
