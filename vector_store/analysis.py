@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 22
+ANALYZER_VERSION = 23
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -59,6 +59,8 @@ _FRAMING_NOUNS = frozenset(
     {
         "차이",
         "차이점",
+        # "RNN, LSTM, GRU 관계": how things stand to each other is asked of them
+        "관계",
         "종류",
         "장점",
         "단점",
