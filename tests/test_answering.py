@@ -2798,6 +2798,23 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     assert "언제 쓰는지는 따로 적혀 있지 않아요" in lines[0], lines
 
 
+def test_a_weakness_the_notes_do_not_give_is_said_to_be_missing() -> None:
+    notes = _notes(
+        "## 하이퍼파라미터 탐색\n\n"
+        "- 그리드 탐색: 정해 둔 조합을 모두 돌려 본다 → 비효율적\n"
+        "- 랜덤 탐색: 범위 안에서 조합을 무작위로 뽑아 돌려 본다\n"
+    )
+    # the notes say what 랜덤 탐색 is, and nothing it is weak at
+    lines = _answer_over(notes, "랜덤 탐색의 한계는?")
+    assert lines[0] == (
+        "노트에는 '랜덤 탐색'에 대해 한계는 따로 적혀 있지 않아요. 대신 이렇게 정리되어 있어요."
+    ), lines
+    assert lines[1].startswith("랜덤 탐색: 범위 안에서"), lines
+    # a weakness said in a word of its own is one
+    lines = _answer_over(notes, "그리드 탐색 단점은?")
+    assert lines == ["그리드 탐색: 정해 둔 조합을 모두 돌려 본다 → 비효율적. [1]"], lines
+
+
 def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     notes = _notes(
         "## 파이썬 웹 프레임워크\n\n"

@@ -81,6 +81,12 @@ def _quoted_as(text: str) -> str:
     return "라고만" if last.isalpha() and last.lower() in "aeiouy" else "이라고만"
 
 
+def _topic_particle(word: str) -> str:
+    """ "은" after a final consonant ("단점은"), "는" after a vowel ("한계는")."""
+    last = word[-1:]
+    return "은" if "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 else "는"
+
+
 def render_answer(selection: Selection, *, kind: str, topic: str, question: str = "") -> Rendered:
     passages: list[Passage] = []
 
@@ -94,11 +100,17 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
     if selection.code:
         return _quote_code(selection)
     lines: list[str] = []
-    header = not selection.kind_found and kind in KIND_PHRASE and bool(topic)
+    header = (
+        not selection.kind_found and bool(topic) and (kind in KIND_PHRASE or bool(selection.asked))
+    )
     if header:
+        asked = (
+            f"{selection.asked}{_topic_particle(selection.asked)}"
+            if selection.asked
+            else f"{kind_phrase(kind, question)}는"
+        )
         lines.append(
-            f"노트에는 '{topic}'에 대해 {kind_phrase(kind, question)}는 따로 적혀 있지 않아요. "
-            "대신 이렇게 정리되어 있어요."
+            f"노트에는 '{topic}'에 대해 {asked} 따로 적혀 있지 않아요. 대신 이렇게 정리되어 있어요."
         )
     groups: list[list[Chosen]] = []
     for chosen in selection.units:

@@ -256,7 +256,7 @@ _PROS_BONUS = 1.5
 # 많은 데이터에는 약하다"; "과적합에 강해진다"), for a question that asks for one
 _WEAKNESS = re.compile(
     r"단점|한계|약점|약하|약해|취약|민감|어렵|어려[운워]|느리|느려|[되하]기 쉽|[되하]기 쉬"
-    r"|흔들리|못한다|부족"
+    r"|흔들리|못한다|부족|비효율|오래 걸|운에 의존"
     # a caveat, and the trouble it brings ("다만 … 죽은 ReLU 문제가 생길 수 있다")
     r"|다만 |문제가 (?:생|발생)"
 )
@@ -264,6 +264,9 @@ _STRENGTH = re.compile(
     r"장점|강점|강하|강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋다|좋아진"
 )
 _ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
+# The word a question asks for weaknesses by ("결정 트리 단점은?": 단점); strengths are
+# said in too many words ("효율적으로 좋은 … 찾음") to tell the notes hold none
+_WEAKNESS_WORD = re.compile(r"(?<!장)단점|한계|약점")
 # (or what is better in it than in another: "GRU는 LSTM보다 뭐가 좋아?")
 _ASKS_STRENGTH = re.compile(
     r"장점|강점|좋은 점|나은 점"
@@ -434,6 +437,14 @@ def _year_answers(question: str) -> bool:
     return not ASKS_USE.search(question)
 
 
+def _says_weakness(unit: UnitRecord) -> bool:
+    """Whether `unit` gives a weakness: a line under 장점 / 단점 / 한계 / 특징, or one that
+    says a weakness in prose ("… 과적합되기 쉬우므로")."""
+    return "pros" in (unit.ask, ask_of(unit.term) if unit.term else "") or bool(
+        _WEAKNESS.search(unit.text)
+    )
+
+
 def _by_someone(text: str) -> bool:
     """Whether `text` says who made or proposed something: the doer marked by its particle
     (이 after a final consonant, 가 after none: "조경현 등이 제안한", not "0~1 사이 값을
@@ -498,6 +509,9 @@ class Selection:
     day: str = ""
     """The day heading ("23.09.20") the first unit stands under, for a question that asks
     on which day something came up."""
+    asked: str = ""
+    """What the question asks of its subject where that is narrower than its kind
+    ("단층 퍼셉트론의 한계는?": 한계), when no unit says it (`kind_found` is False)."""
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
@@ -1411,6 +1425,20 @@ class UnitSelector:
             # the command is what was asked: no header says the notes do not say how
             found = selection.kind_found or bool(units[0].command)
             selection = replace(selection, units=units, kind_found=found)
+        weakness = _WEAKNESS_WORD.search(question)
+        if (
+            kind == "definition"
+            and weakness
+            and selection.kind_found
+            and not any(
+                _says_weakness(c.unit)
+                for c in selection.units
+                if c is selection.units[0] or self._names_subject(c.unit, ask.subjects)
+            )
+        ):
+            # "단층 퍼셉트론의 한계는?" where the notes only say what a 퍼셉트론 is: the
+            # answer says that the notes do not give its 한계
+            selection = replace(selection, kind_found=False, asked=weakness.group())
         return selection
 
     def _command(self, ask: _Ask) -> Selection:
