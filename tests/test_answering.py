@@ -2847,6 +2847,20 @@ def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
     ], lines
 
 
+def test_parts_each_doing_their_own_say_how_a_thing_works() -> None:
+    notes = _notes(
+        "## 오토인코더\n\n"
+        "- 입력을 압축했다가 다시 복원하도록 학습하는 신경망이다.\n"
+        "- 인코더는 입력을 짧은 잠재 벡터로 줄이고, 디코더는 그 벡터로 입력을 되살린다.\n"
+    )
+    lines = _answer_over(notes, "오토인코더는 어떻게 동작해?")
+    # no header says the notes do not say how: the parts at work lead
+    assert lines[0].startswith("오토인코더: 인코더는 입력을 짧은 잠재 벡터로 줄이고"), lines
+    # how one does it is asked in other words
+    lines = _answer_over(notes, "오토인코더는 어떻게 만들어?")
+    assert lines[0].startswith("노트에는 '오토인코더'에 대해 어떻게 하는지는"), lines
+
+
 def test_the_header_names_when_as_the_question_asks_it() -> None:
     notes = _notes("## 지표\n\n- 로그 손실은 예측 확률과 정답의 차이를 재는 값이다.\n")
     lines = _answer_over(notes, "로그 손실은 언제 생겨?")

@@ -21,7 +21,7 @@ from itertools import takewhile
 
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
-from chatbot.answering.kinds import ASKS_USE, question_kind
+from chatbot.answering.kinds import ASKS_USE, asks_how_it_works, question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
     QUERY_STOPWORDS,
@@ -396,6 +396,13 @@ _TEXT_KIND = {
 }
 
 
+# How a thing works, said as its parts each doing their own ("생성자는 … 가짜 데이터를
+# 생성하고, 판별자는 …", "망각 게이트(forget gate)는 … 버릴 정보를, 입력 게이트는 …")
+_WORKS = re.compile(
+    r"[가-힣)]\s?(?:은|는)\s[^.,]{1,60}?(?:고|[을를]),\s?[^.,]{0,30}?[가-힣)]\s?(?:은|는)\s"
+)
+
+
 def asks(unit: UnitRecord) -> str:
     """The kind of question a unit answers by its labels: the label it stands under
     ("언제 사용하면 좋을까?"), or its own term ("예시 : 주가 분석 예측", a table row
@@ -406,14 +413,17 @@ def asks(unit: UnitRecord) -> str:
     return own if own in _TERM_KINDS else ""
 
 
-def answers_kind(unit: UnitRecord, kind: str, *, year: bool = True) -> bool:
+def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     """Whether a unit answers a question of `kind`: by its labels (`asks`), or by its own
-    wording; a year says when (since when: "최초 릴리스: 2010년") unless `year` is off,
-    for a question that asks when a thing is used ("LSTM은 언제 써?": not "1997년에
-    제안된 …")."""
+    wording; a year says when (since when: "최초 릴리스: 2010년"), unless `question` asks
+    when a thing is used ("LSTM은 언제 써?": not "1997년에 제안된 …"); parts each doing
+    their own say how a thing works, if `question` asks that ("LSTM은 어떻게 작동해?": "망각
+    게이트는 … 버릴 정보를, 입력 게이트는 …")."""
     if asks(unit) == kind:
         return True
-    if kind == "when" and year and _YEAR.search(unit.text):
+    if kind == "when" and _year_answers(question) and _YEAR.search(unit.text):
+        return True
+    if kind == "how" and asks_how_it_works(question) and _WORKS.search(unit.text):
         return True
     if kind == "who":
         # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
@@ -434,7 +444,7 @@ def answers_kind(unit: UnitRecord, kind: str, *, year: bool = True) -> bool:
 
 def _year_answers(question: str) -> bool:
     """Whether a year answers `question` (when a thing came, not when it is used)."""
-    return not ASKS_USE.search(question)
+    return not (question and ASKS_USE.search(question))
 
 
 def _says_weakness(unit: UnitRecord) -> bool:
@@ -1491,9 +1501,7 @@ class UnitSelector:
     ) -> bool:
         """Whether `unit` answers the kind asked by its wording, or holds what the question
         asks beyond its subject (half its words or more)."""
-        if answers_kind(unit, kind, year=_year_answers(question)) or (
-            unit.labels and ask_of(unit.labels[-1]) == kind
-        ):
+        if answers_kind(unit, kind, question) or (unit.labels and ask_of(unit.labels[-1]) == kind):
             # (or it stands under a title that names the kind: "astype('float32') 하는 이유")
             return True
         # ("LSTM은 누가 만들었어?": 만들 asks who, which "… 값을 만들어" does not say)
@@ -1581,7 +1589,6 @@ class UnitSelector:
         the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
-        year = _year_answers(question)
         if kind == "who" and not _ASKS_WHO_IS.search(question) and not _tells_who(best.unit, keys):
             # "CNN은 누가 만들었어?": a line that says who made it ("… 얀루큰이
             # 개발하였다") leads one that only says what it is, as far below as a line
@@ -1632,7 +1639,7 @@ class UnitSelector:
                 untitled and not any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
             )
         ]
-        near = [c for c in beside if answers_kind(c.unit, kind, year=year)]
+        near = [c for c in beside if answers_kind(c.unit, kind, question)]
         if kind == "when":
             # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
             # clause of time only ("새 후보 상태를 만들 때 …")
@@ -1666,7 +1673,7 @@ class UnitSelector:
             purpose = saying(_PURPOSE, near)
             if purpose is not None:
                 return purpose
-        if kind in _KIND_LEADS and not answers_kind(best.unit, kind, year=year):
+        if kind in _KIND_LEADS and not answers_kind(best.unit, kind, question):
             # (not one that says less of what is asked: "결정 트리는 어떻게 분할해?" is led
             # by "각 분할에서는 …", not by "예측 과정을 … 읽을 수 있어 …", which only
             # reads as a procedure)
@@ -1964,7 +1971,6 @@ class UnitSelector:
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
-        year = _year_answers(question)
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
         # a subject goes by its name ("torchsummary 라이브러리": torchsummary)
         subjects = [self.analyzer.name_of(s) for s in subjects]
@@ -2100,7 +2106,7 @@ class UnitSelector:
                 said_pros=said_pros,
                 heads=heads,
                 beside=ask.beside,
-                year=year,
+                question=question,
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
@@ -2181,7 +2187,7 @@ class UnitSelector:
             (
                 _tells_who(c.unit, subject_keys)
                 if kind == "who"
-                else answers_kind(c.unit, kind, year=year)
+                else answers_kind(c.unit, kind, question)
             )
             # the person asked about ("로젠블랫은 누구야?"), named in a line about what they
             # made ("퍼셉트론은 1958년 로젠블랫(Frank Rosenblatt)이 제안한 …")
@@ -2772,7 +2778,7 @@ class UnitSelector:
         said_pros: list[re.Pattern[str]] | None = None,
         heads: set[str] | frozenset[str] = frozenset(),
         beside: UnitRecord | None = None,
-        year: bool = True,
+        question: str = "",
     ) -> tuple[float, float]:
         """The unit's score, and the part of it that naming every thing asked about
         added (see `Chosen.lift`)."""
@@ -2824,10 +2830,10 @@ class UnitSelector:
         mentions = sum(w * m for w, m in zip(weights, mentions_, strict=True))
         words = unit.terms | unit.context_terms
         total = sum(q_weights.values())
-        question = sum(w for t, w in q_weights.items() if t in words) / total if total else 0.0
-        if about == 0 and mentions == 0 and question < 0.5:
+        share = sum(w for t, w in q_weights.items() if t in words) / total if total else 0.0
+        if about == 0 and mentions == 0 and share < 0.5:
             return 0.0, 0.0
-        score = 2.0 * about + 1.0 * mentions + 1.0 * question + 0.3 / (1 + rank)
+        score = 2.0 * about + 1.0 * mentions + 1.0 * share + 0.3 / (1 + rank)
         # what the question asks of its subject, beyond naming it ("여러 개여도 돼?"): it
         # picks the lead among lines about the subject (a lift, as naming both sides is)
         rest = q_weights.keys() - set().union(*(s for s, _ in subjects))
@@ -2882,7 +2888,7 @@ class UnitSelector:
         elif kind == "who":
             if answers_kind(unit, "who"):
                 score += 1.0
-        elif answers_kind(unit, kind, year=year):
+        elif answers_kind(unit, kind, question):
             score += 1.5 if asks(unit) == kind else 0.8
         if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
