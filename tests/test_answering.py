@@ -2847,6 +2847,25 @@ def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
     ], lines
 
 
+def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
+    notes = _ranked(
+        ("b.md", "## 텐서플로\n\n- 면의 움직임을 텐서플로라고 한다.\n"),
+        (
+            "a.md",
+            "## 딥러닝 질문 및 답변\n\n"
+            "- 케라스 - 층을 쌓듯이 모델을 적는 고수준 API이다.\n"
+            "- 파이토치 - 메타에서 개발, 코드가 실행될 때 그래프가 만들어져 디버깅이 쉽다.\n"
+            "- 텐서플로 - 구글에서 개발, 그래프를 먼저 정의해 대규모 분산 학습에 강하다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "파이토치랑 텐서플로 차이 알려줘")
+    # the side's entry beside the first side's, before a line under its own title
+    assert lines[:2] == [
+        "파이토치: 메타에서 개발, 코드가 실행될 때 그래프가 만들어져 디버깅이 쉽다. [1]",
+        "- 텐서플로: 구글에서 개발, 그래프를 먼저 정의해 대규모 분산 학습에 강하다. [1]",
+    ], lines
+
+
 def test_parts_each_doing_their_own_say_how_a_thing_works() -> None:
     notes = _notes(
         "## 오토인코더\n\n"

@@ -711,6 +711,18 @@ def _contrasts(text: str, subjects: list[str]) -> int:
     )
 
 
+def _alike(unit: UnitRecord, other: UnitRecord) -> bool:
+    """Whether two lines are entries of one list, written alike ("Pytorch - …",
+    "Tensorflow - …" under one title)."""
+    return (
+        unit.source == other.source
+        and unit.labels == other.labels
+        and unit.kind == other.kind
+        and bool(unit.term)
+        and bool(other.term)
+    )
+
+
 def _key(chosen: Chosen) -> str:
     """The same statement written twice in the notes (two files) is said once."""
     return re.sub(r"\W+", "", f"{chosen.unit.term}{chosen.unit.text}").casefold()
@@ -1235,6 +1247,9 @@ _NAMING_LEAD_SHARE = 0.5
 # A line that names every side of a comparison leads it when it ranks this high
 _WHOLE_COMPARISON_RANK = 15
 # A side's own line joins a comparison led by a line about both when it scores this share
+# How near the best line of a side its entry in the list the first side's stands in must
+# score to answer for it
+_ALIKE_SHARE = 0.6
 _OWN_SIDE_SHARE = 0.5
 _SIDE_ROW_SHARE = 0.4
 # How much a line about a longer name that holds the subject mentions the subject
@@ -2223,6 +2238,21 @@ class UnitSelector:
             for s, k in subject_pairs:
                 # each side its own line: one that a side before took speaks for that side
                 found = self._best_for([c for c in pool if c not in lead], s, k)
+                if found is not None and lead and not _alike(found.unit, lead[0].unit):
+                    # the side's entry in the list the first side's line stands in
+                    # ("Tensorflow - 구글에서 개발, …" beside "Pytorch - 페이스북에서 개발, …"),
+                    # not a line elsewhere that scores a little higher
+                    found = next(
+                        (
+                            c
+                            for c in pool
+                            if c not in lead
+                            and _alike(c.unit, lead[0].unit)
+                            and k == _key_of(c.unit.term)
+                            and c.score >= _ALIKE_SHARE * found.score
+                        ),
+                        found,
+                    )
                 if found is not None:
                     lead.append(found)
             chosen = lead or pool[:1]
