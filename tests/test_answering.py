@@ -2866,6 +2866,26 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_the_steps_of_a_procedure_asked_for_read_in_the_notes_order() -> None:
+    notes = _notes(
+        "## 군집\n\n"
+        "* 계층적 군집 절차\n"
+        "    * `모든 점을 각자 하나의 작은 묶음으로 두고 시작`\n"
+        "    * `가장 가까운 두 군집을 합쳐 새 군집 만들기`\n"
+        "    * `군집이 하나 남을 때까지 반복`\n"
+    )
+    lines = _answer_over(notes, "계층적 군집 절차가 어떻게 돼?")
+    # the step that names 군집 most does not lead the one before it
+    assert [line.removeprefix("- ") for line in lines] == [
+        "계층적 군집 절차: 모든 점을 각자 하나의 작은 묶음으로 두고 시작. [1]",
+        "가장 가까운 두 군집을 합쳐 새 군집 만들기. [1]",
+        "계층적 군집 절차: 군집이 하나 남을 때까지 반복. [1]",
+    ], lines
+    # one step asked about leads
+    lines = _answer_over(notes, "계층적 군집에서 두 군집은 어떻게 합쳐?")
+    assert lines[0] == "계층적 군집 절차: 가장 가까운 두 군집을 합쳐 새 군집 만들기. [1]", lines
+
+
 def test_parts_each_doing_their_own_say_how_a_thing_works() -> None:
     notes = _notes(
         "## 오토인코더\n\n"

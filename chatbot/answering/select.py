@@ -243,6 +243,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _ASKED_LABEL_BONUS = 2.0
+_ASKS_STEPS = re.compile(r"절차|순서|과정|단계|흐름|프로세스")
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
 _ENTRY_WORDS = re.compile(r"파라미터|인자|옵션|매개\s?변수|메서드|프로퍼티|속성")
@@ -2488,6 +2489,15 @@ class UnitSelector:
             chosen, siblings, group, kind_found = named_rows, [], named_rows, True
         if len(chosen) == 1 and (
             all(len(c.unit.text) <= _LIST_ITEM and c.unit.kind == "item" for c in group)
+            # the steps under a title that names a procedure ("밀도 기반 군집 절차"), however
+            # long each is, for a question that asks for them all ("DBSCAN 군집 절차가 어떻게
+            # 돼?"; not "ARIMA로 미래 추세는 어떻게 예측해?", which one step answers)
+            or (
+                kind == "how"
+                and _ASKS_STEPS.search(question) is not None
+                and len(group) >= 2
+                and all(c.unit.kind == "item" and c.unit.ask == "how" for c in group)
+            )
             or (
                 kind == "list"
                 and len(group) >= 2
