@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chatbot.answering.kinds import question_kind
 from chatbot.chain.chain import Plan, Turn
 from chatbot.chain.routing import may_continue, resolve_followup, subject_covered
 from chatbot.generation.base import GenerationRequest, Passage
@@ -58,6 +59,15 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
         followup = resolve_followup(message, previous, analyzer, analyzer.subjects(previous))
         assert followup.kind == "switch" and followup.subjects == ["RNN"], message
         assert "CNN" in followup.previous_subjects and "CNN" in followup.query
+
+
+def test_a_switch_to_one_thing_after_a_comparison_asks_what_it_is() -> None:
+    analyzer = default_analyzer()
+    previous = "L1이랑 L2 정규화 차이"
+    followup = resolve_followup("그럼 드롭아웃은?", previous, analyzer, analyzer.subjects(previous))
+    assert followup.kind == "switch" and followup.subjects == ["드롭아웃"]
+    # one thing is no comparison: the difference asked before is not asked of it
+    assert question_kind(followup.query) == "definition", followup.query
 
 
 def test_a_switch_asks_of_the_new_subject_where_the_previous_question_asked() -> None:

@@ -282,6 +282,10 @@ def resolve_followup(
             marked = [p for p, role in roles if role == "marked"]
             replaced = [s for s in previous_subjects if s in marked] or previous_subjects
             query = f"{message} {_strip_subjects(previous, replaced)}"
+            if len(own) == 1 and question_kind(query) == "compare":
+                # "L1이랑 L2 정규화 차이" → "그럼 드롭아웃은?": one thing is no comparison;
+                # it is asked what it is
+                return Followup("switch", message, own, previous)
             # (what it asks keeps where it asks it: "… 원핫 인코딩에서 … 어떻게 표현해?"
             # names the column of 토끼's row)
             domain = {p for p, role in roles if role == "domain"}
