@@ -2866,6 +2866,28 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_each_side_of_a_comparison_is_read_under_its_own_title() -> None:
+    notes = _ranked(
+        ("b.md", "## 이미지 입력\n\n28×28 이미지를 MLP에 넣으려면 784차원 벡터로 펼쳐야 한다.\n"),
+        (
+            "a.md",
+            "## 퍼셉트론 (Perceptron)\n\n"
+            "퍼셉트론은 입력의 가중합이 0보다 크면 1을 내는 가장 단순한 신경망이다.\n\n"
+            "## 다층 퍼셉트론 (MLP)\n\n"
+            "다층 퍼셉트론은 입력층과 출력층 사이에 은닉층을 둔 신경망이다.\n"
+            "은닉층에 비선형 활성화 함수를 넣어 XOR 문제도 풀 수 있다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "MLP가 퍼셉트론이랑 뭐가 달라?")
+    # MLP by the name its title gives in parentheses; 퍼셉트론 not by a line under the
+    # title of MLP, whose name holds the word
+    assert lines[:2] == [
+        "다층 퍼셉트론 (MLP): 다층 퍼셉트론은 입력층과 출력층 사이에 은닉층을 둔 신경망이다. [1]",
+        "- 퍼셉트론 (Perceptron): 퍼셉트론은 입력의 가중합이 0보다 크면 1을 내는 가장 단순한 "
+        "신경망이다. [1]",
+    ], lines
+
+
 def test_the_steps_of_a_procedure_asked_for_read_in_the_notes_order() -> None:
     notes = _notes(
         "## 군집\n\n"

@@ -2238,7 +2238,14 @@ class UnitSelector:
             lead: list[Chosen] = []
             for s, k in subject_pairs:
                 # each side its own line: one that a side before took speaks for that side
-                found = self._best_for([c for c in pool if c not in lead], s, k)
+                # (two things compared; of more, some are what they are compared by:
+                # "분류랑 회귀는 … 결과가 어떻게 달라?")
+                rivals = (
+                    {other for _, other in subject_pairs if other != k}
+                    if len(subject_pairs) == 2
+                    else set()
+                )
+                found = self._best_for([c for c in pool if c not in lead], s, k, rivals)
                 if found is not None and lead and not _alike(found.unit, lead[0].unit):
                     # the side's entry in the list the first side's line stands in
                     # ("Tensorflow - 구글에서 개발, …" beside "Pytorch - 페이스북에서 개발, …"),
@@ -2752,10 +2759,18 @@ class UnitSelector:
         name = unit.term or unit.context
         return bool(name) and set(self.analyzer.terms(name)) == subject
 
-    def _best_for(self, pool: list[Chosen], subject: set[str], key: str) -> Chosen | None:
+    def _best_for(
+        self,
+        pool: list[Chosen],
+        subject: set[str],
+        key: str,
+        rivals: frozenset[str] | set[str] = frozenset(),
+    ) -> Chosen | None:
         """The best line on one side of a comparison, one that says enough of its own
         where there is one ("sparse: 희소하다" only when nothing says more); one that names
-        the side whole where one does ("out_channel", not any line with "channel")."""
+        the side whole where one does ("out_channel", not any line with "channel"); not
+        one under a title of another side (`rivals`: "다층 퍼셉트론 (MLP)" is no title of
+        퍼셉트론 beside MLP)."""
         # (more than half of a side's words: "기울기" alone, in a line about 기울기 소실, is
         # no side "그래디언트 부스팅")
         side = [
@@ -2771,11 +2786,21 @@ class UnitSelector:
                 key in _whole_key(c.unit)
                 or self._named_as(c.unit, subject)
                 # a line under the side's own bullet or title ("장고" > "특징" > "개발에
-                # 필요한 많은 기능이 구현되어 …")
-                or any(key == _key_of(label) for label in c.unit.labels)
+                # 필요한 많은 기능이 구현되어 …"), by any name it goes by ("다층 퍼셉트론
+                # (MLP)" for MLP)
+                or any(key in _names_of(label) for label in c.unit.labels)
             )
         ]
         side = whole or side
+        side = [
+            c
+            for c in side
+            if not (
+                c.unit.labels
+                and rivals & (names := _names_of(c.unit.labels[-1]))
+                and key not in names
+            )
+        ] or side
         if not side:
             return None
         # the side's own row or term line ("GPT (OpenAI): 문장 생성에 강함"), not one of
