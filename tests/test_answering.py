@@ -2866,6 +2866,18 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_a_strength_asked_of_a_thing_is_led_by_the_line_that_says_one() -> None:
+    notes = _notes(
+        "## 배깅 (Bagging)\n\n"
+        "배깅은 같은 모델을 여러 개 학습해 예측을 모으는 앙상블 방법이다.\n"
+        "각 모델은 복원 추출한 표본으로 학습하고, 이렇게 모은 예측은 분산이 줄어 "
+        "과적합에 강해진다.\n"
+    )
+    lines = _answer_over(notes, "배깅은 단일 모델보다 뭐가 좋아?")
+    # what it is better at, said beside what it is, answers it: no header says otherwise
+    assert lines[0].startswith("배깅 (Bagging): 각 모델은 복원 추출한 표본으로"), lines
+
+
 def test_each_side_of_a_comparison_is_read_under_its_own_title() -> None:
     notes = _ranked(
         ("b.md", "## 이미지 입력\n\n28×28 이미지를 MLP에 넣으려면 784차원 벡터로 펼쳐야 한다.\n"),

@@ -1451,6 +1451,19 @@ class UnitSelector:
             # the command is what was asked: no header says the notes do not say how
             found = selection.kind_found or bool(units[0].command)
             selection = replace(selection, units=units, kind_found=found)
+        if (
+            kind == "compare"
+            and not selection.kind_found
+            and selection.units
+            and any(
+                asked.search(question) and pattern.search(selection.units[0].unit.text)
+                for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+            )
+        ):
+            # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?" is answered by a strength said of it
+            # ("… 단일 트리보다 분산이 줄어 과적합에 강해진다"), though the other side is not
+            # described
+            selection = replace(selection, kind_found=True)
         weakness = _WEAKNESS_WORD.search(question)
         if (
             kind == "definition"
@@ -1675,6 +1688,21 @@ class UnitSelector:
                 None,
             )
 
+        pros = next(
+            (
+                pattern
+                for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+                if asked.search(question)
+            ),
+            None,
+        )
+        if pros is not None and not pros.search(best.unit.text):
+            # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?": a line beside the best that says a
+            # strength ("… 분산이 줄어 과적합에 강해진다") leads what the thing is, though it
+            # names less of what the strength is measured against ("결정 트리")
+            said = next((c for c in beside if pros.search(c.unit.text)), None)
+            if said is not None:
+                return said
         if kind == "why" and _ASKS_CAUSE.search(question):
             # what causes it leads what is done about it ("기울기 소멸 문제는 왜 생겨?": "…
             # 전파될 때 … 문제점이 발생함", not "… 문제를 보안하기 위해 …")
