@@ -61,6 +61,22 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
         assert "CNN" in followup.previous_subjects and "CNN" in followup.query
 
 
+def test_what_a_thing_is_measured_against_goes_on_from_the_previous_subject() -> None:
+    analyzer = default_analyzer()
+    previous = "트랜스포머가 뭐야?"
+    followup = resolve_followup(
+        "RNN보다 뭐가 좋아?", previous, analyzer, analyzer.subjects(previous)
+    )
+    # the previous subject is measured against RNN, not RNN asked about anew
+    assert followup.kind == "continue"
+    assert followup.subjects == ["트랜스포머", "RNN"]
+    # a question with a subject of its own is its own
+    followup = resolve_followup(
+        "SVM이 로지스틱 회귀보다 좋은 점이 뭐야?", previous, analyzer, analyzer.subjects(previous)
+    )
+    assert followup.kind == "" and followup.subjects == ["SVM"]
+
+
 def test_a_switch_to_one_thing_after_a_comparison_asks_what_it_is() -> None:
     analyzer = default_analyzer()
     previous = "L1이랑 L2 정규화 차이"

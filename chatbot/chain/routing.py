@@ -42,6 +42,9 @@ _ANAPHORA = re.compile(
 _PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
 # "GRU랑 차이는?", "GRU와 비교하면?": one side of a comparison, the other left unsaid
+# "RNN보다 뭐가 좋아?", "그럼 LSTM보다는?": a question that opens with what a thing is
+# measured against
+_THAN = re.compile(r"^(?:그럼\s*)?(\S+(?:\s\S+)?)\s?보다")
 _ONE_SIDE = re.compile(
     r"(?:이랑|랑|와|과|하고)(?:은|는|도)?\s*(?:(?:뭐가|무엇이|어떻게|어디가)\s*)?"
     r"(?:차이|달라|다르|다른|비교)"
@@ -296,6 +299,17 @@ def resolve_followup(
         return Followup("switch", message, own, previous)
     if refers and not own:
         return Followup("continue", f"{previous} {message}", previous_subjects, previous)
+    if (
+        len(own) == 1
+        and own[0] not in previous_subjects
+        and question_kind(message) == "compare"
+        and (than := _THAN.match(compact)) is not None
+        and _squeeze(own[0]) in _squeeze(than.group(1))
+    ):
+        # "RNN보다 뭐가 좋아?" after "트랜스포머가 뭐야?": what it is measured against is
+        # named, and the thing measured is the previous subject
+        subjects = list(dict.fromkeys([*previous_subjects, *own]))
+        return Followup("continue", f"{previous} {message}", subjects, previous)
     if refers and _PRONOUN.search(compact) and not _SWITCH.match(compact):
         # "그거 확률로 보면 무슨 의미야?", "그건 챗GPT랑 무슨 상관이야?": the pronoun is the
         # previous subject, still asked about; its own words say what of it.
