@@ -2876,6 +2876,15 @@ def test_a_strength_asked_of_a_thing_is_led_by_the_line_that_says_one() -> None:
     lines = _answer_over(notes, "배깅은 단일 모델보다 뭐가 좋아?")
     # what it is better at, said beside what it is, answers it: no header says otherwise
     assert lines[0].startswith("배깅 (Bagging): 각 모델은 복원 추출한 표본으로"), lines
+    # advice ("… 것이 좋다") and a setting that grows ("규제가 강해진다") are no strength
+    notes = _notes(
+        "## 릿지 회귀\n\n"
+        "릿지 회귀는 가중치 제곱합을 손실에 더하는 선형 회귀이다.\n"
+        "특성 스케일에 따라 벌점이 달라지므로 표준화한 뒤 학습하는 것이 좋다.\n"
+        "알파가 크면 규제가 강해진다.\n"
+    )
+    lines = _answer_over(notes, "릿지 회귀는 선형 회귀보다 뭐가 좋아?")
+    assert lines == ["릿지 회귀는 가중치 제곱합을 손실에 더하는 선형 회귀이다. [1]"], lines
 
 
 def test_each_side_of_a_comparison_is_read_under_its_own_title() -> None:

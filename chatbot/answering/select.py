@@ -262,7 +262,10 @@ _WEAKNESS = re.compile(
     r"|다만 |문제가 (?:생|발생)"
 )
 _STRENGTH = re.compile(
-    r"장점|강점|강하|강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋다|좋아진"
+    # (robust to a thing, "과적합에 강해진다"; not a setting that grows, "규제가 강해진다")
+    r"장점|강점|에 강하|에 강해|유리|쉽고|쉽다|간단|편리|빠르|빨라|효과적|잘 된다|좋아진"
+    # (not advice: "… 표준화한 뒤 학습하는 것이 좋다")
+    r"|(?<!것이 )(?<!게 )좋다"
 )
 _ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
 # The word a question asks for weaknesses by ("결정 트리 단점은?": 단점); strengths are
