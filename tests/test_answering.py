@@ -2866,6 +2866,20 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_a_name_asked_within_one_thing_is_not_answered_from_another() -> None:
+    notes = _notes(
+        "* GridSearchCV\n\n주요 파라미터\n\n"
+        "cv: 교차 검증에 쓸 폴드 수. 예를 들어, cv=5는 5-겹 교차 검증이다.\n"
+        "refit: 찾은 조합으로 다시 학습할지 여부.\n\n"
+        "* RandomizedSearchCV\n\n주요 파라미터\n\n"
+        "cv: 교차 검증을 위한 폴드 수입니다.\n"
+        "n_iter: 시도할 조합의 수입니다.\n"
+    )
+    lines = _answer_over(notes, "GridSearchCV에서 cv는 뭐야?", frozenset({"GridSearchCV"}))
+    # the cv of RandomizedSearchCV is another setting of the same name
+    assert lines == ["cv: 교차 검증에 쓸 폴드 수. 예를 들어, cv=5는 5-겹 교차 검증이다. [1]"], lines
+
+
 def test_a_strength_asked_of_a_thing_is_led_by_the_line_that_says_one() -> None:
     notes = _notes(
         "## 배깅 (Bagging)\n\n"

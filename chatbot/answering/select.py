@@ -2559,6 +2559,9 @@ class UnitSelector:
         # (two notes that each define "경사하강법").
         sections = {_section(c.unit) for c in chosen}
         best_names = {_key_of(best.unit.term), _key_of(best.unit.context)} & subject_keys
+        under_domain = bool(domain_keys) and any(
+            _names_of(name) & domain_keys for name in (*best.unit.labels, best.unit.term)
+        )
         others = [
             c
             for c in pool
@@ -2572,6 +2575,13 @@ class UnitSelector:
             # the heading they stand under (so do its siblings, above)
             and (kind != "compare" or bool(subject_terms & c.unit.terms))
             and not (tracked and _section(c.unit) == _section(best.unit) and not of_subject(c.unit))
+            # where the question says what the subject belongs to and the best line stands
+            # under it ("GridSearchCV에서 cv는 뭐야?"), not the same name under another
+            # ("HalvingRandomSearchCV" > "cv: …")
+            and not (
+                under_domain
+                and not any(_names_of(name) & domain_keys for name in (*c.unit.labels, c.unit.term))
+            )
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
