@@ -220,11 +220,15 @@ def test_who_of_a_group_gives_a_line_for_each_person() -> None:
         "    - 신경망 기반 강화학습의 초기 실험을 이끌었다.\n"
         "    - 적응 제어와 강화학습을 잇는 연구를 했다.\n"
         "- 크리스 왓킨스 (Chris Watkins) - 영국\n"
-        "    - 큐 러닝 알고리즘을 박사 논문에서 처음 제안했다.\n"
+        "    - 큐 러닝 알고리즘을 박사 논문에서 처음 제안해 강화학습의 기둥이 되었다.\n"
     )
     lines = _answer_over(notes, "강화학습의 세 기둥은 누구야?")
-    for name in ("리처드 서튼", "앤드루 바토", "크리스 왓킨스"):
-        assert any(name in line for line in lines), (name, lines)
+    # each of them, in the notes' order (not the one whose line names the group first)
+    at = [
+        next(i for i, line in enumerate(lines) if name in line)
+        for name in ("리처드 서튼", "앤드루 바토", "크리스 왓킨스")
+    ]
+    assert at == sorted(at), lines
     # one person asked about keeps all of that person's lines
     lines = _answer_over(notes, "리처드 서튼은 누구야?")
     assert sum("리처드 서튼" in line for line in lines) >= 2, lines

@@ -2641,6 +2641,10 @@ class UnitSelector:
             )
             if elsewhere is not None:
                 chosen.append(elsewhere)
+        if a_group:
+            # the people of a group in the notes' order ("4대 천왕은 누구야?": 제프리 힌턴
+            # first, as the notes list them, not whoever scored highest)
+            chosen.sort(key=lambda c: (c.unit.source != best.unit.source, c.unit.line))
         if kind == "list":
             # the entries after the lead in the notes' order, each with what stands under it
             rest = sorted(
