@@ -2796,6 +2796,14 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     notes = _notes("## 시각화\n\n- subplots: 한 그림에 여러 그래프를 담기 위해 사용\n")
     lines = _answer_over(notes, "subplots는 언제 써?")
     assert lines == ["subplots: 한 그림에 여러 그래프를 담기 위해 사용. [1]"], lines
+    # what it is done on, and only there
+    notes = _notes(
+        "## 전처리\n\n- 인코더는 학습 세트에만 fit하고 테스트 세트에는 transform만 한다.\n"
+    )
+    lines = _answer_over(notes, "인코더는 언제 fit해?")
+    assert lines == [
+        "전처리: 인코더는 학습 세트에만 fit하고 테스트 세트에는 transform만 한다. [1]"
+    ], lines
     # a line that opens with doing it says how, not when
     notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
     lines = _answer_over(notes, "ReLU는 언제 써?")

@@ -345,6 +345,8 @@ _TEXT_KIND = {
     "when": re.compile(
         r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|적합)|할 때|일 때"
         r"|에서 사용|용도"
+        # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …")
+        r"|[가-힣]에만\s"
         # what it is used for ("한 화면에 여러 개의 이미지를 담기 위해 사용")
         r"|위해\s?(?:사용|쓴|쓰|쓰인|활용)"
         # what it is used for, and how often: "RNN 학습에 자주 사용"
