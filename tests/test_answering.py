@@ -2878,6 +2878,19 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_what_is_done_before_a_thing_leads_when_asked() -> None:
+    notes = _notes(
+        "## K-평균 군집화\n\n"
+        "- K-평균은 가까운 중심에 샘플을 모아 K개의 군집을 만드는 알고리즘이다.\n"
+        "- 중심은 군집에 속한 샘플의 평균으로 다시 계산한다.\n"
+        "- K-평균은 거리가 단위에 끌려가므로 먼저 표준화하는 것이 좋다.\n"
+    )
+    lines = _answer_over(notes, "K-평균 하기 전에 뭘 해야 돼?")
+    assert lines[0] == (
+        "K-평균 군집화: K-평균은 거리가 단위에 끌려가므로 먼저 표준화하는 것이 좋다. [1]"
+    ), lines
+
+
 def test_a_name_asked_within_one_thing_is_not_answered_from_another() -> None:
     notes = _notes(
         "* GridSearchCV\n\n주요 파라미터\n\n"

@@ -268,6 +268,10 @@ _STRENGTH = re.compile(
     r"|(?<!것이 )(?<!게 )좋다"
 )
 _ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
+# "PCA 하기 전에 뭘 해야 돼?": what is done before it, said as such ("먼저 표준화하는 것이
+# 좋다")
+_ASKS_BEFORE = re.compile(r"[가-힣]기\s?전에|전에\s(?:뭘|무엇을|뭐)|먼저\s(?:뭘|무엇을|뭐)")
+_BEFORE = re.compile(r"먼저|[가-힣]기\s?전에|앞서\s|[가-힣]한\s?(?:뒤|후)에?\s")
 # The word a question asks for weaknesses by ("결정 트리 단점은?": 단점); strengths are
 # said in too many words ("효율적으로 좋은 … 찾음") to tell the notes hold none
 _WEAKNESS_WORD = re.compile(r"(?<!장)단점|한계|약점")
@@ -1696,7 +1700,11 @@ class UnitSelector:
         pros = next(
             (
                 pattern
-                for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+                for asked, pattern in (
+                    (_ASKS_WEAKNESS, _WEAKNESS),
+                    (_ASKS_STRENGTH, _STRENGTH),
+                    (_ASKS_BEFORE, _BEFORE),
+                )
                 if asked.search(question)
             ),
             None,
@@ -1704,7 +1712,8 @@ class UnitSelector:
         if pros is not None and not pros.search(best.unit.text):
             # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?": a line beside the best that says a
             # strength ("… 분산이 줄어 과적합에 강해진다") leads what the thing is, though it
-            # names less of what the strength is measured against ("결정 트리")
+            # names less of what the strength is measured against ("결정 트리"); so does
+            # what is done first, asked for ("PCA 하기 전에 뭘 해야 돼?": "… 먼저 표준화")
             said = next((c for c in beside if pros.search(c.unit.text)), None)
             if said is not None:
                 return said
