@@ -1697,7 +1697,7 @@ class UnitSelector:
                 None,
             )
 
-        pros = next(
+        telling = next(
             (
                 pattern
                 for asked, pattern in (
@@ -1709,12 +1709,12 @@ class UnitSelector:
             ),
             None,
         )
-        if pros is not None and not pros.search(best.unit.text):
+        if telling is not None and not telling.search(best.unit.text):
             # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?": a line beside the best that says a
             # strength ("… 분산이 줄어 과적합에 강해진다") leads what the thing is, though it
             # names less of what the strength is measured against ("결정 트리"); so does
             # what is done first, asked for ("PCA 하기 전에 뭘 해야 돼?": "… 먼저 표준화")
-            said = next((c for c in beside if pros.search(c.unit.text)), None)
+            said = next((c for c in beside if telling.search(c.unit.text)), None)
             if said is not None:
                 return said
         if kind == "why" and _ASKS_CAUSE.search(question):
