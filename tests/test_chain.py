@@ -169,6 +169,17 @@ def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(
     assert "model.eval()" in plan.answer.lines[0]
 
 
+def test_a_follow_up_of_a_follow_up_still_asks_of_the_topic(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [
+        Turn(user="드롭아웃은 뭐야?", assistant="...", intent="question"),
+        Turn(user="그거 추론할 때는 어떻게 해?", assistant="...", intent="question"),
+    ]
+    plan = chain.plan({"message": "왜 그렇게 해?", "history": history})
+    # the question before names no subject of its own: the one before it does
+    assert plan.followup.kind == "continue" and plan.subjects == ["드롭아웃"], plan.subjects
+
+
 def test_a_follow_up_about_both_asks_of_the_last_two_subjects(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     history = [

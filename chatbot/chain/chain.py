@@ -63,6 +63,8 @@ from vector_store.retriever import HybridSearcher, SearchResult
 from vector_store.store import IndexSnapshot
 
 _WORD_PIECE = re.compile(r"\S+\s*")
+# How many questions back a follow-up's topic is looked for
+_ASKED_BEFORE_TURNS = 3
 # Reply-bank intents of messages about the assistant itself ("너는 무슨 일을 하는 챗봇이야?").
 _ABOUT_ASSISTANT = frozenset({"identity", "capability"})
 # A term as a heading writes it ("SVM", "Support Vector Machine"), not a file name.
@@ -172,6 +174,18 @@ class ChatChain:
         )
 
     # ----------------------------------------------------------------- planning
+    def _asked_before(self, history: list[Turn]) -> str:
+        """The question just before, with those before it back to one that names its own
+        subject: "RNN이 뭐야?" → "어디에 써?" → "단점은?" still asks of RNN."""
+        asked: list[str] = []
+        for turn in reversed(history):
+            if turn.intent != "question":
+                continue
+            asked.insert(0, turn.user)
+            if self.analyzer.subjects(turn.user) or len(asked) >= _ASKED_BEFORE_TURNS:
+                break
+        return " ".join(asked)
+
     def plan(self, inputs: dict[str, Any]) -> Plan:
         message: str = inputs["message"]
         history: list[Turn] = inputs.get("history", [])
@@ -179,11 +193,9 @@ class ChatChain:
         previous = next((t for t in reversed(history) if t.intent == "question"), None)
         # the lines of code the answer before quoted, if it quoted any
         quoted = quoted_lines(previous.assistant) if previous is not None else []
+        asked_before = self._asked_before(history)
         followup = resolve_followup(
-            message,
-            previous.user if previous else "",
-            self.analyzer,
-            self.analyzer.subjects(previous.user) if previous else [],
+            message, asked_before, self.analyzer, self.analyzer.subjects(asked_before)
         )
         person = _person_meant(message, previous)
         if person and previous is not None:
@@ -239,8 +251,8 @@ class ChatChain:
         ):
             # "DNN이 뭐야?" → "정확도는 어느 정도 나와?": no pronoun, yet the notes say it
             # of DNN; "코드로는 어떻게 해?" names nothing new and goes on
-            previous_subjects = self.analyzer.subjects(previous.user)
-            joint = f"{previous.user} {message}"
+            previous_subjects = self.analyzer.subjects(asked_before)
+            joint = f"{asked_before} {message}"
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
             # after an answer that quoted code, a short question asks about that code
             # ("버전은 몇으로 적혀 있어?")
@@ -252,7 +264,7 @@ class ChatChain:
                 and continues_in(found.hits, previous_subjects, followup.subjects, covers)
             ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
-                followup = Followup("continue", joint, subjects, previous.user)
+                followup = Followup("continue", joint, subjects, asked_before)
                 result = found
         if followup.kind == "continue" and _BOTH.search(message):
             # "정밀도가 뭐야?" → "재현율은?" → "둘 중 뭘 봐야 해?": both of them
