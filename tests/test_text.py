@@ -251,6 +251,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("로지스틱 회귀 분석 절차 순서대로 알려줘", ["로지스틱 회귀 분석"]),
         # and so are its parts
         ("CNN 구성 요소 알려줘", ["CNN"]),
+        # the plural is no part of a name
+        ("다른 천왕들은?", ["천왕"]),
         # and how things stand to each other
         ("RNN, LSTM, GRU 관계 알려줘", ["GRU", "RNN", "LSTM"]),
         ("플라스크 공식 사이트 어디야?", ["플라스크 공식 사이트"]),

@@ -714,7 +714,8 @@ class KoreanAnalyzer:
                 and following.startswith("NN")
                 and tokens[i + 1].start == tok.start + tok.len
             )
-            suffix = tag == "XSN" and start >= 0
+            # ("천왕들": the plural is no part of the name)
+            suffix = tag == "XSN" and start >= 0 and tok.form != "들"
             # "비지도 학습": a prefix opens the noun it stands on
             prefix = tag == "XPN"
             # "보틀(bottle) 프레임워크": a spelling in parentheses stays with its name
