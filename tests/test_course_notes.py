@@ -69,3 +69,17 @@ def test_chat_over_course_notes(services: Services) -> None:
     answer = services.chat.answer("환경 변수는 어떻게 불러와?", None)
     assert "환경 변수를 .env 파일로부터 읽어 들임" in answer["answer"]
     assert "환경(CPU/GPU" not in answer["answer"]
+
+
+def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:
+    assert services.chat is not None
+    topic = services.chat.answer("CNN이 뭐야?", None)
+    first = services.chat.answer("그거 누가 만들었어?", topic["session_id"])
+    # the answer names him only as the owner of a thing ("얀 르쿤의 우편번호 자동 인식기")
+    assert "얀 르쿤의" in first["answer"] and "Yann" not in first["answer"]
+    then = services.chat.answer("그 사람 어느 나라 사람이야?", first["session_id"])
+    assert then["intent"] == "question"
+    assert then["answer"].splitlines()[0].startswith("얀 르쿤 (Yann LeCun): 프랑스")
+    # and the group he belongs to, asked in the plural
+    others = services.chat.answer("다른 천왕들은?", then["session_id"])
+    assert others["intent"] == "question" and "제프리 힌턴" in others["answer"]

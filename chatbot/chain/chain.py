@@ -84,6 +84,11 @@ _DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
 # "그 사람은 어느 나라 사람이야?", "그분은 뭘 했어?": the person the answer before named
 _THAT_PERSON = re.compile(r"(?<![가-힣])(?:그|이|저)\s?(?:사람|분)(?=[은는이가을를의도]|\s|$)")
 _SPELLING = re.compile(r"\s*\([^)]*\)")
+# A name in Hangul, two or three words ("얀 르쿤", "앤드루 응"), and a particle after it
+_HANGUL_NAME = re.compile(r"[가-힣]{1,4}(?: [가-힣]{1,4}){1,2}")
+_PARTICLE_END = re.compile(r"(?<=[가-힣])(?:의|은|는|이|가|을|를|와|과|에게)$")
+# How many units that hold a name's words are looked through for it written as a person's
+_PERSON_LOOKUP = 50
 # "얀 르쿤은 뭘 했어?": what a person did, asked as one asks a friend
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
@@ -174,6 +179,17 @@ class ChatChain:
         )
 
     # ----------------------------------------------------------------- planning
+    def _known_person(self, name: str, snapshot: IndexSnapshot) -> bool:
+        """Whether the notes write `name` as a person's elsewhere ("얀 르쿤 (Yann LeCun)"
+        under 4대 천왕, for "얀 르쿤의 우편번호 자동 인식기")."""
+        terms = set(self.analyzer.terms(name))
+        key = name.replace(" ", "")
+        return bool(terms) and any(
+            is_person(named) and _SPELLING.sub("", named).replace(" ", "") == key
+            for unit in snapshot.units_about(terms, limit=_PERSON_LOOKUP)
+            for named in (unit.term, *unit.labels)
+        )
+
     def _asked_before(self, history: list[Turn]) -> str:
         """The question just before, with those before it back to one that names its own
         subject: "RNN이 뭐야?" → "어디에 써?" → "단점은?" still asks of RNN."""
@@ -197,7 +213,7 @@ class ChatChain:
         followup = resolve_followup(
             message, asked_before, self.analyzer, self.analyzer.subjects(asked_before)
         )
-        person = _person_meant(message, previous)
+        person = _person_meant(message, previous, lambda name: self._known_person(name, snapshot))
         if person and previous is not None:
             # "CNN은 누가 만들었어?" → "그 사람은 어느 나라 사람이야?": it goes on, asked of
             # the person the answer named
@@ -646,14 +662,18 @@ def _name_key(name: str) -> str:
     return re.sub(r"\s+", "", _SPELLING.sub("", name))
 
 
-def _person_meant(message: str, previous: Turn | None) -> str:
+def _person_meant(
+    message: str, previous: Turn | None, known: Callable[[str], bool] = lambda _: False
+) -> str:
     """The person "그 사람" in `message` points to: the first the answer to `previous`
     names, as the topic of a line ("얀 르쿤 (Yann LeCun): …") or within it ("LeNet-5는 얀
-    르쿤(Yann LeCun) 연구진이 …"), in Korean; none when the message points to no person
-    or that answer names none."""
+    르쿤(Yann LeCun) 연구진이 …"), in Korean, or a name `known` to be a person's where the
+    answer does not spell it out ("얀 르쿤의 우편번호 자동 인식기"); none when the message
+    points to no person or that answer names none."""
     if previous is None or not _THAT_PERSON.search(message):
         return ""
-    for line in previous.assistant.splitlines():
+    lines = previous.assistant.splitlines()
+    for line in lines:
         topic = line.lstrip("- ").partition(":")[0].strip()
         named = [topic, *(m.group(0) for m in _NAME_SPELLED.finditer(line))]
         for name in named:
@@ -665,6 +685,17 @@ def _person_meant(message: str, previous: Turn | None) -> str:
             )
             if person:
                 return _SPELLING.sub("", person).strip()
+    for line in lines:
+        words = [_PARTICLE_END.sub("", w) for w in _SPELLING.sub("", line).split()]
+        for i in range(len(words)):
+            for width in (3, 2):
+                name = " ".join(words[i : i + width])
+                if (
+                    len(words[i : i + width]) == width
+                    and _HANGUL_NAME.fullmatch(name)
+                    and known(name)
+                ):
+                    return name
     return ""
 
 
