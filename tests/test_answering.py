@@ -2878,6 +2878,24 @@ def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     ], lines
 
 
+def test_a_title_spells_its_name_several_ways_in_its_parentheses() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## 입력 모양\n\n### GRU\n\n"
+            "- GRU 같은 모델은 입력을 (샘플 수, 시간축 길이, 피처 수)의 3차원으로 받는다.\n",
+        ),
+        (
+            "b.md",
+            "## 게이트 순환 유닛 (GRU | Gated Recurrent Unit)\n\n"
+            "- 기존 순환 신경망과 다른 점은 게이트로 기억을 조절한다는 것이다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "GRU가 기존 순환 신경망이랑 다른 점은 뭐야?")
+    # GRU is one of the names its title goes by
+    assert "게이트로 기억을 조절한다" in lines[0], lines
+
+
 def test_what_is_done_before_a_thing_leads_when_asked() -> None:
     notes = _notes(
         "## K-평균 군집화\n\n"

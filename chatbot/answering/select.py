@@ -296,6 +296,8 @@ _CELL_BONUS = 1.5
 _CELL_SPLIT = re.compile(r",\s(?=[^,:]{1,24}:\s)")
 _MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
+# Spellings of one name side by side in its parentheses ("RNN | Recurrent Neural Network")
+_SPELLINGS_APART = re.compile(r"\s*[|/]\s*")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 # "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
 # "임베딩을 쓴다는 것은 …": a sentence about doing a thing is about the thing
@@ -654,8 +656,13 @@ def _holds(text_key: str, key: str, keys: set[str], raw: str = "") -> bool:
 
 def _names_of(text: str) -> set[str]:
     """The keys a name goes by: itself, and each spelling in its parentheses
-    ("에포크(epoch)" is 에포크 and epoch)."""
-    inner = re.findall(r"[(（]([^)）]*)[)）]", text)
+    ("에포크(epoch)" is 에포크 and epoch; "순환 신경망 (RNN | Recurrent Neural Network)" is
+    순환 신경망, RNN and Recurrent Neural Network)."""
+    inner = [
+        part
+        for spelled in re.findall(r"[(（]([^)）]*)[)）]", text)
+        for part in (spelled, *_SPELLINGS_APART.split(spelled))
+    ]
     return {k for k in (_key_of(text), *(_key_of(i) for i in inner)) if k}
 
 
