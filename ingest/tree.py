@@ -88,6 +88,8 @@ _GOES_ON = re.compile(
 _HERE_DEFINES = re.compile(
     r"^(?:여기서|이때)\s+(?=(?:[^\s,]+\s)?[^\s,]+(?:이라는 것은|라는 것은|이란|란|은|는)\s)"
 )
+# a spelling in Latin letters in parentheses ("(CNN | Convolutional Neural Network)")
+_PARENTHESES = re.compile(r"\s*\([^)가-힣]*\)")
 _HEADER_CELL_MAX = 12
 _TABLE_TITLE_MAX = 30
 _POINT_MAX = 40
@@ -440,7 +442,9 @@ class _Builder:
             or not _HANGUL.search(title)
             # "mnist 만들기....": trailing dots end no sentence
             or not (
-                _STATEMENT.search(title.rstrip(".…"))
+                # (a long name spelled out in Latin letters is no statement: "합성곱 신경망
+                # (CNN | Convolutional Neural Network)")
+                _STATEMENT.search(_PARENTHESES.sub("", title).rstrip(".…"))
                 or _ARROW.search(title)
                 or _SENTENCE_WITHIN.search(title)
             )

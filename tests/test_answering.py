@@ -1764,6 +1764,17 @@ def test_a_bullet_that_describes_its_parent_answers_though_a_note_hangs_under_it
     )
     lines = _answer_over(notes, "flask-migrate는 뭐 하는 거야?")
     assert lines[0] == "flask-migrate: 데이터베이스를 마이그레이트하는 확장. [1]"
+    # and so does one that says what it was made to do
+    notes = _notes(
+        "## 합성곱 신경망 (CNN | Convolutional Neural Network)\n\n"
+        "* 격자 모양 데이터를 처리하려고 고안된 인공 신경망\n"
+        "  * 필터가 이미지 위를 움직이며 특징을 뽑는다\n"
+    )
+    lines = _answer_over(notes, "합성곱 신경망 정의가 뭐야?")
+    assert lines[0] == (
+        "합성곱 신경망 (CNN | Convolutional Neural Network): 격자 모양 데이터를 처리하려고 "
+        "고안된 인공 신경망. [1]"
+    ), lines
 
 
 def test_a_label_that_is_a_name_from_code_is_written_as_code() -> None:

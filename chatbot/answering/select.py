@@ -34,7 +34,7 @@ from vector_store.passage import Passage, UnitRecord
 
 # "데이터베이스를 마이그레이트하는 확장": an object and the verb that takes it, a description
 _DESCRIBES = re.compile(
-    r"[을를]\s+\S*(?:하는|되는|주는|하기|하여|해서|시키는|만드는|나타내는)(?:\s|$)"
+    r"[을를]\s+\S*(?:하는|되는|주는|하기|하여|해서|시키는|만드는|나타내는|하려고|하려는)(?:\s|$)"
 )
 # "MLP, 역전파 알고리즘": names listed, not a title or a question
 _NAMES_SEVERAL = re.compile(r"^[^,?:]{1,30}(?:,\s*[^,?:]{1,30})+$")
