@@ -81,7 +81,11 @@ _BROKEN = re.compile(r"(?:,|[가-힣](?:은|는|을|를|에서|으로|에게|이
 # says nothing alone, so it joins that line.
 _GOES_ON = re.compile(
     r"^(?:즉|따라서|그래서|그러므로|그러나|하지만|또한|결국|다만|단,|이때|이 때|여기서|"
-    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과|[이그]럴\s?(?:때|경우)[는에]?)(?=[\s,])"
+    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과|[이그]럴\s?(?:때|경우)[는에]?"
+    # "이 부품들을 …": the things the line before named ("이 전까지의 과정" is 이전, and
+    # "이 밖에도 …" says something of its own)
+    r"|[이그]\s(?![전후](?:까지|부터|에서|에|으로|로)?[의는도]?\s|밖에|외에)[가-힣]{1,6}?(?:들)?"
+    r"(?:을|를|이|가|은|는|의|에|에서|으로|로|와|과|도))(?=[\s,])"
 )
 # "여기서 특징이라는 것은 …을 의미한다": a definition that says "here" of its parent; the
 # term it defines names its subject, so it stands without the word

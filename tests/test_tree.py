@@ -175,6 +175,23 @@ def test_a_bullet_written_with_a_no_break_space_is_a_bullet() -> None:
                 "입력이 (100, 8, 2)이다 이럴경우 input_shape는 (8, 2)이다",
             ],
         ),
+        # "이 부품들을 …": what the line above named; not "이 전까지의 …" (이전), nor "이
+        # 밖에도 …", which says something of its own
+        (
+            "## 체인\n\n"
+            "로더, 분할기, 검색기를 같은 인터페이스로 다룬다.\n"
+            "이 부품들을 연산자로 이어 붙여 체인을 만든다.\n\n"
+            "- 어텐션은 앞의 내용을 다시 본다.\n"
+            "- 이 전까지의 과정을 검토하는 것이다.\n"
+            "- 이 밖에도 여러 방식이 있다.\n",
+            [
+                "로더, 분할기, 검색기를 같은 인터페이스로 다룬다. 이 부품들을 연산자로 이어 "
+                "붙여 체인을 만든다.",
+                "어텐션은 앞의 내용을 다시 본다.",
+                "이 전까지의 과정을 검토하는 것이다.",
+                "이 밖에도 여러 방식이 있다.",
+            ],
+        ),
     ],
 )
 def test_a_line_that_goes_on_from_the_one_before_joins_it(text: str, expected: list[str]) -> None:
