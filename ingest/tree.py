@@ -81,12 +81,25 @@ _BROKEN = re.compile(r"(?:,|[가-힣](?:은|는|을|를|에서|으로|에게|이
 # says nothing alone, so it joins that line.
 _GOES_ON = re.compile(
     r"^(?:즉|따라서|그래서|그러므로|그러나|하지만|또한|결국|다만|단,|이때|이 때|여기서|"
-    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과|[이그]럴\s?(?:때|경우)[는에]?"
-    # "이 부품들을 …": the things the line before named ("이 전까지의 과정" is 이전, and
-    # "이 밖에도 …" says something of its own)
-    r"|[이그]\s(?![전후](?:까지|부터|에서|에|으로|로)?[의는도]?\s|밖에|외에)[가-힣]{1,6}?(?:들)?"
-    r"(?:을|를|이|가|은|는|의|에|에서|으로|로|와|과|도))(?=[\s,])"
+    r"이를|이것|이는|이 경우|이렇게|이러한|그 결과|[이그]럴\s?(?:때|경우)[는에]?)(?=[\s,])"
+    # "이 부품들을 …": the things the line before named, in a sentence of its own ("이 전까지의
+    # 과정" is 이전, and "이 밖에도 …" says something of its own)
+    r"|^(?=[이그]\s(?![전후](?:까지|부터|에서|에|으로|로)?[의는도]?\s|밖에|외에)[가-힣]{1,6}?"
+    r"(?:들)?(?:을|를|이|가|은|는|의|에|에서|으로|로|와|과|도)[\s,])"
 )
+# Where a line that goes on starts a sentence of its own
+_SENTENCE_DONE = re.compile(r"[.!?…。]\s*$")
+
+
+def _go_on(before: str, text: str) -> str:
+    """`text` after the line it goes on from; a sentence that opens with what that line named
+    ("이 방법은 …") after a full stop, where that line ends none."""
+    points_back = (match := _GOES_ON.match(text)) is not None and not match.group()
+    if points_back and not (_SENTENCE_DONE.search(before) or _BROKEN.search(before)):
+        return f"{before}. {text}"
+    return f"{before} {text}"
+
+
 # "여기서 특징이라는 것은 …을 의미한다": a definition that says "here" of its parent; the
 # term it defines names its subject, so it stands without the word
 _HERE_DEFINES = re.compile(
@@ -474,7 +487,7 @@ class _Builder:
             # a bullet that goes on from the one right above it ("- 에이전트는 … 말한다." /
             # "- 즉, 스스로 판단하고 행동하는 ai시스템을 의미함."): one statement, as in a
             # paragraph
-            self.units[-1] = replace(last, text=f"{last.text} {text}")
+            self.units[-1] = replace(last, text=_go_on(last.text, text))
             return
         ask = _ask_for(labels, len(self.headings))
         term = ""
@@ -535,7 +548,7 @@ class _Builder:
                         # "입력 데이터를 … 받습니다."), not a new "용어: 설명" line
                         or (_BROKEN.search(pieces[-1][1]) and cleaned and not _term_split(cleaned))
                     ):
-                        pieces[-1] = (pieces[-1][0], f"{pieces[-1][1]} {cleaned}")
+                        pieces[-1] = (pieces[-1][0], _go_on(pieces[-1][1], cleaned))
                     elif cleaned:
                         pieces.append((line + offset, cleaned))
             offset += 1

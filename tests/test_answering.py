@@ -24,6 +24,7 @@ NOTES = """## 비지도 학습
     * 데이터 사이의 포함 관계를 나무 모양으로 보고 싶을 때 좋다.
 * `계층적 군집 (Hierarchical Clustering)`
     * 가까운 데이터끼리 차례로 묶어 올라가는 군집 방법
+* 주의
     * 이 방법은 데이터가 많으면 느리다.
 * 병합 절차
     * `거리 계산`
@@ -1733,7 +1734,8 @@ def test_before_and_after_written_apart_are_no_reference_back() -> None:
     """ "이 전까지의 과정" is 이전 (before) with a space, not "이" pointing back."""
     notes = _notes(
         "##### 어텐션(attention)\n"
-        "- 이 전까지의 과정을 검토하는 것을 의미한다. 대화했던 내용들을 검토한다.\n"
+        "- 이 전까지의 과정을 검토하는 것을 의미한다. 대화했던 내용들을 검토한다.\n\n"
+        "##### 다음 시간\n"
         "- 이 전략은 다음 시간에 다룬다.\n"
     )
     by_text = {u.text.split(".")[0]: u for u in notes[1][1]}

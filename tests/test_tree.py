@@ -192,6 +192,11 @@ def test_a_bullet_written_with_a_no_break_space_is_a_bullet() -> None:
                 "이 밖에도 여러 방식이 있다.",
             ],
         ),
+        # a sentence of its own, after a line that ends none
+        (
+            "- 가까운 데이터끼리 차례로 묶는 방법\n- 이 방법은 데이터가 많으면 느리다.\n",
+            ["가까운 데이터끼리 차례로 묶는 방법. 이 방법은 데이터가 많으면 느리다."],
+        ),
     ],
 )
 def test_a_line_that_goes_on_from_the_one_before_joins_it(text: str, expected: list[str]) -> None:
