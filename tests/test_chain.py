@@ -157,6 +157,11 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     history = [Turn(user="배치랑 에포크는 뭐가 달라?", assistant="...", intent="question")]
     plan = chain.plan({"message": "경사 하강법은 어떻게 동작해?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["경사 하강법"]
+    # and what comes of setting a thing with a title of its own
+    history = [Turn(user="합성곱 계층이 하는 일이 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "스트라이드를 2로 하면 어떻게 돼?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["스트라이드"]
+    assert plan.answer is not None and "2로 하면 출력의 가로·세로가" in plan.answer.lines[0]
 
 
 def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(

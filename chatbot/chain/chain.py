@@ -63,6 +63,8 @@ from vector_store.retriever import HybridSearcher, SearchResult
 from vector_store.store import IndexSnapshot
 
 _WORD_PIECE = re.compile(r"\S+\s*")
+# "…를 2로 하면 어떻게 돼?": what comes of doing a thing
+_WHAT_IF = re.compile(r"면\s*어떻게\s*(?:돼|되)")
 # How many questions back a follow-up's topic is looked for
 _ASKED_BEFORE_TURNS = 3
 # Reply-bank intents of messages about the assistant itself ("너는 무슨 일을 하는 챗봇이야?").
@@ -519,12 +521,15 @@ class ChatChain:
         the one before, though one passage holds both ("얼굴 못 찾은 파일은 어떻게 처리돼?"
         and "정확도는 어느 정도 나와?" go on)."""
         kind = question_kind(message)
-        if kind not in ("who", "why", "when", "how"):
+        # "스트라이드를 2로 하면 어떻게 돼?": what comes of setting it, asked as of how
+        what_if = kind == "definition" and _WHAT_IF.search(message) is not None
+        if kind not in ("who", "why", "when", "how") and not what_if:
             return False
+        marks = r"(?:은|는|을|를)\s" if what_if else r"(?:은|는)\s"
         for subject in subjects:
-            if not re.search(re.escape(subject) + r"(?:은|는)\s", message):
+            if not re.search(re.escape(subject) + marks, message):
                 continue
-            if kind != "how" or asks_how_it_works(message):
+            if kind not in ("how", "definition") or asks_how_it_works(message):
                 return True
             key = _name_key(subject)
             if any(
