@@ -2909,6 +2909,27 @@ def test_a_title_spells_its_name_several_ways_in_its_parentheses() -> None:
     assert "게이트로 기억을 조절한다" in lines[0], lines
 
 
+def test_a_sentence_split_at_its_colon_is_no_glossary_line() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## RNN\n\n- RNN 내부 계산은 시점별로 2차원 단위 처리: 시퀀스를 따라 반복 수행한다.\n",
+        ),
+        (
+            "b.md",
+            "## 순환 신경망 (RNN | Recurrent Neural Network)\n\n"
+            "* 시간 순서가 있는 데이터를 처리하려고 고안된 인공 신경망\n"
+            "    * 이전 은닉 상태를 다음 입력과 함께 쓴다\n",
+        ),
+    )
+    lines = _answer_over(notes, "RNN이 뭐야?")
+    # "RNN 내부 계산은 …" opens a sentence; the line that says what RNN is leads
+    assert lines[0] == (
+        "순환 신경망 (RNN | Recurrent Neural Network): 시간 순서가 있는 데이터를 처리하려고 "
+        "고안된 인공 신경망. [1]"
+    ), lines
+
+
 def test_what_is_done_before_a_thing_leads_when_asked() -> None:
     notes = _notes(
         "## K-평균 군집화\n\n"

@@ -70,6 +70,8 @@ _LEANS_BACK = re.compile(
 )
 _LEANS_BACK_COST = 1.5
 _VALUE_ONLY_COST = 2.0
+# A term that is a sentence's opening, its topic marked ("RNN 내부 계산은 …"), not a name
+_TOPIC_IN_TERM = re.compile(r"[가-힣](?:은|는)\s")
 # a name of a few Latin letters ("ann"), which longer words hold ("channel")
 _SHORT_LATIN = re.compile(r"[a-z]{2,5}")
 _LATIN_WORDS = re.compile(r"[a-z]+")
@@ -3009,9 +3011,15 @@ class UnitSelector:
             if unit.kind == "term" and not _WORD_LETTER.search(unit.text):
                 # "n_resources: 450" gives a value, not what the name means
                 score -= _VALUE_ONLY_COST
-            if unit.kind == "term" and mentions and heads & set(self.analyzer.terms(unit.term)):
+            if (
+                unit.kind == "term"
+                and mentions
+                and heads & set(self.analyzer.terms(unit.term))
+                and not _TOPIC_IN_TERM.search(unit.term)
+            ):
                 # a glossary line of the subject, not one of another thing whose
-                # description mentions it ("강화학습: 에이전트가 들어간 학습")
+                # description mentions it ("강화학습: 에이전트가 들어간 학습"), nor a sentence
+                # split at its colon ("RNN 내부 계산은 시점별로 … 처리: 시퀀스를 따라 …")
                 score += 0.7
         elif kind == "who":
             if answers_kind(unit, "who"):
