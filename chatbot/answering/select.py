@@ -245,8 +245,8 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _ASKED_LABEL_BONUS = 2.0
-_ASKS_STEPS = re.compile(r"절차|순서|과정|단계|흐름|프로세스")
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
+_ASKS_STEPS = re.compile("|".join(sorted(_PROCEDURE_WORDS)))
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
 _ENTRY_WORDS = re.compile(r"파라미터|인자|옵션|매개\s?변수|메서드|프로퍼티|속성")
 _TERM_RUN = 3
@@ -283,6 +283,18 @@ _ASKS_STRENGTH = re.compile(
     r"|보다\s*(?:뭐가|무엇이|어떤 점이|어디가|어떤 게)?\s*(?:더\s*)?(?:좋|낫|나아|나은|뛰어나|빠르)"
 )
 _PROS_TEXT_BONUS = 0.8
+
+
+def _said_as_asked(question: str) -> list[re.Pattern[str]]:
+    """The wording of a line that says what `question` asks of its subject beyond what it
+    is: a weakness ("결정 트리 단점은?"), a strength ("GRU는 LSTM보다 뭐가 좋아?")."""
+    return [
+        pattern
+        for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+        if asked.search(question)
+    ]
+
+
 # "… 평가 지표를 정리한 노트이다", "… 사용하는 레포지토리 입니다": a line about the note itself
 _ABOUT_THE_NOTE = re.compile(
     r"(?:정리한|모은|다룬|담은|정리해 둔|모아 둔|사용하는)\s?(?:노트|문서|자료|레포지토리|저장소)"
@@ -449,7 +461,7 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
         )
     if kind == "when" and _says_when(unit.text):
         return True
-    if kind == "why" and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
+    if kind == "why" and _under_pros(unit):
         # "한계: 긴 시퀀스 학습 어려움 …", a strength or a limit, says why one is chosen
         return True
     pattern = _TEXT_KIND.get(kind)
@@ -461,12 +473,15 @@ def _year_answers(question: str) -> bool:
     return not (question and ASKS_USE.search(question))
 
 
+def _under_pros(unit: UnitRecord) -> bool:
+    """Whether `unit` stands under, or is named, 장점 / 단점 / 한계 / 특징."""
+    return "pros" in (unit.ask, ask_of(unit.term) if unit.term else "")
+
+
 def _says_weakness(unit: UnitRecord) -> bool:
     """Whether `unit` gives a weakness: a line under 장점 / 단점 / 한계 / 특징, or one that
     says a weakness in prose ("… 과적합되기 쉬우므로")."""
-    return "pros" in (unit.ask, ask_of(unit.term) if unit.term else "") or bool(
-        _WEAKNESS.search(unit.text)
-    )
+    return _under_pros(unit) or bool(_WEAKNESS.search(unit.text))
 
 
 def _by_someone(text: str) -> bool:
@@ -1473,10 +1488,7 @@ class UnitSelector:
             kind == "compare"
             and not selection.kind_found
             and selection.units
-            and any(
-                asked.search(question) and pattern.search(selection.units[0].unit.text)
-                for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
-            )
+            and any(p.search(selection.units[0].unit.text) for p in _said_as_asked(question))
         ):
             # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?" is answered by a strength said of it
             # ("… 단일 트리보다 분산이 줄어 과적합에 강해진다"), though the other side is not
@@ -1706,18 +1718,8 @@ class UnitSelector:
                 None,
             )
 
-        telling = next(
-            (
-                pattern
-                for asked, pattern in (
-                    (_ASKS_WEAKNESS, _WEAKNESS),
-                    (_ASKS_STRENGTH, _STRENGTH),
-                    (_ASKS_BEFORE, _BEFORE),
-                )
-                if asked.search(question)
-            ),
-            None,
-        )
+        before = [_BEFORE] if _ASKS_BEFORE.search(question) else []
+        telling = next(iter([*_said_as_asked(question), *before]), None)
         if telling is not None and not telling.search(best.unit.text):
             # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?": a line beside the best that says a
             # strength ("… 분산이 줄어 과적합에 강해진다") leads what the thing is, though it
@@ -2073,11 +2075,7 @@ class UnitSelector:
         # "그거 장점은?": the lines under 특징 / 장점 / 한계 answer it
         asks_pros = bool(_PROS.search(question))
         # "결정 트리 단점은?": lines that say a weakness (or, for 장점, a strength) in prose
-        said_pros = [
-            pattern
-            for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
-            if asked.search(question)
-        ]
+        said_pros = _said_as_asked(question)
         asks_of_notes = bool(_NOTES_WORDS.search(question))
 
         def asked_label(label: str) -> bool:
@@ -3026,7 +3024,7 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind, question):
             score += 1.5 if asks(unit) == kind else 0.8
-        if pros and "pros" in (unit.ask, ask_of(unit.term) if unit.term else ""):
+        if pros and _under_pros(unit):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
             score += _PROS_BONUS
         elif said_pros and any(p.search(unit.text) for p in said_pros):
