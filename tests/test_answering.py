@@ -3117,3 +3117,20 @@ def test_the_parts_of_a_label_are_found_wherever_search_ranked_it() -> None:
     )
     lead = selection.units[0].unit
     assert (lead.term, lead.text) == ("데이터", "스칼라 (scalar), 벡터 (vector), 행렬 (matrix)")
+
+
+def test_when_is_said_by_the_line_under_the_subjects_label_not_by_lines_that_mention_it() -> None:
+    # "경우에 사용됨" under the label 정확도 says when 정확도 is used; "… 때, 혼동 행렬을 그려서
+    # 정확도를 높인다" says when 혼동 행렬 is, and only mentions 정확도
+    notes = _notes(
+        "## 평가 지표\n\n"
+        "- 정확도\n"
+        "    - 전체 예측 중 맞힌 비율을 말함. 클래스가 고르게 나뉜 경우에 사용됨.\n"
+        "- 혼동 행렬\n"
+        "    - 예측이 자주 틀릴 때, 혼동 행렬을 그려서 정확도를 높인다.\n"
+        "    - 정확도가 낮을 때 혼동 행렬을 봐야 한다.\n"
+    )
+    lines = _answer_over(notes, "정확도는 언제 써?")
+    assert lines == [
+        "정확도: 전체 예측 중 맞힌 비율을 말함. 클래스가 고르게 나뉜 경우에 사용됨. [1]"
+    ]

@@ -126,6 +126,8 @@ _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 _ORIGIN_VERBS = frozenset({"나오", "생기"})
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
+# "언제 쓰면 좋아?", "어떻게 하는 게 좋아?": 좋 frames the question, it is not asked about
+_GOOD_FRAME = re.compile(r"(?:면|는 ?게|는 것이) ?좋")
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
 # doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"
@@ -141,6 +143,8 @@ _KIND_TERMS = frozenset(
 )
 _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
+# A case and that the thing is used in it ("… 경우에 사용됨", "… 때 유리하다")
+_SAYS_USE = re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|적합)")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 # a name of two or three words in Hangul ("요슈아 벤지오")
 _NAME_SHAPE = re.compile(r"[가-힣]{1,5}(?: [가-힣]{1,5}){1,2}")
@@ -363,7 +367,7 @@ _TEXT_KIND = {
     # or where it is used, for what ("3차원 식에서 사용", "디버깅 용도"; since when is
     # `_YEAR`)
     "when": re.compile(
-        r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|적합)|할 때|일 때"
+        rf"{_SAYS_USE.pattern}|할 때|일 때"
         r"|에서 사용|용도"
         # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …")
         r"|[가-힣]에만\s"
@@ -2941,8 +2945,15 @@ class UnitSelector:
             for s, k in subjects
         ]
         # a definition under a label that is exactly the subject ("`군집`" over "각
-        # 데이터의 유사성을 … 분류하는 것") names it as fully as a line that repeats it
-        titled = _names_of(unit.context) if kind == "definition" else set()
+        # 데이터의 유사성을 … 분류하는 것") names it as fully as a line that repeats it; so
+        # does a line there that says when ("정확도" over "… 균형잡힌 경우에 사용됨"), more
+        # than one that says when another thing is used and mentions it ("… 때, 혼동 행렬을
+        # 작성해서 정확도를 높인다"); a clause of time alone ("… 만들 때 과거를 …") does not
+        titled = (
+            _names_of(unit.context)
+            if kind == "definition" or (kind == "when" and _SAYS_USE.search(unit.text))
+            else set()
+        )
         mentions_ = [
             (
                 1.0
