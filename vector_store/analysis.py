@@ -661,6 +661,18 @@ class KoreanAnalyzer:
                 # "판별자는 하는 일이": what a thing does frames the question, as 역할 does
                 close("marked")
                 continue
+            if (
+                tok.form == "적"
+                and tag == "XSN"
+                and start >= 0
+                and i + 1 < len(tokens)
+                and tokens[i + 1].form == "으로"
+                and not text[:start].strip()
+            ):
+                # "결론적으로 …", "기본적으로 …": opening the sentence, an adverb of it, no
+                # thing asked about (not "처음 성공적으로 적용한": how it was done)
+                start = -1
+                continue
             if tok.form == "대신" and tag == "NNG" and start >= 0:
                 # "풀링 대신 스트라이드": the thing replaced and its replacement, a pair
                 close("marked")
