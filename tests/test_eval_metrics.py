@@ -266,7 +266,8 @@ def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
 
 SPLIT_FILES = (
     "answers_dev.jsonl", "answers_dev2.jsonl", "answers_dev3.jsonl", "answers_dev4.jsonl",
-    "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_dev7.jsonl", "answers_test.jsonl",
+    "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_dev7.jsonl", "answers_dev8.jsonl",
+    "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -295,7 +296,7 @@ def test_datasets_have_the_promised_shape() -> None:
     assert 0.45 <= len(test) / len(records) <= 0.55
 
 
-# dev3 to dev7: 90 questions, 30 small-talk lines, 24 follow-ups, 20 declines
+# dev3 to dev8: 90 questions, 30 small-talk lines, 24 follow-ups, 20 declines
 LATER_TYPES = {"question": 90, "smalltalk": 30, "absent": 10, "offtopic": 10, "followup": 24}
 LATER_KINDS = {"definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "comparison": 12,
                "list": 12, "example": 8}  # fmt: skip
@@ -344,6 +345,14 @@ LATER_KINDS = {"definition": 10, "who": 8, "why": 14, "how": 16, "when": 10, "co
         (
             "answers_dev7.jsonl",
             "d7-",
+            LATER_TYPES,
+            {"definition": 14, "who": 8, "why": 14, "how": 14, "when": 10, "comparison": 10,
+             "list": 12, "example": 8},
+            12,
+        ),
+        (
+            "answers_dev8.jsonl",
+            "d8-",
             LATER_TYPES,
             {"definition": 14, "who": 8, "why": 14, "how": 14, "when": 10, "comparison": 10,
              "list": 12, "example": 8},
