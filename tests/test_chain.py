@@ -231,6 +231,24 @@ def test_subject_is_covered_only_as_a_phrase() -> None:
     assert not subject_covered("no_grad 옵션", code, analyzer)
 
 
+def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> None:
+    analyzer = default_analyzer()
+    hits = [
+        _hit(
+            "* `정보 획득`\n    * 순도가 높아지고 불확실성이 줄어드는 것\n"
+            "그래프 기반 연산, 신경망 설계"
+        )
+    ]
+    assert subject_covered("정보 획득(information gain)", hits, analyzer)
+    # the name as written, not its words somewhere
+    assert not subject_covered("그래프 신경망(GNN)", hits, analyzer)
+    # "가지치기(pruning)" is one name, and neither spelling is in the notes
+    assert analyzer.subjects("모델 경량화할 때 가지치기(pruning)는 어떻게 해?") == [
+        "가지치기(pruning)"
+    ]
+    assert not subject_covered("가지치기(pruning)", [_hit("나뭇가지 치는 법")], analyzer)
+
+
 def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     analyzer = default_analyzer()
     hits = [

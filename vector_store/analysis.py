@@ -747,6 +747,26 @@ class KoreanAnalyzer:
                     or (tok.form in ("'", '"') and "=" in text[start:end])
                 )
             )
+            # "가지치기", "줄세우기": a verb written onto a noun and made a noun by 기 is
+            # part of the name
+            nominal = (
+                start >= 0
+                and tok.start == end
+                and (
+                    (
+                        tag == "VV"
+                        and i + 1 < len(tokens)
+                        and tokens[i + 1].form == "기"
+                        and tokens[i + 1].tag == "ETN"
+                    )
+                    or (
+                        tag == "ETN"
+                        and tok.form == "기"
+                        and before is not None
+                        and before.tag.startswith("VV")
+                    )
+                )
+            )
             # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
             # noun it qualifies, is part of it
             inside = tag in _PHRASE and (
@@ -762,7 +782,7 @@ class KoreanAnalyzer:
                     and tok.form not in _REQUEST_NOUNS
                     and tok.form not in _VIEW_NOUNS
                 )
-                or ((glue or suffix or paren) and start >= 0)
+                or ((glue or suffix or paren or nominal) and start >= 0)
                 or prefix
             ):
                 if (

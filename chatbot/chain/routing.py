@@ -383,6 +383,10 @@ def _strip_subjects(question: str, subjects: list[str]) -> str:
     return _SPACES.sub(" ", question).strip()
 
 
+# A name with its other spelling in parentheses: "정보 획득(information gain)"
+_GLOSSED = re.compile(r"([^()]+?)\s*\(([^()]+)\)(.*)")
+
+
 def subject_covered(
     subject: str,
     hits: list[Passage],
@@ -398,6 +402,17 @@ def subject_covered(
     "term: description" line, "seed" in a table of arguments that search ranked low).
     `loose` (for the domain a subject belongs to: "파이썬 클래스에서"): its terms anywhere in
     the passages found."""
+    if not loose and (glossed := _GLOSSED.fullmatch(subject)):
+        # "정보 획득(information gain)": the notes may hold the name as written without
+        # its other spelling (not merely its words: "그래프 신경망(GNN)" is not covered by
+        # "그래프 기반 연산 … 신경망 설계")
+        name, _, rest = glossed.groups()
+        squeezed = _LETTERS_ONLY.sub("", f"{name}{rest}").casefold()
+        if len(squeezed) >= 2 and any(
+            squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
+            for hit in hits
+        ):
+            return True
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
         return True
