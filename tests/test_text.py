@@ -301,6 +301,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # a word in quotes is the one asked about, before the phrase it stands in
         ("특징 맵에서 말하는 '특징'의 예를 들어주세요", ["특징", "특징 맵"]),
         ("노트에서 ‘에이전트’는 뭐라고 해?", ["에이전트", "노트"]),
+        # a decorator, which Kiwi reads as a mention ("@login_required")
+        ("@login_required가 뭐야?", ["login_required"]),
         # an adverb made of a noun ("결론적으로") is no thing asked about
         ("결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
     ],

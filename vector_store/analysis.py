@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 23
+ANALYZER_VERSION = 24
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -453,6 +453,11 @@ def _morphs(tokens: list[Any]) -> tuple[Morph, ...]:
         if tag == "IC" and following is not None and following.startswith("J"):
             # an interjection takes no particle: "앤드류 응은" is the name 응
             tag = "NNP"
+        if tag == "W_MENTION":
+            # a decorator ("@login_required"), read by Kiwi as a mention: "@" and the name
+            out.append(Morph("@", "SW", tok.start, 1))
+            out.append(Morph(tok.form[1:], "SL", tok.start + 1, tok.len - 1))
+            continue
         pair = _GLUED_PAIR.search(tok.form) if tag.startswith("NN") else None
         if pair and nxt is not None and nxt.start > tok.end and nxt.tag.startswith(("NN", "SL")):
             cut = pair.start()
