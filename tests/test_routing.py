@@ -143,6 +143,7 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("오늘 좀 피곤하네", True),
         ("GAN", False),  # a bare term asks about itself
         ("헐 대박", False),
+        ("과제 다 끝냈다 야호", True),  # an interjection after the sentence ends it not
         ("강화학습 알려줘", False),
         ("SVM 설명해봐", False),
         ("내일 우산 챙겨야 할까요", False),

@@ -934,8 +934,11 @@ class KoreanAnalyzer:
     def ends_in_clause(self, text: str) -> bool:
         """Whether `text` ends with a verb or adjective and its ending ("내일 발표 떨려",
         "여행 가"), or says what one is in the middle of ("커피 마시면서 복습 중"), not with
-        a noun ("드롭아웃", "헐 대박")."""
+        a noun ("드롭아웃", "헐 대박"); an interjection after it is no part of it ("과제 다
+        끝냈다 야호")."""
         tokens = [t for t in self._tokens(normalize(text)) if not t.tag.startswith("S")]
+        while len(tokens) > 1 and tokens[-1].tag == "IC":
+            tokens.pop()
         return bool(tokens) and (
             tokens[-1].tag.startswith("E") or (len(tokens) > 1 and tokens[-1].form == "중")
         )
