@@ -249,6 +249,15 @@ def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> 
     assert not subject_covered("가지치기(pruning)", [_hit("나뭇가지 치는 법")], analyzer)
 
 
+def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("2012년 유튜브 동영상에서 고양이 얼굴을 스스로 학습한 연구")]
+    assert subject_covered("유튜브 영상", hits, analyzer)
+    # a prefix of its own, not a word between them
+    assert not subject_covered("유튜브 얼굴", hits, analyzer)
+    assert not subject_covered("고양이 학습", hits, analyzer)
+
+
 def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     analyzer = default_analyzer()
     hits = [

@@ -409,8 +409,7 @@ def subject_covered(
         name, _, rest = glossed.groups()
         squeezed = _LETTERS_ONLY.sub("", f"{name}{rest}").casefold()
         if len(squeezed) >= 2 and any(
-            squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
-            for hit in hits
+            squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold() for hit in hits
         ):
             return True
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
@@ -473,8 +472,17 @@ def _phrase_covered(
     runs = [terms] if len(terms) <= 2 else [terms[i : i + 2] for i in range(len(terms) - 1)]
     if len(terms) > 2 and not all(t in present for t in terms):
         runs = []
+    # "유튜브 영상" as "유튜브 동영상": the last of two words with a prefix of its own
+    words = subject.split()
+    prefixed = (
+        re.compile(rf"{re.escape(words[0])}\s+[가-힣]{{1,2}}{re.escape(words[1])}")
+        if len(words) == 2 and all(_HANGUL_WORD.fullmatch(w) for w in words)
+        else None
+    )
     for hit in hits:
         if any(_contains_run(hit.terms, run) for run in runs):
+            return True
+        if prefixed is not None and prefixed.search(hit.text):
             return True
         if len(squeezed) >= 2 and fold_spelling(squeezed) in fold_spelling(
             _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
