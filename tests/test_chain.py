@@ -59,6 +59,13 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
         followup = resolve_followup(message, previous, analyzer, analyzer.subjects(previous))
         assert followup.kind == "switch" and followup.subjects == ["RNN"], message
         assert "CNN" in followup.previous_subjects and "CNN" in followup.query
+    # the previous side searched by its name, not the word for its kind ("모델" finds any)
+    previous = "GRU 모델이 뭐야?"
+    followup = resolve_followup(
+        "LSTM이랑 비교하면 어때?", previous, analyzer, analyzer.subjects(previous)
+    )
+    assert followup.previous_subjects == ["GRU 모델"]
+    assert followup.query == "LSTM이랑 비교하면 어때? GRU"
 
 
 def test_what_a_thing_is_measured_against_goes_on_from_the_previous_subject() -> None:

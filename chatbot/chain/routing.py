@@ -272,7 +272,8 @@ def resolve_followup(
     ):
         # "그럼 RNN이랑은 뭐가 달라?", "GRU랑 차이는?" after "LSTM이 뭐야?": a comparison of
         # a new subject with the previous one, the side left unsaid
-        asked = f"{message} {' '.join(previous_subjects)}"
+        # (each by its name: "GRU 모델" is searched as GRU, 모델 would find any model)
+        asked = f"{message} {' '.join(analyzer.name_of(s) for s in previous_subjects)}"
         return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
     if switch and own and not _ANAPHORA.search(compact):
         rest = _SWITCH.sub("", compact).strip()
