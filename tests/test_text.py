@@ -427,4 +427,6 @@ def test_a_named_thing_goes_without_the_word_for_its_kind() -> None:
     analyzer = default_analyzer()
     assert analyzer.name_of("torchsummary 라이브러리") == "torchsummary"
     assert analyzer.name_of("MNIST 데이터셋") == "MNIST"
+    assert analyzer.name_of("MaxPooling 레이어") == "MaxPooling"
+    assert analyzer.name_of("은닉 레이어") == "은닉 레이어"
     assert analyzer.name_of("활성화 함수") == "활성화 함수"  # a Korean compound stays whole
