@@ -650,12 +650,7 @@ class _Builder:
             self.row(cells, header, line + offset, parents)
 
     def row(self, cells: list[str], header: list[str], line: int, parents: tuple[str, ...]) -> None:
-        rest = cells[1:]
-        pairs = [
-            f"{h}: {c}" if h else c
-            for h, c in zip(header[1:] or [""] * len(rest), rest, strict=False)
-            if c and c != "-"
-        ]
+        pairs = _cell_pairs(header, cells)
         if not pairs or not cells[0]:
             return
         self.add_row(pairs, line, parents, cells[0])
@@ -897,14 +892,22 @@ class _Builder:
         for line, cells in rows[1:]:
             if not any(cells):
                 continue
-            pairs = [
-                f"{h}: {c}" if h else c
-                for h, c in zip(header[1:], cells[1:], strict=False)
-                if c and c != "-"
-            ]
+            pairs = _cell_pairs(header, cells)
             if not pairs:
                 continue
             self.add_row(pairs, line, parents, cells[0])
+
+
+def _cell_pairs(header: list[str], cells: list[str]) -> list[str]:
+    """The cells after a row's first, each with its column's name ("설명: 노드와 노드 간 연결
+    강도"); an empty cell, "-", or one that repeats the row's name ("| 가중치 (weight) |
+    가중치 (weight) | … |" under "구분 | 구성 요소 | 설명") says nothing."""
+    rest = cells[1:]
+    return [
+        f"{h}: {c}" if h else c
+        for h, c in zip(header[1:] or [""] * len(rest), rest, strict=False)
+        if c and c != "-" and c != cells[0]
+    ]
 
 
 class _Node:

@@ -95,6 +95,22 @@ def test_markdown_and_tab_separated_tables_read_rows_with_their_header() -> None
     ]
 
 
+def test_a_cell_that_repeats_the_rows_name_is_left_out() -> None:
+    text = (
+        "| 구분 | 구성 요소 | 설명 |\n|---|---|---|\n"
+        "| 층 | 출력층 | 최종 결과를 내는 층 |\n"
+        "| 편향 (bias) | 편향 (bias) | 가중합에 더하는 상수 |\n\n"
+        "구분\t구성 요소\t설명\n"
+        "가중치\t가중치\t연결 강도\n"
+    )
+    rows = [u for u in parse_units(text) if u.kind == "row"]
+    assert [(r.term, r.text) for r in rows] == [
+        ("층", "구성 요소: 출력층, 설명: 최종 결과를 내는 층"),
+        ("편향 (bias)", "설명: 가중합에 더하는 상수"),
+        ("가중치", "설명: 연결 강도"),
+    ]
+
+
 def test_a_table_title_above_a_blank_line_labels_its_rows() -> None:
     text = (
         "정규화 도구\n\n"
