@@ -3134,3 +3134,14 @@ def test_when_is_said_by_the_line_under_the_subjects_label_not_by_lines_that_men
     assert lines == [
         "정확도: 전체 예측 중 맞힌 비율을 말함. 클래스가 고르게 나뉜 경우에 사용됨. [1]"
     ]
+
+
+def test_the_part_a_thing_plays_says_why_it_is_needed() -> None:
+    notes = _notes(
+        "## 신경망 구성\n\n"
+        "| 구분 | 설명 |\n|---|---|\n"
+        "| 편향 (bias) | 가중합에 더해서 출력 값을 조절하는 역할을 함 |\n"
+    )
+    lines = _answer_over(notes, "편향은 왜 필요해?")
+    # no "the notes do not say why" before the line that says it
+    assert lines == ["편향 (bias): 설명: 가중합에 더해서 출력 값을 조절하는 역할을 함 [1]"], lines
