@@ -265,6 +265,16 @@ def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:
     assert not subject_covered("고양이 학습", hits, analyzer)
 
 
+def test_words_for_data_stand_for_one_another_after_its_kind() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("범주형 변수는 원-핫 인코딩으로 바꾼다.\n시계열 예측에 쓴다.")]
+    assert subject_covered("범주형 데이터", hits, analyzer)
+    assert subject_covered("범주형 특성", hits, analyzer)
+    # only after the kind the notes name, and only the words for data
+    assert not subject_covered("시계열 데이터", hits, analyzer)
+    assert not subject_covered("범주형 모델", hits, analyzer)
+
+
 def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     analyzer = default_analyzer()
     hits = [

@@ -384,6 +384,8 @@ def _strip_subjects(question: str, subjects: list[str]) -> str:
     return _SPACES.sub(" ", question).strip()
 
 
+# Words for data that stand for one another after its kind ("범주형 데이터 / 변수 / 특성")
+_DATA_NOUNS = frozenset({"데이터", "변수", "특성", "피처", "자료"})
 # A name with its other spelling in parentheses: "정보 획득(information gain)"
 _GLOSSED = re.compile(r"([^()]+?)\s*\(([^()]+)\)(.*)")
 
@@ -433,7 +435,22 @@ def subject_covered(
             or _phrase_covered(name, named, hits, analyzer, units_of)
             or _phrase_covered(subject, terms, hits, analyzer, units_of)
         )
-    return _phrase_covered(subject, terms, hits, analyzer, units_of, loose=loose)
+    if _phrase_covered(subject, terms, hits, analyzer, units_of, loose=loose):
+        return True
+    # "범주형 데이터" where the notes say "범주형 변수": the words for data stand for one
+    # another after what kind of data it is
+    words = subject.split()
+    return (
+        not loose
+        and len(words) == 2
+        and words[1] in _DATA_NOUNS
+        and any(
+            _phrase_covered(
+                f"{words[0]} {other}", analyzer.terms(f"{words[0]} {other}"), hits, analyzer, None
+            )
+            for other in sorted(_DATA_NOUNS - {words[1]})
+        )
+    )
 
 
 def _phrase_covered(
