@@ -50,7 +50,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("example", re.compile(r"예시|예를|예제|사례|예로")),
     # "어디에 널리 사용돼?": where it is used (an example asked for where it is used is
     # still an example)
-    ("when", re.compile(r"어디(?:에|에서|서)\s*(?:\S+\s*)?(?:써|쓰|사용|활용)")),
+    # "어떤 규모 웹에 써?": what it is used on
+    (
+        "when",
+        re.compile(
+            r"어디(?:에|에서|서)\s*(?:\S+\s*)?(?:써|쓰|사용|활용)"
+            r"|어떤 (?:\S+\s){0,2}?\S*에\s*(?:써|쓰|사용|활용|좋)"
+        ),
+    ),
     # "어떤 유형의 데이터를 다뤄?" asks which one, not what kinds there are
     # "뭐 있어?", "뭐뭐 있어?" ask what there is, unless they ask for ways ("막는 방법 뭐뭐
     # 있어?": how)
