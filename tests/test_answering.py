@@ -3147,3 +3147,16 @@ def test_the_part_a_thing_plays_says_why_it_is_needed() -> None:
     lines = _answer_over(notes, "편향은 왜 필요해?")
     # no "the notes do not say why" before the line that says it
     assert lines == ["편향 (bias): 설명: 가중합에 더해서 출력 값을 조절하는 역할을 함 [1]"], lines
+
+
+def test_the_weakness_of_another_thing_is_not_the_subjects() -> None:
+    notes = _notes(
+        "## SVM\n\n"
+        "- SVM은 마진이 가장 큰 경계를 찾는 분류 모델이다.\n"
+        "- 가우시안 커널\n"
+        "    - 다항식 커널은 차수에 한계가 있지만 가우시안 커널은 제한이 없다.\n"
+    )
+    lines = _answer_over(notes, "SVM 단점은 뭐야?")
+    assert lines[0].startswith("노트에는 'SVM'에 대해 단점은 따로 적혀 있지 않"), lines
+    # what the notes hold of SVM follows, not 다항식 커널's 한계
+    assert "마진이 가장 큰 경계" in lines[1] and not any("다항식 커널" in line for line in lines)

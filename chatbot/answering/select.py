@@ -1501,19 +1501,31 @@ class UnitSelector:
             # described
             selection = replace(selection, kind_found=True)
         weakness = _WEAKNESS_WORD.search(question)
+        subject_keys = {_key_of(s) for s in ask.subjects} - {""}
         if (
             kind == "definition"
             and weakness
             and selection.kind_found
             and not any(
-                _says_weakness(c.unit)
+                _says_weakness(c.unit) and not _of_another(c.unit.text, subject_keys)
                 for c in selection.units
                 if c is selection.units[0] or self._names_subject(c.unit, ask.subjects)
             )
         ):
             # "단층 퍼셉트론의 한계는?" where the notes only say what a 퍼셉트론 is: the
-            # answer says that the notes do not give its 한계
-            selection = replace(selection, kind_found=False, asked=weakness.group())
+            # answer says that the notes do not give its 한계, and what they hold of it
+            # follows, not the weakness of another thing ("다항식 커널은 … 한계가 있지만")
+            units = [
+                c
+                for c in selection.units
+                if not (_says_weakness(c.unit) and _of_another(c.unit.text, subject_keys))
+            ]
+            selection = replace(
+                selection,
+                units=units or selection.units,
+                kind_found=False,
+                asked=weakness.group(),
+            )
         return selection
 
     def _command(self, ask: _Ask) -> Selection:
