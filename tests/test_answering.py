@@ -3149,6 +3149,19 @@ def test_the_part_a_thing_plays_says_why_it_is_needed() -> None:
     assert lines == ["편향 (bias): 설명: 가중합에 더해서 출력 값을 조절하는 역할을 함 [1]"], lines
 
 
+def test_a_word_that_ends_in_the_letters_of_a_pointer_does_not_point_back() -> None:
+    # "깊이를 …" holds the letters of "이를" ("this"), and points at nothing
+    notes = _notes(
+        "## 결정 트리\n\n"
+        "결정 트리는 질문으로 데이터를 둘로 나누어 예측하는 모델이다.\n"
+        "깊이를 제한하지 않으면 학습 데이터를 외워 과적합되기 쉽다.\n"
+    )
+    lines = _answer_over(notes, "결정 트리의 한계는 뭐야?")
+    assert (
+        lines[0] == "결정 트리: 깊이를 제한하지 않으면 학습 데이터를 외워 과적합되기 쉽다. [1]"
+    ), lines
+
+
 def test_the_weakness_of_another_thing_is_not_the_subjects() -> None:
     notes = _notes(
         "## SVM\n\n"

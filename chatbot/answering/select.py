@@ -64,7 +64,9 @@ _NAME_ITEM = re.compile(r"^[A-Za-z][A-Za-z0-9+#.\- ]{1,24}$")
 # A reference back inside a line ("…로 이 문제를 해결한다", "이러한 구조는"): the line
 # needs what comes before it in the notes.
 _LEANS_BACK = re.compile(
-    r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)|이러한|이를\s|이것"
+    r"(?:^|[\s(])(?:이|그|저)\s(?:문제|방법|경우|점|과정|구조|모델|방식|단점|장점)"
+    # (a word of its own: not "깊이를 제한하지 않으면")
+    r"|(?<![가-힣])(?:이러한|이를\s|이것)"
     # "위 벡터들은", "위의 원-핫 인코딩을": what stands above it in the notes
     r"|(?:^|\s)위의?\s"
 )
