@@ -49,7 +49,9 @@ _ASKS_WHAT = re.compile(
 )
 # A title that ends by naming what the lines under it answer ("… 하는 이유", "학습 방법")
 _ASKING_TITLE = re.compile(
-    r"(?:이유|목적|방법|절차|과정|순서|차이|차이점|종류|유형|예시|예제|사례|장점|단점|장단점|한계|특징)"
+    r"(?:이유|목적|방법|절차|과정|순서|차이|차이점|종류|유형|예시|예제|사례|장점|단점|장단점|한계|특징"
+    # the case the lines below are about ("3차원일 경우")
+    r"|[가-힣]일 경우)"
     r"\s*[:?]?$"
 )
 _QUESTION_LABEL = re.compile(r"\?\s*$|[까냐니]\s*$|뭐야|무엇|란\s*$")

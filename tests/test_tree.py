@@ -431,6 +431,10 @@ def test_a_title_naming_what_its_lines_answer_labels_them() -> None:
     units = {u.text: u for u in parse_units(text)}
     assert units["입력을 정규화하는 이유"].kind == "label"
     assert units["0과 1 사이로 바꾸면 학습이 안정적이에요."].labels == ("입력을 정규화하는 이유",)
+    # so does the case they are about
+    case = {u.text: u for u in parse_units("이미지일 경우\n예 (100, 28, 28, 1) 흑백 100장\n")}
+    assert case["이미지일 경우"].kind == "label"
+    assert case["예 (100, 28, 28, 1) 흑백 100장"].labels == ("이미지일 경우",)
     # a first line that says something is no title
     plain = {u.text: u for u in parse_units("학습률이 크면 발산한다.\n작으면 느리다.\n")}
     assert plain["작으면 느리다."].labels == ()
