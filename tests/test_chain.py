@@ -1019,3 +1019,27 @@ def test_a_question_about_a_thing_of_its_own_is_no_follow_up(services: Services)
     assert plan.followup.kind != "continue"
     assert plan.topic == "RMSProp"
     assert "RNN 학습에 자주 사용" in plan.answer.lines[0]  # type: ignore[union-attr]
+
+
+def test_asking_for_more_shows_the_rest_of_the_section_then_says_there_is_no_more(
+    services: Services,
+) -> None:
+    chat = services.chat
+    assert chat is not None
+    first = chat.answer("K-Means가 뭐야?", None)
+    session, seen = first["session_id"], set(first["answer"].splitlines())
+    for _ in range(6):
+        reply = chat.answer("더 자세히 알려줘", session)
+        lines = reply["answer"].splitlines()
+        if lines == ["노트에는 앞에서 보여 드린 것보다 자세한 내용이 없어요."]:
+            break
+        assert reply["intent"] == "question"
+        # new lines only, each from the K-Means section of the notes
+        assert not set(lines) & seen, lines
+        assert {s["heading"].split(" > ")[-1] for s in reply["sources"]} == {"K-Means 군집화"}
+        seen |= set(lines)
+    else:
+        raise AssertionError("the section never ran out")
+    # a line the first answer did not show
+    assert "할당과 중심 갱신을" not in first["answer"]
+    assert any("할당과 중심 갱신을" in line for line in seen)

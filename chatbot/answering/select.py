@@ -1530,6 +1530,42 @@ class UnitSelector:
             )
         return selection
 
+    def more_of(
+        self,
+        lead: UnitRecord,
+        topic: str,
+        *,
+        units_of: Callable[[Passage], list[UnitRecord]],
+        passage_of: Callable[[int], Passage | None],
+        shown: str,
+    ) -> Selection:
+        """For "더 자세히 알려줘": the lines of the section the answer before opened in
+        (`lead`), in the notes' order, that the answers before (`shown`) did not hold. The
+        section is the outermost label that names `topic` ("K-평균 군집화", its steps and
+        measures with it), else the heading `lead` stands under."""
+        key = _key_of(topic)
+        named = [i for i, label in enumerate(lead.labels) if key and key in _key_of(label)]
+        section = lead.labels[: named[0] + 1] if named else lead.labels[: lead.heading_depth]
+        passage = passage_of(lead.chunk_id)
+        if passage is None:
+            return Selection()
+        rest = sorted(
+            (
+                u
+                for u in units_of(passage)
+                if u.labels[: len(section)] == section
+                and standalone(u)
+                and u.text.rstrip(". ") not in shown
+            ),
+            key=lambda u: u.line,
+        )
+        chosen = []
+        for unit in rest[: self.max_units]:
+            found = passage_of(unit.chunk_id)
+            if found is not None:
+                chosen.append(Chosen(unit, found, found.score))
+        return Selection(chosen, True)
+
     def _command(self, ask: _Ask) -> Selection:
         """For a question that asks what to type ("uvicorn으로 8888 포트에 reload 켜고
         서버 띄우려면 어케 쳐?"): the shell command of the notes that holds the most of the

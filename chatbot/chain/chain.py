@@ -96,6 +96,10 @@ _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
 # "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
+# "더 자세히 알려줘", "좀 더 설명해줘": more of what the answer before said
+_MORE = re.compile(r"더\s?(?:자세히|자세하게|알려|설명|말해)|자세히\s?(?:좀\s?)?(?:알려|설명)")
+# how many answers back a request for more looks, for what was shown
+_MORE_TURNS = 3
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
@@ -482,27 +486,48 @@ class ChatChain:
                 if followup.kind == "continue"
                 else []
             )
-            selection = self.selector.select(
-                # a continuing follow-up's own words say what it asks of the same subject
-                question=followup.asked
-                or (message if followup.kind == "continue" else followup.query),
-                kind=plan.kind,
-                subjects=subjects,
-                hits=result.hits,
-                units_of=snapshot.units_of,
-                units_about=snapshot.units_about,
-                passage_of=snapshot.by_id.get,
-                domains=frozenset(p for p, role in roles if role == "domain"),
-                # a follow-up that adds words of its own to the subject it goes on from
-                anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
-                # going on from an answer that quoted the code asks about that code
-                quoted=frozenset(quoted if followup.kind == "continue" else ()),
-                idf=snapshot.idf,
-                # "그럼 활성화 함수는?" after the row of 손실 함수 asks for the row beside it
-                beside=self._previous_lead(history, previous)
-                if followup.kind == "switch" and not inputs.get("lead_only")
-                else None,
+            more = (
+                followup.kind == "continue"
+                and _MORE.search(message) is not None
+                and not inputs.get("lead_only")
             )
+            lead = self._previous_lead(history, previous) if more else None
+            if lead is not None:
+                # "더 자세히 알려줘": the rest of the section the answer before drew on
+                selection = self.selector.more_of(
+                    lead,
+                    plan.topic,
+                    units_of=snapshot.units_of,
+                    passage_of=snapshot.by_id.get,
+                    shown=" ".join(t.assistant for t in history[-_MORE_TURNS:]),
+                )
+                if not selection.units:
+                    plan.answer = Rendered(
+                        ["노트에는 앞에서 보여 드린 것보다 자세한 내용이 없어요."], []
+                    )
+                    return plan
+            else:
+                selection = self.selector.select(
+                    # a continuing follow-up's own words say what it asks of the same subject
+                    question=followup.asked
+                    or (message if followup.kind == "continue" else followup.query),
+                    kind=plan.kind,
+                    subjects=subjects,
+                    hits=result.hits,
+                    units_of=snapshot.units_of,
+                    units_about=snapshot.units_about,
+                    passage_of=snapshot.by_id.get,
+                    domains=frozenset(p for p, role in roles if role == "domain"),
+                    # a follow-up that adds words of its own to the subject it goes on from
+                    anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
+                    # going on from an answer that quoted the code asks about that code
+                    quoted=frozenset(quoted if followup.kind == "continue" else ()),
+                    idf=snapshot.idf,
+                    # "그럼 활성화 함수는?" after the row of 손실 함수 asks for the row beside it
+                    beside=self._previous_lead(history, previous)
+                    if followup.kind == "switch" and not inputs.get("lead_only")
+                    else None,
+                )
             plan.lead = selection.units[0].unit if selection.units else None
             plan.answer = render_answer(
                 selection, kind=plan.kind, topic=plan.topic, question=asked_as
