@@ -35,7 +35,15 @@ from ingest.markdown import TOPIC_GAP, clean_inline
 ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|when\b", re.I)),
     ("why", re.compile(r"왜|이유|목적|why\b", re.I)),
-    ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|how\b", re.I)),
+    # (or a title of doing it: "FastAPI로 모델 서빙하기", "손실 함수 고르기")
+    (
+        "how",
+        re.compile(
+            r"어떻게|방법|절차|과정|순서|단계|how\b"
+            r"|(?:하|만들|고르|다루|띄우|돌리|바꾸|나누|맞추|구하)기\s*$",
+            re.I,
+        ),
+    ),
     ("compare", re.compile(r"차이|비교|다른 ?점|다른가|vs\b", re.I)),
     ("list", re.compile(r"종류|유형|구성|어떤 것들|무엇무엇|\btypes? of\b|\bkinds? of\b", re.I)),
     ("example", re.compile(r"예시|예를|예제|사례|example", re.I)),

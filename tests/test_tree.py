@@ -634,3 +634,14 @@ def test_a_wide_gap_of_blank_lines_ends_the_section_above_it() -> None:
     sections = {b.text: s.path for s in parse_markdown(text) for b in s.blocks}
     assert sections["문장을 토큰으로 나눈다."][-1] == "토크나이저"
     assert sections["과제: 인사에 답하는 챗봇 만들기"] == ("자연어 처리",)
+
+
+def test_a_title_of_doing_a_thing_asks_how() -> None:
+    units = parse_units(
+        "## 모델 서빙하기\n\n서버가 시작될 때 모델을 한 번 불러온다.\n\n"
+        "## 출력 크기\n\n입력보다 작아진다.\n"
+    )
+    asks = {u.text: u.ask for u in units}
+    assert asks["서버가 시작될 때 모델을 한 번 불러온다."] == "how"
+    # a noun that ends in 기 is no doing ("크기": size)
+    assert asks["입력보다 작아진다."] == ""
