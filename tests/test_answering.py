@@ -3173,3 +3173,16 @@ def test_the_weakness_of_another_thing_is_not_the_subjects() -> None:
     assert lines[0].startswith("노트에는 'SVM'에 대해 단점은 따로 적혀 있지 않"), lines
     # what the notes hold of SVM follows, not 다항식 커널's 한계
     assert "마진이 가장 큰 경계" in lines[1] and not any("다항식 커널" in line for line in lines)
+
+
+def test_a_word_of_the_subjects_own_name_in_its_title_is_no_other_thing() -> None:
+    # "모델 서빙하기" names 모델 of 모델 서빙, not a second thing whose lines are left out
+    notes = _notes(
+        "## FastAPI로 모델 서빙하기\n\n"
+        "FastAPI는 타입 힌트로 요청을 검증하는 웹 프레임워크이다.\n"
+        "무거운 모델은 서버가 시작될 때 한 번 불러와 재사용한다.\n"
+        "배포할 때는 Docker 이미지로 묶어 여러 워커로 띄운다.\n"
+    )
+    lines = _answer_over(notes, "FastAPI로 모델 서빙은 어떻게 해?")
+    assert any("서버가 시작될 때" in line for line in lines), lines
+    assert any("Docker 이미지로" in line for line in lines), lines

@@ -1892,7 +1892,9 @@ class UnitSelector:
         named = self.analyzer.subjects(_SPELLED_OUT.sub("", unit.labels[-1]))
         if len(named) < 2 or not any(_key_of(n) in keys for n in named):
             return []
-        return [n for n in named if _key_of(n) not in keys]
+        # (a word of the subject's own name is no other thing: "FastAPI로 모델 서빙하기"
+        # names 모델 of 모델 서빙)
+        return [n for n in named if not any(_key_of(n) in k for k in keys)]
 
     def _names_subject(self, unit: UnitRecord, subjects: list[str]) -> bool:
         words = unit.terms | unit.context_terms
