@@ -128,8 +128,6 @@ _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 _ORIGIN_VERBS = frozenset({"나오", "생기"})
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
-# "언제 쓰면 좋아?", "어떻게 하는 게 좋아?": 좋 frames the question, it is not asked about
-_GOOD_FRAME = re.compile(r"(?:면|는 ?게|는 것이) ?좋")
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
 # doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"

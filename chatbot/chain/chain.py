@@ -95,11 +95,11 @@ _PERSON_LOOKUP = 50
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
-# "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 # "더 자세히 알려줘", "좀 더 설명해줘": more of what the answer before said
 _MORE = re.compile(r"더\s?(?:자세히|자세하게|알려|설명|말해)|자세히\s?(?:좀\s?)?(?:알려|설명)")
 # how many answers back a request for more looks, for what was shown
 _MORE_TURNS = 3
+# "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
