@@ -3186,3 +3186,19 @@ def test_a_word_of_the_subjects_own_name_in_its_title_is_no_other_thing() -> Non
     lines = _answer_over(notes, "FastAPI로 모델 서빙은 어떻게 해?")
     assert any("서버가 시작될 때" in line for line in lines), lines
     assert any("Docker 이미지로" in line for line in lines), lines
+
+
+def test_a_table_with_a_column_for_each_side_leads_a_comparison() -> None:
+    notes = _notes(
+        "## K-Means\n\n"
+        "K-Means는 데이터를 미리 정한 K개의 군집으로 나누는 알고리즘이다.\n"
+        "K-Means는 군집이 둥글다고 가정한다.\n\n"
+        "## DBSCAN\n\n"
+        "DBSCAN은 밀도가 높은 영역을 하나의 군집으로 묶는 알고리즘이다.\n\n"
+        "| 항목 | K-Means | DBSCAN |\n|---|---|---|\n"
+        "| 군집 수 | 미리 K를 지정 | 밀도로 결정 |\n"
+        "| 이상치 | 군집에 포함 | 노이즈로 분리 |\n"
+    )
+    lines = _answer_over(notes, "K-Means랑 DBSCAN 차이가 뭐야?")
+    assert lines[0] == "군집 수: K-Means: 미리 K를 지정, DBSCAN: 밀도로 결정. [1]", lines
+    assert any(line.startswith("- 이상치: K-Means: 군집에 포함") for line in lines), lines

@@ -908,6 +908,14 @@ def _of_another_side(unit: UnitRecord, words: set[str]) -> bool:
     return False
 
 
+def _side_columns(unit: UnitRecord, keys: set[str]) -> int:
+    """How many of the things `keys` name are columns of a table row `unit`."""
+    if unit.kind != "row":
+        return 0
+    columns = {_key_of(cell.partition(": ")[0]) for cell in _CELL_SPLIT.split(unit.text)}
+    return len(columns & keys)
+
+
 def _compared_sides(
     pool: list[Chosen], keys: list[str], units_of: Callable[[Passage], list[UnitRecord]]
 ) -> list[Chosen]:
@@ -2326,9 +2334,14 @@ class UnitSelector:
         whole = [
             c
             for c in (pool[:_WHOLE_COMPARISON_RANK] if comparing else [])
-            if _contrasts(c.unit.text, subjects) >= 2
-            and sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
-            >= 2
+            if (
+                _contrasts(c.unit.text, subjects) >= 2
+                and sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
+                >= 2
+            )
+            # a row of a table with a column for each side ("군집 수: K-Means: 미리 K를 지정,
+            # DBSCAN: 지정하지 않음")
+            or _side_columns(c.unit, subject_keys) >= 2
         ]
         sides = (
             _compared_sides(pool, [k for _, k in subject_pairs], ask.units_of) if comparing else []
