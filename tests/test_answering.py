@@ -3202,3 +3202,14 @@ def test_a_table_with_a_column_for_each_side_leads_a_comparison() -> None:
     lines = _answer_over(notes, "K-Means랑 DBSCAN 차이가 뭐야?")
     assert lines[0] == "군집 수: K-Means: 미리 K를 지정, DBSCAN: 밀도로 결정. [1]", lines
     assert any(line.startswith("- 이상치: K-Means: 군집에 포함") for line in lines), lines
+
+
+def test_when_it_is_used_leads_over_a_case_of_something_else() -> None:
+    notes = _notes(
+        "## PCA\n\n"
+        "PCA는 분산이 큰 방향으로 데이터를 투영하는 차원 축소 기법이다.\n"
+        "단위가 다른 특성이 섞여 있으면 먼저 표준화하는 것이 좋다.\n"
+        "고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다.\n"
+    )
+    lines = _answer_over(notes, "PCA는 언제 써?")
+    assert lines[0] == "PCA: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]", lines

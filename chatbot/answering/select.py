@@ -144,7 +144,7 @@ _KIND_TERMS = frozenset(
 _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
 # A case and that the thing is used in it ("… 경우에 사용됨", "… 때 유리하다")
-_SAYS_USE = re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|적합)")
+_SAYS_USE = re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|쓴|적합)")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
 # a name of two or three words in Hangul ("요슈아 벤지오")
 _NAME_SHAPE = re.compile(r"[가-힣]{1,5}(?: [가-힣]{1,5}){1,2}")
@@ -333,6 +333,9 @@ _YEAR = re.compile(r"\d{4}년")
 _HOW_USED = re.compile(r"어떻게\s?(?:써|쓰|사용|활용)")
 # What a thing is used as ("… 입력 크기를 줄이는 전처리로 쓴다")
 _USED_AS = r"[가-힣](?:으로|로)\s(?:쓴다|쓰인다|사용한다|사용된다|활용한다)"
+# that it is used so: as something, or in a case ("… 경우에 사용됨")
+_SAYS_USED = re.compile(rf"{_USED_AS}|{_SAYS_USE.pattern}")
+_SAYS_USED_BONUS = 0.5
 # What a thing is for, said as such ("… 위해", "… 전처리로 쓴다"), not only a cause inside
 # a statement of something else ("… 지배하므로 먼저 표준화하는 것이 좋다")
 _PURPOSE = re.compile(rf"위해|위함|위한|목적|하려고|해결하고자|{_USED_AS}")
@@ -371,6 +374,8 @@ _TEXT_KIND = {
     "when": re.compile(
         rf"{_SAYS_USE.pattern}|할 때|일 때"
         r"|에서 사용|용도"
+        # what it is used as ("… 잡음을 줄이는 전처리로 쓴다")
+        rf"|{_USED_AS}"
         # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …")
         r"|[가-힣]에만\s"
         # what it is used for ("한 화면에 여러 개의 이미지를 담기 위해 사용")
@@ -3100,6 +3105,11 @@ class UnitSelector:
                 score += 1.0
         elif answers_kind(unit, kind, question):
             score += 1.5 if asks(unit) == kind else 0.8
+            if kind == "when" and ASKS_USE.search(question) and _SAYS_USED.search(unit.text):
+                # "언제 써?" asks when it is used: a line that says it is used so ("… 전처리로
+                # 쓴다"), before one that gives a case of something else ("… 섞여 있으면 먼저
+                # 표준화하는 것이 좋다")
+                score += _SAYS_USED_BONUS
         if pros and _under_pros(unit):
             # it asks for strengths or limits: the lines under 특징 / 장점 / 한계
             score += _PROS_BONUS
