@@ -66,6 +66,13 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
     )
     assert followup.previous_subjects == ["GRU 모델"]
     assert followup.query == "LSTM이랑 비교하면 어때? GRU"
+    # both sides named: the previous subject is no third side
+    previous = "PCA는 언제 써?"
+    followup = resolve_followup(
+        "그럼 K-Means랑 DBSCAN 차이는?", previous, analyzer, analyzer.subjects(previous)
+    )
+    assert followup.kind == "switch" and followup.subjects == ["K-Means", "DBSCAN"]
+    assert followup.previous_subjects == [] and "PCA" not in followup.query
 
 
 def test_what_a_thing_is_measured_against_goes_on_from_the_previous_subject() -> None:

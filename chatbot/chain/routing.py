@@ -271,7 +271,10 @@ def resolve_followup(
         and question_kind(message) == "compare"
     ):
         # "그럼 RNN이랑은 뭐가 달라?", "GRU랑 차이는?" after "LSTM이 뭐야?": a comparison of
-        # a new subject with the previous one, the side left unsaid
+        # a new subject with the previous one, the side left unsaid; one that names both
+        # sides ("그럼 K-Means랑 DBSCAN 차이는?") compares them alone
+        if len(own) >= 2:
+            return Followup("switch", message, own, previous)
         # (each by its name: "GRU 모델" is searched as GRU, 모델 would find any model)
         asked = f"{message} {' '.join(analyzer.name_of(s) for s in previous_subjects)}"
         return Followup("switch", asked, own, previous, previous_subjects=previous_subjects)
