@@ -3213,3 +3213,17 @@ def test_when_it_is_used_leads_over_a_case_of_something_else() -> None:
     )
     lines = _answer_over(notes, "PCA는 언제 써?")
     assert lines[0] == "PCA: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]", lines
+
+
+def test_one_thing_compared_in_two_cases_is_answered_when_the_lines_say_each() -> None:
+    notes = _notes(
+        "## 드롭아웃\n\n"
+        "드롭아웃은 학습 중에 뉴런 출력 일부를 무작위로 0으로 만든다.\n"
+        "추론할 때는 드롭아웃을 끄므로 평가 전에 model.eval()을 호출한다.\n"
+    )
+    lines = _answer_over(notes, "드롭아웃은 학습할 때랑 추론할 때 어떻게 달라?")
+    # no "the notes do not say what differs" above the two lines that say it
+    assert not lines[0].startswith("노트에는"), lines
+    assert any("학습 중에" in line for line in lines) and any(
+        "추론할 때는" in line for line in lines
+    )

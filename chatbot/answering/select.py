@@ -141,6 +141,10 @@ _MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
 _KIND_TERMS = frozenset(
     {"왜", "이유", "언제", "경우", "때", "어떻", "방법", "예시", "예", "종류", "누구", "누가"}
 )
+# Two cases a thing is compared in ("학습할 때랑 추론할 때", "훈련 시와 평가 시"): their words
+_TWO_CASES = re.compile(
+    r"([가-힣]{2,}?)(?:할|일|하는)?\s?(?:때|시)(?:랑|와|과|하고|이랑)\s([가-힣]{2,}?)(?:할|일|하는)?\s?(?:때|시)"
+)
 _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
 # A case and that the thing is used in it ("… 경우에 사용됨", "… 때 유리하다")
@@ -1512,6 +1516,16 @@ class UnitSelector:
             # "랜덤 포레스트는 결정 트리보다 뭐가 좋아?" is answered by a strength said of it
             # ("… 단일 트리보다 분산이 줄어 과적합에 강해진다"), though the other side is not
             # described
+            selection = replace(selection, kind_found=True)
+        cases = _TWO_CASES.search(question)
+        if (
+            kind == "compare"
+            and not selection.kind_found
+            and cases
+            and all(any(case in c.unit.text for c in selection.units) for case in cases.groups())
+        ):
+            # "드롭아웃은 학습할 때랑 추론할 때 어떻게 달라?": one thing in two cases, and the
+            # lines say it of each ("학습 중에 …", "추론할 때는 … 끄므로")
             selection = replace(selection, kind_found=True)
         weakness = _WEAKNESS_WORD.search(question)
         subject_keys = {_key_of(s) for s in ask.subjects} - {""}
