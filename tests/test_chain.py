@@ -1050,3 +1050,17 @@ def test_asking_for_more_shows_the_rest_of_the_section_then_says_there_is_no_mor
     # a line the first answer did not show
     assert "할당과 중심 갱신을" not in first["answer"]
     assert any("할당과 중심 갱신을" in line for line in seen)
+
+
+def test_more_goes_on_into_the_other_sub_sections_of_the_topic(services: Services) -> None:
+    # the topic is named by the spelling in parentheses of its heading ("합성곱 신경망 (CNN)");
+    # once the sub-section the answer drew on is shown, more comes from the others
+    chat = services.chat
+    assert chat is not None
+    first = chat.answer("CNN을 쓰는 이유가 뭐야?", None)
+    reply = chat.answer("더 자세히 알려줘", first["session_id"])
+    assert reply["sources"], reply["answer"]
+    headings = {s["heading"] for s in reply["sources"]}
+    assert all(h.startswith("합성곱 신경망 (CNN)") for h in headings), headings
+    assert headings != {"합성곱 신경망 (CNN) > CNN을 쓰는 이유"}
+    assert not set(reply["answer"].splitlines()) & set(first["answer"].splitlines())

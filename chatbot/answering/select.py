@@ -1563,21 +1563,29 @@ class UnitSelector:
         units_of: Callable[[Passage], list[UnitRecord]],
         passage_of: Callable[[int], Passage | None],
         shown: str,
+        sections: Callable[[str], list[Passage]] = lambda _: [],
     ) -> Selection:
         """For "더 자세히 알려줘": the lines of the section the answer before opened in
         (`lead`), in the notes' order, that the answers before (`shown`) did not hold. The
         section is the outermost label that names `topic` ("K-평균 군집화", its steps and
-        measures with it), else the heading `lead` stands under."""
+        measures with it), else the heading `lead` stands under; `sections` gives the
+        passages under a heading (a section's sub-sections are chunks of their own)."""
         key = _key_of(topic)
-        named = [i for i, label in enumerate(lead.labels) if key and key in _key_of(label)]
+        named = [
+            i
+            for i, label in enumerate(lead.labels)
+            if key and (key in _key_of(label) or key in _names_of(label))
+        ]
         section = lead.labels[: named[0] + 1] if named else lead.labels[: lead.heading_depth]
         passage = passage_of(lead.chunk_id)
         if passage is None:
             return Selection()
+        under = [p for p in sections(section[-1]) if p.source == passage.source] if section else []
+        units = {u.unit_id: u for p in (passage, *under) for u in units_of(p)}
         rest = sorted(
             (
                 u
-                for u in units_of(passage)
+                for u in units.values()
                 if u.labels[: len(section)] == section
                 and standalone(u)
                 and u.text.rstrip(". ") not in shown

@@ -500,6 +500,7 @@ class ChatChain:
                     units_of=snapshot.units_of,
                     passage_of=snapshot.by_id.get,
                     shown=" ".join(t.assistant for t in history[-_MORE_TURNS:]),
+                    sections=lambda name: snapshot.sections_with(lambda label: label == name),
                 )
                 if not selection.units:
                     plan.answer = Rendered(
