@@ -47,7 +47,7 @@ ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("compare", re.compile(r"차이|비교|다른 ?점|다른가|vs\b", re.I)),
     ("list", re.compile(r"종류|유형|구성|어떤 것들|무엇무엇|\btypes? of\b|\bkinds? of\b", re.I)),
     ("example", re.compile(r"예시|예를|예제|사례|example", re.I)),
-    ("pros", re.compile(r"장점|단점|장단점|한계|특징")),
+    ("pros", re.compile(r"장점|단점|장단점|한계|특징|문제점")),
     ("definition", re.compile(r"뭐야|뭔가요|무엇|이란|란\?|정의|의미|뜻")),
 )
 # "mnist란?", "역전파 알고리즘 이란?", "CNN은 무엇인가?": a question naming what it asks about
@@ -57,7 +57,7 @@ _ASKS_WHAT = re.compile(
 )
 # A title that ends by naming what the lines under it answer ("… 하는 이유", "학습 방법")
 _ASKING_TITLE = re.compile(
-    r"(?:이유|목적|방법|절차|과정|순서|차이|차이점|종류|유형|예시|예제|사례|장점|단점|장단점|한계|특징"
+    r"(?:이유|목적|방법|절차|과정|순서|차이|차이점|종류|유형|예시|예제|사례|장점|단점|장단점|한계|문제점|특징"
     # the case the lines below are about ("3차원일 경우")
     r"|[가-힣]일 경우)"
     r"\s*[:?]?$"

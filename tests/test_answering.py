@@ -532,6 +532,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 배치 정규화를 넣으면 학습이 빨라진다.", "why"),
         ("- 값이 큰 특성이 주성분을 지배하므로 먼저 표준화한다.", "why"),
         ("- 잔차 연결은 깊은 층에서도 기울기가 잘 흐르도록 돕는다.", "why"),
+        ("- 헤드마다 서로 다른 종류의 관계를 볼 수 있게 한다.", "why"),
+        ("- 디코더는 미래 토큰을 보지 못하도록 마스크를 씌운다.", "why"),
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 번역, 요약, 질의응답 등 널리 사용된다.", "when"),
         ("- 예시 : 주가 예측", "example"),
@@ -2621,6 +2623,12 @@ KNN_NOTE = (
     "- KNN은 학습 단계가 없어 구현이 간단하다.\n"
     "- KNN은 특성이 많아지면 거리가 비슷해져 성능이 떨어지고 예측이 느리다.\n"
 )
+ENCODER_DECODER_NOTE = (
+    "## 인코더-디코더\n\n"
+    "인코더-디코더는 입력 문장을 인코더가 읽어 벡터 하나로 요약하고, 디코더가 그 벡터에서 "
+    "출력 문장을 만드는 구조이다.\n"
+    "긴 문장도 벡터 하나에 담아야 해서 앞부분 정보가 흐려지는 병목이 생긴다.\n"
+)
 CNN_MAKER_NOTE = (
     "## CNN\n\n"
     "- CNN은 딥러닝 모델의 구조이자, 학습된 파라미터를 포함한 모델 그 자체이다.\n\n"
@@ -2741,6 +2749,15 @@ EXAMPLES_NOTE = (
             "활성화 함수: ReLU는 계산이 단순해 학습이 빠르다. 다만 입력이 계속 음수인 뉴런은 "
             "기울기가 0이 되는 죽은 ReLU 문제가 생길 수 있다. [1]",
             id="caveat",
+        ),
+        # 문제점 asks for a weakness; a line of the section that says one leads the line
+        # that names the subject (and "요약하고" says none)
+        pytest.param(
+            ENCODER_DECODER_NOTE,
+            "인코더-디코더의 문제점은 뭐야?",
+            "인코더-디코더: 긴 문장도 벡터 하나에 담아야 해서 앞부분 정보가 흐려지는 병목이 "
+            "생긴다. [1]",
+            id="problem",
         ),
         pytest.param(
             KNN_NOTE, "KNN 장점은?", "KNN은 학습 단계가 없어 구현이 간단하다. [1]", id="strength"

@@ -645,3 +645,13 @@ def test_a_title_of_doing_a_thing_asks_how() -> None:
     assert asks["서버가 시작될 때 모델을 한 번 불러온다."] == "how"
     # a noun that ends in 기 is no doing ("크기": size)
     assert asks["입력보다 작아진다."] == ""
+
+
+def test_a_label_of_problems_asks_for_weaknesses() -> None:
+    units = parse_units(
+        "## 인코더-디코더\n\n- 문제점\n    - 긴 문장은 벡터 하나에 다 담기 어렵다.\n\n"
+        "### 기본 구조의 문제점\n\n앞부분 정보가 흐려진다.\n"
+    )
+    asks = {u.text: u.ask for u in units}
+    assert asks["긴 문장은 벡터 하나에 다 담기 어렵다."] == "pros"
+    assert asks["앞부분 정보가 흐려진다."] == "pros"

@@ -261,13 +261,14 @@ _TERM_RUN = 3
 # Lines between a line and the table it introduces: a blank line and the header rows
 _TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
-_PROS = re.compile(r"(?:장점|단점|장단점|특징|한계)(?:[은는이가을를도]|들|\s*\?|\s*$)")
+_PROS = re.compile(r"(?:장점|단점|장단점|특징|한계|문제점)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
 # What a line says that makes it a weakness or a strength ("… 과적합되기 쉬우므로", "이상치가
 # 많은 데이터에는 약하다"; "과적합에 강해진다"), for a question that asks for one
 _WEAKNESS = re.compile(
-    r"단점|한계|약점|약하|약해|취약|민감|어렵|어려[운워]|느리|느려|[되하]기 쉽|[되하]기 쉬"
-    r"|흔들리|못한다|부족|비효율|오래 걸|운에 의존"
+    # (약하 as a word of its own: not "요약하고")
+    r"단점|한계|약점|(?<![가-힣])약[하해]|취약|민감|어렵|어려[운워]|느리|느려"
+    r"|[되하]기 쉽|[되하]기 쉬|흔들리|못한다|부족|비효율|오래 걸|운에 의존|병목"
     # a caveat, and the trouble it brings ("다만 … 죽은 ReLU 문제가 생길 수 있다")
     r"|다만 |문제가 (?:생|발생)"
 )
@@ -277,14 +278,14 @@ _STRENGTH = re.compile(
     # (not advice: "… 표준화한 뒤 학습하는 것이 좋다")
     r"|(?<!것이 )(?<!게 )좋다"
 )
-_ASKS_WEAKNESS = re.compile(r"단점|한계|약점")
+_ASKS_WEAKNESS = re.compile(r"단점|한계|약점|문제점")
 # "PCA 하기 전에 뭘 해야 돼?": what is done before it, said as such ("먼저 표준화하는 것이
 # 좋다")
 _ASKS_BEFORE = re.compile(r"[가-힣]기\s?전에|전에\s(?:뭘|무엇을|뭐)|먼저\s(?:뭘|무엇을|뭐)")
 _BEFORE = re.compile(r"먼저|[가-힣]기\s?전에|앞서\s|[가-힣]한\s?(?:뒤|후)에?\s")
 # The word a question asks for weaknesses by ("결정 트리 단점은?": 단점); strengths are
 # said in too many words ("효율적으로 좋은 … 찾음") to tell the notes hold none
-_WEAKNESS_WORD = re.compile(r"(?<!장)단점|한계|약점")
+_WEAKNESS_WORD = re.compile(r"(?<!장)단점|한계|약점|문제점")
 # (or what is better in it than in another: "GRU는 LSTM보다 뭐가 좋아?")
 _ASKS_STRENGTH = re.compile(
     r"장점|강점|좋은 점|나은 점"
@@ -359,9 +360,10 @@ _TEXT_KIND = {
         r"|줄인다|줄여\s?준|줄이[고기며]|확보|므로|니까"
         # the part it plays ("… 출력되는 값을 조절하는 역할을 함")
         r"|역할을?\s?(?:함|한다|해|합니다)"
-        # what it lets one do, helps to, or avoids ("어디서나 … 실행할 수 있게 해주는",
-        # "기울기가 잘 흐르도록 돕는다", "서버 과부하를 피하는")
-        r"|수 있게 해|수 있도록|피하는|피하기|피할|도록 돕|도록 도와"
+        # what it lets one do, helps to, keeps from happening, or avoids ("어디서나 …
+        # 실행할 수 있게 해주는", "… 관계를 볼 수 있게 한다", "기울기가 잘 흐르도록 돕는다",
+        # "미래 토큰을 보지 못하도록 …", "서버 과부하를 피하는")
+        r"|수 있게 [해한하]|수 있도록|지 (?:않|못하)도록|피하는|피하기|피할|도록 돕|도록 도와"
         # what gets better by it ("CNN으로 하면 정확도가 올라간다", "학습이 빨라짐")
         r"|(?:올라|좋아|빨라|높아|쉬워)(?:간|감|갔|진|짐|졌)|줄어[든듦]"
         # what goes wrong without it ("패딩이 없으면 … 출력이 작아진다")
@@ -1291,6 +1293,8 @@ _KIND_FOUND_SHARE = 0.5
 # it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
+# …and a line beside it that says the weakness or strength asked for
+_TELLING_SHARE = 0.5
 # Kinds whose lead, among lines that answer them, is the one that says most of what is
 # asked (not how or a list: a procedure leads with its first step)
 _ASKED_LEADS = frozenset({"why", "when", "example"})
@@ -1776,9 +1780,12 @@ class UnitSelector:
         # 범주형 인코딩")
         pairs = [(set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects]
         untitled = _names_alone(best.unit, pairs, keys)
-        beside = [
+        # (a line that says the weakness or strength asked for may score lower: it need
+        # not name the subject under its heading, as the line that leads does; "Seq2Seq의
+        # 문제점은 뭐야?" → "… 정보가 손실되는 병목이 생긴다")
+        around = [
             c
-            for c in takewhile(lambda c: c.score >= _KIND_LEAD_SHARE * best.score, pool[1:])
+            for c in takewhile(lambda c: c.score >= _TELLING_SHARE * best.score, pool[1:])
             if c.unit.source == best.unit.source
             and c.unit.labels == best.unit.labels
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
@@ -1787,6 +1794,7 @@ class UnitSelector:
                 untitled and not any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
             )
         ]
+        beside = [c for c in around if c.score >= _KIND_LEAD_SHARE * best.score]
         near = [c for c in beside if answers_kind(c.unit, kind, question)]
         if kind == "when":
             # a line that says when it is used ("데이터가 적을 때 유리한") before one with a
@@ -1814,7 +1822,20 @@ class UnitSelector:
             # strength ("… 분산이 줄어 과적합에 강해진다") leads what the thing is, though it
             # names less of what the strength is measured against ("결정 트리"); so does
             # what is done first, asked for ("PCA 하기 전에 뭘 해야 돼?": "… 먼저 표준화")
-            said = next((c for c in beside if telling.search(c.unit.text)), None)
+            # (not a glossary line of another thing: "랜덤 탐색의 한계는?" is not answered by
+            # "그리드 탐색: … → 비효율적" beside it)
+            said = next(
+                (
+                    c
+                    for c in around
+                    if telling.search(c.unit.text)
+                    and (
+                        not c.unit.term
+                        or any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
+                    )
+                ),
+                None,
+            )
             if said is not None:
                 return said
         if kind == "why" and _ASKS_CAUSE.search(question):
