@@ -3244,3 +3244,15 @@ def test_one_thing_compared_in_two_cases_is_answered_when_the_lines_say_each() -
     assert any("학습 중에" in line for line in lines) and any(
         "추론할 때는" in line for line in lines
     )
+
+
+def test_the_kinds_of_a_compound_are_a_line_naming_its_head_several_times() -> None:
+    notes = _notes(
+        "## 오토인코더\n\n"
+        "- 이상 탐지, 잡음 제거, 차원 축소 등에 널리 쓰인다.\n"
+        "- 인코더 블록은 입력을 압축하고, 병목 블록은 요약을 담으며, 디코더 블록은 입력을 "
+        "되살린다.\n"
+    )
+    # "오토인코더 블록 종류": the kinds of 블록, not the uses listed under 오토인코더
+    lines = _answer_over(notes, "오토인코더 블록 종류 알려줘")
+    assert lines[0].startswith("오토인코더: 인코더 블록은 입력을 압축하고"), lines

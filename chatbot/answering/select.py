@@ -485,6 +485,26 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     return bool(pattern and pattern.search(unit.text))
 
 
+# A line names this many of a kind ("망각 게이트는 …, 입력 게이트는 …, 출력 게이트는 …")
+_LISTED_TIMES = 3
+
+
+def _answers_asked(
+    unit: UnitRecord, kind: str, question: str, listed: frozenset[str] = frozenset()
+) -> bool:
+    """`answers_kind`, where the kinds of a compound ("LSTM 게이트 종류 알려줘") are a line
+    that names its head (`listed`: 게이트, as written and as its term) several times ("망각
+    게이트는 …, 입력 게이트는 …, 출력 게이트는 …") or lists by its wording a thing that
+    names it, not a list of something else of the first word's ("기계 번역, 음성 인식,
+    시계열 예측 등에서 …" under LSTM)."""
+    if kind != "list" or not listed or asks(unit) == "list":
+        return answers_kind(unit, kind, question)
+    text = unit.text.casefold()
+    if any(text.count(h) >= _LISTED_TIMES for h in listed):
+        return True
+    return bool(listed & unit.terms) and answers_kind(unit, kind, question)
+
+
 def _year_answers(question: str) -> bool:
     """Whether a year answers `question` (when a thing came, not when it is used)."""
     return not (question and ASKS_USE.search(question))
@@ -2161,6 +2181,13 @@ class UnitSelector:
         subject_sets = [terms for terms, _ in subject_pairs]
         # the word a compound subject names its thing by, its last ("AI 에이전트": 에이전트)
         heads = {terms[-1] for s in subjects if (terms := self.analyzer.terms(s))}
+        # (as written too: "LSTM 게이트" lists 게이트, which analyses to gate)
+        head_words = frozenset(
+            word
+            for s in subjects
+            if len(terms := self.analyzer.terms(s)) >= 2
+            for word in (terms[-1], s.split()[-1].casefold())
+        )
         domain_keys = {_key_of(d) for d in domains}
         weights = _weights(
             [key in domain_keys for _, key in subject_pairs], compare=kind == "compare"
@@ -2282,6 +2309,7 @@ class UnitSelector:
                 pros=asks_pros,
                 said_pros=said_pros,
                 heads=heads,
+                listed=head_words,
                 beside=ask.beside,
                 question=question,
             )
@@ -2364,7 +2392,7 @@ class UnitSelector:
             (
                 _tells_who(c.unit, subject_keys)
                 if kind == "who"
-                else answers_kind(c.unit, kind, question)
+                else _answers_asked(c.unit, kind, question, head_words)
             )
             # the person asked about ("로젠블랫은 누구야?"), named in a line about what they
             # made ("퍼셉트론은 1958년 로젠블랫(Frank Rosenblatt)이 제안한 …")
@@ -3022,6 +3050,7 @@ class UnitSelector:
         pros: bool = False,
         said_pros: list[re.Pattern[str]] | None = None,
         heads: set[str] | frozenset[str] = frozenset(),
+        listed: frozenset[str] = frozenset(),
         beside: UnitRecord | None = None,
         question: str = "",
     ) -> tuple[float, float]:
@@ -3146,7 +3175,7 @@ class UnitSelector:
         elif kind == "who":
             if answers_kind(unit, "who"):
                 score += 1.0
-        elif answers_kind(unit, kind, question):
+        elif _answers_asked(unit, kind, question, listed):
             score += 1.5 if asks(unit) == kind else 0.8
             if kind == "when" and ASKS_USE.search(question) and _SAYS_USED.search(unit.text):
                 # "언제 써?" asks when it is used: a line that says it is used so ("… 전처리로
