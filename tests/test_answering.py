@@ -3256,3 +3256,16 @@ def test_the_kinds_of_a_compound_are_a_line_naming_its_head_several_times() -> N
     # "오토인코더 블록 종류": the kinds of 블록, not the uses listed under 오토인코더
     lines = _answer_over(notes, "오토인코더 블록 종류 알려줘")
     assert lines[0].startswith("오토인코더: 인코더 블록은 입력을 압축하고"), lines
+
+
+def test_kinds_listed_in_prose_are_answered_by_it_not_by_code_that_names_them() -> None:
+    notes = _notes(
+        "## Annoy 근사 검색\n\n"
+        "Annoy는 트리 여러 개로 근사 최근접 이웃을 찾는 라이브러리이다.\n"
+        "`TreeIndex`는 트리를 따라 찾고, `BruteIndex`는 모든 벡터와 비교하며, "
+        "`ShardIndex`는 여러 파일로 나눠 담는다.\n\n"
+        "```python\nimport annoy\nindex = annoy.AnnoyIndex(64, 'angular')\n"
+        "index.build(10)\n```\n"
+    )
+    lines = _answer_over(notes, "Annoy 인덱스 종류 뭐 있어?")
+    assert lines[0].startswith("Annoy 근사 검색: TreeIndex는 트리를 따라 찾고"), lines

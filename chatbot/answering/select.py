@@ -1504,17 +1504,26 @@ class UnitSelector:
             day = next((label for label in lead.labels if day_of_label(label)), "")
             selection = replace(selection, day=day)
         lead = selection.units[0].unit
-        if ask.subjects and (
-            not self._names_subject(lead, ask.subjects)
-            or (
-                _IDENTIFIER.search(ask.subjects[0])
-                and not self._names_subject(lead, ask.subjects[:1])
-            )
-            # it names one thing asked of several ("gateway API 라우터는 어떤 prefix로":
-            # a row "save_prefix" names prefix, the line of code names both)
-            or (
-                len(ask.subjects) > 1
-                and not all(self._names_subject(lead, [s]) for s in ask.subjects)
+        # (kinds asked and listed in prose are answered by it: "FAISS 인덱스 종류 뭐 있어?" by
+        # "IndexFlatL2나 IndexFlatIP는 …", not by the lines of code that make one)
+        listed = kind == "list" and _answers_asked(
+            lead, kind, question, self._head_words(ask.subjects)
+        )
+        if (
+            ask.subjects
+            and not listed
+            and (
+                not self._names_subject(lead, ask.subjects)
+                or (
+                    _IDENTIFIER.search(ask.subjects[0])
+                    and not self._names_subject(lead, ask.subjects[:1])
+                )
+                # it names one thing asked of several ("gateway API 라우터는 어떤 prefix로":
+                # a row "save_prefix" names prefix, the line of code names both)
+                or (
+                    len(ask.subjects) > 1
+                    and not all(self._names_subject(lead, [s]) for s in ask.subjects)
+                )
             )
         ):
             # prose that names nothing asked, or not the name from the code that is asked
@@ -2170,6 +2179,16 @@ class UnitSelector:
             for u in lines[max(0, at - _CODE_SCOPE) : at + _CODE_SCOPE + 1]
         )
 
+    def _head_words(self, subjects: list[str]) -> frozenset[str]:
+        """The last word of each compound subject, as its term and as written ("LSTM
+        게이트": gate, 게이트): what a list asked of it lists."""
+        return frozenset(
+            word
+            for s in subjects
+            if len(terms := self.analyzer.terms(s)) >= 2
+            for word in (terms[-1], s.split()[-1].casefold())
+        )
+
     def _select(self, ask: _Ask, kind: str) -> Selection:
         question, subjects, hits, units_of = ask.question, ask.subjects, ask.hits, ask.units_of
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
@@ -2181,13 +2200,7 @@ class UnitSelector:
         subject_sets = [terms for terms, _ in subject_pairs]
         # the word a compound subject names its thing by, its last ("AI 에이전트": 에이전트)
         heads = {terms[-1] for s in subjects if (terms := self.analyzer.terms(s))}
-        # (as written too: "LSTM 게이트" lists 게이트, which analyses to gate)
-        head_words = frozenset(
-            word
-            for s in subjects
-            if len(terms := self.analyzer.terms(s)) >= 2
-            for word in (terms[-1], s.split()[-1].casefold())
-        )
+        head_words = self._head_words(subjects)
         domain_keys = {_key_of(d) for d in domains}
         weights = _weights(
             [key in domain_keys for _, key in subject_pairs], compare=kind == "compare"
