@@ -232,6 +232,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("SVM의 단점이 뭐야?", ["SVM"]),
         ("Seq2Seq의 문제점은 뭐야?", ["Seq2Seq"]),
         ("GRU의 강점이 뭐야?", ["GRU"]),
+        # so does what it assumes
+        ("선형 회귀 가정이 뭐야?", ["선형 회귀"]),
         # Kiwi reads "순전파랑" as one unknown noun: the pair particle is split off
         ("순전파랑 역전파는 방향이 어떻게 달라?", ["순전파", "역전파", "방향"]),
         # ... and reads "생성자랑" in this sentence as 생성 + 자랑 ("boast"): the word alone

@@ -70,6 +70,9 @@ _FRAMING_NOUNS = frozenset(
         "약점",
         "강점",
         "이점",
+        # "선형 회귀 가정": what it assumes is asked of it
+        "가정",
+        "전제",
         "예",
         "방법",
         "이유",
