@@ -545,11 +545,20 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 1초 후의 변화율을 알고싶을 때, 기울기를 구해야한다", "when"),
         ("- 한계 : 긴 시퀀스 학습이 어렵고 속도가 느림", "why"),
         ("- 정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 성능 지표이다.", "list"),
+        ("- 최댓값을 남기는 맥스 풀링이 가장 흔하고, 평균을 남기는 평균 풀링도 있다.", "list"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
     (unit,) = unit_records("x.md", 9, f"## 주제\n{line}\n", 900)
     assert answers_kind(unit, kind)
+
+
+@pytest.mark.parametrize(
+    "line", ["- 입력이 작으면 출력도 작아질 수도 있다.", "- 학습이 느려지고, 가끔 멈출 때도 있다."]
+)
+def test_a_line_that_only_may_happen_lists_nothing(line: str) -> None:
+    (unit,) = unit_records("x.md", 9, f"## 주제\n{line}\n", 900)
+    assert not answers_kind(unit, "list")
 
 
 PEOPLE_NOTE = """## 딥러닝의 선구자
@@ -3269,3 +3278,16 @@ def test_kinds_listed_in_prose_are_answered_by_it_not_by_code_that_names_them() 
     )
     lines = _answer_over(notes, "Annoy 인덱스 종류 뭐 있어?")
     assert lines[0].startswith("Annoy 근사 검색: TreeIndex는 트리를 따라 찾고"), lines
+
+
+def test_the_kinds_of_a_layer_are_kinds_of_the_word_before_it() -> None:
+    notes = _notes(
+        "## 드롭아웃 계층\n\n"
+        "- 드롭아웃 계층은 학습 중에 뉴런 일부를 끈다.\n"
+        "- 뉴런을 하나씩 끄는 일반 드롭아웃이 흔하고, 채널을 통째로 끄는 공간 드롭아웃도 "
+        "있다.\n"
+    )
+    # "드롭아웃 계층 종류": kinds of 드롭아웃, though the line does not say 계층
+    lines = _answer_over(notes, "드롭아웃 계층 종류 알려줘")
+    assert not lines[0].startswith("노트에는"), lines
+    assert any("공간 드롭아웃도 있다" in line for line in lines), lines

@@ -211,7 +211,7 @@ CLASS_NOUNS = frozenset(
 # Words whose parts alone say more ("데이터" + "셋"): "MNIST 데이터셋" names MNIST; and
 # words for a kind of thing that are also part of names in Korean ("은닉 레이어"):
 # "MaxPooling 레이어" names MaxPooling
-CLASS_WORDS = frozenset({"데이터셋", "데이터세트", "레이어", "layer", "층"})
+CLASS_WORDS = frozenset({"데이터셋", "데이터세트", "레이어", "layer", "층", "계층"})
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징", "공식"})
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")

@@ -24,6 +24,7 @@ from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from chatbot.answering.kinds import ASKS_USE, asks_how_it_works, question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
+    CLASS_WORDS,
     QUERY_STOPWORDS,
     KoreanAnalyzer,
     default_analyzer,
@@ -435,6 +436,9 @@ _TEXT_KIND = {
         r"|^[^,]{1,30}(?:,[^,]{1,30}){2,}?\s?(?:은|는|이|가)?\s?(?:모두|등)"
         # "<GPT, BERT, PaLM 등이 있음"
         r"|,[^,]{1,30}\s등이?\s?있"
+        # one, then another there is too ("… 맥스 풀링이 가장 흔하고, … 평균 풀링도 있다"; not
+        # "… 할 수도 있다", "… 때도 있다")
+        r"|고,\s.{1,40}?(?<![수때])도\s있(?:다|음|어요|습니다)"
     ),
 }
 
@@ -2181,12 +2185,14 @@ class UnitSelector:
 
     def _head_words(self, subjects: list[str]) -> frozenset[str]:
         """The last word of each compound subject, as its term and as written ("LSTM
-        게이트": gate, 게이트): what a list asked of it lists."""
+        게이트": gate, 게이트): what a list asked of it lists. A word for a kind of thing
+        is no head: the kinds of "풀링 계층" are kinds of 풀링 ("맥스 풀링", "평균 풀링")."""
+        words = [[w for w in s.split() if w not in CLASS_WORDS] for s in subjects]
         return frozenset(
             word
-            for s in subjects
-            if len(terms := self.analyzer.terms(s)) >= 2
-            for word in (terms[-1], s.split()[-1].casefold())
+            for named in words
+            if len(terms := self.analyzer.terms(" ".join(named))) >= 2
+            for word in (terms[-1], named[-1].casefold())
         )
 
     def _select(self, ask: _Ask, kind: str) -> Selection:
