@@ -2759,6 +2759,16 @@ EXAMPLES_NOTE = (
             "기울기가 0이 되는 죽은 ReLU 문제가 생길 수 있다. [1]",
             id="caveat",
         ),
+        # a cost is a weakness
+        pytest.param(
+            "## 계층적 군집\n\n"
+            "- 계층적 군집은 가까운 샘플부터 차례로 묶어 나무 모양의 군집을 만든다.\n"
+            "- 군집 수를 미리 정하지 않아도 되지만, 샘플이 많으면 연산량이 크게 늘어난다.\n",
+            "계층적 군집 단점은?",
+            "계층적 군집: 군집 수를 미리 정하지 않아도 되지만, 샘플이 많으면 연산량이 크게 "
+            "늘어난다. [1]",
+            id="cost",
+        ),
         # 문제점 asks for a weakness; a line of the section that says one leads the line
         # that names the subject (and "요약하고" says none)
         pytest.param(
