@@ -1064,3 +1064,26 @@ def test_more_goes_on_into_the_other_sub_sections_of_the_topic(services: Service
     assert all(h.startswith("합성곱 신경망 (CNN)") for h in headings), headings
     assert headings != {"합성곱 신경망 (CNN) > CNN을 쓰는 이유"}
     assert not set(reply["answer"].splitlines()) & set(first["answer"].splitlines())
+
+
+@pytest.mark.parametrize("message", ["더 자세히 알려줘", "그건 언제 써?", "단점은?"])
+def test_a_first_message_that_points_back_asks_what_it_means(
+    services: Services, message: str
+) -> None:
+    chat = services.chat
+    assert chat is not None
+    reply = chat.answer(message, None)
+    assert reply["answer"].startswith("앞에서 이야기한 내용이 없어서"), reply["answer"]
+    assert reply["intent"] != "question"
+    # after a question it goes on from it
+    first = chat.answer("K-Means가 뭐야?", None)
+    reply = chat.answer(message, first["session_id"])
+    assert reply["intent"] == "question" and reply["sources"], reply["answer"]
+
+
+def test_chatter_with_a_pronoun_is_not_asked_what_it_means(services: Services) -> None:
+    chat = services.chat
+    assert chat is not None
+    for message in ("이거 진짜 어렵다", "그거 알아? 나 오늘 시험 봤어"):
+        reply = chat.answer(message, None)
+        assert not reply["answer"].startswith("앞에서 이야기한 내용이 없어서"), message

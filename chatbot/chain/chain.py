@@ -33,6 +33,7 @@ from chatbot.answering.kinds import asks_how_it_works, question_kind
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
 from chatbot.answering.select import UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
+    MORE,
     Followup,
     RequestClassifier,
     Signals,
@@ -45,6 +46,7 @@ from chatbot.chain.routing import (
     is_specific,
     may_continue,
     names_a_thing,
+    points_back,
     resolve_followup,
     subject_covered,
 )
@@ -95,10 +97,13 @@ _PERSON_LOOKUP = 50
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
-# "더 자세히 알려줘", "좀 더 설명해줘": more of what the answer before said
-_MORE = re.compile(r"더\s?(?:자세히|자세하게|알려|설명|말해)|자세히\s?(?:좀\s?)?(?:알려|설명)")
-# how many answers back a request for more looks, for what was shown
+# how many answers back a request for more ("더 자세히 알려줘") looks, for what was shown
 _MORE_TURNS = 3
+# "그건 언제 써?" as the first question: nothing was said that it could point back to
+_NOTHING_BEFORE = (
+    "앞에서 이야기한 내용이 없어서 무엇을 말씀하시는지 모르겠어요. "
+    "궁금한 개념의 이름을 함께 적어 주세요. 예: 'CNN은 언제 써?'"
+)
 # "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
@@ -488,7 +493,7 @@ class ChatChain:
             )
             more = (
                 followup.kind == "continue"
-                and _MORE.search(message) is not None
+                and MORE.search(message) is not None
                 and not inputs.get("lead_only")
             )
             lead = self._previous_lead(history, previous) if more else None
@@ -590,7 +595,12 @@ class ChatChain:
 
     def _smalltalk(self, plans: Iterator[Plan]) -> Iterator[dict[str, Any]]:
         for plan in plans:
-            reply = self.bank.reply(plan.smalltalk, avoid=plan.avoid)
+            asked_before = any(t.intent == "question" for t in plan.history)
+            reply = (
+                _NOTHING_BEFORE
+                if not asked_before and points_back(plan.message, plan.subjects)
+                else self.bank.reply(plan.smalltalk, avoid=plan.avoid)
+            )
             yield from _pieces(reply)
             yield _final(plan, reply, [], "smalltalk", fallback=False)
 

@@ -64,6 +64,8 @@ _ELLIPTIC = re.compile(
     rf"^(?![^\s?]+{_OWN_ASK})[^\s?]+(?:\s[^\s?]+)?(?:은|는)\s?(?:어때요?|어떤데|요)?\s*\??$"
 )
 _SHORT_FOLLOWUP = re.compile(r"^(왜|언제|어떻게|장점|단점|예시|예를|차이|특징|종류|한계)")
+# ("왜?", "단점은?"; not "왜 이렇게 피곤하지?")
+_SHORT_REFERENCE_CHARS = 12
 # What a short follow-up without a pronoun must look like to go on from the question
 # before it: it asks something ("어떻게 해?", "하나만 알려줘", "쉽게 말하면?"), and not
 # what its own subject is ("X는 뭐야?", "X란?").
@@ -260,7 +262,7 @@ def resolve_followup(
     refers = (
         bool(_ANAPHORA.search(compact))
         or bool(_SWITCH.match(compact))
-        or (len(compact) <= 12 and bool(_SHORT_FOLLOWUP.match(compact)))
+        or (len(compact) <= _SHORT_REFERENCE_CHARS and bool(_SHORT_FOLLOWUP.match(compact)))
     )
     switch = _SWITCH.match(compact) or _ELLIPTIC.match(compact)
     one_side = len(own) == 1 and own[0] not in previous_subjects and _ONE_SIDE.search(compact)
@@ -325,6 +327,23 @@ def resolve_followup(
             "continue", f"{previous} {message}", own, previous, previous_subjects=previous_subjects
         )
     return Followup("", message, own)
+
+
+# "더 자세히 알려줘", "자세히 설명해 줘": more of what was said
+MORE = re.compile(r"더\s?(?:자세히|자세하게|알려|설명|말해)|자세히\s?(?:좀\s?)?(?:알려|설명)")
+
+
+def points_back(message: str, own: list[str]) -> bool:
+    """Whether `message` asks about what was said before and names nothing of its own
+    ("그건 언제 써?", "더 자세히 알려줘", "예시는?"): with nothing said before, there is
+    nothing to answer it from."""
+    compact = message.strip()
+    refers = (
+        bool(_PRONOUN.search(compact))
+        or bool(MORE.search(compact))
+        or (len(compact) <= _SHORT_REFERENCE_CHARS and bool(_SHORT_FOLLOWUP.match(compact)))
+    )
+    return not own and refers and bool(_ASKS.search(compact))
 
 
 def asks_what_it_is(message: str, subjects: list[str]) -> bool:
