@@ -3301,3 +3301,10 @@ def test_the_kinds_of_a_layer_are_kinds_of_the_word_before_it() -> None:
     lines = _answer_over(notes, "드롭아웃 계층 종류 알려줘")
     assert not lines[0].startswith("노트에는"), lines
     assert any("공간 드롭아웃도 있다" in line for line in lines), lines
+
+
+def test_only_words_apart_make_a_compound_whose_head_is_listed() -> None:
+    heads = UnitSelector(default_analyzer())._head_words(
+        ["flow_from_directory", "가중합(weighted sum)", "LSTM 게이트", "풀링 계층"]
+    )
+    assert heads == {"gate", "게이트"}

@@ -59,6 +59,8 @@ def test_loanword_spelling_variants_fold_into_one() -> None:
 
     assert fold_spelling("요슈아 벤지오") == fold_spelling("요수아 벤지오") == "요수아 벤지오"
     assert fold_spelling("앤드류") == fold_spelling("앤드루")
+    # the suffix of a rate, 율 or 률
+    assert fold_spelling("재현률") == fold_spelling("재현율")
     assert fold_spelling("유니코드 ReLU") == "유니코드 ReLU"  # ㅠ after other initials stays
 
 

@@ -273,12 +273,15 @@ QUERY_STOPWORDS = frozenset(
 # Loanword spellings that differ only by ㅠ/ㅜ after ㄹ, ㅅ, ㅈ, ㅊ ("요슈아"/"요수아",
 # "앤드류"/"앤드루"): each such syllable with ㅠ maps to its ㅜ twin (Hangul syllables are
 # 0xAC00 + (initial * 21 + vowel) * 28 + final; ㅠ is vowel 17, ㅜ vowel 13)
+# The suffix of a rate, written 율 or 률 ("재현율"/"재현률", "확률"/"확율"), is one
+# spelling too: 율 folds as 률 does, to 룰.
 _FOLD = str.maketrans(
     {
         0xAC00 + (initial * 21 + 17) * 28 + final: 0xAC00 + (initial * 21 + 13) * 28 + final
         for initial in (5, 9, 12, 14)
         for final in range(28)
     }
+    | {ord("율"): ord("룰")}
 )
 
 

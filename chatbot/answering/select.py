@@ -498,17 +498,14 @@ _LISTED_TIMES = 3
 def _answers_asked(
     unit: UnitRecord, kind: str, question: str, listed: frozenset[str] = frozenset()
 ) -> bool:
-    """`answers_kind`, where the kinds of a compound ("LSTM 게이트 종류 알려줘") are a line
-    that names its head (`listed`: 게이트, as written and as its term) several times ("망각
-    게이트는 …, 입력 게이트는 …, 출력 게이트는 …") or lists by its wording a thing that
-    names it, not a list of something else of the first word's ("기계 번역, 음성 인식,
-    시계열 예측 등에서 …" under LSTM)."""
-    if kind != "list" or not listed or asks(unit) == "list":
-        return answers_kind(unit, kind, question)
-    text = unit.text.casefold()
-    if any(text.count(h) >= _LISTED_TIMES for h in listed):
-        return True
-    return bool(listed & unit.terms) and answers_kind(unit, kind, question)
+    """`answers_kind`, where the kinds of a compound ("LSTM 게이트 종류 알려줘") are also a
+    line that names its head (`listed`: 게이트, as written and as its term) several times
+    ("망각 게이트는 …, 입력 게이트는 …, 출력 게이트는 …"), which no list wording marks."""
+    if kind == "list" and listed:
+        text = unit.text.casefold()
+        if any(text.count(h) >= _LISTED_TIMES for h in listed):
+            return True
+    return answers_kind(unit, kind, question)
 
 
 def _year_answers(question: str) -> bool:
@@ -2189,11 +2186,13 @@ class UnitSelector:
         """The last word of each compound subject, as its term and as written ("LSTM
         게이트": gate, 게이트): what a list asked of it lists. A word for a kind of thing
         is no head: the kinds of "풀링 계층" are kinds of 풀링 ("맥스 풀링", "평균 풀링")."""
-        words = [[w for w in s.split() if w not in CLASS_WORDS] for s in subjects]
+        # (words apart: not a name's parts, "flow_from_directory", nor its other spelling,
+        # "가중합(weighted sum)")
+        words = [[w for w in _PARENS.sub("", s).split() if w not in CLASS_WORDS] for s in subjects]
         return frozenset(
             word
             for named in words
-            if len(terms := self.analyzer.terms(" ".join(named))) >= 2
+            if len(named) >= 2 and (terms := self.analyzer.terms(named[-1]))
             for word in (terms[-1], named[-1].casefold())
         )
 
