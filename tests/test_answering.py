@@ -2759,6 +2759,16 @@ EXAMPLES_NOTE = (
             "기울기가 0이 되는 죽은 ReLU 문제가 생길 수 있다. [1]",
             id="caveat",
         ),
+        # a formula, when one is asked to compute, over a line that shows a setting
+        pytest.param(
+            "## 완전 연결 층 (Dense)\n\n"
+            '- Keras에서는 Dense(units=64, activation="relu")처럼 쓴다.\n'
+            "- 입력이 N개, 출력이 M개이면 가중치 수는 (N + 1) \\times M이다(+1은 편향).\n",
+            "Dense 가중치 수는 어떻게 계산해?",
+            "완전 연결 층 (Dense): 입력이 N개, 출력이 M개이면 가중치 수는 (N + 1) \\times "
+            "M이다(+1은 편향). [1]",
+            id="formula",
+        ),
         # a cost is a weakness
         pytest.param(
             "## 계층적 군집\n\n"

@@ -297,12 +297,23 @@ _ASKS_STRENGTH = re.compile(
 _PROS_TEXT_BONUS = 0.8
 
 
+# "파라미터 수는 어떻게 계산해?": a formula is asked ("… 파라미터 수는 (K_h K_w C_{in} +
+# 1) \times C_{out}이다", "O = (I - K + 2P) / S + 1")
+_ASKS_FORMULA = re.compile(r"계산|공식|수식|구해|구하|구할")
+_FORMULA = re.compile(r"\\(?:times|frac|sum|sqrt|cdot|lfloor)\b|=\s?[^=,.]{0,40}?[+\-*/^×]\s?\w")
+
+
 def _said_as_asked(question: str) -> list[re.Pattern[str]]:
     """The wording of a line that says what `question` asks of its subject beyond what it
-    is: a weakness ("결정 트리 단점은?"), a strength ("GRU는 LSTM보다 뭐가 좋아?")."""
+    is: a weakness ("결정 트리 단점은?"), a strength ("GRU는 LSTM보다 뭐가 좋아?"), a
+    formula ("Conv2D 파라미터 수는 어떻게 계산해?")."""
     return [
         pattern
-        for asked, pattern in ((_ASKS_WEAKNESS, _WEAKNESS), (_ASKS_STRENGTH, _STRENGTH))
+        for asked, pattern in (
+            (_ASKS_WEAKNESS, _WEAKNESS),
+            (_ASKS_STRENGTH, _STRENGTH),
+            (_ASKS_FORMULA, _FORMULA),
+        )
         if asked.search(question)
     ]
 
@@ -1870,6 +1881,10 @@ class UnitSelector:
             )
             if said is not None:
                 return said
+        elif telling is not None:
+            # the best line says it ("… 파라미터 수는 (K_h K_w C_{in} + 1) \\times C_{out}
+            # 이다" for "… 어떻게 계산해?"): no line that reads as a procedure leads it
+            return best
         if kind == "why" and _ASKS_CAUSE.search(question):
             # what causes it leads what is done about it ("기울기 소멸 문제는 왜 생겨?": "…
             # 전파될 때 … 문제점이 발생함", not "… 문제를 보안하기 위해 …")
