@@ -3275,29 +3275,38 @@ def test_one_thing_compared_in_two_cases_is_answered_when_the_lines_say_each() -
     )
 
 
-def test_the_kinds_of_a_compound_are_a_line_naming_its_head_several_times() -> None:
-    notes = _notes(
-        "## 오토인코더\n\n"
-        "- 이상 탐지, 잡음 제거, 차원 축소 등에 널리 쓰인다.\n"
-        "- 인코더 블록은 입력을 압축하고, 병목 블록은 요약을 담으며, 디코더 블록은 입력을 "
-        "되살린다.\n"
-    )
-    # "오토인코더 블록 종류": the kinds of 블록, not the uses listed under 오토인코더
-    lines = _answer_over(notes, "오토인코더 블록 종류 알려줘")
-    assert lines[0].startswith("오토인코더: 인코더 블록은 입력을 압축하고"), lines
-
-
-def test_kinds_listed_in_prose_are_answered_by_it_not_by_code_that_names_them() -> None:
-    notes = _notes(
-        "## Annoy 근사 검색\n\n"
-        "Annoy는 트리 여러 개로 근사 최근접 이웃을 찾는 라이브러리이다.\n"
-        "`TreeIndex`는 트리를 따라 찾고, `BruteIndex`는 모든 벡터와 비교하며, "
-        "`ShardIndex`는 여러 파일로 나눠 담는다.\n\n"
-        "```python\nimport annoy\nindex = annoy.AnnoyIndex(64, 'angular')\n"
-        "index.build(10)\n```\n"
-    )
-    lines = _answer_over(notes, "Annoy 인덱스 종류 뭐 있어?")
-    assert lines[0].startswith("Annoy 근사 검색: TreeIndex는 트리를 따라 찾고"), lines
+@pytest.mark.parametrize(
+    ("note", "question", "lead"),
+    [
+        # "오토인코더 블록 종류": the kinds of 블록, not the uses listed under 오토인코더
+        pytest.param(
+            "## 오토인코더\n\n"
+            "- 이상 탐지, 잡음 제거, 차원 축소 등에 널리 쓰인다.\n"
+            "- 인코더 블록은 입력을 압축하고, 병목 블록은 요약을 담으며, 디코더 블록은 입력을 "
+            "되살린다.\n",
+            "오토인코더 블록 종류 알려줘",
+            "오토인코더: 인코더 블록은 입력을 압축하고",
+            id="head-named-thrice",
+        ),
+        # kinds listed in prose, not the lines of code that name the library and the index
+        pytest.param(
+            "## Annoy 근사 검색\n\n"
+            "Annoy는 트리 여러 개로 근사 최근접 이웃을 찾는 라이브러리이다.\n"
+            "`TreeIndex`는 트리를 따라 찾고, `BruteIndex`는 모든 벡터와 비교하며, "
+            "`ShardIndex`는 여러 파일로 나눠 담는다.\n\n"
+            "```python\nimport annoy\nindex = annoy.AnnoyIndex(64, 'angular')\n"
+            "index.build(10)\n```\n",
+            "Annoy 인덱스 종류 뭐 있어?",
+            "Annoy 근사 검색: TreeIndex는 트리를 따라 찾고",
+            id="prose-over-code",
+        ),
+    ],
+)
+def test_the_kinds_of_a_compound_are_a_line_that_names_its_head_several_times(
+    note: str, question: str, lead: str
+) -> None:
+    lines = _answer_over(_notes(note), question)
+    assert lines[0].startswith(lead), lines
 
 
 def test_the_kinds_of_a_layer_are_kinds_of_the_word_before_it() -> None:
