@@ -1327,7 +1327,7 @@ _KIND_FOUND_SHARE = 0.5
 # it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
 _KIND_LEAD_SHARE = 0.7
-# …and a line beside it that says the weakness or strength asked for
+# …and a line beside it that says what is asked beyond the subject (`_said_as_asked`)
 _TELLING_SHARE = 0.5
 # Kinds whose lead, among lines that answer them, is the one that says most of what is
 # asked (not how or a list: a procedure leads with its first step)
@@ -1823,8 +1823,8 @@ class UnitSelector:
         # 범주형 인코딩")
         pairs = [(set(self.analyzer.terms(s)) - QUERY_STOPWORDS, _key_of(s)) for s in subjects]
         untitled = _names_alone(best.unit, pairs, keys)
-        # (a line that says the weakness or strength asked for may score lower: it need
-        # not name the subject under its heading, as the line that leads does; "Seq2Seq의
+        # (a line that says what is asked beyond the subject may score lower: it need not
+        # name the subject under its heading, as the line that leads does; "Seq2Seq의
         # 문제점은 뭐야?" → "… 정보가 손실되는 병목이 생긴다")
         around = [
             c
@@ -1882,8 +1882,8 @@ class UnitSelector:
             if said is not None:
                 return said
         elif telling is not None:
-            # the best line says it ("… 파라미터 수는 (K_h K_w C_{in} + 1) \\times C_{out}
-            # 이다" for "… 어떻게 계산해?"): no line that reads as a procedure leads it
+            # the best line says it ("… 파라미터 수는 (K_h K_w C_{in} + 1) × C_{out}이다"
+            # for "… 어떻게 계산해?"): no line that reads as a procedure leads it
             return best
         if kind == "why" and _ASKS_CAUSE.search(question):
             # what causes it leads what is done about it ("기울기 소멸 문제는 왜 생겨?": "…
