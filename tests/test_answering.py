@@ -3327,3 +3327,11 @@ def test_only_words_apart_make_a_compound_whose_head_is_listed() -> None:
         ["flow_from_directory", "가중합(weighted sum)", "LSTM 게이트", "풀링 계층"]
     )
     assert heads == {"gate", "게이트"}
+
+
+def test_a_word_after_the_last_side_is_said_of_both_sides() -> None:
+    notes = _notes("## sparse와 dense\n\n- sparse: 대부분이 0이다\n\n- dense: 빽빽하다.\n")
+    # "sparse랑 dense 벡터": the notes name each side without 벡터, in a short line
+    lines = _answer_over(notes, "sparse랑 dense 벡터 차이 알려줘")
+    assert any(line.startswith("sparse: ") for line in lines), lines
+    assert any("dense: 빽빽하다" in line for line in lines), lines

@@ -2511,14 +2511,21 @@ class UnitSelector:
             ]
         if kind == "compare" and 2 <= len(subject_pairs) <= 3 and len(chosen) < len(subject_pairs):
             # a line that compares the sides, then each side in a line of its own about it
-            # ("라벨의 유무", then "비지도 학습은 …")
+            # ("라벨의 유무", then "비지도 학습은 …"); a word after the last side may be
+            # said of both ("sparse랑 dense 벡터"), and a side's line name it without
+            # ("dense: 밀집되어 있다")
+            bare_keys = {
+                _key_of(s): _key_of(s.rsplit(maxsplit=1)[0]) for s in subjects if " " in s.strip()
+            }
             for side, key in subject_pairs:
+                # (the side's own glossary line, however short: "dense: 밀집되어 있다")
+                side_names = (key, bare_keys.get(key))
                 enough = [
                     c
                     for c in pool
                     if c not in chosen
                     and c.score >= _SIDE_ROW_SHARE * chosen[0].score
-                    and self._says_enough(c.unit)
+                    and (self._says_enough(c.unit) or _key_of(c.unit.term) in side_names)
                 ]
                 # a line of the side's own (its row, "정밀도 (Precision) | …", or a sentence
                 # about it) before one under its label or that names it among others ("…
@@ -2528,7 +2535,7 @@ class UnitSelector:
                     (
                         c
                         for c in enough
-                        if _opens_with(c.unit.text, {key}) or key == _key_of(c.unit.term)
+                        if _opens_with(c.unit.text, {key}) or _key_of(c.unit.term) in side_names
                     ),
                     None,
                 ) or next(
