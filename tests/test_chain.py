@@ -1087,3 +1087,20 @@ def test_chatter_with_a_pronoun_is_not_asked_what_it_means(services: Services) -
     for message in ("이거 진짜 어렵다", "그거 알아? 나 오늘 시험 봤어"):
         reply = chat.answer(message, None)
         assert not reply["answer"].startswith("앞에서 이야기한 내용이 없어서"), message
+
+
+def test_words_typed_as_they_sound_are_read_written_out(services: Services) -> None:
+    chat = services.chat
+    assert chat is not None
+    # "머임" is 뭐임: a question, not chatter
+    reply = chat.answer("rnn 단점 머임", None)
+    assert reply["intent"] == "question" and reply["sources"], reply["answer"]
+
+
+def test_a_weakness_under_a_heading_inside_the_topic_leads(services: Services) -> None:
+    # the sample notes give RNN's weakness under "BPTT와 장기 의존성 문제", inside its section
+    chat = services.chat
+    assert chat is not None
+    for question in ("RNN 단점은?", "RNN의 문제점은?"):
+        lines = chat.answer(question, None)["answer"].splitlines()
+        assert lines[0].startswith("BPTT와 장기 의존성 문제: 시퀀스가 길면"), lines

@@ -206,3 +206,12 @@ def test_everyday_words_are_rebuilt_from_the_csv(tmp_path: Path) -> None:
         # the shipped list is what the command makes of ChatbotData
         main(["--csv", str(DEFAULT_CSV), "--out", str(out)])
         assert out.read_text(encoding="utf-8") == EVERYDAY_PATH.read_text(encoding="utf-8")
+
+
+def test_words_typed_as_they_sound_are_written_out() -> None:
+    from chatbot.answering.kinds import spelled_out
+
+    assert spelled_out("RNN 단점 머임?") == "RNN 단점 뭐임?"
+    assert spelled_out("이거 머야") == "이거 뭐야"
+    assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
+    assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐

@@ -112,11 +112,19 @@ def asks_how_it_works(question: str) -> bool:
 
 # "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat
 _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
+# "RNN 단점 머임?", "이거 머야": 뭐 as it is typed in chat
+_WHAT_TYPED = re.compile(r"(?<![가-힣])머(?=(?:임|야|예요|에요|냐)(?:[?!.~\s]|$))")
+
+
+def spelled_out(message: str) -> str:
+    """`message` with words typed as they sound in chat written out ("어케" → "어떻게",
+    "머임" → "뭐임"), as the rest of routing reads them."""
+    return _WHAT_TYPED.sub("뭐", _HOW_TYPED.sub("어떻게", message))
 
 
 def question_kind(message: str) -> str:
     """The kind of `message`; a bare term or "…이 뭐야?" asks for a definition."""
-    message = _HOW_TYPED.sub("어떻게", message)
+    message = spelled_out(message)
     for kind, pattern in _PATTERNS:
         if pattern.search(message):
             return kind

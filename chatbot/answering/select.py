@@ -270,6 +270,8 @@ _WEAKNESS = re.compile(
     # (약하 as a word of its own: not "요약하고")
     r"단점|한계|약점|(?<![가-힣])약[하해]|취약|민감|어렵|어려[운워]|느리|느려"
     r"|[되하]기 쉽|[되하]기 쉬|흔들리|못한다|부족|비효율|오래 걸|운에 의존|병목"
+    # a gradient that vanishes or explodes ("기울기가 0에 가깝게 사라지거나(기울기 소실)")
+    r"|기울기 (?:소실|소멸|폭주|폭발)"
     # a cost ("K-평균 군집화에 비해 연산량은 많지만")
     r"|(?:연산량|계산량|메모리)[은는이가]?\s?(?:많|크|늘)"
     # a caveat, and the trouble it brings ("다만 … 죽은 ReLU 문제가 생길 수 있다")
@@ -380,8 +382,9 @@ _TEXT_KIND = {
         r"|수 있게 [해한하]|수 있도록|지 (?:않|못하)도록|피하는|피하기|피할|도록 돕|도록 도와"
         # what gets better by it ("CNN으로 하면 정확도가 올라간다", "학습이 빨라짐")
         r"|(?:올라|좋아|빨라|높아|쉬워)(?:간|감|갔|진|짐|졌)|줄어[든듦]"
-        # what goes wrong without it ("패딩이 없으면 … 출력이 작아진다")
-        r"|[이가]\s?없으면|쓰지 않으면|하지 않으면"
+        # what goes wrong without it ("패딩이 없으면 … 출력이 작아진다", "… 모델과 맞지
+        # 않으면 자동으로 422 오류를 돌려주고")
+        r"|[이가]\s?없으면|지 않으면"
         # what it is used as
         rf"|{_USED_AS}"
         # what it is that makes it so ("기울기가 항상 1이라 깊은 신경망에서도 학습이 잘
@@ -1876,6 +1879,19 @@ class UnitSelector:
                         not c.unit.term
                         or any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
                     )
+                ),
+                None,
+            ) or next(
+                # or under a heading inside the best line's section ("RNN 단점은?": "시퀀스가
+                # 길면 … 기울기 소실 …" under "BPTT와 장기 의존성 문제", inside 순환 신경망)
+                (
+                    c
+                    for c in takewhile(lambda c: c.score >= _TELLING_SHARE * best.score, pool[1:])
+                    if c.unit.source == best.unit.source
+                    and len(c.unit.labels) > len(best.unit.labels)
+                    and c.unit.labels[: len(best.unit.labels)] == best.unit.labels
+                    and telling.search(c.unit.text)
+                    and not _of_another(c.unit.text, keys)
                 ),
                 None,
             )

@@ -29,7 +29,7 @@ from typing import Any
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
 
 from chatbot.answering.dates import day_of_label, days_asked
-from chatbot.answering.kinds import asks_how_it_works, question_kind
+from chatbot.answering.kinds import asks_how_it_works, question_kind, spelled_out
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
 from chatbot.answering.select import UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
@@ -214,7 +214,7 @@ class ChatChain:
         return " ".join(asked)
 
     def plan(self, inputs: dict[str, Any]) -> Plan:
-        message: str = inputs["message"]
+        message: str = spelled_out(inputs["message"])
         history: list[Turn] = inputs.get("history", [])
         snapshot = self.searcher.store.snapshot()
         previous = next((t for t in reversed(history) if t.intent == "question"), None)
