@@ -272,6 +272,15 @@ def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:
     assert not subject_covered("고양이 학습", hits, analyzer)
 
 
+def test_a_measure_is_covered_by_its_adjective_after_the_thing() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("청크가 너무 크면 관련 없는 내용이 섞이고, 문장이 길면 잘린다.")]
+    assert subject_covered("청크 크기", hits, analyzer)
+    assert subject_covered("문장 길이", hits, analyzer)
+    # the adjective said of another thing
+    assert not subject_covered("내용 크기", hits, analyzer)
+
+
 def test_words_for_data_stand_for_one_another_after_its_kind() -> None:
     analyzer = default_analyzer()
     hits = [_hit("범주형 변수는 원-핫 인코딩으로 바꾼다.\n시계열 예측에 쓴다.")]

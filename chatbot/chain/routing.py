@@ -475,6 +475,10 @@ def subject_covered(
     )
 
 
+# Nouns that measure by an adjective ("크기": 크다), read in the notes as that adjective
+_MEASURE_OF = {"크기": "크", "길이": "길", "높이": "높", "깊이": "깊", "넓이": "넓"}
+
+
 def _phrase_covered(
     subject: str,
     terms: list[str],
@@ -512,6 +516,9 @@ def _phrase_covered(
     runs = [terms] if len(terms) <= 2 else [terms[i : i + 2] for i in range(len(terms) - 1)]
     if len(terms) > 2 and not all(t in present for t in terms):
         runs = []
+    if len(terms) == 2 and terms[1] in _MEASURE_OF:
+        # "청크 크기" where the notes say "청크가 너무 크면": the measure by its adjective
+        runs.append([terms[0], _MEASURE_OF[terms[1]]])
     # "유튜브 영상" as "유튜브 동영상": the last of two words with a prefix of its own
     words = subject.split()
     prefixed = (
