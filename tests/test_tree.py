@@ -636,22 +636,26 @@ def test_a_wide_gap_of_blank_lines_ends_the_section_above_it() -> None:
     assert sections["과제: 인사에 답하는 챗봇 만들기"] == ("자연어 처리",)
 
 
-def test_a_title_of_doing_a_thing_asks_how() -> None:
-    units = parse_units(
-        "## 모델 서빙하기\n\n서버가 시작될 때 모델을 한 번 불러온다.\n\n"
-        "## 출력 크기\n\n입력보다 작아진다.\n"
-    )
-    asks = {u.text: u.ask for u in units}
-    assert asks["서버가 시작될 때 모델을 한 번 불러온다."] == "how"
-    # a noun that ends in 기 is no doing ("크기": size)
-    assert asks["입력보다 작아진다."] == ""
-
-
-def test_a_label_of_problems_asks_for_weaknesses() -> None:
-    units = parse_units(
-        "## 인코더-디코더\n\n- 문제점\n    - 긴 문장은 벡터 하나에 다 담기 어렵다.\n\n"
-        "### 기본 구조의 문제점\n\n앞부분 정보가 흐려진다.\n"
-    )
-    asks = {u.text: u.ask for u in units}
-    assert asks["긴 문장은 벡터 하나에 다 담기 어렵다."] == "pros"
-    assert asks["앞부분 정보가 흐려진다."] == "pros"
+@pytest.mark.parametrize(
+    ("text", "line", "ask"),
+    [
+        # a title of doing a thing asks how
+        (
+            "## 모델 서빙하기\n\n서버가 시작될 때 모델을 한 번 불러온다.\n",
+            "서버가 시작될 때 모델을 한 번 불러온다.",
+            "how",
+        ),
+        # a noun that ends in 기 is no doing ("크기": size)
+        ("## 출력 크기\n\n입력보다 작아진다.\n", "입력보다 작아진다.", ""),
+        # a bullet or a title of problems asks for weaknesses
+        (
+            "## 인코더-디코더\n\n- 문제점\n    - 긴 문장은 벡터 하나에 다 담기 어렵다.\n",
+            "긴 문장은 벡터 하나에 다 담기 어렵다.",
+            "pros",
+        ),
+        ("### 기본 구조의 문제점\n\n앞부분 정보가 흐려진다.\n", "앞부분 정보가 흐려진다.", "pros"),
+    ],
+)
+def test_a_title_says_what_the_lines_under_it_answer(text: str, line: str, ask: str) -> None:
+    asks = {u.text: u.ask for u in parse_units(text)}
+    assert asks[line] == ask

@@ -1829,9 +1829,10 @@ class UnitSelector:
         # (a line that says what is asked beyond the subject may score lower: it need not
         # name the subject under its heading, as the line that leads does; "Seq2Seq의
         # 문제점은 뭐야?" → "… 정보가 손실되는 병목이 생긴다")
+        lower = list(takewhile(lambda c: c.score >= _TELLING_SHARE * best.score, pool[1:]))
         around = [
             c
-            for c in takewhile(lambda c: c.score >= _TELLING_SHARE * best.score, pool[1:])
+            for c in lower
             if c.unit.source == best.unit.source
             and c.unit.labels == best.unit.labels
             and abs(c.unit.line - best.unit.line) <= _KIND_LEAD_LINES
@@ -1886,7 +1887,7 @@ class UnitSelector:
                 # 길면 … 기울기 소실 …" under "BPTT와 장기 의존성 문제", inside 순환 신경망)
                 (
                     c
-                    for c in takewhile(lambda c: c.score >= _TELLING_SHARE * best.score, pool[1:])
+                    for c in lower
                     if c.unit.source == best.unit.source
                     and len(c.unit.labels) > len(best.unit.labels)
                     and c.unit.labels[: len(best.unit.labels)] == best.unit.labels
