@@ -3262,6 +3262,30 @@ def test_when_it_is_used_leads_over_a_case_of_something_else() -> None:
     assert lines[0] == "PCA: 고차원 데이터를 2차원으로 줄여 시각화하는 전처리로 쓴다. [1]", lines
 
 
+def test_a_why_is_led_by_the_line_that_says_what_is_asked_over_a_why_of_another_thing() -> None:
+    # the reason of K-NN names 분류 under "분류 학습 모델" and scores best, yet says nothing
+    # of 극단값; the line whose sentence takes 분류 as its topic and says it leads (not the
+    # line of 로지스틱 회귀, which says as much but of 이진분류)
+    notes = _ranked(
+        (
+            "b.md",
+            "## 회귀\n\n- 선형 회귀\n  - 분산이 비슷해야 예측이 타당. 분류는 극단값에 영향을 "
+            "받아 별로다.\n- 로지스틱 회귀\n  - 극단값에 영향 없음. 이진분류에서는 확률을 "
+            "구한다.\n",
+        ),
+        (
+            "a.md",
+            "## 지도 학습\n\n- 분류 학습 모델\n  - `K-최근접 이웃`\n    - 왜 사용할까?\n"
+            "      - 주어진 데이터에 대한 분류\n    - 언제 사용하면 좋을까?\n"
+            "      - 데이터가 충분할 때 사용하면 좋다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "분류 모델은 극단값 있으면 왜 별로야?")
+    assert lines[0] == (
+        "선형 회귀: 분산이 비슷해야 예측이 타당. 분류는 극단값에 영향을 받아 별로다. [1]"
+    ), lines
+
+
 def test_one_thing_compared_in_two_cases_is_answered_when_the_lines_say_each() -> None:
     notes = _notes(
         "## 드롭아웃\n\n"

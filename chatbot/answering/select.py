@@ -1753,6 +1753,12 @@ class UnitSelector:
             return pool
         return [naming, *(c for c in pool if c is not naming)]
 
+    def _topic_of(self, text: str, keys: set[str]) -> bool:
+        """Whether a sentence of `text` takes one of the subjects (`keys`), or a part of
+        one, as its topic or subject ("분류는 …" for "분류 모델")."""
+        topics = {_key_of(phrase) for phrase, role in self.analyzer.subject_roles(text)}
+        return any(t and t in k for t in topics for k in keys)
+
     def _other_thing(self, text: str, question: str, keys: set[str]) -> bool:
         """Whether a line is about a thing other than the subjects (`keys`): it opens with
         a topic of its own ("조기 종료(early stopping)는 …"; not "대처 방법으로는 …"), or
@@ -1799,22 +1805,30 @@ class UnitSelector:
                 ),
                 best,
             )
-        if (
-            kind == "definition"
-            and len(self._asked_rest(question, subjects)) >= 2
-            and self._asked_share(best.unit, question, subjects) < 1.0
+        own_share = self._asked_share(best.unit, question, subjects)
+        named_words = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) - (
+            QUERY_STOPWORDS
+        )
+        if len(self._asked_rest(question, subjects)) >= 2 and (
+            (kind == "definition" and own_share < 1.0)
+            or (kind in ("why", "how", "when") and own_share == 0)
         ):
             # "CNN은 처음 어디에 성공적으로 적용됐어?" asks more than what CNN is: the line
-            # that says all of it ("… 데이터에 CNN을 처음 성공적으로 적용하였다") leads
-            holds = next(
-                (
-                    c
-                    for c in pool[1:]
-                    if c.score >= _ASKED_LEAD_SHARE * best.score
-                    and self._asked_share(c.unit, question, subjects) == 1.0
-                ),
-                None,
-            )
+            # that says all of it ("… 데이터에 CNN을 처음 성공적으로 적용하였다") leads; so
+            # does one for a why (how, when) where the best line says none of it ("분류
+            # 모델은 극단값 있으면 왜 별로라고 해?": "분류는 극단값에 영향을 받아 별로임", not
+            # a why of K-NN that reads "… 분류"), if it names the subject at least in part
+            holding = [
+                c
+                for c in pool[1:]
+                if c.score >= _ASKED_LEAD_SHARE * best.score
+                and self._asked_share(c.unit, question, subjects) == 1.0
+                and (kind == "definition" or bool(named_words & c.unit.terms))
+            ]
+            # (first one whose sentences take the subject as their topic: "분류는 …", not
+            # "이진분류와 같은 경우 …")
+            holding.sort(key=lambda c: not self._topic_of(c.unit.text, keys))
+            holds = next(iter(holding), None)
             if holds is not None:
                 return holds
         # (a topic of its own is another thing only under a title of several: under
