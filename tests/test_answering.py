@@ -2921,6 +2921,42 @@ def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:
     ], lines
 
 
+ACTIVATION_GLOSSARY = (
+    (
+        "a.md",
+        "## 신경망 구성 요소\n\n| 구분 | 구성 요소 | 설명 |\n|---|---|---|\n"
+        "| 층 | 은닉층 | 가중합을 계산해 활성화 함수에 적용하는 층 |\n"
+        "| 함수 | 활성화 함수 | 신호를 받아 적절히 처리해 출력하는 함수 |\n"
+        "| 함수 | 손실 함수 | 오차를 측정하는 함수 |\n",
+    ),
+    (
+        "b.md",
+        "##### 활성화 함수: 뉴런의 출력을 정하는 함수\n\n"
+        "- **시그모이드 함수:** 이진 분류의 출력층에 쓴다.\n"
+        "- **ReLU:** 기울기 소실을 줄여 준다. 0 이하는 0으로 만든다.\n"
+        "- **소프트맥스:** 여러 클래스의 확률을 낸다.\n",
+    ),
+)
+
+
+@pytest.mark.parametrize("question", ["활성화 함수 종류 뭐 있어?", "활성화 함수에는 뭐가 있어?"])
+def test_kinds_are_the_glossary_under_a_title_that_names_the_subject(question: str) -> None:
+    # not the table row that says what 활성화 함수 is, with the things beside it
+    lines = _answer_over(_ranked(*ACTIVATION_GLOSSARY), question)
+    assert lines == [
+        "활성화 함수: 시그모이드 함수, ReLU, 소프트맥스. [1]",
+        "- 시그모이드 함수: 이진 분류의 출력층에 쓴다. [1]",
+        "- ReLU: 기울기 소실을 줄여 준다. 0 이하는 0으로 만든다. [1]",
+        "- 소프트맥스: 여러 클래스의 확률을 낸다. [1]",
+    ], lines
+
+
+def test_a_glossary_under_the_subject_is_no_list_of_what_else_is_asked() -> None:
+    # the strengths asked are not the names of the glossary
+    lines = _answer_over(_ranked(*ACTIVATION_GLOSSARY), "활성화 함수 장점들 나열해줘")
+    assert not lines[0].startswith("활성화 함수: 시그모이드 함수, ReLU"), lines
+
+
 def test_the_sides_of_a_comparison_are_their_entries_in_one_list() -> None:
     notes = _ranked(
         ("b.md", "## 텐서플로\n\n- 면의 움직임을 텐서플로라고 한다.\n"),

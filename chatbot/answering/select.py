@@ -121,6 +121,8 @@ _SHOWS_CODE = re.compile(
 )
 _SHOWN_CODE_LINES = 20
 _LIST_ENTRIES = 3  # entries under a title that names the subject: a list of its kinds
+# A title that glosses its name ("활성화 함수: 뉴런의 출력을 정하는 함수", "코퍼스 - …")
+_TITLE_GLOSS = re.compile(r"\s*:\s+|\s+-\s+")
 # "'categorical', 'binary', 'sparse'": short entries one after another, split at each comma
 _ENTRY_SPLIT = re.compile(r",\s(?=[^,]{1,24}(?:,|$))")
 _CODE_GAP = 3  # blank lines between the lines of one block
@@ -926,6 +928,33 @@ def _subsections(
             text = c.unit.text
         parts.append(replace(c, unit=replace(c.unit, kind="term", term=name, text=text)))
     return [Chosen(unit, first.passage, first.score), *parts]
+
+
+def _glossary_under(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
+    """For "활성화 함수 종류 뭐 있어?" where the notes give X a glossary of its own: lines
+    "이름: 설명" straight under a title that names X ("활성화 함수: 뉴런의 출력을 정하는
+    함수" over "시그모이드 함수: …", "ReLU: …", "소프트맥스: …"). Those names, in the notes'
+    order, as one line under X, then each line; none where fewer than `_LIST_ENTRIES`."""
+    runs: dict[tuple[str, tuple[str, ...]], dict[str, Chosen]] = {}
+    for c in scored:
+        unit = c.unit
+        if unit.kind != "term" or not unit.term or not unit.labels:
+            continue
+        title = _TITLE_GLOSS.split(unit.labels[-1], maxsplit=1)[0]
+        if not _names_of(title) & subject_keys or _key_of(unit.term) in subject_keys:
+            continue
+        run = runs.setdefault((unit.source, unit.labels), {})
+        first = run.get(unit.term)
+        if first is None or unit.line < first.unit.line:
+            run[unit.term] = c
+    best = max(runs.values(), key=len, default={})
+    if len(best) < _LIST_ENTRIES:
+        return []
+    ordered = sorted(best.values(), key=lambda c: c.unit.line)
+    lead = ordered[0]
+    title = _TITLE_GLOSS.split(lead.unit.labels[-1], maxsplit=1)[0].strip("`* ")
+    names = ", ".join(c.unit.term for c in ordered)
+    return [Chosen(replace(lead.unit, term=title, text=names), lead.passage, lead.score), *ordered]
 
 
 def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, str] | None:
@@ -2427,6 +2456,12 @@ class UnitSelector:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
+        if kind == "list" and not entries and not self._asked_rest(question, subjects):
+            # (only its kinds asked: "bayesian optimization 장점들 쭉 나열해줘" is not told
+            # the names of its arguments)
+            glossary = _glossary_under(scored, subject_keys)
+            if glossary:
+                return Selection(glossary, True)
         if kind == "list" and not entries and units_about is not None and passage_of is not None:
             # "데이터 종류 알려줘": a word too common for search to rank the bullet "데이터"
             # (스칼라, 벡터, 행렬, 텐서 under it) is still a label the notes give parts to
