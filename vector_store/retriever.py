@@ -77,6 +77,7 @@ class HybridSearcher:
             )
         terms = self.analyzer.terms(query)
         n = max(cfg.candidates, k)
+        terms = snap.spaced_as_indexed(terms)
         keyword = snap.keyword_search([t for t in terms if t not in QUERY_STOPWORDS] or terms, n)
         # The dense side is computed for every method: routing needs its best score.
         vector = self.embeddings.embed_query_array([query])[0]

@@ -40,6 +40,8 @@ from vector_store.passage import Passage, UnitRecord
 logger = logging.getLogger(__name__)
 # Rows kept per heading label for `IndexSnapshot.sections_with` (it returns at most 8).
 _SECTION_ROWS = 8
+_HANGUL_WORD = re.compile(r"[가-힣]+")
+_PART = 2  # the fewest syllables of each half of a word read as two (`spaced_as_indexed`)
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
@@ -114,6 +116,28 @@ class IndexSnapshot:
         section = self._units.of_section(passage.source, passage.heading)
         seen = {u.unit_id for u in own}
         return own + [u for u in section if u.unit_id not in seen]
+
+    def spaced_as_indexed(self, terms: list[str]) -> list[str]:
+        """`terms` with each Hangul word the index does not hold read as two words it
+        holds, where the notes write it with a space ("허깅페이스" for "허깅 페이스": Kiwi
+        keeps the word whole when it is typed without one). The split whose rarer half is
+        the most common wins; a word with no such split stays as it is."""
+        vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+        out: list[str] = []
+        for term in terms:
+            if term in vocab or not _HANGUL_WORD.fullmatch(term) or len(term) < 2 * _PART:
+                out.append(term)
+                continue
+            splits = [
+                [term[:i], term[i:]]
+                for i in range(_PART, len(term) - _PART + 1)
+                if term[:i] in vocab and term[i:] in vocab
+            ]
+            if not splits:
+                out.append(term)
+                continue
+            out.extend(max(splits, key=lambda pair: min(self.doc_freq(t) for t in pair)))
+        return out
 
     def doc_freq(self, term: str) -> int:
         """Chunks holding `term`: the length of its posting list in the BM25 index."""
