@@ -1590,6 +1590,20 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
+def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it() -> None:
+    notes = _ranked(
+        ("b.md", "## 검색 도구\n\n- 임베딩을 쓴다는 것은 벡터 검색 라이브러리를 쓰면 된다.\n"),
+        (
+            "a.md",
+            "## 단어 표현\n\n### 원-핫 벡터 vs 워드 임베딩\n\n"
+            "- 워드 임베딩: 실수로 되어 있다. 임베딩은 비슷한 단어를 모아 둔 것을 의미한다.\n",
+        ),
+    )
+    # "임베딩은 … 것을 의미한다", though not its first sentence, says what 임베딩 is;
+    # "임베딩을 쓴다는 것은 …" says how it is used
+    assert "모아 둔 것을 의미한다" in _answer_over(notes, "임베딩이 뭐야?")[0]
+
+
 @pytest.mark.parametrize(
     ("note", "question", "reason"),
     [

@@ -633,6 +633,12 @@ def _calls(text: str, key: str) -> bool:
         )
         # "DNN(은닉층이 여러개 있는 것을 의미함)": the name, glossed in parentheses
         or re.search(rf"(?<![\w-]){name}\s*\([^)]*(?:의미|뜻|말한다|말함|말해)[^)]*\)", text)
+        # "… 확률로 나온다. 임베딩은 유사한 것을 모아 논 것을 의미한다.": a sentence that
+        # opens with the name says what it means
+        or re.search(
+            rf"(?:^|[.!?]\s+){name}[은는이가]\s+[^.!?]*?것을\s*(?:의미|뜻|말)(?:한다|함|합니다)",
+            text,
+        )
     )
 
 
