@@ -2598,6 +2598,24 @@ def test_a_line_that_sets_kinds_of_the_sides_against_each_other_answers_a_compar
     assert lines[0].startswith("Transformer: 인코더만 쓰는 BERT는"), lines
 
 
+def test_a_line_that_says_one_side_against_the_other_leads_a_comparison() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## 순환 모델\n\n##### RNN과 LSTM, GRU는 모두 시퀀스를 다루는 모델이다.\n\n"
+            "- GRU: 게이트 두 개로 상태를 갱신하는 모델이다.\n"
+            "- LSTM은 셀 상태를 따로 두어 긴 시퀀스를 기억한다.\n",
+        ),
+        (
+            "b.md",
+            "## 모델의 관계\n\n- 계층 구조: RNN (기본), ↳ LSTM (장기 기억 강화), "
+            "↳ GRU (LSTM보다 가볍고 빠름)\n",
+        ),
+    )
+    lines = _answer_over(notes, "GRU는 LSTM이랑 뭐가 달라?")
+    assert "GRU (LSTM보다 가볍고 빠름)" in lines[0], lines
+
+
 def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() -> None:
     notes = _notes(
         "## 지도 학습\n\n"

@@ -807,6 +807,17 @@ def _contrasts(text: str, subjects: list[str]) -> int:
     )
 
 
+def _against(text: str, subjects: list[str]) -> bool:
+    """Whether `text` says one of two things against the other ("GRU (LSTM보다 가볍고
+    빠름)", "GRU는 LSTM보다 …")."""
+    if len(subjects) != 2:
+        return False
+    return any(
+        re.search(rf"{re.escape(a)}[^.,;\n]{{0,6}}?{re.escape(b)}\s?보다\s", text, re.I)
+        for a, b in (subjects, subjects[::-1])
+    )
+
+
 def _alike(unit: UnitRecord, other: UnitRecord) -> bool:
     """Whether two lines are entries of one list, written alike ("Pytorch - …",
     "Tensorflow - …" under one title)."""
@@ -2533,6 +2544,13 @@ class UnitSelector:
             # the line that sets them against each other, then each side as the notes
             # compare them
             return Selection([*whole[:1], *sides], True)
+        # or, where no line sets them against each other, one that says one side against
+        # the other ("↳ GRU (LSTM보다 가볍고 빠름)" for "GRU는 LSTM이랑 뭐가 달라?")
+        whole = whole or [
+            c
+            for c in (pool[:_WHOLE_COMPARISON_RANK] if comparing else [])
+            if _against(c.unit.text, subjects)
+        ]
         if whole:
             chosen, kind_found = [whole[0]], True
         elif comparing:
