@@ -1590,6 +1590,24 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
+def test_a_title_that_gives_the_reason_of_another_thing_says_none_of_the_subject() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## CNN을 쓰는 이유\n\n- 이미지를 펼치면 이웃 픽셀의 구조가 사라진다.\n"
+            "- 보통 합성곱, 활성화, 풀링 블록을 반복한 뒤 분류층에서 분류한다.\n",
+        ),
+        (
+            "b.md",
+            "## 풀링 계층\n\n- 풀링 계층은 영역마다 대표값만 남기는 층이다.\n"
+            "- 풀링은 연산량을 줄이고 위치가 조금 바뀌어도 출력이 덜 변하게 해 준다.\n",
+        ),
+    )
+    # "CNN을 쓰는 이유" is why CNN is used; its line that mentions 풀링 is no reason for it
+    lines = _answer_over(notes, "풀링 하는 이유가 뭐야?")
+    assert lines[0].startswith("풀링 계층: 풀링은 연산량을 줄이고"), lines
+
+
 def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it() -> None:
     notes = _ranked(
         ("b.md", "## 검색 도구\n\n- 임베딩을 쓴다는 것은 벡터 검색 라이브러리를 쓰면 된다.\n"),

@@ -3250,7 +3250,10 @@ class UnitSelector:
         # what the question asks of its subject, beyond naming it ("여러 개여도 돼?"): it
         # picks the lead among lines about the subject (a lift, as naming both sides is)
         rest = q_weights.keys() - set().union(*(s for s, _ in subjects))
-        asked = _ASKED_REST * len(rest & words) / len(rest) if rest else 0.0
+        # (the word for the kind asked counts in the line's own words, "예시: …", not in a
+        # title of another thing's: "CNN을 쓰는 이유" says no 이유 of 풀링)
+        found = (rest - _KIND_TERMS) & words | rest & _KIND_TERMS & unit.terms
+        asked = _ASKED_REST * len(found) / len(rest) if rest else 0.0
         score += asked
         top = max(weights, default=0.0)
         exact = {k for (_, k), w in zip(subjects, weights, strict=True) if k and w == top}
