@@ -80,6 +80,9 @@ NOTES = """## 비지도 학습
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("과적합을 막는 방법 뭐뭐 있어?", "how"),
         ("Conv2D 인자 뭐뭐 있어?", "list"),
+        # a group named by its number
+        ("딥러닝의 4대 천왕은?", "list"),
+        ("GPU 1대로 돼?", "definition"),
         ("계층적 군집 예시 좀", "example"),
         # 어떻게 as it is typed in chat
         ("서버 띄우려면 어케 쳐?", "how"),
@@ -2951,6 +2954,20 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     assert lines == ["팔콘: 초기 개발자: Kurt Griffiths. [1]"], lines
     lines = _answer_over(notes, "새니크는 언제 나왔어?")
     assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
+
+
+@pytest.mark.parametrize("question", ["머신러닝 3대 학파 알려줘", "머신러닝의 3대 학파는?"])
+def test_a_title_names_its_subject_with_what_its_parentheses_add_and_its_ui(
+    question: str,
+) -> None:
+    notes = _notes(
+        "#### 머신러닝의 3대 학파(교재 기준)\n\n"
+        "- 기호주의 - 규칙과 논리로 배운다\n    - 결정 트리가 대표적이다\n"
+        "- 연결주의 - 신경망으로 배운다\n    - 역전파가 핵심이다\n"
+        "- 베이즈주의 - 확률로 배운다\n    - 나이브 베이즈를 쓴다\n"
+    )
+    lines = _answer_over(notes, question)
+    assert lines[0].startswith("머신러닝의 3대 학파(교재 기준): 기호주의"), lines
 
 
 def test_kinds_are_the_titles_named_with_the_subjects_last_word() -> None:

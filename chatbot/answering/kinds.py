@@ -70,6 +70,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:다|전부|모두|쭉) (?:알려|정리|보여)|목록|것들"
             # its entries: "HalvingRandomSearchCV 주요 파라미터 알려줘"
             r"|(?:파라미터|인자|옵션)들?\s*(?:좀\s*)?(?:알려|정리|보여)"
+            # a group named by its number: "딥러닝의 4대 천왕은?"
+            r"|(?<![\d.])[2-9]\s?대\s?[가-힣]"
         ),
     ),
     ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동")),

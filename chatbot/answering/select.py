@@ -894,6 +894,19 @@ def _people(units: list[UnitRecord]) -> dict[str, str]:
     return out
 
 
+def _titles(label: str, keys: set[str]) -> bool:
+    """Whether a title names one of `keys` as a whole, with or without what its
+    parentheses add and the 의 that ties its words ("딥러닝의 4대 천왕(인공지능 분야에서)"
+    names 딥러닝 4대 천왕)."""
+    outer = _PARENS.sub("", label)
+    tied = _key_of(re.sub(r"([가-힣])의\s", r"\1 ", outer))
+    # (or a subject with the one it belongs to: "딥러닝의 4대 천왕은?" asks of 4대 천왕 in
+    # 딥러닝)
+    return bool({_key_of(label), _key_of(outer), tied} & keys) or any(
+        tied == a + b for a in keys for b in keys if a != b
+    )
+
+
 def _subsections(
     scored: list[Chosen], subject_keys: set[str], asked: Callable[[str], bool]
 ) -> list[Chosen]:
@@ -909,7 +922,7 @@ def _subsections(
         for i, label in enumerate(labels[:-1]):
             # the labels under X that have lines of their own (headings or bullets)
             if (
-                (_key_of(label) in subject_keys or (i >= c.unit.heading_depth and asked(label)))
+                (_titles(label, subject_keys) or (i >= c.unit.heading_depth and asked(label)))
                 and not is_question_label(labels[i + 1])
                 and _key_of(labels[i + 1]) != _key_of(label)  # a bullet restating it
             ):
