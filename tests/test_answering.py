@@ -1593,6 +1593,25 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
+def test_a_title_that_asks_how_of_another_thing_does_not_lead_a_how() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## 주성분 분석\n\n- 차원 축소 방법\n"
+            "    - 데이터들의 분포를 잘 설명하는 벡터를 두 개 고른다\n",
+        ),
+        (
+            "b.md",
+            "## RNN 입력\n\n- 2차원 시계열 데이터는 (샘플, 시간) 구조이다.\n"
+            "- 딥러닝 시계열 모델은 (샘플, 시간, 피처) 형태를 요구하므로 3차원으로 바꿀 때 "
+            "피처 차원을 추가한다.\n",
+        ),
+    )
+    # "차원 축소 방법" is how 차원 축소 is done, and its line names no 시계열 데이터
+    lines = _answer_over(notes, "시계열 데이터는 어떻게 3차원으로 바꿔?")
+    assert lines[0].startswith("RNN 입력: 딥러닝 시계열 모델은"), lines
+
+
 def test_a_title_that_gives_the_reason_of_another_thing_says_none_of_the_subject() -> None:
     notes = _ranked(
         (

@@ -524,6 +524,18 @@ def _answers_asked(
     return answers_kind(unit, kind, question)
 
 
+def _asked_of_another(unit: UnitRecord, subjects: list[tuple[set[str], str]]) -> bool:
+    """Whether the title that gives `unit` the kind it answers is of another thing: the
+    line and its titles name none of the subjects whole ("차원 축소 방법: 데이터들의 …"
+    for 시계열 데이터); "왜 사용할까?" asks it of the bullet above it, whatever that is."""
+    label = next((lb for lb in reversed(unit.labels) if ask_of(lb) == unit.ask), "")
+    if not label or is_question_label(label) or not subjects:
+        return False
+    words = unit.terms | unit.context_terms
+    said = _whole_key(unit)
+    return not any((s and s <= words) or (k and k in said) for s, k in subjects)
+
+
 def _year_answers(question: str) -> bool:
     """Whether a year answers `question` (when a thing came, not when it is used)."""
     return not (question and ASKS_USE.search(question))
@@ -3324,7 +3336,9 @@ class UnitSelector:
             if answers_kind(unit, "who"):
                 score += 1.0
         elif _answers_asked(unit, kind, question, listed):
-            score += 1.5 if asks(unit) == kind else 0.8
+            # (a title that asks it of another thing, "차원 축소 방법" for "시계열 데이터는
+            # 어떻게 3차원으로 바꿔?", says it no more than the line's own words do)
+            score += 1.5 if asks(unit) == kind and not _asked_of_another(unit, subjects) else 0.8
             if kind == "when" and ASKS_USE.search(question) and _SAYS_USED.search(unit.text):
                 # "언제 써?" asks when it is used: a line that says it is used so ("… 전처리로
                 # 쓴다"), before one that gives a case of something else ("… 섞여 있으면 먼저
