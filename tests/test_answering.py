@@ -546,6 +546,9 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 인코더와 디코더 두개 다 써야한다. (사전이 두 개 다 필요하니까)", "why"),
         ("- 입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다.", "list"),
         ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
+        # what is made to deal with a thing, or to prevent it
+        ("- flask-wtf: 유효성 검증이나 CSRF에 대처하기 위한 폼을 작성하는 확장", "how"),
+        ("- kernel_regularizer: 과적합 방지 (L1/L2)", "how"),
         ("- 1초 후의 변화율을 알고싶을 때, 기울기를 구해야한다", "when"),
         ("- 한계 : 긴 시퀀스 학습이 어렵고 속도가 느림", "why"),
         ("- 정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 성능 지표이다.", "list"),
