@@ -2978,6 +2978,17 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
 
 
+def test_when_a_thing_came_out_is_its_year_not_the_day_of_the_class() -> None:
+    # under a course log's day, "언제 나왔어?" is answered by the year it came out
+    notes = _notes(
+        "<details>\n<summary><h2>23.09.13</h2></summary>\n\n"
+        "| 이름 | 라이선스 | 최초 릴리스 |\n|---|---|---|\n"
+        "| 새니크 | MIT License | 2016년 |\n\n</details>\n"
+    )
+    lines = _answer_over(notes, "새니크는 언제 나왔어?")
+    assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
+
+
 @pytest.mark.parametrize("question", ["머신러닝 3대 학파 알려줘", "머신러닝의 3대 학파는?"])
 def test_a_title_names_its_subject_with_what_its_parentheses_add_and_its_ui(
     question: str,

@@ -511,6 +511,8 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
 
 # A line names this many of a kind ("망각 게이트는 …, 입력 게이트는 …, 출력 게이트는 …")
 _LISTED_TIMES = 3
+# "언제 나왔어?": when it came up in class, or when it came out
+_CAME_OUT = re.compile(r"언제\s?나왔")
 
 
 def _answers_asked(
@@ -1588,12 +1590,15 @@ class UnitSelector:
         if not selection.units:
             # nothing in prose: what the notes' code says of it ("UPLOAD_DIR은 어디야?")
             return self._code(ask)
-        if asks_which_day(question):
+        lead = selection.units[0].unit
+        if asks_which_day(question) and not (
+            _CAME_OUT.search(question) and _YEAR.search(lead.text)
+        ):
             # "ARIMA는 며칠 수업에서 배웠지?": the day heading its lead line stands under
-            lead = selection.units[0].unit
+            # (not where "언제 나왔어?" is answered by the year it came out: "장고: 최초
+            # 릴리스: 2005년")
             day = next((label for label in lead.labels if day_of_label(label)), "")
             selection = replace(selection, day=day)
-        lead = selection.units[0].unit
         # (kinds asked and listed in prose are answered by it: "FAISS 인덱스 종류 뭐 있어?" by
         # "IndexFlatL2나 IndexFlatIP는 …", not by the lines of code that make one)
         listed = kind == "list" and _answers_asked(
