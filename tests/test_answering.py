@@ -2978,6 +2978,17 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
     assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
 
 
+def test_why_one_uses_a_thing_is_led_by_its_strengths_over_its_table_row() -> None:
+    notes = _notes(
+        "## 파이썬 웹 프레임워크\n\n"
+        "| 이름 | 라이선스 | 최초 릴리스 |\n|---|---|---|\n| 새니크 | MIT License | 2016년 |\n\n"
+        "* **`새니크`**\n    * 특징\n        * 비동기 요청을 빠르게 처리하는 웹 프레임워크\n"
+        "        * 작은 서비스에 가볍게 쓴다\n"
+    )
+    lines = _answer_over(notes, "새니크는 왜 써?")
+    assert lines[0] == "새니크 특징: 비동기 요청을 빠르게 처리하는 웹 프레임워크. [1]", lines
+
+
 def test_when_a_thing_came_out_is_its_year_not_the_day_of_the_class() -> None:
     # under a course log's day, "언제 나왔어?" is answered by the year it came out
     notes = _notes(

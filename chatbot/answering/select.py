@@ -3345,7 +3345,10 @@ class UnitSelector:
         elif _answers_asked(unit, kind, question, listed):
             # (a title that asks it of another thing, "차원 축소 방법" for "시계열 데이터는
             # 어떻게 3차원으로 바꿔?", says it no more than the line's own words do)
-            score += 1.5 if asks(unit) == kind and not _asked_of_another(unit, subjects) else 0.8
+            # (and a line under the subject's strengths says why one uses it as a title of
+            # why would: "FastAPI 특징" > "요청을 처리하는 속도 매우 빠름")
+            by_title = asks(unit) == kind or (kind == "why" and unit.ask == "pros")
+            score += 1.5 if by_title and not _asked_of_another(unit, subjects) else 0.8
             if kind == "when" and ASKS_USE.search(question) and _SAYS_USED.search(unit.text):
                 # "언제 써?" asks when it is used: a line that says it is used so ("… 전처리로
                 # 쓴다"), before one that gives a case of something else ("… 섞여 있으면 먼저
