@@ -75,9 +75,8 @@ class HybridSearcher:
                 f"The index was built with '{snap.embedder}' but the service is configured "
                 f"with '{self.embeddings.model_id}'; run `chatbot ingest` to re-embed."
             )
-        terms = self.analyzer.terms(query)
+        terms = snap.spaced_as_indexed(self.analyzer.terms(query))
         n = max(cfg.candidates, k)
-        terms = snap.spaced_as_indexed(terms)
         keyword = snap.keyword_search([t for t in terms if t not in QUERY_STOPWORDS] or terms, n)
         # The dense side is computed for every method: routing needs its best score.
         vector = self.embeddings.embed_query_array([query])[0]

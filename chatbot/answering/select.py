@@ -1884,9 +1884,6 @@ class UnitSelector:
                 best,
             )
         own_share = self._asked_share(best.unit, question, subjects)
-        named_words = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) - (
-            QUERY_STOPWORDS
-        )
         if len(self._asked_rest(question, subjects)) >= 2 and (
             (kind == "definition" and own_share < 1.0)
             or (kind in ("why", "how", "when") and own_share == 0)
@@ -1896,6 +1893,8 @@ class UnitSelector:
             # does one for a why (how, when) where the best line says none of it ("분류
             # 모델은 극단값 있으면 왜 별로라고 해?": "분류는 극단값에 영향을 받아 별로임", not
             # a why of K-NN that reads "… 분류"), if it names the subject at least in part
+            named = set().union(*(set(self.analyzer.terms(s)) for s in subjects))
+            named_words = named - QUERY_STOPWORDS
             holding = [
                 c
                 for c in pool[1:]
