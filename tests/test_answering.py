@@ -2989,6 +2989,28 @@ def test_why_one_uses_a_thing_is_led_by_its_strengths_over_its_table_row() -> No
     assert lines[0] == "새니크 특징: 비동기 요청을 빠르게 처리하는 웹 프레임워크. [1]", lines
 
 
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        (
+            "계층적 군집 하이퍼파라미터 뭐 있어?",
+            "주요 하이퍼파라미터: 계층적 군집: linkage, n_clusters. [1]",
+        ),
+        ("K-Means 하이퍼파라미터는?", "주요 하이퍼파라미터: K-Means: n_clusters. [1]"),
+    ],
+)
+def test_a_table_with_a_column_for_each_thing_answers_with_the_things_cell(
+    question: str, answer: str
+) -> None:
+    notes = _notes(
+        "## 군집 알고리즘 비교\n\n"
+        "| 항목 | K-Means | 계층적 군집 |\n|---|---|---|\n"
+        "| 군집 수 | 미리 지정 | 덴드로그램을 보고 결정 |\n"
+        "| 주요 하이퍼파라미터 | n_clusters | linkage, n_clusters |\n"
+    )
+    assert _answer_over(notes, question) == [answer]
+
+
 def test_when_a_thing_came_out_is_its_year_not_the_day_of_the_class() -> None:
     # under a course log's day, "언제 나왔어?" is answered by the year it came out
     notes = _notes(

@@ -511,6 +511,8 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
 
 # A line names this many of a kind ("망각 게이트는 …, 입력 게이트는 …, 출력 게이트는 …")
 _LISTED_TIMES = 3
+# Words before a name that mark it the main one of its kind ("주요 하이퍼파라미터")
+_MAIN_WORDS = frozenset({"주요", "기본", "대표", "핵심"})
 # "언제 나왔어?": when it came up in class, or when it came out
 _CAME_OUT = re.compile(r"언제\s?나왔")
 
@@ -2427,7 +2429,7 @@ class UnitSelector:
             # "…의 라이선스는 뭐야/누구야/언제야": a lookup in a table, not a how or why
             focused = (
                 unit.kind == "row"
-                and kind in ("definition", "who", "when")
+                and kind in ("definition", "who", "when", "list")
                 and self._focus_row(unit, question, kind)
             )
             if focused:
@@ -3109,7 +3111,13 @@ class UnitSelector:
         ("장고는 누가 만들었어?" → "초기 개발자: …"; "장고는 언제 나왔어?" → the cell with a
         year); "" when it names another row, no cell or all of them."""
         asked = _key_of(question)
-        if not any(name in asked for name in _row_names(unit.term)):
+        names = _row_names(unit.term)
+        first, _, rest = unit.term.partition(" ")
+        if first in _MAIN_WORDS and rest:
+            # "주요 하이퍼파라미터" is the row of 하이퍼파라미터 (a table with a column for
+            # each thing: "DBSCAN 하이퍼파라미터 뭐 있어?" → "DBSCAN: eps, min_samples")
+            names.add(_key_of(rest))
+        if not any(name in asked for name in names):
             return ""  # a row of something else
         cells = _CELL_SPLIT.split(unit.text)
 
