@@ -1596,41 +1596,37 @@ def test_a_sentence_about_doing_a_thing_in_another_spelling_is_about_it() -> Non
     assert "벡터 검색 라이브러리" in _answer_over(notes, "임베딩 쓰려면 어떻게 하면 돼?")[0]
 
 
-def test_a_title_that_asks_how_of_another_thing_does_not_lead_a_how() -> None:
-    notes = _ranked(
-        (
-            "a.md",
+@pytest.mark.parametrize(
+    ("other", "notes", "question", "lead"),
+    [
+        # "차원 축소 방법" is how 차원 축소 is done, and its line names no 시계열 데이터
+        pytest.param(
             "## 주성분 분석\n\n- 차원 축소 방법\n"
             "    - 데이터들의 분포를 잘 설명하는 벡터를 두 개 고른다\n",
-        ),
-        (
-            "b.md",
             "## RNN 입력\n\n- 2차원 시계열 데이터는 (샘플, 시간) 구조이다.\n"
             "- 딥러닝 시계열 모델은 (샘플, 시간, 피처) 형태를 요구하므로 3차원으로 바꿀 때 "
             "피처 차원을 추가한다.\n",
+            "시계열 데이터는 어떻게 3차원으로 바꿔?",
+            "RNN 입력: 딥러닝 시계열 모델은",
+            id="how",
         ),
-    )
-    # "차원 축소 방법" is how 차원 축소 is done, and its line names no 시계열 데이터
-    lines = _answer_over(notes, "시계열 데이터는 어떻게 3차원으로 바꿔?")
-    assert lines[0].startswith("RNN 입력: 딥러닝 시계열 모델은"), lines
-
-
-def test_a_title_that_gives_the_reason_of_another_thing_says_none_of_the_subject() -> None:
-    notes = _ranked(
-        (
-            "a.md",
+        # "CNN을 쓰는 이유" is why CNN is used; its line that mentions 풀링 is no reason for it
+        pytest.param(
             "## CNN을 쓰는 이유\n\n- 이미지를 펼치면 이웃 픽셀의 구조가 사라진다.\n"
             "- 보통 합성곱, 활성화, 풀링 블록을 반복한 뒤 분류층에서 분류한다.\n",
-        ),
-        (
-            "b.md",
             "## 풀링 계층\n\n- 풀링 계층은 영역마다 대표값만 남기는 층이다.\n"
             "- 풀링은 연산량을 줄이고 위치가 조금 바뀌어도 출력이 덜 변하게 해 준다.\n",
+            "풀링 하는 이유가 뭐야?",
+            "풀링 계층: 풀링은 연산량을 줄이고",
+            id="why",
         ),
-    )
-    # "CNN을 쓰는 이유" is why CNN is used; its line that mentions 풀링 is no reason for it
-    lines = _answer_over(notes, "풀링 하는 이유가 뭐야?")
-    assert lines[0].startswith("풀링 계층: 풀링은 연산량을 줄이고"), lines
+    ],
+)
+def test_a_title_that_asks_the_kind_of_another_thing_does_not_lead(
+    other: str, notes: str, question: str, lead: str
+) -> None:
+    lines = _answer_over(_ranked(("a.md", other), ("b.md", notes)), question)
+    assert lines[0].startswith(lead), lines
 
 
 def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it() -> None:
