@@ -598,6 +598,40 @@ def test_a_name_spelled_out_beside_its_letters_is_one_topic(
     assert sorted(topics) == ["RNN", "SVM"]
 
 
+def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "gan.md").write_text(
+        "## GAN\n\n- GAN은 데이터를 새로 만들어 내는 생성 모델이다. 생성자와 판별자가 서로 "
+        "겨루며 함께 나아진다. 생성자는 진짜 같은 가짜 데이터를 만들고, 판별자는 진짜와 "
+        "가짜를 가려낸다.\n",
+        encoding="utf-8",
+    )
+    (notes / "python.md").write_text(
+        "## 파이썬 클래스\n\n- 생성자: 객체를 만들 때 처음 실행되는 함수.\n"
+        "- 메서드: 클래스 안에 정의한 함수.\n",
+        encoding="utf-8",
+    )
+    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    try:
+        services.ingest()
+        chat = services.chat
+        assert chat is not None
+        first = chat.answer("GAN이 뭐야?", None)
+        assert "생성자와 판별자" in first["answer"]
+        second = chat.answer("생성자는 뭐 해?", first["session_id"])
+        # the 생성자 that competes with 판별자, not a class's constructor
+        assert "가짜 데이터를 만들고" in second["answer"], second["answer"]
+        assert "객체를 만들 때" not in second["answer"]
+        # asked anew, the name is read as the notes give it
+        alone = chat.answer("생성자는 뭐 해?", None)
+        assert "객체를 만들 때" in alone["answer"], alone["answer"]
+    finally:
+        services.close()
+
+
 def test_a_turn_reads_one_generation(app_settings: Settings, tmp_path: Path) -> None:
     """Coverage, units and citations come from the snapshot the turn searched, even when an
     ingest commits a new generation in between (this raised KeyError before)."""

@@ -46,6 +46,7 @@ from chatbot.chain.routing import (
     is_specific,
     may_continue,
     names_a_thing,
+    picked_up,
     points_back,
     resolve_followup,
     subject_covered,
@@ -269,12 +270,24 @@ class ChatChain:
             )
 
         result = None
+        # "GAN이 뭐야?" → "생성자는 뭐 해?": a name the answer showed is asked of as it used it
+        # (the 생성자 that competes with 판별자, not a class's constructor)
+        shown = (
+            not followup.kind
+            and previous is not None
+            and history[-1] is previous
+            and picked_up(
+                followup.subjects, self.analyzer.subjects(asked_before), previous.assistant
+            )
+        )
+        goes_on = may_continue(message, followup.subjects)
+        shown_in: list[str] = []  # the subjects of the answer that showed the name asked
         if (
             not followup.kind
             and previous is not None
             and history[-1] is previous
             and cue_intent(message) is None
-            and may_continue(message, followup.subjects)
+            and (shown or goes_on)
         ):
             # "DNN이 뭐야?" → "정확도는 어느 정도 나와?": no pronoun, yet the notes say it
             # of DNN; "코드로는 어떻게 해?" names nothing new and goes on
@@ -285,14 +298,28 @@ class ChatChain:
             # ("버전은 몇으로 적혀 있어?")
             # ("RMSProp은 언제 써?" after a question about 손실 함수 names a thing of its own,
             # though one passage of the notes holds both)
-            if quoted or (
-                not names_a_thing(message, followup.subjects, previous_subjects)
-                and not self._asks_of_its_topic(message, followup.subjects, snapshot)
-                and continues_in(found.hits, previous_subjects, followup.subjects, covers)
+            if goes_on and (
+                quoted
+                or (
+                    not names_a_thing(message, followup.subjects, previous_subjects)
+                    and not self._asks_of_its_topic(message, followup.subjects, snapshot)
+                    and continues_in(found.hits, previous_subjects, followup.subjects, covers)
+                )
             ):
                 subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, asked_before)
                 result = found
+            elif shown and continues_in(found.hits, previous_subjects, followup.subjects, covers):
+                # a name the answer showed, asked in its own words, where the notes say it
+                # with the subject of that answer: searched and read there
+                followup = Followup(
+                    "continue",
+                    joint,
+                    followup.subjects,
+                    asked_before,
+                    previous_subjects=previous_subjects,
+                )
+                result, shown_in = found, previous_subjects
         if followup.kind == "continue" and _BOTH.search(message):
             # "정밀도가 뭐야?" → "재현율은?" → "둘 중 뭘 봐야 해?": both of them
             earlier = [t.user for t in reversed(history) if t.intent == "question"][1:2]
@@ -525,7 +552,9 @@ class ChatChain:
                     passage_of=snapshot.by_id.get,
                     domains=frozenset(p for p, role in roles if role == "domain"),
                     # a follow-up that adds words of its own to the subject it goes on from
-                    anchors=frozenset(went_on_from if len(subjects) > len(went_on_from) else []),
+                    anchors=frozenset(
+                        shown_in or (went_on_from if len(subjects) > len(went_on_from) else [])
+                    ),
                     # going on from an answer that quoted the code asks about that code
                     quoted=frozenset(quoted if followup.kind == "continue" else ()),
                     idf=snapshot.idf,

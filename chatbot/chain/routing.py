@@ -362,6 +362,17 @@ def may_continue(message: str, own: list[str]) -> bool:
     return not (own and _DEFINES.search(compact))
 
 
+def picked_up(own: list[str], previous: list[str], answer: str) -> bool:
+    """Whether every subject of a question is a name the answer before showed, and not
+    the subject it answered ("GAN이 뭐야?" → "… 생성자와 판별자가 서로 경쟁하며 …" →
+    "생성자는 뭐 해?"): it asks of that name as the answer used it."""
+    shown = _squeeze(answer)
+    before = {_squeeze(p) for p in previous}
+    return bool(own) and all(
+        _squeeze(s) in shown and _squeeze(s) not in before and len(_squeeze(s)) >= 2 for s in own
+    )
+
+
 def names_a_thing(message: str, own: list[str], previous: list[str]) -> bool:
     """Whether a question is about a thing of its own that the question before did not
     name, in Latin letters as its topic or subject ("RMSProp은 언제 써?"), or in any letters
