@@ -222,9 +222,8 @@ class ChatChain:
         # the lines of code the answer before quoted, if it quoted any
         quoted = quoted_lines(previous.assistant) if previous is not None else []
         asked_before = self._asked_before(history)
-        followup = resolve_followup(
-            message, asked_before, self.analyzer, self.analyzer.subjects(asked_before)
-        )
+        subjects_before = self.analyzer.subjects(asked_before)
+        followup = resolve_followup(message, asked_before, self.analyzer, subjects_before)
         person = _person_meant(message, previous, lambda name: self._known_person(name, snapshot))
         if person and previous is not None:
             # "CNN은 누가 만들었어?" → "그 사람은 어느 나라 사람이야?": it goes on, asked of
@@ -270,28 +269,24 @@ class ChatChain:
             )
 
         result = None
-        # "GAN이 뭐야?" → "생성자는 뭐 해?": a name the answer showed is asked of as it used it
-        # (the 생성자 that competes with 판별자, not a class's constructor)
-        shown = (
-            not followup.kind
-            and previous is not None
-            and history[-1] is previous
-            and picked_up(
-                followup.subjects, self.analyzer.subjects(asked_before), previous.assistant
-            )
-        )
-        goes_on = may_continue(message, followup.subjects)
         shown_in: list[str] = []  # the subjects of the answer that showed the name asked
-        if (
+        right_after = (
             not followup.kind
             and previous is not None
             and history[-1] is previous
             and cue_intent(message) is None
-            and (shown or goes_on)
-        ):
-            # "DNN이 뭐야?" → "정확도는 어느 정도 나와?": no pronoun, yet the notes say it
-            # of DNN; "코드로는 어떻게 해?" names nothing new and goes on
-            previous_subjects = self.analyzer.subjects(asked_before)
+        )
+        # "DNN이 뭐야?" → "정확도는 어느 정도 나와?": no pronoun, yet the notes say it of
+        # DNN; "코드로는 어떻게 해?" names nothing new and goes on
+        goes_on = right_after and may_continue(message, followup.subjects)
+        # "GAN이 뭐야?" → "생성자는 뭐 해?": a name the answer showed is asked of as it used it
+        # (the 생성자 that competes with 판별자, not a class's constructor)
+        shown = (
+            right_after
+            and previous is not None
+            and picked_up(followup.subjects, subjects_before, previous.assistant)
+        )
+        if goes_on or shown:
             joint = f"{asked_before} {message}"
             found = self.searcher.search(joint, self.k, snapshot=snapshot)
             # after an answer that quoted code, a short question asks about that code
@@ -301,15 +296,15 @@ class ChatChain:
             if goes_on and (
                 quoted
                 or (
-                    not names_a_thing(message, followup.subjects, previous_subjects)
+                    not names_a_thing(message, followup.subjects, subjects_before)
                     and not self._asks_of_its_topic(message, followup.subjects, snapshot)
-                    and continues_in(found.hits, previous_subjects, followup.subjects, covers)
+                    and continues_in(found.hits, subjects_before, followup.subjects, covers)
                 )
             ):
-                subjects = list(dict.fromkeys([*previous_subjects, *followup.subjects]))
+                subjects = list(dict.fromkeys([*subjects_before, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, asked_before)
                 result = found
-            elif shown and continues_in(found.hits, previous_subjects, followup.subjects, covers):
+            elif shown and continues_in(found.hits, subjects_before, followup.subjects, covers):
                 # a name the answer showed, asked in its own words, where the notes say it
                 # with the subject of that answer: searched and read there
                 followup = Followup(
@@ -317,9 +312,9 @@ class ChatChain:
                     joint,
                     followup.subjects,
                     asked_before,
-                    previous_subjects=previous_subjects,
+                    previous_subjects=subjects_before,
                 )
-                result, shown_in = found, previous_subjects
+                result, shown_in = found, subjects_before
         if followup.kind == "continue" and _BOTH.search(message):
             # "정밀도가 뭐야?" → "재현율은?" → "둘 중 뭘 봐야 해?": both of them
             earlier = [t.user for t in reversed(history) if t.intent == "question"][1:2]
