@@ -1679,6 +1679,13 @@ def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it()
             "패딩은 왜 해?",
             "패딩이 없으면",
         ),
+        # what it lets one lessen ("… 부하를 줄일 수 있다")
+        (
+            "## 캐시\n\n- 캐시는 자주 쓰는 데이터를 가까운 곳에 복사해 두는 저장소이다.\n"
+            "- 자주 조회되는 값은 캐시에 저장하여 데이터베이스 부하를 줄일 수 있다.\n",
+            "캐시는 왜 써?",
+            "부하를 줄일 수 있다",
+        ),
     ],
 )
 def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reason: str) -> None:
