@@ -34,6 +34,8 @@ def bank(use_m3: NamedEmbeddings) -> SmallTalkBank:
         ("고마워요 덕분에 이해했어요", "thanks"),
         ("안녕히 계세요", "goodbye"),
         ("잘 자요, 내일 또 올게요", "night"),
+        # 안녕 after what one will do next leaves; it greeted before
+        ("내일 또 물어볼게 안녕", "goodbye"),
         ("굿모닝~", "daytime"),
         ("저녁 맛있게 먹었어?", "daytime"),
         ("ㅋㅋㅋ", "laughter_or_filler"),
@@ -77,6 +79,14 @@ def test_without_its_words_no_message_gets_a_greeting_or_good_night_shape(
         ("재밌는 이야기 해줘", "bored"),  # a joke asked for: the quiz offer, not "고마워요"
         ("ㅋㅋㅋㅋ 웃기다", "laughter_or_filler"),
         ("나 오늘 CNN 과제 끝냈어", "congrats"),
+        ("나 드디어 자격증 땄어!", "congrats"),
+        # nearest phrasing "시험 끝났다": congratulations to a student under stress
+        ("시험 기간이라 스트레스 받아", "comfort"),
+        ("친구랑 싸워서 기분이 별로야", "comfort"),
+        ("나 요즘 좀 지친 것 같아", "encouragement"),
+        # an exclamation on its own thanks no one for praise
+        ("헐 대박", "laughter_or_filler"),
+        ("대박 설명 최고다", "praise"),
     ],
 )
 def test_reply_cues_pick_the_group(bank: SmallTalkBank, message: str, intent: str) -> None:

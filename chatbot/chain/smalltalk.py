@@ -10,11 +10,11 @@ cached in the data directory keyed by the embedder and the file's hash.
 
 A greeting, thanks, a goodbye or a good-night (by their marker words: 안녕, 반갑,
 고마워, 잘 자 …) always gets a reply of that bank intent: "반갑습니다, 오늘 처음 써봐요"
-is a greeting whatever its nearest phrasing says. A compliment, a cheer, boredom, a laugh
-or news of something finished picks its group by its words as well (these say nothing
-about routing); a message far from every phrasing (`BANK_MIN`) gets the neutral group
-rather than the wrong specific one; the CSV never answers what is said to the assistant
-itself. Replies vary so the same one does not come twice in a row.
+is a greeting whatever its nearest phrasing says. A compliment, a cheer, boredom, a laugh,
+news of something finished, a bad day or tiredness picks its group by its words as well
+(these say nothing about routing); a message far from every phrasing (`BANK_MIN`) gets
+the neutral group rather than the wrong specific one; the CSV never answers what is said
+to the assistant itself. Replies vary so the same one does not come twice in a row.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "goodbye",
         re.compile(
             r"안녕히|잘\s?가|잘\s?있어|다음에\s?(또|봐|봬)|이만|바이|\bbye\b|ㅂㅂ|또\s?올게"
+            # "내일 또 물어볼게 안녕": 안녕 after what one will do next is a goodbye
+            r"|[가-힣]게요?\s*안녕(?![가-힣])|(?:집에|먼저)\s?(?:갈게|가\s?볼게|들어갈게)"
         ),
     ),
     ("thanks", re.compile(r"고마|고맙|감사|땡큐|땡스|thank|ㄳ|ㄱㅅ", re.IGNORECASE)),
@@ -81,12 +83,33 @@ _SHAPED = frozenset(intent for intent, _ in _CUES)
 _PRAISE_WORDS = "최고|짱|대박|천재|훌륭|멋지|멋있|똑똑|대단"
 _REPLY_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("night", re.compile(r"잘게요?(?!\w)")),
+    # "헐 대박", "와 대박이다": an exclamation on its own praises no one
+    (
+        "laughter_or_filler",
+        re.compile(r"^(?:(?:헐|와|우와|오|아)\s*)*대박(?:이다|이네|이야)?[\s!~.ㅋㅎ]*$"),
+    ),
     ("goodbye", re.compile(r"수고|(내일|또|담에)\s?(봐|봬|만나)")),
     (
         "praise",
         re.compile(rf"{_PRAISE_WORDS}|귀엽|귀여|깔끔|잘하(네|는구나|시네|세요)|잘한다|잘해\s?주"),
     ),
-    ("congrats", re.compile(r"끝냈|끝났|마쳤|합격|붙었")),
+    ("congrats", re.compile(r"끝냈|끝났|마쳤|합격|붙었|땄어|땄다|해냈|통과했")),
+    # a bad day, said as a feeling ("친구랑 싸워서 기분이 별로야", "스트레스 받아")
+    (
+        "comfort",
+        re.compile(
+            r"속상|울적|꿀꿀|짜증|스트레스|서운|외로|외롭|싸웠|싸워"
+            r"|기분이?\s?(?:별로|안\s?좋|나빠|나쁘|최악|그래)"
+        ),
+    ),
+    # tired, lost or worried ("나 요즘 좀 지친 것 같아", "멘탈이 탈탈 털렸어")
+    (
+        "encouragement",
+        re.compile(
+            r"지쳤|지친|지쳐|피곤|힘들|힘드|벅차|어려워|어렵다|졸려|졸리|기운이?\s?없"
+            r"|멘붕|멘탈|망쳤|망친|망했|불안|걱정|긴장|떨려|우울|포기"
+        ),
+    ),
     ("cheer", re.compile(r"화이팅|파이팅|아자|힘내")),
     ("bored", re.compile(r"심심|지루|놀아\s?줘|재(?:미있|밌)는 (?:얘기|이야기)|농담")),
     (
