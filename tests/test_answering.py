@@ -3532,3 +3532,14 @@ def test_a_word_after_the_last_side_is_said_of_both_sides() -> None:
     lines = _answer_over(notes, "sparse랑 dense 벡터 차이 알려줘")
     assert any(line.startswith("sparse: ") for line in lines), lines
     assert any("dense: 빽빽하다" in line for line in lines), lines
+
+
+def test_a_setting_is_about_its_name_however_it_is_spaced() -> None:
+    # "activation ='sigmoid'" (no space after =) is as much about activation as
+    # "activation = 'softmax'": the domain asked picks between them
+    notes = _notes(
+        "## 출력층 설정\n\n다중분류\nactivation = 'softmax'\nloss='categorical_crossentropy'\n\n"
+        "이진분류\nactivation ='sigmoid'\nloss='binary_crossentropy'\n"
+    )
+    lines = _answer_over(notes, "이진분류에서 activation은 뭐로 줘?", frozenset({"이진분류"}))
+    assert "'sigmoid'" in lines[0], lines

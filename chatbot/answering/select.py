@@ -342,8 +342,10 @@ _SPELLINGS_APART = re.compile(r"\s*[|/]\s*")
 # "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
 # "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
 # "임베딩을 쓴다는 것은 …": a sentence about doing a thing is about the thing
+# (a setting however it is spaced: "activation ='sigmoid'" as "activation = 'softmax'")
 _TOPIC_SENTENCE = re.compile(
-    r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s=\s|[을를]\s\S{1,8}다는\s(?:것은|건)\s)"
+    r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s(?<![=!<>]\s)=(?!=)\s?"
+    r"|[을를]\s\S{1,8}다는\s(?:것은|건)\s)"
 )
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
