@@ -3543,3 +3543,17 @@ def test_a_setting_is_about_its_name_however_it_is_spaced() -> None:
     )
     lines = _answer_over(notes, "이진분류에서 activation은 뭐로 줘?", frozenset({"이진분류"}))
     assert "'sigmoid'" in lines[0], lines
+
+
+def test_the_values_of_a_setting_are_its_row_not_its_table() -> None:
+    notes = _notes(
+        "AvgPool2D 인자 값\n인자\t역할\t예시\npool_size\t평균을 낼 창의 크기\t(3, 3)\n"
+        "strides\t창이 한 번에 건너뛰는 칸\t(1, 1)\n"
+        "padding\t가장자리를 다루는 방식\t'valid', 'same'\n"
+        "data_format\t채널 축의 위치\t'channels_first'\n"
+    )
+    lines = _answer_over(notes, "AvgPool2D에서 padding 값 뭐뭐 있어?", frozenset({"AvgPool2D"}))
+    # the row of padding leads: the values quoted in it are the list asked for, and no
+    # header says the notes list none
+    assert lines[0].startswith("padding"), lines
+    assert "'valid', 'same'" in lines[0]

@@ -461,6 +461,8 @@ _TEXT_KIND = {
         # one, then another there is too ("… 맥스 풀링이 가장 흔하고, … 평균 풀링도 있다"; not
         # "… 할 수도 있다", "… 때도 있다")
         r"|고,\s.{1,40}?(?<![수때])도\s있(?:다|음|어요|습니다)"
+        # the values a setting takes, quoted ("\"valid\" (잘라냄), \"same\" (사이즈 유지)")
+        r"|([\"'])[^\"',]{1,24}\1(?:\s?\([^)]{1,20}\))?,\s?([\"'])[^\"',]{1,24}\2"
     ),
 }
 
@@ -2872,13 +2874,16 @@ class UnitSelector:
                 and all(c.unit.kind == "row" and c.unit.term == best.unit.term for c in group)
             )
             # the rows of one table asked for as kinds ("Conv2D 인자 종류"): its entries,
-            # when its title names what is asked about
+            # when its title names what is asked about; not where the best row is the thing
+            # asked of, the table only where it belongs ("MaxPooling에서 padding 값 뭐뭐
+            # 있어?": the values in the padding row)
             or (
                 kind == "list"
                 and len(group) >= _TERM_RUN
                 and all(c.unit.kind == "row" for c in group)
                 and bool(subject_terms)
                 and subject_terms <= best.unit.context_terms
+                and _key_of(best.unit.term) not in subject_keys - domain_keys
             )
         ):
             # Steps or items of one list (or rows of one kind) read in the notes' order.
