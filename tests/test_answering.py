@@ -3557,3 +3557,17 @@ def test_the_values_of_a_setting_are_its_row_not_its_table() -> None:
     # header says the notes list none
     assert lines[0].startswith("padding"), lines
     assert "'valid', 'same'" in lines[0]
+
+
+def test_lines_about_the_last_part_of_a_name_say_they_are_not_about_the_name() -> None:
+    # "비활성화 함수" is only a title with nothing under it: the lines found are about
+    # 활성화 함수, another thing, and the answer says so before them
+    notes = _notes(
+        "## 활성화 함수\n\n- 활성화 함수는 뉴런의 출력을 비선형으로 바꾸는 함수이다.\n"
+        "- 대표적으로 시그모이드와 ReLU가 있다.\n\n## 비활성화 함수\n\n## 뉴런\n\n"
+        "- 뉴런은 입력에 가중치를 곱해 더한 값을 내보낸다.\n"
+    )
+    lines = _answer_over(notes, "비활성화 함수는 뭐야?")
+    assert lines[0].startswith("노트에서 '비활성화 함수'를 직접 설명한 부분은 찾지 못했어요"), lines
+    assert "비선형으로 바꾸는" in lines[1]
+    assert not _answer_over(notes, "활성화 함수는 뭐야?")[0].startswith("노트에서")

@@ -87,6 +87,14 @@ def _topic_particle(word: str) -> str:
     return "은" if "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 else "는"
 
 
+def _object_particle(word: str) -> str:
+    """ "을" after a final consonant ("함수를" but "퍼셉트론을"), "를" after a vowel."""
+    last = word[-1:]
+    if "가" <= last <= "힣":
+        return "을" if (ord(last) - ord("가")) % 28 else "를"
+    return "를" if last.isalpha() and last.lower() in "aeiouy" else "을"
+
+
 def render_answer(selection: Selection, *, kind: str, topic: str, question: str = "") -> Rendered:
     passages: list[Passage] = []
 
@@ -103,7 +111,15 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
     header = (
         not selection.kind_found and bool(topic) and (kind in KIND_PHRASE or bool(selection.asked))
     )
-    if header:
+    if selection.unnamed:
+        # the lines found are about a part of the name asked ("활성화 함수" for "비활성화
+        # 함수"): said so before them, whatever kind they answer
+        header = True
+        lines.append(
+            f"노트에서 '{selection.unnamed}'{_object_particle(selection.unnamed)} 직접 설명한 "
+            "부분은 찾지 못했어요. 가까운 내용은 이렇게 정리되어 있어요."
+        )
+    elif header:
         asked = (
             f"{selection.asked}{_topic_particle(selection.asked)}"
             if selection.asked
@@ -165,7 +181,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
             f"{mark(first.passage)}",
             *(line if line.startswith("- ") else f"- {line}" for line in lines),
         ]
-    if header and selection.says_little:
+    if header and selection.says_little and not selection.unnamed:
         # all the notes hold is one thin line ("dense: 밀집되어 있다"): one sentence says
         # so, instead of the line standing alone under the header
         said = lines.pop().removesuffix(f" {marks}").rstrip(".")

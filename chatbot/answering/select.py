@@ -629,6 +629,10 @@ class Selection:
     asked: str = ""
     """What the question asks of its subject where that is narrower than its kind
     ("단층 퍼셉트론의 한계는?": 한계), when no unit says it (`kind_found` is False)."""
+    unnamed: str = ""
+    """The subject asked about when the units are about its name less a prefix ("비활성화
+    함수", where the notes' lines are about 활성화 함수) and no line names it: the units are
+    the nearest the notes hold, not what they say of it."""
 
 
 def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
@@ -1687,7 +1691,54 @@ class UnitSelector:
                 kind_found=False,
                 asked=weakness.group(),
             )
+        unnamed = self._unnamed(selection, ask) if kind != "compare" else ""
+        if unnamed:
+            selection = replace(selection, unnamed=unnamed)
         return selection
+
+    def _unnamed(self, selection: Selection, ask: _Ask) -> str:
+        """The one compound subject asked (not where it belongs) that no unit of
+        `selection` names all the words of, else ""."""
+        domain_keys = {_key_of(d) for d in ask.domains}
+        asked = [s for s in ask.subjects if _key_of(s) not in domain_keys]
+        if len(asked) != 1 or not selection.units or selection.code:
+            return ""
+        subject = self.analyzer.name_of(asked[0])
+        terms = set(self.analyzer.terms(subject)) - QUERY_STOPWORDS
+        key = _key_of(subject)
+        lead = selection.units[0].unit
+        # the lead is about the name less a prefix of one of its words ("활성화 함수" for
+        # "비활성화 함수"): another thing than the one asked (not a kind of it, "퍼셉트론"
+        # for "단층 퍼셉트론", nor the same thing, "에이전트" for "AI 에이전트")
+        name = lead.term or lead.context
+        named = _key_of(name)
+        lead_terms = set(self.analyzer.terms(name))
+        prefixed = any(
+            t.endswith(part) and t != part for t in terms - lead_terms for part in lead_terms
+        )
+        if (
+            not prefixed
+            or len(terms) < 2
+            or len(named) < 2
+            or named == key
+            or not key.endswith(named)
+            or any(
+                key in _whole_key(c.unit)
+                or all(holds_term(t, c.unit.terms | c.unit.context_terms) for t in terms)
+                for c in selection.units
+            )
+        ):
+            return ""
+        # nor any line of the notes (a title with nothing under it is no line), or of the
+        # passages found where the notes cannot be looked through
+        lines = (
+            ask.units_about(terms)
+            if ask.units_about is not None
+            else [u for hit in ask.hits for u in ask.units_of(hit)]
+        )
+        if any(key in _whole_key(u) for u in lines if u.kind != "code" and readable(u) is not None):
+            return ""
+        return asked[0]
 
     def more_of(
         self,
