@@ -1488,6 +1488,17 @@ def test_an_arrow_a_bullet_opens_with_is_not_read_out() -> None:
     ]
 
 
+def test_the_word_that_sets_a_line_against_the_one_above_is_not_read_out_first() -> None:
+    notes = _notes(
+        "## 최근접 이웃\n\n최근접 이웃 분류는 가장 가까운 샘플들의 다수결로 예측한다.\n"
+        "학습이 따로 없어 구현이 쉽다는 장점이 있다.\n"
+        "반면 데이터가 많으면 예측할 때마다 모든 거리를 계산해야 해서 느리다.\n"
+    )
+    lines = _answer_over(notes, "최근접 이웃 분류 단점이 뭐야?")
+    # the line before it, which "반면" sets it against, is not what opens the answer
+    assert lines[0].startswith("최근접 이웃: 데이터가 많으면"), lines
+
+
 def test_the_entry_asked_about_answers_alone_not_the_glossary_it_stands_in() -> None:
     notes = _notes(
         "## 용어 정리\n\n"

@@ -65,6 +65,9 @@ def _under_day(chosen: Chosen, day: str) -> str:
 
 # "-> 이미지를 … 쪼개는 것": an arrow a note's bullet opens with points at the line above
 _OPENING_ARROW = re.compile(r"^\s*(?:-+>|=>|→)\s*")
+# "반면 군집마다 밀도가 …": the word that sets a line against the one above it in the
+# notes, which an answer that opens with the line does not show
+_CONTRAST = re.compile(r"^(?:반면에?|하지만|그러나|그렇지만),?\s+")
 
 
 def _sentence(text: str) -> str:
@@ -151,6 +154,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
             body = ", ".join(c.unit.text for c in group)
         else:
             body = _sentence(group[0].unit.text)
+        if n == 0:
+            body = _CONTRAST.sub("", body)
         marks = "".join(dict.fromkeys(mark(c.passage) for c in group))
         # The label goes before a line when it changes, and always before a short line or
         # a term or table row, which mean little without it.
