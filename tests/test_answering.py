@@ -3582,3 +3582,15 @@ def test_lines_about_the_last_part_of_a_name_say_they_are_not_about_the_name() -
     assert lines[0].startswith("노트에서 '비활성화 함수'를 직접 설명한 부분은 찾지 못했어요"), lines
     assert "비선형으로 바꾸는" in lines[1]
     assert not _answer_over(notes, "활성화 함수는 뭐야?")[0].startswith("노트에서")
+
+
+def test_a_means_that_keeps_a_thing_in_check_says_how() -> None:
+    notes = _notes(
+        "## 그래디언트 부스팅\n\n"
+        "- 그래디언트 부스팅은 앞선 트리의 오차를 다음 트리가 보정하며 쌓는 앙상블이다.\n"
+        "- 예측 과정을 트리마다 따라가 볼 수 있어 해석이 비교적 쉽다는 장점이 있다.\n"
+        "- 트리를 너무 많이 쌓으면 과적합되므로 학습률과 조기 종료로 모델 복잡도를 조절한다.\n"
+    )
+    lines = _answer_over(notes, "그래디언트 부스팅은 과적합을 어떻게 막아?")
+    # not the strength that happens to say 과정
+    assert "조기 종료로 모델 복잡도를 조절한다" in lines[0], lines

@@ -433,8 +433,9 @@ _TEXT_KIND = {
         r"|(?:쓰|사용하|적용하)면(?!\s*(?:좋|유용|편리))|(?:으로|로) 막|해결한다"
         # what is made to deal with it ("… CSRF에 대처하기 위한 폼을 작성하는 확장")
         r"|에 대처하기 위한|(?<![가-힣])방지(?:를 위한|하기 위해|용)?(?=[\s,.)]|$)"
-        # a means and what it makes ("필터 간의 연산으로 특징 맵을 만든다")
-        r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산)"
+        # a means and what it makes ("필터 간의 연산으로 특징 맵을 만든다"), or keeps in
+        # check ("… 가지치기(pruning)로 복잡도를 조절한다")
+        r"|(?:으로|로)\s(?:\S+\s){0,3}(?:만든다|생성|계산|조절한다|제한한다|억제한다)"
         # steps ("차를 구해서 제곱한 값을 모두 더한 후"), or a setting written out
         # ("activation = 'softmax'")
         r"|구해서|(?:한|된) 후|[A-Za-z_]+\s?=\s?['\"\w]"
