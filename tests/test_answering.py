@@ -9,7 +9,7 @@ import pytest
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
 from chatbot.answering.select import _PROS, Selection, UnitSelector, answers_kind, standalone
-from tests.conftest import unit_records
+from tests.conftest import SAMPLE_NOTES, unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
 
@@ -3594,3 +3594,12 @@ def test_a_means_that_keeps_a_thing_in_check_says_how() -> None:
     lines = _answer_over(notes, "그래디언트 부스팅은 과적합을 어떻게 막아?")
     # not the strength that happens to say 과정
     assert "조기 종료로 모델 복잡도를 조절한다" in lines[0], lines
+
+
+def test_under_a_title_of_several_a_line_naming_none_asked_does_not_lead() -> None:
+    # the bundled sample note: "데이터가 어느 정도 있으면 … 미세 조정한다" says a case and
+    # half the name asked, but of 전이 학습
+    section = SAMPLE_NOTES.joinpath("04_cnn.md").read_text(encoding="utf-8")
+    notes = _notes(section[section.index("## 전이 학습과 데이터 증강") :])
+    lines = _answer_over(notes, "데이터 증강은 언제 써?")
+    assert "데이터 증강(data augmentation)은" in lines[0], lines

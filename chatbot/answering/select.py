@@ -772,6 +772,20 @@ def _names_of(text: str) -> set[str]:
     return {k for k in (_key_of(text), *(_key_of(i) for i in inner)) if k}
 
 
+def _names_part_only(unit: UnitRecord, pairs: list[tuple[set[str], str]]) -> bool:
+    """Whether the unit's own words hold some words of a compound subject (its terms and
+    key, `pairs`) but none names it whole."""
+    whole = _key_of(unit.text)
+    parts = [
+        bool(terms & unit.terms) and not terms <= unit.terms and key not in whole
+        for terms, key in pairs
+        if len(terms) >= 2
+    ]
+    return any(parts) and not any(
+        terms <= unit.terms or key in whole for terms, key in pairs if terms
+    )
+
+
 def _opens_with(text: str, keys: set[str]) -> bool:
     m = _TOPIC_SENTENCE.match(_MARKS.sub("", text))
     if m is None:
@@ -1989,6 +2003,10 @@ class UnitSelector:
             and not (
                 untitled and not any(_names(c.unit, s, k, own=True, keys=keys) for s, k in pairs)
             )
+            # (under a title of several, a line that names a word of the name asked and not
+            # the name speaks of another: "데이터 증강은?" is not led by "데이터가 어느 정도
+            # 있으면 … 미세 조정한다" of 전이 학습, under "전이 학습과 데이터 증강")
+            and not (shared and _names_part_only(c.unit, pairs))
         ]
         beside = [c for c in around if c.score >= _KIND_LEAD_SHARE * best.score]
         near = [c for c in beside if answers_kind(c.unit, kind, question)]
