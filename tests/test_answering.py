@@ -1697,6 +1697,14 @@ def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it()
             "캐시는 왜 써?",
             "부하를 줄일 수 있다",
         ),
+        # the effect it has ("… 효과가 있다")
+        (
+            "## 라벨 스무딩\n\n"
+            "- 라벨 스무딩은 정답 레이블을 1 대신 0.9처럼 조금 낮춰 주는 기법이다.\n"
+            "- 라벨 스무딩은 모델이 지나치게 확신하지 않게 하는 정규화 효과가 있다.\n",
+            "라벨 스무딩은 왜 써?",
+            "정규화 효과가 있다",
+        ),
     ],
 )
 def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reason: str) -> None:

@@ -378,6 +378,8 @@ _TEXT_KIND = {
         # or its cause ("과적합의 주된 원인은 …")
         r"위해|위함|위한|때문|해결하고자|목적|이유|원인|하려고|높인|높여|막는|막아|방지|개선(?!안)|향상"
         r"|줄인다|줄여\s?준|줄이[고기며]|줄일\s?수|막을\s?수|확보|므로|니까"
+        # the effect it has ("… 데이터를 늘리는 효과를 내는 기법")
+        r"|효과[를가]\s?(?:내|낸|있|준|얻)"
         # the part it plays ("… 출력되는 값을 조절하는 역할을 함")
         r"|역할을?\s?(?:함|한다|해|합니다)"
         # what it lets one do, helps to, keeps from happening, or avoids ("어디서나 …
