@@ -3611,3 +3611,17 @@ def test_under_a_title_of_several_a_line_naming_none_asked_does_not_lead() -> No
     notes = _notes(section[section.index("## 전이 학습과 데이터 증강") :])
     lines = _answer_over(notes, "데이터 증강은 언제 써?")
     assert "데이터 증강(data augmentation)은" in lines[0], lines
+
+
+def test_what_a_thing_is_goes_on_without_lines_about_a_longer_name_that_holds_it() -> None:
+    notes = _notes(
+        "## 서포트 벡터 머신\n\n"
+        "* `서포트 벡터 머신`\n    * 마진을 가장 크게 하는 경계를 찾는 분류 모델\n"
+        "* `서포트 벡터`\n    * 경계에 가장 가까이 있는 샘플들을 의미\n"
+        "* `마진`\n    * 경계와 서포트 벡터 사이의 거리를 의미\n"
+        "* 분류 지원\n    * 서포트 벡터 머신은 선형 분류와 비선형 분류를 모두 지원\n"
+    )
+    lines = _answer_over(notes, "서포트 벡터가 뭐야?")
+    assert lines[0].startswith("서포트 벡터: 경계에 가장 가까이"), lines
+    assert any("사이의 거리" in line for line in lines)  # a line that speaks of it
+    assert not any("서포트 벡터 머신" in line for line in lines), lines

@@ -24,6 +24,7 @@ from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from chatbot.answering.kinds import ASKS_USE, asks_how_it_works, question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
+    CLASS_NOUNS,
     CLASS_WORDS,
     QUERY_STOPWORDS,
     KoreanAnalyzer,
@@ -150,6 +151,7 @@ _TWO_CASES = re.compile(
 )
 _COMPARE_TERMS = frozenset({"차이", "차이점", "다르", "비교", "구분", "공통점"})
 _HANGUL = re.compile(r"[가-힣]")
+_HANGUL_WORD = re.compile(r"[가-힣]+")
 # A case and that the thing is used in it ("… 경우에 사용됨", "… 때 유리하다")
 _SAYS_USE = re.compile(r"(?:때|시에?|경우에?)\s*(?:사용|유용|유리|좋|자주|쓰|쓴|적합)")
 # A person as the notes name one: "제프리 힌턴 (Geoffrey Hinton)", "앤드루 응(Andrew Ng)"
@@ -835,6 +837,23 @@ def _longer_name(term: str, key: str) -> bool:
     if not name or key not in name:
         return False
     return all(_key_of(part) != key for part in re.split(r"[=,/]| vs ", term))
+
+
+def _of_longer_name(unit: UnitRecord, keys: set[str]) -> bool:
+    """Whether the name a unit stands under, or the topic its sentence opens with, is one
+    of `keys` followed by more Korean words that make it another thing ("서포트 벡터
+    머신은 …" for 서포트 벡터; not "독립 변수 x는 …", "cv=5는 …", "ARIMA 모델")."""
+    topic = _TOPIC_SENTENCE.match(_MARKS.sub("", unit.text))
+    for name in (unit.term or unit.context, topic.group(1) if topic else ""):
+        words = _SPELLED_OUT.sub("", name).split()
+        for end in range(1, len(words)):
+            rest = words[end:]
+            if _key_of(" ".join(words[:end])) in keys and all(
+                len(w) >= 2 and _HANGUL_WORD.fullmatch(w) and w not in CLASS_WORDS | CLASS_NOUNS
+                for w in rest
+            ):
+                return True
+    return False
 
 
 # "GPT 계열은", "BERT 모델은": the kind of thing after a name still makes it the topic
@@ -2969,6 +2988,8 @@ class UnitSelector:
         under_domain = bool(domain_keys) and any(
             _names_of(name) & domain_keys for name in (*best.unit.labels, best.unit.term)
         )
+        # (where the lead is the subject's own entry: "서포트 벡터: …")
+        own_entry = _key_of(best.unit.term or best.unit.context) in subject_keys
         others = [
             c
             for c in pool
@@ -2989,6 +3010,9 @@ class UnitSelector:
                 under_domain
                 and not any(_names_of(name) & domain_keys for name in (*c.unit.labels, c.unit.term))
             )
+            # what a thing is goes on with lines about it, not about a longer name that
+            # holds it ("서포트 벡터가 뭐야?": not "서포트 벡터 머신은 …" beside it)
+            and not (kind == "definition" and own_entry and _of_longer_name(c.unit, subject_keys))
         ]
         # A list, a procedure or a table of examples is read whole (up to twice as long).
         limit = self.max_units * (2 if kind in ("list", "how", "example") else 1)
