@@ -2632,6 +2632,16 @@ def test_what_it_is_often_used_for_says_when() -> None:
     assert lines[0].startswith("RMSProp: ") and "RNN 학습에 자주 사용" in lines[0]
 
 
+def test_what_it_is_applied_to_said_last_says_when() -> None:
+    notes = _notes(
+        "## 커널\n\n* `다항식 커널`\n"
+        "    * 다항식 커널은 특성의 곱을 모두 더한 것과 같은 효과를 낸다\n"
+        "    * 곡선 모양의 경계가 필요한 데이터에 적용\n"
+    )
+    lines = _answer_over(notes, "다항식 커널은 언제 써?")
+    assert "경계가 필요한 데이터에 적용" in lines[0], lines
+
+
 def test_a_list_before_cheoreom_gives_examples() -> None:
     notes = _notes(
         "## 데이터 증강\n\n데이터 증강은 좌우 뒤집기, 무작위 자르기, 회전처럼 정답이 바뀌지 않는 "

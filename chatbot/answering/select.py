@@ -407,8 +407,9 @@ _TEXT_KIND = {
         r"|에서 사용|용도"
         # what it is used as ("… 잡음을 줄이는 전처리로 쓴다")
         rf"|{_USED_AS}"
-        # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …")
-        r"|[가-힣]에만\s"
+        # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …"), or
+        # what it is for, said last ("선형으로 분류 가능한 데이터에 적용")
+        r"|[가-힣]에만\s|[가-힣]에\s(?:적용|사용)(?:함|됨|한다|된다)?\.?$"
         # what it is used for ("한 화면에 여러 개의 이미지를 담기 위해 사용")
         r"|위해\s?(?:사용|쓴|쓰|쓰인|활용)"
         # what it is used for, and how often: "RNN 학습에 자주 사용"
