@@ -55,7 +55,7 @@ def test_a_switch_that_asks_for_a_difference_compares_with_the_previous_subject(
     assert "CNN" in followup.previous_subjects
     assert "CNN" in followup.query
     # one side named, the other left unsaid: the previous subject, with or without 그럼
-    for message in ("RNN이랑 차이는?", "RNN과 비교하면?"):
+    for message in ("RNN이랑 차이는?", "RNN과 비교하면?", "RNN이랑 관계가 뭐야?"):
         followup = resolve_followup(message, previous, analyzer, analyzer.subjects(previous))
         assert followup.kind == "switch" and followup.subjects == ["RNN"], message
         assert "CNN" in followup.previous_subjects and "CNN" in followup.query

@@ -41,13 +41,14 @@ _ANAPHORA = re.compile(
 # The thing itself, not a place in it ("그거", "그건"; "그 안에서" points into it)
 _PRONOUN = re.compile(r"(?:^|\s)(?:그것|그거|그건|그게|그걸|이것|이거|이건|이게|이걸)")
 _SWITCH = re.compile(r"^\s*(?:그럼|그러면|그렇다면|그리고|또|근데|아 그럼)\b")
-# "GRU랑 차이는?", "GRU와 비교하면?": one side of a comparison, the other left unsaid
+# "GRU랑 차이는?", "GRU와 비교하면?", "어텐션이랑 관계가 뭐야?": one side of a comparison,
+# the other left unsaid
 # "RNN보다 뭐가 좋아?", "그럼 LSTM보다는?": a question that opens with what a thing is
 # measured against
 _THAN = re.compile(r"^(?:그럼\s*)?(\S+(?:\s\S+)?)\s?보다")
 _ONE_SIDE = re.compile(
     r"(?:이랑|랑|와|과|하고)(?:은|는|도)?\s*(?:(?:뭐가|무엇이|어떻게|어디가)\s*)?"
-    r"(?:차이|달라|다르|다른|비교)"
+    r"(?:차이|달라|다르|다른|비교|관계)"
 )
 # "왜씀", "언제 써", "어케 써": why, when or how a thing is used, and nothing else (after
 # its topic particle)
