@@ -632,6 +632,30 @@ def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(
         services.close()
 
 
+def test_a_name_the_answer_showed_with_a_section_of_its_own_is_read_there(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "cnn.md").write_text(
+        "# CNN\n\n## CNN의 구성\n\n- CNN은 합성곱, 활성화, 풀링을 여러 번 쌓은 뒤 분류한다.\n\n"
+        "## 풀링 계층 (Pooling)\n\n- 풀링은 특징 맵의 영역마다 대표값 하나를 골라 크기를 줄인다.\n",
+        encoding="utf-8",
+    )
+    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
+    try:
+        services.ingest()
+        chat = services.chat
+        assert chat is not None
+        first = chat.answer("CNN은 어떻게 구성돼?", None)
+        assert "풀링" in first["answer"]
+        second = chat.answer("풀링은 뭐 해?", first["session_id"])
+        # its own section answers, not the line of the answer before that shows it
+        assert "대표값 하나를 골라" in second["answer"].splitlines()[0], second["answer"]
+    finally:
+        services.close()
+
+
 def test_a_turn_reads_one_generation(app_settings: Settings, tmp_path: Path) -> None:
     """Coverage, units and citations come from the snapshot the turn searched, even when an
     ingest commits a new generation in between (this raised KeyError before)."""

@@ -280,11 +280,13 @@ class ChatChain:
         # DNN; "코드로는 어떻게 해?" names nothing new and goes on
         goes_on = right_after and may_continue(message, followup.subjects)
         # "GAN이 뭐야?" → "생성자는 뭐 해?": a name the answer showed is asked of as it used it
-        # (the 생성자 that competes with 판별자, not a class's constructor)
+        # (the 생성자 that competes with 판별자, not a class's constructor); not one the
+        # notes give a section of its own ("풀링은 뭐 해?": "## 풀링 계층 (Pooling)")
         shown = (
             right_after
             and previous is not None
             and picked_up(followup.subjects, subjects_before, previous.assistant)
+            and not any(self._has_title(s, snapshot) for s in followup.subjects)
         )
         if goes_on or shown:
             joint = f"{asked_before} {message}"
@@ -586,14 +588,18 @@ class ChatChain:
                 continue
             if kind not in ("how", "definition") or asks_how_it_works(message):
                 return True
-            key = _name_key(subject)
-            if any(
-                _name_key(label).startswith(key)
-                for unit in snapshot.units_about(set(self.analyzer.terms(subject)))
-                for label in unit.labels[: unit.heading_depth]
-            ):
+            if self._has_title(subject, snapshot):
                 return True
         return False
+
+    def _has_title(self, subject: str, snapshot: IndexSnapshot) -> bool:
+        """Whether a heading of the notes opens with `subject` ("## 풀링 계층 (Pooling)")."""
+        key = _name_key(subject)
+        return any(
+            _name_key(label).startswith(key)
+            for unit in snapshot.units_about(set(self.analyzer.terms(subject)))
+            for label in unit.labels[: unit.heading_depth]
+        )
 
     def _is_person_noted(self, subject: str, snapshot: IndexSnapshot) -> bool:
         """Whether the notes name `subject` as a person ("얀 르쿤 (Yann LeCun)" over the lines
