@@ -12,6 +12,7 @@ from chatbot.answering.select import _PROS, Selection, UnitSelector, answers_kin
 from tests.conftest import SAMPLE_NOTES, unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
+from vector_store.rows import topic_key
 
 NOTES = """## 비지도 학습
 
@@ -3635,3 +3636,47 @@ def test_what_a_thing_is_goes_on_without_lines_about_a_longer_name_that_holds_it
     assert lines[0].startswith("서포트 벡터: 경계에 가장 가까이"), lines
     assert any("사이의 거리" in line for line in lines)  # a line that speaks of it
     assert not any("서포트 벡터 머신" in line for line in lines), lines
+
+
+def test_a_sentence_about_the_subject_that_search_ranked_low_answers_the_kind_asked() -> None:
+    rnn = (
+        "## 순환 신경망\n\n- 순환 신경망은 이전 은닉 상태를 다음 시점의 입력과 함께 받는다.\n"
+        "- 은닉층 계산에는 tanh 활성화 함수를 사용한다.\n"
+    )
+    glossary = (
+        "## 용어 모음\n\n- CNN은 이미지의 지역 패턴을 합성곱으로 찾는 신경망이다.\n"
+        "- RNN은 순서가 있는 데이터를 다루며, 번역, 음성 인식, 주가 예측 등에 널리 사용된다.\n"
+        "- GAN은 생성자와 판별자가 겨루며 데이터를 만드는 모델이다.\n"
+    )
+    passages, by_chunk = _ranked(("rnn.md", rnn), ("terms.md", glossary))
+    on_topic = {
+        key: [u for units in by_chunk.values() for u in units if topic_key(u.text) == key]
+        for key in ("rnn",)
+    }
+    analyzer = default_analyzer()
+    question = "RNN은 어디에 널리 사용돼?"
+    kind = question_kind(question)
+    selection = UnitSelector(analyzer).select(
+        question=question,
+        kind=kind,
+        subjects=analyzer.subjects(question),
+        hits=passages[:1],  # search found the section on 순환 신경망 only
+        units_of=lambda p: by_chunk[p.chunk_id],
+        passage_of={p.chunk_id: p for p in passages}.get,
+        units_on=lambda key: on_topic.get(key, []),
+    )
+    lines = render_answer(selection, kind=kind, topic="RNN", question=question).lines
+    assert "번역, 음성 인식, 주가 예측 등에 널리 사용된다" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("RNN은 순서가 있는 데이터를 다룬다.", "rnn"),
+        ("**어텐션**이란 중요한 부분에 집중하는 방법이다.", "어텐션"),
+        ("- 서포트 벡터 머신 (SVM)은 마진을 키운다.", "서포트벡터머신"),
+        ("데이터를 나눈다.", ""),
+    ],
+)
+def test_the_topic_a_sentence_opens_with(text: str, key: str) -> None:
+    assert topic_key(text) == key

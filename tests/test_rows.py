@@ -17,6 +17,7 @@ from ingest.config import ChunkingConfig
 from ingest.pipeline import run_ingest
 from tests.conftest import COURSE_NOTES, SAMPLE_NOTES, HashEmbeddings
 from vector_store.db import Chunk, Document, Unit, make_engine
+from vector_store.rows import topic_key
 from vector_store.store import IndexSnapshot, IndexStore
 
 # The real course notes when they are there (thousands of units), else the bundled sample.
@@ -101,6 +102,16 @@ def check_against_scan(snap: IndexSnapshot, chunks: list[tuple], units: list[tup
             assert [u.unit_id for u in got] == expected, terms
             assert all(terms <= u.context_terms for u in got)
     assert snap.units_about({"낱말이-아닌-낱말"}) == []
+    # the topic each unit's sentence opens with ("RNN은 …"), every one found, in row order
+    text_of = {u.unit_id: u.text for cid in snap.by_id for u in snap.units_of(snap.by_id[cid])}
+    by_topic: dict[str, list[int]] = {}
+    for uid, *_ in units:
+        by_topic.setdefault(topic_key(text_of[uid]), []).append(uid)
+    assert len(by_topic) > 10
+    for key, expected in by_topic.items():
+        got = snap.units_on(key, 200)
+        assert [u.unit_id for u in got] == (expected if key and len(expected) <= 200 else [])
+    assert snap.units_on("낱말이아닌낱말") == []
 
 
 def test_tables_match_a_scan_from_the_database_and_from_the_cache(indexed: Settings) -> None:

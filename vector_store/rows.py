@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -28,11 +29,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vector_store.analysis import fold_spelling
 from vector_store.db import Chunk, Document, Unit
 from vector_store.passage import Passage, UnitRecord
 
 # Bump when the cached arrays, or what their rows hold, change.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 # Materialised rows kept per snapshot: a turn reads a few hundred units at most.
 _ROW_CACHE = 4096
 
@@ -211,6 +213,9 @@ class UnitTable:
         section_of = {key: key_hash(_section_key(*key)) for key in set(keys)}
         sections = np.fromiter(map(section_of.__getitem__, keys), np.int64, len(keys))
         by_section = np.argsort(sections, kind="stable")
+        # the topic each unit's sentence opens with ("RNN은 …"), as a key
+        topics = np.fromiter((key_hash(topic_key(r[9])) for r in rows), np.int64, len(rows))
+        by_topic = np.argsort(topics, kind="stable")
         term_lists = [r[12].split() for r in rows]  # context terms
         terms = list(chain.from_iterable(term_lists))
         term_of = {term: key_hash(term) for term in set(terms)}
@@ -230,6 +235,8 @@ class UnitTable:
                 "by_section": by_section,
                 "term_sorted": th,
                 "term_rows": tr,
+                "topic_sorted": topics[by_topic],
+                "by_topic": by_topic,
             },
         )
 
@@ -278,6 +285,17 @@ class UnitTable:
             if u.source == source and " > ".join(u.labels[: u.heading_depth]) == heading
         ]
 
+    def with_topic(self, key: str, limit: int) -> list[UnitRecord]:
+        """Units whose sentence opens with `key` as its topic (`topic_key`), in row order;
+        none when more than `limit` do."""
+        if not key:
+            return []
+        rows = self._rows("topic_sorted", "by_topic", key_hash(key))
+        if len(rows) > limit:
+            return []
+        units = [self._unit(r) for r in rows.tolist()]
+        return [u for u in units if topic_key(u.text) == key]
+
     def with_context_terms(self, terms: set[str], limit: int) -> list[UnitRecord]:
         """Units whose context terms hold all of `terms`, in row order; none when more
         than `limit` do."""
@@ -293,6 +311,20 @@ class UnitTable:
             return []
         units = [self._unit(r) for r in rows.tolist()]
         return [u for u in units if terms <= u.context_terms]
+
+
+# "RNN은 …", "**어텐션**이란 …": a sentence about the thing it opens with
+_TOPIC = re.compile(r"^[\s*\-•>`_]*([^\s*`_].{0,38}?)[*`_]*(?:은|는|이란|란)\s")
+_PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
+
+
+def topic_key(text: str) -> str:
+    """The key of the topic a unit's text opens with ("RNN은 …": rnn; "서포트 벡터 머신
+    (SVM)은 …": 서포트벡터머신), "" when it opens with none."""
+    match = _TOPIC.match(text)
+    if match is None:
+        return ""
+    return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", match.group(1))).casefold())
 
 
 def _section_key(source: str, labels: str, depth: int) -> str:
@@ -370,6 +402,7 @@ def load(path: Path) -> tuple[ChunkTable, UnitTable] | None:
         units._rows("chunk_sorted", "by_chunk", 0)  # every index array is there
         units._rows("section_sorted", "by_section", 0)
         units._rows("term_sorted", "term_rows", 0)
+        units._rows("topic_sorted", "by_topic", 0)
     except (OSError, ValueError, KeyError):
         return None
     return table, units

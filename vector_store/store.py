@@ -88,6 +88,11 @@ class IndexSnapshot:
             return []
         return self._units.with_context_terms(terms, limit)
 
+    def units_on(self, key: str, limit: int = 200) -> list[UnitRecord]:
+        """Units whose sentence opens with the topic `key` (a name's key: "rnn" for "RNN은
+        …"), wherever search would rank their chunk; none when too many do."""
+        return self._units.with_topic(key, limit)
+
     def sections_with(
         self, label: Callable[[str], bool], limit: int = _SECTION_ROWS
     ) -> list[Passage]:

@@ -1474,6 +1474,8 @@ _OWN_SIDE_SHARE = 0.5
 _SIDE_ROW_SHARE = 0.4
 # How much a line about a longer name that holds the subject mentions the subject
 _OTHER_THING = 0.5
+# The kinds a sentence about the subject anywhere in the notes may answer (`units_on`)
+_TOPIC_KINDS = frozenset({"why", "when", "how", "example"})
 # A line from another section than the lead's joins it when it scores this share of it
 _ELSEWHERE_SHARE = 0.8
 # (a line that gives the subject its name, "DNN(은닉층이 여러개 있는 것을 의미함)", defines it
@@ -1498,6 +1500,8 @@ class _Ask:
     """The unit the answer before opened with, for a follow-up that names a new topic."""
     kind: str = "definition"
     """The kind the question asks, whatever kind it is answered as."""
+    units_on: Callable[[str], list[UnitRecord]] | None = None
+    """The units whose sentence opens with a name's key as its topic ("RNN은 …")."""
 
 
 class UnitSelector:
@@ -1515,6 +1519,7 @@ class UnitSelector:
         hits: list[Passage],
         units_of: Callable[[Passage], list[UnitRecord]],
         units_about: Callable[[set[str]], list[UnitRecord]] | None = None,
+        units_on: Callable[[str], list[UnitRecord]] | None = None,
         passage_of: Callable[[int], Passage | None] | None = None,
         domains: frozenset[str] = frozenset(),
         anchors: frozenset[str] = frozenset(),
@@ -1551,6 +1556,7 @@ class UnitSelector:
             idf,
             beside,
             kind,
+            units_on,
         )
         if _ASKS_NEXT.search(question):
             after = self._entries_after(ask)
@@ -2491,6 +2497,16 @@ class UnitSelector:
                         any(k in named for k in subject_keys)
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
                     ):
+                        candidates.append((self.passages, passage, unit))
+        if ask.units_on is not None and passage_of is not None and kind in _TOPIC_KINDS:
+            # a sentence about the subject that says what is asked, in a section of many
+            # things search ranks low ("RNN은 … 단어예측, 문장생성, 시계열 예측 등 널리
+            # 사용된다" among the glossary of CNN, RNN, PyTorch, … for "RNN은 어디에 널리
+            # 사용돼?")
+            for key in subject_keys:
+                for unit in ask.units_on(key):
+                    passage = passage_of(unit.chunk_id)
+                    if passage is not None and answers_kind(unit, kind, question):
                         candidates.append((self.passages, passage, unit))
         if subject_keys and not any(
             k in _whole_key(u) for _, _, u in candidates if u.kind != "code" for k in subject_keys

@@ -546,6 +546,7 @@ class ChatChain:
                     hits=result.hits,
                     units_of=snapshot.units_of,
                     units_about=snapshot.units_about,
+                    units_on=snapshot.units_on,
                     passage_of=snapshot.by_id.get,
                     domains=frozenset(p for p, role in roles if role == "domain"),
                     # a follow-up that adds words of its own to the subject it goes on from
