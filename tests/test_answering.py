@@ -1706,6 +1706,13 @@ def test_a_sentence_that_opens_with_the_name_and_says_what_it_means_defines_it()
             "라벨 스무딩은 왜 써?",
             "정규화 효과가 있다",
         ),
+        # its strengths ("… 장점을 가졌다")
+        (
+            "## 프레임워크\n\n- JAX - 구글에서 개발, 함수 변환으로 미분과 병렬화를 다루며 "
+            "빠른 실험에 좋은 장점을 가졌다.\n",
+            "JAX는 왜 써?",
+            "장점을 가졌다",
+        ),
     ],
 )
 def test_a_reason_in_the_notes_own_words_says_why(note: str, question: str, reason: str) -> None:
