@@ -2650,6 +2650,16 @@ def test_what_it_is_applied_to_said_last_says_when() -> None:
     assert "경계가 필요한 데이터에 적용" in lines[0], lines
 
 
+def test_what_a_thing_suits_says_when() -> None:
+    notes = _notes(
+        "## 모델\n\n- GNN(그래프 신경망) - 노드와 간선으로 이뤄진 그래프 데이터 처리에 매우 "
+        "효과적인 구조\n"
+    )
+    lines = _answer_over(notes, "GNN은 언제 써?")
+    # no header says the notes do not say when
+    assert lines[0].startswith("GNN(그래프 신경망): 노드와 간선"), lines
+
+
 def test_a_list_before_cheoreom_gives_examples() -> None:
     notes = _notes(
         "## 데이터 증강\n\n데이터 증강은 좌우 뒤집기, 무작위 자르기, 회전처럼 정답이 바뀌지 않는 "

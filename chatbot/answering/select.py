@@ -411,6 +411,8 @@ _TEXT_KIND = {
         # what it is done on, and only there ("스케일러는 학습 세트에만 fit하고 …"), or
         # what it is for, said last ("선형으로 분류 가능한 데이터에 적용")
         r"|[가-힣]에만\s|[가-힣]에\s(?:적용|사용)(?:함|됨|한다|된다)?\.?$"
+        # what it suits ("그리드 형태 데이터 처리에 매우 효과적인")
+        r"|[가-힣]에\s(?:매우\s|특히\s|아주\s)?(?:효과적|적합|유리)"
         # what it is used for ("한 화면에 여러 개의 이미지를 담기 위해 사용")
         r"|위해\s?(?:사용|쓴|쓰|쓰인|활용)"
         # what it is used for, and how often: "RNN 학습에 자주 사용"
