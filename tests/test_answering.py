@@ -3697,3 +3697,14 @@ def test_a_sentence_about_the_subject_that_search_ranked_low_answers_the_kind_as
 )
 def test_the_topic_a_sentence_opens_with(text: str, key: str) -> None:
     assert topic_key(text) == key
+
+
+def test_a_thing_is_read_in_its_own_section_before_one_that_compares_it() -> None:
+    # the section that compares it ranks first and both lines name it
+    notes = _ranked(
+        ("nlp.md", "## 원-핫 인코딩 vs 워드 임베딩\n\n- 원-핫 인코딩은 0과 1로만 된 벡터이다.\n"),
+        ("basics.md", "## 원-핫 인코딩\n\n- 원-핫 인코딩은 범주를 숫자 벡터로 나타낸다.\n"),
+    )
+    lines = _answer_over(notes, "원핫 인코딩은 왜 써?")
+    content = [line for line in lines if "[" in line]
+    assert "범주를 숫자 벡터로" in content[0], lines

@@ -1477,6 +1477,9 @@ _OWN_SIDE_SHARE = 0.5
 _SIDE_ROW_SHARE = 0.4
 # How much a line about a longer name that holds the subject mentions the subject
 _OTHER_THING = 0.5
+# A title that sets two things side by side ("원- 핫 인코딩 vs 워드 임배딩", "… 차이")
+_COMPARING_TITLE = re.compile(r"\svs\.?\s|차이")
+_COMPARING_TITLE_COST = 0.6
 # The kinds a sentence about the subject anywhere in the notes may answer (`units_on`)
 _TOPIC_KINDS = frozenset({"why", "when", "how", "example"})
 # A line from another section than the lead's joins it when it scores this share of it
@@ -2575,6 +2578,18 @@ class UnitSelector:
             )
             if score > 0 and focused:
                 score += _CELL_BONUS  # the row and the column asked for: the answer itself
+            if (
+                kind != "compare"
+                and score > 0
+                and _COMPARING_TITLE.search(unit.context)
+                and any(k in _key_of(unit.context) for k in subject_keys)
+                # (not the subject's own entry there: "워드 임베딩: … 임베딩은 …을 의미한다")
+                and not any(k in _key_of(unit.term) for k in subject_keys)
+            ):
+                # a line under a comparison of the subject with another ("원- 핫 인코딩 vs
+                # 워드 임배딩") speaks of the two side by side, less of the one asked than
+                # its own section does
+                score -= _COMPARING_TITLE_COST
             if kind != "compare" and _of_another_side(unit, subject_words):
                 # "회귀 예시": not the 예시 under 분류, where the notes set 분류 and 회귀
                 # side by side ("분류와 회귀의 차이" > 분류 > 예시)
