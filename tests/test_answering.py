@@ -2640,24 +2640,41 @@ def test_what_it_is_often_used_for_says_when() -> None:
     assert lines[0].startswith("RMSProp: ") and "RNN 학습에 자주 사용" in lines[0]
 
 
-def test_what_it_is_applied_to_said_last_says_when() -> None:
-    notes = _notes(
-        "## 커널\n\n* `다항식 커널`\n"
-        "    * 다항식 커널은 특성의 곱을 모두 더한 것과 같은 효과를 낸다\n"
-        "    * 곡선 모양의 경계가 필요한 데이터에 적용\n"
-    )
-    lines = _answer_over(notes, "다항식 커널은 언제 써?")
-    assert "경계가 필요한 데이터에 적용" in lines[0], lines
-
-
-def test_what_a_thing_suits_says_when() -> None:
-    notes = _notes(
-        "## 모델\n\n- GNN(그래프 신경망) - 노드와 간선으로 이뤄진 그래프 데이터 처리에 매우 "
-        "효과적인 구조\n"
-    )
-    lines = _answer_over(notes, "GNN은 언제 써?")
-    # no header says the notes do not say when
-    assert lines[0].startswith("GNN(그래프 신경망): 노드와 간선"), lines
+@pytest.mark.parametrize(
+    ("note", "question", "said"),
+    [
+        # what it is applied to, said last (when)
+        (
+            "## 커널\n\n* `다항식 커널`\n"
+            "    * 다항식 커널은 특성의 곱을 모두 더한 것과 같은 효과를 낸다\n"
+            "    * 곡선 모양의 경계가 필요한 데이터에 적용\n",
+            "다항식 커널은 언제 써?",
+            "경계가 필요한 데이터에 적용",
+        ),
+        # what it suits (when)
+        (
+            "## 모델\n\n- GNN(그래프 신경망) - 노드와 간선으로 이뤄진 그래프 데이터 처리에 매우 "
+            "효과적인 구조\n",
+            "GNN은 언제 써?",
+            "그래프 데이터 처리에 매우 효과적인",
+        ),
+        # a means that keeps a thing in check (how); not the strength that says 과정
+        (
+            "## 그래디언트 부스팅\n\n"
+            "- 그래디언트 부스팅은 앞선 트리의 오차를 다음 트리가 보정하며 쌓는 앙상블이다.\n"
+            "- 예측 과정을 트리마다 따라가 볼 수 있어 해석이 비교적 쉽다는 장점이 있다.\n"
+            "- 트리를 너무 많이 쌓으면 과적합되므로 학습률과 조기 종료로 모델 복잡도를 조절한다.\n",
+            "그래디언트 부스팅은 과적합을 어떻게 막아?",
+            "조기 종료로 모델 복잡도를 조절한다",
+        ),
+    ],
+)
+def test_a_line_that_says_the_kind_asked_in_its_own_words_leads(
+    note: str, question: str, said: str
+) -> None:
+    lines = _answer_over(_notes(note), question)
+    # it leads, and no header says the notes do not say it
+    assert said in lines[0], lines
 
 
 def test_a_list_before_cheoreom_gives_examples() -> None:
@@ -3618,18 +3635,6 @@ def test_lines_about_the_last_part_of_a_name_say_they_are_not_about_the_name() -
     assert lines[0].startswith("노트에서 '비활성화 함수'를 직접 설명한 부분은 찾지 못했어요"), lines
     assert "비선형으로 바꾸는" in lines[1]
     assert not _answer_over(notes, "활성화 함수는 뭐야?")[0].startswith("노트에서")
-
-
-def test_a_means_that_keeps_a_thing_in_check_says_how() -> None:
-    notes = _notes(
-        "## 그래디언트 부스팅\n\n"
-        "- 그래디언트 부스팅은 앞선 트리의 오차를 다음 트리가 보정하며 쌓는 앙상블이다.\n"
-        "- 예측 과정을 트리마다 따라가 볼 수 있어 해석이 비교적 쉽다는 장점이 있다.\n"
-        "- 트리를 너무 많이 쌓으면 과적합되므로 학습률과 조기 종료로 모델 복잡도를 조절한다.\n"
-    )
-    lines = _answer_over(notes, "그래디언트 부스팅은 과적합을 어떻게 막아?")
-    # not the strength that happens to say 과정
-    assert "조기 종료로 모델 복잡도를 조절한다" in lines[0], lines
 
 
 def test_under_a_title_of_several_a_line_naming_none_asked_does_not_lead() -> None:

@@ -598,25 +598,35 @@ def test_a_name_spelled_out_beside_its_letters_is_one_topic(
     assert sorted(topics) == ["RNN", "SVM"]
 
 
+def _chat_over(app_settings: Settings, tmp_path: Path, notes: dict[str, str]) -> Services:
+    """Services over these notes alone, ingested (close them)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in notes.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    services = Services.build(app_settings.model_copy(update={"notes_dir": folder}))
+    services.ingest()
+    return services
+
+
 def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(
     app_settings: Settings, tmp_path: Path
 ) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "gan.md").write_text(
-        "## GAN\n\n- GAN은 데이터를 새로 만들어 내는 생성 모델이다. 생성자와 판별자가 서로 "
-        "겨루며 함께 나아진다. 생성자는 진짜 같은 가짜 데이터를 만들고, 판별자는 진짜와 "
-        "가짜를 가려낸다.\n",
-        encoding="utf-8",
+    services = _chat_over(
+        app_settings,
+        tmp_path,
+        {
+            "gan.md": "## GAN\n\n- GAN은 데이터를 새로 만들어 내는 생성 모델이다. "
+            "생성자와 판별자가 서로 겨루며 함께 나아진다. 생성자는 진짜 같은 가짜 데이터를 "
+            "만들고, 판별자는 진짜와 가짜를 가려낸다.\n",
+            "python.md": "## 파이썬 클래스\n\n- 생성자: 객체를 만들 때 처음 실행되는 함수.\n"
+            "- 메서드: 클래스 안에 정의한 함수.\n",
+            "cnn.md": "# CNN\n\n## CNN의 구성\n\n- CNN은 합성곱, 활성화, 풀링을 여러 번 쌓은 뒤 "
+            "분류한다.\n\n## 풀링 계층 (Pooling)\n\n- 풀링은 특징 맵의 영역마다 대표값 하나를 "
+            "골라 크기를 줄인다.\n",
+        },
     )
-    (notes / "python.md").write_text(
-        "## 파이썬 클래스\n\n- 생성자: 객체를 만들 때 처음 실행되는 함수.\n"
-        "- 메서드: 클래스 안에 정의한 함수.\n",
-        encoding="utf-8",
-    )
-    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
     try:
-        services.ingest()
         chat = services.chat
         assert chat is not None
         first = chat.answer("GAN이 뭐야?", None)
@@ -628,29 +638,10 @@ def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(
         # asked anew, the name is read as the notes give it
         alone = chat.answer("생성자는 뭐 해?", None)
         assert "객체를 만들 때" in alone["answer"], alone["answer"]
-    finally:
-        services.close()
-
-
-def test_a_name_the_answer_showed_with_a_section_of_its_own_is_read_there(
-    app_settings: Settings, tmp_path: Path
-) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    (notes / "cnn.md").write_text(
-        "# CNN\n\n## CNN의 구성\n\n- CNN은 합성곱, 활성화, 풀링을 여러 번 쌓은 뒤 분류한다.\n\n"
-        "## 풀링 계층 (Pooling)\n\n- 풀링은 특징 맵의 영역마다 대표값 하나를 골라 크기를 줄인다.\n",
-        encoding="utf-8",
-    )
-    services = Services.build(app_settings.model_copy(update={"notes_dir": notes}))
-    try:
-        services.ingest()
-        chat = services.chat
-        assert chat is not None
+        # a name with a section of its own is read there, not in the line that showed it
         first = chat.answer("CNN은 어떻게 구성돼?", None)
         assert "풀링" in first["answer"]
         second = chat.answer("풀링은 뭐 해?", first["session_id"])
-        # its own section answers, not the line of the answer before that shows it
         assert "대표값 하나를 골라" in second["answer"].splitlines()[0], second["answer"]
     finally:
         services.close()
