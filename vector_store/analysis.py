@@ -291,6 +291,16 @@ def fold_spelling(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
+
+
+def name_key(text: str) -> str:
+    """A name without its spelling-out in parentheses, spaces or markup, for comparing
+    names: "서포트 벡터 머신 (SVM)" → "서포트벡터머신"; loanword spelling variants as one
+    ("요슈아" as "요수아", `fold_spelling`)."""
+    return fold_spelling(re.sub(r"\W+", "", _PARENTHESES.sub("", text)).casefold())
+
+
 def holds_term(term: str, bag: frozenset[str] | set[str]) -> bool:
     """`term` is in `bag`, whole or as two adjacent nouns Kiwi split elsewhere ("데이터셋"
     is one noun in a question and "데이터" + "셋" in "데이터 셋이다")."""

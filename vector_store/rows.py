@@ -29,7 +29,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vector_store.analysis import fold_spelling
+from vector_store.analysis import name_key
 from vector_store.db import Chunk, Document, Unit
 from vector_store.passage import Passage, UnitRecord
 
@@ -315,7 +315,6 @@ class UnitTable:
 
 # "RNN은 …", "**어텐션**이란 …": a sentence about the thing it opens with
 _TOPIC = re.compile(r"^[\s*\-•>`_]*([^\s*`_].{0,38}?)[*`_]*(?:은|는|이란|란)\s")
-_PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 
 
 def topic_key(text: str) -> str:
@@ -324,7 +323,7 @@ def topic_key(text: str) -> str:
     match = _TOPIC.match(text)
     if match is None:
         return ""
-    return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", match.group(1))).casefold())
+    return name_key(match.group(1))
 
 
 def _section_key(source: str, labels: str, depth: int) -> str:

@@ -31,6 +31,7 @@ from vector_store.analysis import (
     default_analyzer,
     fold_spelling,
     holds_term,
+    name_key,
 )
 from vector_store.passage import Passage, UnitRecord
 
@@ -648,11 +649,8 @@ def _section(unit: UnitRecord) -> tuple[str, tuple[str, ...]]:
     return unit.source, unit.labels[: unit.heading_depth]
 
 
-def _key_of(text: str) -> str:
-    """A name without its spelling-out in parentheses, spaces or markup:
-    "서포트 벡터 머신 (SVM)" → "서포트벡터머신"; loanword spelling variants as one
-    ("요슈아" as "요수아", `fold_spelling`)."""
-    return fold_spelling(re.sub(r"\W+", "", _PARENS.sub("", text)).casefold())
+# A name's key: "서포트 벡터 머신 (SVM)" → "서포트벡터머신"
+_key_of = name_key
 
 
 def _calls(text: str, key: str) -> bool:
@@ -1746,8 +1744,9 @@ class UnitSelector:
         return selection
 
     def _unnamed(self, selection: Selection, ask: _Ask) -> str:
-        """The one compound subject asked (not where it belongs) that no unit of
-        `selection` names all the words of, else ""."""
+        """The one compound subject asked (not where it belongs) when the lead is about
+        its name less a prefix of one of its words and no line of the notes names it, else
+        ""."""
         domain_keys = {_key_of(d) for d in ask.domains}
         asked = [s for s in ask.subjects if _key_of(s) not in domain_keys]
         if len(asked) != 1 or not selection.units or selection.code:
