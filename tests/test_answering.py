@@ -3713,3 +3713,15 @@ def test_a_thing_is_read_in_its_own_section_before_one_that_compares_it() -> Non
     lines = _answer_over(notes, "원핫 인코딩은 왜 써?")
     content = [line for line in lines if "[" in line]
     assert "범주를 숫자 벡터로" in content[0], lines
+
+
+def test_where_a_subject_belongs_asks_no_code_that_names_both() -> None:
+    # the bundled sample note: the CNN code sets padding="same", the prose says why one pads
+    text = SAMPLE_NOTES.joinpath("04_cnn.md").read_text(encoding="utf-8")
+    prose = text[text.index("### 스트라이드와 패딩") : text.index("### 텐서 차원 순서")]
+    code = text[
+        text.index("## Keras로 간단한 CNN 만들기") : text.index("## 전이 학습과 데이터 증강")
+    ]
+    notes = _ranked(("04_cnn.md", prose), ("04_cnn.md", code))
+    lines = _answer_over(notes, "CNN에서 패딩은 왜 해?", frozenset({"CNN"}))
+    assert "패딩이 없으면" in lines[0], lines

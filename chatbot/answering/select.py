@@ -1661,6 +1661,8 @@ class UnitSelector:
         listed = kind == "list" and _answers_asked(
             lead, kind, question, self._head_words(ask.subjects)
         )
+        domain_keys = {_key_of(d) for d in ask.domains}
+        asked = [s for s in ask.subjects if _key_of(s) not in domain_keys]
         if (
             ask.subjects
             and not listed
@@ -1671,11 +1673,10 @@ class UnitSelector:
                     and not self._names_subject(lead, ask.subjects[:1])
                 )
                 # it names one thing asked of several ("gateway API 라우터는 어떤 prefix로":
-                # a row "save_prefix" names prefix, the line of code names both)
-                or (
-                    len(ask.subjects) > 1
-                    and not all(self._names_subject(lead, [s]) for s in ask.subjects)
-                )
+                # a row "save_prefix" names prefix, the line of code names both); where the
+                # other only says where it belongs, the one asked is enough ("CNN에서 패딩은
+                # 왜 해?": not the CNN code that sets padding="same")
+                or (len(asked) > 1 and not all(self._names_subject(lead, [s]) for s in asked))
             )
         ):
             # prose that names nothing asked, or not the name from the code that is asked
