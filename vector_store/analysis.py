@@ -292,6 +292,21 @@ def fold_spelling(text: str) -> str:
 
 
 _PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
+# Markdown emphasis and code marks ("**어텐션**이란", "`cv`는")
+_MARKUP = re.compile(r"[*`_]{2,}|`")
+# "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it; "특징 맵 = …", a setting
+# however it is spaced ("activation ='sigmoid'"); "임베딩을 쓴다는 것은 …": a sentence about
+# doing a thing is about the thing
+_TOPIC_SENTENCE = re.compile(
+    r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s(?<![=!<>]\s)=(?!=)\s?"
+    r"|[을를]\s\S{1,8}다는\s(?:것은|건)\s)"
+)
+
+
+def opening_topic(text: str) -> str:
+    """The topic a sentence opens with, as written ("RNN은 …": "RNN"), "" when none."""
+    match = _TOPIC_SENTENCE.match(_MARKUP.sub("", text))
+    return match.group(1) if match else ""
 
 
 def name_key(text: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -29,12 +28,12 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vector_store.analysis import name_key
+from vector_store.analysis import name_key, opening_topic
 from vector_store.db import Chunk, Document, Unit
 from vector_store.passage import Passage, UnitRecord
 
 # Bump when the cached arrays, or what their rows hold, change.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 # Materialised rows kept per snapshot: a turn reads a few hundred units at most.
 _ROW_CACHE = 4096
 
@@ -313,17 +312,10 @@ class UnitTable:
         return [u for u in units if terms <= u.context_terms]
 
 
-# "RNN은 …", "**어텐션**이란 …": a sentence about the thing it opens with
-_TOPIC = re.compile(r"^[\s*\-•>`_]*([^\s*`_].{0,38}?)[*`_]*(?:은|는|이란|란)\s")
-
-
 def topic_key(text: str) -> str:
     """The key of the topic a unit's text opens with ("RNN은 …": rnn; "서포트 벡터 머신
     (SVM)은 …": 서포트벡터머신), "" when it opens with none."""
-    match = _TOPIC.match(text)
-    if match is None:
-        return ""
-    return name_key(match.group(1))
+    return name_key(opening_topic(text))
 
 
 def _section_key(source: str, labels: str, depth: int) -> str:

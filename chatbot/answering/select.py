@@ -32,6 +32,7 @@ from vector_store.analysis import (
     fold_spelling,
     holds_term,
     name_key,
+    opening_topic,
 )
 from vector_store.passage import Passage, UnitRecord
 
@@ -342,14 +343,6 @@ _MARKS = re.compile(r"[*`_]{2,}|`")
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 # Spellings of one name side by side in its parentheses ("RNN | Recurrent Neural Network")
 _SPELLINGS_APART = re.compile(r"\s*[|/]\s*")
-# "RNN은 …", "활성화 함수란 …": a sentence whose topic opens it.
-# "RNN은 …", "특징 맵 = …": a sentence about the thing it opens with
-# "임베딩을 쓴다는 것은 …": a sentence about doing a thing is about the thing
-# (a setting however it is spaced: "activation ='sigmoid'" as "activation = 'softmax'")
-_TOPIC_SENTENCE = re.compile(
-    r"^(.{1,40}?)(?:(?:은|는|이란|란|이라는 것은)\s|\s(?<![=!<>]\s)=(?!=)\s?"
-    r"|[을를]\s\S{1,8}다는\s(?:것은|건)\s)"
-)
 # "출력 크기는 입력 크기 I, … O = \lfloor (I - K + 2P) / S \rfloor + 1과 같이 계산한다."
 _PROSE_AROUND_MATH = 12
 _LATEX = re.compile(r"\\[A-Za-z]+|^&|\^\{|_\{")
@@ -793,10 +786,9 @@ def _names_part_only(unit: UnitRecord, pairs: list[tuple[set[str], str]]) -> boo
 
 
 def _opens_with(text: str, keys: set[str]) -> bool:
-    m = _TOPIC_SENTENCE.match(_MARKS.sub("", text))
-    if m is None:
+    topic = opening_topic(text)
+    if not topic:
         return False
-    topic = m.group(1)
     # "에포크(epoch)는": the spelling in parentheses names the topic only when it closes it
     names = _names_of(topic) if re.search(r"[)）]\s*$", topic) else {_key_of(topic)}
     # or one spelling of it ("임배딩을 쓴다는 것은" for 임베딩: the analyser's aliases)
@@ -817,9 +809,8 @@ def _one_term(name: str) -> str:
 def _of_another(text: str, keys: set[str]) -> bool:
     """Whether `text` is a sentence whose topic is some other thing than `keys` name
     ("GRU는 …" for LSTM)."""
-    m = _TOPIC_SENTENCE.match(_MARKS.sub("", text))
     # a name of a word or two ("GRU(Gated Recurrent Unit)"), not a clause ("… 인식하는")
-    topic = _PARENS.sub("", m.group(1)) if m else ""
+    topic = _PARENS.sub("", opening_topic(text))
     return 0 < len(topic.split()) <= 2 and "," not in topic and not _opens_with(text, keys)
 
 
@@ -845,8 +836,7 @@ def _of_longer_name(unit: UnitRecord, keys: set[str]) -> bool:
     """Whether the name a unit stands under, or the topic its sentence opens with, is one
     of `keys` followed by more Korean words that make it another thing ("서포트 벡터
     머신은 …" for 서포트 벡터; not "독립 변수 x는 …", "cv=5는 …", "ARIMA 모델")."""
-    topic = _TOPIC_SENTENCE.match(_MARKS.sub("", unit.text))
-    for name in (unit.term or unit.context, topic.group(1) if topic else ""):
+    for name in (unit.term or unit.context, opening_topic(unit.text)):
         words = _SPELLED_OUT.sub("", name).split()
         for end in range(1, len(words)):
             rest = words[end:]
@@ -1753,24 +1743,23 @@ class UnitSelector:
         if len(asked) != 1 or not selection.units or selection.code:
             return ""
         subject = self.analyzer.name_of(asked[0])
-        terms = set(self.analyzer.terms(subject)) - QUERY_STOPWORDS
         key = _key_of(subject)
         lead = selection.units[0].unit
         # the lead is about the name less a prefix of one of its words ("활성화 함수" for
         # "비활성화 함수"): another thing than the one asked (not a kind of it, "퍼셉트론"
-        # for "단층 퍼셉트론", nor the same thing, "에이전트" for "AI 에이전트")
+        # for "단층 퍼셉트론", nor the same thing, "에이전트" for "AI 에이전트"); the key's
+        # ending first, which rules out nearly every answer without analysing a word
         name = lead.term or lead.context
         named = _key_of(name)
+        if len(named) < 2 or named == key or not key.endswith(named):
+            return ""
+        terms = set(self.analyzer.terms(subject)) - QUERY_STOPWORDS
         lead_terms = set(self.analyzer.terms(name))
-        prefixed = any(
-            t.endswith(part) and t != part for t in terms - lead_terms for part in lead_terms
-        )
         if (
-            not prefixed
-            or len(terms) < 2
-            or len(named) < 2
-            or named == key
-            or not key.endswith(named)
+            len(terms) < 2
+            or not any(
+                t.endswith(part) and t != part for t in terms - lead_terms for part in lead_terms
+            )
             or any(
                 key in _whole_key(c.unit)
                 or all(holds_term(t, c.unit.terms | c.unit.context_terms) for t in terms)
