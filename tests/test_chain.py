@@ -1086,6 +1086,26 @@ def test_a_question_about_a_thing_of_its_own_is_no_follow_up(services: Services)
     assert "RNN 학습에 자주 사용" in plan.answer.lines[0]  # type: ignore[union-attr]
 
 
+def test_an_entry_elsewhere_in_the_notes_is_no_passage_that_goes_on_from_it(
+    services: Services,
+) -> None:
+    """ReLU has a row of its own in a table; that row says nothing of whether the passage
+    about 데이터 증강 goes on from ReLU, so the question after asks about 데이터 증강."""
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="ReLU의 단점은 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "데이터 증강은 검증 세트에도 해?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["데이터 증강"]
+    assert plan.answer is not None and "검증·테스트 세트에는" in plan.answer.lines[0]
+
+
+def test_the_length_asked_of_an_answer_is_no_subject() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.subjects("한 줄로 정의하면 뭐야?") == []
+    assert analyzer.subjects("한마디로 뭐야?") == []
+    assert analyzer.subjects("세 줄 요약 해줘") == []
+    assert analyzer.subjects("드롭아웃을 한 문장으로 설명해줘") == ["드롭아웃"]
+
+
 def test_asking_for_more_shows_the_rest_of_the_section_then_says_there_is_no_more(
     services: Services,
 ) -> None:

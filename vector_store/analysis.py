@@ -184,6 +184,12 @@ _WHO_FRAME = re.compile(r"(?:뭐|무엇을|무슨 일을|어떤 일을)\s*(?:한
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
+# How long an answer is asked to be ("한 줄로 정의하면", "세 문장으로", "한마디로", "세 줄
+# 요약"): the form of the reply, no thing asked about
+_ANSWER_FORM = re.compile(
+    r"(?<![가-힣])(?:(?:한|두|세|네|몇)\s?(?:줄|문장|단어|마디|글자)|한마디)"
+    r"(?:\s?(?:으로|로)(?![가-힣])|\s?요약)"
+)
 # Nouns for a word itself ("모델이라는 말", "과적합이라는 용어"): after "이라는" they frame
 _WORD_NOUNS = frozenset({"말", "용어", "단어", "표현", "이름"})
 # Nouns that say what kind of thing a subject is or how it is asked for ("torchsummary
@@ -673,6 +679,7 @@ class KoreanAnalyzer:
         ("정규" + "화")."""
         # "SVM vs 로지스틱 회귀": "vs" joins a pair as 랑 does
         text = _VERSUS.sub(r"\1랑 ", normalize(text))
+        text = _ANSWER_FORM.sub(lambda m: " " * len(m.group()), text)
         tokens = self._tokens(text)
         # "우편번호 인식기 만든 사람이 누구야?": in a who-question, 사람 is the frame
         asks_who = "누구" in text or bool(_WHO_FRAME.search(text))

@@ -268,6 +268,17 @@ class ChatChain:
                 units_about=snapshot.units_about,
             )
 
+        def holds(subject: str, hits: list[Passage]) -> bool:
+            # the passage itself names it: an entry elsewhere in the notes ("ReLU: 식: …"
+            # in a table) says nothing of whether this passage goes on from it
+            return subject_covered(
+                subject,
+                hits,
+                self.analyzer,
+                loose=subject in domains,
+                units_of=snapshot.units_of,
+            )
+
         result = None
         shown_in: list[str] = []  # the subjects of the answer that showed the name asked
         right_after = (
@@ -300,13 +311,13 @@ class ChatChain:
                 or (
                     not names_a_thing(message, followup.subjects, subjects_before)
                     and not self._asks_of_its_topic(message, followup.subjects, snapshot)
-                    and continues_in(found.hits, subjects_before, followup.subjects, covers)
+                    and continues_in(found.hits, subjects_before, followup.subjects, holds)
                 )
             ):
                 subjects = list(dict.fromkeys([*subjects_before, *followup.subjects]))
                 followup = Followup("continue", joint, subjects, asked_before)
                 result = found
-            elif shown and continues_in(found.hits, subjects_before, followup.subjects, covers):
+            elif shown and continues_in(found.hits, subjects_before, followup.subjects, holds):
                 # a name the answer showed, asked in its own words, where the notes say it
                 # with the subject of that answer: searched and read there
                 followup = Followup(
