@@ -554,11 +554,21 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 한계 : 긴 시퀀스 학습이 어렵고 속도가 느림", "why"),
         ("- 정확도(Accuracy), 정밀도(Precision), 재현율(Recall)은 모두 성능 지표이다.", "list"),
         ("- 최댓값을 남기는 맥스 풀링이 가장 흔하고, 평균을 남기는 평균 풀링도 있다.", "list"),
+        # a thing said as the case it is
+        ("- 놓친 양성을 왜 놓쳤는지 다시 따져 봐야 하는 경우이다.", "when"),
     ],
 )
 def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) -> None:
     (unit,) = unit_records("x.md", 9, f"## 주제\n{line}\n", 900)
     assert answers_kind(unit, kind)
+
+
+def test_a_measure_said_as_a_share_says_how_it_is_worked_out() -> None:
+    note = "## 정밀도\n- 양성이라고 예측한 것 중에 실제로 맞은 비율\n"
+    (unit,) = unit_records("x.md", 9, note, 900)
+    assert answers_kind(unit, "how", "정밀도는 어떻게 계산해?")
+    # how one does a thing is not asked by a share
+    assert not answers_kind(unit, "how", "정밀도는 어떻게 높여?")
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,15 @@ def asks_how_it_works(question: str) -> bool:
     return bool(_ASKS_WORKING.search(question))
 
 
+# "정밀도는 어떻게 계산해?", "평균은 어떻게 구해?": how a measure is worked out
+_ASKS_COMPUTING = re.compile(r"계산|구하|구해|구함|산출")
+
+
+def asks_computing(question: str) -> bool:
+    """Whether `question` asks how a measure is worked out ("정밀도는 어떻게 계산해?")."""
+    return bool(_ASKS_COMPUTING.search(question))
+
+
 # "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat
 _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
 # "RNN 단점 머임?", "이거 머야": 뭐 as it is typed in chat

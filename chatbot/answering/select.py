@@ -21,7 +21,7 @@ from itertools import takewhile
 
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
-from chatbot.answering.kinds import ASKS_USE, asks_how_it_works, question_kind
+from chatbot.answering.kinds import ASKS_USE, asks_computing, asks_how_it_works, question_kind
 from ingest.tree import CODE_SCOPE, ask_of, is_question_label
 from vector_store.analysis import (
     CLASS_NOUNS,
@@ -424,6 +424,8 @@ _TEXT_KIND = {
         # with a setting named in code ("하이퍼파라미터 `C`가 크면 마진이 좁아지고": what
         # the setting does)
         rf"|^(?!(?:\S+\s){{0,6}}?[A-Za-z_][\w.]*[이가]\s{_CASE})(?:\S+\s){{0,6}}\S*{_CASE}"
+        # a thing said as the case it is ("… 역추론을 해야하는 경우이다")
+        r"|[는은]\s경우(?:이다|임|입니다|에\s해당)"
     ),
     # a way or a mechanism ("…필터 간의 합성곱 연산을 통해 특정 맵을 생성")
     "how": re.compile(
@@ -477,6 +479,10 @@ _WORKS = re.compile(
 )
 
 
+# A measure said as a share or a quotient ("… 중에 실제로 맞은 비율", "… 전체 문제 수로 나눈 값")
+_RATIO = re.compile(r"중에?\s?\S+\s\S*비율|비율(?:을|이다|임|\.|,|$)|나눈\s?값")
+
+
 def asks(unit: UnitRecord) -> str:
     """The kind of question a unit answers by its labels: the label it stands under
     ("언제 사용하면 좋을까?"), or its own term ("예시 : 주가 분석 예측", a table row
@@ -498,6 +504,10 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     if kind == "when" and _year_answers(question) and _YEAR.search(unit.text):
         return True
     if kind == "how" and asks_how_it_works(question) and _WORKS.search(unit.text):
+        return True
+    if kind == "how" and asks_computing(question) and _RATIO.search(unit.text):
+        # a measure said as the share it is of what ("positive라고 예측한 것 중에 실제로
+        # 맞은 비율") says how it is worked out
         return True
     if kind == "who":
         # a person named, or someone said to have made it ("얀 르쿤이 개발한 구조")
