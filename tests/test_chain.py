@@ -109,8 +109,8 @@ def test_a_switch_asks_of_the_new_subject_where_the_previous_question_asked() ->
     assert "사과" not in followup.asked and "원핫 벡터에서" in followup.asked
 
 
-def _hit(text: str) -> Passage:
-    return Passage(1, "n.md", "정규화", text, 1.0, terms=tuple(default_analyzer().terms(text)))
+def _hit(text: str, heading: str = "정규화") -> Passage:
+    return Passage(1, "n.md", heading, text, 1.0, terms=tuple(default_analyzer().terms(text)))
 
 
 @pytest.mark.parametrize(
@@ -270,6 +270,10 @@ def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:
     # a prefix of its own, not a word between them
     assert not subject_covered("유튜브 얼굴", hits, analyzer)
     assert not subject_covered("고양이 학습", hits, analyzer)
+    # one short word between them, as the notes wrote it
+    hits = [_hit("우체국에서 우편물 분류를 연구하던 중", heading="르쿤의 우편번호 자동 인식기")]
+    assert subject_covered("우편번호 인식기", hits, analyzer)
+    assert not subject_covered("르쿤 인식기", hits, analyzer)
 
 
 def test_a_measure_is_covered_by_its_adjective_after_the_thing() -> None:

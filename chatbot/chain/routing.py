@@ -531,17 +531,21 @@ def _phrase_covered(
     if len(terms) == 2 and terms[1] in _MEASURE_OF:
         # "청크 크기" where the notes say "청크가 너무 크면": the measure by its adjective
         runs.append([terms[0], _MEASURE_OF[terms[1]]])
-    # "유튜브 영상" as "유튜브 동영상": the last of two words with a prefix of its own
+    # "유튜브 영상" as "유튜브 동영상": the last of two words with a prefix of its own; or,
+    # as the notes wrote them, with one short word between ("우편번호 인식기": "우편번호
+    # 자동 인식기")
     words = subject.split()
     prefixed = (
-        re.compile(rf"{re.escape(words[0])}\s+[가-힣]{{1,2}}{re.escape(words[1])}")
+        re.compile(
+            rf"{re.escape(words[0])}\s+(?:[가-힣]{{1,2}}|[가-힣]{{2,4}}\s+){re.escape(words[1])}"
+        )
         if len(words) == 2 and all(_HANGUL_WORD.fullmatch(w) for w in words)
         else None
     )
     for hit in hits:
         if any(_contains_run(hit.terms, run) for run in runs):
             return True
-        if prefixed is not None and prefixed.search(hit.text):
+        if prefixed is not None and prefixed.search(f"{hit.heading}\n{hit.text}"):
             return True
         if len(squeezed) >= 2 and fold_spelling(squeezed) in fold_spelling(
             _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
