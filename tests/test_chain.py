@@ -122,6 +122,8 @@ def _hit(text: str, heading: str = "정규화") -> Passage:
         ("대표 모델 하나만 알려줘", True),
         ("정확도는 뭐야?", False),  # what its own subject is: a new question
         ("활성화 함수는 뭐 써?", True),  # which one is used there, not what it is
+        ("게이트는 뭐뭐 있어?", True),  # what there are of it
+        ("게이트는 뭐가 있어?", True),
         ("CNN이란?", False),
         ("좋아 알겠어", False),  # asks nothing
         ("그리고 드롭아웃은 과적합을 어떤 방식으로 줄여주는지 자세히 알려줄래?", False),  # long
@@ -154,6 +156,9 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     plan = chain.plan({"message": "CNN은 뭐야?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["CNN"]
     # only right after the question it would go on from
+    plan = chain.plan({"message": "게이트는 뭐뭐 있어?", "history": history})
+    assert plan.followup.kind == "continue" and plan.subjects == ["LSTM", "게이트"]
+    assert plan.answer is not None and "망각 게이트(forget gate)" in plan.answer.lines[0]
     later = [*history, Turn(user="고마워", assistant="...", intent="greeting")]
     assert chain.plan({"message": "게이트는 몇 개야?", "history": later}).followup.kind == ""
     # who, why or when of its own topic asks of that topic, though one passage holds both
@@ -1100,6 +1105,21 @@ def test_an_entry_elsewhere_in_the_notes_is_no_passage_that_goes_on_from_it(
     plan = chain.plan({"message": "데이터 증강은 검증 세트에도 해?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["데이터 증강"]
     assert plan.answer is not None and "검증·테스트 세트에는" in plan.answer.lines[0]
+
+
+def test_a_measure_asked_right_after_is_the_measure_of_the_subject_before(
+    services: Services,
+) -> None:
+    """ "비율은 보통 얼마로 해?" after a question about 드롭아웃 asks its rate, which the notes
+    do not give: declined as the whole question would be, not answered with every rate the
+    notes name (정밀도, 재현율 …)."""
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="드롭아웃은 왜 써?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "비율은 보통 얼마로 해?", "history": history})
+    assert plan.subjects == ["드롭아웃 비율"]
+    assert plan.intent == "out_of_scope"
+    reply = services.chat.answer("드롭아웃 비율은 보통 얼마로 해?", None)  # type: ignore[union-attr]
+    assert reply["intent"] == "out_of_scope"
 
 
 def test_the_length_asked_of_an_answer_is_no_subject() -> None:

@@ -107,6 +107,10 @@ _NOTHING_BEFORE = (
 )
 # "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
+# Measures of a thing, asked of the subject before when asked alone ("비율은 보통 얼마로 해?")
+_MEASURES = frozenset(
+    {"비율", "크기", "값", "기본값", "개수", "범위", "속도", "길이", "횟수", "비용", "수치"}
+)
 # "라이선스는?", "그럼 최초 릴리스는?": a name asked of the subject before, in a word or two
 _COLUMN_ASKED = re.compile(r"^(?:그럼|그러면)?\s*([^\s?]+(?:\s[^\s?]+)?)(?:은|는)(?:요)?\s*\??$")
 
@@ -328,6 +332,19 @@ class ChatChain:
                     previous_subjects=subjects_before,
                 )
                 result, shown_in = found, subjects_before
+            elif (
+                goes_on
+                and len(subjects_before) == 1
+                and followup.subjects
+                and all(s in _MEASURES for s in followup.subjects)
+            ):
+                # "드롭아웃은 왜 써?" → "비율은 보통 얼마로 해?": a measure asked right after
+                # is the measure of that subject (its rate, not every rate the notes name):
+                # the question asked of it, answered where the notes give it, declined where
+                # they do not
+                asked = f"{subjects_before[0]} {message}"
+                owned = [f"{subjects_before[0]} {s}" for s in followup.subjects]
+                followup = Followup("", asked, owned, asked_before, asked=asked)
         if followup.kind == "continue" and _BOTH.search(message):
             # "정밀도가 뭐야?" → "재현율은?" → "둘 중 뭘 봐야 해?": both of them
             earlier = [t.user for t in reversed(history) if t.intent == "question"][1:2]

@@ -72,9 +72,11 @@ _SHORT_REFERENCE_CHARS = 12
 # what its own subject is ("X는 뭐야?", "X란?").
 _IMPLICIT_MAX_CHARS = 20
 _ASKS = re.compile(r"\?|어떻게|어느|얼마|몇|왜|언제|무슨|알려|보여|말하면|설명|하나만|있어")
-# "드롭아웃이 뭐야?", "CNN이란?"; not "활성화 함수는 뭐 써?", which asks which one is used
+# "드롭아웃이 뭐야?", "CNN이란?"; not "활성화 함수는 뭐 써?", which asks which one is used,
+# nor "게이트는 뭐뭐 있어?", which asks what there are
 _DEFINES = re.compile(
-    r"(?:은|는|이|가|란|이란)\s*(?:뭐|무엇|뭔)(?!\s*(?:을\s*)?(?:써|쓰|사용|넣|골라|고르))"
+    r"(?:은|는|이|가|란|이란)\s*(?:뭐|무엇|뭔)"
+    r"(?!\s*(?:을\s*)?(?:써|쓰|사용|넣|골라|고르)|\s?뭐|\s*[가이]\s?있)"
     r"|(?:이란|란)\s*\??$"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.+\-]*")
