@@ -1122,6 +1122,18 @@ def test_a_measure_asked_right_after_is_the_measure_of_the_subject_before(
     assert reply["intent"] == "out_of_scope"
 
 
+def test_a_question_typed_without_its_mark_is_answered(services: Services) -> None:
+    """The classifier learned the question mark; small talk it learned from mostly has
+    none. A question word asks all the same."""
+    chat = services.chat
+    assert chat is not None
+    for message in ("서포트 벡터가 정확히 뭔데", "K-Means에서 K는 어떻게 정해"):
+        reply = chat.answer(message, None)
+        assert reply["intent"] == "question", (message, reply["answer"])
+    reply = chat.answer("결정 경계에 가장 가까운 샘플은 뭐라고 불러", None)
+    assert reply["intent"] == "question" and "서포트 벡터" in reply["answer"]
+
+
 def test_the_length_asked_of_an_answer_is_no_subject() -> None:
     analyzer = default_analyzer()
     assert analyzer.subjects("한 줄로 정의하면 뭐야?") == []

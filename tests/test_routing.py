@@ -160,6 +160,10 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("주말에 뭐 할지 고민이야", True),
         ("어떤 모델을 쓸지 궁금해", False),  # wondering aloud asks
         ("CNN을 왜 쓰는지 알고 싶어", False),
+        # question words as chat types them
+        ("서포트 벡터가 정확히 뭔데", False),
+        ("얀 르쿤은 뭘로 유명한 사람이에요", False),
+        ("결정 경계는 어떨 때 성능이 제일 좋아", False),
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
@@ -167,6 +171,28 @@ def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
     from vector_store.analysis import default_analyzer
 
     assert is_statement(message, default_analyzer()) is statement
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        ("서포트 벡터가 정확히 뭔데", True),
+        ("모자이크는 어떻게 입혀", True),
+        ("기울기는 언제 구해야 한다고 했지", True),
+        ("서포트 벡터가 정확히 뭔데?", False),  # it has its mark
+        ("방학 언제 오냐 진짜 ㅠㅠ", False),  # said with feeling, asks nobody
+        ("월요일은 왜 이렇게 싫지", False),
+        ("어느덧 한 달", False),  # words that hold a question word and ask nothing
+        ("누구나 실수는 해", False),
+        ("몇 년 만에 만났어", False),
+        ("오늘 뭐 했는지 까먹었어", False),
+    ],
+)
+def test_a_question_typed_without_its_mark(message: str, asked: bool) -> None:
+    from chatbot.routing.features import asked_without_mark
+    from vector_store.analysis import default_analyzer
+
+    assert asked_without_mark(message, default_analyzer()) is asked
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,37 @@ def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
     )
 
 
+# Question words as chat types them ("뭘로 유명해", "정확히 뭔데", "어떨 때"; not "뭔가
+# 이상해", something; nor the words that hold one and ask nothing: "어느덧", "누구나",
+# "언제나", "몇일만에")
+_ASKING_WORD = re.compile(
+    r"뭐(?!든|라도)|뭘|뭔(?!가(?:\s|$))|무엇(?!이든)|무슨|어떻|어떤|어떨|어디(?!든|서나|에나)"
+    r"|언제(?!나|든)|왜(?!냐)|누가|누구(?!나|든)|얼마(?!\s?(?:전|후|간|안\s?가))"
+    r"|몇(?!\s?(?:일|년|달|주)\s?(?:만|째))|어느(?!덧|새)|어째서"
+)
+
+
+# "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
+_RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
+
+
+def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
+    """A question typed without its question mark: a question word in the clause that
+    ends it ("서포트 벡터가 정확히 뭔데", "모자이크는 어떻게 입혀"), not one that tells what
+    happened ("오늘 뭐 했는지 까먹었어") nor one said with feeling, which asks nobody ("방학
+    언제 오냐 진짜 ㅠㅠ", "월요일은 왜 이렇게 싫지")."""
+    text = normalize(text).strip()
+    if (
+        "?" in text
+        or "？" in text
+        or _FEELING.search(text)
+        or _RHETORICAL.search(text)
+        or tells_what_happened(text, analyzer)
+    ):
+        return False
+    return bool(_ASKING_WORD.search(analyzer.last_clause(_TRAILING.sub("", text))))
+
+
 def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A sentence that tells rather than asks: no question mark, no asking or requesting
     ending, no question word or request verb, and a predicate at its end ("다음 주에
@@ -142,7 +173,7 @@ def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
         and "?" not in text
         and "？" not in text
         and not _ENDS_REQUEST.search(body)
-        and not _QUESTION_WORD.search(last)
+        and not _ASKING_WORD.search(last)
         and not _REQUEST_VERB.search(last)
         and analyzer.ends_in_clause(body)
     )
