@@ -87,6 +87,11 @@ NOTES = """## 비지도 학습
         ("계층적 군집 예시 좀", "example"),
         # 어떻게 as it is typed in chat
         ("서버 띄우려면 어케 쳐?", "how"),
+        # is it different, asked politely
+        ("머신러닝이랑 딥러닝에서 모델이라는 말이 뜻하는 게 다른가요?", "compare"),
+        ("다른 방법은 뭐야?", "how"),
+        # all of them, asked to be explained
+        ("트랜스포머 기반 대표 모델들 쭉 설명해줘", "list"),
     ],
 )
 def test_question_kind(message: str, kind: str) -> None:

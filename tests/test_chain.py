@@ -1134,6 +1134,33 @@ def test_a_question_typed_without_its_mark_is_answered(services: Services) -> No
     assert reply["intent"] == "question" and "서포트 벡터" in reply["answer"]
 
 
+def test_a_question_of_the_notes_is_routed_without_its_opener_and_with_its_mark(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A classifier that took "혹시 …" and a missing question mark for small talk (as the
+    trained one may: ChatbotData opens with 혹시 often and rarely has the mark) still sees
+    the question of the notes as asked."""
+    chain = services.chat.chain  # type: ignore[union-attr]
+
+    class Fooled:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.real, name)
+
+        def p_request(self, text: str, vector: object) -> float:
+            return 0.0 if text.startswith("혹시") or not text.endswith("?") else 1.0
+
+    monkeypatch.setattr(chain, "classifier", Fooled(chain.classifier))
+    for message in ("혹시 드롭아웃은 추론할 때 어떻게 해?", "혹시 드롭아웃은 추론할 때 어떻게 해"):
+        plan = chain.plan({"message": message, "history": []})
+        assert plan.intent == "question", message
+    # of nothing the notes hold, the message is read as it was typed
+    plan = chain.plan({"message": "혹시 오늘 저녁 뭐 먹을까", "history": []})
+    assert plan.intent == "greeting"
+
+
 def test_the_length_asked_of_an_answer_is_no_subject() -> None:
     analyzer = default_analyzer()
     assert analyzer.subjects("한 줄로 정의하면 뭐야?") == []

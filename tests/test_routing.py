@@ -241,3 +241,12 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
     assert spelled_out("이거 머야") == "이거 뭐야"
     assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
     assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐
+
+
+def test_the_words_that_open_a_message_are_left_out() -> None:
+    from chatbot.routing.features import without_opener
+
+    assert without_opener("혹시 SVM은 뭐야?") == "SVM은 뭐야?"
+    assert without_opener("근데, 혹시 드롭아웃은?") == "드롭아웃은?"
+    assert without_opener("혹시") == "혹시"  # nothing else to read
+    assert without_opener("아이템 추천해줘") == "아이템 추천해줘"  # a word, not the opener 아

@@ -311,6 +311,7 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("@login_required가 뭐야?", ["login_required"]),
         # an adverb made of a noun ("결론적으로") is no thing asked about
         ("결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
+        ("혹시 결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

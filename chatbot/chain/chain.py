@@ -62,6 +62,7 @@ from chatbot.routing.features import (
     is_statement,
     tells_a_feeling,
     tells_what_happened,
+    without_opener,
 )
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer, acronyms
@@ -466,14 +467,17 @@ class ChatChain:
         ):
             missed = []
         covered = bool(subjects) and not missed
-        if covered and asked_without_mark(message, self.analyzer):
-            # a question of the notes typed without its mark is read with it: the
-            # classifier learned the mark (the sentence vector holds it too), and most small
-            # talk it learned from has none ("서포트 벡터가 정확히 뭔데"; "오늘 저녁 뭐 먹지",
-            # of nothing the notes hold, stays a musing)
-            marked_text = f"{message}?"
-            marked_vector = self.router_embeddings.embed_array([marked_text])[0]
-            p_request = max(p_request, self.classifier.p_request(marked_text, marked_vector))
+        if covered:
+            # a question of the notes is read without the word that opens it ("혹시 …",
+            # which small talk opens with more often) and, typed without its mark, with it:
+            # the classifier learned the mark (the sentence vector holds it too), and most
+            # small talk it learned from has none ("서포트 벡터가 정확히 뭔데"; "오늘 저녁 뭐
+            # 먹지", of nothing the notes hold, stays a musing)
+            plain = without_opener(message)
+            asked = f"{plain}?" if asked_without_mark(plain, self.analyzer) else plain
+            if asked != message:
+                asked_vector = self.router_embeddings.embed_array([asked])[0]
+                p_request = max(p_request, self.classifier.p_request(asked, asked_vector))
         if covered and followup.kind == "switch" and followup.query != message:
             # "그럼 토끼는?" after a question about the notes is that question asked of
             # 토끼, which the notes hold: it is read as the request it stands for, which the

@@ -137,6 +137,17 @@ _ASKING_WORD = re.compile(
 )
 
 
+# Words that open a message without saying anything of it ("혹시 …", "근데 …"), which
+# small talk opens with more often than requests do
+_OPENER = re.compile(r"^(?:(?:혹시|근데|그런데|그리고|아|음|저기|참)(?:\s+|\s*,\s*))+")
+
+
+def without_opener(text: str) -> str:
+    """`text` less the words that open it without saying anything ("혹시 SVM은 뭐야?" →
+    "SVM은 뭐야?")."""
+    return _OPENER.sub("", text.strip()) or text
+
+
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 
