@@ -92,6 +92,7 @@ NOTES = """## 비지도 학습
         ("다른 방법은 뭐야?", "how"),
         # all of them, asked to be explained
         ("트랜스포머 기반 대표 모델들 쭉 설명해줘", "list"),
+        ("얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요?", "who"),
     ],
 )
 def test_question_kind(message: str, kind: str) -> None:

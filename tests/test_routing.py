@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -250,3 +251,34 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
     assert without_opener("근데, 혹시 드롭아웃은?") == "드롭아웃은?"
     assert without_opener("혹시") == "혹시"  # nothing else to read
     assert without_opener("아이템 추천해줘") == "아이템 추천해줘"  # a word, not the opener 아
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("차원이 왜 달라지는 거예요?", True),
+        ("얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요", True),
+        ("방학 언제 오냐 진짜 ㅠㅠ", False),
+        ("주말에 뭐 할지 고민이야", False),  # a question held inside the sentence
+        ("오늘 뭐 했는지 까먹었어", False),
+    ],
+)
+def test_a_question_word_asks_in_the_clause_that_ends_a_message(message: str, asks: bool) -> None:
+    from chatbot.routing.features import asks_in_words
+    from vector_store.analysis import default_analyzer
+
+    assert asks_in_words(message, default_analyzer()) is asks
+
+
+def test_a_question_word_asking_of_what_the_notes_cover_is_a_question() -> None:
+    from chatbot.chain.routing import Signals, decide_intent
+    from chatbot.settings import ChatConfig
+
+    cfg = ChatConfig()
+    low = Signals(p_request=0.01, covered=True, asks=True)
+    assert decide_intent(low, cfg) == "question"
+    # not of what the notes do not cover, nor of a one-syllable subject, nor said as chat
+    assert decide_intent(Signals(p_request=0.01, covered=False, asks=True), cfg) == "greeting"
+    assert decide_intent(replace(low, specific=False), cfg) == "greeting"
+    assert decide_intent(replace(low, tells=True), cfg) == "greeting"
+    assert decide_intent(replace(low, asks=False), cfg) == "greeting"

@@ -36,7 +36,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "who",
-        re.compile(r"누가|누구|어느 나라|어떤 사람|만든 사람|(?:뭐|무엇을) 한 사람|개발자|창시자"),
+        re.compile(
+            r"누가|누구|어느 나라|어떤 사람|만든 사람|(?:뭐|뭘|무엇을) 한 사람|개발자|창시자"
+        ),
     ),
     # "…만들 때 써?": asks in which case it is used
     ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),

@@ -59,6 +59,7 @@ from chatbot.generation.grounding import support_ratio
 from chatbot.routing.everyday import everyday_words, is_everyday
 from chatbot.routing.features import (
     asked_without_mark,
+    asks_in_words,
     is_statement,
     tells_a_feeling,
     tells_what_happened,
@@ -520,6 +521,7 @@ class ChatChain:
                 and any(self._is_person_noted(s, snapshot) for s in subjects)
             ),
             everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
+            asks=asks_in_words(message, self.analyzer),
         )
         intent = decide_intent(signals, self.chat)
         held_part = ""

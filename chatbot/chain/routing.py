@@ -147,6 +147,8 @@ class Signals:
     asks_who: bool = False
     """It asks who someone is or who made a thing ("얀 르쿤은 누구야?", "LeNet-5는 누가
     만들었어?")."""
+    asks: bool = False
+    """A question word asks in the clause that ends it ("차원이 왜 달라지는 거예요?")."""
     everyday: bool = False
     """Every word of it is one that people chat with ("공부 언제까지 해야 돼?"; see
     `chatbot.routing.everyday`), and it follows no question."""
@@ -185,6 +187,8 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
       question; from `cfg.request_threshold` when they do not: out of scope (declined);
       a subject of one Hangul syllable ("비 오는 날 좋아해?": 비, 날) is covered by
       chance as often as not (`specific` false), so it needs `cfg.request_threshold`;
+      a question word that asks of a covered, specific subject (`asks`) is a question
+      whatever P(request);
     - below: small talk."""
     s = signals
     if (
@@ -212,6 +216,11 @@ def decide_intent(signals: Signals, cfg: ChatConfig) -> str:
     ):
         return "greeting"
     covered = s.covered and not s.everyday
+    if s.asks and covered and s.specific:
+        # a question word asking of what the notes cover, with nothing of small talk
+        # about it: the classifier, trained on chatter that asks the same way, cannot see
+        # what the notes' vocabulary shows ("차원이 왜 달라지는 거예요?")
+        return "question"
     threshold = cfg.covered_request_threshold if covered and s.specific else cfg.request_threshold
     if s.p_request < threshold:
         return "greeting"

@@ -152,21 +152,23 @@ def without_opener(text: str) -> str:
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 
 
+def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
+    """Whether a question word asks in the clause that ends `text` ("차원이 왜 달라지는
+    거예요?", "얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요"), not said with feeling nor telling
+    what happened ("방학 언제 오냐 진짜 ㅠㅠ", "오늘 뭐 했는지 까먹었어")."""
+    text = normalize(text).strip()
+    if _FEELING.search(text) or _RHETORICAL.search(text) or tells_what_happened(text, analyzer):
+        return False
+    return bool(_ASKING_WORD.search(analyzer.last_clause(_TRAILING.sub("", text))))
+
+
 def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A question typed without its question mark: a question word in the clause that
     ends it ("서포트 벡터가 정확히 뭔데", "모자이크는 어떻게 입혀"), not one that tells what
     happened ("오늘 뭐 했는지 까먹었어") nor one said with feeling, which asks nobody ("방학
     언제 오냐 진짜 ㅠㅠ", "월요일은 왜 이렇게 싫지")."""
     text = normalize(text).strip()
-    if (
-        "?" in text
-        or "？" in text
-        or _FEELING.search(text)
-        or _RHETORICAL.search(text)
-        or tells_what_happened(text, analyzer)
-    ):
-        return False
-    return bool(_ASKING_WORD.search(analyzer.last_clause(_TRAILING.sub("", text))))
+    return "?" not in text and "？" not in text and asks_in_words(text, analyzer)
 
 
 def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
