@@ -1161,6 +1161,14 @@ def test_a_question_of_the_notes_is_routed_without_its_opener_and_with_its_mark(
     assert plan.intent == "greeting"
 
 
+def test_a_follow_up_is_read_without_the_word_that_opens_it(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    history = [Turn(user="LSTM이 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "혹시 그럼 GRU는?", "history": history})
+    assert plan.followup.kind == "switch" and plan.subjects == ["GRU"]
+    assert plan.answer is not None and "GRU" in plan.answer.lines[0]
+
+
 def test_the_length_asked_of_an_answer_is_no_subject() -> None:
     analyzer = default_analyzer()
     assert analyzer.subjects("한 줄로 정의하면 뭐야?") == []

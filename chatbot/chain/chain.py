@@ -234,7 +234,10 @@ class ChatChain:
         quoted = quoted_lines(previous.assistant) if previous is not None else []
         asked_before = self._asked_before(history)
         subjects_before = self.analyzer.subjects(asked_before)
-        followup = resolve_followup(message, asked_before, self.analyzer, subjects_before)
+        # ("혹시 그럼 RNN은?": the word that opens it says nothing of what it asks)
+        followup = resolve_followup(
+            without_opener(message), asked_before, self.analyzer, subjects_before
+        )
         person = _person_meant(message, previous, lambda name: self._known_person(name, snapshot))
         if person and previous is not None:
             # "CNN은 누가 만들었어?" → "그 사람은 어느 나라 사람이야?": it goes on, asked of
