@@ -184,8 +184,10 @@ _WHO_FRAME = re.compile(r"(?:뭐|무엇을|무슨 일을|어떤 일을)\s*(?:한
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
-# Words that open a question without saying anything of it ("혹시 결론적으로 …")
-_OPENERS = re.compile(r"(?:(?:혹시|근데|그런데|그럼|그러면|그리고|아|음|저기|참)\s*)*")
+# Words that open a message without saying anything of what it asks ("혹시 결론적으로 …",
+# "근데 SVM은 뭐야?"); "그럼" opens one too, though it says the message follows another
+OPENERS = ("혹시", "근데", "그런데", "그리고", "아", "음", "저기", "참")
+_OPENING = re.compile(rf"(?:(?:{'|'.join(OPENERS)}|그럼|그러면)\s*)*")
 # How long an answer is asked to be ("한 줄로 정의하면", "세 문장으로", "한마디로", "세 줄
 # 요약"): the form of the reply, no thing asked about
 _ANSWER_FORM = re.compile(
@@ -718,7 +720,7 @@ class KoreanAnalyzer:
                 and start >= 0
                 and i + 1 < len(tokens)
                 and tokens[i + 1].form == "으로"
-                and _OPENERS.fullmatch(text[:start].strip())
+                and _OPENING.fullmatch(text[:start].strip())
             ):
                 # "결론적으로 …", "기본적으로 …": opening the sentence, an adverb of it, no
                 # thing asked about (not "처음 성공적으로 적용한": how it was done)

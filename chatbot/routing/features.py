@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from vector_store.analysis import KoreanAnalyzer, normalize
+from vector_store.analysis import OPENERS, KoreanAnalyzer, normalize
 
 FEATURE_NAMES = (
     "ends_question_mark",
@@ -129,7 +129,8 @@ def tells_what_happened(text: str, analyzer: KoreanAnalyzer) -> bool:
 
 # Question words as chat types them ("뭘로 유명해", "정확히 뭔데", "어떨 때"; not "뭔가
 # 이상해", something; nor the words that hold one and ask nothing: "어느덧", "누구나",
-# "언제나", "몇일만에")
+# "언제나", "몇일만에"). `_QUESTION_WORD` stays as it is: the classifier's weights were
+# fitted to the feature it makes.
 _ASKING_WORD = re.compile(
     r"뭐(?!든|라도)|뭘|뭔(?!가(?:\s|$))|무엇(?!이든)|무슨|어떻|어떤|어떨|어디(?!든|서나|에나)"
     r"|언제(?!나|든)|왜(?!냐)|누가|누구(?!나|든)|얼마(?!\s?(?:전|후|간|안\s?가))"
@@ -138,8 +139,9 @@ _ASKING_WORD = re.compile(
 
 
 # Words that open a message without saying anything of it ("혹시 …", "근데 …"), which
-# small talk opens with more often than requests do
-_OPENER = re.compile(r"^(?:(?:혹시|근데|그런데|그리고|아|음|저기|참)(?:\s+|\s*,\s*))+")
+# small talk opens with more often than requests do ("그럼" is left: it says the message
+# follows the one before)
+_OPENER = re.compile(rf"^(?:(?:{'|'.join(OPENERS)})(?:\s+|\s*,\s*))+")
 
 
 def without_opener(text: str) -> str:
