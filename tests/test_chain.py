@@ -181,6 +181,12 @@ def test_a_follow_up_without_a_pronoun_goes_on_where_the_notes_say_so(
     plan = chain.plan({"message": "스트라이드를 2로 하면 어떻게 돼?", "history": history})
     assert plan.followup.kind == "" and plan.subjects == ["스트라이드"]
     assert plan.answer is not None and "2로 하면 출력의 가로·세로가" in plan.answer.lines[0]
+    # the passage must name the subject before itself: ReLU's row in a table elsewhere
+    # says nothing of whether the passage about 데이터 증강 goes on from ReLU
+    history = [Turn(user="ReLU의 단점은 뭐야?", assistant="...", intent="question")]
+    plan = chain.plan({"message": "데이터 증강은 검증 세트에도 해?", "history": history})
+    assert plan.followup.kind == "" and plan.subjects == ["데이터 증강"]
+    assert plan.answer is not None and "검증·테스트 세트에는" in plan.answer.lines[0]
 
 
 def test_a_follow_up_answers_from_the_section_of_the_subject_it_goes_on_from(
@@ -1093,18 +1099,6 @@ def test_a_question_about_a_thing_of_its_own_is_no_follow_up(services: Services)
     assert plan.followup.kind != "continue"
     assert plan.topic == "RMSProp"
     assert "RNN 학습에 자주 사용" in plan.answer.lines[0]  # type: ignore[union-attr]
-
-
-def test_an_entry_elsewhere_in_the_notes_is_no_passage_that_goes_on_from_it(
-    services: Services,
-) -> None:
-    """ReLU has a row of its own in a table; that row says nothing of whether the passage
-    about 데이터 증강 goes on from ReLU, so the question after asks about 데이터 증강."""
-    chain = services.chat.chain  # type: ignore[union-attr]
-    history = [Turn(user="ReLU의 단점은 뭐야?", assistant="...", intent="question")]
-    plan = chain.plan({"message": "데이터 증강은 검증 세트에도 해?", "history": history})
-    assert plan.followup.kind == "" and plan.subjects == ["데이터 증강"]
-    assert plan.answer is not None and "검증·테스트 세트에는" in plan.answer.lines[0]
 
 
 def test_a_measure_asked_right_after_is_the_measure_of_the_subject_before(

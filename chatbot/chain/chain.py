@@ -272,26 +272,20 @@ class ChatChain:
         roles = self.analyzer.subject_roles(message)
         domains = {p for p, role in roles if role != "marked"}
 
-        def covers(subject: str, hits: list[Passage]) -> bool:
+        def covers(subject: str, hits: list[Passage], anywhere: bool = True) -> bool:
             return subject_covered(
                 subject,
                 hits,
                 self.analyzer,
                 loose=subject in domains,
                 units_of=snapshot.units_of,
-                units_about=snapshot.units_about,
+                units_about=snapshot.units_about if anywhere else None,
             )
 
         def holds(subject: str, hits: list[Passage]) -> bool:
             # the passage itself names it: an entry elsewhere in the notes ("ReLU: 식: …"
             # in a table) says nothing of whether this passage goes on from it
-            return subject_covered(
-                subject,
-                hits,
-                self.analyzer,
-                loose=subject in domains,
-                units_of=snapshot.units_of,
-            )
+            return covers(subject, hits, anywhere=False)
 
         result = None
         shown_in: list[str] = []  # the subjects of the answer that showed the name asked
