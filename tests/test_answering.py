@@ -93,6 +93,10 @@ NOTES = """## 비지도 학습
         # all of them, asked to be explained
         ("트랜스포머 기반 대표 모델들 쭉 설명해줘", "list"),
         ("얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요?", "who"),
+        # an example asked for in a word ("예")
+        ("3차원 데이터 shape 예 하나 들어줄래?", "example"),
+        ("원-핫 인코딩 예 보여줘", "example"),
+        ("예 알겠어", "definition"),  # yes
     ],
 )
 def test_question_kind(message: str, kind: str) -> None:

@@ -69,6 +69,12 @@ def test_chat_over_course_notes(services: Services) -> None:
     answer = services.chat.answer("환경 변수는 어떻게 불러와?", None)
     assert "환경 변수를 .env 파일로부터 읽어 들임" in answer["answer"]
     assert "환경(CPU/GPU" not in answer["answer"]
+    # the kinds of a thing asked as its 유형, as its 종류 would be
+    answer = services.chat.answer("LSTM 게이트 유형 알려줘", None)
+    assert "입력 게이트와 망각 게이트" in answer["answer"].splitlines()[0]
+    # a name the notes wrote with a word between its two ("우편번호 자동 인식기")
+    answer = services.chat.answer("얀 르쿤이 만든 우편번호 인식기는 뭐야?", None)
+    assert answer["intent"] == "question" and "우편물 자동 분류기" in answer["answer"]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

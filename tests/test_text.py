@@ -312,6 +312,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # an adverb made of a noun ("결론적으로") is no thing asked about
         ("결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
         ("혹시 결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
+        # the kinds of a thing, however named, are asked of it
+        ("스케일러 유형 뭐 있어?", ["스케일러"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -62,6 +62,7 @@ _FRAMING_NOUNS = frozenset(
         # "RNN, LSTM, GRU 관계": how things stand to each other is asked of them
         "관계",
         "종류",
+        "유형",
         "장점",
         "단점",
         "장단점",

@@ -51,7 +51,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:뭘|무엇을|뭐를) (?:해결|극복|보완|개선)"
         ),
     ),
-    ("example", re.compile(r"예시|예를|예제|사례|예로")),
+    # "예 하나 들어줄래?", "예 좀": the word alone, before what is done with it (not "예,
+    # 알겠어": yes)
+    (
+        "example",
+        re.compile(
+            r"예시|예를|예제|사례|예로"
+            r"|(?<![가-힣])예(?:는|가)?\s?(?:뭐가\s?)?(?:좀|하나|한\s?개|보여|들어|있|알려)"
+        ),
+    ),
     # "어디에 널리 사용돼?": where it is used (an example asked for where it is used is
     # still an example)
     # "어떤 규모 웹에 써?": what it is used on

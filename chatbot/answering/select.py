@@ -145,7 +145,21 @@ _NAMED_DOER = re.compile(
 _MAKER = re.compile(r"^[A-Za-z0-9.\-]+\s?\((?:by )?[A-Z][A-Za-z]+\)$")
 # The words that ask a kind rather than say what is asked ("왜", "이유", "예시")
 _KIND_TERMS = frozenset(
-    {"왜", "이유", "언제", "경우", "때", "어떻", "방법", "예시", "예", "종류", "누구", "누가"}
+    {
+        "왜",
+        "이유",
+        "언제",
+        "경우",
+        "때",
+        "어떻",
+        "방법",
+        "예시",
+        "예",
+        "종류",
+        "유형",
+        "누구",
+        "누가",
+    }
 )
 # Two cases a thing is compared in ("학습할 때랑 추론할 때", "훈련 시와 평가 시"): their words
 _TWO_CASES = re.compile(
