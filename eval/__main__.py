@@ -4,7 +4,8 @@ Retrieval on the course notes and the sample notes, chat routing and answers on
 both (plus a held-out set of small talk and out-of-scope messages), the routing
 classifier on the chat sets, the reply groups small talk gets (`eval.replies`),
 answer-level span recall, precision, fragments and routing on the course notes' dev and
-test splits (`eval.answers`), and the digit recogniser on its held-out MNIST split.
+test splits (`eval.answers`), the dev questions typed another way (`eval.retyped`), and
+the digit recogniser on its held-out MNIST split.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from eval import answers, chat, digits, replies, retrieval, routing
+from eval import answers, chat, digits, replies, retrieval, retyped, routing
 
 
 def main() -> None:
@@ -21,6 +22,7 @@ def main() -> None:
         retrieval.run("both", root)
         chat.run("all", root)
         answers.run("all", root)
+        retyped.run("all", root)
     routing.run()
     replies.run()
     digits.main([])

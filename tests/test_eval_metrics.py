@@ -418,3 +418,15 @@ def test_a_header_saying_the_notes_lack_the_kind_is_told_apart() -> None:
     assert says_not_written("노트에는 'X'에 대해 예시는 따로 적혀 있지 않고, 'Y'라고만 적혀 있어요")
     # only the first line speaks for the answer
     assert not says_not_written("SVM: 마진을 최대화한다. [1]\n- 따로 적혀 있지 않은 것도 있다. [1]")
+
+
+def test_questions_are_retyped_by_the_first_rule_that_applies() -> None:
+    from eval.retyped import CHAT, ENDINGS, WORDS, retype
+
+    assert retype("드롭아웃은 뭐야?", ENDINGS) == "드롭아웃은 뭔가요?"
+    assert retype("드롭아웃 설명 좀?", ENDINGS) == "드롭아웃 설명 좀"  # only its mark
+    assert retype("드롭아웃 설명 좀", ENDINGS) is None  # no rule applies
+    assert retype("드롭아웃 설명 좀", CHAT) == "혹시 드롭아웃 설명 좀"
+    assert retype("LSTM 게이트 종류 알려줘", WORDS) == "LSTM 게이트 유형 알려줘"
+    # 장단점 is not 단점
+    assert retype("SVM 장단점은 뭐야?", WORDS) is None
