@@ -2370,6 +2370,46 @@ def test_a_condition_that_ends_a_block_of_code_is_quoted_as_far_as_the_block_goe
     ]
 
 
+AUGMENT_NOTE = """## 이미지 전처리
+```python
+class Preprocess:
+    def __init__(self, size, mean, std):
+        self.steps = {
+            "train": transforms.Compose([
+                transforms.RandomResizedCrop(size),
+                transforms.RandomHorizontalFlip(),
+                transforms.ToTensor(),
+                transforms.Normalize(mean, std)
+            ]),
+            "test": transforms.Compose([
+                transforms.Resize(size),
+                transforms.CenterCrop(size),
+                transforms.ToTensor(),
+                transforms.Normalize(mean, std)
+            ])
+        }
+```
+"""
+
+
+def test_a_part_of_a_long_statement_asked_for_is_quoted_whole() -> None:
+    """The entry asked for ("test") of a statement too long to show is quoted from its
+    own line to the bracket it closes, not cut after its first line below the other
+    entry's lines, nor opened with the brackets the entry before it closes."""
+    notes = _notes(AUGMENT_NOTE)
+    lines = _answer_over(notes, "코드에서 test 이미지는 transforms를 어떻게 거쳐?")
+    assert lines[1:] == [
+        "```",
+        '            "test": transforms.Compose([',
+        "                transforms.Resize(size),",
+        "                transforms.CenterCrop(size),",
+        "                transforms.ToTensor(),",
+        "                transforms.Normalize(mean, std)",
+        "            ])",
+        "```",
+    ]
+
+
 GATEWAY_MAIN_NOTE = """## 게이트웨이
 - 배포할 때는 reload 설정을 끈다.
 

@@ -266,6 +266,7 @@ _CODE_LINES = 8
 _DAY_ITEMS = 16
 _CODE_BLOCK = 3
 _OPENS = ("(", "[", "{", ",")
+_CLOSES_ONLY = re.compile(r"^\s*[)\]}]+[,;]?\s*$")
 # a line that opens what runs when the lines before did not ("except …:", "else:"), or the
 # next function ("@router.get(…)"): no step of theirs
 _OTHER_BRANCH = re.compile(r"^\s*(?:except|else|elif|finally)\b|^\s*@")
@@ -1226,7 +1227,13 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
         return [unit]
     start = at
     # back to the line that opens the statement: one that leaves a bracket or a list open
-    while start > 0 and at - start < _CODE_LINES and lines[start - 1].text.endswith(_OPENS):
+    # (not a line that closes what the lines before it opened: "]),")
+    while (
+        start > 0
+        and at - start < _CODE_LINES
+        and lines[start - 1].text.endswith(_OPENS)
+        and _depth(lines[start - 1].text) >= 0
+    ):
         start -= 1
     within = (
         start > 0
@@ -1236,9 +1243,13 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
     if within:
         start -= 1  # the condition or loop it stands in ("if len(face) == 0:")
     end, depth = start, _depth(lines[start].text)
-    while end < at or (depth > 0 and end + 1 < len(lines) and end - start < _CODE_LINES):
+    # the brackets `unit` itself opens, apart from those the lines before it close
+    # ("]),\n"val" : transforms.Compose([": the list that follows "val")
+    own = depth if start == at else 0
+    while end < at or (max(depth, own) > 0 and end + 1 < len(lines) and end - at < _CODE_LINES - 1):
         end += 1
         depth += _depth(lines[end].text)
+        own = _depth(lines[end].text) if end == at else own + _depth(lines[end].text)
     if within:
         # (a block the notes end early, with the code: as far as it goes)
         end = min(max(end, start + _CODE_BLOCK), len(lines) - 1)
@@ -1254,6 +1265,8 @@ def _statement(unit: UnitRecord, code: list[UnitRecord]) -> list[UnitRecord]:
         # the first lines of the block it opens ("if …:", or a body the notes did not
         # indent)
         end += _CODE_BLOCK
+    # (a statement too long to show whole: the lines up to the end of what `unit` opens)
+    start = max(start, min(at, end + 1 - _CODE_LINES))
     return lines[start : min(end + 1, start + _CODE_LINES)]
 
 
@@ -2382,8 +2395,10 @@ class UnitSelector:
                     (line.unit_id in naming or titled)
                     and line.labels == unit.labels
                     and not _reports(line.text, ask.question)
-                    # (nor the end of the step before: "continue")
+                    # (nor the end of the step before: "continue"; nor brackets closed
+                    # alone: "]),")
                     and not _ENDS_A_STEP.match(line.text)
+                    and not _CLOSES_ONLY.match(line.text)
                 )
 
             if before is not None and joins(before):
