@@ -2504,6 +2504,14 @@ def test_a_line_of_code_that_says_what_prose_on_the_subject_does_not_answers() -
     assert not any("얼굴 인식은" in line for line in lines)
 
 
+def test_a_line_of_code_names_a_word_by_its_english_name_against_prose() -> None:
+    """ "얼굴 모자이크": the prose names 얼굴 alone, the code names 모자이크 in its comment and
+    얼굴 by `face_img`, so the code says the more of what is asked."""
+    lines = _answer_over(_notes(FACE_CODE_NOTE), "얼굴 모자이크는 어떻게 입혀?")
+    assert lines[0] == "노트의 코드 중 '모자이크 적용' 부분에 이렇게 적혀 있어요. [1]", lines
+    assert not any("얼굴 인식은" in line for line in lines)
+
+
 def test_the_line_of_code_under_the_comment_that_says_what_is_asked_answers() -> None:
     """The lines name the face and the mosaic; the one to quote is the line whose comment
     says what is asked beyond them (잘라내기)."""

@@ -2162,6 +2162,9 @@ class UnitSelector:
         """How much of the subjects a unit or its labels name: the share of each one's
         words, summed."""
         words = unit.terms | unit.context_terms
+        if unit.kind == "code":
+            # (a line of code names 얼굴 by `face_img`, as the code's own scoring reads it)
+            words = frozenset(in_korean(words))
         total = 0.0
         for subject in subjects:
             terms = set(self.analyzer.terms(self.analyzer.name_of(subject))) - QUERY_STOPWORDS
@@ -2284,6 +2287,8 @@ class UnitSelector:
         if not sides:
             return Selection()
         beyond = asked - set().union(*sides, *(self.analyzer.terms(s) for s in ask.subjects))
+        # the word a subject of several ends with, the thing it is ("얼굴 모자이크": 모자이크)
+        heads = {terms[-1] for s in ask.subjects if (terms := self.analyzer.terms(s))}
         found: dict[int, tuple[UnitRecord, Passage, int]] = {}
         for rank, hit in enumerate(ask.hits[: self.passages]):
             for unit in ask.units_of(hit):
@@ -2293,7 +2298,7 @@ class UnitSelector:
         places = {u.labels for u, _, _ in found.values() if u.text.strip() in near}
         # (a line that reports, then its score): a reporting line answers only where no
         # other line names what is asked
-        best: tuple[tuple[bool, int, float, int, bool], UnitRecord, Passage] | None = None
+        best: tuple[tuple[bool, int, float, int, int], UnitRecord, Passage] | None = None
         naming: set[int] = set()  # the lines that name what is asked
         for unit, hit, rank in found.values():
             words = in_korean(unit.terms)
@@ -2363,7 +2368,9 @@ class UnitSelector:
             beyond_named = len(beyond & (words | around)) if by_asked else 0
             # (then the line whose comment names the subject too: "모자이크(픽셀화) 적용"
             # over "원본 이미지에 다시 붙이기" for 모자이크)
-            titled = any(side & nearest for side in sides)
+            # (a comment that names what the subject is before one that names what it is
+            # of: "모자이크 적용" over "얼굴 영역 잘라내기" for 얼굴 모자이크)
+            titled = 2 if heads & nearest else int(any(side & nearest for side in sides))
             key = (
                 not _reports(unit.text, ask.question),
                 beyond_named,
