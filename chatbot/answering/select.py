@@ -2399,7 +2399,7 @@ class UnitSelector:
                 # not a line that only logs or returns what was done; under a comment that
                 # names the subject ("모자이크 적용"), any line of its step
                 return (
-                    (line.unit_id in naming or titled)
+                    (line.unit_id in naming or titled > 0)
                     and line.labels == unit.labels
                     and not _reports(line.text, ask.question)
                     # (nor the end of the step before: "continue"; nor brackets closed
