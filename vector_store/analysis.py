@@ -235,7 +235,9 @@ _TITLE_NOUNS = frozenset({"교수", "박사", "선생", "선생님"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
-_CODE_NOUNS = frozenset({"코드", "code"})
+# "gateway 코드에서", "CNN 수업에서 배운 …": the code or the lesson the asked thing
+# stands in is where it belongs
+_CODE_NOUNS = frozenset({"코드", "code", "수업", "강의"})
 # Nouns that qualify a framing noun ("주요 파라미터", "핵심 개념")
 _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).

@@ -202,6 +202,8 @@ def is_person(text: str) -> bool:
 # What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
+# "CNN 수업에서 배운 …": where and how the asked thing was met, not what is asked of it
+_LESSON_WORDS = frozenset({"수업", "강의", "배우"})
 _LIST_BONUS = 1.0
 # The kinds whose answer, when the notes do not say it, is what they say the subject is.
 _SPACES = re.compile(r"\s+")
@@ -1919,7 +1921,8 @@ class UnitSelector:
     def _asked_rest(self, question: str, subjects: list[str]) -> set[str]:
         """The words of what the question asks beyond its subjects."""
         named = set().union(*(set(self.analyzer.terms(s)) for s in subjects)) if subjects else set()
-        return set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+        rest = set(self.analyzer.terms(question)) - QUERY_STOPWORDS - named - _KIND_TERMS
+        return rest - _LESSON_WORDS
 
     def _asked_share(
         self,
@@ -2847,7 +2850,20 @@ class UnitSelector:
         pool = unique
         best = chosen[0]
         if best.cell and len(chosen) == 1:
-            return Selection(chosen, True)  # the cell asked for is the whole answer
+            # the cell asked for is the whole answer; where several rows of the table bear
+            # the name asked ("'함수'로 분류된 거": "함수 | 활성화 함수 …", "함수 | 손실 함수
+            # …"), the cell of each
+            same = [
+                c
+                for c in pool
+                if c.cell
+                and c is not best
+                and c.unit.kind == best.unit.kind == "row"
+                and c.unit.source == best.unit.source
+                and c.unit.labels == best.unit.labels
+                and _key_of(c.unit.term) == _key_of(best.unit.term)
+            ]
+            return Selection(sorted([best, *same], key=lambda c: c.unit.line), True)
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.
         depth = len(best.unit.labels)
@@ -3119,6 +3135,15 @@ class UnitSelector:
                 or (c in siblings and kind in ("list", "how") and _short_item(c.unit))
                 # one of the people asked for, however short its line ("시각 분야의 건축가")
                 or a_group
+                # another person of whom the same is said ("프랑스 출신은 누구누구야?": "얀
+                # 르쿤 (Yann LeCun) - 프랑스", "요수아 벤지오(Yoshua Bengio) - 프랑스")
+                or (
+                    kind == "who"
+                    and c in siblings
+                    and is_person(c.unit.term)
+                    and bool(subject_terms)
+                    and subject_terms <= c.unit.terms
+                )
             ):
                 chosen.append(c)
         if kind not in ("list", "compare") and len(chosen) < self.max_units:
