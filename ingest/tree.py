@@ -140,6 +140,14 @@ _ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
 
 
+# A title that only says what kind of entries follow, not whose ("파라미터", "주요 인자")
+_ENTRIES_TITLE = re.compile(
+    r"^(?:주요\s?|기본\s?)?(?:파라미터|하이퍼파라미터|인자|옵션|매개\s?변수|속성|메서드)(?:\s?값)?$"
+)
+
+_OF_ENTRIES = re.compile(r"(?:파라미터|인자|옵션|매개\s?변수|속성|메서드)(?:\s?값)?$")
+
+
 @dataclass(frozen=True)
 class UnitDraft:
     labels: tuple[str, ...]
@@ -585,6 +593,10 @@ class _Builder:
         elif pieces and pieces[0][0] == line and _mostly_terms(pieces):
             # the same with a blank line between
             title = self.title_before(line, parents, alone=False)
+            if title is None:
+                # or the run of "용어: 설명" lines goes on under the title of the lines just
+                # above, after a blank line ("in_channel: …" / "out_channel: …")
+                parents = self.run_goes_on(line, parents)
         elif (
             len(pieces) >= 2
             and pieces[0][0] == line
@@ -632,7 +644,44 @@ class _Builder:
         ):
             return None
         self.units.pop()
+        owner = self.units[-1] if self.units else None
+        if (
+            _ENTRIES_TITLE.match(last.text)
+            and owner is not None
+            and owner.kind == "item"
+            and owner.labels == labels
+            and last.line - owner.line <= gap
+            and _is_title(owner.text)
+            and not (len(self.units) > 1 and self.units[-2].line == owner.line - 1)
+        ):
+            # "합성곱 레이어" alone, then "파라미터" alone over "in_channel: …" lines: the
+            # entries are of the thing named above them
+            self.units.pop()
+            return owner.line, f"{owner.text} {last.text}"
         return last.line, last.text
+
+    def run_goes_on(self, line: int, parents: tuple[str, ...], gap: int = 2) -> tuple[str, ...]:
+        """`parents` with the title of the term lines just above (`gap` lines at most),
+        where they stand under a title of entries of their own paragraph (a label
+        unit)."""
+        last = self.units[-1] if self.units else None
+        labels = tuple(t for _, t in self.headings) + parents
+        if (
+            last is None
+            or last.kind != "term"
+            or line - last.line > gap
+            or len(last.labels) != len(labels) + 1
+            or last.labels[: len(labels)] != labels
+            # (a title of entries: "합성곱 레이어 파라미터"; not "기존 방법" over two lines,
+            # the settings after them another run)
+            or not _OF_ENTRIES.search(last.labels[-1])
+            or not any(
+                u.kind == "label" and u.text == last.labels[-1] and u.labels == labels
+                for u in self.units
+            )
+        ):
+            return parents
+        return (*parents, last.labels[-1])
 
     def flush(self, pieces: list[tuple[int, str]], parents: tuple[str, ...]) -> None:
         """The lines of a paragraph as units; a line ending in ":" with lines after it

@@ -97,6 +97,9 @@ NOTES = """## 비지도 학습
         ("3차원 데이터 shape 예 하나 들어줄래?", "example"),
         ("원-핫 인코딩 예 보여줘", "example"),
         ("예 알겠어", "definition"),  # yes
+        # several entries asked for in the plural
+        ("풀링 층 만들 때 들어가는 인자들 뭐야", "list"),
+        ("인자 뭐야?", "definition"),
     ],
 )
 def test_question_kind(message: str, kind: str) -> None:

@@ -149,6 +149,25 @@ def test_a_short_title_labels_the_term_lines_under_it() -> None:
     assert [u.text for u in units if u.kind == "label"] == ["주요 파라미터", "로그 해석"]
 
 
+def test_a_title_of_entries_alone_is_of_the_name_above_it_and_runs_on() -> None:
+    """ "파라미터" alone says only what kind of lines follow; the short line alone above it
+    names whose they are, and the run of term lines goes on under both after a blank
+    line."""
+    text = (
+        "풀링 레이어\n\n"
+        "파라미터\n\n"
+        "pool_size: 창 크기\n"
+        "    창: 한 번에 보는 영역\n\n"
+        "strides: 창이 움직이는 간격\n"
+        "padding: 가장자리 처리\n"
+    )
+    units = parse_units(text)
+    terms = {u.term: u.labels for u in units if u.kind == "term"}
+    assert set(terms) >= {"pool_size", "strides", "padding"}, terms
+    assert all(labels == ("풀링 레이어 파라미터",) for labels in terms.values()), terms
+    assert [u.text for u in units if u.kind == "label"] == ["풀링 레이어 파라미터"]
+
+
 def test_a_line_ending_in_a_colon_labels_the_lines_after_it() -> None:
     text = "Fitting 5 folds, totalling 25 fits:\n총 25번의 훈련이 수행된다는 뜻입니다.\n"
     label, line = parse_units(text)

@@ -82,6 +82,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:다|전부|모두|쭉) (?:알려|정리|보여|설명)|목록|것들"
             # its entries: "HalvingRandomSearchCV 주요 파라미터 알려줘"
             r"|(?:파라미터|인자|옵션)들?\s*(?:좀\s*)?(?:알려|정리|보여)"
+            # "… 만들 때 들어가는 파라미터들 뭐야": several asked for by name
+            r"|(?:파라미터|인자|옵션)들(?:이|은)?\s*(?:뭐|뭘|무엇)"
             # a group named by its number: "딥러닝의 4대 천왕은?"
             r"|(?<![\d.])[2-9]\s?대\s?[가-힣]"
         ),
