@@ -3845,3 +3845,24 @@ def test_the_lesson_a_list_was_taught_in_asks_nothing_of_it() -> None:
     for question in ("활성화 함수 종류 쭉 알려줘", "CNN 수업에서 배운 활성화 함수 종류 쭉 알려줘"):
         lines = _answer_over(_notes(note), question, domains=frozenset({"CNN"}))
         assert lines[0].startswith("활성화 함수: 시그모이드, 하이퍼볼릭 탄젠트, ReLU"), lines
+
+
+def test_the_entries_under_a_title_naming_the_subject_and_the_ask_are_the_list() -> None:
+    """Asked how each of a group was likened to something, the answer is the run under
+    the title that names the group and the likening, not an overview of the group's
+    people where another section gives each of them lines of their own."""
+    note = (
+        "## 통계학의 세 개척자\n\n"
+        "- 로널드 피셔 (Ronald Fisher) - 영국\n"
+        "\t- 분산 분석과 최대우도법을 정리함\n"
+        "- 칼 피어슨 (Karl Pearson) - 영국\n"
+        "\t- 상관계수와 카이제곱 검정을 만듦\n"
+        "- 앙드레 콜모고로프 (Andrey Kolmogorov) - 러시아\n"
+        "\t- 확률론의 공리를 세움\n\n"
+        "#### 통계학의 세 개척자....비유하자면,\n"
+        "- 로널드 피셔 → 실험의 **설계자**\n\n"
+        "- 칼 피어슨 → 상관의 **측량사**\n\n"
+        "- 앙드레 콜모고로프 → 확률의 **입법자**\n"
+    )
+    lines = _answer_over(_notes(note), "통계학 세 개척자를 각각 뭐에 비유했는지 쭉 정리해줘")
+    assert "설계자" in lines[0] and "측량사" in lines[1] and "입법자" in lines[2], lines

@@ -2670,6 +2670,25 @@ class UnitSelector:
         # "BayesianOptimization 파라미터 뭐뭐 있어?" asks for its entries (a run of terms),
         # not for the titles under it
         entries = kind == "list" and bool(_ENTRY_WORDS.search(question))
+        if kind == "list" and not entries:
+            # "4대 천왕을 각각 뭐에 비유했는지": the run of entries under a title that names
+            # the subject and what is asked of it ("딥러닝의 4대 천왕....비유하자면,"), not
+            # an overview of the subject's parts elsewhere
+            titled = [
+                c
+                for c in scored
+                if c.unit.kind == "term"
+                and c.unit.labels
+                and asked_label(c.unit.labels[-1])
+                and bool(subject_terms)
+                and subject_terms <= set(self.analyzer.terms(c.unit.labels[-1]))
+            ]
+            if titled:
+                top = max(titled, key=lambda c: c.score)
+                by_id = {c.unit.unit_id: c for c in titled if c.unit.labels == top.unit.labels}
+                adjacent = _adjacent(top.unit, [by_id[i].unit for i in by_id])
+                if len(adjacent) >= _LIST_ENTRIES:
+                    return Selection([by_id[u.unit_id] for u in adjacent], True)
         if kind in ("list", "how") and not entries:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
