@@ -283,6 +283,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("역전파 얘기 나올 때 나온 공식은 뭐야?", ["역전파"]),
         # "X 코드에서": the code of X is where the subject stands
         ("gateway 코드에서 환경 변수는 어떻게 불러와?", ["환경 변수", "gateway"]),
+        # the gist asked for frames the subject, as the length of the answer does
+        ("원-핫 인코딩 핵심 포인트만 정리해줘", ["원핫 인코딩"]),
+        ("LSTM 3줄 요약해줘", ["LSTM"]),
         # and "X 수업에서": the lesson on X is where it was taught
         ("CNN 수업에서 배운 활성화 함수 종류 쭉 알려줘", ["활성화 함수", "CNN"]),
         # a numeral Kiwi reads on a noun stays on it ("데이터셋": 데이터 + 셋)

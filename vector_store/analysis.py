@@ -132,8 +132,12 @@ _FRAMING_NOUNS = frozenset(
         # the question asks of its subject, not the subject
         "상황",
         "사례",
-        # "어떤 특징이 있어?" asks for what is said of the subject
+        # "어떤 특징이 있어?" asks for what is said of the subject; "핵심 포인트만 정리해줘",
+        # "요점", "요약": the gist of it
         "특징",
+        "포인트",
+        "요점",
+        "요약",
         "처음",
         "인물",
         "사람",
@@ -192,7 +196,7 @@ _OPENING = re.compile(rf"(?:(?:{'|'.join(OPENERS)}|그럼|그러면)\s*)*")
 # How long an answer is asked to be ("한 줄로 정의하면", "세 문장으로", "한마디로", "세 줄
 # 요약"): the form of the reply, no thing asked about
 _ANSWER_FORM = re.compile(
-    r"(?<![가-힣])(?:(?:한|두|세|네|몇)\s?(?:줄|문장|단어|마디|글자)|한마디)"
+    r"(?<![가-힣])(?:(?:한|두|세|네|몇|(?<!\d)[1-9])\s?(?:줄|문장|단어|마디|글자)|한마디)"
     r"(?:\s?(?:으로|로)(?![가-힣])|\s?요약)"
 )
 # Nouns for a word itself ("모델이라는 말", "과적합이라는 용어"): after "이라는" they frame
