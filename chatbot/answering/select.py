@@ -202,6 +202,7 @@ def is_person(text: str) -> bool:
 # What a term names of its kind ("예시", "목적", "방법"); "특징" or "정의" terms are facts.
 _TERM_KINDS = frozenset({"when", "why", "how", "example", "list"})
 _LIST_ITEM = 20
+_SCORE_DIGITS = 9
 # "CNN 수업에서 배운 …": where and how the asked thing was met, not what is asked of it
 _LESSON_WORDS = frozenset({"수업", "강의", "배우"})
 _LIST_BONUS = 1.0
@@ -2649,6 +2650,10 @@ class UnitSelector:
                 # code"; not any "주요 파라미터")
                 score += _ASKED_LABEL_BONUS
             if score > 0:
+                # (rounded: a sum over a set of words differs in its last bits from one
+                # process to the next, as string hashing orders the set, and near-ties would
+                # then fall one way or the other; rounded, they fall by the notes' order)
+                score = round(score, _SCORE_DIGITS)
                 scored.append(Chosen(unit, passage, score, cell=bool(focused), lift=lift))
         if ask.anchors:
             anchor_keys = {_key_of(a) for a in ask.anchors} - {""}
