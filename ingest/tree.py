@@ -140,12 +140,12 @@ _ARROW = re.compile(r"\S\s*(?:-->|->|→|=>)\s*\S")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9-]{1,}\b")
 
 
-# A title that only says what kind of entries follow, not whose ("파라미터", "주요 인자")
-_ENTRIES_TITLE = re.compile(
-    r"^(?:주요\s?|기본\s?)?(?:파라미터|하이퍼파라미터|인자|옵션|매개\s?변수|속성|메서드)(?:\s?값)?$"
-)
-
-_OF_ENTRIES = re.compile(r"(?:파라미터|인자|옵션|매개\s?변수|속성|메서드)(?:\s?값)?$")
+# What entries of a thing are called ("파라미터", "인자 값"): a title that is only that says
+# what kind of lines follow, not whose ("파라미터", "주요 인자"); one that ends so titles
+# entries ("합성곱 레이어 파라미터")
+_ENTRY_NAMES = r"(?:하이퍼)?(?:파라미터|인자|옵션|매개\s?변수|속성|메서드)(?:\s?값)?$"
+_ENTRIES_TITLE = re.compile(rf"^(?:주요\s?|기본\s?)?{_ENTRY_NAMES}")
+_OF_ENTRIES = re.compile(_ENTRY_NAMES)
 
 
 @dataclass(frozen=True)

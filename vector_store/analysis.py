@@ -241,7 +241,7 @@ _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
 # "gateway 코드에서", "CNN 수업에서 배운 …": the code or the lesson the asked thing
 # stands in is where it belongs
-_CODE_NOUNS = frozenset({"코드", "code", "수업", "강의"})
+_WHERE_NOUNS = frozenset({"코드", "code", "수업", "강의"})
 # Nouns that qualify a framing noun ("주요 파라미터", "핵심 개념")
 _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
@@ -881,7 +881,7 @@ class KoreanAnalyzer:
             if tok.form in _VIEW_NOUNS and tag == "NNG":
                 close("domain")
             elif (
-                tok.form in _CODE_NOUNS
+                tok.form in _WHERE_NOUNS
                 and start >= 0
                 and following == "JKB"
                 and tokens[i + 1].form in _DOMAIN_PARTICLES
