@@ -3798,38 +3798,52 @@ def test_where_a_subject_belongs_asks_no_code_that_names_both() -> None:
     assert "패딩이 없으면" in lines[0], lines
 
 
-def test_who_is_answered_by_every_person_the_same_is_said_of() -> None:
-    """Two people of one list are said to be from the same country; asked who is from
-    there, the answer names both, though each line says no more than the country."""
-    note = (
-        "## 통계학의 개척자\n\n"
-        "- 로널드 피셔 (Ronald Fisher) - 영국\n"
-        "\t- 분산 분석과 최대우도법을 정리함\n"
-        "- 앙드레 콜모고로프 (Andrey Kolmogorov) - 러시아\n"
-        "\t- 확률론의 공리를 세움\n"
-        "- 칼 피어슨 (Karl Pearson) - 영국\n"
-        "\t- 상관계수와 카이제곱 검정을 만듦\n"
-    )
-    lines = _answer_over(_notes(note), "통계학 개척자 중에 영국 출신은 누구누구야?")
-    assert any("로널드 피셔" in line for line in lines), lines
-    assert any("칼 피어슨" in line for line in lines), lines
-    assert not any("콜모고로프" in line for line in lines), lines
+PIONEERS_BY_COUNTRY = (
+    "## 통계학의 개척자\n\n"
+    "- 로널드 피셔 (Ronald Fisher) - 영국\n"
+    "\t- 분산 분석과 최대우도법을 정리함\n"
+    "- 앙드레 콜모고로프 (Andrey Kolmogorov) - 러시아\n"
+    "\t- 확률론의 공리를 세움\n"
+    "- 칼 피어슨 (Karl Pearson) - 영국\n"
+    "\t- 상관계수와 카이제곱 검정을 만듦\n"
+)
+TOOLS_BY_KIND = (
+    "## 데이터 전처리 도구\n\n"
+    "| 구분 | 도구 | 설명 |\n|---|---|---|\n"
+    "| 스케일러 | StandardScaler | 평균 0, 분산 1로 맞춘다 |\n"
+    "| 인코더 | OneHotEncoder | 범주를 0과 1의 열로 바꾼다 |\n"
+    "| 스케일러 | MinMaxScaler | 최솟값 0, 최댓값 1로 맞춘다 |\n"
+)
 
 
-def test_a_cell_asked_of_rows_sharing_a_name_is_read_from_each_row() -> None:
-    """Two rows of a table share the name in their first cell; the column the question
-    names is read from both, not from the first alone."""
-    note = (
-        "## 데이터 전처리 도구\n\n"
-        "| 구분 | 도구 | 설명 |\n|---|---|---|\n"
-        "| 스케일러 | StandardScaler | 평균 0, 분산 1로 맞춘다 |\n"
-        "| 인코더 | OneHotEncoder | 범주를 0과 1의 열로 바꾼다 |\n"
-        "| 스케일러 | MinMaxScaler | 최솟값 0, 최댓값 1로 맞춘다 |\n"
-    )
-    lines = _answer_over(_notes(note), "전처리 도구 중에 스케일러로 분류된 거 뭐뭐 있어?")
-    assert any("StandardScaler" in line for line in lines), lines
-    assert any("MinMaxScaler" in line for line in lines), lines
-    assert not any("OneHotEncoder" in line for line in lines), lines
+@pytest.mark.parametrize(
+    ("note", "question", "named", "left_out"),
+    [
+        # two people said to be from the same country, each line saying no more than it
+        (
+            PIONEERS_BY_COUNTRY,
+            "통계학 개척자 중에 영국 출신은 누구누구야?",
+            ("로널드 피셔", "칼 피어슨"),
+            "콜모고로프",
+        ),
+        # two rows of a table that share the name in their first cell: the column asked
+        # for is read from both, not from the first alone
+        (
+            TOOLS_BY_KIND,
+            "전처리 도구 중에 스케일러로 분류된 거 뭐뭐 있어?",
+            ("StandardScaler", "MinMaxScaler"),
+            "OneHotEncoder",
+        ),
+    ],
+    ids=["people", "rows"],
+)
+def test_everything_the_same_is_said_of_is_answered(
+    note: str, question: str, named: tuple[str, str], left_out: str
+) -> None:
+    lines = _answer_over(_notes(note), question)
+    for name in named:
+        assert any(name in line for line in lines), lines
+    assert not any(left_out in line for line in lines), lines
 
 
 def test_the_lesson_a_list_was_taught_in_asks_nothing_of_it() -> None:
