@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from chatbot.answering.codewords import in_korean
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
 from chatbot.answering.select import _PROS, Selection, UnitSelector, answers_kind, standalone
@@ -3880,3 +3881,17 @@ def test_the_entries_under_a_title_naming_the_subject_and_the_ask_are_the_list()
     )
     lines = _answer_over(_notes(note), "통계학 세 개척자를 각각 뭐에 비유했는지 쭉 정리해줘")
     assert "설계자" in lines[0] and "측량사" in lines[1] and "입법자" in lines[2], lines
+
+
+@pytest.mark.parametrize(
+    ("terms", "expected"),
+    [
+        # a name as code writes it, and a name of four letters or more opening a word
+        ({"model", "fit"}, {"model", "fit", "모델", "학습", "훈련"}),
+        ({"detectmultiscale", "faces"}, {"detectmultiscale", "faces", "찾", "찾아내", "얼굴"}),
+        # a name of three letters stands for its word only whole ("fitness" is not fit)
+        ({"fitness"}, {"fitness"}),
+    ],
+)
+def test_code_names_read_in_korean(terms: set[str], expected: set[str]) -> None:
+    assert in_korean(frozenset(terms)) == expected

@@ -326,11 +326,16 @@ def opening_topic(text: str) -> str:
     return match.group(1) if match else ""
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@lru_cache(maxsize=32768)
 def name_key(text: str) -> str:
     """A name without its spelling-out in parentheses, spaces or markup, for comparing
     names: "서포트 벡터 머신 (SVM)" → "서포트벡터머신"; loanword spelling variants as one
-    ("요슈아" as "요수아", `fold_spelling`)."""
-    return fold_spelling(re.sub(r"\W+", "", _PARENTHESES.sub("", text)).casefold())
+    ("요슈아" as "요수아", `fold_spelling`). Cached: answers compare the same labels of the
+    notes for every question."""
+    return fold_spelling(_NON_WORD.sub("", _PARENTHESES.sub("", text)).casefold())
 
 
 def holds_term(term: str, bag: frozenset[str] | set[str]) -> bool:

@@ -4,6 +4,8 @@ the notes' code by them (`select`); routing finds a subject in that code by them
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Each Korean word (as the analyser cuts it) with the parts of identifiers that stand for
 # it ("얼굴": face, "찾": find/detect)
 ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
@@ -60,12 +62,25 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
 CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 
 
-def in_korean(terms: frozenset[str]) -> set[str]:
+# Each English name with the Korean words it stands for; names of four letters or more also
+# stand for them where they open a word
+_KOREAN_OF: dict[str, tuple[str, ...]] = {}
+for _korean, _names in ENGLISH_IN_CODE.items():
+    for _name in _names:
+        _KOREAN_OF[_name] = (*_KOREAN_OF.get(_name, ()), _korean)
+_PREFIX_LENGTHS = sorted({len(n) for n in _KOREAN_OF if len(n) >= 4})
+
+
+@lru_cache(maxsize=16384)
+def in_korean(terms: frozenset[str]) -> frozenset[str]:
     """`terms` with the Korean words for the English names among them (model.fit: 모델,
     학습), which questions use; a name of four letters or more also where it opens a word
-    (detectMultiScale: 찾, faces: 얼굴)."""
-    return set(terms) | {
-        korean
-        for korean, names in ENGLISH_IN_CODE.items()
-        if any(n in terms or (len(n) >= 4 and any(t.startswith(n) for t in terms)) for n in names)
-    }
+    (detectMultiScale: 찾, faces: 얼굴). Cached: the same lines of the notes' code are
+    read by every question that reaches them."""
+    found = set(terms)
+    for term in terms:
+        found.update(_KOREAN_OF.get(term, ()))
+        for n in _PREFIX_LENGTHS:
+            if n < len(term):
+                found.update(_KOREAN_OF.get(term[:n], ()))
+    return frozenset(found)

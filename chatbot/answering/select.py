@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import takewhile
@@ -1185,7 +1186,7 @@ def _end_sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "。")) else f"{text}."
 
 
-def _half_named(side: set[str], words: set[str]) -> bool:
+def _half_named(side: set[str], words: AbstractSet[str]) -> bool:
     return 2 * len(side & words) >= len(side)
 
 
@@ -1938,9 +1939,9 @@ class UnitSelector:
         rest = self._asked_rest(question, subjects) - frame
         if not rest:
             return 0.0
-        words = set(unit.terms | unit.context_terms)
+        words = unit.terms | unit.context_terms
         if unit.kind == "code":
-            words = in_korean(frozenset(words))
+            words = in_korean(words)
         return len(rest & words) / len(rest)
 
     @staticmethod
@@ -2168,7 +2169,7 @@ class UnitSelector:
         words = unit.terms | unit.context_terms
         if unit.kind == "code":
             # (a line of code names 얼굴 by `face_img`, as the code's own scoring reads it)
-            words = frozenset(in_korean(words))
+            words = in_korean(words)
         total = 0.0
         for subject in subjects:
             terms = set(self.analyzer.terms(self.analyzer.name_of(subject))) - QUERY_STOPWORDS
