@@ -80,7 +80,8 @@ def test_a_hyphen_inside_a_korean_word_is_no_break() -> None:
     spelled = analyzer.terms("원-핫 인코딩")
     assert spelled == analyzer.terms("원핫 인코딩") == ["one-hot", "encoding"]
     assert analyzer.subjects("원핫 인코딩은 왜 써?") == ["원핫 인코딩"]
-    assert analyzer.terms("K-평균") == ["k", "평균"]  # a Latin letter before it stays apart
+    # a Latin letter before it stays apart (with no alias list: K-평균 is an alias of k-means)
+    assert KoreanAnalyzer(aliases_path=None).terms("K-평균") == ["k", "평균"]
 
 
 def test_a_verb_form_read_as_a_name_is_read_before_the_word_after_it() -> None:
@@ -366,6 +367,13 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("소프트 맥스는") == analyzer.terms("소프트맥스는") == ["softmax"]
     # two Korean names of one problem ("기울기 소멸" in one note, "소실" in another)
     assert analyzer.terms("기울기 소실") == analyzer.terms("기울기 소멸") == ["gradient", "소실"]
+    # an algorithm the notes name in Korean ("K-평균 군집화(K-Means)"), asked in English
+    assert (
+        analyzer.terms("K-means는")
+        == analyzer.terms("kmeans는")
+        == analyzer.terms("K-평균은")
+        == ["k-means"]
+    )
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
 
 
