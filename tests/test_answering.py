@@ -2131,6 +2131,52 @@ def test_code_is_found_by_the_english_names_it_gives_to_the_words_asked() -> Non
     assert any("mosaic = cv2.resize(mosaic" in line for line in lines)
 
 
+GRAPH_NOTE = """## 그래프 저장 서비스
+```python
+# 저장 폴더 설정
+BASE = os.path.dirname(__file__)
+PLOT_DIR = os.path.join(BASE, "plots")
+LOG_DIR = os.path.join(BASE, "logs")
+CACHE_DIR = os.path.join(BASE, "cache")
+TMP_DIR = os.path.join(BASE, "tmp")
+os.makedirs(PLOT_DIR, exist_ok=True)
+
+# 그래프 저장
+def save_plot(fig, path, name):
+    logger.info("saving %s", name)
+    fig.savefig(path + ".svg", dpi=100)
+    fig.savefig(path + ".jpg", dpi=100)
+    fig.savefig(path + ".png", pad_inches=0)
+    if not name:
+        return {"detail": "No name given."}
+    return {"path": path}
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "line", "not_line"),
+    [
+        # "없으면": exist_ok, not the lines that set the folders' paths
+        (
+            "그래프 폴더가 없으면 어떻게 만들어 둬?",
+            "os.makedirs(PLOT_DIR, exist_ok=True)",
+            "BASE =",
+        ),
+        # "여백": pad, the line that saves so, not the whole function
+        ("그래프를 여백 없이 저장하려면 코드로 어떻게 해?", "pad_inches=0", "logger.info"),
+        # "이름이 없으면": `if not name` and the "No name" it answers with
+        ("그래프 이름이 없으면 어떻게 응답해?", '"No name given."', ".svg"),
+    ],
+)
+def test_code_is_found_by_the_english_names_of_absence_and_margins(
+    message: str, line: str, not_line: str
+) -> None:
+    lines = _answer_over(_notes(GRAPH_NOTE), message)
+    assert any(line in text for text in lines), lines
+    assert not any(not_line in text for text in lines), lines
+
+
 def test_no_header_denies_what_the_leading_line_says_in_the_question_s_words() -> None:
     notes = _notes(
         "## 시계열 분석\n\n- 시계열 분석: 일반적인 머신 러닝에서 시간을 독립 변수로 사용함\n"

@@ -56,6 +56,10 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
     "돌려주": ("return",),
     "반환": ("return",),
     "리턴": ("return",),
+    # "폴더가 없으면": os.makedirs(…, exist_ok=True); "필드가 없으면": "No file field …"
+    "없": ("exist", "no", "not"),
+    "필드": ("field",),
+    "여백": ("pad", "margin"),
 }
 
 # Words that speak of code itself, not of what it does ("코드에서 얼굴 부분은")
