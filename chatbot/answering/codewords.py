@@ -66,12 +66,17 @@ ENGLISH_IN_CODE: dict[str, tuple[str, ...]] = {
 CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 
 
-# Each English name with the Korean words it stands for; names of four letters or more also
-# stand for them where they open a word
-_KOREAN_OF: dict[str, tuple[str, ...]] = {}
-for _korean, _names in ENGLISH_IN_CODE.items():
-    for _name in _names:
-        _KOREAN_OF[_name] = (*_KOREAN_OF.get(_name, ()), _korean)
+def _korean_of_names() -> dict[str, tuple[str, ...]]:
+    """Each English name with the Korean words it stands for."""
+    korean_of: dict[str, tuple[str, ...]] = {}
+    for korean, names in ENGLISH_IN_CODE.items():
+        for name in names:
+            korean_of[name] = (*korean_of.get(name, ()), korean)
+    return korean_of
+
+
+_KOREAN_OF = _korean_of_names()
+# names of four letters or more also stand for their words where they open a word
 _PREFIX_LENGTHS = sorted({len(n) for n in _KOREAN_OF if len(n) >= 4})
 
 
@@ -85,6 +90,7 @@ def in_korean(terms: frozenset[str]) -> frozenset[str]:
     for term in terms:
         found.update(_KOREAN_OF.get(term, ()))
         for n in _PREFIX_LENGTHS:
-            if n < len(term):
-                found.update(_KOREAN_OF.get(term[:n], ()))
+            if n >= len(term):
+                break  # (the lengths are sorted)
+            found.update(_KOREAN_OF.get(term[:n], ()))
     return frozenset(found)
