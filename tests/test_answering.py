@@ -624,16 +624,27 @@ FRAMEWORKS = """## 웹 프레임워크
 
 
 @pytest.mark.parametrize(
-    ("question", "line"),
+    ("question", "line", "row"),
     [
-        ("플라스크 초기 개발자가 누구야?", "플라스크: 초기 개발자: Armin Ronacher. [1]"),
-        ("장고 최초 릴리스는 언제야?", "장고: 최초 릴리스: 2005년. [1]"),
+        (
+            "플라스크 초기 개발자가 누구야?",
+            "플라스크: 초기 개발자: Armin Ronacher. [1]",
+            "- 플라스크: 라이선스: BSD License, 초기 개발자: Armin Ronacher, "
+            "최초 릴리스: 2010년. [1]",
+        ),
+        (
+            "장고 최초 릴리스는 언제야?",
+            "장고: 최초 릴리스: 2005년. [1]",
+            "- 장고: 라이선스: BSD License, 초기 개발자: Adrian Holovaty, 최초 릴리스: 2005년. [1]",
+        ),
     ],
 )
-def test_a_table_answers_with_the_cell_asked_for(question: str, line: str) -> None:
+def test_a_table_answers_with_the_cell_asked_for_then_its_row(
+    question: str, line: str, row: str
+) -> None:
     passage = Passage(7, "web.md", "웹 프레임워크", FRAMEWORKS, 1.0)
     notes = ([passage], {7: unit_records("web.md", 7, FRAMEWORKS, 600)})
-    assert _answer_over(notes, question) == [line]
+    assert _answer_over(notes, question) == [line, row]
 
 
 def test_a_how_question_is_no_table_lookup() -> None:
@@ -642,7 +653,10 @@ def test_a_how_question_is_no_table_lookup() -> None:
     lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
     # the notes say nothing of how: that first, then what they say of it (the cell)
     assert lines[0].startswith("노트에는 '플라스크 라이선스'에 대해 어떻게 하는지는")
-    assert lines[1:] == ["플라스크: 라이선스: BSD License. [1]"]
+    assert lines[1] == "플라스크: 라이선스: BSD License. [1]"
+    assert lines[2:] == [
+        "- 플라스크: 라이선스: BSD License, 초기 개발자: Armin Ronacher, 최초 릴리스: 2010년. [1]"
+    ]
 
 
 WEB_NOTE = """## 웹
@@ -3158,9 +3172,14 @@ def test_who_made_a_thing_of_a_table_row_is_its_maker_cell() -> None:
         "| 새니크 | MIT License | Adam Hopkins | 2016년 |\n"
     )
     lines = _answer_over(notes, "팔콘은 누가 만들었어?")
-    assert lines == ["팔콘: 초기 개발자: Kurt Griffiths. [1]"], lines
+    assert lines[0] == "팔콘: 초기 개발자: Kurt Griffiths. [1]", lines
+    # then its row, for the context; no other row
+    assert lines[1:] == [
+        "- 팔콘: 라이선스: Apache License, 초기 개발자: Kurt Griffiths, 최초 릴리스: 2013년. [1]"
+    ], lines
     lines = _answer_over(notes, "새니크는 언제 나왔어?")
-    assert lines == ["새니크: 최초 릴리스: 2016년. [1]"], lines
+    assert lines[0] == "새니크: 최초 릴리스: 2016년. [1]", lines
+    assert len(lines) == 2 and "Adam Hopkins" in lines[1], lines
 
 
 def test_why_one_uses_a_thing_is_led_by_its_strengths_over_its_table_row() -> None:
@@ -3891,6 +3910,14 @@ def test_everything_the_same_is_said_of_is_answered(
     for name in named:
         assert any(name in line for line in lines), lines
     assert not any(left_out in line for line in lines), lines
+
+
+def test_things_listed_from_a_table_come_with_what_it_says_they_are() -> None:
+    lines = _answer_over(_notes(TOOLS_BY_KIND), "전처리 도구 중에 스케일러로 분류된 거 뭐뭐 있어?")
+    assert lines == [
+        "스케일러: 도구: StandardScaler, 설명: 평균 0, 분산 1로 맞춘다 [1]",
+        "- 스케일러: 도구: MinMaxScaler, 설명: 최솟값 0, 최댓값 1로 맞춘다 [1]",
+    ], lines
 
 
 def test_the_lesson_a_list_was_taught_in_asks_nothing_of_it() -> None:

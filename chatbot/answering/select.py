@@ -136,6 +136,8 @@ _ORIGIN_VERBS = frozenset({"나오", "생기"})
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
+# The column of a table that says what each row's thing is ("설명", "의미")
+_SAYS_WHAT_HEADER = re.compile(r"^(?:설명|의미|뜻|역할|내용)$")
 # a person named as the notes name one (a name of two words, spelled out in Latin letters),
 # doing it: "얀 르쿤(Yann LeCun) 연구진이 …"; not "2017년 논문(Attention Is All)이"
 _NAMED_DOER = re.compile(
@@ -2888,7 +2890,23 @@ class UnitSelector:
                 and c.unit.labels == best.unit.labels
                 and _key_of(c.unit.term) == _key_of(best.unit.term)
             ]
-            return Selection(sorted([best, *same], key=lambda c: c.unit.line), True)
+            if same:
+                return Selection(sorted([best, *same], key=lambda c: c.unit.line), True)
+            # then the thing's whole row, where it says more than one cell besides: the
+            # context the cell stands in ("장고: 초기 개발자: …", then "장고: 공식 사이트: …,
+            # 라이선스: …, 최초 릴리스: 2005년, …"); not a row of one property across things
+            # ("주요 하이퍼파라미터: K-Means: …, DBSCAN: …")
+            row = next(
+                (u for u in ask.units_of(best.passage) if u.unit_id == best.unit.unit_id),
+                None,
+            )
+            if (
+                row is not None
+                and _key_of(row.term) in _key_of(question)
+                and len(_CELL_SPLIT.split(row.text)) - len(_CELL_SPLIT.split(best.unit.text)) >= 2
+            ):
+                return Selection([best, replace(best, unit=row, cell=False)], True)
+            return Selection([best], True)
         # Siblings of the best unit (same labels) first: the rest of what the notes say
         # under that bullet; then the next best units elsewhere.
         depth = len(best.unit.labels)
@@ -3353,7 +3371,17 @@ class UnitSelector:
             )
 
         wanted = [c for c in cells if answers(c)]
-        return ", ".join(wanted) if wanted and len(wanted) < len(cells) else ""
+        if not wanted or len(wanted) == len(cells):
+            return ""
+        if kind == "list":
+            # the things listed, each with what the row says it is ("'함수'로 분류된 거":
+            # "구성 요소: 활성화 함수 …, 설명: 신호를 입력받아 …")
+            wanted = [
+                c
+                for c in cells
+                if c in wanted or _SAYS_WHAT_HEADER.match(c.partition(": ")[0].strip())
+            ]
+        return ", ".join(wanted)
 
     def _named_as(self, unit: UnitRecord, subject: set[str]) -> bool:
         """The unit's term or label is the subject in another spelling ("재현률" for
