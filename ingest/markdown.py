@@ -24,6 +24,7 @@ _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Only real tags: "<GPT, BERT 등>" in prose is text, not HTML.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BREAK = re.compile(r"\s*,?\s*\n\s*")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
@@ -82,6 +83,13 @@ def _relations(math: str) -> str:
     return _RELATION.sub(lambda m: _RELATIONS[m.group(1)], math)
 
 
+def one_line(text: str) -> str:
+    """A table cell's lines as one: each break (a `<br>`) becomes ", ", or a space after a
+    comma the cell already has ("Holovaty,<br>Simon Willison" → "Holovaty, Simon
+    Willison", not "Holovaty,, Simon")."""
+    return _BREAK.sub(", ", text) if "\n" in text else text
+
+
 def clean_inline(text: str) -> str:
     """Markdown/HTML/LaTeX markup → plain text; identifiers such as requires_grad survive.
 
@@ -132,7 +140,7 @@ def _table_text(rows: list[str]) -> str:
     for row in rows:
         if _TABLE_SEP.match(row):
             continue
-        cells = [clean_inline(c).replace("\n", ", ") for c in row.strip().strip("|").split("|")]
+        cells = [one_line(clean_inline(c)) for c in row.strip().strip("|").split("|")]
         out.append(" | ".join(c for c in cells))
     return "\n".join(out)
 

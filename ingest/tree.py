@@ -29,7 +29,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.markdown import TOPIC_GAP, clean_inline
+from ingest.markdown import TOPIC_GAP, clean_inline, one_line
 
 # The kinds of question a label can ask (and a message can ask, see chatbot.answering).
 ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -922,7 +922,7 @@ class _Builder:
 
     def table(self, table: _Node, parents: tuple[str, ...]) -> None:
         rows = [
-            (self.line_of(tr), [clean(_inline_text(td)).replace("\n", ", ") for td in tr.children])
+            (self.line_of(tr), [one_line(clean(_inline_text(td))) for td in tr.children])
             for section in table.children
             for tr in section.children
         ]

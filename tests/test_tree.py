@@ -95,6 +95,15 @@ def test_markdown_and_tab_separated_tables_read_rows_with_their_header() -> None
     ]
 
 
+def test_the_lines_of_a_cell_read_as_one_with_one_comma_between() -> None:
+    text = (
+        "| 이름 | 초기 개발자 | 설명 |\n|---|---|---|\n"
+        "| 장고 | Adrian<br>Holovaty,<br>Simon Willison | 풀스택,<br/>웹 프레임워크 |\n"
+    )
+    (row,) = [u for u in parse_units(text) if u.kind == "row"]
+    assert row.text == "초기 개발자: Adrian, Holovaty, Simon Willison, 설명: 풀스택, 웹 프레임워크"
+
+
 def test_a_cell_that_repeats_the_rows_name_is_left_out() -> None:
     text = (
         "| 구분 | 구성 요소 | 설명 |\n|---|---|---|\n"
