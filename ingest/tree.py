@@ -889,7 +889,9 @@ class _Builder:
         first = item.children[0] if item.children else None
         own = ""
         rest = item.children
-        if first is not None and first.type == "paragraph":
+        # (a heading inside a bullet, "- ###### 오답이 나왔을 때 …", is the bullet's own
+        # line set large: it heads nothing past the bullet)
+        if first is not None and first.type in ("paragraph", "heading"):
             own = _inline_text(first)
             rest = item.children[1:]
         own_lines = [clean(_BULLET_PREFIX.sub("", x)) for x in own.split("\n") if x.strip()]

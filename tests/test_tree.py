@@ -104,6 +104,18 @@ def test_the_lines_of_a_cell_read_as_one_with_one_comma_between() -> None:
     assert row.text == "초기 개발자: Adrian, Holovaty, Simon Willison, 설명: 풀스택, 웹 프레임워크"
 
 
+def test_a_heading_inside_a_bullet_heads_nothing_past_it() -> None:
+    text = (
+        "#### 혼동 행렬\n"
+        "- 예측이 얼마나 맞았는지 보여주는 표\n"
+        "- ###### 오답이 나오면 혼동 행렬을 그려 본다.\n"
+        "- 정확도가 낮을 때 쓴다.\n"
+    )
+    units = {u.text: u for u in parse_units(text)}
+    assert units["오답이 나오면 혼동 행렬을 그려 본다."].labels == ("혼동 행렬",)
+    assert units["정확도가 낮을 때 쓴다."].labels == ("혼동 행렬",)
+
+
 def test_a_cell_that_repeats_the_rows_name_is_left_out() -> None:
     text = (
         "| 구분 | 구성 요소 | 설명 |\n|---|---|---|\n"
