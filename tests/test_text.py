@@ -375,6 +375,14 @@ def test_aliases_make_spellings_one_term() -> None:
         == ["k-means"]
     )
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
+    # a name the notes spell out in Korean ("### 시퀀스 투 시퀀스:"), asked as students
+    # write it; Kiwi keeps 투 in a line and drops it alone, and both read as the name
+    assert (
+        analyzer.terms("seq2seq 방식")[0]
+        == analyzer.terms("시퀀스 투 시퀀스")[0]
+        == analyzer.terms("[시퀀스 투 시퀀스:] - 질문과 대답")[0]
+        == "seq2seq"
+    )
 
 
 def test_words_kept_whole_do_not_shrink_to_a_common_word() -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 25
+ANALYZER_VERSION = 26
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -590,6 +590,11 @@ class KoreanAnalyzer:
                     spellings.append(terms[0])
                 elif " " in word or " " in group[0]:
                     phrases.append(terms)
+                    # and as its words read one by one, which Kiwi may cut otherwise in a
+                    # sentence ("시퀀스 투 시퀀스" drops 투 alone, keeps it in a line)
+                    apart = [t for part in word.split() for t in self.terms(part)]
+                    if apart != terms:
+                        phrases.append(apart)
                 else:
                     logger.warning("alias %r analyses to %s, not itself: left out", word, terms)
             for term in spellings[1:]:
