@@ -3968,3 +3968,51 @@ def test_the_entries_under_a_title_naming_the_subject_and_the_ask_are_the_list()
 )
 def test_code_names_read_in_korean(terms: set[str], expected: set[str]) -> None:
     assert in_korean(frozenset(terms)) == expected
+
+
+STL_PROSE = (
+    "## 이미지 전처리\n\n"
+    "1. 정규화하는 이유\n"
+    "원래 STL-10 사진 데이터는 0부터 255까지의 정수 픽셀이에요.\n"
+    "신경망은 0과 1 사이의 실수 입력에서 더 안정적으로 학습합니다.\n"
+    "그래서 255로 나눠서 데이터 범위를 0~1로 바꿔 줍니다.\n"
+)
+STL_CODE = (
+    "## 샘플 API\n\n"
+    "```python\n"
+    "def get_sample():\n"
+    '    """STL-10 데이터셋에서 10번째 사진을 돌려줍니다."""\n'
+    "    return load(10)\n"
+    "```\n"
+)
+
+
+def test_prose_is_read_with_the_lines_beside_its_lead_before_code_is_preferred() -> None:
+    """The line that says how names little of the subject; the line above it, under the
+    same title, names it whole: the prose answers, not a docstring that shares a number."""
+    notes = _ranked(("prep.md", STL_PROSE), ("api.md", STL_CODE))
+    lines = _answer_over(notes, "STL-10 사진 데이터 범위는 학습 전에 어떻게 바꿔야 돼?")
+    assert "255로 나눠서" in lines[0], lines
+    assert not any("get_sample" in line for line in lines), lines
+
+
+GATEWAY_CODE = (
+    "## 서버 코드\n\n"
+    "```python\n"
+    "from fastapi import FastAPI, APIRouter, Request\n"
+    "from fastapi.middleware.cors import CORSMiddleware\n"
+    "\n"
+    "# FastAPI 앱 설정\n"
+    'app = FastAPI(title="Gateway API", version="0.1.0")\n'
+    "```\n"
+)
+
+
+def test_what_is_imported_is_asked_of_the_import_lines() -> None:
+    lines = _answer_over(
+        _notes(GATEWAY_CODE), "gateway 코드에서 fastapi로부터 import하는 것들 뭐뭐야?"
+    )
+    assert "from fastapi import FastAPI, APIRouter, Request" in lines, lines
+    # an import says what is used, seldom what is asked: not quoted otherwise
+    lines = _answer_over(_notes(GATEWAY_CODE), "gateway 앱 버전은 어떻게 설정해?")
+    assert not any(line.startswith("from ") for line in lines), lines

@@ -248,6 +248,7 @@ _CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", 
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
 _CODE_IMPORT = 1.0  # an import says what is used, seldom what is asked
+_CODE_IMPORT_ASKED = 2.0  # an import line where what is imported is asked
 _CODE_DEFINES = 0.5  # the line that sets or defines the name asked about
 _CODE_DEFINES_NAME = 1.5  # the same for a name with an underscore ("OUTPUT_DIR")
 _CODE_NEAR = 1.5  # a line beside those the answer before quoted
@@ -1717,9 +1718,18 @@ class UnitSelector:
             # it: the code, where it names more of it ("AI 에이전트": not "/ai/v1" over
             # a line about 에이전트)
             code = self._code(ask, own=True)
-            if code.units and max(
-                self._named_share(c.unit, ask.subjects) for c in code.units
-            ) > self._named_share(lead, ask.subjects):
+            # (the prose by the lines beside the lead under its labels, which may name
+            # what it speaks of: "원래 CIFAR-100 이미지 데이터는 uint8 타입이에요" over "…
+            # astype('float32')를 통해 데이터 타입을 float32로 바꿔줘야 …")
+            prose = max(
+                self._named_share(c.unit, ask.subjects)
+                for c in selection.units
+                if c.unit.source == lead.source and c.unit.labels == lead.labels
+            )
+            if (
+                code.units
+                and max(self._named_share(c.unit, ask.subjects) for c in code.units) > prose
+            ):
                 return code
         if _ASKS_COMMAND.search(question):
             units = self._with_commands(ask, selection.units)
@@ -2355,7 +2365,8 @@ class UnitSelector:
             # what is asked beyond naming the subjects, in the line or its labels
             score += _CODE_BEYOND * len(beyond & (words | around))
             if _IMPORT.match(unit.text.lstrip()):
-                score -= _CODE_IMPORT
+                # (unless what is imported is asked: "fastapi로부터 import하는 것들")
+                score += _CODE_IMPORT_ASKED if "import" in asked else -_CODE_IMPORT
             if ask.kind == "when" and _CONDITION.match(unit.text):
                 # "노이즈는 언제 추가돼?": the condition the code tests says when
                 score += _CODE_CONDITION
