@@ -4016,3 +4016,27 @@ def test_what_is_imported_is_asked_of_the_import_lines() -> None:
     # an import says what is used, seldom what is asked: not quoted otherwise
     lines = _answer_over(_notes(GATEWAY_CODE), "gateway 앱 버전은 어떻게 설정해?")
     assert not any(line.startswith("from ") for line in lines), lines
+
+
+ACCURACY_NOTE = (
+    "#### 분류 지표 비교\n\n"
+    "- 정확도, 정밀도, 재현율은 모두 분류 모델의 지표이지만 강조하는 점이 다르다.\n"
+    "- 정확도\n"
+    "\t- 전체 예측 중에서 맞힌 비율\n"
+    "- 정밀도\n"
+    "\t- 양성이라고 예측한 것 중에 실제 양성의 비율\n"
+)
+
+
+def test_sides_compared_are_not_where_they_belong() -> None:
+    """ "분류 모델 지표에서": where 정확도 and 정밀도 belong, no third side; each side is
+    said in a line of its own."""
+    lines = _answer_over(
+        _notes(ACCURACY_NOTE),
+        "분류 모델 지표에서 정확도랑 정밀도는 뭐가 달라요?",
+        domains=frozenset({"분류 모델 지표"}),
+    )
+    assert lines == [
+        "정확도: 전체 예측 중에서 맞힌 비율. [1]",
+        "- 정밀도: 양성이라고 예측한 것 중에 실제 양성의 비율. [1]",
+    ], lines

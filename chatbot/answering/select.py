@@ -244,6 +244,8 @@ _ASKS_TYPING = re.compile(r"(?:어떻게|어케|뭐라고|뭘)\s*(?:쳐|치|입�
 # the names and numbers a command is written with ("uvicorn", "8888", "--reload")
 _NAME_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9_]*|\d+")
 _COMMAND_SHARE = 0.5
+# Nouns for what two things are compared in ("병렬 처리 면에서 뭐가 달라?")
+_FACETS = frozenset({"면", "측면", "관점", "입장"})
 _CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
 _CODE_LABEL = 0.5  # an asked word in the labels of a line of code counts less than in it
 _CODE_RANK = 0.05
@@ -2487,6 +2489,12 @@ class UnitSelector:
         units_about, passage_of, domains = ask.units_about, ask.passage_of, ask.domains
         # a subject goes by its name ("torchsummary 라이브러리": torchsummary)
         subjects = [self.analyzer.name_of(s) for s in subjects]
+        if kind == "compare":
+            # the sides compared, not where they belong ("분류 모델 지표에서 정확도랑
+            # 정밀도는 뭐가 달라?": 정확도 and 정밀도), where two are asked; what they are
+            # compared in stays ("병렬 처리 면에서")
+            own = [s for s in subjects if s not in domains or s.split()[-1] in _FACETS]
+            subjects = own if len(own) >= 2 else subjects
         asked_terms = set(self.analyzer.terms(question))
         subject_pairs = [(self._subject_terms(s, asked_terms), _key_of(s)) for s in subjects]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
