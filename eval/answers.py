@@ -54,7 +54,9 @@ Metrics (each function below implements one):
   ``| # > $`` made spaces, spaces collapsed, case-folded), contain the normalised gold
   span; or they hold at least 80% of the span's distinct content morphemes
   (`KoreanAnalyzer.terms` of the text without those marks: nouns, verb/adjective stems,
-  roots, foreign words, numbers).
+  roots, foreign words, numbers); a morpheme of two Hangul syllables or more also counts
+  where the content lines write it, since Kiwi may cut a word one way in the notes' line
+  and another in the answer's ("오버" + "라이딩" there, "오버라이딩" here).
 - precision (`precision`): the share of content lines that come from the gold span's
   section. The section (`find_section`, independent of the project's parser) is the run
   of lines under the nearest heading before the span (a `#` heading or a
@@ -131,6 +133,7 @@ _LABEL = re.compile(r"^([^:]{1,60}?):\s+(?=\S)")
 _SOURCES = re.compile(r"^\W*출처")
 _BLOCK = "```"
 _HANGUL = re.compile(r"[가-힣]")
+_HANGUL_WORD = re.compile(r"[가-힣]+")
 _MD_HEADING = re.compile(r"^\s*(#{1,6})\s+(.*)$")
 _SUMMARY = re.compile(r"<summary>\s*(?:<h([1-6])>)?(.*?)(?:</h[1-6]>)?\s*</summary>")
 _FENCE = re.compile(r"^\s*```")
@@ -253,7 +256,15 @@ def covers(
     if norm and norm in haystack_norm:
         return True
     wanted = terms(text, analyzer)
-    return bool(wanted) and len(wanted & haystack_terms) / len(wanted) >= RECALL_SHARE
+    found = wanted & haystack_terms
+    # a morpheme Kiwi cuts otherwise in another sentence is still there: "오버" and "라이딩"
+    # of the notes' "* 오버라이딩 (overriding)" are in the answer's "오버라이딩 (overriding):
+    # …", which Kiwi reads as one word (Hangul of two syllables or more, found as written)
+    compact = _SPACES.sub("", haystack_norm)
+    found |= {
+        t for t in wanted - found if len(t) >= 2 and _HANGUL_WORD.fullmatch(t) and t in compact
+    }
+    return bool(wanted) and len(found) / len(wanted) >= RECALL_SHARE
 
 
 def span_recall(answer: str, span: str, analyzer: KoreanAnalyzer) -> bool:

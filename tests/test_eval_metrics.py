@@ -129,6 +129,23 @@ def test_span_recall_accepts_most_morphemes_in_another_order(analyzer: KoreanAna
     assert not span_recall(f"{HEADER}\n- 고양이 품종이 궁금하면 물어보세요.", SPAN, analyzer)
 
 
+def test_a_morpheme_cut_otherwise_in_another_sentence_is_still_found(
+    analyzer: KoreanAnalyzer,
+) -> None:
+    # Kiwi reads "오버라이딩" in a list line as 오버 + 라이딩 and in the answer's line as one
+    # word, and 부모 there as 부: the words are in the answer as written
+    gold = "* 상속 (inheritance)\n* 부모 클래스의 내용을 자식 클래스가 물려받는 것\n" + (
+        "* 오버라이딩 (overriding)\n* 부모 클래스의 메소드를 자식 클래스에서 재정의 하는 것"
+    )
+    answer = (
+        "상속 (inheritance): 부모 클래스의 내용을 자식 클래스가 물려받는 것. [1]\n"
+        "- 오버라이딩 (overriding): 부모 클래스의 메소드를 자식 클래스에서 재정의 하는 것. [1]"
+    )
+    assert span_recall(answer, gold, analyzer)
+    # not a word of one syllable, nor one the answer does not write
+    assert not span_recall("상속 (inheritance): 물려받는 것. [1]\n- 덮어쓰기 [1]", gold, analyzer)
+
+
 def test_span_recall_never_credits_the_header(analyzer: KoreanAnalyzer) -> None:
     header = f"노트에서 '{SPAN}'에 대해 정리한 내용이에요."
     assert not span_recall(f"{header}\n- 강아지 이야기", SPAN, analyzer)
