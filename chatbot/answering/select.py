@@ -2493,8 +2493,8 @@ class UnitSelector:
             # the sides compared, not where they belong ("분류 모델 지표에서 정확도랑
             # 정밀도는 뭐가 달라?": 정확도 and 정밀도), where two are asked; what they are
             # compared in stays ("병렬 처리 면에서")
-            own = [s for s in subjects if s not in domains or s.split()[-1] in _FACETS]
-            subjects = own if len(own) >= 2 else subjects
+            compared = [s for s in subjects if s not in domains or s.split()[-1] in _FACETS]
+            subjects = compared if len(compared) >= 2 else subjects
         asked_terms = set(self.analyzer.terms(question))
         subject_pairs = [(self._subject_terms(s, asked_terms), _key_of(s)) for s in subjects]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
