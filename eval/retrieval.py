@@ -130,12 +130,12 @@ def sweep(which: str, data_root: Path, embedder: str | None = None) -> None:
         items = load_jsonl(dataset)
         snap = services.store.snapshot()
         row: list[Any] = [name]
-        for w in [*weights, "rrf"]:
-            if w == "rrf":
+        for w in [*weights, None]:
+            if w is None:  # reciprocal rank fusion
                 services.settings.retrieval.fusion = "rrf"
             else:
                 services.settings.retrieval.fusion = "weighted"
-                services.settings.retrieval.keyword_weight = float(w)
+                services.settings.retrieval.keyword_weight = w
             rankings = [
                 [snap.by_id[h.chunk_id] for h in services.searcher.search(i["question"], 10).hits]
                 for i in items

@@ -40,7 +40,7 @@ def run(weights: Path | None = None) -> dict[str, dict[str, Any]]:
     for name in SETS:
         items = labelled(name)
         vectors = embeddings.embed_query_array([m for m, _ in items])
-        hits = {True: [], False: []}
+        hits: dict[bool, list[bool]] = {True: [], False: []}
         for (message, is_request), vector in zip(items, vectors, strict=True):
             p = classifier.p_request(message, vector)
             ok = (p >= classifier.threshold) == is_request
