@@ -284,7 +284,8 @@ def test_locator_resolves_single_and_multi_line_spans(notes: Path) -> None:
 SPLIT_FILES = (
     "answers_dev.jsonl", "answers_dev2.jsonl", "answers_dev3.jsonl", "answers_dev4.jsonl",
     "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_dev7.jsonl", "answers_dev8.jsonl",
-    "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_test.jsonl",
+    "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_dev12.jsonl",
+    "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -400,6 +401,11 @@ def test_the_ninth_dev_split_asks_mostly_what_the_others_answered_worst() -> Non
     }  # fmt: skip
     records = load_jsonl("answers_dev11.jsonl")
     assert all(r["id"].startswith("d11-") and r["type"] == "question" for r in records)
+    assert Counter(r["kind"] for r in records) == {
+        "how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2
+    }  # fmt: skip
+    records = load_jsonl("answers_dev12.jsonl")
+    assert all(r["id"].startswith("d12-") and r["type"] == "question" for r in records)
     assert Counter(r["kind"] for r in records) == {
         "how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2
     }  # fmt: skip
