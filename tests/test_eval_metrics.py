@@ -388,27 +388,27 @@ def test_later_dev_splits_have_the_promised_shape(
     assert sum(r["switch"] for r in records if r["type"] == "followup") == switches
 
 
-def test_the_ninth_dev_split_asks_mostly_what_the_others_answered_worst() -> None:
-    records = load_jsonl("answers_dev9.jsonl")
-    assert all(r["id"].startswith("d9-") and r["type"] == "question" for r in records)
-    assert Counter(r["kind"] for r in records) == {
-        "how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2
-    }  # fmt: skip
-    records = load_jsonl("answers_dev10.jsonl")
-    assert all(r["id"].startswith("d10-") and r["type"] == "question" for r in records)
-    assert Counter(r["kind"] for r in records) == {
-        "how": 12, "list": 12, "comparison": 4, "example": 4, "why": 4, "who": 2, "when": 2
-    }  # fmt: skip
-    records = load_jsonl("answers_dev11.jsonl")
-    assert all(r["id"].startswith("d11-") and r["type"] == "question" for r in records)
-    assert Counter(r["kind"] for r in records) == {
-        "how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2
-    }  # fmt: skip
-    records = load_jsonl("answers_dev12.jsonl")
-    assert all(r["id"].startswith("d12-") and r["type"] == "question" for r in records)
-    assert Counter(r["kind"] for r in records) == {
-        "how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2
-    }  # fmt: skip
+# The splits of questions only, most of the kinds the others answered worst (how, list,
+# comparison)
+MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, "who": 2, "when": 2}
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix", "kinds"),
+    [
+        ("answers_dev9.jsonl", "d9-", MOSTLY_WORST),
+        ("answers_dev10.jsonl", "d10-",
+         {"how": 12, "list": 12, "comparison": 4, "example": 4, "why": 4, "who": 2, "when": 2}),
+        ("answers_dev11.jsonl", "d11-", MOSTLY_WORST),
+        ("answers_dev12.jsonl", "d12-", MOSTLY_WORST),
+    ],
+)  # fmt: skip
+def test_the_splits_of_questions_only_ask_what_the_others_answered_worst(
+    name: str, prefix: str, kinds: dict[str, int]
+) -> None:
+    records = load_jsonl(name)
+    assert all(r["id"].startswith(prefix) and r["type"] == "question" for r in records)
+    assert Counter(r["kind"] for r in records) == kinds
 
 
 def _key(text: str) -> str:
