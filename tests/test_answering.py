@@ -46,6 +46,9 @@ NOTES = """## 비지도 학습
         ("지도 학습과 비지도 학습은 뭘로 구분해요?", "compare"),
         ("비지도 학습은 지도 학습이랑 뭐가 다른 거야?", "compare"),
         ("다른 거 말고 더 쉬운 방법은 없어?", "how"),
+        # ways asked for are a how, however "있어" is written
+        ("과적합을 막는 방법에는 뭐가 있어?", "how"),
+        ("SVM 커널 뭐가 있어?", "list"),
         ("분류는 어떤 유형의 데이터를 다뤄?", "definition"),  # which one, not what kinds
         ("계층적 군집", "definition"),
         ("튜링 테스트는 누가 만들었어?", "who"),
