@@ -289,6 +289,10 @@ def _term_split(text: str) -> tuple[str, str] | None:
     if _CLAUSE.search(term):
         # a clause, not a name: "크기를 줄이고 불변성 확보 (압축 및 저장) - 영속성이 …"
         return None
+    if "→" in m.group("mark") and "→" in m.group("desc"):
+        # a chain of steps ("문서 불러오기 → 청크 분할 → 청크 임베딩 → …"), not a term and
+        # what it stands for
+        return None
     if _unbalanced(term) or "\\" in term:
         # the mark sits inside a quote, a bracket or a formula ('구성은 "합성곱 → 활성화"',
         # "w \leftarrow w - \eta …")

@@ -309,6 +309,14 @@ def test_a_mark_inside_quotes_or_brackets_splits_no_term() -> None:
     assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "RAG"), ("item", "")]
 
 
+def test_a_chain_of_arrows_is_steps_not_a_term() -> None:
+    units = parse_units(
+        "## 학습 과정\n전처리 순서는 결측치 채우기 → 정규화 → 데이터 나누기 순이다.\n"
+        "GRU → 게이트가 두 개인 순환 신경망\n"
+    )
+    assert [(u.kind, u.term) for u in units] == [("item", ""), ("term", "GRU")]
+
+
 def test_a_clause_before_a_spaced_hyphen_is_no_term() -> None:
     units = parse_units(
         "## CNN\n- pooling layer(풀링 계층):\n"
