@@ -4043,3 +4043,16 @@ def test_sides_compared_are_not_where_they_belong() -> None:
         "정확도: 전체 예측 중에서 맞힌 비율. [1]",
         "- 정밀도: 양성이라고 예측한 것 중에 실제 양성의 비율. [1]",
     ], lines
+
+
+def test_the_merit_a_thing_is_chosen_for_says_why() -> None:
+    note = (
+        "### 배치와 미니배치\n\n"
+        "전체 데이터로 한 번에 기울기를 구하면 배치 경사 하강법, 수십 개씩 묶어 쓰면 미니배치 "
+        "경사 하강법이다.\n"
+        "실무에서는 속도와 안정성의 균형이 좋은 미니배치 방식을 주로 쓰며, 묶음 크기를 배치 "
+        "크기라고 한다.\n"
+    )
+    lines = _answer_over(_notes(note), "미니배치는 왜 쓰는 거예요?")
+    # no header that says the notes do not say why: the line they say it in leads
+    assert "균형이 좋은 미니배치 방식" in lines[0], lines
