@@ -88,7 +88,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?<![\d.])[2-9]\s?대\s?[가-힣]"
         ),
     ),
-    ("how", re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동")),
+    # "어떤 기준으로 배정돼?": the rule it goes by is how it is done
+    (
+        "how",
+        re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동|(?:어떤|무슨|어느) 기준"),
+    ),
 )
 
 # How each kind is named in a sentence ("노트에는 X를 언제 쓰는지는 …").
