@@ -383,6 +383,11 @@ def test_aliases_make_spellings_one_term() -> None:
         == analyzer.terms("[시퀀스 투 시퀀스:] - 질문과 대답")[0]
         == "seq2seq"
     )
+    # the Korean names of odds and logit, asked of notes that write them in English
+    # ("Odds에 로그를 취하면 logit이 된다"); alone, Kiwi cuts "로짓이" into 로 + 짓
+    assert analyzer.terms("오즈가 뭐야?") == analyzer.terms("Odds") == ["odds"]
+    assert analyzer.terms("승산은") == ["odds"]
+    assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
 
 
 def test_words_kept_whole_do_not_shrink_to_a_common_word() -> None:
