@@ -1619,6 +1619,23 @@ def test_a_compound_subject_reads_by_the_word_that_names_its_thing() -> None:
     assert "스스로 판단하고 행동하는" in lines[0]
 
 
+def test_a_name_asked_with_its_kind_reads_by_the_name() -> None:
+    # "소프트맥스 함수": the glossary line under "소프트 맥스:" defines it, not a line that
+    # lists it among a node's three functions
+    node = (
+        "#### 활성화 함수\n- 뉴런에서 출력값을 변경시키는 함수를 활성화 함수이다.\n\n"
+        "#### 노드 안에 세가지 함수(wx+b, relu, softmax)가 있다.\n"
+    )
+    glossary = (
+        "##### 활성화 함수: 핵심 기능을 담당하는 함수를 의미한다.\n\n"
+        "- **시그모이드 함수**: 이진분류이면 시그모이드 함수를 쓴다.\n"
+        "- **소프트 맥스:** 확률로서 하나 뽑아 내는 것을 의미한다.\n"
+    )
+    notes = _ranked(("node.md", node), ("act.md", glossary))
+    lines = _answer_over(notes, "소프트맥스 함수는 어떤 역할이야?")
+    assert "확률로서 하나 뽑아" in lines[0]
+
+
 def test_a_name_glossed_in_parentheses_in_another_note_adds_to_its_definition() -> None:
     notes = _ranked(
         ("a.md", "## 모델 종류\n\n- cnn은 이미지를 다루는 모델이다.\n- gan은 생성 모델이다.\n"),

@@ -81,6 +81,8 @@ _VALUE_ONLY_COST = 2.0
 _TOPIC_IN_TERM = re.compile(r"[가-힣](?:은|는)\s")
 # a name of a few Latin letters ("ann"), which longer words hold ("channel")
 _SHORT_LATIN = re.compile(r"[a-z]{2,5}")
+# a term in Latin letters: a name ("softmax", "k-means"), as the aliases index it
+_LATIN_TERM = re.compile(r"[a-z][a-z0-9.+-]*")
 _LATIN_WORDS = re.compile(r"[a-z]+")
 _WORD_LETTER = re.compile(r"[가-힣A-Za-z]")
 # (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는",
@@ -2501,8 +2503,9 @@ class UnitSelector:
         subject_pairs = [(self._subject_terms(s, asked_terms), _key_of(s)) for s in subjects]
         subject_pairs = [(terms, key) for terms, key in subject_pairs if terms]
         subject_sets = [terms for terms, _ in subject_pairs]
-        # the word a compound subject names its thing by, its last ("AI 에이전트": 에이전트)
-        heads = {terms[-1] for s in subjects if (terms := self.analyzer.terms(s))}
+        # the word a compound subject names its thing by, its last ("AI 에이전트": 에이전트),
+        # but the name's where it is asked with its kind ("소프트맥스 함수": softmax)
+        heads = {terms[-1] for s in subjects if (terms := self.analyzer.terms(self._name_of(s)))}
         head_words = self._head_words(subjects)
         domain_keys = {_key_of(d) for d in domains}
         weights = _weights(
@@ -3332,6 +3335,18 @@ class UnitSelector:
         if not terms <= asked and whole in asked:
             terms = {whole}
         return terms - QUERY_STOPWORDS
+
+    def _name_of(self, subject: str) -> str:
+        """The name in a subject that adds the kind of thing it is ("소프트맥스 함수",
+        "SVM 모델": a name the aliases or Latin letters write), whose glossary line
+        ("소프트 맥스: …") defines it; other subjects as they are ("활성화 함수")."""
+        words = subject.split()
+        if len(words) >= 2 and set(self.analyzer.terms(words[-1])) <= CLASS_NOUNS:
+            name = " ".join(words[:-1])
+            terms = self.analyzer.terms(name)
+            if terms and all(_LATIN_TERM.fullmatch(t) for t in terms):
+                return name
+        return subject
 
     def _names_a_group(self, unit: UnitRecord, subject_terms: set[str]) -> bool:
         """Whether the question names the label over the people `unit` stands among
