@@ -565,6 +565,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 인코더와 디코더 두개 다 써야한다. (사전이 두 개 다 필요하니까)", "why"),
         ("- 입력 게이트와 망각 게이트, 출력 게이트로 구성되어있다.", "list"),
         ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
+        # a means, then what it makes
+        ("- 입력 문장을 토큰화하여, 단어 번호의 목록으로 바꾼다.", "how"),
         # what is made to deal with a thing, or to prevent it
         ("- flask-wtf: 유효성 검증이나 CSRF에 대처하기 위한 폼을 작성하는 확장", "how"),
         ("- kernel_regularizer: 과적합 방지 (L1/L2)", "how"),

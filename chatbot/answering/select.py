@@ -471,6 +471,8 @@ _TEXT_KIND = {
         # steps ("차를 구해서 제곱한 값을 모두 더한 후"), or a setting written out
         # ("activation = 'softmax'")
         r"|구해서|(?:한|된) 후|[A-Za-z_]+\s?=\s?['\"\w]"
+        # a means, then what it makes ("2개의 문자열을 결합하여, 1개의 경로로 할 수 있음")
+        r"|[을를]\s[가-힣]+하여,\s\S+"
     ),
     # or names some of a kind ("<GPT, BERT, PaLM 등이 있음")
     # or gives some as a list before "처럼" ("좌우 뒤집기, 무작위 자르기, 회전처럼")
