@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev12|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev13|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -25,7 +25,10 @@ before anything was tuned on it: 28 of 40 spans); `answers_dev10.jsonl`, a tenth
 2 when, 2 who), the same way, scored once before anything was tuned on it: 32 of 40);
 `answers_dev12.jsonl`, a twelfth of 40 of the same kinds on lines no other split uses,
 mostly code, log lines and formulas (the prose was nearly all taken): 12 of 40 before
-anything was tuned on it).
+anything was tuned on it); `answers_dev13.jsonl`, a thirteenth of 40 (8 how, 8 list, 6
+comparison, 6 definition, 4 why, 4 example, 2 who, 2 when), mostly prose, each on a line
+earlier splits use but asked another way, the same way: 36 of 40 before anything was tuned
+on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -117,7 +120,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-    "dev12", "test",
+    "dev12", "dev13", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
