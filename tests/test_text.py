@@ -320,6 +320,11 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("혹시 결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
         # the kinds of a thing, however named, are asked of it
         ("스케일러 유형 뭐 있어?", ["스케일러"]),
+        # things among themselves: 끼리 is no part of their name
+        ("CNN에서 필터끼리는 가중치를 나눠 써?", ["필터", "CNN"]),
+        # when it is done, and the name in full, are asked of the subject
+        ("드롭아웃은 적용하는 타이밍이 언제야?", ["드롭아웃"]),
+        ("ReLU 풀네임도 알려줘", ["ReLU"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 27
+ANALYZER_VERSION = 28
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -124,8 +124,11 @@ _FRAMING_NOUNS = frozenset(
         "규모",
         "얼마",
         "기본값",
-        # "확률을 구한 다음엔": when, not what
+        # "확률을 구한 다음엔", "오차를 재는 타이밍": when, not what
         "다음",
+        "타이밍",
+        # "ReLU 풀네임도 알려줘": what the name stands for, asked of it
+        "풀네임",
         "후",
         "뒤",
         # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "딥러닝 연구자는": where or who
@@ -727,6 +730,10 @@ class KoreanAnalyzer:
         for i, tok in enumerate(tokens):
             before, previous = previous, tok
             tag = tok.tag.split("-")[0]
+            if tok.form == "끼리" and tag == "XSN" and start >= 0:
+                # "은닉층끼리는": the things among themselves, 끼리 no part of their name
+                close("marked")
+                continue
             if tok.form == "일" and tag == "NNG" and before is not None and before.tag == "ETM":
                 # "판별자는 하는 일이": what a thing does frames the question, as 역할 does
                 close("marked")
