@@ -567,6 +567,15 @@ def test_words_around_a_covered_subject_need_not_be_in_the_notes(services: Servi
     ):
         plan = chain.plan({"message": message, "history": []})
         assert plan.intent == "question" and not plan.missing, message
+    # nor the words that say what is asked of it ("주의점", "원인", "풀네임")
+    for message in (
+        "드롭아웃 주의점은 뭐야?",
+        "RNN에서 기울기 소실 원인은?",
+        "ReLU 풀네임도 알려줘",
+        "은닉층끼리는 어떻게 이어져 있어?",
+    ):
+        plan = chain.plan({"message": message, "history": []})
+        assert plan.intent == "question" and not plan.missing, message
     # what is asked must still be there: 정책 경사 is not, though 강화학습's words may be
     plan = chain.plan({"message": "강화학습에서 정책 경사 방법은 뭐야?", "history": []})
     assert plan.intent == "out_of_scope" and plan.missing == ["정책 경사"]

@@ -325,6 +325,11 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # when it is done, and the name in full, are asked of the subject
         ("드롭아웃은 적용하는 타이밍이 언제야?", ["드롭아웃"]),
         ("ReLU 풀네임도 알려줘", ["ReLU"]),
+        # what is asked of the subject, as 장점 and 방법 are (주의점 kept whole: not 주의 + 점)
+        ("DBSCAN의 주의점은 뭐야?", ["DBSCAN"]),
+        ("과적합 원인은?", ["과적합"]),
+        ("로지스틱 회귀 사용법 알려줘", ["로지스틱 회귀"]),
+        ("k-means 동작 방식 설명해줘", ["k-means"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

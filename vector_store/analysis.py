@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 28
+ANALYZER_VERSION = 29
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -129,6 +129,38 @@ _FRAMING_NOUNS = frozenset(
         "타이밍",
         # "ReLU 풀네임도 알려줘": what the name stands for, asked of it
         "풀네임",
+        # "DBSCAN 주의점은?", "과적합 원인은?", "로지스틱 회귀 사용법 알려줘": what is asked
+        # of the subject, as 장점 and 방법 are
+        "공통점",
+        "주의점",
+        "주의사항",
+        "해결책",
+        "해결법",
+        "대안",
+        "핵심",
+        "조건",
+        "약자",
+        "약어",
+        "명칭",
+        "원인",
+        "성질",
+        "노하우",
+        "배경",
+        "필요성",
+        "중요성",
+        "사용법",
+        "활용법",
+        "특장점",
+        "근거",
+        "유래",
+        "의의",
+        "의도",
+        "효과",
+        "용도",
+        "쓰임새",
+        # "DBSCAN 동작 방식": how it works
+        "동작",
+        "작동",
         "후",
         "뒤",
         # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "딥러닝 연구자는": where or who
