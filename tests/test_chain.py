@@ -573,6 +573,7 @@ def test_words_around_a_covered_subject_need_not_be_in_the_notes(services: Servi
         "RNN에서 기울기 소실 원인은?",
         "ReLU 풀네임도 알려줘",
         "은닉층끼리는 어떻게 이어져 있어?",
+        "드롭아웃 단점 보완 방법은?",
     ):
         plan = chain.plan({"message": message, "history": []})
         assert plan.intent == "question" and not plan.missing, message

@@ -330,6 +330,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("과적합 원인은?", ["과적합"]),
         ("로지스틱 회귀 사용법 알려줘", ["로지스틱 회귀"]),
         ("k-means 동작 방식 설명해줘", ["k-means"]),
+        ("DBSCAN 단점 보완 방법은?", ["DBSCAN"]),
+        ("RNN 기울기 소실 해결 방법", ["RNN 기울기 소실"]),
+        # (주성분 kept whole: not 주 + 성분)
+        ("PCA 주성분 개수는 어떻게 정해?", ["PCA 주성분"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 29
+ANALYZER_VERSION = 30
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -158,6 +158,14 @@ _FRAMING_NOUNS = frozenset(
         "효과",
         "용도",
         "쓰임새",
+        # "RNN 기울기 소실 해결 방법", "단점 보완 방법은?": what is done about it
+        "해결",
+        "보완",
+        "극복",
+        "개선",
+        # "PCA 주성분 개수는 어떻게 정해?": how many
+        "개수",
+        "갯수",
         # "DBSCAN 동작 방식": how it works
         "동작",
         "작동",
