@@ -567,6 +567,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 은닉층에 ReLU를 쓰면 이 문제가 크게 줄어든다.", "how"),
         # a means, then what it makes
         ("- 입력 문장을 토큰화하여, 단어 번호의 목록으로 바꾼다.", "how"),
+        # what must be done for it
+        ("- 입력을 먼저 정규화해야 학습이 안정될 수 있다.", "how"),
         # what is made to deal with a thing, or to prevent it
         ("- flask-wtf: 유효성 검증이나 CSRF에 대처하기 위한 폼을 작성하는 확장", "how"),
         ("- kernel_regularizer: 과적합 방지 (L1/L2)", "how"),

@@ -473,6 +473,8 @@ _TEXT_KIND = {
         r"|구해서|(?:한|된) 후|[A-Za-z_]+\s?=\s?['\"\w]"
         # a means, then what it makes ("2개의 문자열을 결합하여, 1개의 경로로 할 수 있음")
         r"|[을를]\s[가-힣]+하여,\s\S+"
+        # what must be done for it ("귀무가설을 반박해야 대립가설이 신뢰를 받을 수 있다")
+        r"|해야\s(?:\S+\s){0,4}?\S*\s?수\s?있"
     ),
     # or names some of a kind ("<GPT, BERT, PaLM 등이 있음")
     # or gives some as a list before "처럼" ("좌우 뒤집기, 무작위 자르기, 회전처럼")
