@@ -402,6 +402,13 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("오즈가 뭐야?") == analyzer.terms("Odds") == ["odds"]
     assert analyzer.terms("승산은") == ["odds"]
     assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
+    # a name written together or apart ("허깅 페이스에서 …", asked as "허깅페이스")
+    assert (
+        analyzer.terms("허깅페이스")
+        == analyzer.terms("허깅 페이스에서")
+        == analyzer.terms("Hugging Face")
+        == ["huggingface"]
+    )
 
 
 def test_words_kept_whole_do_not_shrink_to_a_common_word() -> None:
