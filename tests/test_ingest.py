@@ -325,16 +325,16 @@ def test_bm25_index_is_cached_per_generation_and_rebuilt_when_damaged(
 def test_a_word_typed_without_the_space_the_notes_give_it_finds_its_words(
     settings, notes_dir, hash_embeddings
 ) -> None:
-    # Kiwi keeps "허깅페이스" whole; the notes write "허깅 페이스", two indexed words
+    # Kiwi keeps "챗봇빌더" whole; the notes write "챗봇 빌더", two indexed words
     (notes_dir / "nlp.md").write_text(
-        "# 자연어 처리\n\n## 플랫폼\n허깅 페이스는 사전 학습된 언어 모델을 내려받는 플랫폼 "
-        "회사이다. 페이스 인식과는 다른 이야기다.\n",
+        "# 자연어 처리\n\n## 도구\n챗봇 빌더는 코드 없이 대화 흐름을 만드는 도구이다. "
+        "빌더 패턴과는 다른 이야기다.\n",
         encoding="utf-8",
     )
     ingest(settings, hash_embeddings)
-    found = searcher(settings, hash_embeddings).search("허깅페이스가 뭐야?", method="keyword")
-    assert found.hits and "허깅 페이스" in found.hits[0].text
-    assert {"허깅", "페이스"} <= set(found.query_terms)
+    found = searcher(settings, hash_embeddings).search("챗봇빌더가 뭐야?", method="keyword")
+    assert found.hits and "챗봇 빌더" in found.hits[0].text
+    assert {"챗봇", "빌더"} <= set(found.query_terms)
     # a word with no two indexed halves stays whole
     kept = searcher(settings, hash_embeddings).search("비트코인 시세", method="keyword")
     assert "비트코인" in kept.query_terms
