@@ -3343,7 +3343,10 @@ class UnitSelector:
     def _name_of(self, subject: str) -> str:
         """The name in a subject that adds the kind of thing it is ("소프트맥스 함수",
         "SVM 모델": a name the aliases or Latin letters write), whose glossary line
-        ("소프트 맥스: …") defines it; other subjects as they are ("활성화 함수")."""
+        ("소프트 맥스: …") defines it; other subjects as they are ("활성화 함수"). Only the
+        head is read so: `KoreanAnalyzer.name_of`, by which the whole selection reads its
+        subjects, keeps a Korean spelling's kind word (reading every subject so there lost
+        four dev answers, two of them on "합성곱 층", one on "역전파 알고리즘")."""
         words = subject.split()
         if len(words) >= 2 and set(self.analyzer.terms(words[-1])) <= CLASS_NOUNS:
             name = " ".join(words[:-1])
