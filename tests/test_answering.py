@@ -4078,3 +4078,30 @@ def test_the_merit_a_thing_is_chosen_for_says_why() -> None:
     lines = _answer_over(_notes(note), "미니배치는 왜 쓰는 거예요?")
     # no header that says the notes do not say why: the line they say it in leads
     assert "균형이 좋은 미니배치 방식" in lines[0], lines
+
+
+FAMILY_NOTE = (
+    "## 시퀀스 모델\n\n"
+    "#### 순환 계열 vs 어텐션 계열\n\n"
+    "| 항목 | RNN / LSTM / GRU | 트랜스포머 |\n|---|---|---|\n"
+    "| 처리 순서 | 한 토큰씩 차례로 | 문장 전체를 한 번에 |\n\n"
+    "- RNN/LSTM:\n"
+    "    단어를 앞에서부터 하나씩 읽어야 뜻을 안다\n"
+    "- 트랜스포머:\n"
+    "    문장을 통째로 보고 단어끼리의 관계를 한꺼번에 본다\n"
+)
+
+
+def test_a_side_named_by_its_family_answers_for_each_member() -> None:
+    """ "RNN/LSTM" under a comparing heading is the RNN side, and a table column "RNN /
+    LSTM / GRU" is one side, however many of its members the question names."""
+    lines = _answer_over(
+        _notes(FAMILY_NOTE), "RNN이랑 트랜스포머는 문장 뜻을 아는 방식이 어떻게 달라?"
+    )
+    assert lines[0].startswith("처리 순서: RNN / LSTM / GRU: 한 토큰씩"), lines
+    assert lines[1].startswith("- RNN/LSTM: 단어를 앞에서부터 하나씩 읽어야"), lines
+    assert lines[2].startswith("- 트랜스포머: 문장을 통째로 보고"), lines
+    # one column naming both sides of "LSTM vs RNN" sets nothing against anything
+    lstm = _answer_over(_notes(FAMILY_NOTE), "LSTM은 RNN이랑 뭐가 달라?")
+    assert not lstm[0].startswith("처리 순서"), lstm
+

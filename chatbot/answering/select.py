@@ -1083,6 +1083,10 @@ def _glossary_under(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen
     return [Chosen(replace(lead.unit, term=title, text=names), lead.passage, lead.score), *ordered]
 
 
+# "RNN/LSTM", "RNN / LSTM / GRU": one label naming some members of a family
+_MEMBERS = re.compile(r"\s*/\s*")
+
+
 def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, str] | None:
     """Where `unit` stands as one side of a comparison the notes make under a label of
     their own: (the labels down to the comparing one, the side's key, its label). A side
@@ -1090,9 +1094,14 @@ def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, s
     ("순전파: …" under "순전파 vs 역전파")."""
     names = (*unit.labels, unit.term) if unit.term else unit.labels
     for i in range(len(names) - 1):
-        side = _key_of(names[i + 1])
-        if side in keys and ask_of(names[i]) == "compare":
-            return names[: i + 1], side, names[i + 1]
+        if ask_of(names[i]) != "compare":
+            continue
+        # a side that names a family by some of its members ("RNN/LSTM" under "RNN계열 vs
+        # 트랜스포머 계열") is the side of each
+        for part in (names[i + 1], *_MEMBERS.split(names[i + 1])):
+            side = _key_of(part)
+            if side in keys:
+                return names[: i + 1], side, names[i + 1]
     return None
 
 
@@ -1115,8 +1124,14 @@ def _side_columns(unit: UnitRecord, keys: set[str]) -> int:
     """How many of the things `keys` name are columns of a table row `unit`."""
     if unit.kind != "row":
         return 0
-    columns = {_key_of(cell.partition(": ")[0]) for cell in _CELL_SPLIT.split(unit.text)}
-    return len(columns & keys)
+    # a column may name a family by some members ("RNN / LSTM / GRU"): it is one side
+    # however many of them the question names
+    columns = [
+        {_key_of(name) for name in (head, *_MEMBERS.split(head))}
+        for cell in _CELL_SPLIT.split(unit.text)
+        for head in [cell.partition(": ")[0]]
+    ]
+    return sum(1 for names in columns if names & keys)
 
 
 def _compared_sides(
@@ -1137,7 +1152,9 @@ def _compared_sides(
             scores = found.setdefault(group, {})
             scores[side[1]] = scores.get(side[1], 0.0) + c.score
             passages.setdefault(group, {})[c.passage.chunk_id] = c.passage
-    whole = [g for g, sides in found.items() if len(sides) == len(keys)]
+    # every side the question names, or two where it names a facet as well ("RNN이랑
+    # 트랜스포머는 문장 뜻을 … 어떻게 달라?": 문장 is no side)
+    whole = [g for g, sides in found.items() if len(sides) >= min(len(keys), 2)]
     if not whole:
         return []
     group = max(whole, key=lambda g: sum(found[g].values()))
@@ -1152,7 +1169,7 @@ def _compared_sides(
                 lines.setdefault(side[1], []).append((unit, passage))
                 labels.setdefault(side[1], side[2])
     out = []
-    for key in keys:
+    for key in (k for k in keys if k in lines):
         said = sorted(lines[key], key=lambda up: up[0].line)
         text = " ".join(
             _end_sentence(f"{u.term}: {u.text}" if u.term and _key_of(u.term) != key else u.text)
