@@ -4105,3 +4105,14 @@ def test_a_side_named_by_its_family_answers_for_each_member() -> None:
     lstm = _answer_over(_notes(FAMILY_NOTE), "LSTM은 RNN이랑 뭐가 달라?")
     assert not lstm[0].startswith("처리 순서"), lstm
 
+
+def test_a_name_with_a_phrase_that_says_no_more_than_the_name_is_no_line() -> None:
+    notes = _notes(
+        "## 인코더와 디코더\n\n"
+        "- 번역 모델은 인코더와 디코더를 함께 써서 문장을 다른 말로 옮긴다.\n"
+        "- 인코더: 인코딩 해주는 것\n"
+        "- 디코더: 문장을 읽어 숫자 벡터로 바꾼 것을 다시 단어로 풀어 주는 부분이다.\n"
+    )
+    by_text = {u.text: u for u in notes[1][1]}
+    assert not standalone(by_text["인코딩 해주는 것"])
+    assert standalone(by_text["문장을 읽어 숫자 벡터로 바꾼 것을 다시 단어로 풀어 주는 부분이다."])

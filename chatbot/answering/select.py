@@ -1442,6 +1442,8 @@ def _leans_back(text: str) -> bool:
 
 # "모델은 구조이다.": a sentence that says what its topic is, however short
 _STATES_OF_TOPIC = re.compile(r"^[^\s,]{1,20}[은는]\s.*(?:다|요|함|음)\.?$")
+# a sentence's end ("…이다.", "…함", "…줌")
+_ENDS_SENTENCE = re.compile(r"(?:다|요|함|음|임|됨|짐|줌|봄|냄|킴)[.!)]*\s*$")
 
 
 def standalone(unit: UnitRecord) -> bool:
@@ -1478,6 +1480,10 @@ def standalone(unit: UnitRecord) -> bool:
         return False  # English prose or code pasted as a bullet; a short name may stand
     if DANGLING.match(text) or text.rstrip().endswith(("?", ":")) or _TOPIC_ONLY.search(text):
         return False  # leans on a line before it, or is a question or label of its own
+    if unit.kind == "term" and len(unit.terms) < 3 and not _ENDS_SENTENCE.search(text):
+        # a name and a phrase that says hardly more than the name ("인코더: 인코딩 해주는
+        # 것")
+        return False
     if unit.kind != "item":
         return True
     # A short line stands only with the label it belongs to ("노이즈 정의" under 절차,
