@@ -4116,3 +4116,20 @@ def test_a_name_with_a_phrase_that_says_no_more_than_the_name_is_no_line() -> No
     by_text = {u.text: u for u in notes[1][1]}
     assert not standalone(by_text["인코딩 해주는 것"])
     assert standalone(by_text["문장을 읽어 숫자 벡터로 바꾼 것을 다시 단어로 풀어 주는 부분이다."])
+
+
+def test_why_of_a_thing_is_not_the_why_of_a_kind_of_it() -> None:
+    """ "회귀는 왜 해?" is answered by what 회귀 is used for, not by the "왜 사용할까?" of
+    선형 회귀, a kind of it; "… 규명하는데 사용하는 방법" says what it is used for."""
+    notes = _notes(
+        "## 지도 학습\n\n"
+        "* `회귀`\n"
+        "    * 한 변수로 다른 변수를 예측하거나 두 변수의 관계를 밝히는데 사용하는 방법\n"
+        "* `선형 회귀`\n"
+        "    * 왜 사용할까?\n"
+        "        * 주어진 데이터에 대한 예측\n"
+        "    * 언제 사용하면 좋을까?\n"
+        "        * 두 변수가 직선 관계일 때 쓰면 좋다.\n"
+    )
+    lines = _answer_over(notes, "회귀는 왜 해?")
+    assert lines[0].startswith("회귀: 한 변수로 다른 변수를 예측하거나"), lines

@@ -414,8 +414,8 @@ _TEXT_KIND = {
         # what goes wrong without it ("패딩이 없으면 … 출력이 작아진다", "… 모델과 맞지
         # 않으면 자동으로 422 오류를 돌려주고")
         r"|[이가]\s?없으면|지 않으면"
-        # what it is used as
-        rf"|{_USED_AS}"
+        # what it is used as, or for ("… 두 변수의 관계를 규명하는데 사용하는 방법")
+        rf"|{_USED_AS}|[가-힣]는\s?데\s?(?:사용|쓰|쓰이|쓰인|활용)"
         # what it is that makes it so ("기울기가 항상 1이라 깊은 신경망에서도 학습이 잘
         # 된다")
         r"|(?<=[가-힣0-9])이?라\s(?!(?:고|는|면|도)\b)\S+.{0,40}?"
@@ -874,6 +874,19 @@ def _longer_name(term: str, key: str) -> bool:
     return all(_key_of(part) != key for part in re.split(r"[=,/]| vs ", term))
 
 
+def _kind_named(name: str, key: str) -> bool:
+    """Whether `name` is `key` after words that name a kind of it ("선형 회귀",
+    "로지스틱 회귀" for 회귀): a title of another thing than `key` itself."""
+    if key in CLASS_WORDS | CLASS_NOUNS:
+        return False  # "ARIMA 모델" is one of what "대표 모델 하나만 알려줘" asks for
+    words = _SPELLED_OUT.sub("", name).split()
+    return any(
+        _key_of(" ".join(words[start:])) == key
+        and all(_NAME_WORD.fullmatch(w) for w in words[:start])
+        for start in range(1, len(words))
+    )
+
+
 def _of_longer_name(unit: UnitRecord, keys: set[str]) -> bool:
     """Whether the name a unit stands under, or the topic its sentence opens with, is one
     of `keys` followed by more Korean words that make it another thing ("서포트 벡터
@@ -888,6 +901,10 @@ def _of_longer_name(unit: UnitRecord, keys: set[str]) -> bool:
             ):
                 return True
     return False
+
+
+# a word of a name ("선형", "로지스틱", "RBF"), not a date or a clause
+_NAME_WORD = re.compile(r"[가-힣]{2,}|[A-Za-z][A-Za-z0-9-]*")
 
 
 # "GPT 계열은", "BERT 모델은": the kind of thing after a name still makes it the topic
@@ -3564,14 +3581,19 @@ class UnitSelector:
         # ("손실 함수 (loss function)")
         cells = _cell_names(unit) if unit.kind == "row" else set()
         abouts = [
-            1.0
-            if k
-            and (
-                _holds(named, k, keys, f"{unit.term} {unit.context}")
-                or _opens_with(unit.text, {k})
-                or k in cells
+            (
+                1.0
+                if k
+                and (
+                    _holds(named, k, keys, f"{unit.term} {unit.context}")
+                    or _opens_with(unit.text, {k})
+                    or k in cells
+                )
+                else _share(s, unit.context_terms)
             )
-            else _share(s, unit.context_terms)
+            # a line under a longer name that holds the subject ("선형 회귀" > "왜 사용할까?"
+            # for 회귀) is about another thing
+            * (_OTHER_THING if k and not unit.term and _kind_named(unit.context, k) else 1.0)
             for s, k in subjects
         ]
         # a definition under a label that is exactly the subject ("`군집`" over "각
