@@ -402,6 +402,8 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("오즈가 뭐야?") == analyzer.terms("Odds") == ["odds"]
     assert analyzer.terms("승산은") == ["odds"]
     assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
+    # sklearn's kernel="poly" is the notes' 다항식 커널
+    assert analyzer.terms("poly 커널") == analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
     # a name written together or apart ("허깅 페이스에서 …", asked as "허깅페이스")
     assert (
         analyzer.terms("허깅페이스")
