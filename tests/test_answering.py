@@ -9,7 +9,14 @@ import pytest
 from chatbot.answering.codewords import in_korean
 from chatbot.answering.kinds import question_kind
 from chatbot.answering.render import render_answer
-from chatbot.answering.select import _PROS, Selection, UnitSelector, answers_kind, standalone
+from chatbot.answering.select import (
+    _PROS,
+    Selection,
+    UnitSelector,
+    _subject_cell,
+    answers_kind,
+    standalone,
+)
 from tests.conftest import SAMPLE_NOTES, unit_records
 from vector_store.analysis import default_analyzer
 from vector_store.passage import Passage, UnitRecord
@@ -74,6 +81,10 @@ NOTES = """## 비지도 학습
         ("DBSCAN 군집 절차가 어떻게 돼?", "how"),
         ("계층적 군집은 어떻게 해?", "how"),
         ("샘플은 어떤 기준으로 군집에 들어가?", "how"),  # the rule it goes by
+        # the way it goes
+        ("군집은 데이터를 어떤 식으로 묶어요?", "how"),
+        ("원핫 인코딩은 값을 어떤 방식으로 나타내?", "how"),
+        ("풀링 층은 어떻게 동작해?", "how"),
         ("계층적 군집이랑 K-평균 차이가 뭐야?", "compare"),
         ("군집이랑 차원 축소는 목표가 어떻게 달라?", "compare"),
         ("군집 알고리즘 종류 알려줘", "list"),
@@ -4133,3 +4144,19 @@ def test_why_of_a_thing_is_not_the_why_of_a_kind_of_it() -> None:
     )
     lines = _answer_over(notes, "회귀는 왜 해?")
     assert lines[0].startswith("회귀: 한 변수로 다른 변수를 예측하거나"), lines
+
+
+def test_a_table_row_answers_how_by_the_cell_of_the_subject() -> None:
+    """ "시간 순서대로만" in the RNN column says nothing of how 트랜스포머 works; the
+    row still says it of RNN, and a row with no column of the subject says it whole."""
+    notes = _notes(
+        "## 시퀀스 모델\n\n"
+        "| 항목 | RNN | 트랜스포머 |\n|---|---|---|\n"
+        "| 병렬 처리 | 불가능 (시간 순서대로만) | 가능 |\n"
+    )
+    (row,) = [u for u in notes[1][1] if u.kind == "row"]
+    question = "트랜스포머는 문장을 어떤 식으로 처리해?"
+    assert answers_kind(row, "how", question)
+    assert not answers_kind(_subject_cell(row, {"트랜스포머"}), "how", question)
+    assert answers_kind(_subject_cell(row, {"rnn"}), "how", question)
+    assert _subject_cell(row, {"lstm"}) == row

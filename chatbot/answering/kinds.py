@@ -88,10 +88,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?<![\d.])[2-9]\s?대\s?[가-힣]"
         ),
     ),
-    # "어떤 기준으로 배정돼?": the rule it goes by is how it is done
+    # "어떤 기준으로 배정돼?": the rule it goes by is how it is done; "어떤 식으로 묶어?",
+    # "어떤 방식으로 동작해?": the way it goes
     (
         "how",
-        re.compile(r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동|(?:어떤|무슨|어느) 기준"),
+        re.compile(
+            r"어떻게|방법|절차|과정|순서|단계|원리|하는 법|작동|동작|(?:어떤|무슨|어느) 기준"
+            r"|(?:어떤|무슨|어느) (?:식|방식)으로"
+        ),
     ),
 )
 

@@ -1151,6 +1151,21 @@ def _side_columns(unit: UnitRecord, keys: set[str]) -> int:
     return sum(1 for names in columns if names & keys)
 
 
+def _subject_cell(unit: UnitRecord, keys: set[str]) -> UnitRecord:
+    """A table row as what it says of the subject: the cell under the subject's column
+    when one column is the subject's ("병렬 처리 | RNN / LSTM / GRU: 불가능 (시간
+    순서대로만) | 트랜스포머: 가능" says of 트랜스포머 only "가능"), else the whole row."""
+    if unit.kind != "row":
+        return unit
+    said = [
+        value
+        for cell in _CELL_SPLIT.split(unit.text)
+        for head, _, value in [cell.partition(": ")]
+        if value and {_key_of(name) for name in (head, *_MEMBERS.split(head))} & keys
+    ]
+    return replace(unit, text=said[0]) if len(said) == 1 else unit
+
+
 def _compared_sides(
     pool: list[Chosen], keys: list[str], units_of: Callable[[Passage], list[UnitRecord]]
 ) -> list[Chosen]:
@@ -3688,7 +3703,7 @@ class UnitSelector:
         elif kind == "who":
             if answers_kind(unit, "who"):
                 score += 1.0
-        elif _answers_asked(unit, kind, question, listed):
+        elif _answers_asked(_subject_cell(unit, keys), kind, question, listed):
             # (a title that asks it of another thing, "차원 축소 방법" for "시계열 데이터는
             # 어떻게 3차원으로 바꿔?", says it no more than the line's own words do)
             # (and a line under the subject's strengths says why one uses it as a title of
