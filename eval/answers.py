@@ -97,9 +97,9 @@ Metrics (each function below implements one):
 - follow-up success: the second turn's intent is `question` and its answer has span
   recall for the gold span.
 - "'not written' said, yet the span is in the answer": the share of questions whose
-  answer opens by saying the notes do not hold the kind asked ("노트에는 'X'에 대해 왜
-  쓰는지는 따로 적혀 있지 않아요.", `says_not_written`) and then holds the gold span: a
-  header that wrongs the notes.
+  answer opens by saying the kind asked is not there ("노트에서 'X'에 대해 왜 쓰는지를 딱
+  집어 말한 줄은 찾지 못했어요.", "노트에는 'X'에 대해 왜 쓰는지는 따로 적혀 있지 않고, …",
+  `says_not_written`) and then holds the gold span: a header that misleads.
 """
 
 from __future__ import annotations
@@ -449,14 +449,15 @@ class Scored:
     """The answer opens by saying the notes do not hold the kind asked (`says_not_written`)."""
 
 
-# "노트에는 'X'에 대해 왜 쓰는지는 따로 적혀 있지 않아요.": the answer's own header saying
-# the notes do not answer the kind asked
-_NOT_WRITTEN = "따로 적혀 있지 않"
+# "노트에서 'X'에 대해 왜 쓰는지를 딱 집어 말한 줄은 찾지 못했어요.", "노트에는 'X'에 대해 왜
+# 쓰는지는 따로 적혀 있지 않고, …": the answer's own header saying the kind asked is not
+# there
+_NOT_WRITTEN = re.compile(r"따로 적혀 있지 않|딱 집어 말한 줄은 찾지 못했")
 
 
 def says_not_written(answer: str) -> bool:
-    """Whether the answer's first line says the notes do not hold what is asked."""
-    return _NOT_WRITTEN in answer.split("\n", 1)[0]
+    """Whether the answer's first line says what is asked is not in the notes."""
+    return bool(_NOT_WRITTEN.search(answer.split("\n", 1)[0]))
 
 
 class Scorer:

@@ -46,6 +46,11 @@ NOTES = """## 비지도 학습
 """
 
 
+def _denies(line: str) -> bool:
+    """Whether an answer's first line says the kind asked was not found in the notes."""
+    return "딱 집어 말한 줄은 찾지 못했" in line or "따로 적혀 있지 않" in line
+
+
 @pytest.mark.parametrize(
     ("message", "kind"),
     [
@@ -198,17 +203,17 @@ def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
         "model.fit(x_train, y_train, epochs=5, batch_size=128)\n```\n"
     )
     lines = _answer_over(notes, "배치 정규화는 누가 만들었어?")
-    assert lines[0].startswith("노트에는 '배치 정규화'에 대해 누가"), lines
+    assert lines[0].startswith("노트에서 '배치 정규화'에 대해 누가"), lines
     assert "배치 정규화(Batch Normalization)는 깊은" in lines[1]
     # a thing that makes something as it runs is no maker ("디코더가 … 만들 때마다")
     notes = _notes(
         "## Seq2Seq\n\n- 어텐션은 디코더가 단어를 하나 만들 때마다 인코더의 상태를 다시 본다.\n"
         "- Seq2Seq는 인코더와 디코더로 시퀀스를 바꾸는 구조이다.\n"
     )
-    assert _answer_over(notes, "Seq2Seq는 누가 제안했어?")[0].startswith("노트에는")
+    assert _denies(_answer_over(notes, "Seq2Seq는 누가 제안했어?")[0])
     # a study named by its English title is no person
     notes = _notes("## 어텐션\n\n어텐션은 2017년 논문(Attention Is All)이 널리 알렸다.\n")
-    assert _answer_over(notes, "어텐션은 누가 만들었어?")[0].startswith("노트에는")
+    assert _denies(_answer_over(notes, "어텐션은 누가 만들었어?")[0])
     # a maker in Latin letters that put it out ("Meta가 공개한")
     notes = _notes("## 벡터 검색\n\n- FAISS는 Meta가 공개한 벡터 검색 라이브러리이다.\n")
     lines = _answer_over(notes, "FAISS는 누가 만들었어?")
@@ -223,7 +228,9 @@ def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
         "모델이다.\n"
     )
     lines = _answer_over(notes, "LSTM은 누가 만들었어?")
-    assert lines[0].startswith("노트에는 'LSTM'에 대해 누가 관련되었는지는 따로 적혀 있지"), lines
+    assert lines[0].startswith(
+        "노트에서 'LSTM'에 대해 누가 관련되었는지를 딱 집어 말한 줄은 찾지 못했"
+    ), lines
     # then what the notes say LSTM is; "만들" asked who, and picks no line ("값을 만들어")
     assert "1997년에 제안된 RNN 변형" in lines[1]
     # a thing titled as a person's ("얀 르쿤의 …") names who made it
@@ -232,7 +239,7 @@ def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
         "시작한 연구이다.\n"
     )
     lines = _answer_over(notes, "손글씨 인식기 만든 사람이 누구야?")
-    assert not lines[0].startswith("노트에는"), lines
+    assert not _denies(lines[0]), lines
     # the maker of a model in a table under the topic's name is not the topic's maker
     notes = _notes(
         "## 트랜스포머\n\n- 트랜스포머는 문장 전체를 한꺼번에 병렬로 처리한다.\n\n"
@@ -240,7 +247,7 @@ def test_who_made_another_thing_is_no_answer_of_who_made_this_one() -> None:
         "| GPT (OpenAI) | 문장 생성에 강함 |\n| BERT (Google) | 문장 이해에 강함 |\n"
     )
     lines = _answer_over(notes, "트랜스포머는 누가 만들었어?")
-    assert lines[0].startswith("노트에는 '트랜스포머'에 대해 누가 관련되었는지는"), lines
+    assert lines[0].startswith("노트에서 '트랜스포머'에 대해 누가 관련되었는지를"), lines
     assert _answer_over(notes, "GPT는 누가 만들었어?")[0].startswith("GPT (OpenAI)")
 
 
@@ -289,7 +296,9 @@ def test_who_of_a_group_is_each_person_of_its_list_and_nothing_else() -> None:
 
 def test_who_says_so_when_the_notes_name_nobody(units) -> None:
     lines = _answer(units, "계층적 군집은 누가 만들었어?")
-    assert lines[0].startswith("노트에는 '계층적 군집'에 대해 누가 관련되었는지는 따로 적혀 있지")
+    assert lines[0].startswith(
+        "노트에서 '계층적 군집'에 대해 누가 관련되었는지를 딱 집어 말한 줄은 찾지 못했"
+    )
     # then what the notes say it is ("Hierarchical Clustering" in parentheses is no person)
     assert "가까운 데이터끼리" in lines[1]
 
@@ -478,7 +487,7 @@ def test_two_notes_defining_the_same_term_are_both_cited(two_notes) -> None:
 
 def test_one_row_that_holds_both_sides_answers_a_comparison(two_notes) -> None:
     lines = _answer_over(two_notes, "선형 회귀랑 소프트맥스 회귀는 출력이 어떻게 달라?")
-    assert not lines[0].startswith("노트에는")  # no "the notes do not say" before the answer
+    assert not _denies(lines[0])  # no "the notes do not say" before the answer
     assert "범주별 확률" in lines[0] and "연속된 값" in lines[0]
 
 
@@ -671,7 +680,7 @@ def test_a_how_question_is_no_table_lookup() -> None:
     notes = ([passage], {7: unit_records("web.md", 7, FRAMEWORKS, 600)})
     lines = _answer_over(notes, "플라스크 라이선스는 어떻게 적용돼?")
     # the notes say nothing of how: that first, then what they say of it (the cell)
-    assert lines[0].startswith("노트에는 '플라스크 라이선스'에 대해 어떻게 하는지는")
+    assert lines[0].startswith("노트에서 '플라스크 라이선스'에 대해 어떻게 하는지를")
     assert lines[1] == "플라스크: 라이선스: BSD License. [1]"
     assert lines[2:] == [
         "- 플라스크: 라이선스: BSD License, 초기 개발자: Armin Ronacher, 최초 릴리스: 2010년. [1]"
@@ -1296,7 +1305,7 @@ def test_the_rows_of_a_table_asked_for_as_kinds_answer_it() -> None:
     passage = Passage(17, "layers.md", "레이어", TABLE_NOTE, 1.0)
     notes = ([passage], {17: unit_records("layers.md", 17, TABLE_NOTE, 1010)})
     lines = _answer_over(notes, "Dense 인자 종류 알려줘")
-    assert not lines[0].startswith("노트에는")  # the kinds asked for are there
+    assert not _denies(lines[0])  # the kinds asked for are there
     names = [line.split(":")[0].lstrip("- ").strip("`") for line in lines]
     assert names == ["units", "activation", "use_bias"]
 
@@ -2006,10 +2015,10 @@ def test_no_header_denies_what_the_lead_line_says_in_the_question_s_words() -> N
     lines = _answer_over(notes, "GridSearch는 왜 비효율적이라고 해?")
     assert lines[0].startswith("GridSearch: 모든 조합 다 돌림")
     # nothing says why it would be slow: the header says so
-    assert _answer_over(notes, "GridSearch는 왜 느려?")[0].startswith("노트에는")
+    assert _denies(_answer_over(notes, "GridSearch는 왜 느려?")[0])
     # a name with its maker in parentheses says who made it
     lines = _answer_over(notes, "T5는 누가 만들었어?")
-    assert not lines[0].startswith("노트에는") and "Google" in lines[0]
+    assert not _denies(lines[0]) and "Google" in lines[0]
 
 
 BAYES_NOTE = """## 튜닝
@@ -2064,9 +2073,9 @@ def test_a_title_that_names_the_kind_answers_it() -> None:
         "activity_regularizer: 출력값 정규화, 거의 안 씀\n"
     )
     notes = _notes(note)
-    assert not _answer_over(notes, "astype('float32')는 왜 해?")[0].startswith("노트에는")
+    assert not _denies(_answer_over(notes, "astype('float32')는 왜 해?")[0])
     # how often it is used says when
-    assert not _answer_over(notes, "activity_regularizer는 언제 써?")[0].startswith("노트에는")
+    assert not _denies(_answer_over(notes, "activity_regularizer는 언제 써?")[0])
 
 
 def test_a_case_in_which_it_is_the_one_chosen_says_when() -> None:
@@ -2077,7 +2086,7 @@ def test_a_case_in_which_it_is_the_one_chosen_says_when() -> None:
     )
     lines = _answer_over(notes, "재현율은 언제 중요해?")
     # the notes say when: no header says they do not
-    assert not lines[0].startswith("노트에는"), lines
+    assert not _denies(lines[0]), lines
     assert any("크면 재현율을 중시한다" in line for line in lines)
 
 
@@ -2237,7 +2246,9 @@ def test_no_header_denies_what_the_leading_line_says_in_the_question_s_words() -
     assert lines[0].startswith("시계열 분석: 일반적인 머신 러닝에서 시간을 독립 변수로")
     # nothing of what is asked is there: the header says so
     lines = _answer_over(notes, "시계열 분석은 어떻게 평가해?")
-    assert lines[0].startswith("노트에는 '시계열 분석'에 대해 어떻게 하는지는 따로 적혀 있지")
+    assert lines[0].startswith(
+        "노트에서 '시계열 분석'에 대해 어떻게 하는지를 딱 집어 말한 줄은 찾지 못했"
+    )
 
 
 def test_lines_above_the_first_naming_a_subject_its_title_leaves_out_are_not_of_it() -> None:
@@ -3154,7 +3165,7 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     )
     lines = _answer_over(notes, "로그 변환은 언제 써?")
     # the notes say when: no header says they do not
-    assert "따로 적혀 있지 않아요" not in lines[0], lines
+    assert "찾지 못했어요" not in lines[0], lines
     assert any("한쪽으로 치우친 값이 많으면" in line for line in lines), lines
     # a case a few words long, said in the negative
     notes = _notes(
@@ -3179,7 +3190,7 @@ def test_a_line_that_opens_with_the_case_it_speaks_of_says_when() -> None:
     # a line that opens with doing it says how, not when
     notes = _notes("## 활성화 함수\n\n- ReLU를 쓰면 기울기 소실이 줄어든다.\n")
     lines = _answer_over(notes, "ReLU는 언제 써?")
-    assert "언제 쓰는지는 따로 적혀 있지 않아요" in lines[0], lines
+    assert "언제 쓰는지를 딱 집어 말한 줄은 찾지 못했어요" in lines[0], lines
 
 
 def test_a_weakness_the_notes_do_not_give_is_said_to_be_missing() -> None:
@@ -3191,7 +3202,8 @@ def test_a_weakness_the_notes_do_not_give_is_said_to_be_missing() -> None:
     # the notes say what 랜덤 탐색 is, and nothing it is weak at
     lines = _answer_over(notes, "랜덤 탐색의 한계는?")
     assert lines[0] == (
-        "노트에는 '랜덤 탐색'에 대해 한계는 따로 적혀 있지 않아요. 대신 이렇게 정리되어 있어요."
+        "노트에서 '랜덤 탐색'에 대해 한계를 딱 집어 말한 줄은 찾지 못했어요. "
+        "관련된 내용은 이렇게 정리되어 있어요."
     ), lines
     assert lines[1].startswith("랜덤 탐색: 범위 안에서"), lines
     # a weakness said in a word of its own is one
@@ -3489,15 +3501,19 @@ def test_parts_each_doing_their_own_say_how_a_thing_works() -> None:
     assert lines[0].startswith("오토인코더: 인코더는 입력을 짧은 잠재 벡터로 줄이고"), lines
     # how one does it is asked in other words
     lines = _answer_over(notes, "오토인코더는 어떻게 만들어?")
-    assert lines[0].startswith("노트에는 '오토인코더'에 대해 어떻게 하는지는"), lines
+    assert lines[0].startswith("노트에서 '오토인코더'에 대해 어떻게 하는지를"), lines
 
 
 def test_the_header_names_when_as_the_question_asks_it() -> None:
     notes = _notes("## 지표\n\n- 로그 손실은 예측 확률과 정답의 차이를 재는 값이다.\n")
     lines = _answer_over(notes, "로그 손실은 언제 생겨?")
-    assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 그런지는 따로 적혀 있지 않"), lines
+    assert lines[0].startswith(
+        "노트에서 '로그 손실'에 대해 언제 그런지를 딱 집어 말한 줄은 찾지 못했"
+    ), lines
     lines = _answer_over(notes, "로그 손실은 언제 써?")
-    assert lines[0].startswith("노트에는 '로그 손실'에 대해 언제 쓰는지는 따로 적혀 있지 않"), lines
+    assert lines[0].startswith(
+        "노트에서 '로그 손실'에 대해 언제 쓰는지를 딱 집어 말한 줄은 찾지 못했"
+    ), lines
 
 
 @pytest.mark.parametrize(
@@ -3509,7 +3525,7 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
             "## 분류 모델\n\n* `K-최근접 이웃`\n    * 언제 사용하면 좋을까?\n"
             "        * 훈련 데이터를 충분히 확보할 수 있는 환경에서 사용하면 좋습니다.\n",
             "K-최근접 이웃은 어떻게 작동해?",
-            "노트에는 'K-최근접 이웃'에 대해 어떻게 동작하는지는",
+            "노트에서 'K-최근접 이웃'에 대해 어떻게 동작하는지를",
             "충분히 확보할 수 있는 환경에서",
             id="suits-is-no-how",
         ),
@@ -3519,7 +3535,7 @@ def test_the_header_names_when_as_the_question_asks_it() -> None:
             "## SVM\n\nSVM은 마진이 가장 큰 경계를 찾는 분류 모델이다.\n"
             "하이퍼파라미터 `C`가 크면 마진이 좁아지고 과적합 위험이 커진다.\n",
             "SVM은 언제 써?",
-            "노트에는 'SVM'에 대해 언제 쓰는지는 따로 적혀 있지 않",
+            "노트에서 'SVM'에 대해 언제 쓰는지를 딱 집어 말한 줄은 찾지 못했",
             "마진이 가장 큰 경계",
             id="setting-is-no-when",
         ),
@@ -3626,7 +3642,7 @@ def test_the_weakness_of_another_thing_is_not_the_subjects() -> None:
         "    - 다항식 커널은 차수에 한계가 있지만 가우시안 커널은 제한이 없다.\n"
     )
     lines = _answer_over(notes, "SVM 단점은 뭐야?")
-    assert lines[0].startswith("노트에는 'SVM'에 대해 단점은 따로 적혀 있지 않"), lines
+    assert lines[0].startswith("노트에서 'SVM'에 대해 단점을 딱 집어 말한 줄은 찾지 못했"), lines
     # what the notes hold of SVM follows, not 다항식 커널's 한계
     assert "마진이 가장 큰 경계" in lines[1] and not any("다항식 커널" in line for line in lines)
 
@@ -3703,7 +3719,7 @@ def test_one_thing_compared_in_two_cases_is_answered_when_the_lines_say_each() -
     )
     lines = _answer_over(notes, "드롭아웃은 학습할 때랑 추론할 때 어떻게 달라?")
     # no "the notes do not say what differs" above the two lines that say it
-    assert not lines[0].startswith("노트에는"), lines
+    assert not _denies(lines[0]), lines
     assert any("학습 중에" in line for line in lines) and any(
         "추론할 때는" in line for line in lines
     )
@@ -3752,7 +3768,7 @@ def test_the_kinds_of_a_layer_are_kinds_of_the_word_before_it() -> None:
     )
     # "드롭아웃 계층 종류": kinds of 드롭아웃, though the line does not say 계층
     lines = _answer_over(notes, "드롭아웃 계층 종류 알려줘")
-    assert not lines[0].startswith("노트에는"), lines
+    assert not _denies(lines[0]), lines
     assert any("공간 드롭아웃도 있다" in line for line in lines), lines
 
 

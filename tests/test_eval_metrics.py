@@ -458,8 +458,8 @@ def test_a_header_saying_the_notes_lack_the_kind_is_told_apart() -> None:
     from eval.answers import says_not_written
 
     denied = (
-        "노트에는 'SVM'에 대해 왜 쓰는지는 따로 적혀 있지 않아요. 대신 이렇게 정리되어 "
-        "있어요.\n- SVM: … [1]"
+        "노트에서 'SVM'에 대해 왜 쓰는지를 딱 집어 말한 줄은 찾지 못했어요. 관련된 내용은 "
+        "이렇게 정리되어 있어요.\n- SVM: … [1]"
     )
     assert says_not_written(denied)
     assert says_not_written("노트에는 'X'에 대해 예시는 따로 적혀 있지 않고, 'Y'라고만 적혀 있어요")

@@ -84,12 +84,6 @@ def _quoted_as(text: str) -> str:
     return "라고만" if last.isalpha() and last.lower() in "aeiouy" else "이라고만"
 
 
-def _topic_particle(word: str) -> str:
-    """ "은" after a final consonant ("단점은"), "는" after a vowel ("한계는")."""
-    last = word[-1:]
-    return "은" if "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 else "는"
-
-
 def _object_particle(word: str) -> str:
     """ "을" after a final consonant ("함수를" but "퍼셉트론을"), "를" after a vowel."""
     last = word[-1:]
@@ -123,13 +117,13 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
             "부분은 찾지 못했어요. 가까운 내용은 이렇게 정리되어 있어요."
         )
     elif header:
-        asked = (
-            f"{selection.asked}{_topic_particle(selection.asked)}"
-            if selection.asked
-            else f"{kind_phrase(kind, question)}는"
-        )
+        # what was not found, said of the search and not of the notes: the lines below may
+        # still hold it in words no pattern reads as that kind ("생성자와 판별자가 서로
+        # 경쟁하며 함께 발전" says how a GAN learns)
+        asked = selection.asked or kind_phrase(kind, question)
         lines.append(
-            f"노트에는 '{topic}'에 대해 {asked} 따로 적혀 있지 않아요. 대신 이렇게 정리되어 있어요."
+            f"노트에서 '{topic}'에 대해 {asked}{_object_particle(asked)} 딱 집어 말한 줄은 "
+            "찾지 못했어요. 관련된 내용은 이렇게 정리되어 있어요."
         )
     groups: list[list[Chosen]] = []
     for chosen in selection.units:
