@@ -98,7 +98,8 @@ def test_a_noun_read_as_an_adverb_and_a_bound_noun_is_read_alone() -> None:
     # after "랑", Kiwi reads "다중" as 다 ("all") + 중: the word alone is one noun
     question = "단순 선형 회귀랑 다중 선형 회귀 차이"
     assert analyzer.subjects(question) == ["단순 선형 회귀", "다중 선형 회귀"]
-    assert analyzer.terms("다항식 커널") == ["다항식", "kernel"]
+    # (다항식 is one noun, read as its spelling polynomial)
+    assert analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
     assert analyzer.terms("다 중요해") == ["중요"]  # an adverb before a space stays one
 
 
