@@ -335,6 +335,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("RNN 기울기 소실 해결 방법", ["RNN 기울기 소실"]),
         # (주성분 kept whole: not 주 + 성분)
         ("PCA 주성분 개수는 어떻게 정해?", ["PCA 주성분"]),
+        # a part of what it stands with is asked of that
+        ("전이 학습에서 고정해 두는 부분은 예를 들면 어떤 층이야?", ["전이 학습", "층"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

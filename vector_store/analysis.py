@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 32
+ANALYZER_VERSION = 33
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -169,6 +169,8 @@ _FRAMING_NOUNS = frozenset(
         # "DBSCAN 동작 방식": how it works
         "동작",
         "작동",
+        # "… 고정해 두는 부분은 예를 들면 어떤 층이야?": a part of what it stands with
+        "부분",
         "후",
         "뒤",
         # "어떤 상황에서", "적용한 사례가", "처음 중심점은", "딥러닝 연구자는": where or who
