@@ -446,7 +446,7 @@ class Scored:
     precision: float | None = None
     fragments: int = 0
     denies: bool = False
-    """The answer opens by saying the notes do not hold the kind asked (`says_not_written`)."""
+    """The answer opens by saying the kind asked is not there (`says_not_written`)."""
 
 
 # "노트에서 'X'에 대해 왜 쓰는지를 딱 집어 말한 줄은 찾지 못했어요.", "노트에는 'X'에 대해 왜
