@@ -337,6 +337,12 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("PCA 주성분 개수는 어떻게 정해?", ["PCA 주성분"]),
         # a part of what it stands with is asked of that
         ("전이 학습에서 고정해 두는 부분은 예를 들면 어떤 층이야?", ["전이 학습", "층"]),
+        # what it is about ("X에 대해", "X에 관해") is asked of, before where it was written
+        (
+            "선형회귀 필기에서 경사하강법에 대해 적어둔 포인트들 뭐뭐야?",
+            ["경사하강법", "선형회귀 필기"],
+        ),
+        ("드롭아웃에 관해 알려줘", ["드롭아웃"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 33
+ANALYZER_VERSION = 34
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -963,6 +963,14 @@ class KoreanAnalyzer:
                 paired = pair and opened
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
                 close("domain")
+            elif (
+                tag == "JKB"
+                and tok.form == "에"
+                and i + 1 < len(tokens)
+                and tokens[i + 1].form in ("대하", "관하")
+            ):
+                # "경사하강법에 대해 적어둔 포인트": what it is about is the subject
+                close("marked")
             elif (
                 (
                     tag in ("XSV", "XSA")
