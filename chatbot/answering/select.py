@@ -1104,6 +1104,12 @@ def _glossary_under(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen
 _MEMBERS = re.compile(r"\s*/\s*")
 
 
+def _side_keys(label: str) -> tuple[str, ...]:
+    """The keys a side's label names: its own, and each member's where it names a family
+    by some of them ("RNN / LSTM / GRU" is the side of RNN, of LSTM and of GRU)."""
+    return tuple(dict.fromkeys(_key_of(name) for name in (label, *_MEMBERS.split(label))))
+
+
 def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, str] | None:
     """Where `unit` stands as one side of a comparison the notes make under a label of
     their own: (the labels down to the comparing one, the side's key, its label). A side
@@ -1115,8 +1121,7 @@ def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, s
             continue
         # a side that names a family by some of its members ("RNN/LSTM" under "RNN계열 vs
         # 트랜스포머 계열") is the side of each
-        for part in (names[i + 1], *_MEMBERS.split(names[i + 1])):
-            side = _key_of(part)
+        for side in _side_keys(names[i + 1]):
             if side in keys:
                 return names[: i + 1], side, names[i + 1]
     return None
@@ -1143,11 +1148,7 @@ def _side_columns(unit: UnitRecord, keys: set[str]) -> int:
         return 0
     # a column may name a family by some members ("RNN / LSTM / GRU"): it is one side
     # however many of them the question names
-    columns = [
-        {_key_of(name) for name in (head, *_MEMBERS.split(head))}
-        for cell in _CELL_SPLIT.split(unit.text)
-        for head in [cell.partition(": ")[0]]
-    ]
+    columns = [set(_side_keys(cell.partition(": ")[0])) for cell in _CELL_SPLIT.split(unit.text)]
     return sum(1 for names in columns if names & keys)
 
 
@@ -1161,7 +1162,7 @@ def _subject_cell(unit: UnitRecord, keys: set[str]) -> UnitRecord:
         value
         for cell in _CELL_SPLIT.split(unit.text)
         for head, _, value in [cell.partition(": ")]
-        if value and {_key_of(name) for name in (head, *_MEMBERS.split(head))} & keys
+        if value and set(_side_keys(head)) & keys
     ]
     return replace(unit, text=said[0]) if len(said) == 1 else unit
 
