@@ -518,6 +518,14 @@ def test_a_transliterated_term_finds_the_english_one(services: Services) -> None
     assert plan.result is not None and "Transformer" in plan.result.hits[0].heading
 
 
+def test_an_english_term_finds_the_korean_one(services: Services) -> None:
+    # the notes write only 하드 마진 / 소프트 마진: asked in English, not declined as absent
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plan = chain.plan({"message": "hard margin은 soft margin이랑 뭐가 달라?", "history": []})
+    assert plan.intent == "question"
+    assert plan.answer is not None and "하드 마진" in plan.answer.lines[0], plan.answer
+
+
 def test_a_side_the_joint_search_missed_is_searched_on_its_own(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -413,6 +413,15 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
     # sklearn's kernel="poly" is the notes' 다항식 커널
     assert analyzer.terms("poly 커널") == analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
+    # the Korean name of a term, asked in English (the notes write "커널 트릭", "귀무가설")
+    assert analyzer.terms("transfer learning") == analyzer.terms("전이 학습") == ["전이", "학습"]
+    assert analyzer.terms("soft margin") == analyzer.terms("소프트 마진")
+    assert analyzer.terms("null hypothesis는") == analyzer.terms("귀무가설은") == ["귀무가설"]
+    assert (
+        analyzer.terms("support vector machine")
+        == analyzer.terms("서포트 벡터 머신")
+        == ["support", "vector", "machine"]
+    )
     # a name written together or apart ("허깅 페이스에서 …", asked as "허깅페이스")
     assert (
         analyzer.terms("허깅페이스")
