@@ -272,6 +272,10 @@ def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> 
         "가지치기(pruning)"
     ]
     assert not subject_covered("가지치기(pruning)", [_hit("나뭇가지 치는 법")], analyzer)
+    # or the other spelling alone, as the notes write it ("LeNet-5" for "르넷5(LeNet5)")
+    lenet = [_hit("LeNet-5: 합성곱과 다운 샘플링을 반복한다"), _hit("HTML 템플릿")]
+    assert subject_covered("르넷5(LeNet5)", lenet, analyzer)
+    assert not subject_covered("머신러닝 교재(ML)", lenet, analyzer)  # not "HTML"'s letters
 
 
 def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:

@@ -453,13 +453,17 @@ def subject_covered(
     if not loose and (glossed := _GLOSSED.fullmatch(subject)):
         # "정보 획득(information gain)": the notes may hold the name as written without
         # its other spelling (not merely its words: "그래프 신경망(GNN)" is not covered by
-        # "그래프 기반 연산 … 신경망 설계")
-        name, _, rest = glossed.groups()
-        squeezed = _LETTERS_ONLY.sub("", f"{name}{rest}").casefold()
-        if len(squeezed) >= 2 and any(
-            squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold() for hit in hits
-        ):
-            return True
+        # "그래프 기반 연산 … 신경망 설계"), or the other spelling without the name
+        # ("르넷5(LeNet5)" where the notes write "LeNet-5"; three letters at least: "(ML)"
+        # is in "HTML")
+        name, other, rest = glossed.groups()
+        for spelling, least in ((f"{name}{rest}", 2), (f"{other}{rest}", 3)):
+            squeezed = _LETTERS_ONLY.sub("", spelling).casefold()
+            if len(squeezed) >= least and any(
+                squeezed in _LETTERS_ONLY.sub("", f"{hit.heading}{hit.text}").casefold()
+                for hit in hits
+            ):
+                return True
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
         return True
