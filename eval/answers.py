@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev15|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev16|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -34,7 +34,10 @@ but none on a line the test split's gold holds: 32 of 40 before anything was tun
 `answers_dev15.jsonl`, a fifteenth of 60 (14 how, 12 comparison, 10 list, 8 why, 8 when, 8
 example), each a paraphrase of a dev question answered right at the time (its `source`),
 with that question's gold: other question words, the topic's English or Korean name, other
-registers; 36 of 60 before anything was tuned on it, so the answers depended on wording).
+registers; 36 of 60 before anything was tuned on it, so the answers depended on wording);
+`answers_dev16.jsonl`, a sixteenth of 60 (12 how, 10 comparison, 10 list, 8 why, 8 when, 8
+example, 4 who) written the same way from other sources once dev15 was tuned on: 35 of 60
+before anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -126,7 +129,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-    "dev12", "dev13", "dev14", "dev15", "test",
+    "dev12", "dev13", "dev14", "dev15", "dev16", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8

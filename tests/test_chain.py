@@ -530,6 +530,13 @@ def test_an_english_term_finds_the_korean_one(services: Services) -> None:
     assert plan.answer is not None and "하드 마진" in plan.answer.lines[0], plan.answer
 
 
+def test_whom_a_thing_is_explained_to_is_no_subject(services: Services) -> None:
+    # "친구한테": 한테 marks to whom, it does nothing to 친구 (as "…하는" would)
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plan = chain.plan({"message": "정밀도를 친구한테 설명하려는데 뭐라고 하면 돼?", "history": []})
+    assert plan.intent == "question", plan.missing
+
+
 def test_a_side_the_joint_search_missed_is_searched_on_its_own(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -285,7 +285,8 @@ SPLIT_FILES = (
     "answers_dev.jsonl", "answers_dev2.jsonl", "answers_dev3.jsonl", "answers_dev4.jsonl",
     "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_dev7.jsonl", "answers_dev8.jsonl",
     "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_dev12.jsonl",
-    "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl", "answers_test.jsonl",
+    "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
+    "answers_dev16.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -409,6 +410,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
           "when": 2}),
         ("answers_dev15.jsonl", "d15-",
          {"how": 14, "comparison": 12, "list": 10, "why": 8, "when": 8, "example": 8}),
+        ("answers_dev16.jsonl", "d16-",
+         {"how": 12, "comparison": 10, "list": 10, "why": 8, "when": 8, "example": 8,
+          "who": 4}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(

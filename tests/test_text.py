@@ -343,6 +343,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
             ["경사하강법", "선형회귀 필기"],
         ),
         ("드롭아웃에 관해 알려줘", ["드롭아웃"]),
+        # what falls under it ("하위 분야") is asked of it
+        ("비지도 학습 하위 분야 뭐뭐 있어?", ["비지도 학습"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:
@@ -417,6 +419,8 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("transfer learning") == analyzer.terms("전이 학습") == ["전이", "학습"]
     assert analyzer.terms("soft margin") == analyzer.terms("소프트 마진")
     assert analyzer.terms("null hypothesis는") == analyzer.terms("귀무가설은") == ["귀무가설"]
+    assert analyzer.terms("3D로") == analyzer.terms("3차원으로") == ["3", "차원"]
+    assert analyzer.terms("time series") == analyzer.terms("시계열") == ["시계열"]
     assert (
         analyzer.terms("support vector machine")
         == analyzer.terms("서포트 벡터 머신")

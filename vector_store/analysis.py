@@ -106,6 +106,8 @@ _FRAMING_NOUNS = frozenset(
         "개념",
         "기능",
         "분야",
+        # "비지도 학습 하위 분야": what falls under it is asked of it
+        "하위",
         "역할",
         "정리",
         "예제",

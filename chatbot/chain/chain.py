@@ -90,7 +90,8 @@ _CODE_PUNCT = re.compile(r"[._()]")
 # A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
 _CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 # "크롤링하는 법", "주식 예측 하는": a noun the question makes a verb of is what it does
-_DONE = r"\s?(?:하|한|할|해|했|함|시키|되|된|될)"
+# (not 한테: "친구한테 설명하려는데" does nothing to 친구)
+_DONE = r"\s?(?:하|한(?!테)|할|해|했|함|시키|되|된|될)"
 
 
 # "그 사람은 어느 나라 사람이야?", "그분은 뭘 했어?": the person the answer before named
