@@ -69,6 +69,7 @@ def _denies(line: str) -> bool:
         ("여기서 외부 환경은 누구를 말하는 거예요?", "definition"),
         ("계층적 군집은 왜 써?", "why"),
         ("CNN에서 층을 깊게 쌓는 까닭이 뭐야?", "why"),
+        ("머신러닝하고 딥러닝 나누는 기준이 뭐야?", "compare"),
         # the problem it was made to fix is why it was made
         ("LSTM은 RNN의 어떤 문제를 해결했어?", "why"),
         ("어텐션은 어떤 한계를 극복했어?", "why"),

@@ -345,6 +345,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("드롭아웃에 관해 알려줘", ["드롭아웃"]),
         # what falls under it ("하위 분야") is asked of it
         ("비지도 학습 하위 분야 뭐뭐 있어?", ["비지도 학습"]),
+        # 하고 "and" between two things compared, which Kiwi reads as 하다 after a noun
+        ("머신러닝하고 딥러닝 나누는 기준이 뭐야?", ["머신러닝", "딥러닝"]),
+        ("인공 신경망(ANN)하고 심층 신경망(DNN) 차이", ["인공 신경망(ANN)", "심층 신경망(DNN)"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

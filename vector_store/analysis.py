@@ -34,7 +34,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 34
+ANALYZER_VERSION = 35
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -108,6 +108,8 @@ _FRAMING_NOUNS = frozenset(
         "분야",
         # "비지도 학습 하위 분야": what falls under it is asked of it
         "하위",
+        # "머신러닝하고 딥러닝 나누는 기준": what tells them apart is asked of them
+        "기준",
         "역할",
         "정리",
         "예제",
@@ -476,6 +478,42 @@ def _unglue_pair(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     return out
 
 
+# Words that set two things side by side: the question compares what 하고 joins
+_COMPARES = re.compile(r"차이|비교|구분|다르|다른|다름|나누|공통|각각|둘 ?다|vs", re.IGNORECASE)
+
+
+def _unglue_and(text: str, tokens: list[Any]) -> list[Any]:
+    """Kiwi reads the pair particle 하고 after a noun as 하다's suffix and an ending
+    ("머신러닝하고 딥러닝 나누는 기준": 머신러닝 + 하 + 고, as if 머신러닝 were done), and
+    the noun is then no subject. Where the text compares, a noun (or a name's closing
+    parenthesis) with 하 + 고 right after it and another noun after a space is that noun
+    and 하고, "and": "SVM하고 CNN 차이" Kiwi reads so already."""
+    if not _COMPARES.search(text):
+        return tokens
+    out: list[Any] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if (
+            i + 3 < len(tokens)
+            and tok.tag.startswith(("NN", "SL", "XSN", "SSC"))
+            and tokens[i + 1].form == "하"
+            and tokens[i + 1].tag in ("XSA", "XSV")
+            and tokens[i + 1].start == tok.end
+            and tokens[i + 2].form == "고"
+            and tokens[i + 2].tag == "EC"
+            and tokens[i + 3].start > tokens[i + 2].end
+            and tokens[i + 3].tag.startswith(("NN", "SL"))
+        ):
+            out.append(tok)
+            out.append(_Piece("하고", "JC", tokens[i + 1].start, 2))
+            i += 3
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     """Kiwi may read a run of words with an unknown one among them as one proper noun per
     word ("베이지안 최적화가 그리드서치" as three NNP, "원핫 인코딩 정해준"), so a
@@ -669,9 +707,14 @@ class KoreanAnalyzer:
 
     def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            tokens = _unglue_pair(
-                self._kiwi,
-                _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, self._kiwi.tokenize(text))),
+            tokens = _unglue_and(
+                text,
+                _unglue_pair(
+                    self._kiwi,
+                    _unchain(
+                        self._kiwi, _unsplit_adverb(self._kiwi, text, self._kiwi.tokenize(text))
+                    ),
+                ),
             )
         return _morphs(tokens)
 
@@ -684,7 +727,12 @@ class KoreanAnalyzer:
             return []
         with self._lock:
             batches = [
-                _unglue_pair(self._kiwi, _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, t)))
+                _unglue_and(
+                    text,
+                    _unglue_pair(
+                        self._kiwi, _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, t))
+                    ),
+                )
                 for text, t in zip(normalized, self._kiwi.tokenize(normalized), strict=True)
             ]
         return [self._terms(_morphs(tokens)) for tokens in batches]
