@@ -75,6 +75,10 @@ def test_chat_over_course_notes(services: Services) -> None:
     # a name the notes wrote with a word between its two ("우편번호 자동 인식기")
     answer = services.chat.answer("얀 르쿤이 만든 우편번호 인식기는 뭐야?", None)
     assert answer["intent"] == "question" and "우편물 자동 분류기" in answer["answer"]
+    # who first made what the notes call 합성곱 신경망: the line that says so leads, not
+    # the rows that name CNN
+    answer = services.chat.answer("합성곱 신경망 개념을 처음 만든 사람이 누구야?", None)
+    assert "최초로 얀 르쿤이 개발한 구조" in answer["answer"].splitlines()[0]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:
