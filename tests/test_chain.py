@@ -10,7 +10,7 @@ import pytest
 
 from chatbot.answering.kinds import question_kind
 from chatbot.chain.chain import Plan, Turn
-from chatbot.chain.routing import may_continue, resolve_followup, subject_covered
+from chatbot.chain.routing import held_name, may_continue, resolve_followup, subject_covered
 from chatbot.generation.base import GenerationRequest, Passage
 from chatbot.services import Services
 from chatbot.settings import Settings
@@ -276,6 +276,21 @@ def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> 
     lenet = [_hit("LeNet-5: 합성곱과 다운 샘플링을 반복한다"), _hit("HTML 템플릿")]
     assert subject_covered("르넷5(LeNet5)", lenet, analyzer)
     assert not subject_covered("머신러닝 교재(ML)", lenet, analyzer)  # not "HTML"'s letters
+
+
+def test_a_last_word_the_notes_never_join_to_a_name_is_asked_of_it() -> None:
+    analyzer = default_analyzer()
+    tree = _hit("결정 트리는 불순도가 줄어드는 방향으로 학습을 진행한다.")
+    kmeans = _hit("학습 과정: 중심점 선택, 클러스터 할당")
+    # "결정 트리 학습 과정": how 결정 트리 learns, not a thing named "결정 트리 학습"
+    assert held_name("결정 트리 학습", [tree, kmeans], analyzer) == "결정 트리"
+    # a name the notes hold whole stays whole, as does one ending in other letters
+    assert (
+        held_name("결정 트리 학습", [_hit("결정 트리 학습은 빠르다")], analyzer) == "결정 트리 학습"
+    )
+    assert held_name("샘플 이미지 png", [_hit("샘플 이미지를 저장한다")], analyzer) == (
+        "샘플 이미지 png"
+    )
 
 
 def test_the_second_of_two_words_may_carry_a_prefix_in_the_notes() -> None:

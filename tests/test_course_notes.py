@@ -79,6 +79,10 @@ def test_chat_over_course_notes(services: Services) -> None:
     # the rows that name CNN
     answer = services.chat.answer("합성곱 신경망 개념을 처음 만든 사람이 누구야?", None)
     assert "최초로 얀 르쿤이 개발한 구조" in answer["answer"].splitlines()[0]
+    # how a thing learns, asked as its "학습 과정": the line on 결정 트리, not another
+    # section's "학습 과정"
+    answer = services.chat.answer("결정 트리 학습 과정 설명해줘", None)
+    assert answer["answer"].splitlines()[0].startswith("결정 트리: 결정트리는 데이터를")
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

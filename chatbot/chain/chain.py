@@ -42,6 +42,7 @@ from chatbot.chain.routing import (
     asks_what_it_is,
     continues_in,
     decide_intent,
+    held_name,
     is_bare_term,
     is_specific,
     may_continue,
@@ -522,6 +523,8 @@ class ChatChain:
             asks=asks_in_words(message, self.analyzer),
         )
         intent = decide_intent(signals, self.chat)
+        if intent == "question":
+            subjects = [held_name(s, result.hits, self.analyzer) for s in subjects]
         held_part = ""
         if intent == "out_of_scope" and missed:
             # "드롭아웃 비율은 보통 얼마로 해?": the notes hold 드롭아웃, not its 비율

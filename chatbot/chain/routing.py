@@ -595,6 +595,28 @@ def _code_names(terms: list[str], unit: UnitRecord) -> bool:
     return bool(named) and all(t in words or (t.isascii() and f"{t}s" in words) for t in named)
 
 
+def held_name(subject: str, hits: list[Passage], analyzer: KoreanAnalyzer) -> str:
+    """The subject as the notes hold it: a name of three words or more that no passage
+    holds in a row, though one holds it without its last word, is that shorter name, the
+    last word being what is asked of it ("결정 트리 학습 과정": the notes speak of 결정
+    트리 and of how it learns, not of a "결정 트리 학습"; "지도 학습 과정" stays whole). A
+    last word in other letters names a thing of its own ("샘플 이미지 png"): kept."""
+    words = subject.split()
+    terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
+    if (
+        len(words) < 2
+        or len(terms) < 3
+        or not _HANGUL_WORD.fullmatch(words[-1])
+        or any(_contains_run(h.terms, terms) for h in hits)
+    ):
+        return subject
+    shorter = " ".join(words[:-1])
+    held = [t for t in analyzer.terms(shorter) if t not in QUERY_STOPWORDS]
+    if len(held) >= 2 and any(_contains_run(h.terms, held) for h in hits):
+        return shorter
+    return subject
+
+
 def _contains_run(haystack: tuple[str, ...], needle: list[str]) -> bool:
     n = len(needle)
     first = needle[0]
