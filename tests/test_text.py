@@ -424,6 +424,9 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("null hypothesis는") == analyzer.terms("귀무가설은") == ["귀무가설"]
     assert analyzer.terms("3D로") == analyzer.terms("3차원으로") == ["3", "차원"]
     assert analyzer.terms("time series") == analyzer.terms("시계열") == ["시계열"]
+    assert analyzer.terms("partial derivative는") == analyzer.terms("편미분은") == ["편미분"]
+    assert analyzer.terms("density-based") == analyzer.terms("밀도 기반") == ["밀도", "기반"]
+    assert analyzer.terms("scalar") == analyzer.terms("스칼라") == ["scalar"]
     assert (
         analyzer.terms("support vector machine")
         == analyzer.terms("서포트 벡터 머신")
