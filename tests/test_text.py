@@ -427,6 +427,9 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("partial derivative는") == analyzer.terms("편미분은") == ["편미분"]
     assert analyzer.terms("density-based") == analyzer.terms("밀도 기반") == ["밀도", "기반"]
     assert analyzer.terms("scalar") == analyzer.terms("스칼라") == ["scalar"]
+    # Kiwi reads 토큰화 as 토큰 and a suffix: tokenization is asked of it
+    assert analyzer.terms("tokenization은") == analyzer.terms("토큰화는") == ["token"]
+    assert analyzer.terms("RNN cell") == analyzer.terms("RNN 셀") == ["rnn", "cell"]
     assert (
         analyzer.terms("support vector machine")
         == analyzer.terms("서포트 벡터 머신")
