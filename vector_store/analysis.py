@@ -514,6 +514,14 @@ def _unglue_and(text: str, tokens: list[Any]) -> list[Any]:
     return out
 
 
+def _corrected(kiwi: Kiwi, text: str, tokens: list[Any]) -> list[Any]:
+    """Kiwi's tokens of `text` with the misreadings below put right. The caller holds the
+    analyser's lock."""
+    return _unglue_and(
+        text, _unglue_pair(kiwi, _unchain(kiwi, _unsplit_adverb(kiwi, text, tokens)))
+    )
+
+
 def _unchain(kiwi: Kiwi, tokens: list[Any]) -> list[Any]:
     """Kiwi may read a run of words with an unknown one among them as one proper noun per
     word ("베이지안 최적화가 그리드서치" as three NNP, "원핫 인코딩 정해준"), so a
@@ -707,15 +715,7 @@ class KoreanAnalyzer:
 
     def _tokenize(self, text: str) -> tuple[Morph, ...]:
         with self._lock:
-            tokens = _unglue_and(
-                text,
-                _unglue_pair(
-                    self._kiwi,
-                    _unchain(
-                        self._kiwi, _unsplit_adverb(self._kiwi, text, self._kiwi.tokenize(text))
-                    ),
-                ),
-            )
+            tokens = _corrected(self._kiwi, text, self._kiwi.tokenize(text))
         return _morphs(tokens)
 
     def terms_many(self, texts: list[str]) -> list[list[str]]:
@@ -727,12 +727,7 @@ class KoreanAnalyzer:
             return []
         with self._lock:
             batches = [
-                _unglue_and(
-                    text,
-                    _unglue_pair(
-                        self._kiwi, _unchain(self._kiwi, _unsplit_adverb(self._kiwi, text, t))
-                    ),
-                )
+                _corrected(self._kiwi, text, t)
                 for text, t in zip(normalized, self._kiwi.tokenize(normalized), strict=True)
             ]
         return [self._terms(_morphs(tokens)) for tokens in batches]
