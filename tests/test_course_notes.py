@@ -83,6 +83,18 @@ def test_chat_over_course_notes(services: Services) -> None:
     # section's "학습 과정"
     answer = services.chat.answer("결정 트리 학습 과정 설명해줘", None)
     assert answer["answer"].splitlines()[0].startswith("결정 트리: 결정트리는 데이터를")
+    # things asked by their English names, compared where the notes compare them under
+    # a label in Korean ("비지도학습과 강화학습의 차이")
+    answer = services.chat.answer(
+        "reinforcement learning이랑 unsupervised learning 차이가 뭐야?", None
+    )
+    assert (
+        answer["answer"].splitlines()[0].startswith("비지도학습과 강화학습의 차이: 에이전트의 유무")
+    )
+    # an example of 분류, asked as classification, is not regression's ("주가 분석 예측")
+    answer = services.chat.answer("classification 예시 하나만 들어줘", None)
+    assert "스팸 메일 필터링" in answer["answer"].splitlines()[0]
+    assert "주가 분석" not in answer["answer"]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

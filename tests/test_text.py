@@ -457,6 +457,18 @@ def test_words_kept_whole_do_not_shrink_to_a_common_word() -> None:
     assert "가중" not in analyzer.terms("가중치를 업데이트한다")
 
 
+def test_an_english_name_reads_as_its_korean_spelling() -> None:
+    analyzer = default_analyzer()
+    assert analyzer.korean_name("decision tree 학습 과정") == "결정 트리 학습 과정"
+    assert analyzer.korean_name("Unsupervised  Learning이랑") == "비지도 학습이랑"
+    assert analyzer.korean_name("classification 예시") == "분류 예시"
+    # a name the notes' labels write in English stays ("pytorch code")
+    assert analyzer.korean_name("pytorch 코드", lambda name: name == "pytorch") == "pytorch 코드"
+    # code is no name: identifiers and parts of them stay as written
+    for code in ("has_noise", "flask-sqlalchemy", "nn.Dropout", "model.train()"):
+        assert analyzer.korean_name(code) == code
+
+
 def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="vector_store.analysis"):
         analyzer = KoreanAnalyzer()

@@ -25,6 +25,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -298,6 +299,7 @@ _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _LATIN = re.compile(r"[A-Za-z]")
+_HANGUL_WORDS = re.compile(r"^[가-힣]+(?: [가-힣]+)*$")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # "전파하는 방식": nouns for the way a thing is done
 _WAY_NOUNS = frozenset({"방식", "방법", "법", "과정", "원리", "절차", "순서"})
@@ -696,6 +698,30 @@ class KoreanAnalyzer:
             head = [spellings[0]] if spellings else phrases[0] if phrases else []
             several.extend((terms, head) for terms in phrases if terms != head)
         self._canonical = canonical
+        # English names that the glossary spells in Korean too ("decision tree" for 결정
+        # 트리, "classification" for 분류): Korean notes label their sections in Korean.
+        # Not abbreviations and short words (RNN, GAN, PCA, loss): notes write them as
+        # they are.
+        korean: dict[str, str] = {}
+        for group in groups:
+            hangul = next((w for w in group if _HANGUL_WORDS.match(w)), None)
+            for word in group:
+                if hangul and _LATIN.search(word) and (len(word) >= 5 or " " in word):
+                    korean.setdefault(" ".join(word.casefold().split()), hangul)
+        self._korean_names = korean
+        self._english_name = (
+            re.compile(
+                r"(?<![\w.\-/])("
+                + "|".join(
+                    re.escape(w).replace(r"\ ", r"\s+")
+                    for w in sorted(korean, key=len, reverse=True)
+                )
+                + r")(?![A-Za-z0-9_.\-/])",
+                re.IGNORECASE,
+            )
+            if korean
+            else None
+        )
         self._phrases = {
             tuple(canonical.get(t, t) for t in terms): tuple(canonical.get(t, t) for t in head)
             for terms, head in several
@@ -768,6 +794,19 @@ class KoreanAnalyzer:
         kinds = self.kind_words(subject)
         named = " ".join(w for w in subject.split() if w not in kinds)
         return named if _LATIN.search(named) else subject
+
+    def korean_name(self, text: str, keep: Callable[[str], bool] = lambda _: False) -> str:
+        """`text` with each English name that the glossary also spells in Korean in that
+        spelling ("decision tree 학습 과정" → "결정 트리 학습 과정"), but those that `keep`
+        accepts (given the name case-folded)."""
+        if self._english_name is None:
+            return text
+
+        def korean(match: re.Match[str]) -> str:
+            name = " ".join(match.group(0).casefold().split())
+            return match.group(0) if keep(name) else self._korean_names[name]
+
+        return self._english_name.sub(korean, text)
 
     def kind_words(self, subject: str) -> list[str]:
         """The words of `subject` that only say what kind of thing it is (`CLASS_NOUNS`; and
