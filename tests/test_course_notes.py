@@ -95,6 +95,10 @@ def test_chat_over_course_notes(services: Services) -> None:
     answer = services.chat.answer("classification 예시 하나만 들어줘", None)
     assert "스팸 메일 필터링" in answer["answer"].splitlines()[0]
     assert "주가 분석" not in answer["answer"]
+    # 커널 asked of SVM: the notes' 커널 트릭 under SVM leads, not the kernel of a CNN layer
+    # (kernal_size), which search ranked lower but says what a kernel is
+    answer = services.chat.answer("SVM에서 커널은 어떤 역할을 해?", None)
+    assert "커널 트릭" in answer["answer"].splitlines()[0]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

@@ -246,6 +246,10 @@ _ASKS_TYPING = re.compile(r"(?:어떻게|어케|뭐라고|뭘)\s*(?:쳐|치|입�
 # the names and numbers a command is written with ("uvicorn", "8888", "--reload")
 _NAME_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z0-9_]*|\d+")
 _COMMAND_SHARE = 0.5
+# The share of its score a line keeps where the question says where its subject belongs
+# ("SVM에서 커널은") and neither the line nor its labels name that
+_OUTSIDE_DOMAIN = 0.95
+
 # Nouns for what two things are compared in ("병렬 처리 면에서 뭐가 달라?")
 _FACETS = frozenset({"면", "측면", "관점", "입장"})
 _CODE_WORDS = frozenset({"코드", "code", "함수", "변수", "줄", "부분", "설정", "값"})
@@ -3750,6 +3754,13 @@ class UnitSelector:
             # the lead, and does not raise the bar for the lines that follow
             score += _SIBLING_BONUS
             lift += _SIBLING_BONUS
+        if any(
+            w < top and side and not side & words
+            for (side, _), w in zip(subjects, weights, strict=True)
+        ):
+            # "SVM에서 커널은 …": a line on 커널 where nothing names SVM (a CNN layer's
+            # kernel_size) is a little less the answer than one in SVM's section
+            score *= _OUTSIDE_DOMAIN
         if _leans_back(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)
