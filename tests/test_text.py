@@ -175,6 +175,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
     [
         # Kiwi reads 맵 in "특징 맵이" as the adjective 맵다; a stem before a particle is a noun
         ("특징 맵이 뭐야?", ["특징 맵"]),
+        # 특징 before a word that frames the request in turn asks it of the subject
+        ("트랜스포머 특징 정리해줘", ["트랜스포머"]),
+        ("장고 특징 설명해줘", ["장고"]),
         # ... and so is a stem with no ending at all, glued to the noun before it
         ("피처맵 크기를 크게 하면 왜 안 좋아?", ["피처맵 크기"]),
         # a number alone names nothing

@@ -973,9 +973,14 @@ class KoreanAnalyzer:
             )
             # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
             # noun it qualifies, is part of it
+            # (not before a word that frames or requests in turn: "트랜스포머 특징 정리해줘")
             inside = tag in _PHRASE and (
                 (start >= 0 and tok.start == end)
-                or (tok.form in _MODIFIER_FRAMES and following in _PHRASE)
+                or (
+                    tok.form in _MODIFIER_FRAMES
+                    and following in _PHRASE
+                    and tokens[i + 1].form not in _FRAMING_NOUNS | _REQUEST_NOUNS
+                )
             )
             if (
                 (
