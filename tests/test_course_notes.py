@@ -99,6 +99,10 @@ def test_chat_over_course_notes(services: Services) -> None:
     # (kernal_size), which search ranked lower but says what a kernel is
     answer = services.chat.answer("SVM에서 커널은 어떤 역할을 해?", None)
     assert "커널 트릭" in answer["answer"].splitlines()[0]
+    # a weakness asked where the notes give it in a table that sets RNN against
+    # 트랜스포머 ("한계 | 긴 시퀀스 학습 어려움, 속도 느림 | …")
+    answer = services.chat.answer("RNN의 단점은 뭐야?", None)
+    assert "긴 시퀀스 학습 어려움" in answer["answer"].splitlines()[0]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

@@ -2731,6 +2731,9 @@ class UnitSelector:
                 and any(k in _key_of(unit.context) for k in subject_keys)
                 # (not the subject's own entry there: "워드 임베딩: … 임베딩은 …을 의미한다")
                 and not any(k in _key_of(unit.term) for k in subject_keys)
+                # (nor, for its strengths or limits, the row that gives them in the
+                # subject's column: "한계 | RNN / LSTM / GRU: 긴 시퀀스 학습 어려움 | …")
+                and not (asks_pros and _under_pros(unit) and _side_columns(unit, subject_keys))
             ):
                 # a line under a comparison of the subject with another ("원- 핫 인코딩 vs
                 # 워드 임배딩") speaks of the two side by side, less of the one asked than
