@@ -1652,18 +1652,22 @@ class UnitSelector:
         함수는?"), the unit the answer before opened with; the same question is asked of
         the new topic, so its like beside that unit (the row of 활성화 함수 in the same
         table, `_sibling`) leads, wherever search ranked it."""
+
         # an English name as the notes' Korean spelling of it, which their labels use
         # ("unsupervised learning" as 비지도 학습, under "비지도학습과 강화학습의 차이"),
         # unless the lines found write it in English ("pytorch code", "GAN(생성자와 …"),
         # not only to gloss their Korean name ("지도학습(Supervised Learning)")
-        written = " | ".join(
-            _PARENS.sub(" ", " ".join((*unit.labels, unit.term, unit.text))).casefold()
-            for passage in hits[: self.passages]
-            for unit in units_of(passage)
-        )
+        # (read only when the question names such a thing, as most do not)
+        @lru_cache(maxsize=1)
+        def written() -> str:
+            return " | ".join(
+                _PARENS.sub(" ", " ".join((*unit.labels, unit.term, unit.text))).casefold()
+                for passage in hits[: self.passages]
+                for unit in units_of(passage)
+            )
 
         def labelled(name: str) -> bool:
-            return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", written) is not None
+            return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", written()) is not None
 
         question = self.analyzer.korean_name(question, labelled)
         subjects = [self.analyzer.korean_name(s, labelled) for s in subjects]
