@@ -280,6 +280,8 @@ CLASS_NOUNS = frozenset(
 CLASS_WORDS = frozenset({"데이터셋", "데이터세트", "레이어", "layer", "층", "계층"})
 # Framing words that also qualify a following noun ("특징 맵")
 _MODIFIER_FRAMES = frozenset({"특징", "공식"})
+# (but not a word that frames or requests in turn: "특징 정리해줘")
+_FRAMING_OR_REQUEST = _FRAMING_NOUNS | _REQUEST_NOUNS
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # a name code writes: "flow_from_directory", "target_size"
@@ -979,7 +981,7 @@ class KoreanAnalyzer:
                 or (
                     tok.form in _MODIFIER_FRAMES
                     and following in _PHRASE
-                    and tokens[i + 1].form not in _FRAMING_NOUNS | _REQUEST_NOUNS
+                    and tokens[i + 1].form not in _FRAMING_OR_REQUEST
                 )
             )
             if (
