@@ -351,6 +351,15 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         # 하고 "and" between two things compared, which Kiwi reads as 하다 after a noun
         ("머신러닝하고 딥러닝 나누는 기준이 뭐야?", ["머신러닝", "딥러닝"]),
         ("인공 신경망(ANN)하고 심층 신경망(DNN) 차이", ["인공 신경망(ANN)", "심층 신경망(DNN)"]),
+        # the commas of an argument list are inside the name
+        ("ARIMA(p, d, q)의 세 인자가 각각 뭘 의미해?", ["ARIMA(p, d, q)"]),
+        # a later sentence that repeats a word of the first asks nothing new of it ...
+        (
+            "decision tree 학습 과정 설명해줘. 어떤 쪽으로 학습이 진행되는 거야?",
+            ["decision tree 학습"],
+        ),
+        # ... and within one sentence both sides of a pair stay
+        ("배치 정규화랑 정규화는 뭐가 달라?", ["배치 정규화", "정규화"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -953,6 +953,12 @@ class KoreanAnalyzer:
                     or (tok.form in ("'", '"') and "=" in text[start:end])
                 )
             )
+            # "ARIMA(p, d, q)": the commas of an argument list stay inside its name
+            paren = paren or (
+                start >= 0
+                and tok.form == ","
+                and text[start:end].count("(") > text[start:end].count(")")
+            )
             # "가지치기", "줄세우기": a verb written onto a noun and made a noun by 기 is
             # part of the name
             nominal = (
@@ -1109,6 +1115,7 @@ class KoreanAnalyzer:
         found = _join_possessed(found, text)
         # "DB 안에 있는 정보": the word of place is no part of the name
         found = [(_without_place(p), r, a, b) for p, r, a, b in found]
+        found = _without_repeats(found, text)
         # "특징 맵에서 말하는 '특징'": a word in quotes is the one asked about, first
         quoted = [m.group(1).strip() for m in _QUOTED_TERM.finditer(text)]
         quoted = [q for q in quoted if any(ch.isalpha() for ch in q)]
@@ -1274,6 +1281,40 @@ class KoreanAnalyzer:
 def _conditional(tokens: tuple[Morph, ...], i: int) -> bool:
     """Whether the token at `i` is the ending of a condition ("하면", "쓰면")."""
     return i < len(tokens) and tokens[i].tag == "EC" and tokens[i].form in ("면", "으면")
+
+
+_SENTENCE_END = re.compile(r"[.?!]\s+(?=\S)")
+
+
+def _without_repeats(
+    found: list[tuple[str, str, int, int]], text: str
+) -> list[tuple[str, str, int, int]]:
+    """The phrases of a question less those that only repeat, in a later sentence, words of
+    a phrase of an earlier one ("decision tree 학습 과정 설명해줘. 데이터를 나눠 가면서 어떤
+    쪽으로 학습이 진행되는 거야?": the second 학습 is the first's, no subject of its own).
+    Within one sentence both stay ("배치 정규화랑 정규화 차이": two things compared)."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    if not ends:
+        return found
+
+    def sentence(at: int) -> int:
+        return sum(end < at for end in ends)
+
+    def inside(words: list[str], other: list[str]) -> bool:
+        n = len(words)
+        return any(other[i : i + n] == words for i in range(len(other) - n + 1))
+
+    return [
+        f
+        for f in found
+        if not any(
+            f[2] >= 0
+            and g[2] >= 0
+            and sentence(g[2]) < sentence(f[2])
+            and inside(f[0].split(), g[0].split())
+            for g in found
+        )
+    ]
 
 
 def _join_possessed(
