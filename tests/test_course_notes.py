@@ -103,6 +103,10 @@ def test_chat_over_course_notes(services: Services) -> None:
     # 트랜스포머 ("한계 | 긴 시퀀스 학습 어려움, 속도 느림 | …")
     answer = services.chat.answer("RNN의 단점은 뭐야?", None)
     assert "긴 시퀀스 학습 어려움" in answer["answer"].splitlines()[0]
+    # kinds asked of one row's own entry ("함수 | 손실 함수 (loss function) | …"): that row
+    # leads, not the row of the table's other 함수 (활성화 함수) in the notes' order
+    answer = services.chat.answer("손실 함수 종류 뭐 있어?", None)
+    assert "손실 함수 (loss function)" in answer["answer"].splitlines()[0]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

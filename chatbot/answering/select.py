@@ -3203,6 +3203,9 @@ class UnitSelector:
                 kind == "list"
                 and len(group) >= 2
                 and all(c.unit.kind == "row" and c.unit.term == best.unit.term for c in group)
+                # (not where the best row's own cell is the thing asked of: "손실 함수 종류"
+                # is no question of the table's other 함수 rows, 활성화 함수)
+                and not _cell_names(best.unit) & (subject_keys - domain_keys)
             )
             # the rows of one table asked for as kinds ("Conv2D 인자 종류"): its entries,
             # when its title names what is asked about; not where the best row is the thing
