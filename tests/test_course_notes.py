@@ -107,6 +107,11 @@ def test_chat_over_course_notes(services: Services) -> None:
     # leads, not the row of the table's other 함수 (활성화 함수) in the notes' order
     answer = services.chat.answer("손실 함수 종류 뭐 있어?", None)
     assert "손실 함수 (loss function)" in answer["answer"].splitlines()[0]
+    # the notes typed relu as "leru": its line is ReLU's, and says why one uses it
+    answer = services.chat.answer("렐루 쓰는 이유가 뭐야", None)
+    assert "기울기 소실 문제를 줄여주는" in answer["answer"].splitlines()[0]
+    answer = services.chat.answer("ReLU는 음수 값을 어떻게 처리해?", None)
+    assert "0 이하의 숫자들은 다 제거한다" in answer["answer"]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

@@ -481,6 +481,16 @@ def test_an_english_name_reads_as_its_korean_spelling() -> None:
         assert analyzer.korean_name(code) == code
 
 
+def test_a_known_term_with_two_letters_swapped_is_that_term() -> None:
+    analyzer = default_analyzer()
+    # notes typed in haste: "leru" for relu, "epcoh" for epoch
+    assert analyzer.terms("leru: 0 이하는 제거") == analyzer.terms("ReLU: 0 이하는 제거")
+    assert analyzer.terms("epcoh") == ["epoch"]
+    # not a word shorter than four letters, nor one a known term is spelled as
+    assert analyzer.terms("lue") == ["lue"]
+    assert analyzer.terms("relu") == ["relu"]
+
+
 def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="vector_store.analysis"):
         analyzer = KoreanAnalyzer()

@@ -27,6 +27,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,7 +36,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 35
+ANALYZER_VERSION = 36
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -301,6 +302,9 @@ _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[a-z]+")
+# the shortest known term read through two swapped letters ("leru" for relu)
+_SWAPPED_MIN = 4
 _HANGUL_WORDS = re.compile(r"^[가-힣]+(?: [가-힣]+)*$")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
 # "전파하는 방식": nouns for the way a thing is done
@@ -658,6 +662,7 @@ class KoreanAnalyzer:
         self._tokens = lru_cache(maxsize=2048)(self._tokenize)
         self._sentences = lru_cache(maxsize=2048)(self._split)
         self._canonical: dict[str, str] = {}  # filled below; the checks use terms() first
+        self._swapped: dict[str, str] = {}
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._longest = 0
         # Hangul spellings of known terms, which notes also write with a space inside
@@ -700,6 +705,21 @@ class KoreanAnalyzer:
             head = [spellings[0]] if spellings else phrases[0] if phrases else []
             several.extend((terms, head) for terms in phrases if terms != head)
         self._canonical = canonical
+        # A known English term with two of its letters swapped, as notes typed in haste
+        # spell one ("leru" for relu), reads as that term; not a spelling that is itself a
+        # known word, nor one that two terms could be swapped into.
+        swapped: dict[str, set[str]] = {}
+        for word in self._alias_words:
+            if len(word) >= _SWAPPED_MIN and _LATIN_WORD.fullmatch(word):
+                for i, j in combinations(range(len(word)), 2):
+                    if word[i] != word[j]:
+                        typed = word[:i] + word[j] + word[i + 1 : j] + word[i] + word[j + 1 :]
+                        swapped.setdefault(typed, set()).add(canonical.get(word, word))
+        self._swapped = {
+            typed: next(iter(terms))
+            for typed, terms in swapped.items()
+            if len(terms) == 1 and typed not in self._alias_words
+        }
         # English names that the glossary spells in Korean too ("decision tree" for 결정
         # 트리, "classification" for 분류): Korean notes label their sections in Korean.
         # Not abbreviations and short words (RNN, GAN, PCA, loss): notes write them as
@@ -1257,7 +1277,7 @@ class KoreanAnalyzer:
                     words[0] = before.form + words[0]
                 out.extend(words)
         flush()
-        out = [self._canonical.get(t, t) for t in out]
+        out = [self._canonical.get(t) or self._swapped.get(t, t) for t in out]
         return self._read_phrases(out) if self._longest else out
 
     def _read_phrases(self, terms: list[str]) -> list[str]:

@@ -84,6 +84,7 @@ _SHORT_LATIN = re.compile(r"[a-z]{2,5}")
 # a term in Latin letters: a name ("softmax", "k-means"), as the aliases index it
 _LATIN_TERM = re.compile(r"[a-z][a-z0-9.+-]*")
 _LATIN_WORDS = re.compile(r"[a-z]+")
+_LATIN_NAME = re.compile(r"[A-Za-z]{4,}")
 _WORD_LETTER = re.compile(r"[가-힣A-Za-z]")
 # (or that a reference points back to within its own sentence: "… 분석하고 이를 예측하는",
 # "신호를 입력받아 이를 처리하여")
@@ -403,7 +404,7 @@ _TEXT_KIND = {
     "why": re.compile(
         # or its cause ("과적합의 주된 원인은 …")
         r"위해|위함|위한|때문|해결하고자|목적|이유|원인|하려고|높인|높여|막는|막아|방지|개선(?!안)|향상"
-        r"|줄인다|줄여\s?준|줄이[고기며]|줄일\s?수|막을\s?수|확보|므로|니까"
+        r"|줄인다|줄여\s?주|줄이[고기며]|줄일\s?수|막을\s?수|확보|므로|니까"
         # the effect it has ("… 데이터를 늘리는 효과를 내는 기법"), or its strengths
         # ("디버깅과 실험이 쉽고 직관적인 장점을 가졌다")
         r"|효과[를가]\s?(?:내|낸|있|준|얻)|장점[이을]\s?(?:있|가지|가졌|갖)"
@@ -814,7 +815,12 @@ def _names_of(text: str) -> set[str]:
         for spelled in re.findall(r"[(（]([^)）]*)[)）]", text)
         for part in (spelled, *_SPELLINGS_APART.split(spelled))
     ]
-    return {k for k in (_key_of(text), *(_key_of(i) for i in inner)) if k}
+    keys = {k for k in (_key_of(text), *(_key_of(i) for i in inner)) if k}
+    # a name in Latin letters that the analyser reads as another spelling of a known term
+    # ("leru", typed for relu) goes by that term too
+    if _LATIN_NAME.fullmatch(text) and (term := _one_term(text)):
+        keys.add(term)
+    return keys
 
 
 def _names_part_only(unit: UnitRecord, pairs: list[tuple[set[str], str]]) -> bool:
