@@ -112,6 +112,14 @@ def test_chat_over_course_notes(services: Services) -> None:
     assert "기울기 소실 문제를 줄여주는" in answer["answer"].splitlines()[0]
     answer = services.chat.answer("ReLU는 음수 값을 어떻게 처리해?", None)
     assert "0 이하의 숫자들은 다 제거한다" in answer["answer"]
+    # names the notes write as one English word ("MinMaxScaler"), or only in the spelling
+    # the question glosses them with ("표준화 스케일러(StandardScaler)")
+    answer = services.chat.answer(
+        "표준화 스케일러(StandardScaler)랑 MinMax 스케일러는 뭐가 달라?", None
+    )
+    assert answer["intent"] == "question"
+    assert "StandardScaler: 평균 0" in answer["answer"]
+    assert "MinMaxScaler: 0~1 범위로 압축" in answer["answer"]
 
 
 def test_that_person_is_one_the_notes_name_elsewhere(services: Services) -> None:

@@ -432,6 +432,7 @@ def _strip_subjects(question: str, subjects: list[str]) -> str:
 # Words for data that stand for one another after its kind ("범주형 데이터 / 변수 / 특성")
 _DATA_NOUNS = frozenset({"데이터", "변수", "특성", "피처", "자료"})
 # A name with its other spelling in parentheses: "정보 획득(information gain)"
+_LETTER = re.compile(r"[^\W\d_]")
 _GLOSSED = re.compile(r"([^()]+?)\s*\(([^()]+)\)(.*)")
 
 
@@ -569,6 +570,9 @@ def _phrase_covered(
             return True
     if latin and all(t in present for t in latin):
         return True
+    if len(terms) > 1 and (joined := "".join(terms)).isascii() and joined in present:
+        # "MinMax 스케일러": the notes write the name as one word ("MinMaxScaler")
+        return True
     # A table row or a "term - description" line holds a thing and what is said of it
     # together ("플라스크 라이선스": the row 플라스크 under the header 라이선스); so does a
     # line under the thing it describes ("엠니스트 데이터셋": under "mnist란?", "… 데이터
@@ -600,9 +604,31 @@ def held_name(subject: str, hits: list[Passage], analyzer: KoreanAnalyzer) -> st
     holds in a row, though one holds it without its last word, is that shorter name, the
     last word being what is asked of it ("결정 트리 학습 과정": the notes speak of 결정
     트리 and of how it learns, not of a "결정 트리 학습"; "지도 학습 과정" stays whole). A
-    last word in other letters names a thing of its own ("샘플 이미지 png"): kept."""
+    last word in other letters names a thing of its own ("샘플 이미지 png"): kept. A name
+    whose English terms the notes write as one word ("MinMax 스케일러": "MinMaxScaler") is
+    that word, as written."""
     words = subject.split()
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
+    if (
+        len(terms) > 1
+        and (joined := "".join(terms)).isascii()
+        and not any(_contains_run(h.terms, terms) for h in hits)
+    ):
+        for hit in hits:
+            written = re.search(re.escape(joined), hit.text, re.IGNORECASE)
+            if joined in hit.terms and written is not None:
+                return written.group(0)
+    if (glossed := _GLOSSED.fullmatch(subject)) is not None:
+        # "표준화 스케일러(StandardScaler)" where the notes write only "StandardScaler": the
+        # spelling they hold
+        name, other, rest = glossed.groups()
+
+        def in_a_row(spelling: str) -> bool:
+            run = [t for t in analyzer.terms(spelling) if t not in QUERY_STOPWORDS]
+            return bool(run) and any(_contains_run(h.terms, run) for h in hits)
+
+        if _LETTER.search(other) and not in_a_row(f"{name}{rest}") and in_a_row(f"{other}{rest}"):
+            return f"{other}{rest}".strip()
     if (
         len(words) < 2
         or len(terms) < 3
