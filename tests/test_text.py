@@ -360,6 +360,11 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ),
         # ... and within one sentence both sides of a pair stay
         ("배치 정규화랑 정규화는 뭐가 달라?", ["배치 정규화", "정규화"]),
+        # a word that frames a request elsewhere ("주요 파라미터") is a side of a pair, and
+        # 구분 frames the question as 차이 does
+        ("하이퍼파라미터랑 파라미터는 뭐가 달라?", ["하이퍼파라미터", "파라미터"]),
+        ("매개변수랑 하이퍼파라미터 구분 기준이 뭐야?", ["매개변수", "하이퍼파라미터"]),
+        ("GridSearchCV 주요 파라미터 알려줘", ["GridSearchCV"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:
@@ -379,6 +384,7 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("비선형") == ["비선형"]  # the negated word stays apart
     # registered as words: no pieces ("도커" alone is 도 + 크(다)), particles come off
     assert analyzer.terms("도커는") == ["docker"]
+    assert analyzer.terms("매개변수") == analyzer.terms("파라미터") == ["parameter"]
     assert analyzer.terms("시그모이드랑 소프트맥스는") == ["sigmoid", "softmax"]
     # alone, Kiwi reads "보틀" as 보 + 틀; in "보틀은" as one noun: now one term either way
     assert analyzer.terms("보틀") == analyzer.terms("보틀은") == ["bottle"]

@@ -57,6 +57,9 @@ _GLUED_PAIR = re.compile(r"(?<=[가-힣]{3})(?:이랑|랑|하고)$")
 _NEGATING_PREFIXES = frozenset({"비", "무", "불", "미"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
 # Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
+# The framing nouns that name things, not how things stand to one another ("파라미터",
+# not "차이"): after a pair particle, one is the pair's other side
+_THINGS_FRAMING = frozenset({"파라미터", "인자", "옵션", "명령어", "명령"})
 _FRAMING_NOUNS = frozenset(
     {
         "차이",
@@ -112,6 +115,7 @@ _FRAMING_NOUNS = frozenset(
         "하위",
         # "머신러닝하고 딥러닝 나누는 기준": what tells them apart is asked of them
         "기준",
+        "구분",
         "역할",
         "정리",
         "예제",
@@ -1008,6 +1012,22 @@ class KoreanAnalyzer:
                     tok.form in _MODIFIER_FRAMES
                     and following in _PHRASE
                     and tokens[i + 1].form not in _FRAMING_OR_REQUEST
+                )
+            )
+            # "하이퍼파라미터랑 파라미터는": a thing that frames a question elsewhere
+            # ("GridSearchCV 주요 파라미터") is the other side of a pair
+            inside = inside or (
+                start < 0
+                and tok.form in _THINGS_FRAMING
+                and tag in _PHRASE
+                and (
+                    paired
+                    # ("파라미터랑 하이퍼파라미터": or its first side)
+                    or (
+                        i + 1 < len(tokens)
+                        and tokens[i + 1].tag in ("JKB", "JC")
+                        and tokens[i + 1].form in _PAIR_PARTICLES
+                    )
                 )
             )
             if (
