@@ -510,6 +510,11 @@ def test_every_alias_analyses_to_itself(caplog: pytest.LogCaptureFixture) -> Non
         assert " " in group[0] or analyzer.terms(group[0]) == [group[0].casefold()], group
 
 
+def test_every_spelling_is_in_one_group_only() -> None:
+    spellings = [word.casefold() for group in read_alias_groups() for word in group]
+    assert sorted({w for w in spellings if spellings.count(w) > 1}) == []
+
+
 def test_nfc_makes_decomposed_hangul_match() -> None:
     decomposed = unicodedata.normalize("NFD", "합성곱 계층")
     assert default_analyzer().terms(decomposed) == default_analyzer().terms("합성곱 계층")
