@@ -579,6 +579,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 헤드마다 서로 다른 종류의 관계를 볼 수 있게 한다.", "why"),
         ("- 디코더는 미래 토큰을 보지 못하도록 마스크를 씌운다.", "why"),
         ("- 요청 본문이 모델과 맞지 않으면 422 오류를 돌려준다.", "why"),
+        # what one does with it, as one uses it for
+        ("- 작업의 진행률을 확인할 때 사용", "why"),
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 번역, 요약, 질의응답 등 널리 사용된다.", "when"),
         ("- 예시 : 주가 예측", "example"),
@@ -613,6 +615,13 @@ def test_a_measure_said_as_a_share_says_how_it_is_worked_out() -> None:
     assert answers_kind(unit, "how", "정밀도는 어떻게 계산해?")
     # how one does a thing is not asked by a share
     assert not answers_kind(unit, "how", "정밀도는 어떻게 높여?")
+
+
+def test_a_case_it_suits_says_no_why() -> None:
+    (unit,) = unit_records(
+        "x.md", 9, "## 주제\n- 이상치가 많이 포함되었을 때 사용하면 좋다.\n", 900
+    )
+    assert not answers_kind(unit, "why")
 
 
 @pytest.mark.parametrize(
