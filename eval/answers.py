@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev16|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev17|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -37,7 +37,10 @@ with that question's gold: other question words, the topic's English or Korean n
 registers; 36 of 60 before anything was tuned on it, so the answers depended on wording);
 `answers_dev16.jsonl`, a sixteenth of 60 (12 how, 10 comparison, 10 list, 8 why, 8 when, 8
 example, 4 who) written the same way from other sources once dev15 was tuned on: 35 of 60
-before anything was tuned on it).
+before anything was tuned on it); `answers_dev17.jsonl`, a seventeenth of 40 (8 how, 8
+list, 7 comparison, 6 why, 4 when, 4 example, 2 definition, 1 who), questions as a student
+types them on a first visit, written from the notes alone, none on a line the test split's
+gold holds: 36 of 40 before anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -129,7 +132,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-    "dev12", "dev13", "dev14", "dev15", "dev16", "test",
+    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
