@@ -70,6 +70,8 @@ def _denies(line: str) -> bool:
         ("계층적 군집은 왜 써?", "why"),
         ("CNN에서 층을 깊게 쌓는 까닭이 뭐야?", "why"),
         ("머신러닝하고 딥러닝 나누는 기준이 뭐야?", "compare"),
+        ("지도 학습이랑 비지도 학습은 뭘로 나눠?", "compare"),
+        ("데이터를 어떻게 나눠?", "how"),
         # the problem it was made to fix is why it was made
         ("LSTM은 RNN의 어떤 문제를 해결했어?", "why"),
         ("어텐션은 어떤 한계를 극복했어?", "why"),
