@@ -611,6 +611,14 @@ def test_a_line_answers_a_kind_by_its_wording_or_its_term(line: str, kind: str) 
     assert answers_kind(unit, kind)
 
 
+def test_a_means_written_before_the_doing_asked_says_how() -> None:
+    note = "## 주제\n- 이미지를 숫자의 행렬로 바꿔서 이해하는 것을 의미함.\n"
+    (unit,) = unit_records("x.md", 9, note, 900)
+    assert answers_kind(unit, "how", "CNN은 이미지를 어떤 식으로 이해해?")
+    # (of another doing, it says nothing of how)
+    assert not answers_kind(unit, "how", "CNN은 이미지를 어떻게 분류해?")
+
+
 def test_a_measure_said_as_a_share_says_how_it_is_worked_out() -> None:
     note = "## 정밀도\n- 양성이라고 예측한 것 중에 실제로 맞은 비율\n"
     (unit,) = unit_records("x.md", 9, note, 900)

@@ -533,6 +533,19 @@ def asks(unit: UnitRecord) -> str:
     return own if own in _TERM_KINDS else ""
 
 
+# "CNN은 이미지를 어떤 식으로 이해해?": the doing asked how of, a noun made a verb
+_HOW_DONE = re.compile(
+    r"(?:어떻게|어떤\s?(?:식|방식)으로|무슨\s?(?:방법|식)으로)\s*([가-힣]{2,}?)(?:해|하|돼|되|했|할|한)"
+)
+
+
+def _says_means(text: str, question: str) -> bool:
+    """Whether `text` says by what means the doing `question` asks how of is done ("이미지를
+    숫자의 행렬로 바꿔서 이해하는 것" for "어떤 식으로 이해해?")."""
+    done = _HOW_DONE.search(question)
+    return done is not None and re.search(rf"[서써]\s?{done.group(1)}", text) is not None
+
+
 def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     """Whether a unit answers a question of `kind`: by its labels (`asks`), or by its own
     wording; a year says when (since when: "최초 릴리스: 2010년"), unless `question` asks
@@ -544,6 +557,8 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     if kind == "when" and _year_answers(question) and _YEAR.search(unit.text):
         return True
     if kind == "how" and asks_how_it_works(question) and _WORKS.search(unit.text):
+        return True
+    if kind == "how" and _says_means(unit.text, question):
         return True
     if kind == "how" and asks_computing(question) and _RATIO.search(unit.text):
         # a measure said as the share it is of what ("positive라고 예측한 것 중에 실제로
