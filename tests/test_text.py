@@ -371,6 +371,24 @@ def test_subjects_of_questions(message: str, subjects: list[str]) -> None:
     assert default_analyzer().subjects(message) == subjects
 
 
+def test_a_clause_that_sets_the_scene_names_where_the_question_stands() -> None:
+    analyzer = default_analyzer()
+    roles = dict(
+        analyzer.subject_roles("다음 주 시험인데 로지스틱 회귀랑 선형 회귀 차이 좀 정리해 줘")
+    )
+    assert roles == {"로지스틱 회귀": "marked", "선형 회귀": "marked", "주 시험": "domain"}
+    # where nothing after it is marked, the first phrase after it is the topic
+    roles = dict(
+        analyzer.subject_roles("시계열 과제에 써야 해서 그러는데, ARIMA(p, d, q)의 뜻 알려줘")
+    )
+    assert roles["ARIMA(p, d, q)"] == "marked"
+    # not a thing said to be there though ("있는데도"), nor one heard of ("…라는데")
+    roles = dict(
+        analyzer.subject_roles("기본 RNN이 있는데도 LSTM이랑 GRU를 따로 만든 목적이 뭐야?")
+    )
+    assert roles["기본 RNN"] == "marked"
+
+
 def test_a_full_stop_is_no_part_of_a_foreign_word() -> None:
     # Kiwi reads "Ramirez." as "Ra" + "mirez."
     assert default_analyzer().terms("Sebastian, Ramirez.") == ["sebastian", "ramirez"]

@@ -233,6 +233,10 @@ _FRAMING_NOUNS = frozenset(
 )
 # Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
 # them is background, the clause after them says what the sentence does.
+# Endings of a clause that sets the scene for what follows ("시험인데", "공부하고 있는데")
+_BACKGROUND_ENDINGS = frozenset({"는데", "은데", "ᆫ데"})
+# the ending a quoted saying closes with ("3D라고 하는데")
+_QUOTING = frozenset({"라고", "다고", "냐고", "자고"})
 _CONNECTIVES = frozenset(
     {"어서", "아서", "니까", "으니까", "는데", "은데", "ᆫ데", "지만", "다가", "더니"}
     # a question held inside the sentence: "주말에 뭐 할지 | 고민이야" asks nothing
@@ -1156,6 +1160,34 @@ class KoreanAnalyzer:
         # "DB 안에 있는 정보": the word of place is no part of the name
         found = [(_without_place(p), r, a, b) for p, r, a, b in found]
         found = _without_repeats(found, text)
+        # "다음 주 시험인데 로지스틱 회귀랑 선형 회귀 차이 좀 정리해 줘": a clause that sets
+        # the scene before the question ("…인데", "…하는데") names where it stands, not what
+        # it asks, once the question marks a subject of its own
+        # (not "…있는데도": though it is there, it is part of what is asked; nor "…라고
+        # 하는데": what was heard is the thing asked about)
+        background = max(
+            (
+                tok.start + tok.len
+                for i, tok in enumerate(tokens)
+                if (
+                    (tok.tag == "EC" and tok.form in _BACKGROUND_ENDINGS)
+                    or (
+                        tok.form == "데"
+                        and tok.tag == "NNB"
+                        and i > 0
+                        and tokens[i - 1].tag == "ETM"
+                    )
+                )
+                and not (i + 1 < len(tokens) and tokens[i + 1].form == "도")
+                and not (i >= 2 and tokens[i - 2].form in _QUOTING)
+            ),
+            default=-1,
+        )
+        if any(role == "marked" and a >= background for _, role, a, _ in found):
+            found = [
+                (p, "domain" if role == "marked" and 0 <= b <= background else role, a, b)
+                for p, role, a, b in found
+            ]
         # "특징 맵에서 말하는 '특징'": a word in quotes is the one asked about, first
         quoted = [m.group(1).strip() for m in _QUOTED_TERM.finditer(text)]
         quoted = [q for q in quoted if any(ch.isalpha() for ch in q)]
@@ -1170,8 +1202,10 @@ class KoreanAnalyzer:
             # a thing the question is about, though no particle marks it
             named = [(p, "named") for p, r, _, _ in found if r == "" and _LATIN.search(p)]
             return [(p, r) for p, r, _, _ in found if r == "marked"] + domains + named
-        # no particle marks a subject: the first phrase is the topic, the rest context
-        return [(p, "marked" if i == 0 else "other") for i, (p, _, _, _) in enumerate(found)]
+        # no particle marks a subject: the first phrase is the topic, the rest context (the
+        # first after a clause that sets the scene, where one follows it)
+        topic = next((i for i, f in enumerate(found) if f[2] >= background), 0)
+        return [(p, "marked" if i == topic else "other") for i, (p, _, _, _) in enumerate(found)]
 
     def last_clause(self, text: str) -> str:
         """The text after the last connective ending ("배터리 얼마 없어서 이만 나갈게" →
