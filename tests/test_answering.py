@@ -586,6 +586,8 @@ def test_a_compound_subject_is_named_by_its_words_together() -> None:
         ("- 중규모 이상 웹을 구축할 때 자주 사용", "when"),
         ("- 번역, 요약, 질의응답 등 널리 사용된다.", "when"),
         ("- 예시 : 주가 예측", "example"),
+        # a sentence quoted as an instance
+        ('- 앞 말을 기억해 "안녕" 뒤에 "하세요"가 나오게 한다', "example"),
         ("- 출력 크기는 입력 크기와 커널 크기로 계산한다.", "how"),
         ("- 입력과 필터 간의 합성곱 연산을 통해 새로운 특징 맵을 생성", "how"),
         ("- 인코더와 디코더 두개 다 써야한다. (사전이 두 개 다 필요하니까)", "why"),
