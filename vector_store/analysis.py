@@ -56,10 +56,10 @@ _REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무�
 _GLUED_PAIR = re.compile(r"(?<=[가-힣]{3})(?:이랑|랑|하고)$")
 _NEGATING_PREFIXES = frozenset({"비", "무", "불", "미"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
-# Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
 # The framing nouns that name things, not how things stand to one another ("파라미터",
 # not "차이"): after a pair particle, one is the pair's other side
 _THINGS_FRAMING = frozenset({"파라미터", "인자", "옵션", "명령어", "명령"})
+# Nouns that say what is asked about a subject rather than name it ("차이가 뭐야").
 _FRAMING_NOUNS = frozenset(
     {
         "차이",
@@ -231,12 +231,12 @@ _FRAMING_NOUNS = frozenset(
         "방금",
     }
 )
-# Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
-# them is background, the clause after them says what the sentence does.
 # Endings of a clause that sets the scene for what follows ("시험인데", "공부하고 있는데")
 _BACKGROUND_ENDINGS = frozenset({"는데", "은데", "ᆫ데"})
 # the ending a quoted saying closes with ("3D라고 하는데")
 _QUOTING = frozenset({"라고", "다고", "냐고", "자고"})
+# Endings that join a clause to the next ("없어서", "보니까", "했는데"): what comes before
+# them is background, the clause after them says what the sentence does.
 _CONNECTIVES = frozenset(
     {"어서", "아서", "니까", "으니까", "는데", "은데", "ᆫ데", "지만", "다가", "더니"}
     # a question held inside the sentence: "주말에 뭐 할지 | 고민이야" asks nothing
