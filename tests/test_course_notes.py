@@ -120,6 +120,11 @@ def test_chat_over_course_notes(services: Services) -> None:
     assert answer["intent"] == "question"
     assert "StandardScaler: 평균 0" in answer["answer"]
     assert "MinMaxScaler: 0~1 범위로 압축" in answer["answer"]
+    # a list leads with an entry of it, not with a line under one ("migrate: 옮기다 / 이동하다"
+    # under flask-migrate)
+    answer = services.chat.answer("플라스크 확장 뭐뭐 썼어?", None)
+    assert answer["answer"].splitlines()[0].startswith("flask-")
+    assert "flask-sqlalchemy" in answer["answer"] and "flask-wtf" in answer["answer"]
     # what sets the scene before the question ("다음 주 시험인데") need not be in the notes
     answer = services.chat.answer(
         "다음 주 시험인데 로지스틱 회귀랑 선형 회귀 차이 좀 정리해 줘", None

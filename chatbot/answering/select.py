@@ -1580,6 +1580,8 @@ def readable(unit: UnitRecord) -> UnitRecord | None:
 # How near the best line's score a line that answers the kind asked must score for the
 # answer to have found it (else a header says the notes do not say it)
 _KIND_FOUND_SHARE = 0.5
+# How near the best line's score the entry it stands under must score to lead a list
+_ENTRY_LEAD_SHARE = 0.5
 # Kinds whose answer may lead over a better-named line that does not answer them, when
 # it scores this share of that line and stands this many lines from it, under its labels
 _KIND_LEADS = frozenset({"how", "why", "when", "example"})
@@ -3013,6 +3015,21 @@ class UnitSelector:
                 said.add(_key(c))
                 unique.append(c)
         pool = unique
+        if kind == "list" and len(chosen) == 1:
+            # an entry of the list leads, not a line under it ("flask-migrate: 데이터베이스를
+            # 마이그레이트하는 확장" before its "migrate: 옮기다 / 이동하다")
+            chosen = [
+                next(
+                    (
+                        c
+                        for c in pool
+                        if c.unit.source == chosen[0].unit.source
+                        and c.unit.text in chosen[0].unit.labels
+                        and c.score >= _ENTRY_LEAD_SHARE * chosen[0].score
+                    ),
+                    chosen[0],
+                )
+            ]
         best = chosen[0]
         if best.cell and len(chosen) == 1:
             # the cell asked for is the whole answer; where several rows of the table bear
