@@ -71,6 +71,8 @@ def _denies(line: str) -> bool:
         ("CNN에서 층을 깊게 쌓는 까닭이 뭐야?", "why"),
         ("머신러닝하고 딥러닝 나누는 기준이 뭐야?", "compare"),
         ("지도 학습이랑 비지도 학습은 뭘로 나눠?", "compare"),
+        # things asked for in the plural
+        ("데이터베이스 쪽으로 쓴 확장들 알려줘", "list"),
         ("데이터를 어떻게 나눠?", "how"),
         # the problem it was made to fix is why it was made
         ("LSTM은 RNN의 어떤 문제를 해결했어?", "why"),
