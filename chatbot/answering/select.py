@@ -542,11 +542,19 @@ _HOW_DONE = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
+def _means_of(question: str) -> re.Pattern[str] | None:
+    """What a line that says how `question`'s doing is done reads like ("…서 이해" for "어떤
+    식으로 이해해?"); read once a question, not once for every line weighed."""
+    done = _HOW_DONE.search(question)
+    return re.compile(rf"[서써]\s?{done.group(1)}") if done is not None else None
+
+
 def _says_means(text: str, question: str) -> bool:
     """Whether `text` says by what means the doing `question` asks how of is done ("이미지를
     숫자의 행렬로 바꿔서 이해하는 것" for "어떤 식으로 이해해?")."""
-    done = _HOW_DONE.search(question)
-    return done is not None and re.search(rf"[서써]\s?{done.group(1)}", text) is not None
+    means = _means_of(question)
+    return means is not None and means.search(text) is not None
 
 
 def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
