@@ -387,6 +387,10 @@ def test_a_clause_that_sets_the_scene_names_where_the_question_stands() -> None:
         analyzer.subject_roles("기본 RNN이 있는데도 LSTM이랑 GRU를 따로 만든 목적이 뭐야?")
     )
     assert roles["기본 RNN"] == "marked"
+    roles = dict(
+        analyzer.subject_roles("GRU나 LSTM 같은 모델 input이 3D라는데, 세 차원이 각각 뭘 나타내?")
+    )
+    assert roles["GRU"] == "marked"
 
 
 def test_a_full_stop_is_no_part_of_a_foreign_word() -> None:
