@@ -286,7 +286,7 @@ SPLIT_FILES = (
     "answers_dev5.jsonl", "answers_dev6.jsonl", "answers_dev7.jsonl", "answers_dev8.jsonl",
     "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_dev12.jsonl",
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
-    "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_test.jsonl",
+    "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -416,6 +416,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev17.jsonl", "d17-",
          {"how": 8, "list": 8, "comparison": 7, "why": 6, "when": 4, "example": 4,
           "definition": 2, "who": 1}),
+        ("answers_dev18.jsonl", "d18-",
+         {"how": 14, "comparison": 8, "list": 6, "when": 3, "example": 3, "definition": 2,
+          "who": 2, "why": 2}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
