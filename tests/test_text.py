@@ -199,6 +199,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("K-평균에서 처음 중심점은 어떻게 정해?", ["중심점", "K-평균"]),
         ("딥러닝 연구자는 누구야?", ["딥러닝"]),
         ("파이썬 클래스 수업에서 나온 개념들 정리해줘", ["파이썬 클래스"]),
+        # the class hour it was taught in, a where; "시간 축" stays a subject
+        ("파이썬 클래스 시간에 배운 개념 뭐뭐 있어?", ["파이썬 클래스"]),
+        ("RNN에서 시간 축은 뭐야?", ["시간 축", "RNN"]),
         # the noun after 어느/어떤/무슨/몇 is what the answer should be; 며칠 likewise
         ("얀 르쿤이 손글씨 우편번호 인식 연구할 때 어느 기관 문제를 풀고 있었어?", ["얀 르쿤"]),
         ("ARIMA랑 순환 신경망은 며칠 수업에서 배웠지?", ["ARIMA", "순환 신경망"]),
@@ -442,6 +445,17 @@ def test_aliases_make_spellings_one_term() -> None:
         == analyzer.terms("K-평균은")
         == ["k-means"]
     )
+    # a name code writes as one word, asked in Korean as the words it joins
+    assert (
+        analyzer.terms("MaxPooling 인자 값")
+        == analyzer.terms("맥스풀링 인자 값")
+        == analyzer.terms("맥스 풀링 인자 값")
+        == ["maxpooling", "인자", "값"]
+    )
+    # a name the notes write in English, asked in Korean; "클래스" alone stays a word of
+    # its own ("하위 폴더 이름이 클래스 이름으로 사용됨")
+    assert analyzer.terms("파이썬 클래스") == analyzer.terms("python class") == ["python", "class"]
+    assert analyzer.terms("클래스 이름") == ["클래스", "이름"]
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
     # a name the notes spell out in Korean ("### 시퀀스 투 시퀀스:"), asked as students
     # write it; Kiwi keeps 투 in a line and drops it alone, and both read as the name

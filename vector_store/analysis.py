@@ -304,6 +304,10 @@ _DOMAIN_PARTICLES = frozenset({"에서", "의"})
 # "gateway 코드에서", "CNN 수업에서 배운 …": the code or the lesson the asked thing
 # stands in is where it belongs
 _WHERE_NOUNS = frozenset({"코드", "code", "수업", "강의"})
+# "파이썬 클래스 시간에 배운 개념": the class hour something was taught in is where it
+# belongs, when a verb of teaching follows ("시간 축에", "학습 시간에 영향" stay)
+_LESSON_HOUR = "시간"
+_TAUGHT_VERBS = frozenset({"배우", "나오", "다루", "하"})
 # Nouns that qualify a framing noun ("주요 파라미터", "핵심 개념")
 _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
@@ -1034,9 +1038,17 @@ class KoreanAnalyzer:
                     )
                 )
             )
+            lesson_hour = (
+                tok.form == _LESSON_HOUR
+                and following == "JKB"
+                and tokens[i + 1].form == "에"
+                and i + 2 < len(tokens)
+                and tokens[i + 2].form in _TAUGHT_VERBS
+            )
             if (
                 (
                     tag in _PHRASE
+                    and not lesson_hour
                     and (tok.form not in _FRAMING_NOUNS or inside)
                     and (tok.form not in _TITLE_NOUNS or inside)
                     and not (asks_who and tok.form in _WHO_NOUNS and not inside)
@@ -1088,6 +1100,8 @@ class KoreanAnalyzer:
                 and tokens[i + 1].form in _DOMAIN_PARTICLES
             ):
                 # "gateway 코드에서 환경 변수는": the code it stands in is where it belongs
+                close("domain")
+            elif lesson_hour and start >= 0:
                 close("domain")
             elif (
                 tag in _SUBJECT_PARTICLES
