@@ -3929,6 +3929,25 @@ def test_a_thing_is_read_in_its_own_section_before_one_that_compares_it() -> Non
     assert "범주를 숫자 벡터로" in content[0], lines
 
 
+def test_a_comparison_of_a_thing_answers_what_its_own_section_never_says() -> None:
+    # its own section ranks first and says what it is; only the comparison of it with
+    # another says what improves on it
+    notes = _ranked(
+        (
+            "basics.md",
+            "## 원-핫 인코딩\n\n- 범주형 데이터를 숫자로 표현하는 방법이다.\n"
+            "- 하나의 항목만 1, 나머지는 0으로 표현한다.\n",
+        ),
+        (
+            "nlp.md",
+            "## 원-핫 인코딩 vs 워드 임베딩\n\n- 원-핫 인코딩의 개선안 : 워드 임베딩\n"
+            "- 워드 임베딩: 실수로 된 벡터이다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "원핫 인코딩의 단점은 어떻게 개선해?")
+    assert "개선안 : 워드 임베딩" in lines[0], lines
+
+
 def test_where_a_subject_belongs_asks_no_code_that_names_both() -> None:
     # the bundled sample note: the CNN code sets padding="same", the prose says why one pads
     text = SAMPLE_NOTES.joinpath("04_cnn.md").read_text(encoding="utf-8")

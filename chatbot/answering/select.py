@@ -301,6 +301,7 @@ _TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
 _PROS = re.compile(r"(?:장점|단점|장단점|특징|한계|문제점)(?:[은는이가을를도]|들|\s*\?|\s*$)")
 _PROS_BONUS = 1.5
+_FACET_WORDS = frozenset({"장점", "단점", "장단점", "특징", "한계", "문제점"})
 # What a line says that makes it a weakness or a strength ("… 과적합되기 쉬우므로", "이상치가
 # 많은 데이터에는 약하다"; "과적합에 강해진다"), for a question that asks for one
 _WEAKNESS = re.compile(
@@ -2721,6 +2722,18 @@ class UnitSelector:
                     for u in units_of(near)
                     if _sibling(u, ask.beside, subject_keys)
                 )
+        # the words the lines of the subject's own sections say (not those under a
+        # comparison of it with another)
+        own_words = set().union(
+            *(
+                u.terms
+                for _, _, u in candidates
+                if not _COMPARING_TITLE.search(u.context)
+                and any(k in _key_of(u.context) + _key_of(u.term) for k in subject_keys)
+            )
+        )
+        # (what is asked of it, not the facet: "단점은 어떻게 개선해?" asks 개선)
+        asked_rest = self._asked_rest(question, subjects) - _FACET_WORDS
         people = _people([u for _, _, u in candidates]) if kind == "who" else {}
         if any(_SPACES.sub("", s).casefold() in people for s in subjects):
             people = {}  # a named person is asked about: the lines under that name answer
@@ -2775,6 +2788,10 @@ class UnitSelector:
                 # (nor, for its strengths or limits, the row that gives them in the
                 # subject's column: "한계 | RNN / LSTM / GRU: 긴 시퀀스 학습 어려움 | …")
                 and not (asks_pros and _under_pros(unit) and _side_columns(unit, subject_keys))
+                # (nor a line there that says all that is asked of the subject, where no
+                # line of the subject's own says all of it: "원핫 인코딩의 단점은 어떻게
+                # 개선해?" → "원-핫 인코딩의 개선안 : 워드 임배딩")
+                and not (asked_rest and asked_rest <= unit.terms and asked_rest - own_words)
             ):
                 # a line under a comparison of the subject with another ("원- 핫 인코딩 vs
                 # 워드 임배딩") speaks of the two side by side, less of the one asked than
