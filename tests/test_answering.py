@@ -1004,6 +1004,39 @@ def _ranked(*chunks: tuple[str, str]) -> tuple[list[Passage], dict[int, list[Uni
     return passages, by_chunk
 
 
+def test_sides_set_side_by_side_under_another_label_are_compared_whole() -> None:
+    # no label compares them; each side is a bullet of a few lines under a common one,
+    # and a line naming the side outscores the one that says what it is
+    notes = _notes(
+        "## 규제 방법\n\n"
+        "- L1 규제\n"
+        "    - 가중치의 절댓값 합을 벌점으로 더한다.\n"
+        "    - L1 규제는 일부 가중치를 0으로 만든다.\n"
+        "- L2 규제\n"
+        "    - 가중치의 제곱 합을 벌점으로 더한다.\n"
+        "    - L2 규제는 가중치를 고르게 작게 만든다.\n"
+    )
+    lines = _answer_over(notes, "L1 규제랑 L2 규제 차이가 뭐야?")
+    assert len(lines) == 2, lines
+    assert "절댓값 합" in lines[0] and "0으로 만든다" in lines[0], lines
+    assert "제곱 합" in lines[1] and "고르게" in lines[1], lines
+    # asked how they differ in one respect, each side answers with its own lines
+    lines = _answer_over(notes, "L1 규제랑 L2 규제는 쓰기 좋은 상황이 어떻게 달라?")
+    assert not any("절댓값 합" in line and "0으로 만든다" in line for line in lines), lines
+
+
+def test_sides_of_many_lines_under_another_label_are_not_read_as_one_line_each() -> None:
+    notes = _notes(
+        "## 규제 방법\n\n"
+        "- L1 규제\n"
+        + "".join(f"    - L1 규제는 가중치를 {n}번째 방식으로 줄인다.\n" for n in range(1, 5))
+        + "- L2 규제\n"
+        + "".join(f"    - L2 규제는 가중치를 {n}번째 방식으로 누른다.\n" for n in range(1, 5))
+    )
+    lines = _answer_over(notes, "L1 규제랑 L2 규제 차이가 뭐야?")
+    assert all(line.count("방식으로") == 1 for line in lines), lines
+
+
 def test_one_line_that_compares_every_side_leads_a_comparison() -> None:
     notes = _notes(
         "## 딥러닝 (머신러닝 포함) 정리\n\n"

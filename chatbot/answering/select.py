@@ -1150,14 +1150,21 @@ def _side_keys(label: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_key_of(name) for name in (label, *_MEMBERS.split(label))))
 
 
-def _side_of(unit: UnitRecord, keys: list[str]) -> tuple[tuple[str, ...], str, str] | None:
+def _side_of(
+    unit: UnitRecord, keys: list[str], *, siblings: bool = False
+) -> tuple[tuple[str, ...], str, str] | None:
     """Where `unit` stands as one side of a comparison the notes make under a label of
     their own: (the labels down to the comparing one, the side's key, its label). A side
     is a label under the comparing one ("분류와 회귀의 차이" > "분류"), or a line's own term
-    ("순전파: …" under "순전파 vs 역전파")."""
-    names = (*unit.labels, unit.term) if unit.term else unit.labels
+    ("순전파: …" under "순전파 vs 역전파"). With `siblings`, under any label: the sides
+    are labels side by side ("순도 계산 방법" > "엔트로피", "지니 계수"), bullets with
+    lines of their own right under them (not terms of a line each: "sparse: 희소하다";
+    nor lines under labels of their own: "장고 (django)" > "특징" > …)."""
+    names = (*unit.labels, unit.term) if unit.term and not siblings else unit.labels
     for i in range(len(names) - 1):
-        if ask_of(names[i]) != "compare":
+        if siblings and i != len(names) - 2:
+            continue
+        if not siblings and ask_of(names[i]) != "compare":
             continue
         # a side that names a family by some of its members ("RNN/LSTM" under "RNN계열 vs
         # 트랜스포머 계열") is the side of each
@@ -1208,18 +1215,24 @@ def _subject_cell(unit: UnitRecord, keys: set[str]) -> UnitRecord:
 
 
 def _compared_sides(
-    pool: list[Chosen], keys: list[str], units_of: Callable[[Passage], list[UnitRecord]]
+    pool: list[Chosen],
+    keys: list[str],
+    units_of: Callable[[Passage], list[UnitRecord]],
+    *,
+    siblings: bool = False,
 ) -> list[Chosen]:
     """For "분류랑 회귀 차이 알려줘" where the notes compare the sides under a label of their
     own ("분류와 회귀의 차이" with "분류" and "회귀" under it, each with lines of its own):
     each side as one line, all its lines joined in the notes' order ("분류: 데이터 유형:
-    이산형 데이터. 결과: …"), in the order the question names the sides."""
+    이산형 데이터. 결과: …"), in the order the question names the sides. With `siblings`,
+    sides that stand side by side under any label ("엔트로피" and "지니 계수" under "순도
+    계산 방법"), each of a few lines only (`_SIBLING_SIDE_LINES`)."""
     if len(keys) < 2:
         return []
     found: dict[tuple[str, tuple[str, ...]], dict[str, float]] = {}
     passages: dict[tuple[str, tuple[str, ...]], dict[int, Passage]] = {}
     for c in pool:
-        side = _side_of(c.unit, keys)
+        side = _side_of(c.unit, keys, siblings=siblings)
         if side is not None:
             group = (c.unit.source, side[0])
             scores = found.setdefault(group, {})
@@ -1236,11 +1249,15 @@ def _compared_sides(
     seen: set[int] = set()
     for passage in passages[group].values():
         for unit in units_of(passage):
-            side = _side_of(unit, keys)
+            if siblings and readable(unit) is None:
+                continue  # (a formula's rows under a side are no line of it)
+            side = _side_of(unit, keys, siblings=siblings)
             if side is not None and side[0] == group[1] and unit.line not in seen:
                 seen.add(unit.line)
                 lines.setdefault(side[1], []).append((unit, passage))
                 labels.setdefault(side[1], side[2])
+    if siblings and any(len(said) > _SIBLING_SIDE_LINES for said in lines.values()):
+        return []  # sections of their own, too long to read as one line each
     out = []
     for key in (k for k in keys if k in lines):
         said = sorted(lines[key], key=lambda up: up[0].line)
@@ -1620,6 +1637,9 @@ _OTHER_THING = 0.5
 # A title that sets two things side by side ("원- 핫 인코딩 vs 워드 임배딩", "… 차이")
 _COMPARING_TITLE = re.compile(r"\svs\.?\s|차이")
 _COMPARING_TITLE_COST = 0.6
+# the most lines a side set beside another under a common label may have to be read
+# as one line
+_SIBLING_SIDE_LINES = 3
 # The kinds a sentence about the subject anywhere in the notes may answer (`units_on`)
 _TOPIC_KINDS = frozenset({"why", "when", "how", "example"})
 # A line from another section than the lead's joins it when it scores this share of it
@@ -2930,8 +2950,19 @@ class UnitSelector:
             # DBSCAN: 지정하지 않음")
             or _side_columns(c.unit, subject_keys) >= 2
         ]
+        side_keys = [k for _, k in subject_pairs]
+        # (or, where the notes set the sides side by side under another label and the
+        # question asks of them nothing but how they differ, those: not "… 쓰기 좋은
+        # 상황이 어떻게 달라요?")
         sides = (
-            _compared_sides(pool, [k for _, k in subject_pairs], ask.units_of) if comparing else []
+            _compared_sides(pool, side_keys, ask.units_of)
+            or (
+                []
+                if self._asked_rest(question, subjects) - _COMPARE_TERMS
+                else _compared_sides(pool, side_keys, ask.units_of, siblings=True)
+            )
+            if comparing
+            else []
         )
         if sides:
             # the line that sets them against each other, then each side as the notes
