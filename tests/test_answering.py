@@ -380,6 +380,18 @@ PACKAGES_NOTE = """## 9월 13일
 """
 
 
+def test_ways_asked_for_under_a_label_of_ways_are_named_first() -> None:
+    # "교차 검증 방법" holds the ways as bullets of their own; a how-question in its words
+    # names them all, then each
+    notes = _notes(
+        "## 모델 평가\n\n- 교차 검증 방법\n    - K-폴드\n"
+        "        - 데이터를 K개로 나눠 번갈아 검증한다.\n    - 홀드아웃\n"
+        "        - 데이터를 한 번만 나눠 검증한다.\n- 평가 지표\n    - 정확도는 맞춘 비율이다.\n"
+    )
+    lines = _answer_over(notes, "모델 평가에서 교차 검증하는 방법 뭐뭐 있어?")
+    assert lines[0].startswith("교차 검증 방법: K-폴드, 홀드아웃"), lines
+
+
 def test_a_list_asked_from_one_bullet_reads_the_bullets_beside_it() -> None:
     passage = Passage(29, "log.md", "9월 13일", PACKAGES_NOTE, 1.0)
     notes = ([passage], {29: unit_records("log.md", 29, PACKAGES_NOTE, 1900)})

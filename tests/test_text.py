@@ -456,6 +456,8 @@ def test_aliases_make_spellings_one_term() -> None:
     # its own ("하위 폴더 이름이 클래스 이름으로 사용됨")
     assert analyzer.terms("파이썬 클래스") == analyzer.terms("python class") == ["python", "class"]
     assert analyzer.terms("클래스 이름") == ["클래스", "이름"]
+    # a word Kiwi cuts before a verb ("순도 계산하는": 순 + 도) is kept whole
+    assert "순도" in analyzer.terms("결정 트리 순도 계산하는 방법 뭐뭐 있어?")
     assert KoreanAnalyzer(aliases_path=None).terms("드롭아웃") == ["드롭", "아웃"]
     # a name the notes spell out in Korean ("### 시퀀스 투 시퀀스:"), asked as students
     # write it; Kiwi keeps 투 in a line and drops it alone, and both read as the name

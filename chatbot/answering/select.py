@@ -293,6 +293,8 @@ _PART_TEXT = 240
 _ASKED_LABEL_BONUS = 2.0
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _ASKS_STEPS = re.compile("|".join(sorted(_PROCEDURE_WORDS)))
+# and over the ways of doing a thing ("순도 계산 방법" > "엔트로피", "지니 계수")
+_WAY_LABEL_WORDS = _PROCEDURE_WORDS | {"방법"}
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
 _ENTRY_WORDS = re.compile(r"파라미터|인자|옵션|매개\s?변수|메서드|프로퍼티|속성")
 _TERM_RUN = 3
@@ -2685,7 +2687,7 @@ class UnitSelector:
             return (
                 len(words) >= 2
                 and set(words) <= asked_terms
-                and (kind == "list" or bool(_PROCEDURE_WORDS & set(words)))
+                and (kind == "list" or bool(_WAY_LABEL_WORDS & set(words)))
             )
 
         scored: list[Chosen] = []
