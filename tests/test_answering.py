@@ -1677,6 +1677,11 @@ def test_the_entries_under_a_bullet_the_question_names_answer_a_list() -> None:
     )
     lines = _answer_over(notes, "keras 코드 짤 때 순서 뭐뭐 있었지?")
     assert lines[0].startswith("keras code: 데이터 불러오기, 모델 쌓기, 컴파일, 학습, 평가")
+    # asked how, for the order ("순서"), where no line reads as a procedure: the same run;
+    # the bullet named in another spelling too
+    for question in ("keras 코드 작성 순서 알려줘", "케라스 코드는 어떤 순서로 짜?"):
+        lines = _answer_over(notes, question)
+        assert lines[0].startswith("keras code: 데이터 불러오기, 모델 쌓기, 컴파일"), lines
 
 
 def test_runs_of_the_same_title_in_other_places_are_other_lists() -> None:

@@ -1789,6 +1789,13 @@ class UnitSelector:
             used = self._select(ask, "when")
             if used.kind_found:
                 selection = used
+        if not selection.kind_found and kind == "how" and _ASKS_STEPS.search(question):
+            # "pytorch 코드 작성 순서 알려줘" where no line reads as a procedure: the run of
+            # entries right under the bullet it names in its own words ("pytorch code" >
+            # "데이터셋 분포", …) are the steps
+            steps = self._select(ask, "list")
+            if steps.kind_found and self._run_under_asked_label(steps, question):
+                selection = steps
         if not selection.kind_found and kind in _FALL_BACK_TO_DEFINITION:
             instead = defined or self._select(ask, "definition")
             if instead.units:
@@ -1936,6 +1943,19 @@ class UnitSelector:
         if unnamed:
             selection = replace(selection, unnamed=unnamed)
         return selection
+
+    def _run_under_asked_label(self, selection: Selection, question: str) -> bool:
+        """Whether `selection` is entries right under one bullet whose words (two or more)
+        the question says ("pytorch code" for "파이토치 코드는 어떤 순서로 짜?")."""
+        lead = selection.units[0].unit
+        if not lead.labels[lead.heading_depth :]:
+            return False
+        words = set(self.analyzer.terms(lead.labels[-1])) - QUERY_STOPWORDS
+        return (
+            len(words) >= 2
+            and words <= set(self.analyzer.terms(question))
+            and all(c.unit.kind == "item" and c.unit.labels == lead.labels for c in selection.units)
+        )
 
     def _unnamed(self, selection: Selection, ask: _Ask) -> str:
         """The one compound subject asked (not where it belongs) when the lead is about
@@ -2682,7 +2702,7 @@ class UnitSelector:
 
         def asked_label(label: str) -> bool:
             # a bullet label of two or more words, every one of them in the question; for
-            # a how-question, one that names a procedure ("학습 과정", "분석 절차")
+            # a how-question, one that names a procedure ("학습 과정", "분석 절차") or ways
             words = [t for t in self.analyzer.terms(label) if t not in QUERY_STOPWORDS]
             return (
                 len(words) >= 2
@@ -2833,7 +2853,14 @@ class UnitSelector:
                 and unit.kind == "item"
                 and unit.labels[unit.heading_depth :]
                 and asked_label(unit.labels[-1])
-                and any(k in _key_of(unit.labels[-1]) for k in subject_keys)
+                and (
+                    any(k in _key_of(unit.labels[-1]) for k in subject_keys)
+                    # (or in another spelling: "파이토치 코드" for "pytorch code")
+                    or (
+                        bool(subject_terms)
+                        and subject_terms <= set(self.analyzer.terms(unit.labels[-1]))
+                    )
+                )
             ):
                 # an entry right under a bullet the question names in its own words, the
                 # subject among them ("pytorch 코드 짤 때 순서" > the steps under "pytorch
