@@ -1047,6 +1047,29 @@ def test_sides_of_many_lines_under_another_label_are_not_read_as_one_line_each()
     )
     lines = _answer_over(notes, "L1 규제랑 L2 규제 차이가 뭐야?")
     assert all(line.count("방식으로") == 1 for line in lines), lines
+    # nor sides of a few long lines
+    long = (
+        "가중치를 줄이는 방식으로 모델이 훈련 데이터에 지나치게 맞춰지는 것을 막아 주며, "
+        "그 덕분에 처음 보는 데이터에서도 성능이 크게 떨어지지 않는다고 수업에서 배웠다"
+    )
+    notes = _notes(
+        "## 규제 방법\n\n"
+        + "".join(f"- {side} 규제\n    - {long}.\n    - {long}.\n" for side in ("L1", "L2"))
+    )
+    lines = _answer_over(notes, "L1 규제랑 L2 규제 차이가 뭐야?")
+    assert all(line.count("방식으로") == 1 for line in lines), lines
+
+
+def test_the_row_a_comparison_is_asked_in_is_not_repeated_as_a_side() -> None:
+    notes = _notes(
+        "## 순환 계열 vs 트랜스포머 계열\n\n| 항목 | RNN / LSTM | 트랜스포머 |\n|---|---|---|\n"
+        "| 처리 방식 | 한 단어씩 차례로 | 문장 전체를 한 번에 |\n| 병렬 처리 | 어렵다 | 쉽다 |\n\n"
+        "- RNN/LSTM: 앞 단어를 들어야 다음 단어를 안다.\n"
+        "- 트랜스포머: 문장 전체를 보고 관계를 찾는다.\n"
+    )
+    lines = _answer_over(notes, "RNN이랑 트랜스포머의 병렬 처리 차이")
+    assert lines[0].startswith("병렬 처리: RNN / LSTM: 어렵다"), lines
+    assert sum("어렵다" in line for line in lines) == 1, lines
 
 
 def test_one_line_that_compares_every_side_leads_a_comparison() -> None:

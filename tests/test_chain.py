@@ -1291,3 +1291,15 @@ def test_a_weakness_under_a_heading_inside_the_topic_leads(services: Services) -
     for question in ("RNN 단점은?", "RNN의 문제점은?"):
         lines = chat.answer(question, None)["answer"].splitlines()
         assert lines[0].startswith("BPTT와 장기 의존성 문제: 시퀀스가 길면"), lines
+
+
+def test_a_side_glued_to_what_the_sides_are_compared_in_is_read_apart(
+    services: Services,
+) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    # the notes tabulate K-Means against DBSCAN with a row "이상치 처리"
+    plan = chain.plan({"message": "K-Means랑 DBSCAN 이상치 처리 차이", "history": []})
+    assert plan.subjects == ["K-Means", "DBSCAN", "이상치 처리"]
+    # a name of several words the notes give stays whole
+    plan = chain.plan({"message": "K-Means랑 DBSCAN 차이", "history": []})
+    assert plan.subjects == ["K-Means", "DBSCAN"]

@@ -1267,6 +1267,8 @@ def _compared_sides(
             _end_sentence(f"{u.term}: {u.text}" if u.term and _key_of(u.term) != key else u.text)
             for u, _ in said
         )
+        if siblings and len(text) > _SIBLING_SIDE_TEXT:
+            return []  # (nor of a few long lines: a wall to read, not a side)
         unit, passage = said[0]
         out.append(Chosen(replace(unit, kind="term", term=labels[key], text=text), passage, 0.0))
     return out
@@ -1642,6 +1644,8 @@ _COMPARING_TITLE_COST = 0.6
 # the most lines a side set beside another under a common label may have to be read
 # as one line
 _SIBLING_SIDE_LINES = 3
+# and the most characters (about two short sentences, read at a glance)
+_SIBLING_SIDE_TEXT = 160
 # The kinds a sentence about the subject anywhere in the notes may answer (`units_on`)
 _TOPIC_KINDS = frozenset({"why", "when", "how", "example"})
 # A line from another section than the lead's joins it when it scores this share of it
@@ -2995,8 +2999,12 @@ class UnitSelector:
         )
         if sides:
             # the line that sets them against each other, then each side as the notes
-            # compare them
-            return Selection([*whole[:1], *sides], True)
+            # compare them (not that line again, where what they are compared in is a side
+            # of its own: "RNN이랑 트랜스포머 병렬 처리 차이")
+            setting = {c.unit.unit_id for c in whole[:1]}
+            return Selection(
+                [*whole[:1], *(c for c in sides if c.unit.unit_id not in setting)], True
+            )
         # or, where no line sets them against each other, one that says one side against
         # the other ("↳ GRU (LSTM보다 가볍고 빠름)" for "GRU는 LSTM이랑 뭐가 달라?")
         whole = whole or [

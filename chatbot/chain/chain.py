@@ -67,7 +67,7 @@ from chatbot.routing.features import (
     without_opener,
 )
 from chatbot.settings import ChatConfig
-from vector_store.analysis import KoreanAnalyzer, acronyms
+from vector_store.analysis import KoreanAnalyzer, acronyms, name_key
 from vector_store.embeddings import NamedEmbeddings
 from vector_store.passage import Passage, UnitRecord
 from vector_store.retriever import HybridSearcher, SearchResult
@@ -382,6 +382,9 @@ class ChatChain:
         p_request = self.classifier.p_request(message, vector)
         match = self.bank.match(message, vector)
         subjects = followup.subjects
+        if len(subjects) >= 2 and question_kind(message) == "compare":
+            # "CNN이랑 RNN 입력 구조 차이": a side glued to what it is compared in
+            subjects = self._sides_apart(subjects, snapshot)
         # An unmarked name that reads as code ("flow_from_directory 쓰면 …", "reshape 해야",
         # "torch.nn.Conv2d 쓰면"): notes often show its arguments or effect without the
         # name, so it need not be covered. A capitalised name that is not code names a
@@ -640,6 +643,49 @@ class ChatChain:
             if self._has_title(subject, snapshot):
                 return True
         return False
+
+    def _names_a_thing(self, name: str, snapshot: IndexSnapshot) -> bool:
+        """Whether the notes give `name` a label or an entry of its own ("트랜스포머
+        (Transformer)" for 트랜스포머)."""
+        key = name_key(name)
+        return bool(key) and any(
+            name_key(label) == key
+            for unit in snapshot.units_about(set(self.analyzer.terms(name)))
+            for label in (*unit.labels, unit.term)
+            if label
+        )
+
+    def _tabulates(self, facet: str, snapshot: IndexSnapshot) -> bool:
+        """Whether a row of a table in the notes is headed by `facet` ("입력 구조" for 입력):
+        what things are compared in."""
+        key = name_key(facet)
+        return bool(key) and any(
+            unit.kind == "row" and name_key(unit.term).startswith(key)
+            for unit in snapshot.units_about(set(self.analyzer.terms(facet)))
+        )
+
+    def _sides_apart(self, subjects: list[str], snapshot: IndexSnapshot) -> list[str]:
+        """The sides of a comparison with what they are compared in apart: a side the notes
+        name nowhere, whose first words they do name and whose rest heads a row of a table,
+        is that name and the rest ("RNN 입력" → RNN, 입력; "차원 축소 목표" → 차원 축소,
+        목표; not "RNN 계열")."""
+        out: list[str] = []
+        for subject in subjects:
+            words = subject.split()
+            n = 0
+            if len(words) >= 2 and not self._names_a_thing(subject, snapshot):
+                n = next(
+                    (
+                        n
+                        for n in range(len(words) - 1, 0, -1)
+                        if self._names_a_thing(" ".join(words[:n]), snapshot)
+                        and self._tabulates(" ".join(words[n:]), snapshot)
+                    ),
+                    0,
+                )
+            parts = [" ".join(words[:n]), " ".join(words[n:])] if n else [subject]
+            out.extend(p for p in parts if p not in out)
+        return out
 
     def _has_title(self, subject: str, snapshot: IndexSnapshot) -> bool:
         """Whether a heading of the notes opens with `subject` ("## 풀링 계층 (Pooling)")."""
