@@ -396,6 +396,16 @@ def test_a_clause_that_sets_the_scene_names_where_the_question_stands() -> None:
     assert roles["GRU"] == "marked"
 
 
+def test_the_respect_things_are_compared_in_is_no_side_of_the_pair() -> None:
+    roles = dict(
+        default_analyzer().subject_roles(
+            "트랜스포머는 RNN 계열 모델과 비교해서 병렬 연산 측면에서 어떤 점이 달라요?"
+        )
+    )
+    assert roles["트랜스포머"] == roles["RNN 계열 모델"] == "marked"
+    assert roles["병렬 연산"] == "domain"
+
+
 def test_a_full_stop_is_no_part_of_a_foreign_word() -> None:
     # Kiwi reads "Ramirez." as "Ra" + "mirez."
     assert default_analyzer().terms("Sebastian, Ramirez.") == ["sebastian", "ramirez"]

@@ -1092,6 +1092,9 @@ class KoreanAnalyzer:
             naming = tag == "VCP" and i + 1 < len(tokens)
             naming = naming and tokens[i + 1].tag == "ETM" and tokens[i + 1].form in ("라는", "란")
             if tok.form in _VIEW_NOUNS and tag == "NNG":
+                # "B와 비교해서 병렬 연산 측면에서": the respect they are compared in, not
+                # the other side of the pair
+                paired = False
                 close("domain")
             elif (
                 tok.form in _WHERE_NOUNS
