@@ -176,3 +176,27 @@ def test_an_answer_does_not_depend_on_the_process_hash_seed(services: Services) 
         )  # fmt: skip
         answers.add(done.stdout)
     assert len(answers) == 1, answers
+
+
+def test_answers_asked_as_a_first_visit_types_them(services: Services) -> None:
+    assert services.chat is not None
+    # a name in Latin letters with words after it the notes never join to it
+    # ("RandomSearchCV 진행 상황"): the name, and what is asked of it
+    answer = services.chat.answer(
+        "RandomSearchCV 진행 상황을 간단하게만 보고 싶으면 어떻게 해?", None
+    )
+    assert answer["intent"] == "question" and "verbose" in answer["answer"].splitlines()[0]
+    # the class hour it was taught in, and the notes' English name asked in Korean
+    answer = services.chat.answer("파이썬 클래스 시간에 배운 개념 뭐뭐 있어?", None)
+    assert answer["answer"].splitlines()[0].startswith("python class: 생성자")
+    # two bullets side by side under "순도 계산 방법", each read whole
+    answer = services.chat.answer("엔트로피랑 지니 계수 차이가 뭐야?", None)
+    first, second = answer["answer"].splitlines()[:2]
+    assert first.startswith("엔트로피: 확률 변수의 불확실성") and "높을수록" in first
+    assert "지니 계수: 불순도를 측정하는 지표" in second
+    # the ways under a label of ways, named first
+    answer = services.chat.answer("결정 트리 순도 계산하는 방법 뭐뭐 있어?", None)
+    assert answer["answer"].splitlines()[0].startswith("순도 계산 방법: 엔트로피, 지니 계수")
+    # the order asked of code the notes list step by step
+    answer = services.chat.answer("파이토치 코드는 어떤 순서로 짜?", None)
+    assert answer["answer"].splitlines()[0].startswith("pytorch code: 데이터셋 분포")

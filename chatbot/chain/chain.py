@@ -88,6 +88,8 @@ _HEADING_WORD = re.compile(rf"(?<![A-Za-z0-9_./]){_WORD}(?: {_WORD})*(?![A-Za-z0
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
+# a name in Latin letters, then Korean words ("RandomSearchCV 진행")
+_NAME_THEN_WORDS = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)\s+([가-힣]+(?:\s[가-힣]+)*)")
 # A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
 _CODE_NAME = re.compile(r"(?=[\w.]*[._])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 # "크롤링하는 법", "주식 예측 하는": a noun the question makes a verb of is what it does
@@ -457,6 +459,19 @@ class ChatChain:
             and any(s not in optional and s not in secondary for s in subjects)
         ):
             missed = []
+        # "RandomSearchCV 진행 상황을 …": a name in Latin letters with Korean words after it
+        # that the notes never join to it is that name, and the words what is asked of it,
+        # where the notes hold the name and those words somewhere in what was found
+        apart = {
+            s: named.group(1)
+            for s in missed
+            if (named := _NAME_THEN_WORDS.fullmatch(s))
+            and covers(named.group(1), result.hits)
+            and subject_covered(named.group(2), result.hits, self.analyzer, loose=True)
+        }
+        if apart:
+            subjects = list(dict.fromkeys(apart.get(s, s) for s in subjects))
+            missed = [s for s in missed if s not in apart]
         # The words around what is asked ("피처맵 크기를 무작정 크게 하면": 무작정; "선형 회귀가
         # 저사양 환경에서") need not be in the notes once what its particles mark as asked is;
         # what the question does with it ("파이썬으로 크롤링하는 법") must be.
