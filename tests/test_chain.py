@@ -256,6 +256,24 @@ def test_subject_is_covered_only_as_a_phrase() -> None:
     assert not subject_covered("no_grad 옵션", code, analyzer)
 
 
+def test_an_english_name_does_not_cover_the_korean_words_beside_it() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("CNN은 이미지의 위치 정보를 다룬다.\n인코딩은 자연어를 기계어로 바꾼다.")]
+    assert subject_covered("CNN", hits, analyzer)
+    assert not subject_covered("CNN 양자화", hits, analyzer)  # a word the notes lack
+    # two words that name one thing, only apart in the notes
+    assert not subject_covered("CNN 위치 인코딩", hits, analyzer)
+    assert subject_covered("CNN 위치 정보", hits, analyzer)
+    # a name the notes' code uses: code says its parts in English ("proxy_get")
+    from tests.conftest import unit_records
+
+    note = '## 서버\n\n```python\napp = FastAPI(title="Gateway API")\n```\n'
+    code = [_hit(note)]
+    units = unit_records("gateway.md", code[0].chunk_id, note)
+    assert not subject_covered("Gateway 프록시", code, analyzer)
+    assert subject_covered("Gateway 프록시", code, analyzer, units_of=lambda _: units)
+
+
 def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> None:
     analyzer = default_analyzer()
     hits = [

@@ -461,13 +461,14 @@ class ChatChain:
             missed = []
         # "RandomSearchCV 진행 상황을 …": a name in Latin letters with Korean words after it
         # that the notes never join to it is that name, and the words what is asked of it,
-        # where the notes hold the name and those words somewhere in what was found
+        # where the notes hold the name and those words (as the phrase they make) in what
+        # was found
         apart = {
             s: named.group(1)
             for s in missed
             if (named := _NAME_THEN_WORDS.fullmatch(s))
             and covers(named.group(1), result.hits)
-            and subject_covered(named.group(2), result.hits, self.analyzer, loose=True)
+            and covers(named.group(2), result.hits)
         }
         if apart:
             subjects = list(dict.fromkeys(apart.get(s, s) for s in subjects))

@@ -568,7 +568,18 @@ def _phrase_covered(
         ):
             # the name as written, in either loanword spelling ("앤드류 응": 앤드루 응)
             return True
-    if latin and all(t in present for t in latin):
+    if (
+        latin
+        and all(t in present for t in latin)
+        # (and its other words somewhere in them: "CNN 양자화" is not covered by CNN; code
+        # names a thing and says its parts in English: "gateway 로깅 format", "프록시")
+        and (
+            _rest_covered(subject, latin, hits, analyzer, units_of, present)
+            # (a name as code writes it, "requires_grad 옵션", or one the notes' code uses)
+            or any("_" in t or "." in t for t in latin)
+            or _named_in_code(latin, hits, units_of)
+        )
+    ):
         return True
     if len(terms) > 1 and (joined := "".join(terms)).isascii() and joined in present:
         # "MinMax 스케일러": the notes write the name as one word ("MinMaxScaler")
@@ -585,6 +596,37 @@ def _phrase_covered(
             and (unit.kind in ("row", "term") or terms[0] in unit.context_terms)
         )
         or (unit.kind == "code" and _code_names(terms, unit))
+        for hit in hits
+        for unit in units_of(hit)
+    )
+
+
+def _rest_covered(
+    subject: str,
+    latin: list[str],
+    hits: list[Passage],
+    analyzer: KoreanAnalyzer,
+    units_of: Callable[[Passage], list[UnitRecord]] | None,
+    present: set[str],
+) -> bool:
+    """Whether the words of `subject` beside its English ones are in `hits`: anywhere, or,
+    two nouns that name one thing, as that phrase ("Transformer 위치 인코딩" needs 위치
+    인코딩, not 위치 and 인코딩 apart; "wx+b 계산 결과값" says more words than one name)."""
+    rest = " ".join(w for w in subject.split() if not _LATIN_WORD.search(w))
+    terms = [t for t in analyzer.terms(rest) if t not in QUERY_STOPWORDS and t not in latin]
+    if len(rest.split()) == 2 and len(terms) == 2:
+        return _phrase_covered(rest, terms, hits, analyzer, units_of)
+    return all(holds_term(t, present) for t in terms)
+
+
+def _named_in_code(
+    names: list[str],
+    hits: list[Passage],
+    units_of: Callable[[Passage], list[UnitRecord]] | None,
+) -> bool:
+    """Whether a line of the notes' code among `hits` names one of `names`."""
+    return units_of is not None and any(
+        unit.kind == "code" and any(n in unit.terms for n in names)
         for hit in hits
         for unit in units_of(hit)
     )
