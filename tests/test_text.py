@@ -467,6 +467,10 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("파이썬 클래스") == analyzer.terms("python class") == ["python", "class"]
     assert analyzer.terms("클래스 이름") == ["클래스", "이름"]
     assert analyzer.terms("게이트웨이") == analyzer.terms("Gateway") == ["gateway"]
+    # a change said as a noun or as either verb ("변화가 없다면" for "안 바뀌면")
+    assert (
+        analyzer.terms("바뀌면") == analyzer.terms("변하면") == analyzer.terms("변화") == ["변화"]
+    )
     # a layer by its English name, its Korean one, or the notes' misspelling of it
     assert (
         analyzer.terms("풀링 층")
