@@ -467,6 +467,8 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("파이썬 클래스") == analyzer.terms("python class") == ["python", "class"]
     assert analyzer.terms("클래스 이름") == ["클래스", "이름"]
     assert analyzer.terms("게이트웨이") == analyzer.terms("Gateway") == ["gateway"]
+    # "새 데이터" is "새로운 데이터"
+    assert analyzer.terms("새 데이터") == analyzer.terms("새로운 데이터") == ["새롭", "데이터"]
     # a change said as a noun or as either verb ("변화가 없다면" for "안 바뀌면")
     assert (
         analyzer.terms("바뀌면") == analyzer.terms("변하면") == analyzer.terms("변화") == ["변화"]

@@ -36,7 +36,7 @@ from kiwipiepy import Kiwi
 logger = logging.getLogger(__name__)
 ALIASES_PATH = Path(__file__).resolve().parent / "data" / "aliases.txt"
 # Bump when analysis changes what terms an unchanged text yields (the index re-analyses).
-ANALYZER_VERSION = 36
+ANALYZER_VERSION = 37
 _HANGUL = re.compile(r"^[가-힣]+$")
 
 # Content-bearing tags: common/proper nouns, numerals, roots, verb/adjective stems,
@@ -319,6 +319,8 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 _SWAPPED_MIN = 4
 _HANGUL_WORDS = re.compile(r"^[가-힣]+(?: [가-힣]+)*$")
 _DEMONSTRATIVES = frozenset({"그", "이", "저"})
+# Determiners that say what an adjective says ("새 데이터": 새로운 데이터)
+_DETERMINER_ADJECTIVES = {"새": "새롭"}
 # "전파하는 방식": nouns for the way a thing is done
 _WAY_NOUNS = frozenset({"방식", "방법", "법", "과정", "원리", "절차", "순서"})
 # "어느 기관", "무슨 수업": the noun after an interrogative determiner is what the answer
@@ -1329,6 +1331,11 @@ class KoreanAnalyzer:
                 # "학습률", "재현율": a rate is not the thing it is the rate of (학습);
                 # 율 and 률 are one suffix, spelled by the sound before it
                 out[-1] += "률"
+                continue
+            if tag == "MM" and tok.form in _DETERMINER_ADJECTIVES:
+                # "새 데이터" is "새로운 데이터": the determiner as the adjective it stands for
+                out.append(_DETERMINER_ADJECTIVES[tok.form])
+                last_kept = tok
                 continue
             if tag in _KEEP and tok.form not in _SINGLE_HANGUL_NOISE:
                 joined = out[-1] + tok.form if out and adjacent else ""
