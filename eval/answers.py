@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev18|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev19|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -42,7 +42,10 @@ list, 7 comparison, 6 why, 4 when, 4 example, 2 definition, 1 who), questions as
 types them on a first visit, written from the notes alone, none on a line the test split's
 gold holds: 36 of 40 before anything was tuned on it); `answers_dev18.jsonl`, an eighteenth
 of 40 (14 how, 8 comparison, 6 list, 3 when, 3 example, 2 definition, 2 who, 2 why), the
-same way once dev17 was tuned on: 32 of 40 before anything was tuned on it).
+same way once dev17 was tuned on: 32 of 40 before anything was tuned on it);
+`answers_dev19.jsonl`, a nineteenth of 31 (9 how, 7 definition, 4 list, 3 why, 3
+comparison, 3 when, 2 who), the same way once dev18 was tuned on: 30 of 31 before anything
+was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -134,7 +137,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "test",
+    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
