@@ -200,3 +200,13 @@ def test_answers_asked_as_a_first_visit_types_them(services: Services) -> None:
     # the order asked of code the notes list step by step
     answer = services.chat.answer("파이토치 코드는 어떤 순서로 짜?", None)
     assert answer["answer"].splitlines()[0].startswith("pytorch code: 데이터셋 분포")
+
+
+def test_who_made_it_leads_with_the_persons_line_that_names_it(services: Services) -> None:
+    assert services.chat is not None
+    # of 요수아 벤지오's lines, the one that names GAN, not the line under it
+    answer = services.chat.answer("GAN은 누가 만들었어?", None)
+    assert answer["answer"].splitlines()[0].startswith("요수아 벤지오(Yoshua Bengio): GAN(")
+    # the person first, what CNN is (another place in the notes) after
+    answer = services.chat.answer("CNN은 누가 만들었어?", None)
+    assert answer["answer"].splitlines()[0].startswith("얀 르쿤 (Yann LeCun): CNN(")

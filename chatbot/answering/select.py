@@ -2197,15 +2197,22 @@ class UnitSelector:
         if kind == "who" and not _ASKS_WHO_IS.search(question) and not _tells_who(best.unit, keys):
             # "CNN은 누가 만들었어?": a line that says who made it ("… 얀루큰이
             # 개발하였다") leads one that only says what it is, as far below as a line
-            # that finds the kind asked may score
-            return next(
-                (
-                    c
-                    for c in pool[1:]
-                    if c.score >= _KIND_FOUND_SHARE * best.score and _tells_who(c.unit, keys)
-                ),
-                best,
-            )
+            # that finds the kind asked may score; of a person's lines, the one that names
+            # the thing itself ("요수아 벤지오: GAN(…) - AI 그림 생성의 시초"), not a line
+            # under it that names it only by its label ("… 기계 번역, 챗봇 …")
+            whose = [
+                c
+                for c in pool[1:]
+                if c.score >= _KIND_FOUND_SHARE * best.score and _tells_who(c.unit, keys)
+            ]
+            naming = [
+                c
+                for c in whose
+                if c.unit.term == whose[0].unit.term
+                and c.score >= _KIND_LEAD_SHARE * whose[0].score
+                and any(k in _key_of(c.unit.text) for k in keys)
+            ]
+            return next(iter(naming or whose), best)
         own_share = self._asked_share(best.unit, question, subjects)
         if len(self._asked_rest(question, subjects)) >= 2 and (
             (kind == "definition" and own_share < 1.0)
@@ -3463,8 +3470,11 @@ class UnitSelector:
                 chosen.append(elsewhere)
         if a_group:
             # the people of a group in the notes' order ("4대 천왕은 누구야?": 제프리 힌턴
-            # first, as the notes list them, not whoever scored highest)
-            chosen.sort(key=lambda c: (c.unit.source != best.unit.source, c.unit.line))
+            # first, as the notes list them, not whoever scored highest); a line of another
+            # place after them ("CNN은 누가 만들었어?": 얀 르쿤's line, then what CNN is)
+            members = [c for c in chosen if _section(c.unit) == _section(best.unit)]
+            members.sort(key=lambda c: (c.unit.source != best.unit.source, c.unit.line))
+            chosen = members + [c for c in chosen if c not in members]
         if kind == "list":
             # the entries after the lead in the notes' order, each with what stands under it
             rest = sorted(
