@@ -301,9 +301,12 @@ _TERM_RUN = 3
 # Lines between a line and the table it introduces: a blank line and the header rows
 _TABLE_GAP = 4
 # "장점은?", "어떤 특징이 있어?" (not "특징 맵이 뭐야?")
-_PROS = re.compile(r"(?:장점|단점|장단점|특징|한계|문제점)(?:[은는이가을를도]|들|\s*\?|\s*$)")
-_PROS_BONUS = 1.5
 _FACET_WORDS = frozenset({"장점", "단점", "장단점", "특징", "한계", "문제점"})
+_PROS = re.compile(
+    rf"(?:{'|'.join(sorted(_FACET_WORDS, key=len, reverse=True))})"
+    r"(?:[은는이가을를도]|들|\s*\?|\s*$)"
+)
+_PROS_BONUS = 1.5
 # What a line says that makes it a weakness or a strength ("… 과적합되기 쉬우므로", "이상치가
 # 많은 데이터에는 약하다"; "과적합에 강해진다"), for a question that asks for one
 _WEAKNESS = re.compile(
