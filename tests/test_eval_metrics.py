@@ -287,7 +287,7 @@ SPLIT_FILES = (
     "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_dev12.jsonl",
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
-    "answers_test.jsonl",
+    "answers_dev20.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -423,6 +423,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev19.jsonl", "d19-",
          {"how": 9, "definition": 7, "list": 4, "why": 3, "comparison": 3, "when": 3,
           "who": 2}),
+        ("answers_dev20.jsonl", "d20-",
+         {"how": 11, "comparison": 7, "definition": 6, "list": 6, "when": 4, "why": 3,
+          "who": 2, "example": 1}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
