@@ -635,6 +635,14 @@ def test_a_means_written_before_the_doing_asked_says_how() -> None:
     assert not answers_kind(unit, "how", "CNN은 이미지를 어떻게 분류해?")
 
 
+def test_a_means_then_the_doing_asked_says_how() -> None:
+    note = "## 장고\n- DRF를 추가 설치함으로서 웹 앱뿐만 아닌 REST API를 간단히 만들 수 있음\n"
+    (unit,) = unit_records("x.md", 9, note, 900)
+    assert answers_kind(unit, "how", "장고로 REST API는 어떻게 만들어?")
+    # (of another doing, it says nothing of how)
+    assert not answers_kind(unit, "how", "장고로 REST API는 어떻게 배포해?")
+
+
 def test_a_measure_said_as_a_share_says_how_it_is_worked_out() -> None:
     note = "## 정밀도\n- 양성이라고 예측한 것 중에 실제로 맞은 비율\n"
     (unit,) = unit_records("x.md", 9, note, 900)
@@ -3001,6 +3009,21 @@ def test_a_line_that_says_one_side_against_the_other_leads_a_comparison() -> Non
     )
     lines = _answer_over(notes, "GRU는 LSTM이랑 뭐가 달라?")
     assert "GRU (LSTM보다 가볍고 빠름)" in lines[0], lines
+
+
+def test_a_line_that_says_a_thing_against_the_usual_one_leads_that_comparison() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## 순환 신경망 (RNN)\n\n"
+            "* 시간적으로 연속성이 있는 데이터를 처리하려고 고안된 인공 신경망\n"
+            "  * RNN의 Recurrent는 이전 은닉층이 현재 은닉층의 입력이 된다는 의미\n"
+            "  * 기존 네트워크와의 차이점은 기억(memory)을 갖는다는 것이다.\n",
+        ),
+    )
+    for question in ("RNN은 일반 신경망이랑 뭐가 달라?", "RNN은 기존 신경망과 다른 점이 뭐야?"):
+        lines = _answer_over(notes, question)
+        assert "기존 네트워크와의 차이점은" in lines[0], lines
 
 
 def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() -> None:

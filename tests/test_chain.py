@@ -343,6 +343,16 @@ def test_words_for_data_stand_for_one_another_after_its_kind() -> None:
     assert not subject_covered("범주형 모델", hits, analyzer)
 
 
+def test_the_usual_one_of_a_kind_is_covered_by_the_kind() -> None:
+    analyzer = default_analyzer()
+    hits = [_hit("순환 신경망은 시간적으로 연속성이 있는 데이터를 처리하는 인공 신경망이다.")]
+    assert subject_covered("기존 신경망", hits, analyzer)
+    assert subject_covered("일반 신경망", hits, analyzer)
+    # the kind itself must be there
+    assert not subject_covered("기존 트리", hits, analyzer)
+    assert not subject_covered("그래프 신경망", hits, analyzer)
+
+
 def test_a_word_for_the_kind_of_thing_need_not_stand_beside_its_name() -> None:
     analyzer = default_analyzer()
     hits = [

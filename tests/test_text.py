@@ -406,6 +406,18 @@ def test_the_respect_things_are_compared_in_is_no_side_of_the_pair() -> None:
     assert roles["병렬 연산"] == "domain"
 
 
+def test_what_a_thing_is_made_with_is_where_it_belongs() -> None:
+    analyzer = default_analyzer()
+    roles = dict(analyzer.subject_roles("장고로 REST API는 어떻게 만들어?"))
+    assert roles == {"REST API": "marked", "장고": "domain"}
+    # what it is made into, or looked at with, is no tool it is made with
+    assert dict(analyzer.subject_roles("데이터를 3차원으로 바꾸는 이유가 뭐야?")).get("3차원") != (
+        "domain"
+    )
+    roles = dict(analyzer.subject_roles("Grad-CAM으로 CNN이 어디를 보는지 어떻게 확인해?"))
+    assert roles.get("Grad-CAM") != "domain"
+
+
 def test_a_full_stop_is_no_part_of_a_foreign_word() -> None:
     # Kiwi reads "Ramirez." as "Ra" + "mirez."
     assert default_analyzer().terms("Sebastian, Ramirez.") == ["sebastian", "ramirez"]

@@ -301,6 +301,8 @@ _TITLE_NOUNS = frozenset({"교수", "박사", "선생", "선생님"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
+_MEANS_PARTICLES = frozenset({"로", "으로"})
+_MAKING_VERBS = frozenset({"만들", "작성", "구현", "개발", "짜", "구축", "설계"})
 # "gateway 코드에서", "CNN 수업에서 배운 …": the code or the lesson the asked thing
 # stands in is where it belongs
 _WHERE_NOUNS = frozenset({"코드", "code", "수업", "강의"})
@@ -310,6 +312,8 @@ _LESSON_HOUR = "시간"
 _TAUGHT_VERBS = frozenset({"배우", "나오", "다루", "하"})
 # Nouns that qualify a framing noun ("주요 파라미터", "핵심 개념")
 _QUALIFIERS = frozenset({"주요", "핵심", "기본", "대표"})
+# Words that make a thing the usual one of its kind ("RNN은 기존 신경망이랑 뭐가 달라?")
+USUAL_WORDS = frozenset({"기존", "일반", "보통"})
 # "군집이랑 차원 축소는", "CNN과 RNN의": one side of a pair (Kiwi tags these JC or JKB).
 _HANGUL_SYLLABLE = re.compile(r"[가-힣]")
 _PAIR_PARTICLES = frozenset({"이랑", "랑", "와", "과", "하고"})
@@ -1123,6 +1127,18 @@ class KoreanAnalyzer:
                 # "인코더랑 디코더를": the other side of a pair is asked about too
                 paired = pair and opened
             elif tok.form in _DOMAIN_PARTICLES and tag in ("JKB", "JKG"):
+                close("domain")
+            elif (
+                tag == "JKB"
+                and tok.form in _MEANS_PARTICLES
+                and start >= 0
+                and i + 1 < len(tokens)
+                and tokens[i + 1].tag.split("-")[0] in _PHRASE
+                and any(t.form in _MAKING_VERBS for t in tokens[i + 2 : i + 8])
+            ):
+                # "장고로 REST API 만들어": what a thing is made with, a name before the thing
+                # made (not "3차원으로 바꾸는": what it is made into; nor "Grad-CAM으로 CNN이
+                # 어디를 보는지": what one looks with)
                 close("domain")
             elif (
                 tag == "JKB"

@@ -28,6 +28,7 @@ from vector_store.analysis import (
     CLASS_NOUNS,
     CLASS_WORDS,
     QUERY_STOPWORDS,
+    USUAL_WORDS,
     KoreanAnalyzer,
     default_analyzer,
     fold_spelling,
@@ -548,12 +549,23 @@ _HOW_DONE = re.compile(
 )
 
 
+# "REST API는 어떻게 만들어?": the verb asked how of, as its stem
+_HOW_VERB = re.compile(r"어떻게\s*([가-힣]{2,3}?)(?:어|었|나요|니|냐|지)")
+# what a thing is done by, then the doing ("DRF를 추가 설치함으로서 … REST API를 간단히
+# 만들 수 있음")
+_BY_MEANS = r"(?:으로써|으로서|해서|하여|써서)\s.{0,40}?"
+
+
 @lru_cache(maxsize=256)
 def _means_of(question: str) -> re.Pattern[str] | None:
     """What a line that says how `question`'s doing is done reads like ("…서 이해" for "어떤
-    식으로 이해해?"); read once a question, not once for every line weighed."""
+    식으로 이해해?", "…함으로서 … 만들" for "어떻게 만들어?"); read once a question, not once
+    for every line weighed."""
     done = _HOW_DONE.search(question)
-    return re.compile(rf"[서써]\s?{done.group(1)}") if done is not None else None
+    if done is not None:
+        return re.compile(rf"[서써]\s?{done.group(1)}")
+    verb = _HOW_VERB.search(question)
+    return re.compile(rf"{_BY_MEANS}{verb.group(1)}") if verb is not None else None
 
 
 def _says_means(text: str, question: str) -> bool:
@@ -974,6 +986,27 @@ def _against(text: str, subjects: list[str]) -> bool:
         re.search(rf"{re.escape(a)}[^.,;\n]{{0,6}}?{re.escape(b)}\s?보다\s", text, re.I)
         for a, b in (subjects, subjects[::-1])
     )
+
+
+# A line that says a thing against the usual one of its kind ("기존 네트워크와의 차이점은
+# …", "일반적인 회귀와 달리 …")
+_AGAINST_THE_USUAL = re.compile(
+    r"(?:기존|일반적인|일반|보통의?)\s(?:\S+\s){0,2}?\S+?(?:와|과)(?:의|는)?\s?(?:차이|달리|다르)"
+)
+
+
+def _against_the_usual(
+    unit: UnitRecord, subjects: list[str], pairs: list[tuple[set[str], str]]
+) -> bool:
+    """Whether `unit` says one side against the usual one of its kind, the other side
+    ("기존 네트워크와의 차이점은 …" under RNN, for "RNN은 일반 신경망이랑 뭐가 달라?")."""
+    if len(subjects) != 2 or len(pairs) != 2:
+        return False
+    usual = [s.split(maxsplit=1)[0] in USUAL_WORDS and " " in s.strip() for s in subjects]
+    if usual.count(True) != 1:
+        return False
+    words, key = pairs[usual.index(False)]
+    return _names(unit, words, key) and _AGAINST_THE_USUAL.search(unit.text) is not None
 
 
 def _alike(unit: UnitRecord, other: UnitRecord) -> bool:
@@ -3021,6 +3054,7 @@ class UnitSelector:
             c
             for c in (pool[:_WHOLE_COMPARISON_RANK] if comparing else [])
             if _against(c.unit.text, subjects)
+            or _against_the_usual(c.unit, subjects, subject_pairs)
         ]
         if whole:
             chosen, kind_found = [whole[0]], True

@@ -31,7 +31,13 @@ import numpy as np
 from chatbot.answering.codewords import CODE_WORDS, in_korean
 from chatbot.answering.kinds import question_kind
 from chatbot.settings import ChatConfig
-from vector_store.analysis import QUERY_STOPWORDS, KoreanAnalyzer, fold_spelling, holds_term
+from vector_store.analysis import (
+    QUERY_STOPWORDS,
+    USUAL_WORDS,
+    KoreanAnalyzer,
+    fold_spelling,
+    holds_term,
+)
 from vector_store.passage import Passage, UnitRecord
 
 _ANAPHORA = re.compile(
@@ -487,9 +493,15 @@ def subject_covered(
         )
     if _phrase_covered(subject, terms, hits, analyzer, units_of, loose=loose):
         return True
+    words = subject.split()
+    if not loose and len(words) > 1 and words[0] in USUAL_WORDS:
+        # "기존 신경망", "일반 신경망": what a thing is set against, its usual kind; the
+        # notes name the kind, seldom with the word that says it is the usual one
+        return subject_covered(
+            " ".join(words[1:]), hits, analyzer, units_of=units_of, units_about=units_about
+        )
     # "범주형 데이터" where the notes say "범주형 변수": the words for data stand for one
     # another after what kind of data it is
-    words = subject.split()
     return (
         not loose
         and len(words) == 2
