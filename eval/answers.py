@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev20|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev21|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -47,7 +47,11 @@ same way once dev17 was tuned on: 32 of 40 before anything was tuned on it);
 comparison, 3 when, 2 who), the same way once dev18 was tuned on: 30 of 31 before anything
 was tuned on it); `answers_dev20.jsonl`, a twentieth of 40 (11 how, 7 comparison, 6
 definition, 6 list, 4 when, 3 why, 2 who, 1 example), on lines drawn at random from the
-notes, the same way once dev19 was tuned on: 37 of 40 before anything was tuned on it).
+notes, the same way once dev19 was tuned on: 37 of 40 before anything was tuned on it);
+`answers_dev21.jsonl`, a twenty-first of 40 (11 definition, 9 how, 5 when, 5 comparison,
+4 why, 3 list, 2 who, 1 example), on lines drawn at random, asked in chat spellings
+("rag 가 머임?", "ann이랑 dnn 차이가 뭐임") once dev20 was tuned on: 37 of 40 before
+anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -139,7 +143,8 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
-    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "test",
+    "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
+    "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
