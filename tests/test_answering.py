@@ -3026,6 +3026,38 @@ def test_a_line_that_says_a_thing_against_the_usual_one_leads_that_comparison() 
         assert "기존 네트워크와의 차이점은" in lines[0], lines
 
 
+def test_a_side_search_missed_is_found_by_the_title_of_its_section() -> None:
+    chunks = [
+        (
+            "a.md",
+            "## 로지스틱 회귀\n\n* 왜 사용할까?\n    * 두 집단 중 어디에 속할지 확률로 분류\n"
+            "* 로지스틱 회귀는 시그모이드 함수로 확률을 구한다.\n",
+        ),
+        (
+            "b.md",
+            "## 서포트 벡터 머신 (Support Vector Machine, SVM)\n\n"
+            "* 언제 사용하면 좋을까?\n    * 정확도를 요구하는 분류 문제를 다룰 때 사용하면 좋다.\n",
+        ),
+    ]
+    passages, by_chunk = _ranked(*chunks)
+    every = [u for units in by_chunk.values() for u in units]
+    analyzer = default_analyzer()
+    message = "SVM이랑 로지스틱 회귀 차이가 뭐야?"
+    selection = UnitSelector(analyzer).select(
+        question=message,
+        kind="compare",
+        subjects=analyzer.subjects(message),
+        # search found only the one side
+        hits=passages[:1],
+        units_of=lambda p: by_chunk[p.chunk_id],
+        units_about=lambda terms: [u for u in every if terms <= u.context_terms],
+        passage_of={p.chunk_id: p for p in passages}.get,
+    )
+    texts = [c.unit.text for c in selection.units]
+    assert any("정확도를 요구하는 분류 문제" in t for t in texts), texts
+    assert any("확률로 분류" in t or "시그모이드" in t for t in texts), texts
+
+
 def test_sides_the_notes_compare_under_a_label_of_their_own_are_one_line_each() -> None:
     notes = _notes(
         "## 지도 학습\n\n"

@@ -261,6 +261,9 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
         ("방학 언제 오냐 진짜 ㅠㅠ", False),
         ("주말에 뭐 할지 고민이야", False),  # a question held inside the sentence
         ("오늘 뭐 했는지 까먹었어", False),
+        # "너무 많으면" says how many, in the case asked of, no feeling
+        ("변수가 너무 많으면 왜 시각화가 어려워?", True),
+        ("너무 어려운데 왜 이걸 배워야 돼?", False),
     ],
 )
 def test_a_question_word_asks_in_the_clause_that_ends_a_message(message: str, asks: bool) -> None:

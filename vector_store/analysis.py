@@ -292,6 +292,16 @@ _MODIFIER_FRAMES = frozenset({"특징", "공식"})
 # (but not a word that frames or requests in turn: "특징 정리해줘")
 _FRAMING_OR_REQUEST = _FRAMING_NOUNS | _REQUEST_NOUNS
 _VERSUS = re.compile(r"(\S)\s+(?:vs|VS|Vs)\.?\s+")
+
+
+def _as_pair(match: re.Match[str]) -> str:
+    """A pair written with "vs" as one written with 랑, or with 이랑 after a final consonant
+    ("동기 방식이랑 비동기 방식": "방식랑" Kiwi reads as no particle)."""
+    last = match.group(1)
+    closed = "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
+    return f"{last}{'이랑' if closed else '랑'} "
+
+
 _WHO_NOUNS = frozenset({"사람", "분", "인물"})
 # a name code writes: "flow_from_directory", "target_size"
 _CODE_IDENT = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]")
@@ -869,7 +879,7 @@ class KoreanAnalyzer:
         ("차이", "방법", "장점") are not part of a subject; a noun suffix stays on its noun
         ("정규" + "화")."""
         # "SVM vs 로지스틱 회귀": "vs" joins a pair as 랑 does
-        text = _VERSUS.sub(r"\1랑 ", normalize(text))
+        text = _VERSUS.sub(_as_pair, normalize(text))
         text = _ANSWER_FORM.sub(lambda m: " " * len(m.group()), text)
         tokens = self._tokens(text)
         # "우편번호 인식기 만든 사람이 누구야?": in a who-question, 사람 is the frame

@@ -2770,6 +2770,12 @@ class UnitSelector:
             # (a name in the notes' own loanword spelling too: "앤드류 응" as 앤드루 응)
             folded = [{fold_spelling(t) for t in side} for side in subject_sets]
             spellings = [*subject_sets, *(f for f in folded if f not in subject_sets)]
+            # the sides of a comparison no line that search found names
+            unfound = (
+                {k for k in subject_keys if not any(k in _whole_key(u) for _, _, u in candidates)}
+                if kind == "compare"
+                else set()
+            )
             for side in spellings:
                 for unit in units_about(side):
                     named = _key_of(unit.context) + _key_of(unit.term)
@@ -2779,6 +2785,15 @@ class UnitSelector:
                     if passage is not None and (
                         any(k in named for k in subject_keys)
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
+                        # a side of a comparison, by the title of its section ("서포트 벡터
+                        # 머신 (Support Vector Machine, SVM)" over "왜 사용할까?" > …),
+                        # where search found only the other side
+                        or any(
+                            k in name
+                            for label in unit.labels
+                            for name in _names_of(label)
+                            for k in unfound
+                        )
                     ):
                         candidates.append((self.passages, passage, unit))
         if ask.units_on is not None and passage_of is not None and kind in _TOPIC_KINDS:

@@ -152,6 +152,9 @@ def without_opener(text: str) -> str:
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
+# "너무 많으면": how much, in the case a question sets ("변수가 너무 많으면 왜 시각화가
+# 어려워?"), no feeling
+_HOW_MUCH_IF = re.compile(r"(?:너무|엄청|진짜|완전)\s?[가-힣]{1,3}(?:으면|면)(?=\s)")
 
 
 def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
@@ -159,7 +162,11 @@ def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
     거예요?", "얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요"), not said with feeling nor telling
     what happened ("방학 언제 오냐 진짜 ㅠㅠ", "오늘 뭐 했는지 까먹었어")."""
     text = normalize(text).strip()
-    if _FEELING.search(text) or _RHETORICAL.search(text) or tells_what_happened(text, analyzer):
+    if (
+        _FEELING.search(_HOW_MUCH_IF.sub("", text))
+        or _RHETORICAL.search(text)
+        or tells_what_happened(text, analyzer)
+    ):
         return False
     return bool(_ASKING_WORD.search(analyzer.last_clause(_TRAILING.sub("", text))))
 
