@@ -3026,6 +3026,25 @@ def test_a_line_that_says_a_thing_against_the_usual_one_leads_that_comparison() 
         assert "기존 네트워크와의 차이점은" in lines[0], lines
 
 
+def test_where_a_thing_is_used_is_asked_in_whatever_verb_the_notes_use() -> None:
+    notes = _ranked(
+        (
+            "a.md",
+            "## RNN vs LSTM\n\n"
+            "##### RNN과 LSTM은 모두 시퀀스 데이터를 처리하는 모델이다.\n"
+            "- 입력과 출력 사이의 은닉층은 상태를 갖고 있다. 이때 RNN이 쓰인다.\n",
+        ),
+        (
+            "b.md",
+            "## 용어\n\n"
+            "- RNN은 앞 단계의 출력을 다음 단계의 입력에 반영한다. 단어예측, 문장생성, "
+            "시계열 예측 등 널리 사용된다.\n",
+        ),
+    )
+    lines = _answer_over(notes, "RNN은 주로 어디에 쓰여요?")
+    assert "시계열 예측 등 널리 사용된다" in lines[0], lines
+
+
 def test_a_side_search_missed_is_found_by_the_title_of_its_section() -> None:
     chunks = [
         (

@@ -137,6 +137,8 @@ _CODE_GAP = 3  # blank lines between the lines of one block
 _ENDS_A_STEP = re.compile(r"\s*(?:continue|break|pass)\s*$")
 # The verbs a why-question asks where a thing came from with ("왜 나왔어?", "왜 생겼어?")
 _ORIGIN_VERBS = frozenset({"나오", "생기"})
+# The verbs a question asks what a thing is used for with ("어디에 쓰여?", "언제 사용해?")
+_USE_VERBS = frozenset({"쓰", "쓰이", "사용", "활용"})
 # The verbs a who-question asks with ("누가 만들었어?")
 _WHO_VERBS = frozenset({"만들", "개발", "제안", "발명", "고안", "창시", "제작"})
 _MAKER_NOUN = re.compile(r"(?:개발|창시|발명|제안|제작)자|만든 사람")
@@ -2734,6 +2736,10 @@ class UnitSelector:
             # "LSTM은 왜 나왔어?" asks why it was made, in whatever words the notes say it
             # ("… 향상을 위해 등장한"), not for a line that says 나오 ("… 나올 수 있게끔")
             q_terms -= _ORIGIN_VERBS
+        if kind == "when" and ASKS_USE.search(question):
+            # "RNN은 어디에 쓰여?" asks where it is used, in whatever words the notes say it
+            # ("… 등 널리 사용된다"), not for a line that says 쓰이 ("이때 RNN이 쓰인다")
+            q_terms -= _USE_VERBS
         if kind != "who" and question_kind(question) == "who":
             # "LSTM은 누가 만들었어?" where the notes name nobody: what they say LSTM is
             # answers, and 만들 picks no line ("… 값을 만들어")
