@@ -279,6 +279,12 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("SVM vs 로지스틱 회귀 차이", ["SVM", "로지스틱 회귀"]),
         # (after a final consonant as 이랑 does: "방식랑" is no particle)
         ("동기 방식 vs 비동기 방식 장단점 비교 좀", ["동기", "비동기"]),
+        # the entries they are compared by, or the table they stand in, frame the request
+        (
+            "일반 회귀 분석이랑 로지스틱 회귀 분석 비교 항목 뭐뭐 있어?",
+            ["일반 회귀 분석", "로지스틱 회귀 분석"],
+        ),
+        ("챗봇용 모델 비교 표에 있는 모델들 알려줘", ["챗봇용 모델"]),
         # Kiwi reads a run of words with an unknown one as names; a word that alone has
         # a particle ("최적화가") is read alone, a name ("제프리 힌턴") stays one
         ("베이지안 최적화가 그리드서치보다 나은 점이 뭐야?", ["베이지안 최적화"]),

@@ -116,6 +116,11 @@ _FRAMING_NOUNS = frozenset(
         # "머신러닝하고 딥러닝 나누는 기준": what tells them apart is asked of them
         "기준",
         "구분",
+        # "회귀 분석 비교 항목", "모델 비교 표": the entries things are compared by, or
+        # the table they stand in, asked of them
+        "비교",
+        "항목",
+        "표",
         "역할",
         "정리",
         "예제",
