@@ -127,6 +127,9 @@ def _denies(line: str) -> bool:
         # several entries asked for in the plural
         ("풀링 층 만들 때 들어가는 인자들 뭐야", "list"),
         ("인자 뭐야?", "definition"),
+        # where a person comes from is asked of who they are
+        ("앤드루 응은 어디 출신이야?", "who"),
+        ("얀 르쿤 국적이 어디야?", "who"),
         # the rows of a table that compares things are a list, not a comparison
         ("챗봇용 모델 비교 표에 있는 모델들 알려줘", "list"),
         ("일반 회귀 분석이랑 로지스틱 회귀 분석 비교 항목 뭐뭐 있어?", "compare"),

@@ -285,6 +285,7 @@ def test_has_subject_tells_topics_from_chatter() -> None:
             ["일반 회귀 분석", "로지스틱 회귀 분석"],
         ),
         ("챗봇용 모델 비교 표에 있는 모델들 알려줘", ["챗봇용 모델"]),
+        ("얀 르쿤 국적이 어디야?", ["얀 르쿤"]),
         # Kiwi reads a run of words with an unknown one as names; a word that alone has
         # a particle ("최적화가") is read alone, a name ("제프리 힌턴") stays one
         ("베이지안 최적화가 그리드서치보다 나은 점이 뭐야?", ["베이지안 최적화"]),

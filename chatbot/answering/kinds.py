@@ -44,6 +44,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "who",
         re.compile(
             r"누가|누구|어느 나라|어떤 사람|만든 사람|(?:뭐|뭘|무엇을) 한 사람|개발자|창시자"
+            # "앤드루 응은 어디 출신이야?": where a person comes from
+            r"|출신|국적"
         ),
     ),
     # "…만들 때 써?": asks in which case it is used
