@@ -165,6 +165,10 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("서포트 벡터가 정확히 뭔데", False),
         ("얀 르쿤은 뭘로 유명한 사람이에요", False),
         ("결정 경계는 어떨 때 성능이 제일 좋아", False),
+        # whether the notes hold one is asked without a mark too
+        ("노트북에서도 돌아갈 만큼 가벼운 언어 모델 예시 있어", False),
+        ("장고랑 플라스크 템플릿 엔진 차이 있어", False),
+        ("일을 어떻게 나눠서 처리해", False),
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
@@ -240,6 +244,7 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
 
     assert spelled_out("RNN 단점 머임?") == "RNN 단점 뭐임?"
     assert spelled_out("이거 머야") == "이거 뭐야"
+    assert spelled_out("GRU 배울 때 예로 들었던 거 머였지") == "GRU 배울 때 예로 들었던 거 뭐였지"
     assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
     assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐
 
@@ -264,6 +269,10 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
         # "너무 많으면" says how many, in the case asked of, no feeling
         ("변수가 너무 많으면 왜 시각화가 어려워?", True),
         ("너무 어려운데 왜 이걸 배워야 돼?", False),
+        # how or when a doing is done, asked of two verbs joined by -아서/-어서
+        ("에이전트가 여러 개면 일을 어떻게 나눠서 처리해", True),
+        ("bert나 gpt는 언제 골라서 쓰면 돼", True),
+        ("배터리 얼마 없어서 이만 나갈게", False),  # a reason
     ],
 )
 def test_a_question_word_asks_in_the_clause_that_ends_a_message(message: str, asks: bool) -> None:

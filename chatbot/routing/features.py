@@ -36,7 +36,9 @@ _ENDS_REQUEST = re.compile(
     r"(뭐야|뭐예요|뭐에요|뭔가요|뭐지|뭐니|뭐임|인가요|인가|인지|나요|까요|까|니|냐|나|"
     r"어때|어때요|어떄|줘|줘요|주세요|줄래|줄래요|주실래요|부탁해|부탁해요|부탁드려요|"
     r"궁금해|궁금해요|궁금합니다|는지|은지|방법|법|차이|차이점|비교|설명|정리|요약|예시|"
-    r"뭐|뜻|의미|원리|이유|장점|단점|종류|하는\s?(거야|거예요|건가요|건데|거지))$"
+    r"뭐|뜻|의미|원리|이유|장점|단점|종류|하는\s?(거야|거예요|건가요|건데|거지)"
+    # "… 예시 있어", "… 차이 있어": whether the notes hold one is asked
+    r"|(?:예시|예|차이|차이점|방법|종류|장점|단점|이유)\s?있어(?:요)?)$"
 )
 _QUESTION_WORD = re.compile(r"뭐|무엇|무슨|어떻|어떤|어디|언제|왜|누가|누구|얼마|몇|어느|어째서")
 _REQUEST_VERB = re.compile(r"알려|설명|가르쳐|추천|정리|비교|찾아|보여|계산|구현|요약|짜\s?줘")
@@ -168,7 +170,7 @@ def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
         or tells_what_happened(text, analyzer)
     ):
         return False
-    return bool(_ASKING_WORD.search(analyzer.last_clause(_TRAILING.sub("", text))))
+    return bool(_ASKING_WORD.search(_asking_clause(_TRAILING.sub("", text), analyzer)))
 
 
 def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
@@ -180,6 +182,24 @@ def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
     return "?" not in text and "？" not in text and asks_in_words(text, analyzer)
 
 
+# Question words that ask how, when, why or where a thing is done
+_ASKING_ADVERB = re.compile(r"어떻게|언제|왜|어디서|어디에")
+
+
+def _asking_clause(text: str, analyzer: KoreanAnalyzer) -> str:
+    """The clause that ends `text`, with the one before it where that one asks how, when,
+    why or where the doing is done and joins it with -아서/-어서 ("일을 어떻게 나눠서
+    처리해", "언제 골라서 쓰면 돼": one doing, asked of; not "배터리 얼마 없어서 이만
+    나갈게", a reason)."""
+    last = analyzer.last_clause(text)
+    head = text[: text.rfind(last)].rstrip() if last else ""
+    if head.endswith("서"):
+        before = analyzer.last_clause(head)
+        if _ASKING_ADVERB.search(before):
+            return f"{before} {last}"
+    return last
+
+
 def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A sentence that tells rather than asks: no question mark, no asking or requesting
     ending, no question word or request verb, and a predicate at its end ("다음 주에
@@ -189,7 +209,7 @@ def is_statement(text: str, analyzer: KoreanAnalyzer) -> bool:
     body = _TRAILING.sub("", text)
     # a question word or request verb asks only in the clause that ends the sentence:
     # "배터리 얼마 없어서 이만 나갈게", "노트 정리하다 보니까 벌써 새벽 두 시네" tell
-    last = analyzer.last_clause(body)
+    last = _asking_clause(body, analyzer)
     return (
         not _ASKS_HELP.search(text)
         and "?" not in text
