@@ -127,6 +127,8 @@ def _denies(line: str) -> bool:
         # several entries asked for in the plural
         ("풀링 층 만들 때 들어가는 인자들 뭐야", "list"),
         ("인자 뭐야?", "definition"),
+        # things asked for in the plural, to be explained
+        ("crud 앱 만들 때 데이터베이스 쪽으로 쓴 확장들 설명해줘", "list"),
         # where a person comes from is asked of who they are
         ("앤드루 응은 어디 출신이야?", "who"),
         ("얀 르쿤 국적이 어디야?", "who"),
@@ -637,6 +639,7 @@ def test_a_means_written_before_the_doing_asked_says_how() -> None:
     note = "## 주제\n- 이미지를 숫자의 행렬로 바꿔서 이해하는 것을 의미함.\n"
     (unit,) = unit_records("x.md", 9, note, 900)
     assert answers_kind(unit, "how", "CNN은 이미지를 어떤 식으로 이해해?")
+    assert answers_kind(unit, "how", "CNN은 이미지를 어떤 식으로 이해함?")  # as chat ends it
     # (of another doing, it says nothing of how)
     assert not answers_kind(unit, "how", "CNN은 이미지를 어떻게 분류해?")
 

@@ -89,7 +89,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             # all of them: "주요 파라미터 다 알려줘", "허용해 둔 것들 전부", "패키지들 쭉"
             r"|(?:다|전부|모두|쭉) (?:알려|정리|보여|설명)|목록|것들"
             # things asked for in the plural: "데이터베이스 쪽으로 쓴 확장들 알려줘"
-            r"|[가-힣]들\s?(?:좀\s?)?(?:알려|보여|나열)"
+            r"|[가-힣]들\s?(?:좀\s?)?(?:알려|보여|나열|설명|정리)"
             # its entries: "HalvingRandomSearchCV 주요 파라미터 알려줘"
             r"|(?:파라미터|인자|옵션)들?\s*(?:좀\s*)?(?:알려|정리|보여)"
             # "… 만들 때 들어가는 파라미터들 뭐야": several asked for by name

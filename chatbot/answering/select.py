@@ -547,7 +547,7 @@ def asks(unit: UnitRecord) -> str:
 
 # "CNN은 이미지를 어떤 식으로 이해해?": the doing asked how of, a noun made a verb
 _HOW_DONE = re.compile(
-    r"(?:어떻게|어떤\s?(?:식|방식)으로|무슨\s?(?:방법|식)으로)\s*([가-힣]{2,}?)(?:해|하|돼|되|했|할|한)"
+    r"(?:어떻게|어떤\s?(?:식|방식)으로|무슨\s?(?:방법|식)으로)\s*([가-힣]{2,}?)(?:해|하|돼|되|했|할|한|함)"
 )
 
 
