@@ -127,6 +127,8 @@ def _denies(line: str) -> bool:
         # several entries asked for in the plural
         ("풀링 층 만들 때 들어가는 인자들 뭐야", "list"),
         ("인자 뭐야?", "definition"),
+        # what it is used on, with how often between
+        ("RNN은 주로 어떤 분야 데이터에 많이 사용하나요?", "when"),
         # things asked for in the plural, to be explained
         ("crud 앱 만들 때 데이터베이스 쪽으로 쓴 확장들 설명해줘", "list"),
         # where a person comes from is asked of who they are

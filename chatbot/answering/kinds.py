@@ -75,7 +75,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "when",
         re.compile(
             r"어디(?:에|에서|서)\s*(?:\S+\s*)?(?:써|쓰|사용|활용)"
-            r"|어떤 (?:\S+\s){0,2}?\S*에\s*(?:써|쓰|사용|활용|좋)"
+            r"|어떤 (?:\S+\s){0,2}?\S*에\s*(?:(?:많이|주로|자주|널리)\s*)?(?:써|쓰|사용|활용|좋)"
         ),
     ),
     # "어떤 유형의 데이터를 다뤄?" asks which one, not what kinds there are
