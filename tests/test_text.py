@@ -415,6 +415,20 @@ def test_the_respect_things_are_compared_in_is_no_side_of_the_pair() -> None:
     assert roles["병렬 연산"] == "domain"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "허깅페이스 모델 추천받을 때 쓴 프롬프트 {} 있어?",
+        "MNIST 샘플 이미지 저장 끝나면 찍히는 로그 메시지 {} 보여줘",
+    ],
+)
+def test_an_example_asked_for_in_a_word_is_asked_as_with_the_whole_word(question: str) -> None:
+    analyzer = default_analyzer()
+    assert analyzer.subject_roles(question.format("예")) == analyzer.subject_roles(
+        question.format("예시")
+    )
+
+
 def test_what_a_thing_is_made_with_is_where_it_belongs() -> None:
     analyzer = default_analyzer()
     roles = dict(analyzer.subject_roles("장고로 REST API는 어떻게 만들어?"))

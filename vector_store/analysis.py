@@ -50,7 +50,9 @@ _GLUE_SYMBOLS = frozenset("_.-+#")
 _SPLIT_IDENT = re.compile(r"[_.\-]+")
 _PHRASE = frozenset({"NNG", "NNP", "SL", "SN", "SH", "XR"})
 # Nouns that frame a request rather than name its subject.
-_REQUEST_NOUNS = frozenset({"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "역할", "질문"})
+_REQUEST_NOUNS = frozenset(
+    {"설명", "의미", "정의", "개념", "뭐", "무엇", "예시", "예", "역할", "질문"}
+)
 # Prefixes that turn a noun into its opposite ("비지도", "비선형", "무작위", "불균형").
 # A pair particle Kiwi left on an unknown noun of three or more syllables ("순전파랑")
 _GLUED_PAIR = re.compile(r"(?<=[가-힣]{3})(?:이랑|랑|하고)$")
@@ -79,7 +81,6 @@ _FRAMING_NOUNS = frozenset(
         # "선형 회귀 가정": what it assumes is asked of it
         "가정",
         "전제",
-        "예",
         "방법",
         "이유",
         "까닭",
