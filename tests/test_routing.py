@@ -272,6 +272,7 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
         # how or when a doing is done, asked of two verbs joined by -아서/-어서
         ("에이전트가 여러 개면 일을 어떻게 나눠서 처리해", True),
         ("bert나 gpt는 언제 골라서 쓰면 돼", True),
+        ("모자이크 처리하고 나면 결과 파일들을 어떤 리스트들로 나눠서 모아", True),
         ("배터리 얼마 없어서 이만 나갈게", False),  # a reason
     ],
 )

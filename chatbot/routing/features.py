@@ -182,8 +182,8 @@ def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
     return "?" not in text and "？" not in text and asks_in_words(text, analyzer)
 
 
-# Question words that ask how, when, why or where a thing is done
-_ASKING_ADVERB = re.compile(r"어떻게|언제|왜|어디서|어디에")
+# Question words that ask how, when, why, where or in which way a thing is done
+_ASKING_ADVERB = re.compile(r"어떻게|언제|왜|어디서|어디에|어떤|무슨")
 
 
 def _asking_clause(text: str, analyzer: KoreanAnalyzer) -> str:
