@@ -287,7 +287,8 @@ SPLIT_FILES = (
     "answers_dev9.jsonl", "answers_dev10.jsonl", "answers_dev11.jsonl", "answers_dev12.jsonl",
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
-    "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_test.jsonl",
+    "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
+    "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -432,6 +433,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev22.jsonl", "d22-",
          {"definition": 10, "list": 9, "how": 7, "comparison": 4, "when": 2, "why": 2,
           "who": 1}),
+        ("answers_dev23.jsonl", "d23-",
+         {"how": 8, "definition": 7, "why": 3, "comparison": 3, "who": 2, "example": 1,
+          "list": 1, "when": 1}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
