@@ -318,6 +318,8 @@ _TITLE_NOUNS = frozenset({"교수", "박사", "선생", "선생님"})
 # Particles that mark the topic, the subject or one side of a pair.
 _SUBJECT_PARTICLES = frozenset({"JX", "JKS", "JC"})
 _DOMAIN_PARTICLES = frozenset({"에서", "의"})
+# "장고로 REST API 만들어": the particle of what a thing is made with, and the verbs of
+# making that tell it from what a thing is turned into ("3차원으로 바꾸는")
 _MEANS_PARTICLES = frozenset({"로", "으로"})
 _MAKING_VERBS = frozenset({"만들", "작성", "구현", "개발", "짜", "구축", "설계"})
 # "gateway 코드에서", "CNN 수업에서 배운 …": the code or the lesson the asked thing

@@ -188,8 +188,8 @@ _ASKING_ADVERB = re.compile(r"어떻게|언제|왜|어디서|어디에|어떤|�
 
 def _asking_clause(text: str, analyzer: KoreanAnalyzer) -> str:
     """The clause that ends `text`, with the one before it where that one asks how, when,
-    why or where the doing is done and joins it with -아서/-어서 ("일을 어떻게 나눠서
-    처리해", "언제 골라서 쓰면 돼": one doing, asked of; not "배터리 얼마 없어서 이만
+    why, where or in which way the doing is done and joins it with -아서/-어서 ("일을 어떻게
+    나눠서 처리해", "언제 골라서 쓰면 돼": one doing, asked of; not "배터리 얼마 없어서 이만
     나갈게", a reason)."""
     last = analyzer.last_clause(text)
     head = text[: text.rfind(last)].rstrip() if last else ""
