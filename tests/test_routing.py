@@ -169,6 +169,7 @@ def test_training_is_quick_on_a_subset_and_reproducible(
         ("노트북에서도 돌아갈 만큼 가벼운 언어 모델 예시 있어", False),
         ("장고랑 플라스크 템플릿 엔진 차이 있어", False),
         ("일을 어떻게 나눠서 처리해", False),
+        ("신경망에서 가중치란", False),  # what the word names is asked
     ],
 )
 def test_statements_tell_rather_than_ask(message: str, statement: bool) -> None:
