@@ -3056,6 +3056,29 @@ def test_where_a_thing_is_used_is_asked_in_whatever_verb_the_notes_use() -> None
     assert "시계열 예측 등 널리 사용된다" in lines[0], lines
 
 
+def test_a_table_whose_column_the_question_names_is_the_list_asked_for() -> None:
+    notes = _ranked(
+        ("a.md", "## 용어\n\n- 인공 신경망: ann\n"),
+        (
+            "b.md",
+            "## 딥러닝\n\n"
+            "* 퍼셉트론\n"
+            "    * 인공 신경망에서 이용하는 구조로 이루어진 선형 분류기\n\n"
+            "| 구분 | 구성 요소 | 설명 |\n"
+            "|---|---|---|\n"
+            "| 층 | 입력층 (input layer) | 데이터를 받아들이는 층 |\n"
+            "| 층 | 출력층 (output layer) | 최종 결괏값이 포함된 층 |\n"
+            "| 함수 | 손실 함수 (loss function) | 오차를 측정하는 함수 |\n",
+        ),
+    )
+    lines = _answer_over(notes, "인공 신경망 구성 요소 표에 뭐뭐 있어?")
+    assert any("손실 함수" in line for line in lines), lines
+    assert "인공 신경망에서 이용하는 구조" in lines[0], lines
+    # a column no question names is no list of it
+    lines = _answer_over(notes, "인공 신경망 종류 뭐뭐 있어?")
+    assert not any("손실 함수" in line for line in lines), lines
+
+
 def test_a_side_search_missed_is_found_by_the_title_of_its_section() -> None:
     chunks = [
         (

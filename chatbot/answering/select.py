@@ -1514,6 +1514,41 @@ def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     return _adjacent(first, rows)
 
 
+# A table's column that names nothing asked: its words of description
+_PLAIN_COLUMNS = frozenset({"설명", "비고", "예시"})
+# How far below a line that names a thing the table of its parts may start (a blank line,
+# "<div>" and the header between them)
+_ASKED_TABLE_GAP = 8
+# and how many of the best lines are looked below for it
+_ASKED_TABLE_LEADS = 5
+
+
+def _asked_table(unit: UnitRecord, units: list[UnitRecord], question: str) -> list[UnitRecord]:
+    """The rows of a table that starts just below `unit`, under its labels or theirs, when
+    the question names one of its columns ("인공 신경망 구성 요소 표에 뭐뭐 있어?" under
+    "인공 신경망에서 이용하는 구조 …": the rows of "구분 | 구성 요소 | 설명")."""
+    rows = [
+        u
+        for u in units
+        if u.kind == "row"
+        and u.source == unit.source
+        and unit.labels[: len(u.labels)] == u.labels
+        and 0 < u.line - unit.line <= _ASKED_TABLE_GAP
+    ]
+    if not rows:
+        return []
+    table = _adjacent(min(rows, key=lambda u: u.line), [u for u in units if u.kind == "row"])
+    asked = _SPACES.sub("", question)
+    columns = {
+        _SPACES.sub("", cell.partition(": ")[0])
+        for u in table
+        for cell in _CELL_SPLIT.split(u.text)
+        if ": " in cell
+    }
+    named = any(len(c) >= 2 and c not in _PLAIN_COLUMNS and c in asked for c in columns)
+    return table if named and len(table) >= _TERM_RUN else []
+
+
 def _entry_named(unit: UnitRecord, subject_terms: set[str]) -> bool:
     """A table row whose name has an asked word as one of its parts ("regularizer":
     kernel_regularizer, bias_regularizer)."""
@@ -3005,6 +3040,16 @@ class UnitSelector:
             kinds = _kinds_named(scored, subjects[0])
             if kinds:
                 return Selection(kinds, True)
+            # the table of the subject's parts, below the line that names the subject, by
+            # the column the question names ("… 구성 요소 표에 뭐뭐 있어?")
+            for c in sorted(scored, key=lambda c: -c.score)[:_ASKED_TABLE_LEADS]:
+                if c.unit.kind == "row" or not self._names_subject(c.unit, subjects):
+                    continue
+                rows = _asked_table(c.unit, units_of(c.passage), question)
+                if rows:
+                    return Selection(
+                        [c, *(Chosen(r, c.passage, 0.5 * c.score) for r in rows)], True
+                    )
         scored.sort(key=lambda c: (-c.score, c.unit.source, c.unit.line))
         about = [
             c
