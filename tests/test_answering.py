@@ -457,8 +457,13 @@ def two_notes() -> tuple[list[Passage], dict[int, list[UnitRecord]]]:
     )
 
 
-def _answer_over(notes, message: str, domains: frozenset[str] = frozenset()) -> list[str]:
+def _answer_over(
+    notes, message: str, domains: frozenset[str] = frozenset(), *, found: int | None = None
+) -> list[str]:
+    """The answer's lines over `notes`; with `found`, search found only that many of the
+    passages, and the units of all of them are reachable by their labels' terms."""
     passages, by_chunk = notes
+    every = [u for units in by_chunk.values() for u in units]
     analyzer = default_analyzer()
     kind = question_kind(message)
     subjects = analyzer.subjects(message)
@@ -466,8 +471,11 @@ def _answer_over(notes, message: str, domains: frozenset[str] = frozenset()) -> 
         question=message,
         kind=kind,
         subjects=subjects,
-        hits=passages,
+        hits=passages if found is None else passages[:found],
         units_of=lambda p: by_chunk[p.chunk_id],
+        units_about=(
+            None if found is None else lambda terms: [u for u in every if terms <= u.context_terms]
+        ),
         passage_of={p.chunk_id: p for p in passages}.get,
         domains=domains,
     )
@@ -3092,21 +3100,8 @@ def test_a_side_search_missed_is_found_by_the_title_of_its_section() -> None:
             "* 언제 사용하면 좋을까?\n    * 정확도를 요구하는 분류 문제를 다룰 때 사용하면 좋다.\n",
         ),
     ]
-    passages, by_chunk = _ranked(*chunks)
-    every = [u for units in by_chunk.values() for u in units]
-    analyzer = default_analyzer()
-    message = "SVM이랑 로지스틱 회귀 차이가 뭐야?"
-    selection = UnitSelector(analyzer).select(
-        question=message,
-        kind="compare",
-        subjects=analyzer.subjects(message),
-        # search found only the one side
-        hits=passages[:1],
-        units_of=lambda p: by_chunk[p.chunk_id],
-        units_about=lambda terms: [u for u in every if terms <= u.context_terms],
-        passage_of={p.chunk_id: p for p in passages}.get,
-    )
-    texts = [c.unit.text for c in selection.units]
+    # search found only the one side
+    texts = _answer_over(_ranked(*chunks), "SVM이랑 로지스틱 회귀 차이가 뭐야?", found=1)
     assert any("정확도를 요구하는 분류 문제" in t for t in texts), texts
     assert any("확률로 분류" in t or "시그모이드" in t for t in texts), texts
 
