@@ -993,7 +993,8 @@ def _against(text: str, subjects: list[str]) -> bool:
 # A line that says a thing against the usual one of its kind ("기존 네트워크와의 차이점은
 # …", "일반적인 회귀와 달리 …")
 _AGAINST_THE_USUAL = re.compile(
-    r"(?:기존|일반적인|일반|보통의?)\s(?:\S+\s){0,2}?\S+?(?:와|과)(?:의|는)?\s?(?:차이|달리|다르)"
+    rf"(?:{'|'.join(sorted(USUAL_WORDS))})(?:적인|의)?"
+    r"\s(?:\S+\s){0,2}?\S+?(?:와|과)(?:의|는)?\s?(?:차이|달리|다르)"
 )
 
 
