@@ -98,6 +98,8 @@ def _denies(line: str) -> bool:
         ("풀링 층은 어떻게 동작해?", "how"),
         ("계층적 군집이랑 K-평균 차이가 뭐야?", "compare"),
         ("군집이랑 차원 축소는 목표가 어떻게 달라?", "compare"),
+        # a question typed without "?" and a request after it
+        ("분류랑 회귀는 데이터 유형이 어떻게 달라 좀 설명해줘", "compare"),
         ("군집 알고리즘 종류 알려줘", "list"),
         ("군집 알고리즘에는 뭐 있어?", "list"),
         ("요수아 벤지오 업적 정리해줘", "list"),  # what they did, one by one
@@ -749,6 +751,26 @@ def test_a_how_question_is_no_table_lookup() -> None:
     assert lines[2:] == [
         "- 플라스크: 라이선스: BSD License, 초기 개발자: Armin Ronacher, 최초 릴리스: 2010년. [1]"
     ]
+
+
+CONV_ARGUMENTS = """## Conv2D 인자
+| 파라미터 | 설명 | 예시 / 기본값 |
+|---|---|---|
+| padding | 테두리 처리 방식 | "valid" (잘라냄), "same" (사이즈 유지) |
+| strides | 필터 이동 간격 | (1, 1) |
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Conv2D padding 설명해줘", "padding은 뭘 정하는 거야 좀 설명해줘", "padding 설명 좀 해 줘"],
+)
+def test_explain_said_as_the_request_names_no_column(question: str) -> None:
+    # "설명해줘" asks for the row, not for its cell under a column named "설명"
+    passage = Passage(9, "conv.md", "Conv2D 인자", CONV_ARGUMENTS, 1.0)
+    notes = ([passage], {9: unit_records("conv.md", 9, CONV_ARGUMENTS, 800)})
+    first = _answer_over(notes, question)[0]
+    assert first.startswith("padding: ") and "테두리 처리 방식" in first and '"same"' in first
 
 
 WEB_NOTE = """## 웹

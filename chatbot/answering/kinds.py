@@ -23,7 +23,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "compare",
         re.compile(
             # (not "비교 표에 있는 모델들": the rows of a table that compares them)
-            r"차이|비교(?!\s?표)|다른 ?점|다르|달라(?:요|\?|$)|다릅|vs\.?\s"
+            r"차이|비교(?!\s?표)|다른 ?점|다르|달라(?:요|[?.!~\s]|$)|다릅|vs\.?\s"
             r"|어느 쪽이 (?:더|나)|구분"
             r"|(?:뭐가|무엇이|어떻게|어디가|어떤 점이) 다른|헷갈"
             # "뜻하는 게 다른가요?", "둘이 다른지 알려줘"
