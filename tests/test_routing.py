@@ -275,6 +275,9 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
         ("bert나 gpt는 언제 골라서 쓰면 돼", True),
         ("모자이크 처리하고 나면 결과 파일들을 어떤 리스트들로 나눠서 모아", True),
         ("배터리 얼마 없어서 이만 나갈게", False),  # a reason
+        # a sigh or a laugh after the question mark: asked whole before it
+        ("모자이크는 어떻게 입혀?? ㅠㅠ", True),
+        ("도커 쓰면 뭐가 좋은데? ㅎㅎ", True),
     ],
 )
 def test_a_question_word_asks_in_the_clause_that_ends_a_message(message: str, asks: bool) -> None:

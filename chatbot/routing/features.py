@@ -161,11 +161,17 @@ _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 _HOW_MUCH_IF = re.compile(r"(?:너무|엄청|진짜|완전)\s?[가-힣]{1,3}(?:으면|면)(?=\s)")
 
 
+# A laugh or a sigh after the question mark ("…어떻게 해?? ㅠㅠ"): the question is asked
+# whole before it
+_AFTER_THE_MARK = re.compile(r"(?<=[?？])[\sㅋㅎㅠㅜ~!.^;]+$")
+
+
 def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
     """Whether a question word asks in the clause that ends `text` ("차원이 왜 달라지는
-    거예요?", "얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요"), not said with feeling nor telling
-    what happened ("방학 언제 오냐 진짜 ㅠㅠ", "오늘 뭐 했는지 까먹었어")."""
-    text = normalize(text).strip()
+    거예요?", "얀 르쿤은 CNN 쪽에서 뭘 한 사람이에요", "모자이크는 어떻게 입혀?? ㅠㅠ"), not
+    said with feeling nor telling what happened ("방학 언제 오냐 진짜 ㅠㅠ", "오늘 뭐 했는지
+    까먹었어")."""
+    text = _AFTER_THE_MARK.sub("", normalize(text).strip())
     if (
         _FEELING.search(_HOW_MUCH_IF.sub("", text))
         or _RHETORICAL.search(text)
