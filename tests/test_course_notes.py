@@ -210,3 +210,22 @@ def test_who_made_it_leads_with_the_persons_line_that_names_it(services: Service
     # the person first, what CNN is (another place in the notes) after
     answer = services.chat.answer("CNN은 누가 만들었어?", None)
     assert answer["answer"].splitlines()[0].startswith("얀 르쿤 (Yann LeCun): CNN(")
+
+
+@pytest.mark.parametrize(
+    ("lead", "question"),
+    [
+        ("노트에 보면 ", "가중합이랑 활성화 함수는 뭐가 달라?"),
+        ("수업 때 배운 건데 ", "CNN은 누가 개발한 거야?"),
+        ("강의 노트에서 보니까 ", "RandomSearchCV는 하이퍼파라미터를 어떻게 샘플링해?"),
+    ],
+)
+def test_where_a_question_was_met_changes_no_answer(
+    services: Services, lead: str, question: str
+) -> None:
+    # "노트에 보면" says where the answer is, not what is asked: it would find "오답 노트"
+    assert services.chat is not None
+    plain = services.chat.answer(question, None)
+    led = services.chat.answer(lead + question, None)
+    assert plain["intent"] == led["intent"] == "question"
+    assert led["answer"] == plain["answer"] and "오답 노트" not in led["answer"]

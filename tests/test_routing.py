@@ -299,3 +299,22 @@ def test_a_question_word_asking_of_what_the_notes_cover_is_a_question() -> None:
     assert decide_intent(replace(low, specific=False), cfg) == "greeting"
     assert decide_intent(replace(low, tells=True), cfg) == "greeting"
     assert decide_intent(replace(low, asks=False), cfg) == "greeting"
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("노트에 보면 DNN이 뭐야?", "DNN이 뭐야?"),
+        ("dnn은 노트에 뭐라고 정의돼 있어요?", "dnn은 뭐라고 정의돼 있어요?"),
+        ("저번 수업에서 나온 건데, 드롭아웃이 뭐야?", "드롭아웃이 뭐야?"),
+        # the notes' own words, and notes that are not these
+        ("오답 노트가 뭐야?", "오답 노트가 뭐야?"),
+        ("노트북에서도 돌아가는 모델 뭐야?", "노트북에서도 돌아가는 모델 뭐야?"),
+        ("노트 정리하다 보니까 벌써 새벽 두 시네", "노트 정리하다 보니까 벌써 새벽 두 시네"),
+        ("9월 5일 수업에서 쓴 라이브러리들 알려줘", "9월 5일 수업에서 쓴 라이브러리들 알려줘"),
+    ],
+)
+def test_where_the_asker_met_a_thing_is_no_part_of_it(message: str, plain: str) -> None:
+    from chatbot.routing.features import without_source
+
+    assert without_source(message) == plain

@@ -65,6 +65,7 @@ from chatbot.routing.features import (
     tells_a_feeling,
     tells_what_happened,
     without_opener,
+    without_source,
 )
 from chatbot.settings import ChatConfig
 from vector_store.analysis import KoreanAnalyzer, acronyms, name_key
@@ -230,7 +231,7 @@ class ChatChain:
         return " ".join(asked)
 
     def plan(self, inputs: dict[str, Any]) -> Plan:
-        message: str = spelled_out(inputs["message"])
+        message: str = without_source(spelled_out(inputs["message"]))
         history: list[Turn] = inputs.get("history", [])
         snapshot = self.searcher.store.snapshot()
         previous = next((t for t in reversed(history) if t.intent == "question"), None)

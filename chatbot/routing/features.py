@@ -154,6 +154,26 @@ def without_opener(text: str) -> str:
     return _OPENER.sub("", text.strip()) or text
 
 
+# Where the one asking met what is asked: the notes or the class ("노트에 보면 …", "dnn은
+# 노트에 뭐라고 …", "수업 때 배운 건데 …"). It names nothing to look up ("노트" would find
+# "오답 노트"), and only says that the answer is in the notes, where every answer is.
+_IN_THE_NOTES = re.compile(
+    r"(?<![가-힣])(?:강의\s?)?노트(?:에서는|에서|에선|에는|에|를)?\s?"
+    r"(?:보면|보니까|보니|봤는데|보다가)\s+"
+    r"|(?<![가-힣])(?:강의\s?)?노트(?:에서는|에서|에선|에는|에)\s+"
+    r"|^(?:(?:저번|지난|오늘|어제|아까)\s?)?(?:수업|강의|실습|필기)\s?(?:때|시간에?|에서|중에)?\s?"
+    r"(?:배운|나온|본|들은|했던|봤던|배웠던|나왔던)\s?"
+    r"(?:건데|거는데|거\s?중에|내용인데|내용\s?중에|부분인데|것\s?중에)[,\s]+"
+)
+
+
+def without_source(text: str) -> str:
+    """`text` less the words that say where the one asking met the thing asked ("노트에
+    보면 DNN이 뭐야?" → "DNN이 뭐야?", "수업 때 배운 건데 CNN은 누가 개발했어?" → "CNN은 누가
+    개발했어?"); `text` itself when nothing else is left."""
+    return _IN_THE_NOTES.sub("", text).strip() or text
+
+
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 # "너무 많으면": how much, in the case a question sets ("변수가 너무 많으면 왜 시각화가
