@@ -218,6 +218,9 @@ def test_who_made_it_leads_with_the_persons_line_that_names_it(services: Service
         ("노트에 보면 ", "가중합이랑 활성화 함수는 뭐가 달라?"),
         ("수업 때 배운 건데 ", "CNN은 누가 개발한 거야?"),
         ("강의 노트에서 보니까 ", "RandomSearchCV는 하이퍼파라미터를 어떻게 샘플링해?"),
+        # a greeting before the question, thanks after it
+        ("안녕하세요! ", "결정 경계는 뭘 말하는 거예요?"),
+        ("안녕, ", "토큰화 예시 들어줄래?"),
     ],
 )
 def test_where_a_question_was_met_changes_no_answer(
@@ -229,3 +232,12 @@ def test_where_a_question_was_met_changes_no_answer(
     led = services.chat.answer(lead + question, None)
     assert plain["intent"] == led["intent"] == "question"
     assert led["answer"] == plain["answer"] and "오답 노트" not in led["answer"]
+
+
+def test_thanks_after_a_question_changes_no_answer(services: Services) -> None:
+    assert services.chat is not None
+    plain = services.chat.answer("선형회귀에서 등분산성이 왜 중요하다는 거야?", None)
+    thanked = services.chat.answer("선형회귀에서 등분산성이 왜 중요하다는 거야? 미리 고마워!", None)
+    assert thanked["intent"] == "question" and thanked["answer"] == plain["answer"]
+    # a greeting with nothing to look up after it is answered as the greeting it is
+    assert services.chat.answer("반갑습니다, 오늘 처음 써봐요", None)["intent"] == "greeting"

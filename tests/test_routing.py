@@ -318,3 +318,21 @@ def test_where_the_asker_met_a_thing_is_no_part_of_it(message: str, plain: str) 
     from chatbot.routing.features import without_source
 
     assert without_source(message) == plain
+
+
+@pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("안녕하세요! 결정 경계는 뭘 말하는 거예요?", "결정 경계는 뭘 말하는 거예요?"),
+        ("안녕, SVM 뭐야?", "SVM 뭐야?"),
+        ("SVM 뭐야? 미리 고마워!", "SVM 뭐야?"),
+        # nothing else to read; words that begin as a greeting does
+        ("안녕하세요!", "안녕하세요!"),
+        ("감사합니다", "감사합니다"),
+        ("하이퍼파라미터가 뭐야?", "하이퍼파라미터가 뭐야?"),
+    ],
+)
+def test_a_greeting_before_and_thanks_after_are_set_aside(message: str, plain: str) -> None:
+    from chatbot.routing.features import without_pleasantries
+
+    assert without_pleasantries(message) == plain

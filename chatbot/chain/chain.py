@@ -65,6 +65,7 @@ from chatbot.routing.features import (
     tells_a_feeling,
     tells_what_happened,
     without_opener,
+    without_pleasantries,
     without_source,
 )
 from chatbot.settings import ChatConfig
@@ -232,6 +233,17 @@ class ChatChain:
 
     def plan(self, inputs: dict[str, Any]) -> Plan:
         message: str = without_source(spelled_out(inputs["message"]))
+        asked = without_pleasantries(message)
+        if asked != message:
+            # "안녕하세요! 결정 경계는 뭘 말하는 거예요?": the question after the greeting is
+            # what is asked; a greeting with nothing to look up after it ("안녕하세요,
+            # 오늘 처음 써봐요") is read whole, as the greeting it is
+            plan = self._plan(inputs, asked)
+            if plan.intent != "greeting":
+                return plan
+        return self._plan(inputs, message)
+
+    def _plan(self, inputs: dict[str, Any], message: str) -> Plan:
         history: list[Turn] = inputs.get("history", [])
         snapshot = self.searcher.store.snapshot()
         previous = next((t for t in reversed(history) if t.intent == "question"), None)

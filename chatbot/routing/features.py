@@ -174,6 +174,26 @@ def without_source(text: str) -> str:
     return _IN_THE_NOTES.sub("", text).strip() or text
 
 
+# A greeting before a message and thanks after it ("안녕하세요! …", "… 미리 고마워요")
+_GREETING_FIRST = re.compile(
+    r"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|"
+    r"hello|hi|hey)(?:\s*[!~.,]+\s*|\s+))+",
+    re.IGNORECASE,
+)
+_THANKS_LAST = re.compile(
+    r"(?:\s*[!~.,]+\s*|\s+)(?:미리\s?)?(?:고마워요|고마워|고맙습니다|감사합니다|감사해요|"
+    r"땡큐|thanks|thx)[\s!~.ㅎㅋ^]*$",
+    re.IGNORECASE,
+)
+
+
+def without_pleasantries(text: str) -> str:
+    """`text` less a greeting before it and thanks after it ("안녕하세요! SVM이 뭐야?" →
+    "SVM이 뭐야?", "SVM이 뭐야? 미리 고마워" → "SVM이 뭐야?"); `text` itself when nothing
+    else is left ("안녕하세요!")."""
+    return _THANKS_LAST.sub("", _GREETING_FIRST.sub("", text.strip())).strip() or text
+
+
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 # "너무 많으면": how much, in the case a question sets ("변수가 너무 많으면 왜 시각화가
