@@ -2,7 +2,7 @@
 rewritten by one rule of a family, scored as the originals are (intent question and span
 recall against the same gold span).
 
-    python -m eval.retyped [--family endings|chat|words|followups|all] [--breaks]
+    python -m eval.retyped [--family endings|chat|words|followups|framed|all] [--breaks]
 
 A rule set tuned on the dev splits can hold for their exact wording and fail as soon as a
 student types the same question another way; this measures how often. Only the dev splits
@@ -14,7 +14,10 @@ are rewritten (the test split stays report-only in `eval.answers`). Families:
   question opened with "혹시";
 - `words`: what is asked in other words ("누가 만들었어?" → "만든 사람이 누구야?", "예시"
   → "예", "종류" → "유형", "왜 써?" → "쓰는 이유가 뭐야?");
-- `followups`: the second turn of each dev follow-up, its ending changed as in `endings`.
+- `followups`: the second turn of each dev follow-up, its ending changed as in `endings`;
+- `framed`: the question with what a student says around it, one frame per question in
+  turn ("안녕하세요! …", "노트에 보면 …", "…?? ㅠㅠ", "수업 때 배운 건데 …", "… 고마워!",
+  "… 좀 설명해줘").
 
 A question no rule of its family applies to is left out. `--breaks` lists the rewritten
 questions answered wrong whose original is answered right.
@@ -96,11 +99,23 @@ WORDS: Rules = [
     (r"종류", "유형"),
     (r"뭐뭐 있어\?$", "어떤 것들이 있어?"),
 ]
+# What a student says around a question, one frame per question in turn (the first,
+# the second, … and again): a greeting before it, where it was met, a sigh or thanks after
+# it, a request added to it
+FRAMES: tuple[Rules, ...] = (
+    [(r"^", "안녕하세요! ")],
+    [(r"^", "노트에 보면 ")],
+    [(r"\?$", "?? ㅠㅠ"), (r"$", " ㅎㅎ")],
+    [(r"^", "수업 때 배운 건데 ")],
+    [(r"$", " 고마워!")],
+    [(r"\?$", " 좀 설명해줘"), (r"$", " 좀 설명해줘")],
+)
 FAMILIES: dict[str, Rules] = {
     "endings": ENDINGS,
     "chat": CHAT,
     "words": WORDS,
     "followups": ENDINGS,
+    "framed": [],  # by turns from FRAMES
 }
 
 
@@ -123,9 +138,9 @@ def evaluate_family(
 ) -> tuple[list[dict[str, Any]], int]:
     """Each dev question (or follow-up) its family rewrites, answered as written and as
     rewritten; and how many were left out."""
-    rules = FAMILIES[family]
     rows: list[dict[str, Any]] = []
     left_out = 0
+    framed = 0
     for split in DEV_SPLITS:
         for item in load_jsonl(f"answers_{split}.jsonl"):
             if (item["type"] == "followup") != (family == "followups"):
@@ -133,6 +148,11 @@ def evaluate_family(
             if item["type"] not in ("question", "followup"):
                 continue
             turns = item["turns"] if family == "followups" else [item["message"]]
+            if family == "framed":
+                rules = FRAMES[framed % len(FRAMES)]
+                framed += 1
+            else:
+                rules = FAMILIES[family]
             rewritten = retype(turns[-1], rules)
             if rewritten is None:
                 left_out += 1

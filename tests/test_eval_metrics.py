@@ -506,3 +506,18 @@ def test_questions_are_retyped_by_the_first_rule_that_applies() -> None:
     assert retype("LSTM 게이트 종류 알려줘", WORDS) == "LSTM 게이트 유형 알려줘"
     # 장단점 is not 단점
     assert retype("SVM 장단점은 뭐야?", WORDS) is None
+
+
+def test_a_framed_question_keeps_its_words() -> None:
+    from eval.retyped import FRAMES, retype
+
+    framed = [retype("드롭아웃은 뭐야?", rules) for rules in FRAMES]
+    assert framed == [
+        "안녕하세요! 드롭아웃은 뭐야?",
+        "노트에 보면 드롭아웃은 뭐야?",
+        "드롭아웃은 뭐야?? ㅠㅠ",
+        "수업 때 배운 건데 드롭아웃은 뭐야?",
+        "드롭아웃은 뭐야? 고마워!",
+        "드롭아웃은 뭐야 좀 설명해줘",
+    ]
+    assert retype("드롭아웃 설명", FRAMES[2]) == "드롭아웃 설명 ㅎㅎ"
