@@ -221,6 +221,7 @@ def test_who_made_it_leads_with_the_persons_line_that_names_it(services: Service
         # a greeting before the question, thanks after it
         ("안녕하세요! ", "결정 경계는 뭘 말하는 거예요?"),
         ("안녕, ", "토큰화 예시 들어줄래?"),
+        ("질문 있어요. ", "커널이랑 필터는 뭐가 달라?"),
     ],
 )
 def test_where_a_question_was_met_changes_no_answer(

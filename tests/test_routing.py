@@ -326,6 +326,10 @@ def test_where_the_asker_met_a_thing_is_no_part_of_it(message: str, plain: str) 
         ("안녕하세요! 결정 경계는 뭘 말하는 거예요?", "결정 경계는 뭘 말하는 거예요?"),
         ("안녕, SVM 뭐야?", "SVM 뭐야?"),
         ("SVM 뭐야? 미리 고마워!", "SVM 뭐야?"),
+        # words that only say a question follows
+        ("질문 있어요. RNN은 뭐야?", "RNN은 뭐야?"),
+        ("궁금한 게 있는데 SVM이 뭐야?", "SVM이 뭐야?"),
+        ("질문 답변 노트 있어?", "질문 답변 노트 있어?"),
         # nothing else to read; words that begin as a greeting does
         ("안녕하세요!", "안녕하세요!"),
         ("감사합니다", "감사합니다"),

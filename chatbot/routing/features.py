@@ -174,10 +174,14 @@ def without_source(text: str) -> str:
     return _IN_THE_NOTES.sub("", text).strip() or text
 
 
-# A greeting before a message and thanks after it ("안녕하세요! …", "… 미리 고마워요")
+# A greeting before a message, or word that a question follows ("안녕하세요! …", "질문
+# 있어요. …", "궁금한 게 있는데 …"), and thanks after it ("… 미리 고마워요")
 _GREETING_FIRST = re.compile(
-    r"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|"
-    r"hello|hi|hey)(?:\s*[!~.,]+\s*|\s+))+",
+    r"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|hello|hi|hey"
+    r"|(?:질문|궁금한\s?(?:게|거|것|점))\s?(?:이|하나|좀)?\s?"
+    r"(?:있어요|있어|있습니다|있는데요|있는데)"
+    r"|(?:하나|뭐\s?하나|좀)?\s?(?:물어볼게요|물어볼게|여쭤볼게요|여쭤볼게))"
+    r"(?:\s*[!~.,?]+\s*|\s+))+",
     re.IGNORECASE,
 )
 _THANKS_LAST = re.compile(
