@@ -709,6 +709,31 @@ def test_who_names_the_person_a_work_is_written_under(question, person, work) ->
     assert first.startswith(f"{person}: ") and work in first
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "요수아 벤지오는 뭘로 유명해?",
+        "요수아 벤지오는 뭐 한 사람이야?",
+        "요수아 벤지오 업적 정리해줘",
+    ],
+)
+def test_what_a_person_did_leads_before_where_they_are_from(question: str) -> None:
+    passage = Passage(6, "people.md", "딥러닝의 선구자", PEOPLE_NOTE, 1.0)
+    notes = ([passage], {6: unit_records("people.md", 6, PEOPLE_NOTE, 500)})
+    lines = _answer_over(notes, question)
+    assert (
+        lines[0].startswith("요수아 벤지오(Yoshua Bengio): ") and "AI 그림 생성의 시초" in lines[0]
+    )
+    assert "- 요수아 벤지오(Yoshua Bengio): 프랑스. [1]" in lines[1:]
+
+
+def test_where_a_person_is_from_still_leads_when_asked() -> None:
+    passage = Passage(6, "people.md", "딥러닝의 선구자", PEOPLE_NOTE, 1.0)
+    notes = ([passage], {6: unit_records("people.md", 6, PEOPLE_NOTE, 500)})
+    lines = _answer_over(notes, "요수아 벤지오는 어느 나라 사람이야?")
+    assert lines[0] == "요수아 벤지오(Yoshua Bengio): 프랑스. [1]"
+
+
 FRAMEWORKS = """## 웹 프레임워크
 | 프레임워크 | 라이선스 | 초기 개발자 | 최초 릴리스 |
 |---|---|---|---|
