@@ -278,6 +278,7 @@ def test_the_words_that_open_a_message_are_left_out() -> None:
         # a sigh or a laugh after the question mark: asked whole before it
         ("모자이크는 어떻게 입혀?? ㅠㅠ", True),
         ("도커 쓰면 뭐가 좋은데? ㅎㅎ", True),
+        ("오답이 나왔을 땐 뭘 해야 돼? 🙏", True),
     ],
 )
 def test_a_question_word_asks_in_the_clause_that_ends_a_message(message: str, asks: bool) -> None:

@@ -205,9 +205,9 @@ _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 _HOW_MUCH_IF = re.compile(r"(?:너무|엄청|진짜|완전)\s?[가-힣]{1,3}(?:으면|면)(?=\s)")
 
 
-# A laugh or a sigh after the question mark ("…어떻게 해?? ㅠㅠ"): the question is asked
-# whole before it
-_AFTER_THE_MARK = re.compile(r"(?<=[?？])[\sㅋㅎㅠㅜ~!.^;]+$")
+# A laugh, a sigh or an emoji after the question mark ("…어떻게 해?? ㅠㅠ", "… 🙏"): the
+# question is asked whole before it
+_AFTER_THE_MARK = re.compile(r"(?<=[?？])[\sㅋㅎㅠㅜ~!.^;♡♥\u2600-\u27BF\U0001F300-\U0001FAFF]+$")
 
 
 def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
