@@ -242,3 +242,11 @@ def test_thanks_after_a_question_changes_no_answer(services: Services) -> None:
     assert thanked["intent"] == "question" and thanked["answer"] == plain["answer"]
     # a greeting with nothing to look up after it is answered as the greeting it is
     assert services.chat.answer("반갑습니다, 오늘 처음 써봐요", None)["intent"] == "greeting"
+
+
+def test_what_a_thing_is_and_when_it_is_used_asked_at_once(services: Services) -> None:
+    # "…이 뭐고 언제 써?": what it is leads, what else is asked follows
+    assert services.chat is not None
+    lines = services.chat.answer("DBSCAN이 뭐고 언제 써?", None)["answer"].splitlines()
+    assert "일정 밀도 이상을 가진 데이터를 기준으로 군집을 형성하는 방법" in lines[0]
+    assert any("사전에 클러스터의 숫자를 알지 못할 때" in line for line in lines[1:])

@@ -31,7 +31,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import asks_how_it_works, question_kind, spelled_out
 from chatbot.answering.render import Rendered, quoted_lines, render_answer
-from chatbot.answering.select import UnitSelector, has_column, is_person
+from chatbot.answering.select import Selection, UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
     MORE,
     Followup,
@@ -108,6 +108,12 @@ _PARTICLE_END = re.compile(r"(?<=[가-힣])(?:의|은|는|이|가|을|를|와|�
 # How many units that hold a name's words are looked through for it written as a person's
 _PERSON_LOOKUP = 50
 # "얀 르쿤은 뭘 했어?": what a person did, asked as one asks a friend
+# Two things asked of one subject, what it is first ("DBSCAN이 뭐고 언제 써?", "RNN이
+# 뭔지랑 단점 알려줘")
+_WHAT_AND = re.compile(
+    r"^(?P<name>.+?)(?:이|가|은|는)?\s?(?:뭐고|뭐구|뭔지랑|뭔지하고|뭔지도|뭔지\s그리고|무엇이고)"
+    r"[,\s]+(?P<rest>\S.*)$"
+)
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
@@ -617,30 +623,44 @@ class ChatChain:
                     )
                     return plan
             else:
-                selection = self.selector.select(
-                    # a continuing follow-up's own words say what it asks of the same subject
-                    question=followup.asked
-                    or (message if followup.kind == "continue" else followup.query),
-                    kind=plan.kind,
-                    subjects=subjects,
-                    hits=result.hits,
-                    units_of=snapshot.units_of,
-                    units_about=snapshot.units_about,
-                    units_on=snapshot.units_on,
-                    passage_of=snapshot.by_id.get,
-                    domains=frozenset(p for p, role in roles if role == "domain"),
-                    # a follow-up that adds words of its own to the subject it goes on from
+                # a continuing follow-up's own words say what it asks of the same subject
+                question = followup.asked or (
+                    message if followup.kind == "continue" else followup.query
+                )
+                what_and = _WHAT_AND.match(question) if not followup.kind and subjects else None
+                if what_and is not None:
+                    # "DBSCAN이 뭐고 언제 써?": what it is, then what else is asked of it
+                    question = f"{what_and.group('name')} {what_and.group('rest')}"
+                    plan.kind = question_kind(question)
+                selection = self._select(
+                    question,
+                    plan,
+                    subjects,
+                    result,
+                    snapshot,
+                    roles,
                     anchors=frozenset(
                         shown_in or (went_on_from if len(subjects) > len(went_on_from) else [])
                     ),
-                    # going on from an answer that quoted the code asks about that code
                     quoted=frozenset(quoted if followup.kind == "continue" else ()),
-                    idf=snapshot.idf,
-                    # "그럼 활성화 함수는?" after the row of 손실 함수 asks for the row beside it
                     beside=self._previous_lead(history, previous)
                     if followup.kind == "switch" and not inputs.get("lead_only")
                     else None,
                 )
+                if what_and is not None and plan.kind != "definition" and selection.units:
+                    defined = self._select(
+                        f"{what_and.group('name')} 뭐야?",
+                        replace(plan, kind="definition"),
+                        subjects,
+                        result,
+                        snapshot,
+                        roles,
+                    )
+                    if defined.units and not defined.code and not selection.code:
+                        first = defined.units[0]
+                        rest = [c for c in selection.units if c.unit.unit_id != first.unit.unit_id]
+                        selection = replace(selection, units=[first, *rest])
+                    asked_as = question
             plan.lead = selection.units[0].unit if selection.units else None
             plan.answer = render_answer(
                 selection, kind=plan.kind, topic=plan.topic, question=asked_as
@@ -648,6 +668,39 @@ class ChatChain:
             if not plan.answer.lines:
                 plan.intent = "out_of_scope"
         return plan
+
+    def _select(
+        self,
+        question: str,
+        plan: Plan,
+        subjects: list[str],
+        result: SearchResult,
+        snapshot: IndexSnapshot,
+        roles: list[tuple[str, str]],
+        *,
+        anchors: frozenset[str] = frozenset(),
+        quoted: frozenset[str] = frozenset(),
+        beside: UnitRecord | None = None,
+    ) -> Selection:
+        """The units that answer `question` as `plan.kind` asks, from what search found."""
+        return self.selector.select(
+            question=question,
+            kind=plan.kind,
+            subjects=subjects,
+            hits=result.hits,
+            units_of=snapshot.units_of,
+            units_about=snapshot.units_about,
+            units_on=snapshot.units_on,
+            passage_of=snapshot.by_id.get,
+            domains=frozenset(p for p, role in roles if role == "domain"),
+            # a follow-up that adds words of its own to the subject it goes on from
+            anchors=anchors,
+            # going on from an answer that quoted the code asks about that code
+            quoted=quoted,
+            idf=snapshot.idf,
+            # "그럼 활성화 함수는?" after the row of 손실 함수 asks for the row beside it
+            beside=beside,
+        )
 
     def _asks_of_its_topic(
         self, message: str, subjects: list[str], snapshot: IndexSnapshot
