@@ -250,3 +250,15 @@ def test_what_a_thing_is_and_when_it_is_used_asked_at_once(services: Services) -
     lines = services.chat.answer("DBSCAN이 뭐고 언제 써?", None)["answer"].splitlines()
     assert "일정 밀도 이상을 가진 데이터를 기준으로 군집을 형성하는 방법" in lines[0]
     assert any("사전에 클러스터의 숫자를 알지 못할 때" in line for line in lines[1:])
+
+
+@pytest.mark.parametrize("question", ["RNN 단점 뭐야?", "RNN 단점 알려줘"])
+def test_a_limit_asked_without_a_particle_is_the_row_of_limits(
+    services: Services, question: str
+) -> None:
+    # "단점 뭐야" asks for weaknesses as "단점은?" does; the notes give RNN's in a row of
+    # the table "RNN계열 vs 트랜스포머 계열" (한계 | RNN / LSTM / GRU: …), which search
+    # may rank low
+    assert services.chat is not None
+    first = services.chat.answer(question, None)["answer"].splitlines()[0]
+    assert "긴 시퀀스 학습 어려움" in first

@@ -307,7 +307,8 @@ _TABLE_GAP = 4
 _FACET_WORDS = frozenset({"장점", "단점", "장단점", "특징", "한계", "문제점"})
 _PROS = re.compile(
     rf"(?:{'|'.join(sorted(_FACET_WORDS, key=len, reverse=True))})"
-    r"(?:[은는이가을를도]|들|\s*\?|\s*$)"
+    # (or asked for right after it: "RNN 단점 뭐야?", "SVM 장점 알려줘")
+    r"(?:[은는이가을를도]|들|\s*\?|\s*$|\s+(?:뭐|무엇|알려|정리|설명|좀|있|말해|보여|꼽))"
 )
 _PROS_BONUS = 1.5
 # What a line says that makes it a weakness or a strength ("… 과적합되기 쉬우므로", "이상치가
@@ -2866,6 +2867,18 @@ class UnitSelector:
                     if passage is not None and (
                         any(k in named for k in subject_keys)
                         or (bool(unit.term) and set(self.analyzer.terms(unit.term)) == side)
+                        # a row of strengths or limits with a cell for it ("한계 | RNN /
+                        # LSTM / GRU: 긴 시퀀스 학습 어려움 | …") for "RNN 단점 뭐야?"
+                        or (
+                            asks_pros
+                            and unit.kind == "row"
+                            and _under_pros(unit)
+                            and any(
+                                k in _side_keys(cell.partition(": ")[0])
+                                for cell in _CELL_SPLIT.split(unit.text)
+                                for k in subject_keys
+                            )
+                        )
                         # a side of a comparison, by the title of its section ("서포트 벡터
                         # 머신 (Support Vector Machine, SVM)" over "왜 사용할까?" > …),
                         # where search found only the other side
