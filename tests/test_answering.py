@@ -100,6 +100,7 @@ def _denies(line: str) -> bool:
         ("군집이랑 차원 축소는 목표가 어떻게 달라?", "compare"),
         # a question typed without "?" and a request after it
         ("분류랑 회귀는 데이터 유형이 어떻게 달라 좀 설명해줘", "compare"),
+        ("회귀 예 뭐 있었지?", "example"),
         ("군집 알고리즘 종류 알려줘", "list"),
         ("군집 알고리즘에는 뭐 있어?", "list"),
         ("요수아 벤지오 업적 정리해줘", "list"),  # what they did, one by one
