@@ -1076,12 +1076,15 @@ def _with_person(unit: UnitRecord) -> UnitRecord:
     return replace(unit, kind="term", term=person, text=text)
 
 
-# What a person did: "요수아 벤지오는 뭘로 유명해?", "앤드루 응은 뭐 한 사람이야?", "얀 르쿤
-# 업적 알려줘"
-_ASKS_DEEDS = re.compile(
+# What a person did, in more words than routing reads as asking who ("요수아 벤지오는 뭘로
+# 유명해?", "앤드루 응은 뭐 한 사람이야?", "얀 르쿤 업적 알려줘")
+_ASKS_WHAT_DONE = re.compile(
     r"(?:뭘로|뭐로|무엇으로)\s?유명|유명한\s?이유|왜\s?유명|(?:뭘|뭐|무엇을)\s?한\s?사람"
     r"|(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨)|업적|기여|공헌"
 )
+
+# A line that says something of its own, not only names a place ("… 기여", "… 이룸.")
+_SAYS_SOMETHING = re.compile(r"[다함음임]\.?$|기여|개발|연구")
 
 
 def _deeds_first(selection: Selection) -> Selection:
@@ -1547,9 +1550,6 @@ def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
     return _adjacent(first, rows)
 
 
-# A line that says something of its own, not only names a place or a thing ("… 기여",
-# "… 이룸.", "… 한다")
-_SAYS_SOMETHING = re.compile(r"[다함음임]\.?$|기여|개발|연구")
 # A noun said as the request itself ("padding 설명해줘", "설명 좀 해 줘", "정리해 주세요"):
 # it names no column of a table ("설명", "정리")
 _REQUEST_VERB = re.compile(r"(?:설명|정리|요약)\s?(?:좀\s?)?(?:해|하|부탁)")
@@ -1954,7 +1954,7 @@ class UnitSelector:
         if not selection.units:
             # nothing in prose: what the notes' code says of it ("UPLOAD_DIR은 어디야?")
             return self._code(ask)
-        if _ASKS_DEEDS.search(question):
+        if _ASKS_WHAT_DONE.search(question):
             selection = _deeds_first(selection)
         lead = selection.units[0].unit
         if asks_which_day(question) and not (

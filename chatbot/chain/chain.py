@@ -107,13 +107,13 @@ _HANGUL_NAME = re.compile(r"[가-힣]{1,4}(?: [가-힣]{1,4}){1,2}")
 _PARTICLE_END = re.compile(r"(?<=[가-힣])(?:의|은|는|이|가|을|를|와|과|에게)$")
 # How many units that hold a name's words are looked through for it written as a person's
 _PERSON_LOOKUP = 50
-# "얀 르쿤은 뭘 했어?": what a person did, asked as one asks a friend
 # Two things asked of one subject, what it is first ("DBSCAN이 뭐고 언제 써?", "RNN이
 # 뭔지랑 단점 알려줘")
 _WHAT_AND = re.compile(
     r"^(?P<name>.+?)(?:이|가|은|는)?\s?(?:뭐고|뭐구|뭔지랑|뭔지하고|뭔지도|뭔지\s그리고|무엇이고)"
     r"[,\s]+(?P<rest>\S.*)$"
 )
+# "얀 르쿤은 뭘 했어?": what a person did, asked as one asks a friend
 _ASKS_DEEDS = re.compile(r"(?:뭘|뭐를|무엇을|뭐)\s?(?:했|하셨|한 거|했던)")
 # a name in Hangul with its spelling in Latin letters, and up to two words before it
 _NAME_SPELLED = re.compile(r"(?:\S+ ){0,2}[가-힣]{1,5}\s?\((?:[A-Z][A-Za-z.'-]+ ?){2,4}\)")
