@@ -1552,7 +1552,7 @@ def _table_after(unit: UnitRecord, units: list[UnitRecord]) -> list[UnitRecord]:
 
 # A noun said as the request itself ("padding 설명해줘", "설명 좀 해 줘", "정리해 주세요"):
 # it names no column of a table ("설명", "정리")
-_REQUEST_VERB = re.compile(r"(?:설명|정리|요약)\s?(?:좀\s?)?(?:해|하|부탁)")
+_NOUN_AS_REQUEST = re.compile(r"(?:설명|정리|요약)\s?(?:좀\s?)?(?:해|하|부탁)")
 # A table's column that names nothing asked: its words of description
 _PLAIN_COLUMNS = frozenset({"설명", "비고", "예시"})
 # How far below a line that names a thing the table of its parts may start (a blank line,
@@ -3784,7 +3784,7 @@ class UnitSelector:
         ("장고는 누가 만들었어?" → "초기 개발자: …"; "장고는 언제 나왔어?" → the cell with a
         year); "" when it names another row, no cell or all of them. A column's name
         said as the request ("좀 설명해줘" beside a "설명" column) names no cell."""
-        asked = _key_of(_REQUEST_VERB.sub(" ", question))
+        asked = _key_of(_NOUN_AS_REQUEST.sub(" ", question))
         names = _row_names(unit.term)
         first, _, rest = unit.term.partition(" ")
         if first in _MAIN_WORDS and rest:

@@ -29,7 +29,10 @@ FEATURE_NAMES = (
     "asks_about_subject",
 )
 
-_TRAILING = re.compile(r"[\s?？~!.,…^;:)(ㅋㅎㅠㅜ\U0001F300-\U0001FAFF]+$")
+# Marks that end a chat message without saying anything: punctuation, a laugh or a sigh
+# in jamo, emoji
+_CHAT_MARKS = r"\s?？~!.,…^;:)(ㅋㅎㅠㅜ\U0001F300-\U0001FAFF"
+_TRAILING = re.compile(rf"[{_CHAT_MARKS}]+$")
 # Sentence endings that ask or request ("뭐야", "나요", "알려 줘", "설명 부탁해요",
 # "돌리는 법"), and a bare noun phrase ending: a topic named on its own ("드롭아웃").
 _ENDS_REQUEST = re.compile(
@@ -207,7 +210,7 @@ _HOW_MUCH_IF = re.compile(r"(?:너무|엄청|진짜|완전)\s?[가-힣]{1,3}(?:�
 
 # A laugh, a sigh or an emoji after the question mark ("…어떻게 해?? ㅠㅠ", "… 🙏"): the
 # question is asked whole before it
-_AFTER_THE_MARK = re.compile(r"(?<=[?？])[\sㅋㅎㅠㅜ~!.^;♡♥\u2600-\u27BF\U0001F300-\U0001FAFF]+$")
+_AFTER_THE_MARK = re.compile(rf"(?<=[?？])[{_CHAT_MARKS}♡♥\u2600-\u27BF]+$")
 
 
 def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
