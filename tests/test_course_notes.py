@@ -262,3 +262,10 @@ def test_a_limit_asked_without_a_particle_is_the_row_of_limits(
     assert services.chat is not None
     first = services.chat.answer(question, None)["answer"].splitlines()[0]
     assert "긴 시퀀스 학습 어려움" in first
+
+
+def test_an_example_asked_for_without_a_question_word_is_a_question(services: Services) -> None:
+    # the classifier reads "… 예 하나만 들어줘" as chatter (p_request 0.03); of 토큰화, which
+    # the notes cover, it asks
+    assert services.chat is not None
+    assert services.chat.answer("토큰화 예 하나만 들어줘", None)["intent"] == "question"

@@ -341,3 +341,19 @@ def test_a_greeting_before_and_thanks_after_are_set_aside(message: str, plain: s
     from chatbot.routing.features import without_pleasantries
 
     assert without_pleasantries(message) == plain
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("토큰화 예 하나만 들어줘", True),
+        ("예시 좀 보여줘", True),
+        ("드롭아웃 예를 들어줘", True),
+        ("예, 알려주세요", False),  # yes
+        ("예 알겠어요", False),
+    ],
+)
+def test_an_example_asked_for_in_so_many_words(message: str, asks: bool) -> None:
+    from chatbot.routing.features import asks_for_an_example
+
+    assert asks_for_an_example(message) is asks

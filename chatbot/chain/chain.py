@@ -60,6 +60,7 @@ from chatbot.generation.grounding import support_ratio
 from chatbot.routing.everyday import everyday_words, is_everyday
 from chatbot.routing.features import (
     asked_without_mark,
+    asks_for_an_example,
     asks_in_words,
     is_statement,
     tells_a_feeling,
@@ -558,7 +559,7 @@ class ChatChain:
                 and any(self._is_person_noted(s, snapshot) for s in subjects)
             ),
             everyday=not followup.kind and is_everyday(message, self.analyzer, everyday_words()),
-            asks=asks_in_words(message, self.analyzer),
+            asks=asks_in_words(message, self.analyzer) or asks_for_an_example(message),
         )
         intent = decide_intent(signals, self.chat)
         if intent == "question":

@@ -228,6 +228,21 @@ def asks_in_words(text: str, analyzer: KoreanAnalyzer) -> bool:
     return bool(_ASKING_WORD.search(_asking_clause(_TRAILING.sub("", text), analyzer)))
 
 
+# "토큰화 예 하나만 들어줘", "예시 좀 보여줘": an example asked for, with no question word
+# (not "예, 알려주세요": yes)
+_EXAMPLE_ASKED = re.compile(
+    r"(?<![가-힣])(?:예|예시|예제|사례)(?:를|는)?\s?(?:하나만?|한\s?개만?|좀|몇\s?개만?)?\s?"
+    r"(?:들어|보여|알려)\s?(?:줘|주세요|줄래|줄\s?수|주실)"
+)
+
+
+def asks_for_an_example(text: str) -> bool:
+    """Whether `text` asks for an example in so many words ("토큰화 예 하나만 들어줘"),
+    which the classifier, having learned requests by their question words and nouns like
+    예시, reads as chatter."""
+    return bool(_EXAMPLE_ASKED.search(normalize(text)))
+
+
 def asked_without_mark(text: str, analyzer: KoreanAnalyzer) -> bool:
     """A question typed without its question mark: a question word in the clause that
     ends it ("서포트 벡터가 정확히 뭔데", "모자이크는 어떻게 입혀"), not one that tells what
