@@ -2,7 +2,7 @@
 rewritten by one rule of a family, scored as the originals are (intent question and span
 recall against the same gold span).
 
-    python -m eval.retyped [--family endings|chat|words|followups|framed|all] [--breaks]
+    python -m eval.retyped [--family endings|chat|words|followups|framed|frames|all] [--breaks]
 
 A rule set tuned on the dev splits can hold for their exact wording and fail as soon as a
 student types the same question another way; this measures how often. Only the dev splits
@@ -17,7 +17,8 @@ are rewritten (the test split stays report-only in `eval.answers`). Families:
 - `followups`: the second turn of each dev follow-up, its ending changed as in `endings`;
 - `framed`: the question with what a student says around it, one frame per question in
   turn ("안녕하세요! …", "노트에 보면 …", "…?? ㅠㅠ", "수업 때 배운 건데 …", "… 고마워!",
-  "… 좀 설명해줘").
+  "… 좀 설명해줘"). `--family frames` applies each frame alone to every dev question
+  (`frame1` … `frame6`, in that order; not part of `all`).
 
 A question no rule of its family applies to is left out. `--breaks` lists the rewritten
 questions answered wrong whose original is answered right.
@@ -117,6 +118,8 @@ FAMILIES: dict[str, Rules] = {
     "followups": ENDINGS,
     "framed": [],  # by turns from FRAMES
 }
+# Each frame alone, on every dev question (`--family frames`; not part of `all`)
+EACH_FRAME: dict[str, Rules] = {f"frame{i}": rules for i, rules in enumerate(FRAMES, start=1)}
 
 
 def retype(text: str, rules: Rules) -> str | None:
@@ -152,7 +155,7 @@ def evaluate_family(
                 rules = FRAMES[framed % len(FRAMES)]
                 framed += 1
             else:
-                rules = FAMILIES[family]
+                rules = EACH_FRAME.get(family) or FAMILIES[family]
             rewritten = retype(turns[-1], rules)
             if rewritten is None:
                 left_out += 1
@@ -198,7 +201,8 @@ def run(family: str, data_root: Path, show_breaks: bool = False) -> dict[str, di
     out: dict[str, dict[str, float]] = {}
     table = []
     breaks: list[dict[str, Any]] = []
-    for name in FAMILIES if family == "all" else (family,):
+    names = {"all": list(FAMILIES), "frames": list(EACH_FRAME)}.get(family, [family])
+    for name in names:
         rows, left_out = evaluate_family(name, ask, scorer)
         n = len(rows)
         original = sum(r["original_ok"] for r in rows)
@@ -228,7 +232,9 @@ def run(family: str, data_root: Path, show_breaks: bool = False) -> dict[str, di
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--family", choices=[*FAMILIES, "all"], default="all")
+    parser.add_argument(
+        "--family", choices=[*FAMILIES, *EACH_FRAME, "frames", "all"], default="all"
+    )
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--breaks", action="store_true", help="list what retyping broke")
     args = parser.parse_args(argv)
