@@ -102,7 +102,7 @@ WORDS: Rules = [
 ]
 # What a student says around a question, one frame per question in turn (the first,
 # the second, … and again): a greeting before it, where it was met, a sigh or thanks after
-# it, a request added to it
+# it, a request added to it, whom it is asked of
 FRAMES: tuple[Rules, ...] = (
     [(r"^", "안녕하세요! ")],
     [(r"^", "노트에 보면 ")],
@@ -110,6 +110,7 @@ FRAMES: tuple[Rules, ...] = (
     [(r"^", "수업 때 배운 건데 ")],
     [(r"$", " 고마워!")],
     [(r"\?$", " 좀 설명해줘"), (r"$", " 좀 설명해줘")],
+    [(r"^", "쌤, ")],
 )
 FAMILIES: dict[str, Rules] = {
     "endings": ENDINGS,

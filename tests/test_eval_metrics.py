@@ -519,10 +519,11 @@ def test_a_framed_question_keeps_its_words() -> None:
         "수업 때 배운 건데 드롭아웃은 뭐야?",
         "드롭아웃은 뭐야? 고마워!",
         "드롭아웃은 뭐야 좀 설명해줘",
+        "쌤, 드롭아웃은 뭐야?",
     ]
     assert retype("드롭아웃 설명", FRAMES[2]) == "드롭아웃 설명 ㅎㅎ"
     # each frame alone, as its own family, in the order of FRAMES
     from eval.retyped import EACH_FRAME
 
     assert list(EACH_FRAME.values()) == list(FRAMES)
-    assert list(EACH_FRAME)[0] == "frame1"
+    assert next(iter(EACH_FRAME)) == "frame1"

@@ -330,6 +330,13 @@ def test_where_the_asker_met_a_thing_is_no_part_of_it(message: str, plain: str) 
         # words that only say a question follows
         ("질문 있어요. RNN은 뭐야?", "RNN은 뭐야?"),
         ("궁금한 게 있는데 SVM이 뭐야?", "SVM이 뭐야?"),
+        ("하나 더 물어볼게. 군집이 뭔가요?", "군집이 뭔가요?"),
+        # whom a student calls on, before or after
+        ("쌤, 순환 신경망 정의가 뭐야?", "순환 신경망 정의가 뭐야?"),
+        ("선생님 안녕하세요! 렐루 쓰는 이유가 뭐야", "렐루 쓰는 이유가 뭐야"),
+        ("SVM이 뭐예요, 쌤?", "SVM이 뭐예요?"),
+        ("선생님이 말한 커널이 뭐야?", "선생님이 말한 커널이 뭐야?"),
+        ("쌤!", "쌤!"),
         ("질문 답변 노트 있어?", "질문 답변 노트 있어?"),
         # nothing else to read; words that begin as a greeting does
         ("안녕하세요!", "안녕하세요!"),

@@ -177,13 +177,17 @@ def without_source(text: str) -> str:
     return _IN_THE_NOTES.sub("", text).strip() or text
 
 
-# A greeting before a message, or word that a question follows ("안녕하세요! …", "질문
-# 있어요. …", "궁금한 게 있는데 …"), and thanks after it ("… 미리 고마워요")
+# Whom a student calls on in class ("쌤, …", "… 선생님?"): it names nothing to look up
+_CALLED_ON = r"쌤|샘|선생님|교수님|조교님|강사님|튜터님"
+# A greeting or a call before a message, or word that a question follows ("안녕하세요! …",
+# "쌤, …", "질문 있어요. …", "궁금한 게 있는데 …", "하나 더 물어볼게. …"), and thanks after
+# it ("… 미리 고마워요")
 _GREETING_FIRST = re.compile(
-    r"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|hello|hi|hey"
-    r"|(?:질문|궁금한\s?(?:게|거|것|점))\s?(?:이|하나|좀)?\s?"
+    rf"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|hello|hi|hey"
+    rf"|{_CALLED_ON}"
+    r"|(?:질문|궁금한\s?(?:게|거|것|점))\s?(?:이|하나|좀)?\s?(?:더\s?)?"
     r"(?:있어요|있어|있습니다|있는데요|있는데)"
-    r"|(?:하나|뭐\s?하나|좀)?\s?(?:물어볼게요|물어볼게|여쭤볼게요|여쭤볼게))"
+    r"|(?:하나|뭐\s?하나|좀)?\s?(?:더\s?)?(?:물어볼게요|물어볼게|여쭤볼게요|여쭤볼게))"
     r"(?:\s*[!~.,?]+\s*|\s+))+",
     re.IGNORECASE,
 )
@@ -192,13 +196,17 @@ _THANKS_LAST = re.compile(
     r"땡큐|thanks|thx)[\s!~.ㅎㅋ^]*$",
     re.IGNORECASE,
 )
+# "SVM이 뭐예요, 쌤?": the call goes, the question mark stays
+_CALLED_ON_LAST = re.compile(rf"\s*,?\s+(?:{_CALLED_ON})(?=[\s?？!~.]*$)")
 
 
 def without_pleasantries(text: str) -> str:
-    """`text` less a greeting before it and thanks after it ("안녕하세요! SVM이 뭐야?" →
-    "SVM이 뭐야?", "SVM이 뭐야? 미리 고마워" → "SVM이 뭐야?"); `text` itself when nothing
-    else is left ("안녕하세요!")."""
-    return _THANKS_LAST.sub("", _GREETING_FIRST.sub("", text.strip())).strip() or text
+    """`text` less a greeting or a call before it, the call after it and thanks after it
+    ("안녕하세요! SVM이 뭐야?" → "SVM이 뭐야?", "쌤, SVM이 뭐야?" → "SVM이 뭐야?", "SVM이
+    뭐야? 미리 고마워" → "SVM이 뭐야?"); `text` itself when nothing else is left
+    ("안녕하세요!")."""
+    rest = _THANKS_LAST.sub("", _GREETING_FIRST.sub("", text.strip()))
+    return _CALLED_ON_LAST.sub("", rest).strip() or text
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
