@@ -248,6 +248,11 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
     assert spelled_out("GRU 배울 때 예로 들었던 거 머였지") == "GRU 배울 때 예로 들었던 거 뭐였지"
     assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
     assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐
+    # a particle typed apart from the Latin term it follows
+    assert spelled_out("SVM 은 직선으로 안 나뉘면?") == "SVM은 직선으로 안 나뉘면?"
+    assert spelled_out("BART 랑 LLAMA는 누가 만들었어?") == "BART랑 LLAMA는 누가 만들었어?"
+    assert spelled_out("CNN 이 뭐야") == "CNN이 뭐야"
+    assert spelled_out("RNN 이상 신호") == "RNN 이상 신호"
 
 
 def test_the_words_that_open_a_message_are_left_out() -> None:

@@ -159,9 +159,18 @@ _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
 _WHAT_TYPED = re.compile(r"(?<![가-힣])머(?=(?:임|야|예요|에요|냐|였지|였어|였더라)(?:[?!.~\s]|$))")
 
 
+# "SVM 은 …", "BART 랑 LLAMA는 …": a particle typed apart from the Latin term it follows
+_PARTICLE_APART = re.compile(
+    r"(?<=[A-Za-z0-9)])\s+(?=(?:은|는|이|가|을|를|랑|이랑|과|와|의|에서|에게|에|으로|로|도|만"
+    r"|부터|까지|보다|처럼)(?:[\s?？!.,~]|$))"
+)
+
+
 def spelled_out(message: str) -> str:
     """`message` with words typed as they sound in chat written out ("어케" → "어떻게",
-    "머임" → "뭐임"), as the rest of routing reads them."""
+    "머임" → "뭐임") and particles typed apart from a Latin term put back on it ("SVM 은" →
+    "SVM은"), as the rest of routing reads them."""
+    message = _PARTICLE_APART.sub("", message)
     return _WHAT_TYPED.sub("뭐", _HOW_TYPED.sub("어떻게", message))
 
 
