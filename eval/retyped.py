@@ -102,7 +102,7 @@ WORDS: Rules = [
 ]
 # What a student says around a question, one frame per question in turn (the first,
 # the second, … and again): a greeting before it, where it was met, a sigh or thanks after
-# it, a request added to it, whom it is asked of
+# it, a request added to it, whom it is asked of, why it is asked
 FRAMES: tuple[Rules, ...] = (
     [(r"^", "안녕하세요! ")],
     [(r"^", "노트에 보면 ")],
@@ -111,6 +111,8 @@ FRAMES: tuple[Rules, ...] = (
     [(r"$", " 고마워!")],
     [(r"\?$", " 좀 설명해줘"), (r"$", " 좀 설명해줘")],
     [(r"^", "쌤, ")],
+    [(r"^", "내일 시험인데 ")],
+    [(r"\?$", "? 너무 헷갈려")],
 )
 FAMILIES: dict[str, Rules] = {
     "endings": ENDINGS,

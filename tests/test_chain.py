@@ -510,6 +510,22 @@ def test_a_column_of_the_previous_subjects_row_is_asked_of_it(services: Services
     assert len(plan.answer.lines) == 1  # type: ignore[union-attr]
 
 
+def test_what_is_said_beside_a_question_is_set_aside(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    plain = chain.plan({"message": "얀 르쿤은 누구야?", "history": []})
+    for message in [
+        "내일 시험인데 얀 르쿤은 누구야?",
+        "얀 르쿤은 누구야? 너무 헷갈려",
+        "과제 하다가 궁금한 게 생겼는데 얀 르쿤은 누구야? 시험에 나온대",
+        "쌤, 얀 르쿤은 누구야?",
+    ]:
+        plan = chain.plan({"message": message, "history": []})
+        assert plan.intent == "question", message
+        assert plan.answer.lines == plain.answer.lines, message  # type: ignore[union-attr]
+    # nothing is asked once the aside goes: the message is read whole
+    assert chain.plan({"message": "내일 시험인데 너무 떨려", "history": []}).intent == "greeting"
+
+
 def test_who_someone_the_notes_name_is_a_question(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     plan = chain.plan({"message": "얀 르쿤은 누구야?", "history": []})

@@ -520,6 +520,8 @@ def test_a_framed_question_keeps_its_words() -> None:
         "드롭아웃은 뭐야? 고마워!",
         "드롭아웃은 뭐야 좀 설명해줘",
         "쌤, 드롭아웃은 뭐야?",
+        "내일 시험인데 드롭아웃은 뭐야?",
+        "드롭아웃은 뭐야? 너무 헷갈려",
     ]
     assert retype("드롭아웃 설명", FRAMES[2]) == "드롭아웃 설명 ㅎㅎ"
     # each frame alone, as its own family, in the order of FRAMES

@@ -356,6 +356,37 @@ def test_a_greeting_before_and_thanks_after_are_set_aside(message: str, plain: s
 
 
 @pytest.mark.parametrize(
+    ("message", "plain"),
+    [
+        ("내일 시험인데 회귀랑 분류는 어떻게 달라?", "회귀랑 분류는 어떻게 달라?"),
+        ("과제 하다가 궁금한 게 생겼는데, 커널이 뭐야?", "커널이 뭐야?"),
+        ("SVM이 뭐야? 너무 헷갈려", "SVM이 뭐야?"),
+        ("드롭아웃은 왜 써? 이해가 안 돼서요", "드롭아웃은 왜 써?"),
+        # what names a thing of the notes, asks, or adds to what is asked stays
+        ("RNN 공부하는데 은닉층은 뭐야?", "RNN 공부하는데 은닉층은 뭐야?"),
+        ("커널 배우는데 SVM은 뭐야?", "커널 배우는데 SVM은 뭐야?"),
+        ("SVM이 뭐야? 예시도 알려줘", "SVM이 뭐야? 예시도 알려줘"),
+        ("SVM이 뭐야? 커널은 어떻게 골라?", "SVM이 뭐야? 커널은 어떻게 골라?"),
+        (
+            "gateway는 어떻게 실행해? host랑 reload 설정도",
+            "gateway는 어떻게 실행해? host랑 reload 설정도",
+        ),
+        ("RNN은 왜 쓰는데?", "RNN은 왜 쓰는데?"),
+        # no question left: the message as it is
+        ("내일 시험인데 너무 떨려", "내일 시험인데 너무 떨려"),
+    ],
+)
+def test_what_is_said_beside_a_question_is_no_part_of_it(message: str, plain: str) -> None:
+    from chatbot.routing.features import without_asides
+    from vector_store.analysis import default_analyzer
+
+    def names_a_thing(subject: str) -> bool:
+        return subject in {"커널", "은닉층"}
+
+    assert without_asides(message, default_analyzer(), names_a_thing) == plain
+
+
+@pytest.mark.parametrize(
     ("message", "asks"),
     [
         ("토큰화 예 하나만 들어줘", True),

@@ -65,6 +65,7 @@ from chatbot.routing.features import (
     is_statement,
     tells_a_feeling,
     tells_what_happened,
+    without_asides,
     without_opener,
     without_pleasantries,
     without_source,
@@ -241,6 +242,18 @@ class ChatChain:
     def plan(self, inputs: dict[str, Any]) -> Plan:
         message: str = without_source(spelled_out(inputs["message"]))
         asked = without_pleasantries(message)
+        snapshot = self.searcher.store.snapshot()
+        plain = without_asides(
+            asked,
+            self.analyzer,
+            lambda s: self._names_a_thing(s, snapshot) or self._has_title(s, snapshot),
+        )
+        if plain != asked:
+            # "내일 시험인데 회귀랑 분류는 어떻게 달라?", "SVM이 뭐야? 너무 헷갈려": the
+            # question without what is said beside it, where that is answered
+            plan = self._plan(inputs, plain)
+            if plan.intent == "question":
+                return plan
         if asked != message:
             # "안녕하세요! 결정 경계는 뭘 말하는 거예요?": the question after the greeting is
             # what is asked; a greeting with nothing to look up after it ("안녕하세요,

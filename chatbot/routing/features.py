@@ -8,6 +8,7 @@ via Kiwi), its length, and chatter marks (ㅋㅋ, ㅠㅠ).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -207,6 +208,54 @@ def without_pleasantries(text: str) -> str:
     ("안녕하세요!")."""
     rest = _THANKS_LAST.sub("", _GREETING_FIRST.sub("", text.strip()))
     return _CALLED_ON_LAST.sub("", rest).strip() or text
+
+
+# What a message says beside its question, of the one asking: a clause before it that
+# ends in -는데 ("내일 시험인데 …", "과제 하다가 궁금한 게 생겼는데 …"), and a sentence
+# after its question mark ("…? 너무 헷갈려", "…? 시험에 나온대")
+_CLAUSE_BEFORE = re.compile(r"^((?:\S+\s+){0,4}?\S+?(?:는데|인데|은데|한데|던데)요?)[,\s]+(?=\S)")
+_SENTENCE_AFTER = re.compile(r"(?<=[?？])\s+(?=\S)")
+_POLITE_END = re.compile(r"(?<=[가-힣])요$")
+
+
+def without_asides(
+    text: str, analyzer: KoreanAnalyzer, names_a_thing: Callable[[str], bool]
+) -> str:
+    """`text` less what it says beside its question: a clause before it and sentences after
+    its question mark that neither ask nor name a thing of the notes (`names_a_thing`, or
+    a name in Latin letters) ("내일 시험인데 회귀랑 분류는 어떻게 달라?", "SVM이 뭐야? 너무
+    헷갈려" → the question alone; not "RNN 공부하는데 은닉층은 뭐야?": RNN is asked of, nor
+    "SVM이 뭐야? 예시도 알려줘", nor "…? host랑 reload 설정도": no clause, the question goes
+    on). `text` itself when no question is left."""
+
+    def aside(piece: str) -> bool:
+        return not (
+            "?" in piece
+            or "？" in piece
+            or asks_in_words(piece, analyzer)
+            or _REQUEST_VERB.search(piece)
+            or asks_for_an_example(piece)
+            or _LATIN.search(piece)
+            or any(names_a_thing(s) for s in analyzer.subjects(piece))
+        )
+
+    rest = text.strip()
+    for _ in range(3):
+        clause = _CLAUSE_BEFORE.match(rest)
+        if clause is None or not aside(clause.group(1)):
+            break
+        rest = rest[clause.end() :]
+    sentences = _SENTENCE_AFTER.split(rest)
+    while (
+        len(sentences) > 1
+        and aside(sentences[-1])
+        # (a clause, "…이해가 안 돼서요" too, not a phrase that adds to what is asked)
+        and analyzer.ends_in_clause(_POLITE_END.sub("", _TRAILING.sub("", sentences[-1])))
+    ):
+        sentences.pop()
+    rest = " ".join(sentences)
+    asks = "?" in rest or "？" in rest or asks_in_words(rest, analyzer)
+    return rest if rest != text.strip() and (asks or _REQUEST_VERB.search(rest)) else text
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
