@@ -365,6 +365,12 @@ def test_a_greeting_before_and_thanks_after_are_set_aside(message: str, plain: s
         ("과제 하다가 궁금한 게 생겼는데, 커널이 뭐야?", "커널이 뭐야?"),
         ("SVM이 뭐야? 너무 헷갈려", "SVM이 뭐야?"),
         ("드롭아웃은 왜 써? 이해가 안 돼서요", "드롭아웃은 왜 써?"),
+        ("재현률 예시 하나만 간단하게", "재현률 예시 하나만"),
+        ("SVM이 뭐야? 짧게요", "SVM이 뭐야?"),
+        ("렐루 쓰는 이유가 뭐야 너무 헷갈려", "렐루 쓰는 이유가 뭐야"),
+        ("DNN 예시 좀 급해요 ㅠ", "DNN 예시"),
+        ("cnn 구조를 이루는 layer들 나열해줘 간단하게", "cnn 구조를 이루는 layer들 나열해줘"),
+        ("회귀랑 분류는 어떻게 달라? 쉽게 좀", "회귀랑 분류는 어떻게 달라?"),
         # what names a thing of the notes, asks, or adds to what is asked stays
         ("RNN 공부하는데 은닉층은 뭐야?", "RNN 공부하는데 은닉층은 뭐야?"),
         ("커널 배우는데 SVM은 뭐야?", "커널 배우는데 SVM은 뭐야?"),
@@ -377,6 +383,12 @@ def test_a_greeting_before_and_thanks_after_are_set_aside(message: str, plain: s
         ("RNN은 왜 쓰는데?", "RNN은 왜 쓰는데?"),
         # no question left: the message as it is
         ("내일 시험인데 너무 떨려", "내일 시험인데 너무 떨려"),
+        ("RNN 과제 너무 어려워", "RNN 과제 너무 어려워"),
+        ("노트 정리하다 보니까 벌써 새벽 두 시네", "노트 정리하다 보니까 벌써 새벽 두 시네"),
+        (
+            "아 오늘 학습률 너무 높게 잡았나 봐 다 까먹었어 ㅋㅋ",
+            "아 오늘 학습률 너무 높게 잡았나 봐 다 까먹었어 ㅋㅋ",
+        ),
     ],
 )
 def test_what_is_said_beside_a_question_is_no_part_of_it(message: str, plain: str) -> None:

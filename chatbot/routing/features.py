@@ -217,6 +217,19 @@ def without_pleasantries(text: str) -> str:
 _CLAUSE_BEFORE = re.compile(r"^((?:\S+\s+){0,4}?\S+?(?:는데|인데|은데|한데|던데)요?)[,\s]+(?=\S)")
 _SENTENCE_AFTER = re.compile(r"(?<=[?？])\s+(?=\S)")
 _POLITE_END = re.compile(r"(?<=[가-힣])요$")
+# An ending that asks or requests and ends the question ("…뭐야", "…알려줘", "…있나요")
+_ASKS_AT_END = re.compile(
+    r"(?:뭐야|뭐예요|뭐에요|뭔가요|뭐지|뭐니|뭐임|인가요|나요|까요|냐|니|줘|줘요|주세요|줄래|줄래요"
+    r"|어때|어때요|거야|건가요|거예요|래요|(?<!\S)(?:돼|돼요|써|써요)"
+    # what is asked for, named ("… 예시 좀", "… 종류들")
+    r"|(?:예시|예|종류|방법|차이|차이점|장점|단점|이유|뜻|의미)들?(?:\s?(?:좀|하나만?))?)$"
+)
+# How the answer is wanted, said after the question ("재현률 예시 하나만 간단하게", "…? 짧게요")
+_HOW_ANSWERED = re.compile(
+    r"(?<=\S)[,\s]+(?:좀\s?)?(?:간단하게|간단히|짧게|쉽게|자세하게|자세히|한\s?줄로|요약해서)"
+    r"(?:\s?좀)?요?"
+    r"[\s!.~^ㅎㅋ]*$"
+)
 
 
 def without_asides(
@@ -227,7 +240,9 @@ def without_asides(
     a name in Latin letters) ("내일 시험인데 회귀랑 분류는 어떻게 달라?", "SVM이 뭐야? 너무
     헷갈려" → the question alone; not "RNN 공부하는데 은닉층은 뭐야?": RNN is asked of, nor
     "SVM이 뭐야? 예시도 알려줘", nor "…? host랑 reload 설정도": no clause, the question goes
-    on). `text` itself when no question is left."""
+    on; after a question typed without its mark, "렐루 쓰는 이유가 뭐야 너무 헷갈려", too),
+    and less how the answer is wanted, said after it ("…? 간단하게"). `text` itself when no
+    question is left."""
 
     def aside(piece: str) -> bool:
         return not (
@@ -240,23 +255,43 @@ def without_asides(
             or any(names_a_thing(s) for s in analyzer.subjects(piece))
         )
 
+    def said_aside(piece: str) -> bool:
+        # (a clause, "…이해가 안 돼서요" too, not a phrase that adds to what is asked:
+        # "…? host랑 reload 설정도")
+        return aside(piece) and analyzer.ends_in_clause(
+            _POLITE_END.sub("", _TRAILING.sub("", piece))
+        )
+
     rest = text.strip()
     for _ in range(3):
         clause = _CLAUSE_BEFORE.match(rest)
         if clause is None or not aside(clause.group(1)):
             break
         rest = rest[clause.end() :]
+    rest = _HOW_ANSWERED.sub("", rest)
     sentences = _SENTENCE_AFTER.split(rest)
-    while (
-        len(sentences) > 1
-        and aside(sentences[-1])
-        # (a clause, "…이해가 안 돼서요" too, not a phrase that adds to what is asked)
-        and analyzer.ends_in_clause(_POLITE_END.sub("", _TRAILING.sub("", sentences[-1])))
-    ):
+    while len(sentences) > 1 and said_aside(sentences[-1]):
         sentences.pop()
+    if len(sentences) == 1:
+        # the same said after a question typed without its mark ("렐루 쓰는 이유가 뭐야 너무
+        # 헷갈려"): the longest such clause of a few words after an asking ending
+        words = rest.split()
+        for n in range(min(4, len(words) - 1), 0, -1):
+            head, tail = " ".join(words[:-n]), " ".join(words[-n:])
+            if _ASKS_AT_END.search(head) and said_aside(tail):
+                sentences = [head]
+                break
     rest = " ".join(sentences)
     asks = "?" in rest or "？" in rest or asks_in_words(rest, analyzer)
-    return rest if rest != text.strip() and (asks or _REQUEST_VERB.search(rest)) else text
+    # (what is left asks, requests, or names what is asked: "재현률 예시 하나만")
+    body = _TRAILING.sub("", rest)
+    asked = (
+        asks
+        or _REQUEST_VERB.search(rest)
+        or _ENDS_REQUEST.search(body)
+        or not analyzer.ends_in_clause(body)
+    )
+    return rest if rest != text.strip() and asked else text
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
