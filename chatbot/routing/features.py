@@ -182,13 +182,13 @@ def without_source(text: str) -> str:
 _CALLED_ON = r"쌤|샘|선생님|교수님|조교님|강사님|튜터님|저기요"
 # A greeting or a call before a message, or word that a question follows ("안녕하세요! …",
 # "쌤, …", "저기요 …", "질문 있어요. …", "질문이요! …", "궁금한 게 있는데 …", "잠깐만, …",
-# "하나 더 물어볼게. …"), and thanks after it ("… 미리 고마워요")
+# "하나 더 물어볼게. …", a laugh or a sigh: "ㅋㅋ …"), and thanks after it ("… 미리 고마워요")
 _GREETING_FIRST = re.compile(
     rf"^(?:(?:안녕하세요|안녕하십니까|안녕|하이|헬로|반가워요|반갑습니다|반가워|hello|hi|hey"
     rf"|{_CALLED_ON}"
     r"|(?:질문|궁금한\s?(?:게|거|것|점))\s?(?:이|하나|좀)?\s?(?:더\s?)?"
     r"(?:있어요|있어|있습니다|있는데요|있는데|이요|요)"
-    r"|잠깐만요|잠깐만|잠시만요"
+    r"|잠깐만요|잠깐만|잠시만요|[ㅋㅎ]{2,}|[ㅠㅜ]{2,}"
     r"|(?:하나|뭐\s?하나|좀)?\s?(?:더\s?)?(?:물어볼게요|물어볼게|여쭤볼게요|여쭤볼게))"
     r"(?:\s*[!~.,?]+\s*|\s+))+",
     re.IGNORECASE,
