@@ -13,6 +13,8 @@ from chatbot.answering.select import (
     _PROS,
     Selection,
     UnitSelector,
+    _key_of,
+    _sibling,
     _subject_cell,
     answers_kind,
     standalone,
@@ -195,6 +197,26 @@ def test_who_reads_a_line_as_the_person_it_stands_under() -> None:
     notes = ([passage], {19: unit_records("people.md", 19, PIONEERS_NOTE, 1700)})
     lines = _answer_over(notes, "Coursera 하면 떠오르는 연구자는 누구야?")
     assert lines[0].startswith("앤드루 응(Andrew Ng)")
+
+
+FIELDS_NOTE = """## 연구자와 분야
+- 얀 르쿤 (Yann LeCun)
+    - CNN: 손글씨 숫자를 읽는 합성곱 신경망
+- 요수아 벤지오 (Yoshua Bengio)
+    - RNN: 신경망으로 다음 단어를 고르는 언어 모델
+## 신경망 구성 요소
+- 손실 함수: 예측과 정답이 얼마나 다른지 잰다
+- 활성화 함수: 가중합을 받아 다음 층에 넘길 값을 정한다
+"""
+
+
+def test_the_like_of_a_line_under_a_persons_name_is_no_like_of_its_topic() -> None:
+    """ "CNN이 뭐야?" → "그럼 RNN은?": the line on RNN under another person's name says what
+    that person did, not what RNN is, though it stands where the line on CNN stands."""
+    units = {u.term: u for u in unit_records("fields.md", 31, FIELDS_NOTE, 3100)}
+    assert not _sibling(units["RNN"], units["CNN"], {_key_of("RNN")})
+    # lines under one title, each by its own name, are alike
+    assert _sibling(units["활성화 함수"], units["손실 함수"], {_key_of("활성화 함수")})
 
 
 def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:

@@ -770,7 +770,15 @@ def _sibling(unit: UnitRecord, beside: UnitRecord, keys: set[str]) -> bool:
     the bullet it stands under, a table row's first cell) is about every subject in
     `keys`: the row "활성화 함수 | …" beside "손실 함수 | …", the line under "RNN/LSTM"
     beside the one under "트랜스포머", "회귀" > "데이터 유형: …" beside "분류" > "데이터
-    유형: …"."""
+    유형: …"; not a line under another person's name ("요수아 벤지오" > "RNN & NLP: …" beside
+    "얀 르쿤" > "CNN(합성곱 신경망): …"), which says what that person did."""
+    if (
+        unit.labels
+        and beside.labels
+        and unit.labels[-1] != beside.labels[-1]
+        and is_person(unit.labels[-1])
+    ):
+        return False
     own = [unit.term, *unit.labels[unit.heading_depth :][-1:]]
     named = _key_of(" ".join(own))
     cells = _cell_names(unit) if unit.kind == "row" else set()
