@@ -219,6 +219,23 @@ def test_the_like_of_a_line_under_a_persons_name_is_no_like_of_its_topic() -> No
     assert _sibling(units["활성화 함수"], units["손실 함수"], {_key_of("활성화 함수")})
 
 
+MAKERS_NOTE = """## 연구자와 업적
+- 이안 굿펠로 (Ian Goodfellow)
+    - GAN: 그림을 만들어 내는 인공지능의 시작
+## 생성 모델
+- GAN: 생성자와 판별자가 서로 겨루며 진짜 같은 데이터를 만드는 모델
+"""
+
+
+def test_what_a_thing_is_opens_with_its_own_line_not_a_persons_deed() -> None:
+    passage = Passage(32, "makers.md", "연구자와 업적", MAKERS_NOTE, 1.0)
+    notes = ([passage], {32: unit_records("makers.md", 32, MAKERS_NOTE, 3200)})
+    lines = _answer_over(notes, "GAN이 뭐야?")
+    assert lines[0].startswith("GAN: 생성자와 판별자가")
+    # asked of the person, the line under the name is the answer
+    assert "그림을 만들어 내는" in _answer_over(notes, "이안 굿펠로는 뭘 했어?")[0]
+
+
 def test_who_finds_a_named_person_doing_it_in_a_sentence() -> None:
     """ "얀 르쿤(Yann LeCun) 연구진이 … 정리한": the notes name who, so the answer does not
     say they do not."""

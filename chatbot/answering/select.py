@@ -4083,6 +4083,15 @@ class UnitSelector:
             # "SVM에서 커널은 …": a line on 커널 where nothing names SVM (a CNN layer's
             # kernel_size) is a little less the answer than one in SVM's section
             score *= _OUTSIDE_DOMAIN
+        if (
+            kind == "definition"
+            and unit.labels
+            and not any(k in _key_of(unit.labels[-1]) for k in keys)
+            and is_person(unit.labels[-1])
+        ):
+            # "CNN이 뭐야?": a line under a person's name ("얀 르쿤" > "CNN: …") says what
+            # that person did, a little less what the thing is than a line of its own
+            score *= _OUTSIDE_DOMAIN
         if _leans_back(unit.text):
             # "… 이 문제를 해결한다": it needs the lines before it, so it does not lead
             score = max(score - _LEANS_BACK_COST, 0.1)
