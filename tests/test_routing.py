@@ -248,6 +248,14 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
     assert spelled_out("GRU 배울 때 예로 들었던 거 머였지") == "GRU 배울 때 예로 들었던 거 뭐였지"
     assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
     assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐
+    # a question asked in English of a term
+    assert spelled_out("What is SVM?") == "SVM 뭐야?"
+    assert spelled_out("what's a kernel?") == "kernel 뭐야?"
+    assert spelled_out("Explain PCA") == "PCA 설명해줘"
+    assert spelled_out("why do we use ReLU?") == "ReLU 왜 써?"
+    assert spelled_out("SVM what is") == "SVM what is"
+    assert spelled_out("What's up?") == "What's up?"  # chatter
+    assert spelled_out("what is your name?") == "what is your name?"
     # a particle typed apart from the Latin term it follows
     assert spelled_out("SVM 은 직선으로 안 나뉘면?") == "SVM은 직선으로 안 나뉘면?"
     assert spelled_out("BART 랑 LLAMA는 누가 만들었어?") == "BART랑 LLAMA는 누가 만들었어?"

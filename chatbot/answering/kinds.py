@@ -166,10 +166,31 @@ _PARTICLE_APART = re.compile(
 )
 
 
+# "What is SVM?", "explain dropout": a question asked in English of a term of the notes
+# (not "What's up?", "what is your name?": chatter)
+_ARTICLE = r"(?:an?\s+|the\s+)?"
+_TERM = r"(?!(?:up|this|that|it|you|your|yours|my|me|he|she|they|going|new|wrong|happening)\b).+?"
+_ASKED_IN_ENGLISH = tuple(
+    (re.compile(pattern, re.IGNORECASE), korean)
+    for pattern, korean in (
+        (
+            rf"^\s*what(?:\s+is|\s+are|'s|\s+does)\s+{_ARTICLE}({_TERM})(?:\s+mean)?\s*\?*$",
+            r"\1 뭐야?",
+        ),
+        (rf"^\s*(?:explain|define|describe)\s+{_ARTICLE}({_TERM})\s*[.?!]*$", r"\1 설명해줘"),
+        (rf"^\s*why\s+(?:do\s+we|do\s+you|to)\s+use\s+{_ARTICLE}({_TERM})\s*\?*$", r"\1 왜 써?"),
+    )
+)
+
+
 def spelled_out(message: str) -> str:
     """`message` with words typed as they sound in chat written out ("어케" → "어떻게",
     "머임" → "뭐임") and particles typed apart from a Latin term put back on it ("SVM 은" →
     "SVM은"), as the rest of routing reads them."""
+    for english, korean in _ASKED_IN_ENGLISH:
+        if english.match(message):
+            message = english.sub(korean, message)
+            break
     message = _PARTICLE_APART.sub("", message)
     return _WHAT_TYPED.sub("뭐", _HOW_TYPED.sub("어떻게", message))
 
