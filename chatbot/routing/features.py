@@ -282,6 +282,8 @@ def without_asides(
                 sentences = [head]
                 break
     rest = " ".join(sentences)
+    if rest == text.strip():
+        return text
     asks = "?" in rest or "？" in rest or asks_in_words(rest, analyzer)
     # (what is left asks, requests, or names what is asked: "재현률 예시 하나만")
     body = _TRAILING.sub("", rest)
@@ -291,7 +293,7 @@ def without_asides(
         or _ENDS_REQUEST.search(body)
         or not analyzer.ends_in_clause(body)
     )
-    return rest if rest != text.strip() and asked else text
+    return rest if asked else text
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
