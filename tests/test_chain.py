@@ -526,6 +526,22 @@ def test_what_is_said_beside_a_question_is_set_aside(services: Services) -> None
     assert chain.plan({"message": "내일 시험인데 너무 떨려", "history": []}).intent == "greeting"
 
 
+def test_two_questions_in_one_message_are_each_answered(services: Services) -> None:
+    chain = services.chat.chain  # type: ignore[union-attr]
+    cnn = chain.plan({"message": "CNN이 뭐야?", "history": []}).answer
+    plan = chain.plan({"message": "CNN이 뭐야? 그리고 풀링은 뭐야?", "history": []})
+    assert plan.intent == "question"
+    lines = plan.answer.lines  # type: ignore[union-attr]
+    # what CNN is, then, after a blank line, what pooling is, cited by its own passage
+    assert lines[0] == cnn.lines[0]  # type: ignore[union-attr]
+    second = lines[lines.index("") + 1]
+    assert second.startswith("풀링 계층 (Pooling):") and second.endswith("[2]")
+    assert len(plan.answer.passages) == 2  # type: ignore[union-attr]
+    # a second sentence that only says more of the first question is read with it
+    plan = chain.plan({"message": "CNN이 뭐야? 정의가 뭐야?", "history": []})
+    assert "" not in plan.answer.lines  # type: ignore[union-attr]
+
+
 def test_who_someone_the_notes_name_is_a_question(services: Services) -> None:
     chain = services.chat.chain  # type: ignore[union-attr]
     plan = chain.plan({"message": "얀 르쿤은 누구야?", "history": []})

@@ -412,6 +412,26 @@ def test_what_is_said_beside_a_question_is_no_part_of_it(message: str, plain: st
 
 
 @pytest.mark.parametrize(
+    ("message", "pair"),
+    [
+        ("SVM이 뭐야? 그리고 커널은 뭐야?", ("SVM이 뭐야?", "커널은 뭐야?")),
+        ("RNN이 뭐야? 또 LSTM은?", ("RNN이 뭐야?", "LSTM은?")),
+        ("PCA는 뭐야? 예시도 알려줘", ("PCA는 뭐야?", "예시도 알려줘")),
+        ("SVM이 뭐야? 너무 헷갈려", None),  # no second question
+        ("SVM이 뭐야?", None),
+        ("A는 뭐야? B는? C는?", None),  # more than two
+    ],
+)
+def test_two_questions_asked_one_after_the_other(
+    message: str, pair: tuple[str, str] | None
+) -> None:
+    from chatbot.routing.features import two_questions
+    from vector_store.analysis import default_analyzer
+
+    assert two_questions(message, default_analyzer()) == pair
+
+
+@pytest.mark.parametrize(
     ("message", "asks"),
     [
         ("토큰화 예 하나만 들어줘", True),

@@ -65,6 +65,7 @@ from chatbot.routing.features import (
     is_statement,
     tells_a_feeling,
     tells_what_happened,
+    two_questions,
     without_asides,
     without_opener,
     without_pleasantries,
@@ -248,6 +249,13 @@ class ChatChain:
             self.analyzer,
             lambda s: self._names_a_thing(s, snapshot) or self._has_title(s, snapshot),
         )
+        pair = two_questions(plain, self.analyzer)
+        if pair is not None:
+            # "SVM이 뭐야? 그리고 커널은 뭐야?": each answered, the second as asked after
+            # the first
+            both = self._plan_both(inputs, *pair)
+            if both is not None:
+                return both
         if plain != asked:
             # "내일 시험인데 회귀랑 분류는 어떻게 달라?", "SVM이 뭐야? 너무 헷갈려": the
             # question without what is said beside it, where that is answered
@@ -262,6 +270,30 @@ class ChatChain:
             if plan.intent != "greeting":
                 return plan
         return self._plan(inputs, message)
+
+    def _plan_both(self, inputs: dict[str, Any], first: str, second: str) -> Plan | None:
+        """The plan of two questions asked in one message, the second of a thing of the
+        notes the first does not name: the first's, its answer followed by what the
+        second's adds, the second read as a follow-up of the first ("RNN이 뭐야? 그리고
+        LSTM은?"); None where either is not answered from the notes."""
+        snapshot = self.searcher.store.snapshot()
+        asked_first = {name_key(s) for s in self.analyzer.subjects(first)}
+        new = [s for s in self.analyzer.subjects(second) if name_key(s) not in asked_first]
+        if not new or not all(
+            self._names_a_thing(s, snapshot) or self._has_title(s, snapshot) for s in new
+        ):
+            # the second says more of the first's question ("… 정의가 뭐야?", "… 빠른
+            # 편이야?"): one question, read whole
+            return None
+        one = self._plan(inputs, first)
+        if one.intent != "question" or one.answer is None:
+            return None
+        before = Turn(user=first, assistant=one.answer.text, intent="question")
+        two = self._plan({**inputs, "history": [*inputs.get("history", []), before]}, second)
+        if two.intent != "question" or two.answer is None:
+            return None
+        # (where the first answer holds all the second would say, it answers both)
+        return replace(one, answer=_joined(one.answer, two.answer))
 
     def _plan(self, inputs: dict[str, Any], message: str) -> Plan:
         history: list[Turn] = inputs.get("history", [])
@@ -963,6 +995,43 @@ def _person_meant(
 
 def _reads_as_code(name: str) -> bool:
     return name == name.lower() or bool(_CODE_PUNCT.search(name))
+
+
+# the citation marks that end an answer line (" [1]", " [1] [2]")
+_MARKS_AT_END = re.compile(r"(?:\s*\[\d+\])+$")
+
+
+def _joined(first: Rendered, second: Rendered) -> Rendered:
+    """`first`'s lines, then a blank line and those of `second` that `first` does not hold,
+    cited by the passages of both (a passage both cite keeps its one number); `first`
+    itself where `second` adds nothing."""
+    passages = list(first.passages)
+    number = {p.chunk_id: n for n, p in enumerate(passages, start=1)}
+    renumbered: dict[int, int] = {}
+    for n, passage in enumerate(second.passages, start=1):
+        if passage.chunk_id not in number:
+            passages.append(passage)
+            number[passage.chunk_id] = len(passages)
+        renumbered[n] = number[passage.chunk_id]
+
+    def bare(line: str) -> str:
+        return _MARKS_AT_END.sub("", line).removeprefix("- ").strip()
+
+    def cited(match: re.Match[str]) -> str:
+        marks = re.findall(r"\d+", match.group(0))
+        return "".join(f" [{renumbered[int(m)]}]" for m in marks)
+
+    held = [bare(line) for line in first.lines]
+
+    def said(line: str) -> bool:
+        # (the same line, or the same said under its label: "DBSCAN: K-평균 …" for "K-평균 …")
+        text = bare(line)
+        return any(text.endswith(h) or h.endswith(text) for h in held if h)
+
+    added = [_MARKS_AT_END.sub(cited, line) for line in second.lines if not said(line)]
+    if not any(_MARKS_AT_END.search(line) for line in added):
+        return first
+    return Rendered([*first.lines, "", *added], passages)
 
 
 def _interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:

@@ -296,6 +296,28 @@ def without_asides(
     return rest if asked else text
 
 
+# "그리고 …", "또 …": the words that join a second question to the first
+_AND_THEN = re.compile(r"^(?:아\s?)?(?:그리고|또)(?:\s?또)?\s*,?\s*(?=\S)")
+
+
+def two_questions(text: str, analyzer: KoreanAnalyzer) -> tuple[str, str] | None:
+    """The two questions of a message that asks one after the other ("SVM이 뭐야? 그리고
+    커널은 뭐야?", "PCA는 뭐야? 예시도 알려줘"): the first up to its question mark, the
+    second without the word that joins it; None for one question or more than two."""
+    sentences = _SENTENCE_AFTER.split(text.strip())
+    if len(sentences) != 2:
+        return None
+    first, second = sentences[0], _AND_THEN.sub("", sentences[1])
+    asks = (
+        "?" in second
+        or "？" in second
+        or asks_in_words(second, analyzer)
+        or _REQUEST_VERB.search(second)
+        or asks_for_an_example(second)
+    )
+    return (first, second) if asks else None
+
+
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
 _RHETORICAL = re.compile(r"왜\s?이렇게|왜\s?이리|왜\s?케|왜케")
 # "너무 많으면": how much, in the case a question sets ("변수가 너무 많으면 왜 시각화가
