@@ -416,7 +416,11 @@ def test_what_is_said_beside_a_question_is_no_part_of_it(message: str, plain: st
     [
         ("SVM이 뭐야? 그리고 커널은 뭐야?", ("SVM이 뭐야?", "커널은 뭐야?")),
         ("RNN이 뭐야? 또 LSTM은?", ("RNN이 뭐야?", "LSTM은?")),
-        ("PCA는 뭐야? 예시도 알려줘", ("PCA는 뭐야?", "예시도 알려줘")),
+        ("PCA는 뭐야? 그리고 예시도 알려줘", ("PCA는 뭐야?", "예시도 알려줘")),
+        ("CNN이 뭐야? 풀링은?", ("CNN이 뭐야?", "풀링은?")),
+        # a second sentence that says more of the first
+        ("코퍼스가 정확히 뭐야? 사전 같은 거?", None),
+        ("Keras가 정확히 뭐예요? 텐서플로랑 무슨 사이임?", None),
         ("SVM이 뭐야? 너무 헷갈려", None),  # no second question
         ("SVM이 뭐야?", None),
         ("A는 뭐야? B는? C는?", None),  # more than two

@@ -272,24 +272,33 @@ class ChatChain:
         return self._plan(inputs, message)
 
     def _plan_both(self, inputs: dict[str, Any], first: str, second: str) -> Plan | None:
-        """The plan of two questions asked in one message, the second of a thing of the
-        notes the first does not name: the first's, its answer followed by what the
-        second's adds, the second read as a follow-up of the first ("RNN이 뭐야? 그리고
-        LSTM은?"); None where either is not answered from the notes."""
+        """The plan of two questions asked in one message (`two_questions`), the second
+        of a thing of the notes the first does not name, marked as its topic: the first's,
+        its answer followed by what the second's adds, the second read as a follow-up of
+        the first ("RNN이 뭐야? 그리고 LSTM은?"); None where either is not answered from
+        the notes."""
         snapshot = self.searcher.store.snapshot()
         asked_first = {name_key(s) for s in self.analyzer.subjects(first)}
-        new = [s for s in self.analyzer.subjects(second) if name_key(s) not in asked_first]
+        new = [
+            (s, role)
+            for s, role in self.analyzer.subject_roles(second)
+            if name_key(s) not in asked_first
+        ]
         if not new or not all(
-            self._names_a_thing(s, snapshot) or self._has_title(s, snapshot) for s in new
+            role == "marked" and snapshot.units_about(set(self.analyzer.terms(s)))
+            for s, role in new
         ):
-            # the second says more of the first's question ("… 정의가 뭐야?", "… 빠른
-            # 편이야?"): one question, read whole
+            # the second says more of the first's question ("… 정의가 뭐야?", "… 종속변수
+            # 예측?", "… 빠른 편이야?"): one question, read whole
             return None
         one = self._plan(inputs, first)
         if one.intent != "question" or one.answer is None:
             return None
         before = Turn(user=first, assistant=one.answer.text, intent="question")
-        two = self._plan({**inputs, "history": [*inputs.get("history", []), before]}, second)
+        # asked after the first, as "그럼 X는?" is: within what the first asked ("SVM이
+        # 뭐야? 그리고 커널은 뭐야?": SVM's kernels, not a CNN layer's)
+        switch = second if second.startswith("그럼") else f"그럼 {second}"
+        two = self._plan({**inputs, "history": [*inputs.get("history", []), before]}, switch)
         if two.intent != "question" or two.answer is None:
             return None
         # (where the first answer holds all the second would say, it answers both)

@@ -300,10 +300,18 @@ def without_asides(
 _AND_THEN = re.compile(r"^(?:아\s?)?(?:그리고|또)(?:\s?또)?\s*,?\s*(?=\S)")
 
 
+# "LSTM은?", "풀링은 뭐야?": a second question that names its own topic and nothing else
+_TOPIC_ASKED = re.compile(
+    r"^\S+(?:\s\S+)?(?:은|는)\s?(?:뭐야|뭐예요|뭐에요|뭔데|뭐임|뭔가요)?\s?[?？]+$"
+)
+
+
 def two_questions(text: str, analyzer: KoreanAnalyzer) -> tuple[str, str] | None:
-    """The two questions of a message that asks one after the other ("SVM이 뭐야? 그리고
-    커널은 뭐야?", "PCA는 뭐야? 예시도 알려줘"): the first up to its question mark, the
-    second without the word that joins it; None for one question or more than two."""
+    """The two questions of a message that asks one after the other, the second joined
+    by "그리고"/"또" or naming only its topic ("SVM이 뭐야? 그리고 커널은 뭐야?", "CNN이
+    뭐야? 풀링은?"): the first up to its question mark, the second without the word that
+    joins it; None for one question, more than two, or a second sentence that says more
+    of the first ("코퍼스가 정확히 뭐야? 사전 같은 거?")."""
     sentences = _SENTENCE_AFTER.split(text.strip())
     if len(sentences) != 2:
         return None
@@ -315,7 +323,8 @@ def two_questions(text: str, analyzer: KoreanAnalyzer) -> tuple[str, str] | None
         or _REQUEST_VERB.search(second)
         or asks_for_an_example(second)
     )
-    return (first, second) if asks else None
+    joined = second != sentences[1]
+    return (first, second) if asks and (joined or _TOPIC_ASKED.match(second)) else None
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
