@@ -246,11 +246,7 @@ def without_asides(
 
     def aside(piece: str) -> bool:
         return not (
-            "?" in piece
-            or "？" in piece
-            or asks_in_words(piece, analyzer)
-            or _REQUEST_VERB.search(piece)
-            or asks_for_an_example(piece)
+            _asks(piece, analyzer)
             or _LATIN.search(piece)
             or any(names_a_thing(s) for s in analyzer.subjects(piece))
         )
@@ -284,15 +280,9 @@ def without_asides(
     rest = " ".join(sentences)
     if rest == text.strip():
         return text
-    asks = "?" in rest or "？" in rest or asks_in_words(rest, analyzer)
     # (what is left asks, requests, or names what is asked: "재현률 예시 하나만")
     body = _TRAILING.sub("", rest)
-    asked = (
-        asks
-        or _REQUEST_VERB.search(rest)
-        or _ENDS_REQUEST.search(body)
-        or not analyzer.ends_in_clause(body)
-    )
+    asked = _asks(rest, analyzer) or _ENDS_REQUEST.search(body) or not analyzer.ends_in_clause(body)
     return rest if asked else text
 
 
@@ -316,15 +306,22 @@ def two_questions(text: str, analyzer: KoreanAnalyzer) -> tuple[str, str] | None
     if len(sentences) != 2:
         return None
     first, second = sentences[0], _AND_THEN.sub("", sentences[1])
-    asks = (
-        "?" in second
-        or "？" in second
-        or asks_in_words(second, analyzer)
-        or _REQUEST_VERB.search(second)
-        or asks_for_an_example(second)
-    )
     joined = second != sentences[1]
-    return (first, second) if asks and (joined or _TOPIC_ASKED.match(second)) else None
+    if not (joined or _TOPIC_ASKED.match(second)):
+        return None
+    return (first, second) if _asks(second, analyzer) else None
+
+
+def _asks(piece: str, analyzer: KoreanAnalyzer) -> bool:
+    """Whether `piece` asks or requests: a question mark, a question word in the clause
+    that ends it, a request verb, or an example asked for."""
+    return bool(
+        "?" in piece
+        or "？" in piece
+        or asks_in_words(piece, analyzer)
+        or _REQUEST_VERB.search(piece)
+        or asks_for_an_example(piece)
+    )
 
 
 # "왜 이렇게 싫지", "왜케 졸리냐": asked of nobody, said with feeling
