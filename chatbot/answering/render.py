@@ -217,3 +217,41 @@ def quoted_lines(answer: str) -> list[str]:
         elif inside and line.strip():
             lines.append(line.strip())
     return lines
+
+
+# the citation marks that end an answer line (" [1]", " [1] [2]")
+_MARKS_AT_END = re.compile(r"(?:\s*\[\d+\])+$")
+
+
+def joined(first: Rendered, second: Rendered) -> Rendered:
+    """One answer of two asked in one message ("RNN이 뭐야? 그리고 LSTM은?"): `first`'s
+    lines, then a blank line and those of `second` that `first` does not hold,
+    cited by the passages of both (a passage both cite keeps its one number); `first`
+    itself where `second` adds nothing."""
+    passages = list(first.passages)
+    number = {p.chunk_id: n for n, p in enumerate(passages, start=1)}
+    renumbered: dict[int, int] = {}
+    for n, passage in enumerate(second.passages, start=1):
+        if passage.chunk_id not in number:
+            passages.append(passage)
+            number[passage.chunk_id] = len(passages)
+        renumbered[n] = number[passage.chunk_id]
+
+    def bare(line: str) -> str:
+        return _MARKS_AT_END.sub("", line).removeprefix("- ").strip()
+
+    def cited(match: re.Match[str]) -> str:
+        marks = re.findall(r"\d+", match.group(0))
+        return "".join(f" [{renumbered[int(m)]}]" for m in marks)
+
+    held = [bare(line) for line in first.lines]
+
+    def said(line: str) -> bool:
+        # (the same line, or the same said under its label: "DBSCAN: K-평균 …" for "K-평균 …")
+        text = bare(line)
+        return any(text.endswith(h) or h.endswith(text) for h in held if h)
+
+    added = [_MARKS_AT_END.sub(cited, line) for line in second.lines if not said(line)]
+    if not any(_MARKS_AT_END.search(line) for line in added):
+        return first
+    return Rendered([*first.lines, "", *added], passages)

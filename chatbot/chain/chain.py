@@ -30,7 +30,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import asks_how_it_works, question_kind, spelled_out
-from chatbot.answering.render import Rendered, quoted_lines, render_answer
+from chatbot.answering.render import Rendered, joined, quoted_lines, render_answer
 from chatbot.answering.select import Selection, UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
     MORE,
@@ -302,7 +302,7 @@ class ChatChain:
         if two.intent != "question" or two.answer is None:
             return None
         # (where the first answer holds all the second would say, it answers both)
-        return replace(one, answer=_joined(one.answer, two.answer))
+        return replace(one, answer=joined(one.answer, two.answer))
 
     def _plan(self, inputs: dict[str, Any], message: str) -> Plan:
         history: list[Turn] = inputs.get("history", [])
@@ -1004,43 +1004,6 @@ def _person_meant(
 
 def _reads_as_code(name: str) -> bool:
     return name == name.lower() or bool(_CODE_PUNCT.search(name))
-
-
-# the citation marks that end an answer line (" [1]", " [1] [2]")
-_MARKS_AT_END = re.compile(r"(?:\s*\[\d+\])+$")
-
-
-def _joined(first: Rendered, second: Rendered) -> Rendered:
-    """`first`'s lines, then a blank line and those of `second` that `first` does not hold,
-    cited by the passages of both (a passage both cite keeps its one number); `first`
-    itself where `second` adds nothing."""
-    passages = list(first.passages)
-    number = {p.chunk_id: n for n, p in enumerate(passages, start=1)}
-    renumbered: dict[int, int] = {}
-    for n, passage in enumerate(second.passages, start=1):
-        if passage.chunk_id not in number:
-            passages.append(passage)
-            number[passage.chunk_id] = len(passages)
-        renumbered[n] = number[passage.chunk_id]
-
-    def bare(line: str) -> str:
-        return _MARKS_AT_END.sub("", line).removeprefix("- ").strip()
-
-    def cited(match: re.Match[str]) -> str:
-        marks = re.findall(r"\d+", match.group(0))
-        return "".join(f" [{renumbered[int(m)]}]" for m in marks)
-
-    held = [bare(line) for line in first.lines]
-
-    def said(line: str) -> bool:
-        # (the same line, or the same said under its label: "DBSCAN: K-평균 …" for "K-평균 …")
-        text = bare(line)
-        return any(text.endswith(h) or h.endswith(text) for h in held if h)
-
-    added = [_MARKS_AT_END.sub(cited, line) for line in second.lines if not said(line)]
-    if not any(_MARKS_AT_END.search(line) for line in added):
-        return first
-    return Rendered([*first.lines, "", *added], passages)
 
 
 def _interleave(first: list[Passage], second: list[Passage]) -> list[Passage]:
