@@ -765,6 +765,12 @@ def _calls(text: str, key: str) -> bool:
     )
 
 
+def _persons_line(unit: UnitRecord) -> str | None:
+    """The person whose name `unit` stands right under ("얀 르쿤 (Yann LeCun)" over "CNN:
+    …"): a line that says what that person did."""
+    return unit.labels[-1] if unit.labels and is_person(unit.labels[-1]) else None
+
+
 def _sibling(unit: UnitRecord, beside: UnitRecord, keys: set[str]) -> bool:
     """Whether `unit` stands beside `beside` as its like, and by its own name (its term,
     the bullet it stands under, a table row's first cell) is about every subject in
@@ -772,12 +778,8 @@ def _sibling(unit: UnitRecord, beside: UnitRecord, keys: set[str]) -> bool:
     beside the one under "트랜스포머", "회귀" > "데이터 유형: …" beside "분류" > "데이터
     유형: …"; not a line under another person's name ("요수아 벤지오" > "RNN & NLP: …" beside
     "얀 르쿤" > "CNN(합성곱 신경망): …"), which says what that person did."""
-    if (
-        unit.labels
-        and beside.labels
-        and unit.labels[-1] != beside.labels[-1]
-        and is_person(unit.labels[-1])
-    ):
+    person = _persons_line(unit)
+    if person and beside.labels and person != beside.labels[-1]:
         return False
     own = [unit.term, *unit.labels[unit.heading_depth :][-1:]]
     named = _key_of(" ".join(own))
@@ -4083,12 +4085,8 @@ class UnitSelector:
             # "SVM에서 커널은 …": a line on 커널 where nothing names SVM (a CNN layer's
             # kernel_size) is a little less the answer than one in SVM's section
             score *= _OUTSIDE_DOMAIN
-        if (
-            kind == "definition"
-            and unit.labels
-            and not any(k in _key_of(unit.labels[-1]) for k in keys)
-            and is_person(unit.labels[-1])
-        ):
+        person = _persons_line(unit) if kind == "definition" else None
+        if person and not any(k in _key_of(person) for k in keys):
             # "CNN이 뭐야?": a line under a person's name ("얀 르쿤" > "CNN: …") says what
             # that person did, a little less what the thing is than a line of its own
             score *= _OUTSIDE_DOMAIN
