@@ -1360,6 +1360,12 @@ def test_one_thin_line_is_said_to_be_all_the_notes_hold() -> None:
     ]
     # when it is what was asked, the line is the answer as it stands
     assert _answer_over(notes, "sparse는 뭐야?") == ["sparse: 희소하다 [1]"]
+    # a narrower thing asked of it than its kind ("한계", "단점") is named as asked
+    assert _answer_over(notes, "sparse의 한계는?") == [
+        "노트에는 'sparse'에 대해 한계는 따로 적혀 있지 않고, "
+        "'sparse: 희소하다'라고만 적혀 있어요. [1]"
+    ]
+    assert _answer_over(notes, "sparse 단점은?")[0].startswith("노트에는 'sparse'에 대해 단점은 ")
 
 
 GLOSSARY_NOTE = """## 용어

@@ -84,6 +84,11 @@ def _quoted_as(text: str) -> str:
     return "라고만" if last.isalpha() and last.lower() in "aeiouy" else "이라고만"
 
 
+def _topic_particle(word: str) -> str:
+    """ "은" after a final consonant ("한계는" but "단점은"), "는" after a vowel."""
+    return "은" if _object_particle(word) == "을" else "는"
+
+
 def _object_particle(word: str) -> str:
     """ "을" after a final consonant ("함수를" but "퍼셉트론을"), "를" after a vowel."""
     last = word[-1:]
@@ -184,8 +189,10 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
         # all the notes hold is one thin line ("dense: 밀집되어 있다"): one sentence says
         # so, instead of the line standing alone under the header
         said = lines.pop().removesuffix(f" {marks}").rstrip(".")
+        # (what is asked where it is narrower than the kind: "dense의 한계는?" asks 한계)
+        asked = selection.asked or kind_phrase(kind, question)
         lines = [
-            f"노트에는 '{topic}'에 대해 {kind_phrase(kind, question)}는 따로 적혀 있지 않고, "
+            f"노트에는 '{topic}'에 대해 {asked}{_topic_particle(asked)} 따로 적혀 있지 않고, "
             f"'{said}'{_quoted_as(said)} 적혀 있어요. {marks}"
         ]
     return Rendered(lines, passages)
