@@ -856,6 +856,42 @@ def test_kinds_are_the_parts_the_notes_give_a_subject() -> None:
     assert lines == ["파이썬 웹 프레임워크: 장고 (django), 플라스크 (flask). [1]"]
 
 
+REGRESSION_NOTE = """## 지도 학습
+### 로지스틱 회귀
+* 왜 사용할까?
+    * 주어진 데이터에 대한 분류
+### 선형 회귀
+* `선형 회귀`
+    * 독립 변수로 종속 변수를 예측하는 데 사용됨
+    * `단순 선형 회귀`
+        * 하나의 x 값으로 y 값을 설명할 수 있다면 단순 선형 회귀라고 한다.
+    * `다중 선형 회귀`
+        * x 값이 여러 개라면 다중 선형 회귀라고 한다.
+"""
+REGRESSION_GLOSSARY = """## 통계 용어
+- 로지스틱 회귀 (분류 문제 / 범주)
+    - S자 형태의 확률분포로 데이터를 최적화함
+"""
+
+
+def test_kinds_titled_in_one_note_are_listed_though_a_glossary_titles_one_again() -> None:
+    # "회귀 분석 종류": 분석 is a general word, the kinds are titled "… 회귀"; the
+    # glossary of another note that titles 로지스틱 회귀 again does not hide them
+    passages = [
+        Passage(21, "ml.md", "지도 학습", REGRESSION_NOTE, 1.0),
+        Passage(22, "terms.md", "통계 용어", REGRESSION_GLOSSARY, 0.9),
+    ]
+    notes = (
+        passages,
+        {
+            21: unit_records("ml.md", 21, REGRESSION_NOTE, 1100),
+            22: unit_records("terms.md", 22, REGRESSION_GLOSSARY, 1150),
+        },
+    )
+    lines = _answer_over(notes, "회귀 분석 종류 알려줘")
+    assert lines[0] == "회귀 분석: 로지스틱 회귀, 선형 회귀, 단순 선형 회귀, 다중 선형 회귀. [1]"
+
+
 DATA_NOTE = """## 기초
 - 데이터
     - 스칼라 (scala)

@@ -14,6 +14,7 @@ not see ("이 문제를 해결한다").
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -1358,28 +1359,47 @@ def _compared_sides(
     return out
 
 
+# Words that name a kind of thing in general ("회귀 분석", "군집 알고리즘"): the thing is
+# the word before them
+_GENERIC_HEADS = frozenset({"분석", "방법", "기법", "알고리즘", "모델", "모형"})
+
+
+def _bare_name(name: str) -> str:
+    """A name without its spellings in parentheses and the general words it ends with
+    ("밀도 기반 군집 분석 (DBSCAN)" → "밀도 기반 군집")."""
+    words = _PARENS.sub(" ", name).split()
+    while len(words) > 1 and words[-1] in _GENERIC_HEADS:
+        words.pop()
+    return " ".join(words)
+
+
 def _kinds_named(scored: list[Chosen], subject: str) -> list[Chosen]:
     """For "SVM 커널 종류 알려줘" where the notes title each kind with the subject's last
     word ("선형 커널", "다항식 커널", "가우시안 RBF 커널", at whatever depth under the
     section): those titles, in the notes' order, as one line under the subject ("SVM 커널:
     선형 커널, 다항식 커널, 가우시안 RBF 커널"). A title that says more than a name ("비선형을
     위한 커널") is no kind."""
-    words = subject.split()
-    if len(words) < 2:
+    words = _bare_name(subject).split()
+    if not words:
         return []
     head = words[-1]
-    first: dict[str, Chosen] = {}
+    by_source: dict[str, dict[str, Chosen]] = defaultdict(dict)
     for c in scored:
+        first = by_source[c.unit.source]
         for label in c.unit.labels:
             name = label.strip("`* ")
+            bare = _bare_name(name)
             if (
-                name.endswith(f" {head}")
-                and _key_of(name) != _key_of(subject)
+                bare.endswith(f" {head}")
+                and _key_of(bare) != _key_of(" ".join(words))
                 and not _SAYS_MORE.search(name)
                 and (name not in first or c.unit.line < first[name].unit.line)
             ):
                 first[name] = c
-    if len(first) < _LIST_ENTRIES or len({c.unit.source for c in first.values()}) > 1:
+    # the one note that titles most kinds (another may title one of them again: "로지스틱
+    # 회귀 (분류 문제 / 범주)" in a glossary)
+    first = max(by_source.values(), key=len, default={})
+    if len(first) < _LIST_ENTRIES or sum(len(f) >= _LIST_ENTRIES for f in by_source.values()) > 1:
         return []
     ordered = sorted(first.items(), key=lambda kv: kv[1].unit.line)
     lead = ordered[0][1]
