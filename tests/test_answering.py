@@ -1340,6 +1340,45 @@ STEPS_NOTE = """## 군집
 """
 
 
+TWO_PROCEDURES_NOTE = """## 군집
+### K-평균
+* `K-평균`
+    * 데이터를 몇 개의 그룹으로 묶는 알고리즘
+* `학습 과정`
+    * `시작점 고르기`
+        * 무작위로 첫 중심을 고른다
+    * `묶기`
+        * 가장 가까운 중심에 데이터를 붙인다
+    * `중심 다시 계산`
+        * 묶음마다 중심을 새로 구한다
+### DBSCAN
+* `DBSCAN`
+    * 밀도로 군집을 만드는 방법
+* `군집 절차`
+    * `이웃 세기`
+        * 반경 안의 점을 센다
+    * `군집 넓히기`
+        * 이웃이 많은 점에서 군집을 넓힌다
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # the title's other word is asked ("학습"), or how it works is asked
+        ("K-평균은 어떻게 학습해?", "학습 과정: 시작점 고르기, 묶기, 중심 다시 계산. [1]"),
+        ("K-평균은 어떻게 동작해?", "학습 과정: 시작점 고르기, 묶기, 중심 다시 계산. [1]"),
+        ("DBSCAN은 어떻게 작동해?", "군집 절차: 이웃 세기, 군집 넓히기. [1]"),
+    ],
+)
+def test_how_a_thing_works_is_the_procedure_under_its_own_title(question, first) -> None:
+    passage = Passage(31, "cluster.md", "군집", TWO_PROCEDURES_NOTE, 1.0)
+    notes = ([passage], {31: unit_records("cluster.md", 31, TWO_PROCEDURES_NOTE, 1200)})
+    lines = _answer_over(notes, question)
+    assert lines[0] == first
+    assert len(lines) == first.count(",") + 2  # each step follows, none of the other's
+
+
 def test_a_how_question_naming_a_procedure_label_reads_its_steps_in_order() -> None:
     passage = Passage(12, "cluster.md", "군집", STEPS_NOTE, 1.0)
     notes = ([passage], {12: unit_records("cluster.md", 12, STEPS_NOTE, 900)})

@@ -3101,6 +3101,27 @@ class UnitSelector:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
                 return Selection(overview, True)
+        if kind == "how" and subject_keys:
+            # "K-평균은 어떻게 학습해?", "… 어떻게 동작해?": the steps under a title of the
+            # subject's own that names a procedure ("K-평균 군집화" > "학습 과정"), where the
+            # title's other words are asked, or the question asks how the thing works
+            works = asks_how_it_works(question)
+
+            def steps_label(label: str) -> bool:
+                words = {t for t in self.analyzer.terms(label) if t not in QUERY_STOPWORDS}
+                steps = words & _PROCEDURE_WORDS
+                return bool(steps) and (
+                    works or (bool(words - steps) and words - steps <= asked_terms)
+                )
+
+            own = [
+                c
+                for c in scored
+                if any(k in _key_of(label) for label in c.unit.labels for k in subject_keys)
+            ]
+            overview = _subsections(own, set(), steps_label)
+            if overview:
+                return Selection(overview, True)
         if kind == "list" and not entries and not self._asked_rest(question, subjects):
             # (only its kinds asked: "bayesian optimization 장점들 쭉 나열해줘" is not told
             # the names of its arguments)
