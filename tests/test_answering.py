@@ -197,6 +197,12 @@ def test_who_reads_a_line_as_the_person_it_stands_under() -> None:
     notes = ([passage], {19: unit_records("people.md", 19, PIONEERS_NOTE, 1700)})
     lines = _answer_over(notes, "Coursera 하면 떠오르는 연구자는 누구야?")
     assert lines[0].startswith("앤드루 응(Andrew Ng)")
+    # what they did, then who they are as the notes give them (name and place)
+    lines = _answer_over(notes, "고양이 얼굴 학습한 연구 한 사람 누구야?")
+    assert lines[:2] == [
+        "앤드루 응(Andrew Ng): 고양이 얼굴을 스스로 학습한 신경망 연구, Coursera. [1]",
+        "- 앤드루 응(Andrew Ng): 홍콩. [1]",
+    ]
 
 
 FIELDS_NOTE = """## 연구자와 분야

@@ -1121,6 +1121,32 @@ def _deeds_first(selection: Selection) -> Selection:
     return replace(selection, units=[lead, *rest], kind_found=True)
 
 
+def _with_entry(selection: Selection, units_of: Callable[[Passage], list[UnitRecord]]) -> Selection:
+    """For "누구야?" answered by what a person did (a line under the person's entry,
+    "앤드루 응(Andrew Ng)" > "2012년 유튜브 동영상에서 …"): the entry's own line, where it
+    says no more than a place ("앤드루 응(Andrew Ng) - 홍콩"), follows it: who they are,
+    as the notes give them."""
+    lead = selection.units[0]
+    person = lead.unit.term
+    if not is_person(person) or person not in lead.unit.labels:
+        return selection
+    entry = next(
+        (
+            u
+            for u in units_of(lead.passage)
+            if u.term == person
+            and u.labels == lead.unit.labels[: lead.unit.labels.index(person)]
+            and len(u.text.split()) <= 2
+            and not _SAYS_SOMETHING.search(u.text)
+        ),
+        None,
+    )
+    if entry is None:
+        return selection
+    rest = [c for c in selection.units[1:] if c.unit.unit_id != entry.unit_id]
+    return replace(selection, units=[lead, Chosen(entry, lead.passage, lead.score), *rest])
+
+
 def _people(units: list[UnitRecord]) -> dict[str, str]:
     """The persons the units' labels and terms name, by their Korean and their Latin
     name without spaces ("얀르쿤", "yannlecun" → "얀 르쿤 (Yann LeCun)")."""
@@ -1986,6 +2012,8 @@ class UnitSelector:
             return self._code(ask)
         if _ASKS_WHAT_DONE.search(question):
             selection = _deeds_first(selection)
+        elif kind == "who":
+            selection = _with_entry(selection, ask.units_of)
         lead = selection.units[0].unit
         if asks_which_day(question) and not (
             _CAME_OUT.search(question) and _YEAR.search(lead.text)
@@ -3114,12 +3142,12 @@ class UnitSelector:
                     works or (bool(words - steps) and words - steps <= asked_terms)
                 )
 
-            own = [
+            under_subject = [
                 c
                 for c in scored
                 if any(k in _key_of(label) for label in c.unit.labels for k in subject_keys)
             ]
-            overview = _subsections(own, set(), steps_label)
+            overview = _subsections(under_subject, set(), steps_label)
             if overview:
                 return Selection(overview, True)
         if kind == "list" and not entries and not self._asked_rest(question, subjects):
