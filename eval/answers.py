@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev23|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev24|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -56,7 +56,10 @@ list, 7 how, 4 comparison, 2 when, 2 why, 1 who), on list items and table rows d
 random once dev21 was tuned on: 27 of 35 before anything was tuned on it);
 `answers_dev23.jsonl`, a twenty-third of 26 (8 how, 7 definition, 3 why, 3 comparison, 2
 who, 1 example, 1 list, 1 when), on lines drawn at random once dev22 was tuned on: 25 of
-26 before anything was tuned on it).
+26 before anything was tuned on it); `answers_dev24.jsonl`, a twenty-fourth of 40 (8 list,
+7 how, 7 comparison, 5 example, 5 why, 4 when, 4 who), the kinds the test split misses
+most, asked in a student's words over all five notes once dev23 was tuned on: 36 of 40
+before anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -149,7 +152,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "test",
+    "dev22", "dev23", "dev24", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8

@@ -288,7 +288,7 @@ SPLIT_FILES = (
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
     "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
-    "answers_test.jsonl",
+    "answers_dev24.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -436,6 +436,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev23.jsonl", "d23-",
          {"how": 8, "definition": 7, "why": 3, "comparison": 3, "who": 2, "example": 1,
           "list": 1, "when": 1}),
+        ("answers_dev24.jsonl", "d24-",
+         {"list": 8, "how": 7, "comparison": 7, "example": 5, "why": 5, "when": 4,
+          "who": 4}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
