@@ -274,6 +274,26 @@ def test_an_english_name_does_not_cover_the_korean_words_beside_it() -> None:
     assert subject_covered("Gateway 프록시", code, analyzer, units_of=lambda _: units)
 
 
+def test_two_words_are_covered_by_a_line_of_the_second_ones_section() -> None:
+    """ "이벤트 전파": the notes title a section 전파 and say there that it is of events,
+    though never as one phrase; a line elsewhere with both words covers nothing."""
+    from tests.conftest import unit_records
+
+    analyzer = default_analyzer()
+    note = (
+        "#### 전파하는 2가지 방법\n"
+        "- 이벤트가 전달되는 순서를 전파라고 한다. 버블링과 캡쳐링이 있다.\n\n"
+        "#### 배치\n"
+        "- 배치 단위로 입력을 정규화하면 학습이 안정된다.\n"
+    )
+    hits = [_hit(note)]
+    units = unit_records("events.md", hits[0].chunk_id, note)
+    assert subject_covered("이벤트 전파", hits, analyzer, units_of=lambda _: units)
+    assert not subject_covered("이벤트 전파", hits, analyzer)  # without the notes' lines
+    # 정규화 has no section of its own: the line under 배치 does not name 배치 정규화
+    assert not subject_covered("배치 정규화", hits, analyzer, units_of=lambda _: units)
+
+
 def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> None:
     analyzer = default_analyzer()
     hits = [

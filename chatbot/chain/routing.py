@@ -494,6 +494,13 @@ def subject_covered(
     if _phrase_covered(subject, terms, hits, analyzer, units_of, loose=loose):
         return True
     words = subject.split()
+    if (
+        not loose
+        and len(words) == 2
+        and units_of is not None
+        and _said_in_its_section(words, hits, analyzer, units_of)
+    ):
+        return True
     if not loose and len(words) > 1 and words[0] in USUAL_WORDS:
         # "기존 신경망", "일반 신경망": what a thing is set against, its usual kind; the
         # notes name the kind, seldom with the word that says it is the usual one
@@ -512,6 +519,27 @@ def subject_covered(
             )
             for other in sorted(_DATA_NOUNS - {words[1]})
         )
+    )
+
+
+def _said_in_its_section(
+    words: list[str],
+    hits: list[Passage],
+    analyzer: KoreanAnalyzer,
+    units_of: Callable[[Passage], list[UnitRecord]],
+) -> bool:
+    """ "이벤트 전파" where the notes say, under a title of 전파 ("전파하는 2가지 방법"), "이벤트가
+    전달되는 순서를 전파라고 한다": a line of the head word's own section that holds both
+    words names the thing, though not as one phrase."""
+    first = set(analyzer.terms(words[0])) - QUERY_STOPWORDS
+    head = set(analyzer.terms(words[1])) - QUERY_STOPWORDS
+    if not first or not head:
+        return False
+    return any(
+        first | head <= unit.terms
+        and any(head <= set(analyzer.terms(label)) for label in unit.labels)
+        for hit in hits
+        for unit in units_of(hit)
     )
 
 
