@@ -748,6 +748,32 @@ def _chat_over(app_settings: Settings, tmp_path: Path, notes: dict[str, str]) ->
     return services
 
 
+def test_the_respect_two_things_are_compared_in_picks_its_row(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "병렬 처리 측면에서 뭐가 달라?": the respect they are compared in is asked as much as
+    the sides (not where they belong): its own row, not one whose cell mentions it."""
+    services = _chat_over(
+        app_settings,
+        tmp_path,
+        {
+            "seq.md": "## RNN 계열 vs 트랜스포머\n\n"
+            "| 항목 | RNN | 트랜스포머 |\n|---|---|---|\n"
+            "| 데이터 처리 방식 | 순차적으로 처리 | 전체 시퀀스를 한꺼번에 병렬 처리 |\n"
+            "| 병렬 처리 | 불가능 (시간 순서대로만) | 가능 (GPU 활용) |\n",
+        },
+    )
+    try:
+        for question in (
+            "RNN이랑 트랜스포머는 병렬 처리 측면에서 뭐가 달라?",
+            "RNN이랑 트랜스포머는 병렬 처리 관점에서 어떻게 달라?",
+        ):
+            answer = services.chat.answer(question, None)["answer"]
+            assert answer.split("\n")[0].startswith("병렬 처리: "), answer
+    finally:
+        services.close()
+
+
 def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(
     app_settings: Settings, tmp_path: Path
 ) -> None:

@@ -129,6 +129,14 @@ _NOTHING_BEFORE = (
 )
 # "둘 중 뭘 봐야 해?", "둘 다 써도 돼?": the two things asked about last
 _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)|두\s?(?:개|가지)\s?중|양쪽")
+
+
+def _viewed_by(phrase: str, question: str) -> bool:
+    """Whether the question looks at things by `phrase` ("병렬 처리 측면에서 뭐가 달라?"):
+    in a comparison, the respect they are compared in, asked as much as the sides."""
+    return re.search(rf"{re.escape(phrase)}\s*(?:의\s*)?(?:측면|관점|입장)", question) is not None
+
+
 # Measures of a thing, asked of the subject before when asked alone ("비율은 보통 얼마로 해?")
 _MEASURES = frozenset(
     {"비율", "크기", "값", "기본값", "개수", "범위", "속도", "길이", "횟수", "비용", "수치"}
@@ -747,7 +755,11 @@ class ChatChain:
             units_about=snapshot.units_about,
             units_on=snapshot.units_on,
             passage_of=snapshot.by_id.get,
-            domains=frozenset(p for p, role in roles if role == "domain"),
+            domains=frozenset(
+                p
+                for p, role in roles
+                if role == "domain" and not (plan.kind == "compare" and _viewed_by(p, question))
+            ),
             # a follow-up that adds words of its own to the subject it goes on from
             anchors=anchors,
             # going on from an answer that quoted the code asks about that code
