@@ -954,6 +954,19 @@ def test_a_label_naming_both_sides_answers_a_comparison() -> None:
     # the kinds of a subject are its parts, never a bullet that restates it
     kinds = _answer_over(notes, "비지도 학습에는 어떤 종류가 있어?")
     assert kinds[0] == "비지도 학습: 군집, 차원 축소. [1]"
+    # where the notes say it in a sentence, the sentence stands for that line
+    said = LEARNING_NOTE.replace(
+        "정답 없이 훈련시키는 방식이다.\n",
+        "정답 없이 훈련시키는 방식이다.\n    - 비지도 학습에는 군집과 차원 축소가 있다.\n",
+    )
+    passage = Passage(12, "learn.md", "비지도 학습", said, 1.0)
+    notes = ([passage], {12: unit_records("learn.md", 12, said, 1100)})
+    kinds = _answer_over(notes, "비지도 학습 종류 뭐뭐 있어?")
+    assert kinds[0] == "비지도 학습에는 군집과 차원 축소가 있다. [1]"
+    assert kinds[1:] == [
+        "- 군집: 비슷한 데이터끼리 묶는 것. [1]",
+        "- 차원 축소: 특성을 줄여 데이터를 줄이는 방식. [1]",
+    ]
 
 
 OPTIMIZER_NOTE = """## 용어

@@ -1226,6 +1226,33 @@ def _subsections(
     return [Chosen(unit, first.passage, first.score), *parts]
 
 
+# "X에는 A과 B가 있다": a sentence that says what there is
+_LISTS_THEM = re.compile(r"[이가]\s?있(?:다|음|어요|습니다)")
+
+
+def _said_first(overview: list[Chosen], scored: list[Chosen], kind: str) -> list[Chosen]:
+    """An overview of a subject's parts ("비지도 학습: 군집, 차원 축소", then each part), led
+    by the notes' own sentence that lists them, where one does, in place of the line of
+    names read from their titles ("비지도 학습에는 군집과 차원 축소가 있다")."""
+    if kind != "list" or len(overview) < 2:
+        return overview
+    names = [_key_of(name) for name in overview[0].unit.text.split(", ")]
+    ids = {c.unit.unit_id for c in overview}
+    said = next(
+        (
+            c
+            for c in sorted(scored, key=lambda c: -c.score)
+            if c.unit.unit_id not in ids
+            and c.unit.kind == "item"
+            and (_LISTS_THEM.search(c.unit.text) or answers_kind(c.unit, "list"))
+            and sum(name in _key_of(c.unit.text) for name in names) >= min(len(names), 2)
+        ),
+        None,
+    )
+    # (the sentence stands for the line of names read from the titles; each part follows)
+    return overview if said is None else [said, *overview[1:]]
+
+
 def _glossary_under(scored: list[Chosen], subject_keys: set[str]) -> list[Chosen]:
     """For "활성화 함수 종류 뭐 있어?" where the notes give X a glossary of its own: lines
     "이름: 설명" straight under a title that names X ("활성화 함수: 뉴런의 출력을 정하는
@@ -3128,7 +3155,7 @@ class UnitSelector:
         if kind in ("list", "how") and not entries:
             overview = _subsections(scored, subject_keys if kind == "list" else set(), asked_label)
             if overview:
-                return Selection(overview, True)
+                return Selection(_said_first(overview, scored, kind), True)
         if kind == "how" and subject_keys:
             # "K-평균은 어떻게 학습해?", "… 어떻게 동작해?": the steps under a title of the
             # subject's own that names a procedure ("K-평균 군집화" > "학습 과정"), where the
@@ -3167,7 +3194,7 @@ class UnitSelector:
             ]
             overview = _subsections(labelled, subject_keys, asked_label)
             if overview:
-                return Selection(overview, True)
+                return Selection(_said_first(overview, [*scored, *labelled], kind), True)
         if kind == "list" and len(subjects) == 1:
             kinds = _kinds_named(scored, subjects[0])
             if kinds:
