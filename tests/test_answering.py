@@ -233,6 +233,21 @@ MAKERS_NOTE = """## 연구자와 업적
 """
 
 
+EPOCH_NOTE = """## 학습
+- 1 에포크는 배치를 전체 한번 도는 것을 의미함.
+- 에포크(epoch)는 모델이 전체 학습 데이터를 한 번 모두 학습한 횟수
+"""
+
+
+def test_a_sentence_opening_with_another_spelling_of_the_subject_defines_it() -> None:
+    # "에폭이 뭐야?": "에포크(epoch)는 …" opens with the subject, spelled as the notes do
+    passage = Passage(33, "train.md", "학습", EPOCH_NOTE, 1.0)
+    notes = ([passage], {33: unit_records("train.md", 33, EPOCH_NOTE, 3300)})
+    for question in ("에폭이 뭐야?", "에포크가 뭐야?"):
+        lines = _answer_over(notes, question)
+        assert lines[0].startswith("에포크(epoch)는 모델이 전체 학습 데이터를"), lines
+
+
 def test_what_a_thing_is_opens_with_its_own_line_not_a_persons_deed() -> None:
     passage = Passage(32, "makers.md", "연구자와 업적", MAKERS_NOTE, 1.0)
     notes = ([passage], {32: unit_records("makers.md", 32, MAKERS_NOTE, 3200)})

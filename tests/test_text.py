@@ -525,6 +525,9 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
     # sklearn's kernel="poly" is the notes' 다항식 커널
     assert analyzer.terms("poly 커널") == analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
+    # sklearn's scalers, as a student says them in Korean
+    assert analyzer.terms("로버스트 스케일러") == analyzer.terms("RobustScaler") == ["robustscaler"]
+    assert analyzer.terms("민맥스 스케일러") == analyzer.terms("MinMaxScaler") == ["minmaxscaler"]
     # the Korean name of a term, asked in English (the notes write "커널 트릭", "귀무가설")
     assert analyzer.terms("transfer learning") == analyzer.terms("전이 학습") == ["전이", "학습"]
     assert analyzer.terms("soft margin") == analyzer.terms("소프트 마진")

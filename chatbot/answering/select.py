@@ -904,8 +904,11 @@ def _opens_with(text: str, keys: set[str]) -> bool:
         return False
     # "에포크(epoch)는": the spelling in parentheses names the topic only when it closes it
     names = _names_of(topic) if re.search(r"[)）]\s*$", topic) else {_key_of(topic)}
-    # or one spelling of it ("임배딩을 쓴다는 것은" for 임베딩: the analyser's aliases)
-    return bool(names & keys) or any(_one_term(topic) == _one_term(k) != "" for k in keys)
+    # or one spelling of it ("임배딩을 쓴다는 것은" for 임베딩, "에포크(epoch)는" for 에폭: the
+    # analyser's aliases)
+    return bool(names & keys) or any(
+        _one_term(name) == _one_term(k) != "" for name in {topic, *names} for k in keys
+    )
 
 
 @lru_cache(maxsize=4096)
