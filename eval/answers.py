@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev24|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev25|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -59,7 +59,11 @@ who, 1 example, 1 list, 1 when), on lines drawn at random once dev22 was tuned o
 26 before anything was tuned on it); `answers_dev24.jsonl`, a twenty-fourth of 40 (8 list,
 7 how, 7 comparison, 5 example, 5 why, 4 when, 4 who), the kinds the test split misses
 most, asked in a student's words over all five notes once dev23 was tuned on: 36 of 40
-before anything was tuned on it).
+before anything was tuned on it); `answers_dev25.jsonl`, a twenty-fifth of 40 (7
+definition, 7 how, 6 list, 6 why, 5 when, 5 example, 4 comparison), each in another
+register (chat shorthand, long polite questions, a thing named by what it does, English
+for the notes' Korean and the other way round, typos), on lines deep in lists, tables and
+code, once dev24 was tuned on: 26 of 40 before anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -152,7 +156,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "dev24", "test",
+    "dev22", "dev23", "dev24", "dev25", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8
