@@ -294,6 +294,14 @@ def test_two_words_are_covered_by_a_line_of_the_second_ones_section() -> None:
     assert not subject_covered("배치 정규화", hits, analyzer, units_of=lambda _: units)
 
 
+def test_a_class_named_by_its_name_is_covered_by_its_row() -> None:
+    # "토끼 클래스": 클래스 says what kind of thing 토끼 is (the table's column of class names)
+    analyzer = default_analyzer()
+    hits = [_hit("|클래스 이름|원-핫 인코딩|\n|---|---|\n|고양이|[1, 0]|\n|토끼|[0, 1]|\n")]
+    assert subject_covered("토끼 클래스", hits, analyzer)
+    assert not subject_covered("여우 클래스", hits, analyzer)
+
+
 def test_a_name_is_covered_without_the_other_spelling_given_in_parentheses() -> None:
     analyzer = default_analyzer()
     hits = [

@@ -288,6 +288,8 @@ CLASS_NOUNS = frozenset(
         "endpoint",
         "코드",
         "code",
+        "클래스",
+        "class",
     }
 )
 # Words whose parts alone say more ("데이터" + "셋"): "MNIST 데이터셋" names MNIST; and
