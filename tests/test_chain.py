@@ -756,6 +756,30 @@ def _chat_over(app_settings: Settings, tmp_path: Path, notes: dict[str, str]) ->
     return services
 
 
+def test_a_name_from_code_before_another_says_where_that_one_belongs(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "flow_from_directory color_mode 값": the notes' table of arguments never names the
+    function; what is asked of its argument is answered, the function alone is not."""
+    services = _chat_over(
+        app_settings,
+        tmp_path,
+        {
+            "keras.md": "## 이미지 불러오기 인자\n\n"
+            "| 인자 | 설명 |\n|---|---|\n"
+            "| color_mode | 'rgb', 'grayscale', 'rgba' 중 선택 |\n"
+            "| target_size | 모든 이미지를 이 크기로 resize |\n",
+        },
+    )
+    try:
+        reply = services.chat.answer("flow_from_directory color_mode에 넣을수있는 값 뭐뭐임?", None)
+        assert reply["intent"] == "question" and "'grayscale'" in reply["answer"], reply
+        alone = services.chat.answer("flow_from_directory가 뭐야?", None)
+        assert alone["intent"] == "out_of_scope", alone
+    finally:
+        services.close()
+
+
 def test_the_respect_two_things_are_compared_in_picks_its_row(
     app_settings: Settings, tmp_path: Path
 ) -> None:
