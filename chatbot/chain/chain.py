@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
+from itertools import pairwise, zip_longest
 from typing import Any
 
 from langchain_core.runnables import RunnableBranch, RunnableGenerator, RunnableLambda
@@ -473,21 +473,18 @@ class ChatChain:
         # "torch.nn.Conv2d 쓰면"): notes often show its arguments or effect without the
         # name, so it need not be covered. A capitalised name that is not code names a
         # thing ("Grad-CAM으로 …"), which the notes must hold.
-        optional = (
-            {
-                p
-                for p, role in roles
-                if (role == "named" and _reads_as_code(p))
-                or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
-            }
-            | {
-                # "flow_from_directory color_mode에": a name from code right before another
-                # says where that one belongs, as "flow_from_directory의" would
-                p
-                for p, after in zip(subjects, subjects[1:])
-                if _CODE_PUNCT.search(p) and _reads_as_code(after) and f"{p} {after}" in message
-            }
-        )
+        optional = {
+            p
+            for p, role in roles
+            if (role == "named" and _reads_as_code(p))
+            or (role == "domain" and _CODE_PUNCT.search(p))  # "flow_from_directory의"
+        } | {
+            # "flow_from_directory color_mode에": a name from code right before another
+            # says where that one belongs, as "flow_from_directory의" would
+            p
+            for p, after in pairwise(subjects)
+            if _CODE_PUNCT.search(p) and _reads_as_code(after) and f"{p} {after}" in message
+        }
         missed = [s for s in subjects if s not in optional and not covers(s, result.hits)]
         if len(subjects) == 1 and question_kind(message) == "compare":
             # "파이토치 텐서플로 차이", "svm 로지스틱 회귀 차이": names side by side, each
