@@ -780,6 +780,33 @@ def test_a_name_from_code_before_another_says_where_that_one_belongs(
         services.close()
 
 
+def test_a_setting_with_its_value_asks_what_it_does_in_any_words(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "factor=2 주면 자원 분배가 어떻게 돼?": the notes say 자원 할당, never 자원 분배; the
+    setting as they write it is what is asked about."""
+    services = _chat_over(
+        app_settings,
+        tmp_path,
+        {
+            "search.md": "## HalvingRandomSearchCV 주요 파라미터\n\n"
+            "- factor: 자원 할당 배수입니다. factor=2이면 성능이 높은 모델에 두 배의 자원을 "
+            "할당하고, 성능이 낮은 모델은 제외합니다.\n"
+            "- cv: 교차 검증을 위한 폴드 수입니다.\n",
+        },
+    )
+    try:
+        reply = services.chat.answer(
+            "HalvingRandomSearchCV에서 factor=2 주면 자원 분배가 어떻게 돼?", None
+        )
+        assert reply["intent"] == "question" and "두 배의 자원" in reply["answer"], reply
+        # without the setting, words the notes lack are still declined
+        absent = services.chat.answer("HalvingRandomSearchCV에서 자원 분배는 어떻게 돼?", None)
+        assert absent["intent"] == "out_of_scope", absent
+    finally:
+        services.close()
+
+
 def test_the_respect_two_things_are_compared_in_picks_its_row(
     app_settings: Settings, tmp_path: Path
 ) -> None:

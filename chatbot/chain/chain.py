@@ -93,6 +93,9 @@ _HEADING_WORD = re.compile(rf"(?<![A-Za-z0-9_./]){_WORD}(?: {_WORD})*(?![A-Za-z0
 _NOT_TOPICS = frozenset({"the", "an", "of", "to", "and", "in", "is", "for", "with", "vs"})
 # Code in a question: an identifier with dots, underscores or a call, or lower case only.
 _CODE_PUNCT = re.compile(r"[._()]")
+# A setting written with its value ("factor=2", "cv=5", "padding='same'")
+_SETTING = re.compile(r"[A-Za-z_][\w.]*\s?=\s?\S+")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
 # a name in Latin letters, then Korean words ("RandomSearchCV 진행")
 _NAME_THEN_WORDS = re.compile(r"([A-Za-z][A-Za-z0-9_.\-]*)\s+([가-힣]+(?:\s[가-힣]+)*)")
 # A name as code writes it, with an underscore or a dot: "flow_from_directory", "nn.Conv2d".
@@ -572,6 +575,15 @@ class ChatChain:
             and all(dict(roles).get(s) in ("other", "domain") for s in missed)
             and not any(re.search(re.escape(s) + _DONE, message) for s in missed)
         ):
+            missed = []
+        if (
+            missed
+            and any(_SETTING.fullmatch(s) for s in subjects if s not in missed)
+            and not any(_HAS_LATIN.search(s) for s in missed)
+        ):
+            # "factor=2 주면 자원 분배가 어떻게 돼?": a setting with its value, as the notes
+            # write it, asks what it does; the words said for its effect ("자원 할당" in the
+            # notes) need not be theirs
             missed = []
         covered = bool(subjects) and not missed
         if covered:
