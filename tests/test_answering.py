@@ -239,6 +239,24 @@ EPOCH_NOTE = """## 학습
 """
 
 
+RESHAPE_NOTE = """## 전처리
+- astype('float32') 하는 이유
+    - 신경망 모델은 실수 데이터를 입력으로 받으므로 데이터 타입을 float32로 바꿔줘야 한다.
+## RNN
+- 2차원 시계열 데이터는 (샘플, 시간) 구조.
+- 딥러닝 시계열 모델은 (샘플, 시간, 피처) 형태를 요구해서 3차원으로 바꾼다.
+- 피처를 추가하는 것은 모델이 시점별 여러 변수를 인식하도록 하기 위함.
+"""
+
+
+def test_a_why_title_of_another_thing_does_not_say_why_of_the_subject() -> None:
+    # "astype('float32') 하는 이유" titles the why of astype, not of 시계열 데이터
+    passage = Passage(34, "prep.md", "전처리", RESHAPE_NOTE, 1.0)
+    notes = ([passage], {34: unit_records("prep.md", 34, RESHAPE_NOTE, 3400)})
+    lines = _answer_over(notes, "시계열 데이터를 3차원으로 바꾸는 이유가 뭐야?")
+    assert "float32" not in lines[0] and "시계열" in lines[0], lines
+
+
 def test_a_sentence_opening_with_another_spelling_of_the_subject_defines_it() -> None:
     # "에폭이 뭐야?": "에포크(epoch)는 …" opens with the subject, spelled as the notes do
     passage = Passage(33, "train.md", "학습", EPOCH_NOTE, 1.0)
