@@ -4153,8 +4153,14 @@ class UnitSelector:
             # (and a line under the subject's strengths says why one uses it as a title of
             # why would: "FastAPI 특징" > "요청을 처리하는 속도 매우 빠름")
             by_title = asks(unit) == kind or (kind == "why" and unit.ask == "pros")
-            another = by_title and _asked_of_another(unit, subjects)
-            score += 0.0 if another and kind == "why" else 1.5 if by_title and not another else 0.8
+            if not by_title:
+                score += 0.8
+            elif not _asked_of_another(unit, subjects):
+                score += 1.5
+            elif kind != "why":
+                # (a title that asks why of another thing, "astype('float32') 하는 이유" for
+                # 시계열 데이터, says nothing of why of the subject: it adds nothing)
+                score += 0.8
             if kind == "when" and ASKS_USE.search(question) and _SAYS_USED.search(unit.text):
                 # "언제 써?" asks when it is used: a line that says it is used so ("… 전처리로
                 # 쓴다"), before one that gives a case of something else ("… 섞여 있으면 먼저
