@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev25|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev26|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -63,7 +63,11 @@ before anything was tuned on it); `answers_dev25.jsonl`, a twenty-fifth of 40 (7
 definition, 7 how, 6 list, 6 why, 5 when, 5 example, 4 comparison), each in another
 register (chat shorthand, long polite questions, a thing named by what it does, English
 for the notes' Korean and the other way round, typos), on lines deep in lists, tables and
-code, once dev24 was tuned on: 26 of 40 before anything was tuned on it).
+code, once dev24 was tuned on: 26 of 40 before anything was tuned on it);
+`answers_dev26.jsonl`, a twenty-sixth of 40 (7 how, 7 list, 6 comparison, 5 definition, 5
+why, 4 when, 3 example, 3 who), typed as students type in a course chat (short, casual,
+abbreviations, two questions in one), on lines others skip (the middle of long lists, table
+cells, lines of code), once dev25 was tuned on: 31 of 40 before anything was tuned on it).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -156,7 +160,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "dev24", "dev25", "test",
+    "dev22", "dev23", "dev24", "dev25", "dev26", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8

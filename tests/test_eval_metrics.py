@@ -288,7 +288,7 @@ SPLIT_FILES = (
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
     "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
-    "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_test.jsonl",
+    "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_dev26.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -442,6 +442,9 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev25.jsonl", "d25-",
          {"definition": 7, "how": 7, "list": 6, "why": 6, "when": 5, "example": 5,
           "comparison": 4}),
+        ("answers_dev26.jsonl", "d26-",
+         {"how": 7, "list": 7, "comparison": 6, "definition": 5, "why": 5, "when": 4,
+          "example": 3, "who": 3}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
