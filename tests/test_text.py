@@ -525,6 +525,8 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("로짓이 뭐야") == analyzer.terms("logit") == ["logit"]
     # sklearn's kernel="poly" is the notes' 다항식 커널
     assert analyzer.terms("poly 커널") == analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
+    # a common abbreviation
+    assert analyzer.terms("backprop") == analyzer.terms("역전파") == ["backpropagation"]
     # sklearn's scalers, as a student says them in Korean
     assert analyzer.terms("로버스트 스케일러") == analyzer.terms("RobustScaler") == ["robustscaler"]
     assert analyzer.terms("민맥스 스케일러") == analyzer.terms("MinMaxScaler") == ["minmaxscaler"]
