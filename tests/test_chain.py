@@ -294,6 +294,31 @@ def test_two_words_are_covered_by_a_line_of_the_second_ones_section() -> None:
     assert not subject_covered("배치 정규화", hits, analyzer, units_of=lambda _: units)
 
 
+def test_the_first_word_of_a_name_written_in_one_piece_is_covered() -> None:
+    # "Halving서치": a student's short for HalvingRandomSearchCV
+    analyzer = default_analyzer()
+    hits = [_hit("HalvingRandomSearchCV 주요 파라미터\nfactor: 자원 할당 배수입니다.")]
+    # also where it only says what the subject belongs to ("Halving서치에서 factor는")
+    assert subject_covered("Halving", hits, analyzer, loose=True)
+    assert not subject_covered("Random", hits, analyzer, loose=True)  # not its first word
+
+
+def test_an_english_word_the_notes_write_in_korean_is_read_as_their_korean() -> None:
+    """ "Batch 정규화" is 배치 정규화, which the notes never say, though they write
+    "batch_size" and say 배치 and 정규화 apart."""
+    analyzer = default_analyzer()
+    hits = [
+        _hit(
+            "배치: 데이터를 잘게 쪼갠 것\nbatch_size: 한 배치의 샘플 수\n입력 정규화는 값을 맞춘다."
+        )
+    ]
+    assert not subject_covered("Batch 정규화", hits, analyzer)
+    assert not subject_covered("배치 정규화", hits, analyzer)
+    # where the notes write the word in English, it names what they say of it
+    gateway = [_hit("gateway 서버는 포트 9000에서 실행한다.\n게이트웨이는 요청을 넘긴다.")]
+    assert subject_covered("gateway 서버", gateway, analyzer)
+
+
 def test_a_class_named_by_its_name_is_covered_by_its_row() -> None:
     # "토끼 클래스": 클래스 says what kind of thing 토끼 is (the table's column of class names)
     analyzer = default_analyzer()

@@ -558,6 +558,9 @@ class ChatChain:
             s: named.group(1)
             for s in missed
             if (named := _NAME_THEN_WORDS.fullmatch(s))
+            # (not an English word the glossary spells in Korean: "Batch 정규화" is 배치
+            # 정규화, one name)
+            and self.analyzer.korean_name(named.group(1)) == named.group(1)
             and covers(named.group(1), result.hits)
             and covers(named.group(2), result.hits)
         }

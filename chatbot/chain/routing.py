@@ -474,6 +474,12 @@ def subject_covered(
     terms = [t for t in analyzer.terms(subject) if t not in QUERY_STOPWORDS]
     if not terms:
         return True
+    if _WORD_OF_A_NAME.fullmatch(subject) and any(
+        re.search(rf"\b{re.escape(subject)}[A-Z]", f"{hit.heading} {hit.text}") for hit in hits
+    ):
+        # "Halving서치": the first word of a name the notes write in one piece
+        # ("HalvingRandomSearchCV"), as a student shortens it
+        return True
     if units_about is not None and any(
         unit.kind in ("row", "term") and set(analyzer.terms(unit.term)) == set(terms)
         for unit in units_about(set(terms))
@@ -522,6 +528,10 @@ def subject_covered(
     )
 
 
+# A capitalised word of Latin letters, long enough to be a word of its own ("Halving")
+_WORD_OF_A_NAME = re.compile(r"[A-Z][a-z]{4,}")
+
+
 def _said_in_its_section(
     words: list[str],
     hits: list[Passage],
@@ -564,8 +574,16 @@ def _phrase_covered(
     squeezed = _LETTERS_ONLY.sub("", subject).casefold()
     # English terms as the user wrote them (not Korean words that alias to English ones:
     # "배치" analyses to "batch", yet "배치 정규화" still needs its words together).
+    # (nor an English word the glossary spells in Korean where the passages never write it
+    # in English: "Batch 정규화" is 배치 정규화; "gateway 서버" stays, the code says gateway)
+    written = " ".join(f"{h.heading} {h.text}" for h in hits).casefold()
     latin = [
-        t for word in _LATIN_WORD.findall(subject) for t in analyzer.terms(word) if len(t) >= 2
+        t
+        for word in _LATIN_WORD.findall(subject)
+        if analyzer.korean_name(word) == word
+        or re.search(rf"(?<![a-z_]){re.escape(word.casefold())}(?![a-z_])", written)
+        for t in analyzer.terms(word)
+        if len(t) >= 2
     ]
     present = set().union(*(set(h.terms) for h in hits)) if hits else set()
     if (
