@@ -333,6 +333,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("@login_required가 뭐야?", ["login_required"]),
         # an adverb made of a noun ("결론적으로") is no thing asked about
         ("결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
+        # anywhere, where it says how a thing is said
+        ("회귀랑 분류 결론적으로 뭘로 구분한다고 했지", ["회귀", "분류"]),
+        ("feature map에서 말하는 특징이 구체적으로 어떤 건지 예를 들어줄래?", ["feature map"]),
         ("혹시 결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
         # the kinds of a thing, however named, are asked of it
         ("스케일러 유형 뭐 있어?", ["스케일러"]),

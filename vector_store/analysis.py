@@ -256,6 +256,8 @@ _WHO_FRAME = re.compile(r"(?:뭐|무엇을|무슨 일을|어떤 일을)\s*(?:한
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
 _VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
+# Nouns made adverbs of how a thing is said ("결론적으로", "일반적으로", "요약적으로")
+_SAYING_ROOTS = frozenset({"결론", "일반", "기본", "구체", "최종", "전반", "궁극", "요약", "대체"})
 # Words that open a message without saying anything of what it asks ("혹시 결론적으로 …",
 # "근데 SVM은 뭐야?"); "그럼" opens one too, though it says the message follows another
 OPENERS = ("혹시", "근데", "그런데", "그리고", "아", "음", "저기", "참")
@@ -936,6 +938,21 @@ class KoreanAnalyzer:
             ):
                 # "결론적으로 …", "기본적으로 …": opening the sentence, an adverb of it, no
                 # thing asked about (not "처음 성공적으로 적용한": how it was done)
+                start = -1
+                continue
+            if (
+                tok.form == "적"
+                and tag == "XSN"
+                and start >= 0
+                and i + 1 < len(tokens)
+                and tokens[i + 1].form == "으로"
+                and text[last_word[0] : tok.start] in _SAYING_ROOTS
+            ):
+                # "회귀랑 분류 결론적으로 뭘로 구분해?": an adverb of how it is said, after
+                # the subject, no word of it
+                if last_word[0] > start:
+                    end = last_word[1]
+                    close("other")
                 start = -1
                 continue
             if tok.form == "대신" and tag == "NNG" and start >= 0:
