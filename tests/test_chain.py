@@ -781,28 +781,36 @@ def _chat_over(app_settings: Settings, tmp_path: Path, notes: dict[str, str]) ->
     return services
 
 
+def _replies(
+    app_settings: Settings, tmp_path: Path, notes: dict[str, str], *questions: str
+) -> list[dict]:
+    """The replies to each question, each in a session of its own, over these notes."""
+    services = _chat_over(app_settings, tmp_path, notes)
+    try:
+        return [services.chat.answer(question, None) for question in questions]
+    finally:
+        services.close()
+
+
 def test_a_name_from_code_before_another_says_where_that_one_belongs(
     app_settings: Settings, tmp_path: Path
 ) -> None:
     """ "flow_from_directory color_mode 값": the notes' table of arguments never names the
     function; what is asked of its argument is answered, the function alone is not."""
-    services = _chat_over(
+    table = (
+        "## 이미지 불러오기 인자\n\n| 인자 | 설명 |\n|---|---|\n"
+        "| color_mode | 'rgb', 'grayscale', 'rgba' 중 선택 |\n"
+        "| target_size | 모든 이미지를 이 크기로 resize |\n"
+    )
+    reply, alone = _replies(
         app_settings,
         tmp_path,
-        {
-            "keras.md": "## 이미지 불러오기 인자\n\n"
-            "| 인자 | 설명 |\n|---|---|\n"
-            "| color_mode | 'rgb', 'grayscale', 'rgba' 중 선택 |\n"
-            "| target_size | 모든 이미지를 이 크기로 resize |\n",
-        },
+        {"keras.md": table},
+        "flow_from_directory color_mode에 넣을수있는 값 뭐뭐임?",
+        "flow_from_directory가 뭐야?",
     )
-    try:
-        reply = services.chat.answer("flow_from_directory color_mode에 넣을수있는 값 뭐뭐임?", None)
-        assert reply["intent"] == "question" and "'grayscale'" in reply["answer"], reply
-        alone = services.chat.answer("flow_from_directory가 뭐야?", None)
-        assert alone["intent"] == "out_of_scope", alone
-    finally:
-        services.close()
+    assert reply["intent"] == "question" and "'grayscale'" in reply["answer"], reply
+    assert alone["intent"] == "out_of_scope", alone
 
 
 def test_a_setting_with_its_value_asks_what_it_does_in_any_words(
@@ -810,26 +818,21 @@ def test_a_setting_with_its_value_asks_what_it_does_in_any_words(
 ) -> None:
     """ "factor=2 주면 자원 분배가 어떻게 돼?": the notes say 자원 할당, never 자원 분배; the
     setting as they write it is what is asked about."""
-    services = _chat_over(
+    note = (
+        "## HalvingRandomSearchCV 주요 파라미터\n\n"
+        "- factor: 자원 할당 배수입니다. factor=2이면 성능이 높은 모델에 두 배의 자원을 "
+        "할당하고, 성능이 낮은 모델은 제외합니다.\n- cv: 교차 검증을 위한 폴드 수입니다.\n"
+    )
+    reply, absent = _replies(
         app_settings,
         tmp_path,
-        {
-            "search.md": "## HalvingRandomSearchCV 주요 파라미터\n\n"
-            "- factor: 자원 할당 배수입니다. factor=2이면 성능이 높은 모델에 두 배의 자원을 "
-            "할당하고, 성능이 낮은 모델은 제외합니다.\n"
-            "- cv: 교차 검증을 위한 폴드 수입니다.\n",
-        },
-    )
-    try:
-        reply = services.chat.answer(
-            "HalvingRandomSearchCV에서 factor=2 주면 자원 분배가 어떻게 돼?", None
-        )
-        assert reply["intent"] == "question" and "두 배의 자원" in reply["answer"], reply
+        {"search.md": note},
+        "HalvingRandomSearchCV에서 factor=2 주면 자원 분배가 어떻게 돼?",
         # without the setting, words the notes lack are still declined
-        absent = services.chat.answer("HalvingRandomSearchCV에서 자원 분배는 어떻게 돼?", None)
-        assert absent["intent"] == "out_of_scope", absent
-    finally:
-        services.close()
+        "HalvingRandomSearchCV에서 자원 분배는 어떻게 돼?",
+    )
+    assert reply["intent"] == "question" and "두 배의 자원" in reply["answer"], reply
+    assert absent["intent"] == "out_of_scope", absent
 
 
 def test_the_respect_two_things_are_compared_in_picks_its_row(
@@ -837,25 +840,19 @@ def test_the_respect_two_things_are_compared_in_picks_its_row(
 ) -> None:
     """ "병렬 처리 측면에서 뭐가 달라?": the respect they are compared in is asked as much as
     the sides (not where they belong): its own row, not one whose cell mentions it."""
-    services = _chat_over(
+    table = (
+        "## RNN 계열 vs 트랜스포머\n\n| 항목 | RNN | 트랜스포머 |\n|---|---|---|\n"
+        "| 데이터 처리 방식 | 순차적으로 처리 | 전체 시퀀스를 한꺼번에 병렬 처리 |\n"
+        "| 병렬 처리 | 불가능 (시간 순서대로만) | 가능 (GPU 활용) |\n"
+    )
+    for reply in _replies(
         app_settings,
         tmp_path,
-        {
-            "seq.md": "## RNN 계열 vs 트랜스포머\n\n"
-            "| 항목 | RNN | 트랜스포머 |\n|---|---|---|\n"
-            "| 데이터 처리 방식 | 순차적으로 처리 | 전체 시퀀스를 한꺼번에 병렬 처리 |\n"
-            "| 병렬 처리 | 불가능 (시간 순서대로만) | 가능 (GPU 활용) |\n",
-        },
-    )
-    try:
-        for question in (
-            "RNN이랑 트랜스포머는 병렬 처리 측면에서 뭐가 달라?",
-            "RNN이랑 트랜스포머는 병렬 처리 관점에서 어떻게 달라?",
-        ):
-            answer = services.chat.answer(question, None)["answer"]
-            assert answer.split("\n")[0].startswith("병렬 처리: "), answer
-    finally:
-        services.close()
+        {"seq.md": table},
+        "RNN이랑 트랜스포머는 병렬 처리 측면에서 뭐가 달라?",
+        "RNN이랑 트랜스포머는 병렬 처리 관점에서 어떻게 달라?",
+    ):
+        assert reply["answer"].split("\n")[0].startswith("병렬 처리: "), reply
 
 
 def test_a_name_the_answer_showed_is_asked_of_as_the_answer_used_it(

@@ -928,26 +928,19 @@ class KoreanAnalyzer:
                 # "판별자는 하는 일이": what a thing does frames the question, as 역할 does
                 close("marked")
                 continue
-            if (
+            adverb = (
                 tok.form == "적"
                 and tag == "XSN"
                 and start >= 0
                 and i + 1 < len(tokens)
                 and tokens[i + 1].form == "으로"
-                and _OPENING.fullmatch(text[:start].strip())
-            ):
+            )
+            if adverb and _OPENING.fullmatch(text[:start].strip()):
                 # "결론적으로 …", "기본적으로 …": opening the sentence, an adverb of it, no
                 # thing asked about (not "처음 성공적으로 적용한": how it was done)
                 start = -1
                 continue
-            if (
-                tok.form == "적"
-                and tag == "XSN"
-                and start >= 0
-                and i + 1 < len(tokens)
-                and tokens[i + 1].form == "으로"
-                and text[last_word[0] : tok.start] in _SAYING_ROOTS
-            ):
+            if adverb and text[last_word[0] : tok.start] in _SAYING_ROOTS:
                 # "회귀랑 분류 결론적으로 뭘로 구분해?": an adverb of how it is said, after
                 # the subject, no word of it
                 if last_word[0] > start:
