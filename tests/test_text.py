@@ -335,6 +335,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
         # anywhere, where it says how a thing is said
         ("회귀랑 분류 결론적으로 뭘로 구분한다고 했지", ["회귀", "분류"]),
+        # the name before such an adverb at the opening stays ("CNN 일반적으로")
+        ("CNN 일반적으로 어디에 써?", ["CNN"]),
+        ("SVM 기본적으로 뭐야?", ["SVM"]),
         ("feature map에서 말하는 특징이 구체적으로 어떤 건지 예를 들어줄래?", ["feature map"]),
         ("혹시 결론적으로 회귀랑 분류는 어떻게 구분돼요?", ["회귀", "분류"]),
         # the kinds of a thing, however named, are asked of it

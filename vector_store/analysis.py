@@ -935,9 +935,10 @@ class KoreanAnalyzer:
                 and i + 1 < len(tokens)
                 and tokens[i + 1].form == "으로"
             )
-            if adverb and _OPENING.fullmatch(text[:start].strip()):
+            if adverb and last_word[0] <= start and _OPENING.fullmatch(text[:start].strip()):
                 # "결론적으로 …", "기본적으로 …": opening the sentence, an adverb of it, no
-                # thing asked about (not "처음 성공적으로 적용한": how it was done)
+                # thing asked about (not "처음 성공적으로 적용한": how it was done; nor the
+                # name before it, "CNN 일반적으로 …")
                 start = -1
                 continue
             if adverb and text[last_word[0] : tok.start] in _SAYING_ROOTS:
