@@ -835,6 +835,27 @@ def test_a_setting_with_its_value_asks_what_it_does_in_any_words(
     assert absent["intent"] == "out_of_scope", absent
 
 
+def test_a_kind_word_outside_the_marked_subject_frames_the_question(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "KoAlpaca 누가 만든 모델임?": 모델 says what KoAlpaca is, not a second thing asked of
+    (not the code under a comment that says 모델)."""
+    notes = {
+        "llm.md": "## 한국어 모델\n\n| 모델 | 크기 |\n|---|---|\n"
+        "| KoAlpaca-Polyglot (by Beomi) | 12.8B |\n| TinyLlama | 1.1B |\n",
+        "api.md": "## 요청\n\n```python\n# MNIST 관련 요청 모델\n"
+        "class SampleRequest(BaseModel):\n    index: int = 100\n```\n",
+    }
+    services = _chat_over(app_settings, tmp_path, notes)
+    try:
+        chain = services.chat.chain  # type: ignore[union-attr]
+        plan = chain.plan({"message": "KoAlpaca 누가 만든 모델임?", "history": []})
+        assert plan.subjects == ["KoAlpaca"], plan.subjects
+        assert plan.answer is not None and "by Beomi" in plan.answer.lines[0]
+    finally:
+        services.close()
+
+
 def test_the_respect_two_things_are_compared_in_picks_its_row(
     app_settings: Settings, tmp_path: Path
 ) -> None:

@@ -647,6 +647,15 @@ class ChatChain:
         intent = decide_intent(signals, self.chat)
         if intent == "question":
             subjects = [held_name(s, result.hits, self.analyzer) for s in subjects]
+            marked = {p for p, role in roles if role == "marked"}
+            if any(s in marked for s in subjects):
+                # "KoAlpaca 누가 만든 모델임?": a word that only says what kind of thing the
+                # marked subject is, outside it, frames the question (as 사람 does for 누구)
+                subjects = [
+                    s
+                    for s in subjects
+                    if s in marked or len(self.analyzer.kind_words(s)) < len(s.split())
+                ]
         held_part = ""
         if intent == "out_of_scope" and missed:
             # "드롭아웃 비율은 보통 얼마로 해?": the notes hold 드롭아웃, not its 비율
