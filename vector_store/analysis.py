@@ -255,7 +255,7 @@ _RATE_SUFFIXES = frozenset({"률", "율"})
 _WHO_FRAME = re.compile(r"(?:뭐|무엇을|무슨 일을|어떤 일을)\s*(?:한|했던|하는)\s*사람")
 # Nouns for a point of view ("뉴런 관점에서"): the phrase before them is where the subject
 # is looked at from, its domain
-_VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
+VIEW_NOUNS = frozenset({"관점", "측면", "입장"})
 # Nouns made adverbs of how a thing is said ("결론적으로", "일반적으로", "요약적으로")
 _SAYING_ROOTS = frozenset({"결론", "일반", "기본", "구체", "최종", "전반", "궁극", "요약", "대체"})
 # Words that open a message without saying anything of what it asks ("혹시 결론적으로 …",
@@ -1091,7 +1091,7 @@ class KoreanAnalyzer:
                     and (tok.form not in _TITLE_NOUNS or inside)
                     and not (asks_who and tok.form in _WHO_NOUNS and not inside)
                     and tok.form not in _REQUEST_NOUNS
-                    and tok.form not in _VIEW_NOUNS
+                    and tok.form not in VIEW_NOUNS
                 )
                 or ((glue or suffix or paren or nominal) and start >= 0)
                 or prefix
@@ -1129,7 +1129,7 @@ class KoreanAnalyzer:
             # "모델이라는 말": the copula before 라는 marks what it names as a subject
             naming = tag == "VCP" and i + 1 < len(tokens)
             naming = naming and tokens[i + 1].tag == "ETM" and tokens[i + 1].form in ("라는", "란")
-            if tok.form in _VIEW_NOUNS and tag == "NNG":
+            if tok.form in VIEW_NOUNS and tag == "NNG":
                 # "B와 비교해서 병렬 연산 측면에서": the respect they are compared in, not
                 # the other side of the pair
                 paired = False

@@ -72,7 +72,7 @@ from chatbot.routing.features import (
     without_source,
 )
 from chatbot.settings import ChatConfig
-from vector_store.analysis import KoreanAnalyzer, acronyms, name_key
+from vector_store.analysis import VIEW_NOUNS, KoreanAnalyzer, acronyms, name_key
 from vector_store.embeddings import NamedEmbeddings
 from vector_store.passage import Passage, UnitRecord
 from vector_store.retriever import HybridSearcher, SearchResult
@@ -137,7 +137,8 @@ _BOTH = re.compile(r"(?<![가-힣])둘\s?(?:중|다|의|이|은|는|을|를|에)
 def _viewed_by(phrase: str, question: str) -> bool:
     """Whether the question looks at things by `phrase` ("병렬 처리 측면에서 뭐가 달라?"):
     in a comparison, the respect they are compared in, asked as much as the sides."""
-    return re.search(rf"{re.escape(phrase)}\s*(?:의\s*)?(?:측면|관점|입장)", question) is not None
+    views = "|".join(sorted(VIEW_NOUNS))
+    return re.search(rf"{re.escape(phrase)}\s*(?:의\s*)?(?:{views})", question) is not None
 
 
 # Measures of a thing, asked of the subject before when asked alone ("비율은 보통 얼마로 해?")
