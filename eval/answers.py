@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev26|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev29|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -67,7 +67,15 @@ code, once dev24 was tuned on: 26 of 40 before anything was tuned on it);
 `answers_dev26.jsonl`, a twenty-sixth of 40 (7 how, 7 list, 6 comparison, 5 definition, 5
 why, 4 when, 3 example, 3 who), typed as students type in a course chat (short, casual,
 abbreviations, two questions in one), on lines others skip (the middle of long lists, table
-cells, lines of code), once dev25 was tuned on: 31 of 40 before anything was tuned on it).
+cells, lines of code), once dev25 was tuned on: 31 of 40 before anything was tuned on it;
+`answers_dev27.jsonl`, `answers_dev28.jsonl` and `answers_dev29.jsonl`, 40 each, written
+side by side once dev26 was tuned on, on lines no other split uses (by then mostly code,
+formulas and the rows that say what their symbols stand for, table cells and day
+headings): dev27 (8 list, 8 how, 7 comparison, 6 example, 5 who, 3 why, 3 when) 20,
+dev28 (9 definition, 7 why, 6 when, 6 how, 4 example, 4 list, 4 comparison; the subject
+named by a parent bullet or heading, asked in other words) 11, dev29 (6 definition, 6
+how, 6 why, 6 list, 5 comparison, 4 when, 4 example, 3 who; long questions asked while
+reviewing) 16 of 40 before anything was tuned on them).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -160,7 +168,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "dev24", "dev25", "dev26", "test",
+    "dev22", "dev23", "dev24", "dev25", "dev26", "dev27", "dev28", "dev29", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8

@@ -288,7 +288,8 @@ SPLIT_FILES = (
     "answers_dev13.jsonl", "answers_dev14.jsonl", "answers_dev15.jsonl",
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
     "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
-    "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_dev26.jsonl", "answers_test.jsonl",
+    "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_dev26.jsonl", "answers_dev27.jsonl",
+    "answers_dev28.jsonl", "answers_dev29.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -445,6 +446,15 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev26.jsonl", "d26-",
          {"how": 7, "list": 7, "comparison": 6, "definition": 5, "why": 5, "when": 4,
           "example": 3, "who": 3}),
+        ("answers_dev27.jsonl", "d27-",
+         {"list": 8, "how": 8, "comparison": 7, "example": 6, "who": 5, "why": 3,
+          "when": 3}),
+        ("answers_dev28.jsonl", "d28-",
+         {"definition": 9, "why": 7, "when": 6, "how": 6, "example": 4, "list": 4,
+          "comparison": 4}),
+        ("answers_dev29.jsonl", "d29-",
+         {"definition": 6, "how": 6, "why": 6, "list": 6, "comparison": 5, "when": 4,
+          "example": 4, "who": 3}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
