@@ -285,8 +285,8 @@ def content_lines(answer: str) -> list[str]:
         if _SOURCES.match(line):
             lines = lines[:i]
             break
-    if len(lines) > 1 and not _CITE.search(lines[0]):
-        lines = lines[1:]
+    if len(lines) > 1 and not _CITE.search(lines[0]) and not lines[0].startswith(_BLOCK):
+        lines = lines[1:]  # (a block at the top came after its header, taken already)
     return lines
 
 

@@ -83,6 +83,77 @@ def _relations(math: str) -> str:
     return _RELATION.sub(lambda m: _RELATIONS[m.group(1)], math)
 
 
+# Display math ("$$" … "$$", or "$$K(a, b) = a^T b$$" on one line) as a reader reads it:
+# the environment's own lines say nothing, a row's "&" and "\\\\" only align it, \text{…}
+# is its words, and a command for a symbol is the symbol.
+_MATH_FRAME = re.compile(
+    r"^(?:\$\$|\\begin\{\w+\*?\}|\\end\{\w+\*?\}|\\left\s*\\?[{(\[.|]|\\right\s*\\?[})\].|])$"
+)
+_MATH_TEXT = re.compile(r"\\(?:text|mathrm|operatorname|textbf|mathbf)\{([^{}]*)\}")
+_MATH_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
+    "theta": "θ", "lambda": "λ", "mu": "μ", "sigma": "σ", "phi": "φ", "Phi": "Φ",
+    "pi": "π", "sum": "Σ", "prod": "Π", "cdot": "·", "times": "×", "infty": "∞",
+    "partial": "∂", "leftarrow": "←", "rightarrow": "→", "|": "‖", **_RELATIONS,
+}  # fmt: skip
+_MATH_SYMBOL = re.compile(
+    r"\\(\||(?:"
+    + "|".join(sorted((k for k in _MATH_SYMBOLS if k.isalpha()), key=len, reverse=True))
+    + r")(?![A-Za-z]))"
+)
+# \left( … \right) size a bracket; \exp, \log, \tanh are the names they spell
+_MATH_SIZING = re.compile(r"\\(?:left|right|big|Big)(?![A-Za-z])\s*")
+_MATH_NAME = re.compile(r"\\(exp|log|ln|tanh|sin|cos|max|min)(?![A-Za-z])")
+# \hat{y} is ŷ, \bar{x} is x̄ (the letter with a combining mark); \frac{a}{b} is (a)/(b)
+_MATH_ACCENT = re.compile(r"\\(hat|bar|tilde)\{(\w)\}")
+_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}
+_MATH_FRACTION = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+
+
+def is_display_math(lines: list[str]) -> list[bool]:
+    """Which of a paragraph's source lines belong to display math: the lines from a line
+    that opens with "$$" to the line that closes it (one line when it holds both)."""
+    inside, marks = False, []
+    for raw in lines:
+        line = raw.strip()
+        if inside:
+            marks.append(True)
+            inside = not line.endswith("$$")
+        elif line.startswith("$$"):
+            marks.append(True)
+            inside = line == "$$" or not (len(line) > 4 and line.endswith("$$"))
+        else:
+            marks.append(False)
+    return marks
+
+
+def readable_math(line: str) -> str:
+    """One line of display math as it reads: "&P_k = A : \\text{영역에 속하는 …}" →
+    "P_k = A: 영역에 속하는 …", "$$K(a, b) = (\\gamma a^T \\cdot b)^d$$" →
+    "K(a, b) = (γ a^T · b)^d"; "" for a line that only frames the environment."""
+    line = line.strip()
+    if line.startswith("$$"):
+        line = line[2:]
+    if line.endswith("$$"):
+        line = line[:-2]
+    line = line.strip()
+    if _MATH_FRAME.match(line):
+        return ""
+    line = line.removeprefix("&").removesuffix("\\\\").strip()
+    line = _MATH_TEXT.sub(r"\1", line)
+    line = _MATH_SIZING.sub("", line)
+    line = _MATH_NAME.sub(r"\1", line)
+    line = _MATH_ACCENT.sub(
+        lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), line
+    )
+    line = _MATH_FRACTION.sub(
+        lambda m: "/".join(x if x.isalnum() else f"({x})" for x in m.groups()), line
+    )
+    line = _MATH_SYMBOL.sub(lambda m: _MATH_SYMBOLS[m.group(1)], line)
+    line = re.sub(r"\s+:\s+", ": ", line)
+    return _SPACES.sub(" ", line).strip()
+
+
 def one_line(text: str) -> str:
     """A table cell's lines as one: each break (a `<br>`) becomes ", ", or a space after a
     comma the cell already has ("Holovaty,<br>Simon Willison" → "Holovaty, Simon

@@ -25,11 +25,12 @@ import re
 import textwrap
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ingest.markdown import TOPIC_GAP, clean_inline, one_line
+from ingest.markdown import TOPIC_GAP, clean_inline, is_display_math, one_line, readable_math
 
 # The kinds of question a label can ask (and a message can ask, see chatbot.answering).
 ASK_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -157,7 +158,9 @@ class UnitDraft:
     """"item" (a bullet or a line), "term" (a "용어 - 설명" line: `term` holds the term),
     "row" (a table row read with its header), "label" (a bullet with children), "code" (a
     line of code, with its indentation in the block; its labels end with the function or
-    class it stands in and the comment above it, if any)."""
+    class it stands in and the comment above it, if any), "formula" (a line of display
+    math as it reads, `readable_math`: the formula, or a row that says what a symbol in it
+    stands for)."""
     line: int
     """1-based line in the source file."""
     heading_depth: int
@@ -529,6 +532,19 @@ class _Builder:
         paragraph is a bullet's own text, whose first line may name what the rest say
         more of."""
         raw_lines = inline.split("\n")
+        math = is_display_math(raw_lines)
+        if any(math):
+            # display math ("$$ … $$") is a formula and the rows that say what its symbols
+            # stand for: units of their own, around the paragraph's prose on either side
+            for is_math, span in groupby(range(len(raw_lines)), key=math.__getitem__):
+                rows = list(span)
+                if is_math:
+                    for i in rows:
+                        self.add(readable_math(raw_lines[i]), line + i, parents, kind="formula")
+                else:
+                    prose = "\n".join(raw_lines[i] for i in rows)
+                    self.lines(prose, line + rows[0], parents, bullet=bullet and rows[0] == 0)
+            return
         cells = [[c.strip() for c in x.split("\t") if c.strip()] for x in raw_lines]
         pieces: list[tuple[int, str]] = []
         offset = 0

@@ -8,7 +8,7 @@ import pytest
 
 from chatbot.answering.codewords import in_korean
 from chatbot.answering.kinds import question_kind
-from chatbot.answering.render import render_answer
+from chatbot.answering.render import quoted_lines, render_answer
 from chatbot.answering.select import (
     _PROS,
     Selection,
@@ -4616,3 +4616,62 @@ def test_a_table_row_answers_how_by_the_cell_of_the_subject() -> None:
     assert not answers_kind(_subject_cell(row, {"트랜스포머"}), "how", question)
     assert answers_kind(_subject_cell(row, {"rnn"}), "how", question)
     assert _subject_cell(row, {"lstm"}) == row
+
+
+FORMULA_NOTE = """## 손실 함수
+* `교차 엔트로피`
+    * 예측 분포와 정답 분포의 차이를 재는 손실
+    $$L = -\\sum_{i} y_i \\log(\\hat{y}_i)$$
+    $$
+    \\begin{aligned}
+    &y_i : \\text{정답 확률} \\\\
+    &\\hat{y}_i : \\text{예측 확률}
+    \\end{aligned}
+    $$
+* `평균 제곱 오차`
+    * 회귀 모델의 오차를 재는 손실
+    $$MSE = \\frac{1}{n}\\sum_{i=1}^{n}(y_i - \\hat{y}_i)^2$$
+    $$
+    \\begin{aligned}
+    &n : \\text{샘플 수}
+    \\end{aligned}
+    $$
+"""
+
+
+def _formula_notes():
+    passage = Passage(40, "loss.md", "손실 함수", FORMULA_NOTE, 1.0)
+    return [passage], {40: unit_records("loss.md", 40, FORMULA_NOTE, 1000)}
+
+
+def test_a_formula_asked_for_is_quoted_with_what_its_symbols_stand_for() -> None:
+    lines = _answer_over(_formula_notes(), "교차 엔트로피 식 알려줘")
+    assert lines == [
+        "'교차 엔트로피' 식은 노트에 이렇게 적혀 있어요. [1]",
+        "```text",
+        "L = -Σ_{i} y_i log(ŷ_i)",
+        "y_i: 정답 확률",
+        "ŷ_i: 예측 확률",
+        "```",
+        "- 예측 분포와 정답 분포의 차이를 재는 손실. [1]",
+    ]
+    # a symbol of one formula asked about ("공식에서 n은"): that formula
+    lines = _answer_over(_formula_notes(), "평균 제곱 오차 공식에서 n은 뭐야?")
+    assert lines[:4] == [
+        "'평균 제곱 오차' 식은 노트에 이렇게 적혀 있어요. [1]",
+        "```text",
+        "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2",
+        "n: 샘플 수",
+    ]
+
+
+def test_a_formula_is_never_a_line_of_an_answer_that_does_not_ask_for_it() -> None:
+    lines = _answer_over(_formula_notes(), "교차 엔트로피가 뭐야?")
+    assert lines[0] == "교차 엔트로피: 예측 분포와 정답 분포의 차이를 재는 손실. [1]"
+    assert not any("Σ" in line or "확률" in line for line in lines)
+
+
+def test_a_follow_up_to_a_formula_does_not_go_on_from_it_as_from_code() -> None:
+    answer = "\n".join(_answer_over(_formula_notes(), "교차 엔트로피 식 알려줘"))
+    assert quoted_lines(answer) == []
+    assert quoted_lines("코드예요 [1]\n```\nA = f(1)\n```") == ["A = f(1)"]

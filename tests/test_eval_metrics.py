@@ -99,6 +99,13 @@ def test_quoted_code_is_one_content_line_under_a_header_and_no_fragment() -> Non
     assert is_fragment("- A = f(1) [1]", default_analyzer())
 
 
+def test_a_quoted_block_with_lines_after_it_stays_content() -> None:
+    answer = (
+        "'엔트로피' 식은 노트에 이렇게 적혀 있어요. [1]\n```text\nH = -p log p\n```\n- 불확실성 [1]"
+    )
+    assert content_lines(answer) == ["``` H = -p log p", "- 불확실성 [1]"]
+
+
 def test_trailing_sources_list_is_never_content() -> None:
     answer = "품종을 구분하는 모델이에요 [1]\n\n출처\n[1] animals.md > 1주차"
     assert content_lines(answer) == ["품종을 구분하는 모델이에요 [1]"]

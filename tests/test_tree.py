@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.markdown import parse_markdown
+from ingest.markdown import parse_markdown, readable_math
 from ingest.tree import parse_units, spelled_out
 
 DETAILS = """<details>
@@ -707,3 +707,52 @@ def test_a_wide_gap_of_blank_lines_ends_the_section_above_it() -> None:
 def test_a_title_says_what_the_lines_under_it_answer(text: str, line: str, ask: str) -> None:
     asks = {u.text: u.ask for u in parse_units(text)}
     assert asks[line] == ask
+
+
+LOSS_NOTE = """## 손실 함수
+* `교차 엔트로피`
+    * 예측 분포와 정답 분포의 차이를 재는 손실
+    $$L = -\\sum_{i} y_i \\log(\\hat{y}_i)$$
+    $$
+    \\left\\{
+    \\begin{aligned}
+    &y_i : \\text{정답 확률} \\\\
+    &\\hat{y}_i : \\text{예측 확률}
+    \\end{aligned}
+    \\right\\}
+    $$
+    * 분류 모델에서 쓴다
+"""
+
+
+def test_display_math_is_a_formula_and_the_rows_that_say_what_its_symbols_stand_for() -> None:
+    units = [(u.line, u.kind, u.text) for u in parse_units(LOSS_NOTE)]
+    assert units == [
+        (2, "label", "교차 엔트로피"),
+        (3, "item", "예측 분포와 정답 분포의 차이를 재는 손실"),
+        (4, "formula", "L = -Σ_{i} y_i log(ŷ_i)"),
+        (8, "formula", "y_i: 정답 확률"),
+        (9, "formula", "ŷ_i: 예측 확률"),
+        (13, "item", "분류 모델에서 쓴다"),
+    ]
+    # each under the label of the bullet it belongs to
+    assert {u.labels[-1] for u in parse_units(LOSS_NOTE)[1:]} == {"교차 엔트로피"}
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("$$K(a, b) = (\\gamma a^T \\cdot b)^d$$", "K(a, b) = (γ a^T · b)^d"),
+        ("&d : \\text{차원, 이때 } \\gamma \\text{는 하이퍼파라미터}",
+         "d: 차원, 이때 γ 는 하이퍼파라미터"),
+        ("$$K(a, b) = \\exp\\left(-\\gamma \\cdot \\|a - b\\|^2\\right)$$",
+         "K(a, b) = exp(-γ · ‖a - b‖^2)"),
+        ("MSE = \\frac{1}{n}\\sum_{i=1}^{n}(y_i - \\hat{y}_i)^2",
+         "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2"),
+        ("\\begin{aligned}", ""),
+        ("\\right\\}", ""),
+        ("$$", ""),
+    ],
+)  # fmt: skip
+def test_a_line_of_display_math_reads_as_its_symbols_and_words(line: str, read: str) -> None:
+    assert readable_math(line) == read

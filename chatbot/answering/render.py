@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
 
 from chatbot.answering.kinds import KIND_PHRASE, kind_phrase
 from chatbot.answering.select import CODE_NAME_LABEL, SENTENCE_END, Chosen, Selection
@@ -109,6 +110,8 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
 
     if selection.code:
         return _quote_code(selection)
+    if selection.formula:
+        return _quote_formulas(selection)
     lines: list[str] = []
     header = (
         not selection.kind_found and bool(topic) and (kind in KIND_PHRASE or bool(selection.asked))
@@ -215,13 +218,46 @@ def _quote_code(selection: Selection) -> Rendered:
     )
 
 
+# a formula's block is fenced as plain text: it is not code a follow-up goes on from
+_FORMULA_FENCE = "```text"
+
+
+def _quote_formulas(selection: Selection) -> Rendered:
+    """Each formula under one sentence that names what it is the formula of (the label
+    it stands under), then its lines and the rows that say what its symbols stand for,
+    in a fenced block."""
+    passages: list[Passage] = []
+
+    def mark(passage: Passage) -> str:
+        if passage not in passages:
+            passages.append(passage)
+        return f"[{passages.index(passage) + 1}]"
+
+    lines: list[str] = []
+    formulas = [c for c in selection.units if c.unit.kind == "formula"]
+    for (_, labels), run in groupby(formulas, key=lambda c: (c.unit.source, c.unit.labels)):
+        block = list(run)
+        name = labels[-1].rstrip(" :") if labels else ""
+        said = f"'{name}' 식은" if name else "식은"
+        lines += [f"{said} 노트에 이렇게 적혀 있어요. {mark(block[0].passage)}", _FORMULA_FENCE]
+        lines += [*(c.unit.text for c in block), "```"]
+    # then what the notes say of it in words
+    lines += [
+        f"- {_sentence(c.unit.text)} {mark(c.passage)}"
+        for c in selection.units
+        if c.unit.kind != "formula"
+    ]
+    return Rendered(lines, passages)
+
+
 def quoted_lines(answer: str) -> list[str]:
-    """The lines of code an answer quoted (`_quote_code`), stripped."""
-    lines, inside = [], False
+    """The lines of code an answer quoted (`_quote_code`), stripped; not a formula's."""
+    lines, inside, formula = [], False, False
     for line in answer.splitlines():
         if line.startswith("```"):
             inside = not inside
-        elif inside and line.strip():
+            formula = inside and line.strip() == _FORMULA_FENCE
+        elif inside and not formula and line.strip():
             lines.append(line.strip())
     return lines
 

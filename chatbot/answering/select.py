@@ -235,6 +235,16 @@ _ASKS_CODE = re.compile(
     # what an API gives back is written in its code ("파일 업로드 API는 성공하면 뭘 돌려줘?")
     r"|(?:api|API|엔드포인트|endpoint|프록시)(?:는|가|은|이|에서)?\s.*(?:돌려|반환|리턴)"
 )
+# "선형 커널 식이 뭐야?", "지니 계수 공식", "h_t는 어떤 식으로 계산돼?": the formula is
+# asked for ("어떤 식으로 돌려줘?" alone asks in what way, not for a formula)
+_ASKS_DISPLAY_MATH = re.compile(
+    r"공식|수식|계산식|formula|equation"
+    r"|(?<![가-힣])식(?:은|이|을|에서|에|의|도|만)?(?![가-힣])"
+    r"|(?<![가-힣])식으로\s?(?:계산|구하|구해|나타내|나타낸|표현|정의|쓰면|쓴)",
+    re.IGNORECASE,
+)
+_FORMULA_WORDS = frozenset({"공식", "수식", "식", "계산식", "formula", "equation"})
+_FORMULA_PROSE = 2  # lines of prose the notes give right above a formula, shown after it
 # "마이그레이션 파일 만드는 명령어 어떻게 쳐?", "DB에 반영하려면 뭐 실행해야 돼?": the
 # command is asked for, not only what it does
 _ASKS_COMMAND = re.compile(
@@ -724,6 +734,9 @@ class Selection:
     """One line that says fewer than three things of its own ("dense: 밀집되어 있다")."""
     code: bool = False
     """The units are lines of the notes' code, quoted as they stand."""
+    formula: bool = False
+    """The units are the lines of formulas the notes give (display math, each with the
+    rows that say what its symbols stand for), quoted in the notes' order."""
     day: str = ""
     """The day heading ("23.09.20") the first unit stands under, for a question that asks
     on which day something came up."""
@@ -1745,8 +1758,10 @@ def standalone(unit: UnitRecord) -> bool:
         # over a note of its own ("flask-migrate" > "데이터베이스를 마이그레이트하는 확장"
         # > "migrate - 옮기다"; "제프리 힌턴" > "MLP, 역전파 알고리즘" > "역전파 알고리즘 이란?")
         return True
-    if unit.kind in ("label", "code"):
-        return False  # code answers only a question about the code (`UnitSelector._code`)
+    if unit.kind in ("label", "code", "formula"):
+        # code answers only a question about the code (`UnitSelector._code`), a formula
+        # one that asks for it (`UnitSelector._formula`)
+        return False
     text = unit.text
     if _MATH_ROW.search(unit.term) or _MATH_ROW.search(text):
         return False
@@ -1952,6 +1967,10 @@ class UnitSelector:
             after = self._entries_after(ask)
             if after.units:
                 return after
+        if _ASKS_DISPLAY_MATH.search(question):
+            formula = self._formula(ask)
+            if formula.units:
+                return formula
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
@@ -2655,6 +2674,104 @@ class UnitSelector:
             )
             for s in subjects
         )
+
+    def _formula(self, ask: _Ask) -> Selection:
+        """The formula the notes give for each thing asked: the display math under a label
+        that names it, with the rows after it that say what its symbols stand for, in the
+        notes' order. A block under the thing's own label comes before one under a label
+        that only holds its words ("비선형을 위한 커널" for 선형 커널), and a symbol the
+        question names ("식에서 d는 뭐야?") counts for the block that defines it."""
+        domain_keys = {_key_of(d) for d in ask.domains}
+        subjects = [s for s in ask.subjects if _key_of(s) not in domain_keys] or ask.subjects
+        asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS - _FORMULA_WORDS
+        sides = [
+            (s, self._subject_terms(self.analyzer.name_of(s), asked) - _FORMULA_WORDS)
+            for s in subjects
+        ]
+        sides = [(s, terms) for s, terms in sides if terms]
+        if not sides:
+            return Selection()
+        found: dict[int, tuple[UnitRecord, Passage]] = {}
+        for hit in ask.hits[: self.passages]:
+            for unit in ask.units_of(hit):
+                if unit.kind == "formula":
+                    found.setdefault(unit.unit_id, (unit, hit))
+        if ask.units_about is not None and ask.passage_of is not None:
+            for _, terms in sides:
+                for unit in ask.units_about(terms):
+                    if unit.kind == "formula" and unit.unit_id not in found:
+                        passage = ask.passage_of(unit.chunk_id)
+                        if passage is not None:
+                            found[unit.unit_id] = (unit, passage)
+        blocks: dict[tuple[str, tuple[str, ...]], list[tuple[UnitRecord, Passage]]] = {}
+        for unit, passage in sorted(found.values(), key=lambda up: (up[0].source, up[0].line)):
+            blocks.setdefault((unit.source, unit.labels), []).append((unit, passage))
+
+        def held(block: list[tuple[UnitRecord, Passage]]) -> set[str]:
+            return set().union(*(u.terms for u, _ in block))
+
+        # a thing the formula is of is named by the labels it stands under; a subject no
+        # label names is a symbol in it ("엔트로피 식에서 P_k는": P_k)
+        named = [
+            (s, terms)
+            for s, terms in sides
+            if any(
+                all(holds_term(t, b[0][0].context_terms) for t in terms) for b in blocks.values()
+            )
+        ]
+        symbols = asked - set().union(*(terms for _, terms in named))
+        chosen: list[list[tuple[UnitRecord, Passage]]] = []
+
+        def score(block: list[tuple[UnitRecord, Passage]], terms: set[str], key: str) -> float:
+            head = block[0][0]
+            if not all(holds_term(t, head.context_terms) for t in terms):
+                return 0.0
+            own = head.labels[-1] if head.labels else ""
+            under = (bool(key) and key in _key_of(own)) or terms <= set(self.analyzer.terms(own))
+            shown = held(block)
+            return (
+                1.0
+                + under
+                + (sum(holds_term(t, shown) for t in symbols) / len(symbols) if symbols else 0.0)
+            )
+
+        for subject, terms in named:
+            key = _key_of(self.analyzer.name_of(subject))
+            best = max(blocks.values(), key=lambda b: score(b, terms, key), default=None)
+            if best is not None and score(best, terms, key) > 0 and best not in chosen:
+                chosen.append(best)
+        if not named:
+            # only symbols asked: the block that writes them, under labels that name
+            # the question's other words
+            def share(block: list[tuple[UnitRecord, Passage]]) -> float:
+                head, shown = block[0][0], held(block)
+                if not any(all(holds_term(t, shown) for t in terms) for _, terms in sides):
+                    return 0.0
+                rest = symbols - set().union(*(terms for _, terms in sides))
+                return 1.0 + sum(holds_term(t, head.context_terms) for t in rest) / max(
+                    1, len(rest)
+                )
+
+            ranked = sorted(blocks.values(), key=share, reverse=True)
+            if ranked and share(ranked[0]) > 0:
+                chosen.append(ranked[0])
+        units: list[Chosen] = []
+        for block in chosen:
+            units += [Chosen(unit, passage, 1.0) for unit, passage in block]
+        for block in chosen:
+            # what the notes say in words right above the formula, under the same label
+            # ("출력층 계산" > "… 현재 은닉층)에 소프트맥스 함수를 적용" over "ŷₜ = softmax(…)")
+            head, passage = block[0]
+            said = sorted(
+                (
+                    u
+                    for u in ask.units_of(passage)
+                    if u.labels == head.labels and u.line < head.line and standalone(u)
+                ),
+                key=lambda u: u.line,
+            )
+            units += [Chosen(u, passage, 0.5) for u in said[-_FORMULA_PROSE:]]
+        return Selection(units, formula=True)
 
     def _code(
         self,
