@@ -664,3 +664,17 @@ def test_a_named_thing_goes_without_the_word_for_its_kind() -> None:
     assert analyzer.name_of("MaxPooling 레이어") == "MaxPooling"
     assert analyzer.name_of("은닉 레이어") == "은닉 레이어"
     assert analyzer.name_of("활성화 함수") == "활성화 함수"  # a Korean compound stays whole
+
+
+@pytest.mark.parametrize(
+    ("typed", "spaced"),
+    [
+        ("학습때 드롭아웃 쓰는 이유", "학습 때 드롭아웃 쓰는 이유"),
+        ("전처리는 학습때도 써?", "전처리는 학습 때도 써?"),
+    ],
+)
+def test_when_typed_onto_a_noun_is_read_as_when_it_is_spaced(typed: str, spaced: str) -> None:
+    # "학습때" is "학습 때" (when), never a name ending in 때
+    analyzer = default_analyzer()
+    assert analyzer.subject_roles(typed) == analyzer.subject_roles(spaced)
+    assert not any(p.endswith("때") for p in analyzer.subjects(typed))

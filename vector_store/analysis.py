@@ -1052,8 +1052,9 @@ class KoreanAnalyzer:
             # "하이퍼파라미터", "특징 맵": a framing word inside a compound, or before the
             # noun it qualifies, is part of it
             # (not before a word that frames or requests in turn: "트랜스포머 특징 정리해줘")
+            # (not 때 written onto a noun, a typed-together "학습 때": when, never a name)
             inside = tag in _PHRASE and (
-                (start >= 0 and tok.start == end)
+                (start >= 0 and tok.start == end and tok.form != "때")
                 or (
                     tok.form in _MODIFIER_FRAMES
                     and following in _PHRASE
