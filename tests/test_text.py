@@ -383,6 +383,8 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("하이퍼파라미터랑 파라미터는 뭐가 달라?", ["하이퍼파라미터", "파라미터"]),
         ("매개변수랑 하이퍼파라미터 구분 기준이 뭐야?", ["매개변수", "하이퍼파라미터"]),
         ("GridSearchCV 주요 파라미터 알려줘", ["GridSearchCV"]),
+        # how a thing is written is asked of it, as its form is
+        ("텐서 배울 때 나온 데이터 표현 형태들 뭐뭐 있었어?", ["데이터"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

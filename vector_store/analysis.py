@@ -105,6 +105,8 @@ _FRAMING_NOUNS = frozenset(
         # before them
         "문제",
         "형태",
+        # "데이터 표현 형태들": how a thing is written is asked of it
+        "표현",
         "활용",
         "구조",
         "기법",
