@@ -110,6 +110,9 @@ def _denies(line: str) -> bool:
         ("GridSearchCV 주요 파라미터 다 알려줘", "list"),
         ("설치한 패키지들 쭉 알려줘", "list"),
         ("실습 데이터셋 목록 보여줘", "list"),
+        # the case a thing is used in only says which things are asked for
+        ("분류 모델 평가할 때 쓰는 지표 몇 가지 있는지 알려줘", "list"),
+        ("이미지 분류할 때 써?", "when"),
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("과적합을 막는 방법 뭐뭐 있어?", "how"),
         ("Conv2D 인자 뭐뭐 있어?", "list"),

@@ -48,8 +48,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|출신|국적"
         ),
     ),
-    # "…만들 때 써?": asks in which case it is used
-    ("when", re.compile(r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때|때\s*(?:써|쓰|사용|좋아)")),
+    # "…만들 때 써?": asks in which case it is used (not "평가할 때 쓰는 지표 뭐 있어?": the
+    # case only says which things are asked for)
+    (
+        "when",
+        re.compile(
+            r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때"
+            r"|때\s*(?:써|쓰(?!는\s*[가-힣A-Za-z])|사용(?!하는\s*[가-힣A-Za-z])|좋아)"
+        ),
+    ),
     # "LSTM은 RNN의 어떤 문제를 해결했어?": what it was made to fix is why it was made
     (
         "why",
@@ -86,6 +93,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"종류(?!의)|유형(?!의)|어떤 것들|구성|나열|업적"
             r"|^(?!.*(?:방법|어떻게)).*(?:뭐가? 있|무엇이 있)|^(?!.*방법).*뭐뭐"
+            # "지표 몇 가지 있는지 알려줘": how many there are, each of them
+            r"|^(?!.*(?:방법|어떻게)).*몇\s?가지"
             # all of them: "주요 파라미터 다 알려줘", "허용해 둔 것들 전부", "패키지들 쭉"
             r"|(?:다|전부|모두|쭉) (?:알려|정리|보여|설명)|목록|것들"
             # things asked for in the plural: "데이터베이스 쪽으로 쓴 확장들 알려줘"
