@@ -85,6 +85,19 @@ def test_greeting_question_and_out_of_scope(client: TestClient) -> None:
     assert "노트" in oos["answer"]
 
 
+def test_a_formula_asked_for_is_quoted_from_the_sample_notes(client: TestClient) -> None:
+    body = client.post("/chat", json={"message": "MSE 공식 알려줘"}).json()
+    lines = body["answer"].split("\n")
+    assert body["intent"] == "question"
+    assert lines[:3] == [
+        "'MSE' 식은 노트에 이렇게 적혀 있어요. [1]",
+        "```text",
+        "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2",
+    ]
+    assert "n: 샘플 수" in lines
+    assert "01_machine_learning_basics.md" in body["sources"][0]["source"]
+
+
 def test_small_talk_replies_vary(client: TestClient) -> None:
     sid = None
     answers = []

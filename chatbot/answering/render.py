@@ -17,6 +17,7 @@ from itertools import groupby
 
 from chatbot.answering.kinds import KIND_PHRASE, kind_phrase
 from chatbot.answering.select import CODE_NAME_LABEL, SENTENCE_END, Chosen, Selection
+from ingest.tree import name_key
 from vector_store.passage import Passage
 
 _SHORT = 20
@@ -111,7 +112,7 @@ def render_answer(selection: Selection, *, kind: str, topic: str, question: str 
     if selection.code:
         return _quote_code(selection)
     if selection.formula:
-        return _quote_formulas(selection)
+        return _quote_formulas(selection, topic)
     lines: list[str] = []
     header = (
         not selection.kind_found and bool(topic) and (kind in KIND_PHRASE or bool(selection.asked))
@@ -222,10 +223,12 @@ def _quote_code(selection: Selection) -> Rendered:
 _FORMULA_FENCE = "```text"
 
 
-def _quote_formulas(selection: Selection) -> Rendered:
+def _quote_formulas(selection: Selection, topic: str = "") -> Rendered:
     """Each formula under one sentence that names what it is the formula of (the label
-    it stands under), then its lines and the rows that say what its symbols stand for,
-    in a fenced block."""
+    it stands under, or the topic asked where the formula names it and the label does
+    not: "MSE = …" under "회귀 모델 평가 지표"), then its lines and the rows that say what
+    its symbols stand for, in a fenced block."""
+    topic_key = name_key(topic)
     passages: list[Passage] = []
 
     def mark(passage: Passage) -> str:
@@ -238,6 +241,12 @@ def _quote_formulas(selection: Selection) -> Rendered:
     for (_, labels), run in groupby(formulas, key=lambda c: (c.unit.source, c.unit.labels)):
         block = list(run)
         name = labels[-1].rstrip(" :") if labels else ""
+        if (
+            topic_key
+            and topic_key not in name_key(name)
+            and topic_key in name_key(block[0].unit.text.split("=")[0])
+        ):
+            name = topic
         said = f"'{name}' 식은" if name else "식은"
         lines += [f"{said} 노트에 이렇게 적혀 있어요. {mark(block[0].passage)}", _FORMULA_FENCE]
         lines += [*(c.unit.text for c in block), "```"]
