@@ -296,7 +296,8 @@ SPLIT_FILES = (
     "answers_dev16.jsonl", "answers_dev17.jsonl", "answers_dev18.jsonl", "answers_dev19.jsonl",
     "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
     "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_dev26.jsonl", "answers_dev27.jsonl",
-    "answers_dev28.jsonl", "answers_dev29.jsonl", "answers_test.jsonl",
+    "answers_dev28.jsonl", "answers_dev29.jsonl", "answers_dev30.jsonl", "answers_dev31.jsonl",
+    "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -462,6 +463,11 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev29.jsonl", "d29-",
          {"definition": 6, "how": 6, "why": 6, "list": 6, "comparison": 5, "when": 4,
           "example": 4, "who": 3}),
+        ("answers_dev30.jsonl", "d30-",
+         {"list": 12, "how": 10, "comparison": 10, "who": 4, "example": 4}),
+        ("answers_dev31.jsonl", "d31-",
+         {"definition": 8, "why": 7, "when": 6, "how": 6, "list": 5, "comparison": 4,
+          "example": 2, "who": 2}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
