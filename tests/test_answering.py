@@ -4678,3 +4678,20 @@ def test_a_follow_up_to_a_formula_does_not_go_on_from_it_as_from_code() -> None:
     answer = "\n".join(_answer_over(_formula_notes(), "교차 엔트로피 식 알려줘"))
     assert quoted_lines(answer) == []
     assert quoted_lines("코드예요 [1]\n```\nA = f(1)\n```") == ["A = f(1)"]
+
+
+CASE_NOTE = """## 분류 모델
+### 로지스틱 회귀
+* 로지스틱 회귀는 확률로 두 범주를 가르는 모델이다
+* 언제 사용하면 좋을까?
+    * 결과에 확신이 없을 때(예를 들어 경계가 흐릴 때) 쓰면 좋다
+* 계산이 가볍다
+* 스팸 메일 거르기 --> 로지스틱 회귀이다. (스팸이냐 아니냐)
+"""
+
+
+def test_a_case_written_as_an_arrow_to_the_subject_leads_its_examples() -> None:
+    passage = Passage(41, "clf.md", "분류 모델 > 로지스틱 회귀", CASE_NOTE, 1.0)
+    notes = ([passage], {41: unit_records("clf.md", 41, CASE_NOTE, 1100)})
+    lines = _answer_over(notes, "로지스틱 회귀 예시 하나만 들어줘")
+    assert lines[0].startswith("스팸 메일 거르기 --> 로지스틱 회귀이다.")

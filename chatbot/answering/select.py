@@ -624,6 +624,20 @@ def answers_kind(unit: UnitRecord, kind: str, question: str = "") -> bool:
     return bool(pattern and pattern.search(unit.text))
 
 
+# "스팸메일 분류 --> 로지스틱 회귀이다. (스팸이냐 아니냐)": a case, then the thing it is a
+# case of
+_CASE_OF = re.compile(
+    r"^(?P<case>[^>→]{2,60}?)\s*(?:-+>|→|=>)\s*(?P<thing>[^()>→]{2,40}?)\s*"
+    r"(?:이다|입니다|임)?\s*\.?\s*(?:\([^()]*\))?\s*\.?$"
+)
+
+
+def _case_of(text: str, keys: set[str]) -> bool:
+    """Whether `text` gives a case of one of the things keyed (`_CASE_OF`)."""
+    match = _CASE_OF.match(text)
+    return match is not None and _key_of(match.group("thing")) in keys
+
+
 # A line names this many of a kind ("망각 게이트는 …, 입력 게이트는 …, 출력 게이트는 …")
 _LISTED_TIMES = 3
 # Words before a name that mark it the main one of its kind ("주요 하이퍼파라미터")
@@ -2415,6 +2429,19 @@ class UnitSelector:
         the one that says more of what is asked ("LSTM은 왜 기울기 소실에 강해?": "…
         갱신되기 때문에 기울기가 … 전달된다" over "LSTM은 … 문제를 줄이기 위해 …")."""
         best = pool[0]
+        if kind == "example" and not _case_of(best.unit.text, keys):
+            # "로지스틱 회귀 예시 알려줘": a line that gives a case of it ("스팸메일 분류 -->
+            # 로지스틱 회귀이다") leads one that only says "예를 들어" of something else
+            case = next(
+                (
+                    c
+                    for c in pool[1:]
+                    if c.score >= _KIND_FOUND_SHARE * best.score and _case_of(c.unit.text, keys)
+                ),
+                None,
+            )
+            if case is not None:
+                return case
         if kind == "who" and not _ASKS_WHO_IS.search(question) and not _tells_who(best.unit, keys):
             # "CNN은 누가 만들었어?": a line that says who made it ("… 얀루큰이
             # 개발하였다") leads one that only says what it is, as far below as a line
