@@ -248,6 +248,9 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
     assert spelled_out("GRU 배울 때 예로 들었던 거 머였지") == "GRU 배울 때 예로 들었던 거 뭐였지"
     assert spelled_out("K는 어케 정해?") == "K는 어떻게 정해?"
     assert spelled_out("git 머지 충돌") == "git 머지 충돌"  # merge, not 뭐
+    # typed onto the particle before it
+    assert spelled_out("valid랑 same 차이가머임") == "valid랑 same 차이가뭐임"
+    assert spelled_out("스트리머야") == "스트리머야"
     # a question asked in English of a term
     assert spelled_out("What is SVM?") == "SVM 뭐야?"
     assert spelled_out("what's a kernel?") == "kernel 뭐야?"

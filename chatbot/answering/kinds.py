@@ -165,7 +165,10 @@ def asks_computing(question: str) -> bool:
 # "어케 쳐?", "어떡케 해?": 어떻게 as it is typed in chat
 _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
 # "RNN 단점 머임?", "이거 머야": 뭐 as it is typed in chat
-_WHAT_TYPED = re.compile(r"(?<![가-힣])머(?=(?:임|야|예요|에요|냐|였지|였어|였더라)(?:[?!.~\s]|$))")
+# (also typed onto the particle before it: "차이가머임")
+_WHAT_TYPED = re.compile(
+    r"(?:(?<![가-힣])|(?<=[가-힣][가이은는]))머(?=(?:임|야|예요|에요|냐|였지|였어|였더라)(?:[?!.~\s]|$))"
+)
 
 
 # "SVM 은 …", "BART 랑 LLAMA는 …": a particle typed apart from the Latin term it follows
