@@ -1511,3 +1511,30 @@ def test_a_side_glued_to_what_the_sides_are_compared_in_is_read_apart(
     # a name of several words the notes give stays whole
     plan = chain.plan({"message": "K-Means랑 DBSCAN 차이", "history": []})
     assert plan.subjects == ["K-Means", "DBSCAN"]
+
+
+def test_an_english_name_typed_in_hangul_is_read_as_the_name(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    """ "그리드서치CV", "할빙랜덤서치": the name as it sounds, with the Latin tail it ends in
+    or a few letters short of it, is the notes' name; a word that spells no name of the
+    notes is still declined."""
+    note = (
+        "## 하이퍼파라미터 탐색\n\n"
+        "- GridSearchCV: 모든 조합을 교차 검증으로 평가하는 탐색 방법입니다.\n"
+        "- HalvingRandomSearchCV: 후보를 여러 번 걸러 내며 자원을 몰아주는 탐색 방법입니다.\n"
+        "- cv: 교차 검증을 위한 폴드 수입니다.\n"
+    )
+    grid, halving, absent = _replies(
+        app_settings,
+        tmp_path,
+        {"search.md": note},
+        "그리드서치CV가 뭐야?",
+        "할빙랜덤서치는 어떤 탐색 방법이야?",
+        "베이지안서치가 뭐야?",
+    )
+    assert grid["intent"] == "question", grid
+    assert grid["answer"].startswith("GridSearchCV: 모든 조합을 교차 검증으로"), grid
+    assert halving["intent"] == "question", halving
+    assert "후보를 여러 번 걸러 내며" in halving["answer"].split("\n")[0], halving
+    assert absent["intent"] == "out_of_scope", absent

@@ -882,6 +882,10 @@ class KoreanAnalyzer:
             w for w in words if (named and w in CLASS_WORDS) or set(self.terms(w)) <= CLASS_NOUNS
         ]
 
+    def is_alias(self, word: str) -> bool:
+        """Whether `word` is a spelling the glossary lists ("파이토치" for pytorch)."""
+        return word.casefold() in self._alias_words
+
     def subjects(self, text: str) -> list[str]:
         """What a question is about (see `subject_roles`), phrases only."""
         return [phrase for phrase, _ in self.subject_roles(text)]

@@ -11,6 +11,7 @@ next search loads a new snapshot and swaps it in whole.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import gc
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 _SECTION_ROWS = 8
 _HANGUL_WORD = re.compile(r"[가-힣]+")
 _PART = 2  # the fewest syllables of each half of a word read as two (`spaced_as_indexed`)
+_NAME_TAIL = 3  # letters a name typed in Hangul may leave off its Latin end (`latin_name`)
 # Korean particles that Kiwi leaves attached to words it does not know.
 _PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
 
@@ -74,6 +76,7 @@ class IndexSnapshot:
         self._shortlist = faiss_io.Shortlist.of(index)
         self._bm25 = bm25
         self._doc_freq: dict[str, int] = {}
+        self._latin: list[str] | None = None  # the index's Latin terms, sorted
         self._label_rows: dict[str, list[int]] | None = None  # label → its first rows
         self._labels_lock = threading.Lock()
 
@@ -143,6 +146,46 @@ class IndexSnapshot:
                 continue
             out.extend(max(splits, key=lambda pair: min(self.doc_freq(t) for t in pair)))
         return out
+
+    def knows(self, term: str) -> bool:
+        """Whether the keyword index holds `term`."""
+        return self._bm25 is not None and term in self._bm25.vocab_dict
+
+    def latin_name(self, spelled: str) -> str | None:
+        """The Latin term of the index that is `spelled` (casefolded letters), or the one
+        that `spelled` opens, a few letters short ("halvingrandomsearch" of
+        "halvingrandomsearchcv"); None when there is none, or several."""
+        if self.knows(spelled):
+            return self._as_written(spelled)
+        names = self._latin_names()
+        at = bisect.bisect_left(names, spelled)
+        longer = []
+        for name in names[at:]:
+            if not name.startswith(spelled):
+                break
+            if len(name) - len(spelled) <= _NAME_TAIL:
+                longer.append(name)
+        return self._as_written(longer[0]) if len(longer) == 1 else None
+
+    def _as_written(self, term: str) -> str:
+        """A Latin term as the chunk that holds it most writes it ("gridsearchcv" →
+        "GridSearchCV"), or as it is."""
+        for chunk_id, _ in self.keyword_search([term], 1):
+            passage = self.by_id[chunk_id]
+            found = re.search(
+                rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])",
+                f"{passage.heading}\n{passage.text}",
+                re.IGNORECASE,
+            )
+            if found is not None:
+                return found.group()
+        return term
+
+    def _latin_names(self) -> list[str]:
+        if self._latin is None:
+            vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
+            self._latin = sorted(t for t in vocab if t.isascii() and t.isalpha())
+        return self._latin
 
     def doc_freq(self, term: str) -> int:
         """Chunks holding `term`: the length of its posting list in the BM25 index."""

@@ -30,6 +30,7 @@ from langchain_core.runnables import RunnableBranch, RunnableGenerator, Runnable
 
 from chatbot.answering.dates import day_of_label, days_asked
 from chatbot.answering.kinds import asks_how_it_works, question_kind, spelled_out
+from chatbot.answering.loanwords import respelled
 from chatbot.answering.render import Rendered, joined, quoted_lines, render_answer
 from chatbot.answering.select import Selection, UnitSelector, has_column, is_person
 from chatbot.chain.routing import (
@@ -252,10 +253,24 @@ class ChatChain:
                 break
         return " ".join(asked)
 
+    def _knows_word(self, word: str, snapshot: IndexSnapshot) -> bool:
+        """Whether the index holds `word` as its terms spell it whole ("데이터셋"), or the
+        glossary lists it ("파이토치"); not "랜덤서치", which Kiwi reads as 랜덤 and a
+        syllable it drops."""
+        if self.analyzer.is_alias(word):
+            return True
+        terms = self.analyzer.terms(word)
+        return "".join(terms) == word and all(snapshot.knows(t) for t in terms)
+
     def plan(self, inputs: dict[str, Any]) -> Plan:
-        message: str = without_source(spelled_out(inputs["message"]))
-        asked = without_pleasantries(message)
         snapshot = self.searcher.store.snapshot()
+        # "그리드서치CV", "리니어 커널": an English name typed in Hangul, read as the name
+        message: str = respelled(
+            without_source(spelled_out(inputs["message"])),
+            snapshot.latin_name,
+            lambda word: self._knows_word(word, snapshot),
+        )
+        asked = without_pleasantries(message)
         plain = without_asides(
             asked,
             self.analyzer,
