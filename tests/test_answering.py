@@ -4695,3 +4695,20 @@ def test_a_case_written_as_an_arrow_to_the_subject_leads_its_examples() -> None:
     notes = ([passage], {41: unit_records("clf.md", 41, CASE_NOTE, 1100)})
     lines = _answer_over(notes, "로지스틱 회귀 예시 하나만 들어줘")
     assert lines[0].startswith("스팸 메일 거르기 --> 로지스틱 회귀이다.")
+
+
+NAMES_NOTE = """## 학습 방법
+* 지도학습(Supervised Learning): 정답이 있는 데이터로 배운다
+* 비지도학습(Unsupervised Learning): 정답 없이 구조를 찾는다
+* dropout layer(드롭아웃 층 - 무작위 끄기층):
+"""
+
+
+def test_the_name_in_the_other_script_is_asked_for() -> None:
+    passage = Passage(42, "learn.md", "학습 방법", NAMES_NOTE, 1.0)
+    notes = ([passage], {42: unit_records("learn.md", 42, NAMES_NOTE, 1200)})
+    lines = _answer_over(notes, "비지도학습은 영어로 뭐라고 해?")
+    assert lines[0] == "노트에 적힌 비지도학습의 영어 이름: Unsupervised Learning. [1]"
+    # a name that is no more than a label of its own, asked the other way
+    lines = _answer_over(notes, "dropout layer는 우리말로 뭐라고 불러?")
+    assert lines == ["노트에 적힌 dropout layer의 우리말 이름: 드롭아웃 층 - 무작위 끄기층. [1]"]

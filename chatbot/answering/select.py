@@ -245,6 +245,19 @@ _ASKS_DISPLAY_MATH = re.compile(
 )
 _FORMULA_WORDS = frozenset({"공식", "수식", "식", "계산식", "formula", "equation"})
 _FORMULA_PROSE = 2  # lines of prose the notes give right above a formula, shown after it
+# "fully connected layer는 우리말로 뭐라고 불러?", "지도학습은 영어로 뭐라고 해?": the name
+# in the other script is asked for
+_ASKS_OTHER_NAME = re.compile(
+    r"(?:우리말|한국말|한국어|한글|영어|영문)\s?(?:으로|로)\s?(?:는\s?)?"
+    r"(?:뭐라고|머라고|뭐|어떻게)\s?(?:불러|부르|해|하|써|쓰|읽|말|야|예요|에요|임)"
+)
+# "지도학습(Supervised Learning)", "fully connected layer(완전 연결 계층 - 전결합층)": a
+# name, then the same in the other script in parentheses
+_GLOSSED = re.compile(
+    r"(?P<outer>[A-Za-z][A-Za-z0-9 .\-]{0,40}?|[가-힣][가-힣0-9 ]{0,20}?)\s*"
+    r"\((?P<inner>[^()]{2,40})\)"
+)
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 # "마이그레이션 파일 만드는 명령어 어떻게 쳐?", "DB에 반영하려면 뭐 실행해야 돼?": the
 # command is asked for, not only what it does
 _ASKS_COMMAND = re.compile(
@@ -1981,6 +1994,10 @@ class UnitSelector:
             after = self._entries_after(ask)
             if after.units:
                 return after
+        if _ASKS_OTHER_NAME.search(question):
+            named = self._other_name(ask)
+            if named.units:
+                return named
         if _ASKS_DISPLAY_MATH.search(question):
             formula = self._formula(ask)
             if formula.units:
@@ -2701,6 +2718,51 @@ class UnitSelector:
             )
             for s in subjects
         )
+
+    def _other_name(self, ask: _Ask) -> Selection:
+        """For "X는 우리말로 뭐라고 불러?": the line that writes X with its name in the other
+        script in parentheses ("fully connected layer(완전 연결 계층 - 전결합층)"), said as
+        that name ("노트에 적힌 fully connected layer의 우리말 이름: 완전 연결 계층 -
+        전결합층"), then the line itself where it says more of X."""
+        domain_keys = {_key_of(d) for d in ask.domains}
+        keys = (
+            {_key_of(name) for s in ask.subjects for name in (s, self.analyzer.name_of(s))}
+            - domain_keys
+            - {""}
+        )
+        units: list[tuple[UnitRecord, Passage]] = [
+            (u, hit) for hit in ask.hits[: self.passages] for u in ask.units_of(hit)
+        ]
+        if ask.units_about is not None and ask.passage_of is not None:
+            asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS
+            for s in ask.subjects:
+                terms = self._subject_terms(self.analyzer.name_of(s), asked)
+                for u in ask.units_about(terms):
+                    if (p := ask.passage_of(u.chunk_id)) is not None:
+                        units.append((u, p))
+        for unit, passage in units:
+            for text in (unit.term, unit.text, unit.labels[-1] if unit.labels else ""):
+                for m in _GLOSSED.finditer(text):
+                    outer, inner = m.group("outer").strip(), m.group("inner").strip()
+                    if _key_of(outer) not in keys and _key_of(inner) not in keys:
+                        continue
+                    if bool(_LATIN_LETTER.match(outer)) == bool(_LATIN_LETTER.match(inner)):
+                        continue  # the same script: no other name
+                    language = "영어" if _LATIN_LETTER.match(inner) else "우리말"
+                    named = replace(
+                        unit,
+                        kind="item",
+                        term="",
+                        context="",
+                        text=f"노트에 적힌 {outer}의 {language} 이름: {inner}",
+                    )
+                    chosen = [Chosen(named, passage, 1.0)]
+                    # (the line itself where it says more than the two names)
+                    rest = _GLOSSED.sub("", unit.text).strip(" :")
+                    if standalone(unit) and (text != unit.text or rest):
+                        chosen.append(Chosen(unit, passage, 0.5))
+                    return Selection(chosen, True)
+        return Selection()
 
     def _formula(self, ask: _Ask) -> Selection:
         """The formula the notes give for each thing asked: the display math under a label
