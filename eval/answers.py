@@ -1,6 +1,6 @@
 """Answer-level evaluation over the course notes: does the answer a person reads answer?
 
-    python -m eval.answers [--split dev|dev2|...|dev31|test|all] [--misses]
+    python -m eval.answers [--split dev|dev2|...|dev33|test|all] [--misses]
                            [--sweep] [--data-dir DIR]
 
 Datasets (`eval/data/answers_dev.jsonl`, `answers_test.jsonl`; the test half was written
@@ -80,7 +80,13 @@ reviewing) 16 of 40 before anything was tuned on them; `answers_dev30.jsonl` (12
 course chat's registers) and `answers_dev31.jsonl` (8 definition, 7 why, 6 when, 6 how, 5
 list, 4 comparison, 2 example, 2 who: a newcomer's plain questions), 40 each, written side
 by side on prose lines (which other splits may use too) once the formula answers were
-in: 31 and 36 of 40 before anything was tuned on them).
+in: 31 and 36 of 40 before anything was tuned on them; `answers_dev32.jsonl` (8 list, 8
+how, 8 comparison, 6 why, 4 when, 3 example, 3 who: English and Korean mixed, English
+names typed in Hangul, Korean terms typed in English, abbreviations) and
+`answers_dev33.jsonl` (8 definition, 8 how, 8 list, 6 comparison, 4 why, 3 when, 3
+example: lines in the middle of long sections, asked by where they stand), 40 each,
+written side by side the same way once the loanword reading was in: 31 and 38 of 40
+before anything was tuned on them).
 One record a line, by `type`:
 
 - `question`: a student's question of one `kind` (definition, who, why, how, when,
@@ -173,7 +179,7 @@ from vector_store.analysis import KoreanAnalyzer, default_analyzer
 SPLITS = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "dev24", "dev25", "dev26", "dev27", "dev28", "dev29", "dev30", "dev31", "test",
+    "dev22", "dev23", "dev24", "dev25", "dev26", "dev27", "dev28", "dev29", "dev30", "dev31", "dev32", "dev33", "test",
 )  # fmt: skip
 KINDS = ("definition", "who", "why", "how", "when", "comparison", "list", "example")
 RECALL_SHARE = 0.8

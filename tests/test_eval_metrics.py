@@ -297,7 +297,7 @@ SPLIT_FILES = (
     "answers_dev20.jsonl", "answers_dev21.jsonl", "answers_dev22.jsonl", "answers_dev23.jsonl",
     "answers_dev24.jsonl", "answers_dev25.jsonl", "answers_dev26.jsonl", "answers_dev27.jsonl",
     "answers_dev28.jsonl", "answers_dev29.jsonl", "answers_dev30.jsonl", "answers_dev31.jsonl",
-    "answers_test.jsonl",
+    "answers_dev32.jsonl", "answers_dev33.jsonl", "answers_test.jsonl",
 )  # fmt: skip
 
 
@@ -468,6 +468,12 @@ MOSTLY_WORST = {"how": 10, "list": 10, "comparison": 8, "example": 4, "why": 4, 
         ("answers_dev31.jsonl", "d31-",
          {"definition": 8, "why": 7, "when": 6, "how": 6, "list": 5, "comparison": 4,
           "example": 2, "who": 2}),
+        ("answers_dev32.jsonl", "d32-",
+         {"list": 8, "how": 8, "comparison": 8, "why": 6, "when": 4, "example": 3,
+          "who": 3}),
+        ("answers_dev33.jsonl", "d33-",
+         {"definition": 8, "how": 8, "list": 8, "comparison": 6, "why": 4, "when": 3,
+          "example": 3}),
     ],
 )  # fmt: skip
 def test_the_splits_of_questions_only_hold_the_kinds_they_were_written_for(
