@@ -535,6 +535,10 @@ def test_aliases_make_spellings_one_term() -> None:
     assert analyzer.terms("poly 커널") == analyzer.terms("다항식 커널") == ["polynomial", "kernel"]
     # a common abbreviation
     assert analyzer.terms("backprop") == analyzer.terms("역전파") == ["backpropagation"]
+    # two words as students type them: the English apart, a loanword, a spaced compound
+    assert analyzer.terms("back propagation") == ["backpropagation"]
+    assert analyzer.terms("디시전 트리") == analyzer.terms("결정 트리")
+    assert analyzer.terms("하이퍼 파라미터") == analyzer.terms("하이퍼파라미터")
     # sklearn's scalers, as a student says them in Korean
     assert analyzer.terms("로버스트 스케일러") == analyzer.terms("RobustScaler") == ["robustscaler"]
     assert analyzer.terms("민맥스 스케일러") == analyzer.terms("MinMaxScaler") == ["minmaxscaler"]
