@@ -385,6 +385,10 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("GridSearchCV 주요 파라미터 알려줘", ["GridSearchCV"]),
         # how a thing is written is asked of it, as its form is
         ("텐서 배울 때 나온 데이터 표현 형태들 뭐뭐 있었어?", ["데이터"]),
+        # where it stands in the notes is no part of its name
+        ("선형회귀 항목 아래 경사하강법은 어떻게 찾아가?", ["선형회귀", "경사하강법"]),
+        # the thing asked of, and what it is used instead of, said after the question
+        ("렐루를 왜 쓰는 거예요? 시그모이드 대신에", ["렐루", "시그모이드"]),
     ],
 )
 def test_subjects_of_questions(message: str, subjects: list[str]) -> None:

@@ -682,8 +682,14 @@ _PLACE_WORDS = frozenset({"안", "속", "밖", "위", "아래", "앞", "뒤", "�
 
 
 def _without_place(phrase: str) -> str:
+    """The phrase less a word of place at its end ("DB 안") or its start ("항목 아래
+    경사하강법": the place where it stands in the notes)."""
     words = phrase.split()
-    return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in _PLACE_WORDS else phrase
+    if len(words) >= 2 and words[-1] in _PLACE_WORDS:
+        return " ".join(words[:-1])
+    if len(words) >= 2 and words[0] in _PLACE_WORDS:
+        return " ".join(words[1:])
+    return phrase
 
 
 # Verbs written onto a noun to make it one ("추천받다", "학습시키다"), as 하다 does
@@ -956,7 +962,10 @@ class KoreanAnalyzer:
                 start = -1
                 continue
             if tok.form == "대신" and tag == "NNG" and start >= 0:
-                # "풀링 대신 스트라이드": the thing replaced and its replacement, a pair
+                # "풀링 대신 스트라이드": the thing replaced and its replacement, a pair; so is
+                # the thing asked of before it ("렐루를 왜 써? 시그모이드 대신에")
+                if found and found[-1][1] == "":
+                    found[-1] = (found[-1][0], "marked", found[-1][2], found[-1][3])
                 close("marked")
                 paired = True
                 continue
