@@ -4712,3 +4712,18 @@ def test_the_name_in_the_other_script_is_asked_for() -> None:
     # a name that is no more than a label of its own, asked the other way
     lines = _answer_over(notes, "dropout layer는 우리말로 뭐라고 불러?")
     assert lines == ["노트에 적힌 dropout layer의 우리말 이름: 드롭아웃 층 - 무작위 끄기층. [1]"]
+
+
+def test_a_line_setting_the_two_sides_against_each_other_leads_from_further_down() -> None:
+    """ "회귀랑 분류 차이가 뭐야?" asks nothing but how they differ: the one line that says
+    each as a topic leads, though many lines naming both score above it."""
+    rows = "\n".join(
+        f"* 분류와 회귀 {i}장: 분류 모델과 회귀 모델을 {i}번째 데이터 분류 회귀 실험에 함께 쓴다"
+        for i in range(1, 21)
+    )
+    summary = "* 정리하면 회귀는 연속적인 값을 예측하고, 분류는 범주를 예측한다"
+    note = f"## 분류와 회귀\n{rows}\n\n## 요약\n{summary}\n"
+    passage = Passage(50, "sum.md", "분류와 회귀", note, 1.0)
+    notes = ([passage], {50: unit_records("sum.md", 50, note, 1300)})
+    lines = _answer_over(notes, "회귀랑 분류 차이가 뭐야?")
+    assert "회귀는 연속적인 값을 예측하고, 분류는 범주를" in lines[0]

@@ -1870,6 +1870,8 @@ _ASKED_LEAD_SHARE = 0.6
 _NAMING_LEAD_SHARE = 0.5
 # A line that names every side of a comparison leads it when it ranks this high
 _WHOLE_COMPARISON_RANK = 15
+# … and this high where the question asks nothing of them but how they differ
+_WHOLE_COMPARISON_REACH = 25
 # A side's own line joins a comparison led by a line about both when it scores this share
 # How near the best line of a side its entry in the list the first side's stands in must
 # score to answer for it
@@ -3448,9 +3450,18 @@ class UnitSelector:
         # "머신러닝에서 모델은 파일이고, 딥러닝에서 모델은 구조", "회귀는 연속적인 … 분류는
         # 이산적인 …": one line that sets the sides against each other, each as a topic
         comparing = kind == "compare" and len(subject_sets) >= 2
+        # (further down where nothing but how they differ is asked: "회귀랑 분류 차이가
+        # 뭐야?", not "… 데이터 유형이 어떻게 달라?", which the lines of that facet answer)
+        reach = (
+            _WHOLE_COMPARISON_REACH
+            if comparing
+            and len(subjects) == 2
+            and not self._asked_rest(question, subjects) - _COMPARE_TERMS
+            else _WHOLE_COMPARISON_RANK
+        )
         whole = [
             c
-            for c in (pool[:_WHOLE_COMPARISON_RANK] if comparing else [])
+            for c in (pool[:reach] if comparing else [])
             if (
                 _contrasts(c.unit.text, subjects) >= 2
                 and sum(_names(c.unit, s, k, own=True, keys=subject_keys) for s, k in subject_pairs)
