@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import groupby
@@ -369,11 +370,35 @@ def clean(text: str) -> str:
 
 
 def ask_of(text: str) -> str:
-    """The kind of question `text` asks, or "" (first matching kind wins)."""
+    """The kind of question `text` asks, or "" (first matching kind wins); a word for
+    steps typed with one initial consonant off ("분석 철차") still asks how."""
     for kind, pattern in ASK_PATTERNS:
         if pattern.search(text):
             return kind
+    if any(mistyped_step_word(word) for word in text.split()):
+        return "how"
     return ""
+
+
+# The words for a procedure, and the initial consonants of Hangul (U+1100–U+1112)
+STEP_WORDS = frozenset({"과정", "절차", "단계", "순서"})
+_INITIAL_JAMO = re.compile("[\u1100-\u1112]")
+
+
+def mistyped_step_word(word: str) -> bool:
+    """Whether `word` is a word for a procedure as notes typed it with one initial
+    consonant off ("철차" for 절차: ㅊ for ㅈ)."""
+    if len(word) != 2 or word in STEP_WORDS or not ("가" <= word[0] <= "힣"):
+        return False
+    typed = unicodedata.normalize("NFD", word)
+    for known in STEP_WORDS:
+        spelled = unicodedata.normalize("NFD", known)
+        if len(typed) != len(spelled):
+            continue
+        off = [(a, b) for a, b in zip(typed, spelled, strict=True) if a != b]
+        if len(off) == 1 and all(_INITIAL_JAMO.match(ch) for ch in off[0]):
+            return True
+    return False
 
 
 def is_question_label(text: str) -> bool:

@@ -4727,3 +4727,22 @@ def test_a_line_setting_the_two_sides_against_each_other_leads_from_further_down
     notes = ([passage], {50: unit_records("sum.md", 50, note, 1300)})
     lines = _answer_over(notes, "회귀랑 분류 차이가 뭐야?")
     assert "회귀는 연속적인 값을 예측하고, 분류는 범주를" in lines[0]
+
+
+MISTYPED_STEPS_NOTE = """## 분류 모델
+### 나이브 베이즈
+* 조건부 확률로 범주를 고르는 모델이다
+* 나이브 베이즈는 특성이 서로 독립이라고 가정한다
+* 학습 절자
+    * 범주마다 사전 확률을 센다
+    * 특성마다 조건부 확률을 센다
+    * 곱이 가장 큰 범주를 고른다
+"""
+
+
+def test_steps_stand_under_a_word_for_steps_mistyped_by_one_letter() -> None:
+    # "절자" for 절차: the steps are still the answer to "어떤 순서로 학습해?"
+    passage = Passage(43, "nb.md", "분류 모델 > 나이브 베이즈", MISTYPED_STEPS_NOTE, 1.0)
+    notes = ([passage], {43: unit_records("nb.md", 43, MISTYPED_STEPS_NOTE, 1400)})
+    lines = _answer_over(notes, "나이브 베이즈는 어떤 순서로 학습해?")
+    assert lines[0].startswith("학습 절자: 범주마다 사전 확률을 센다"), lines

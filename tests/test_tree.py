@@ -756,3 +756,10 @@ def test_display_math_is_a_formula_and_the_rows_that_say_what_its_symbols_stand_
 )  # fmt: skip
 def test_a_line_of_display_math_reads_as_its_symbols_and_words(line: str, read: str) -> None:
     assert readable_math(line) == read
+
+
+def test_a_word_for_steps_typed_one_consonant_off_still_asks_how() -> None:
+    units = parse_units("## 모델\n* 분석 철차\n    * 확률을 구한다\n    * 기준 값으로 나눈다\n")
+    assert [u.ask for u in units if u.kind == "item"] == ["how", "how"]
+    # a word one vowel off is another word ("과장" is not 과정)
+    assert parse_units("## 모델\n* 분석 과장\n    * 확률을 구한다\n")[-1].ask == ""

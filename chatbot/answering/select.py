@@ -24,7 +24,7 @@ from itertools import takewhile
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from chatbot.answering.kinds import ASKS_USE, asks_computing, asks_how_it_works, question_kind
-from ingest.tree import CODE_SCOPE, ask_of, is_question_label
+from ingest.tree import CODE_SCOPE, ask_of, is_question_label, mistyped_step_word
 from vector_store.analysis import (
     CLASS_NOUNS,
     CLASS_WORDS,
@@ -320,6 +320,8 @@ _PART_TEXT = 240
 _ASKED_LABEL_BONUS = 2.0
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _ASKS_STEPS = re.compile("|".join(sorted(_PROCEDURE_WORDS)))
+
+
 # and over the ways of doing a thing ("순도 계산 방법" > "엔트로피", "지니 계수")
 _WAY_LABEL_WORDS = _PROCEDURE_WORDS | {"방법"}
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
@@ -3374,8 +3376,17 @@ class UnitSelector:
             works = asks_how_it_works(question)
 
             def steps_label(label: str) -> bool:
-                words = {t for t in self.analyzer.terms(label) if t not in QUERY_STOPWORDS}
-                steps = words & _PROCEDURE_WORDS
+                # (a word for it mistyped stands as that word, where the question asks for
+                # steps: Kiwi cuts "철차" in two)
+                mistyped = {
+                    w
+                    for w in label.split()
+                    if (works or _ASKS_STEPS.search(question)) and mistyped_step_word(w)
+                }
+                rest = " ".join(w for w in label.split() if w not in mistyped)
+                words = {t for t in self.analyzer.terms(rest) if t not in QUERY_STOPWORDS}
+                steps = (words & _PROCEDURE_WORDS) | mistyped
+                words |= mistyped
                 return bool(steps) and (
                     works or (bool(words - steps) and words - steps <= asked_terms)
                 )
