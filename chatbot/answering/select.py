@@ -320,8 +320,6 @@ _PART_TEXT = 240
 _ASKED_LABEL_BONUS = 2.0
 _PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
 _ASKS_STEPS = re.compile("|".join(sorted(_PROCEDURE_WORDS)))
-
-
 # and over the ways of doing a thing ("순도 계산 방법" > "엔트로피", "지니 계수")
 _WAY_LABEL_WORDS = _PROCEDURE_WORDS | {"방법"}
 # The entries of a thing, asked for as such ("주요 파라미터", "인자", "옵션")
