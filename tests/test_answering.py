@@ -4746,3 +4746,21 @@ def test_steps_stand_under_a_word_for_steps_mistyped_by_one_letter() -> None:
     notes = ([passage], {43: unit_records("nb.md", 43, MISTYPED_STEPS_NOTE, 1400)})
     lines = _answer_over(notes, "나이브 베이즈는 어떤 순서로 학습해?")
     assert lines[0].startswith("학습 절자: 범주마다 사전 확률을 센다"), lines
+
+
+RUN_NOTE = """## 전처리
+* 정규화하는 이유
+    * 원래 픽셀 값은 0부터 255까지의 정수다.
+    * 신경망은 작은 실수 값에서 잘 학습한다.
+    * 따라서 255로 나눠 0과 1 사이로 바꿔준다.
+* 이미지 크기
+    * 모든 이미지를 같은 크기로 맞춘다.
+"""
+
+
+def test_a_short_run_under_a_title_that_asks_is_read_whole_after_its_lead() -> None:
+    passage = Passage(44, "prep.md", "전처리", RUN_NOTE, 1.0)
+    notes = ([passage], {44: unit_records("prep.md", 44, RUN_NOTE, 1500)})
+    lines = _answer_over(notes, "픽셀 값이 0부터 255까지인데 어떻게 바꿔야 돼?")
+    assert "원래 픽셀 값은 0부터 255까지의 정수다" in lines[0], lines
+    assert any("따라서 255로 나눠 0과 1 사이로 바꿔준다" in line for line in lines[1:3]), lines

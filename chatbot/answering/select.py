@@ -1870,6 +1870,8 @@ _ASKED_LEAD_SHARE = 0.6
 _NAMING_LEAD_SHARE = 0.5
 # A line that names every side of a comparison leads it when it ranks this high
 _WHOLE_COMPARISON_RANK = 15
+# A run of lines under a title that asks, this long at most, is read whole after its lead
+_RUN_WHOLE = 4
 # … and this high where the question asks nothing of them but how they differ
 _WHOLE_COMPARISON_REACH = 25
 # A side's own line joins a comparison led by a line about both when it scores this share
@@ -2197,10 +2199,31 @@ class UnitSelector:
                 kind_found=False,
                 asked=weakness.group(),
             )
+        if selection.units and kind in ("how", "why"):
+            selection = replace(selection, units=self._with_its_run(selection.units, ask))
         unnamed = self._unnamed(selection, ask) if kind != "compare" else ""
         if unnamed:
             selection = replace(selection, unnamed=unnamed)
         return selection
+
+    def _with_its_run(self, units: list[Chosen], ask: _Ask) -> list[Chosen]:
+        """The lead, then the lines that go on from it under a title that asks what they
+        answer ("astype('float32') 하는 이유" > "원래 … uint8 타입이에요." / "신경망 모델은 …
+        float32 …" / "따라서, astype('float32')를 통해 … 바꿔줘야 …"): one statement in
+        short lines, read whole, before the rest."""
+        lead = units[0]
+        title = lead.unit.labels[-1] if lead.unit.labels else ""
+        if lead.unit.kind != "item" or not title or not ask_of(title):
+            return units
+        run = _run_around(lead.unit, ask.units_of(lead.passage))
+        after = [u for u in run if u.line > lead.unit.line and u.kind == "item"]
+        if not after or len(run) > _RUN_WHOLE:
+            return units
+        shown = {c.unit.unit_id for c in units}
+        going_on = [Chosen(u, lead.passage, lead.score) for u in after if u.unit_id not in shown]
+        rest = [c for c in units[1:] if c.unit.unit_id not in {u.unit_id for u in after}]
+        ordered = [c for c in units[1:] if c.unit.unit_id in {u.unit_id for u in after}]
+        return [lead, *sorted([*ordered, *going_on], key=lambda c: c.unit.line), *rest]
 
     def _run_under_asked_label(self, selection: Selection, question: str) -> bool:
         """Whether `selection` is entries right under one bullet whose words (two or more)
