@@ -113,6 +113,7 @@ def _denies(line: str) -> bool:
         # the case a thing is used in only says which things are asked for
         ("분류 모델 평가할 때 쓰는 지표 몇 가지 있는지 알려줘", "list"),
         ("이미지 분류할 때 써?", "when"),
+        ("로지스틱 회귀 쓰는 대표적인 예가 뭐임", "example"),
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("과적합을 막는 방법 뭐뭐 있어?", "how"),
         ("Conv2D 인자 뭐뭐 있어?", "list"),

@@ -73,6 +73,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"예시|예를|예제|사례|예로"
             r"|(?<![가-힣])예(?:는|가)?\s?(?:뭐가?\s?)?(?:좀|하나|한\s?개|보여|들어|있|알려)"
+            # "대표적인 예가 뭐임?"
+            r"|(?<![가-힣])예(?:는|가)\s?(?:뭐|무엇)"
         ),
     ),
     # "어디에 널리 사용돼?": where it is used (an example asked for where it is used is
