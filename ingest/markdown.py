@@ -110,6 +110,17 @@ _ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303"}
 _MATH_FRACTION = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
 
 
+# "&" aligns a row of an environment ("L &= …"); "\\&" is an ampersand
+_ALIGN = re.compile(r"(?<!\\)&")
+
+
+def _fraction(match: re.Match[str]) -> str:
+    """\\frac{a}{b} as a/b, in parentheses where more follows it ("(1/n)Σ…")."""
+    read = "/".join(x if x.isalnum() else f"({x})" for x in match.groups())
+    rest = match.string[match.end() :]
+    return f"({read})" if rest and not rest[0].isspace() and rest[0] not in "=+-)" else read
+
+
 def is_display_math(lines: list[str]) -> list[bool]:
     """Which of a paragraph's source lines belong to display math: the lines from a line
     that opens with "$$" to the line that closes it (one line when it holds both)."""
@@ -119,11 +130,12 @@ def is_display_math(lines: list[str]) -> list[bool]:
         if inside:
             marks.append(True)
             inside = not line.endswith("$$")
-        elif line.startswith("$$"):
+        elif line == "$$" or (line.startswith("$$") and line.count("$$") == 1):
             marks.append(True)
-            inside = line == "$$" or not (len(line) > 4 and line.endswith("$$"))
+            inside = True
         else:
-            marks.append(False)
+            # a formula whole on its line; not one with prose after it ("$$K$$ 는 …")
+            marks.append(line.startswith("$$") and len(line) > 4 and line.endswith("$$"))
     return marks
 
 
@@ -139,16 +151,14 @@ def readable_math(line: str) -> str:
     line = line.strip()
     if _MATH_FRAME.match(line):
         return ""
-    line = line.removeprefix("&").removesuffix("\\\\").strip()
+    line = _ALIGN.sub("", line.removesuffix("\\\\")).strip()
     line = _MATH_TEXT.sub(r"\1", line)
     line = _MATH_SIZING.sub("", line)
     line = _MATH_NAME.sub(r"\1", line)
     line = _MATH_ACCENT.sub(
         lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), line
     )
-    line = _MATH_FRACTION.sub(
-        lambda m: "/".join(x if x.isalnum() else f"({x})" for x in m.groups()), line
-    )
+    line = _MATH_FRACTION.sub(_fraction, line)
     line = _MATH_SYMBOL.sub(lambda m: _MATH_SYMBOLS[m.group(1)], line)
     line = re.sub(r"\s+:\s+", ": ", line)
     return _SPACES.sub(" ", line).strip()

@@ -380,9 +380,13 @@ def ask_of(text: str) -> str:
     return ""
 
 
-# The words for a procedure, and the initial consonants of Hangul (U+1100–U+1112)
+# The words for a procedure, and the initial consonants typed one for another: plain,
+# aspirated and tense of one sound (ㅈ ㅊ ㅉ, ㄱ ㅋ ㄲ, …), not two sounds ("문서" is no 순서)
 STEP_WORDS = frozenset({"과정", "절차", "단계", "순서"})
-_INITIAL_JAMO = re.compile("[\u1100-\u1112]")
+_TYPED_ALIKE = [
+    frozenset(unicodedata.normalize("NFD", f"{c}아")[0] for c in group)
+    for group in ("자차짜", "가카까", "다타따", "바파빠", "사싸")
+]
 
 
 def mistyped_step_word(word: str) -> bool:
@@ -396,7 +400,7 @@ def mistyped_step_word(word: str) -> bool:
         if len(typed) != len(spelled):
             continue
         off = [(a, b) for a, b in zip(typed, spelled, strict=True) if a != b]
-        if len(off) == 1 and all(_INITIAL_JAMO.match(ch) for ch in off[0]):
+        if len(off) == 1 and any(set(off[0]) <= alike for alike in _TYPED_ALIKE):
             return True
     return False
 

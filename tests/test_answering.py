@@ -113,6 +113,8 @@ def _denies(line: str) -> bool:
         # the case a thing is used in only says which things are asked for
         ("분류 모델 평가할 때 쓰는 지표 몇 가지 있는지 알려줘", "list"),
         ("이미지 분류할 때 써?", "when"),
+        ("드롭아웃은 뭐 할 때 쓰는지 알려줘", "when"),
+        ("패딩은 무슨 작업할 때 쓰는 거야?", "when"),
         ("로지스틱 회귀 쓰는 대표적인 예가 뭐임", "example"),
         ("과적합 막는 방법 뭐 있어?", "how"),  # ways are asked for
         ("과적합을 막는 방법 뭐뭐 있어?", "how"),
@@ -4664,7 +4666,7 @@ def test_a_formula_asked_for_is_quoted_with_what_its_symbols_stand_for() -> None
     assert lines[:4] == [
         "'평균 제곱 오차' 식은 노트에 이렇게 적혀 있어요. [1]",
         "```text",
-        "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2",
+        "MSE = (1/n)Σ_{i=1}^{n}(y_i - ŷ_i)^2",
         "n: 샘플 수",
     ]
 
@@ -4699,7 +4701,7 @@ def test_a_case_written_as_an_arrow_to_the_subject_leads_its_examples() -> None:
 
 
 NAMES_NOTE = """## 학습 방법
-* 지도학습(Supervised Learning): 정답이 있는 데이터로 배운다
+* 대표적인 지도학습(Supervised Learning): 정답이 있는 데이터로 배운다
 * 비지도학습(Unsupervised Learning): 정답 없이 구조를 찾는다
 * dropout layer(드롭아웃 층 - 무작위 끄기층):
 """
@@ -4710,6 +4712,9 @@ def test_the_name_in_the_other_script_is_asked_for() -> None:
     notes = ([passage], {42: unit_records("learn.md", 42, NAMES_NOTE, 1200)})
     lines = _answer_over(notes, "비지도학습은 영어로 뭐라고 해?")
     assert lines[0] == "노트에 적힌 비지도학습의 영어 이름: Unsupervised Learning. [1]"
+    # the words a Korean name follows are no part of it
+    lines = _answer_over(notes, "Supervised Learning은 우리말로 뭐라고 해?")
+    assert lines[0] == "노트에 적힌 지도학습의 영어 이름: Supervised Learning. [1]"
     # a name that is no more than a label of its own, asked the other way
     lines = _answer_over(notes, "dropout layer는 우리말로 뭐라고 불러?")
     assert lines == ["노트에 적힌 dropout layer의 우리말 이름: 드롭아웃 층 - 무작위 끄기층. [1]"]

@@ -92,7 +92,7 @@ def test_a_formula_asked_for_is_quoted_from_the_sample_notes(client: TestClient)
     assert lines[:3] == [
         "'MSE' 식은 노트에 이렇게 적혀 있어요. [1]",
         "```text",
-        "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2",
+        "MSE = (1/n)Σ_{i=1}^{n}(y_i - ŷ_i)^2",
     ]
     assert "n: 샘플 수" in lines
     assert "01_machine_learning_basics.md" in body["sources"][0]["source"]

@@ -34,3 +34,11 @@ def test_a_word_the_notes_do_not_know_is_written_as_the_name_it_spells() -> None
     # a word that spells no name, or one the notes know, stays as typed
     assert respell("그리드서치 뭐야") == "그리드서치 뭐야"
     assert respell("데이터 뭐야") == "데이터 뭐야"
+
+
+def test_a_word_is_read_whole_with_its_latin_and_digit_tail() -> None:
+    names = {"maxpooling2d": "MaxPooling2D", "data": "data"}
+    # (never a prefix of a longer word: "데이터셋2" is not "data셋2")
+    assert respelled("데이터셋2 뭐야", names.get, lambda w: False) == "데이터셋2 뭐야"
+    assert respelled("맥스풀링2D 뭐야", names.get, lambda w: False) == "MaxPooling2D 뭐야"
+    assert read_in_latin("그리드" * 20) is None  # too long to be a name

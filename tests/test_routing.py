@@ -251,6 +251,7 @@ def test_words_typed_as_they_sound_are_written_out() -> None:
     # typed onto the particle before it
     assert spelled_out("valid랑 same 차이가머임") == "valid랑 same 차이가뭐임"
     assert spelled_out("스트리머야") == "스트리머야"
+    assert spelled_out("이건 타이머야?") == "이건 타이머야?"
     # a question asked in English of a term
     assert spelled_out("What is SVM?") == "SVM 뭐야?"
     assert spelled_out("what's a kernel?") == "kernel 뭐야?"

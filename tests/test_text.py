@@ -383,8 +383,9 @@ def test_has_subject_tells_topics_from_chatter() -> None:
         ("하이퍼파라미터랑 파라미터는 뭐가 달라?", ["하이퍼파라미터", "파라미터"]),
         ("매개변수랑 하이퍼파라미터 구분 기준이 뭐야?", ["매개변수", "하이퍼파라미터"]),
         ("GridSearchCV 주요 파라미터 알려줘", ["GridSearchCV"]),
-        # how a thing is written is asked of it, as its form is
+        # how a thing is written is asked of it, as its form is; "분산 표현" is a name
         ("텐서 배울 때 나온 데이터 표현 형태들 뭐뭐 있었어?", ["데이터"]),
+        ("분산 표현이 뭐야?", ["분산 표현"]),
         # where it stands in the notes is no part of its name
         ("선형회귀 항목 아래 경사하강법은 어떻게 찾아가?", ["선형회귀", "경사하강법"]),
         # the thing asked of, and what it is used instead of, said after the question

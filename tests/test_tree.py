@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.markdown import parse_markdown, readable_math
-from ingest.tree import parse_units, spelled_out
+from ingest.markdown import is_display_math, parse_markdown, readable_math
+from ingest.tree import ask_of, mistyped_step_word, parse_units, spelled_out
 
 DETAILS = """<details>
 <summary><h2>3주차</h2></summary>
@@ -748,7 +748,8 @@ def test_display_math_is_a_formula_and_the_rows_that_say_what_its_symbols_stand_
         ("$$K(a, b) = \\exp\\left(-\\gamma \\cdot \\|a - b\\|^2\\right)$$",
          "K(a, b) = exp(-γ · ‖a - b‖^2)"),
         ("MSE = \\frac{1}{n}\\sum_{i=1}^{n}(y_i - \\hat{y}_i)^2",
-         "MSE = 1/nΣ_{i=1}^{n}(y_i - ŷ_i)^2"),
+         "MSE = (1/n)Σ_{i=1}^{n}(y_i - ŷ_i)^2"),
+        ("L &= \\sum_i x_i", "L = Σ_i x_i"),
         ("\\begin{aligned}", ""),
         ("\\right\\}", ""),
         ("$$", ""),
@@ -763,3 +764,19 @@ def test_a_word_for_steps_typed_one_consonant_off_still_asks_how() -> None:
     assert [u.ask for u in units if u.kind == "item"] == ["how", "how"]
     # a word one vowel off is another word ("과장" is not 과정)
     assert parse_units("## 모델\n* 분석 과장\n    * 확률을 구한다\n")[-1].ask == ""
+
+
+def test_a_formula_with_prose_after_it_on_its_line_opens_no_block() -> None:
+    assert is_display_math(["$$K = a^T b$$ 는 선형 커널이다", "선형 커널은 빠르다"]) == [
+        False,
+        False,
+    ]
+    assert is_display_math(["$$K = a^T b$$", "선형 커널은 빠르다"]) == [True, False]
+    assert is_display_math(["$$", "K = a^T b", "$$", "끝"]) == [True, True, True, False]
+
+
+def test_only_plain_aspirated_and_tense_initials_count_as_a_mistyped_word_for_steps() -> None:
+    assert mistyped_step_word("철차")  # 절차
+    assert not mistyped_step_word("문서")  # a word of its own, not 순서
+    assert not mistyped_step_word("한계")  # nor 단계
+    assert ask_of("공식 문서") == ""

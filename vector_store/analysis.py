@@ -58,6 +58,8 @@ _REQUEST_NOUNS = frozenset(
 _GLUED_PAIR = re.compile(r"(?<=[가-힣]{3})(?:이랑|랑|하고)$")
 _NEGATING_PREFIXES = frozenset({"비", "무", "불", "미"})
 _SINGLE_HANGUL_NOISE = frozenset({"것", "수", "등", "때", "중", "점", "및"})
+# The nouns of how a thing is written or done ("표현 형태", "표현 방식")
+_FORM_NOUNS = frozenset({"형태", "방식", "방법"})
 # The framing nouns that name things, not how things stand to one another ("파라미터",
 # not "차이"): after a pair particle, one is the pair's other side
 _THINGS_FRAMING = frozenset({"파라미터", "인자", "옵션", "명령어", "명령"})
@@ -105,8 +107,6 @@ _FRAMING_NOUNS = frozenset(
         # before them
         "문제",
         "형태",
-        # "데이터 표현 형태들": how a thing is written is asked of it
-        "표현",
         "활용",
         "구조",
         "기법",
@@ -682,8 +682,8 @@ _PLACE_WORDS = frozenset({"안", "속", "밖", "위", "아래", "앞", "뒤", "�
 
 
 def _without_place(phrase: str) -> str:
-    """The phrase less a word of place at its end ("DB 안") or its start ("항목 아래
-    경사하강법": the place where it stands in the notes)."""
+    """The phrase less a word of place at its end ("DB 안") or its start ("아래
+    경사하강법", of "선형회귀 항목 아래 경사하강법": where it stands in the notes)."""
     words = phrase.split()
     if len(words) >= 2 and words[-1] in _PLACE_WORDS:
         return " ".join(words[:-1])
@@ -960,6 +960,17 @@ class KoreanAnalyzer:
                     end = last_word[1]
                     close("other")
                 start = -1
+                continue
+            if (
+                tok.form == "표현"
+                and tag == "NNG"
+                and start >= 0
+                and i + 1 < len(tokens)
+                and tokens[i + 1].form in _FORM_NOUNS
+            ):
+                # "데이터 표현 형태들": how a thing is written is asked of it (not "분산 표현",
+                # a name)
+                close("marked")
                 continue
             if tok.form == "대신" and tag == "NNG" and start >= 0:
                 # "풀링 대신 스트라이드": the thing replaced and its replacement, a pair; so is

@@ -184,7 +184,7 @@ class IndexSnapshot:
     def _latin_names(self) -> list[str]:
         if self._latin is None:
             vocab = self._bm25.vocab_dict if self._bm25 is not None else {}
-            self._latin = sorted(t for t in vocab if t.isascii() and t.isalpha())
+            self._latin = sorted(t for t in vocab if t.isascii() and t.isalnum())
         return self._latin
 
     def doc_freq(self, term: str) -> int:

@@ -54,7 +54,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "when",
         re.compile(
             r"언제|어떤 (?:경우|상황|때)|어떨 때|어느 때"
-            r"|때\s*(?:써|쓰(?!는\s*[가-힣A-Za-z])|사용(?!하는\s*[가-힣A-Za-z])|좋아)"
+            r"|때\s*(?:써|쓰(?!는\s+(?!거|게|건|것|데)[가-힣A-Za-z])"
+            r"|사용(?!하는\s+(?!거|게|건|것|데)[가-힣A-Za-z])|좋아)"
         ),
     ),
     # "LSTM은 RNN의 어떤 문제를 해결했어?": what it was made to fix is why it was made
@@ -169,7 +170,7 @@ _HOW_TYPED = re.compile(r"어케|어캐|어떻케|어떡케|어뜨케")
 # "RNN 단점 머임?", "이거 머야": 뭐 as it is typed in chat
 # (also typed onto the particle before it: "차이가머임")
 _WHAT_TYPED = re.compile(
-    r"(?:(?<![가-힣])|(?<=[가-힣][가이은는]))머(?=(?:임|야|예요|에요|냐|였지|였어|였더라)(?:[?!.~\s]|$))"
+    r"(?:(?<![가-힣])|(?<=[가-힣][가은는]))머(?=(?:임|야|예요|에요|냐|였지|였어|였더라)(?:[?!.~\s]|$))"
 )
 
 

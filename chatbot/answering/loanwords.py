@@ -125,7 +125,11 @@ _PARTICLE = re.compile(
     r"(?:이랑|랑|에서|으로|로|은|는|이|가|을|를|과|와|의|에|도|만|부터|까지|보다|처럼)$"
 )
 # A Hangul word and the Latin letters typed onto its end ("그리드서치CV")
-_WORD = re.compile(r"(?<![가-힣A-Za-z0-9_])([가-힣]{2,})([A-Za-z]{0,4})(?![A-Za-z0-9_])")
+_WORD = re.compile(
+    r"(?<![가-힣A-Za-z0-9_])([가-힣]{2,})(?![가-힣])([A-Za-z0-9]{0,4})(?![A-Za-z0-9_])"
+)
+# Longer than this, a word is no name ("read_in_latin" tries every split)
+_WORD_MAX = 30
 _LONGEST = max(len(piece) for piece in PIECES)
 
 
@@ -134,6 +138,8 @@ def read_in_latin(word: str) -> str | None:
     """The English `word` spells, its pieces run together ("그리드서치" → "gridsearch"), or
     None where its syllables are not all pieces. Of several readings, the one of the fewest
     pieces ("맥스풀링" as maxpooling, not max + pooling: the same letters either way)."""
+    if len(word) > _WORD_MAX:
+        return None
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - _LONGEST), end):

@@ -238,7 +238,7 @@ _ASKS_CODE = re.compile(
 # "선형 커널 식이 뭐야?", "지니 계수 공식", "h_t는 어떤 식으로 계산돼?": the formula is
 # asked for ("어떤 식으로 돌려줘?" alone asks in what way, not for a formula)
 _ASKS_DISPLAY_MATH = re.compile(
-    r"공식|수식|계산식|formula|equation"
+    r"공식(?!\s?(?:문서|사이트|홈페이지|블로그|깃허브))|수식|계산식|formula|equation"
     r"|(?<![가-힣])식(?:은|이|을|에서|에|의|도|만)?(?![가-힣])"
     r"|(?<![가-힣])식으로\s?(?:계산|구하|구해|나타내|나타낸|표현|정의|쓰면|쓴)",
     re.IGNORECASE,
@@ -2769,6 +2769,16 @@ class UnitSelector:
             for text in (unit.term, unit.text, unit.labels[-1] if unit.labels else ""):
                 for m in _GLOSSED.finditer(text):
                     outer, inner = m.group("outer").strip(), m.group("inner").strip()
+                    # (the words a Korean name follows are no part of it: "대표적인
+                    # 지도학습(Supervised Learning)" names 지도학습)
+                    outer = next(
+                        (
+                            tail
+                            for n in range(len(outer.split()), 0, -1)
+                            if _key_of(tail := " ".join(outer.split()[-n:])) in keys
+                        ),
+                        outer if _LATIN_LETTER.match(outer) else outer.split()[-1],
+                    )
                     if _key_of(outer) not in keys and _key_of(inner) not in keys:
                         continue
                     if bool(_LATIN_LETTER.match(outer)) == bool(_LATIN_LETTER.match(inner)):
