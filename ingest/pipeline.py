@@ -163,7 +163,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 # Bump when parsing or chunking changes what chunks or units an unchanged file yields.
-CHUNKER_VERSION = 52
+CHUNKER_VERSION = 53
 # What opens a line of a list ("- ", "* ", "• "), and how a line writes a term and what
 # it says of it ("RAG - LLM과 …", "p: 자기 회귀 차수"; see `ingest.tree`)
 _LIST_MARK = re.compile(r"^\s*[-*+•]\s+")
