@@ -1994,18 +1994,16 @@ class UnitSelector:
             kind,
             units_on,
         )
-        if _ASKS_NEXT.search(question):
-            after = self._entries_after(ask)
-            if after.units:
-                return after
-        if _ASKS_OTHER_NAME.search(question):
-            named = self._other_name(ask)
-            if named.units:
-                return named
-        if _ASKS_DISPLAY_MATH.search(question):
-            formula = self._formula(ask)
-            if formula.units:
-                return formula
+        # a question that asks for one shape of answer gets it, where the notes hold one:
+        # the entries after a named one, a name in the other script, a formula
+        shaped: tuple[tuple[re.Pattern[str], Callable[[_Ask], Selection]], ...] = (
+            (_ASKS_NEXT, self._entries_after),
+            (_ASKS_OTHER_NAME, self._other_name),
+            (_ASKS_DISPLAY_MATH, self._formula),
+        )
+        for asks_for, answer in shaped:
+            if asks_for.search(question) and (given := answer(ask)).units:
+                return given
         if quoted or _ASKS_CODE.search(question):
             code = self._code(ask, asked_for=True, near=quoted)
             if code.units:
