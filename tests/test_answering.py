@@ -4712,9 +4712,9 @@ def test_the_name_in_the_other_script_is_asked_for() -> None:
     notes = ([passage], {42: unit_records("learn.md", 42, NAMES_NOTE, 1200)})
     lines = _answer_over(notes, "비지도학습은 영어로 뭐라고 해?")
     assert lines[0] == "노트에 적힌 비지도학습의 영어 이름: Unsupervised Learning. [1]"
-    # the words a Korean name follows are no part of it
+    # asked by the name in parentheses; the words a Korean name follows are no part of it
     lines = _answer_over(notes, "Supervised Learning은 우리말로 뭐라고 해?")
-    assert lines[0] == "노트에 적힌 지도학습의 영어 이름: Supervised Learning. [1]"
+    assert lines[0] == "노트에 적힌 Supervised Learning의 우리말 이름: 지도학습. [1]"
     # a name that is no more than a label of its own, asked the other way
     lines = _answer_over(notes, "dropout layer는 우리말로 뭐라고 불러?")
     assert lines == ["노트에 적힌 dropout layer의 우리말 이름: 드롭아웃 층 - 무작위 끄기층. [1]"]

@@ -2748,6 +2748,8 @@ class UnitSelector:
         that name ("노트에 적힌 fully connected layer의 우리말 이름: 완전 연결 계층 -
         전결합층"), then the line itself where it says more of X."""
         domain_keys = {_key_of(d) for d in ask.domains}
+        asked_in = _ASKS_OTHER_NAME.search(ask.question)
+        in_english = asked_in is not None and asked_in.group().startswith(("영어", "영문"))
         keys = (
             {_key_of(name) for s in ask.subjects for name in (s, self.analyzer.name_of(s))}
             - domain_keys
@@ -2781,7 +2783,11 @@ class UnitSelector:
                         continue
                     if bool(_LATIN_LETTER.match(outer)) == bool(_LATIN_LETTER.match(inner)):
                         continue  # the same script: no other name
-                    language = "영어" if _LATIN_LETTER.match(inner) else "우리말"
+                    # the name in the language asked, after the other ("합성곱 계층은
+                    # 영어로?" of "convolutional layer(합성곱 계층)": convolutional layer)
+                    if bool(_LATIN_LETTER.match(outer)) == in_english:
+                        outer, inner = inner, outer
+                    language = "영어" if in_english else "우리말"
                     named = replace(
                         unit,
                         kind="item",
@@ -2832,21 +2838,31 @@ class UnitSelector:
         def held(block: list[tuple[UnitRecord, Passage]]) -> set[str]:
             return set().union(*(u.terms for u, _ in block))
 
+        def labelled(
+            block: list[tuple[UnitRecord, Passage]], subject: str, terms: set[str]
+        ) -> bool:
+            # its labels hold the subject's words, as terms or as written ("출력층" is one
+            # term in a label and 출력 + 층 in "RNN 출력층 계산 식")
+            head = block[0][0]
+            if all(holds_term(t, head.context_terms) for t in terms):
+                return True
+            written = _key_of(" ".join(head.labels))
+            words = [w for w in self.analyzer.name_of(subject).split() if w not in _FORMULA_WORDS]
+            return bool(words) and all(_key_of(w) in written for w in words)
+
         # a thing the formula is of is named by the labels it stands under; a subject no
         # label names is a symbol in it ("엔트로피 식에서 P_k는": P_k)
         named = [
-            (s, terms)
-            for s, terms in sides
-            if any(
-                all(holds_term(t, b[0][0].context_terms) for t in terms) for b in blocks.values()
-            )
+            (s, terms) for s, terms in sides if any(labelled(b, s, terms) for b in blocks.values())
         ]
         symbols = asked - set().union(*(terms for _, terms in named))
         chosen: list[list[tuple[UnitRecord, Passage]]] = []
 
-        def score(block: list[tuple[UnitRecord, Passage]], terms: set[str], key: str) -> float:
+        def score(
+            block: list[tuple[UnitRecord, Passage]], subject: str, terms: set[str], key: str
+        ) -> float:
             head = block[0][0]
-            if not all(holds_term(t, head.context_terms) for t in terms):
+            if not labelled(block, subject, terms):
                 return 0.0
             own = head.labels[-1] if head.labels else ""
             under = (bool(key) and key in _key_of(own)) or terms <= set(self.analyzer.terms(own))
@@ -2859,8 +2875,8 @@ class UnitSelector:
 
         for subject, terms in named:
             key = _key_of(self.analyzer.name_of(subject))
-            best = max(blocks.values(), key=lambda b: score(b, terms, key), default=None)
-            if best is not None and score(best, terms, key) > 0 and best not in chosen:
+            best = max(blocks.values(), key=lambda b: score(b, subject, terms, key), default=None)
+            if best is not None and score(best, subject, terms, key) > 0 and best not in chosen:
                 chosen.append(best)
         if not named:
             # only symbols asked: the block that writes them, under labels that name
