@@ -380,8 +380,9 @@ def ask_of(text: str) -> str:
     return ""
 
 
-# The words for a procedure, and the initial consonants typed one for another: plain,
-# aspirated and tense of one sound (ㅈ ㅊ ㅉ, ㄱ ㅋ ㄲ, …), not two sounds ("문서" is no 순서)
+# The two-syllable words for a procedure (answering adds 흐름, 프로세스), and the initial
+# consonants typed one for another: plain, aspirated and tense of one sound (ㅈ ㅊ ㅉ,
+# ㄱ ㅋ ㄲ, …), not two sounds ("문서" is no 순서)
 STEP_WORDS = frozenset({"과정", "절차", "단계", "순서"})
 _TYPED_ALIKE = [
     frozenset(unicodedata.normalize("NFD", f"{c}아")[0] for c in group)

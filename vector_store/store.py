@@ -45,7 +45,9 @@ _HANGUL_WORD = re.compile(r"[가-힣]+")
 _PART = 2  # the fewest syllables of each half of a word read as two (`spaced_as_indexed`)
 _NAME_TAIL = 3  # letters a name typed in Hangul may leave off its Latin end (`latin_name`)
 # Korean particles that Kiwi leaves attached to words it does not know.
-_PARTICLE = re.compile(r"(이랑|랑|과|와|은|는|이|가|을|를|의|에|에서|도|로|으로)$")
+PARTICLE_AT_END = re.compile(
+    r"(?:이랑|랑|에서|으로|로|은|는|이|가|을|를|과|와|의|에|도|만|부터|까지|보다|처럼)$"
+)
 
 
 class IndexNotReadyError(RuntimeError):
@@ -220,7 +222,7 @@ class IndexSnapshot:
         def found(term: str) -> bool:
             if term in present or (len(term) >= 2 and term in blob):
                 return True
-            stem = _PARTICLE.sub("", term)
+            stem = PARTICLE_AT_END.sub("", term)
             return len(stem) >= 2 and stem != term and stem in blob
 
         weights = {t: self.idf(t) for t in set(terms)}

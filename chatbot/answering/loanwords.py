@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from vector_store.store import PARTICLE_AT_END
+
 # How each piece is typed in Hangul (several spellings each), and the English word it is
 PIECES: dict[str, str] = {
     "그리드": "grid",
@@ -120,10 +122,6 @@ PIECES: dict[str, str] = {
     "씨엔엔": "cnn",
 }
 
-# A particle typed onto the word, kept after the English name ("그리드서치는")
-_PARTICLE = re.compile(
-    r"(?:이랑|랑|에서|으로|로|은|는|이|가|을|를|과|와|의|에|도|만|부터|까지|보다|처럼)$"
-)
 # A Hangul word and the Latin letters typed onto its end ("그리드서치CV")
 _WORD = re.compile(
     r"(?<![가-힣A-Za-z0-9_])([가-힣]{2,})(?![가-힣])([A-Za-z0-9]{0,4})(?![A-Za-z0-9_])"
@@ -157,14 +155,15 @@ def respelled(
     message: str, latin_name: Callable[[str], str | None], known: Callable[[str], bool]
 ) -> str:
     """`message` with each Hangul word the notes do not know (`known`) written as the Latin
-    name of the index it spells (`latin_name`, given the spelling casefolded), its
-    particle kept; a word that spells no name stays as typed."""
+    name of the index it spells (`latin_name`, given the spelling casefolded), the
+    particle typed onto it (`PARTICLE_AT_END`: "그리드서치는") kept; a word that spells
+    no name stays as typed."""
 
     def name_for(match: re.Match[str]) -> str:
         hangul, tail = match.group(1), match.group(2)
         particle = ""
         if not tail:
-            found = _PARTICLE.search(hangul)
+            found = PARTICLE_AT_END.search(hangul)
             if found is not None and len(hangul) - len(found.group()) >= 2:
                 particle = found.group()
                 hangul = hangul[: -len(particle)]

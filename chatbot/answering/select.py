@@ -24,7 +24,7 @@ from itertools import takewhile
 from chatbot.answering.codewords import ENGLISH_IN_CODE, in_korean
 from chatbot.answering.dates import asks_which_day, day_of_label, days_asked
 from chatbot.answering.kinds import ASKS_USE, asks_computing, asks_how_it_works, question_kind
-from ingest.tree import CODE_SCOPE, ask_of, is_question_label, mistyped_step_word
+from ingest.tree import CODE_SCOPE, STEP_WORDS, ask_of, is_question_label, mistyped_step_word
 from vector_store.analysis import (
     CLASS_NOUNS,
     CLASS_WORDS,
@@ -318,7 +318,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9]_[A-Za-z0-9]|[a-z][A-Z]")
 _PART_TEXT = 240
 # Labels over the steps of a procedure ("학습 과정", "분석 절차").
 _ASKED_LABEL_BONUS = 2.0
-_PROCEDURE_WORDS = frozenset({"과정", "절차", "단계", "순서", "흐름", "프로세스"})
+_PROCEDURE_WORDS = STEP_WORDS | {"흐름", "프로세스"}
 _ASKS_STEPS = re.compile("|".join(sorted(_PROCEDURE_WORDS)))
 # and over the ways of doing a thing ("순도 계산 방법" > "엔트로피", "지니 계수")
 _WAY_LABEL_WORDS = _PROCEDURE_WORDS | {"방법"}
@@ -2742,6 +2742,25 @@ class UnitSelector:
             for s in subjects
         )
 
+    def _found_or_titled(
+        self, ask: _Ask, term_sets: list[set[str]]
+    ) -> list[tuple[UnitRecord, Passage]]:
+        """The units of the passages found, then those whose labels name all of one of
+        `term_sets` wherever their passage ranked, each once with its passage."""
+        found: dict[int, tuple[UnitRecord, Passage]] = {}
+        for hit in ask.hits[: self.passages]:
+            for unit in ask.units_of(hit):
+                found.setdefault(unit.unit_id, (unit, hit))
+        if ask.units_about is not None and ask.passage_of is not None:
+            for terms in term_sets:
+                for unit in ask.units_about(terms):
+                    if unit.unit_id in found:
+                        continue
+                    passage = ask.passage_of(unit.chunk_id)
+                    if passage is not None:
+                        found[unit.unit_id] = (unit, passage)
+        return list(found.values())
+
     def _other_name(self, ask: _Ask) -> Selection:
         """For "X는 우리말로 뭐라고 불러?": the line that writes X with its name in the other
         script in parentheses ("fully connected layer(완전 연결 계층 - 전결합층)"), said as
@@ -2755,16 +2774,10 @@ class UnitSelector:
             - domain_keys
             - {""}
         )
-        units: list[tuple[UnitRecord, Passage]] = [
-            (u, hit) for hit in ask.hits[: self.passages] for u in ask.units_of(hit)
-        ]
-        if ask.units_about is not None and ask.passage_of is not None:
-            asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS
-            for s in ask.subjects:
-                terms = self._subject_terms(self.analyzer.name_of(s), asked)
-                for u in ask.units_about(terms):
-                    if (p := ask.passage_of(u.chunk_id)) is not None:
-                        units.append((u, p))
+        asked = set(self.analyzer.terms(ask.question)) - QUERY_STOPWORDS
+        units = self._found_or_titled(
+            ask, [self._subject_terms(self.analyzer.name_of(s), asked) for s in ask.subjects]
+        )
         for unit, passage in units:
             for text in (unit.term, unit.text, unit.labels[-1] if unit.labels else ""):
                 for m in _GLOSSED.finditer(text):
@@ -2819,20 +2832,13 @@ class UnitSelector:
         sides = [(s, terms) for s, terms in sides if terms]
         if not sides:
             return Selection()
-        found: dict[int, tuple[UnitRecord, Passage]] = {}
-        for hit in ask.hits[: self.passages]:
-            for unit in ask.units_of(hit):
-                if unit.kind == "formula":
-                    found.setdefault(unit.unit_id, (unit, hit))
-        if ask.units_about is not None and ask.passage_of is not None:
-            for _, terms in sides:
-                for unit in ask.units_about(terms):
-                    if unit.kind == "formula" and unit.unit_id not in found:
-                        passage = ask.passage_of(unit.chunk_id)
-                        if passage is not None:
-                            found[unit.unit_id] = (unit, passage)
+        found = [
+            (u, p)
+            for u, p in self._found_or_titled(ask, [terms for _, terms in sides])
+            if u.kind == "formula"
+        ]
         blocks: dict[tuple[str, tuple[str, ...]], list[tuple[UnitRecord, Passage]]] = {}
-        for unit, passage in sorted(found.values(), key=lambda up: (up[0].source, up[0].line)):
+        for unit, passage in sorted(found, key=lambda up: (up[0].source, up[0].line)):
             blocks.setdefault((unit.source, unit.labels), []).append((unit, passage))
 
         def held(block: list[tuple[UnitRecord, Passage]]) -> set[str]:
